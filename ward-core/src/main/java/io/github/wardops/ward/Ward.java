@@ -1,0 +1,276 @@
+package io.github.wardops.ward;
+
+import io.github.wardops.ward.internal.engine.WardEngine;
+import io.github.wardops.ward.inventory.Device;
+import io.github.wardops.ward.inventory.DeviceId;
+import io.github.wardops.ward.inventory.Inventory;
+import io.github.wardops.ward.probe.IcmpOptions;
+import io.github.wardops.ward.probe.ProbeResult;
+import io.github.wardops.ward.probe.Prober;
+import io.github.wardops.ward.probe.ResultListener;
+import io.github.wardops.ward.sink.ResultSink;
+import io.github.wardops.ward.sink.SinkOptions;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The monitoring engine: it probes every check of every enabled device on its interval, with
+ * bounded concurrency, and hands results to listeners and sinks.
+ *
+ * <pre>{@code
+ * try (Ward ward = Ward.builder()
+ *         .sink(batch -> batch.forEach(System.out::println))
+ *         .build()) {
+ *     ward.inventory().replaceAll(devices);
+ *     ward.start();
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. {@link #close()} is idempotent: it stops scheduling, waits a bounded time for
+ * probes in flight, drains sink queues within the drain timeout, and closes only what the engine
+ * created (never a prober, sink or registry handed to the builder).
+ */
+public interface Ward extends AutoCloseable {
+
+    /**
+     * A builder with the defaults.
+     *
+     * @return the builder
+     */
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The live inventory; changes apply without a restart.
+     *
+     * @return the inventory
+     */
+    Inventory inventory();
+
+    /**
+     * Starts scheduling. Calling it twice does nothing.
+     *
+     * @throws IllegalStateException when the engine was closed
+     */
+    void start();
+
+    /**
+     * Probes one check now, outside its schedule, within the global limit on probes in flight.
+     * When the check is being probed already, the future completes with that probe's result.
+     *
+     * @param device the device
+     * @param check the check name
+     * @return the result; fails with {@link WardException} for an unknown device or check
+     */
+    CompletableFuture<ProbeResult> probeNow(DeviceId device, String check);
+
+    /**
+     * The latest result per device and check.
+     *
+     * @return the view
+     */
+    LatestResults latest();
+
+    /**
+     * A device's status from the latest result of its reachability check: the {@code icmp} check
+     * when it has one, else its first check. {@link DeviceStatus#UNKNOWN} before the first result
+     * and for unknown devices.
+     *
+     * @param device the device
+     * @return the status
+     */
+    DeviceStatus status(DeviceId device);
+
+    /**
+     * The number of probes running now.
+     *
+     * @return the count
+     */
+    int probesInFlight();
+
+    /** Stops the engine; see the class description. Idempotent. */
+    @Override
+    void close();
+
+    /**
+     * Builds a {@link Ward}. {@link #build()} reports every invalid setting at once. Not
+     * thread-safe.
+     */
+    final class Builder {
+        private final Map<String, Prober> probers = new LinkedHashMap<>();
+        private final List<Map.Entry<ResultSink, SinkOptions>> sinks = new ArrayList<>();
+        private final List<ResultListener> listeners = new ArrayList<>();
+        private final List<Device> devices = new ArrayList<>();
+        private int maxProbesInFlight = 4_096;
+        private Duration drainTimeout = Duration.ofSeconds(10);
+        private MeterRegistry meterRegistry;
+        private Clock clock = Clock.systemUTC();
+        private IcmpOptions icmpOptions = IcmpOptions.defaults();
+        private final List<String> problems = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /**
+         * Adds a prober; it serves checks whose type equals its {@link Prober#type()}. The
+         * engine does not close it. Without an {@code icmp} or {@code tcp} prober, the engine
+         * creates the built-in one when a check needs it, and closes it.
+         *
+         * @param prober the prober
+         * @return this builder
+         */
+        public Builder prober(Prober prober) {
+            if (prober == null) {
+                problems.add("prober must not be null");
+            } else if (probers.putIfAbsent(prober.type(), prober) != null) {
+                problems.add("prober type '" + prober.type() + "' is registered twice");
+            }
+            return this;
+        }
+
+        /**
+         * Sets the options of the ICMP prober the engine creates when none is given.
+         *
+         * @param options the options
+         * @return this builder
+         */
+        public Builder icmpOptions(IcmpOptions options) {
+            this.icmpOptions = options;
+            return this;
+        }
+
+        /**
+         * Adds a sink with the default {@link SinkOptions}.
+         *
+         * @param sink the sink; the engine does not close it
+         * @return this builder
+         */
+        public Builder sink(ResultSink sink) {
+            return sink(sink, SinkOptions.defaults());
+        }
+
+        /**
+         * Adds a sink.
+         *
+         * @param sink the sink; the engine does not close it
+         * @param options its queue and batch options
+         * @return this builder
+         */
+        public Builder sink(ResultSink sink, SinkOptions options) {
+            if (sink == null || options == null) {
+                problems.add("sink and sink options must not be null");
+            } else {
+                sinks.add(Map.entry(sink, options));
+            }
+            return this;
+        }
+
+        /**
+         * Adds a listener called with every result on the probing thread.
+         *
+         * @param listener the listener
+         * @return this builder
+         */
+        public Builder listener(ResultListener listener) {
+            if (listener == null) {
+                problems.add("listener must not be null");
+            } else {
+                listeners.add(listener);
+            }
+            return this;
+        }
+
+        /**
+         * Adds devices to the initial inventory.
+         *
+         * @param initial the devices
+         * @return this builder
+         */
+        public Builder devices(java.util.Collection<Device> initial) {
+            devices.addAll(initial);
+            return this;
+        }
+
+        /**
+         * Sets the most probes running at once (1-1,000,000; default 4,096). Probes over the
+         * limit wait for a permit; their wait shows in the schedule lag.
+         *
+         * @param max the limit
+         * @return this builder
+         */
+        public Builder maxProbesInFlight(int max) {
+            this.maxProbesInFlight = max;
+            return this;
+        }
+
+        /**
+         * Sets how long {@link Ward#close()} waits for probes in flight and for sink queues to
+         * drain (default 10 s).
+         *
+         * @param timeout the bound
+         * @return this builder
+         */
+        public Builder drainTimeout(Duration timeout) {
+            this.drainTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Sets the registry ward's meters are registered in. The engine does not close it.
+         * Without one, meters go to a private registry.
+         *
+         * @param registry the registry
+         * @return this builder
+         */
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.meterRegistry = registry;
+            return this;
+        }
+
+        /**
+         * Sets the clock that stamps results (default: the system UTC clock).
+         *
+         * @param c the clock
+         * @return this builder
+         */
+        public Builder clock(Clock c) {
+            this.clock = c;
+            return this;
+        }
+
+        /**
+         * Builds the engine, not yet started.
+         *
+         * @return the engine
+         * @throws InvalidConfigurationException listing every invalid setting
+         */
+        public Ward build() {
+            List<String> p = new ArrayList<>(problems);
+            if (maxProbesInFlight < 1 || maxProbesInFlight > 1_000_000) {
+                p.add("maxProbesInFlight = " + maxProbesInFlight + ": must be 1-1000000");
+            }
+            if (drainTimeout == null || drainTimeout.isNegative() || drainTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
+                p.add("drainTimeout = " + drainTimeout + ": must be 0-10 min");
+            }
+            if (clock == null) {
+                p.add("clock must not be null");
+            }
+            if (icmpOptions == null) {
+                p.add("icmpOptions must not be null");
+            }
+            if (!p.isEmpty()) {
+                throw new InvalidConfigurationException("Ward", p);
+            }
+            return new WardEngine(new WardEngine.Config(Map.copyOf(probers), List.copyOf(sinks), List.copyOf(listeners),
+                    List.copyOf(devices), maxProbesInFlight, drainTimeout, meterRegistry, clock, icmpOptions));
+        }
+    }
+}

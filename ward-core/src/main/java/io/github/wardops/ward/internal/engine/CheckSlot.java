@@ -1,0 +1,38 @@
+package io.github.wardops.ward.internal.engine;
+
+import io.github.wardops.ward.inventory.Check;
+import io.github.wardops.ward.inventory.Device;
+import io.github.wardops.ward.probe.ProbeResult;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** The engine's state for one (device, check): what to probe, whether it is running, its latest result. */
+final class CheckSlot {
+    final String checkName;
+    volatile Device device;
+    volatile Check check;
+    /** Bumped on every reschedule or removal; heap entries of an older generation are stale. */
+    volatile long generation;
+    volatile boolean removed;
+    final AtomicReference<CompletableFuture<ProbeResult>> running = new AtomicReference<>();
+    volatile ProbeResult latest;
+
+    CheckSlot(Device device, Check check) {
+        this.device = device;
+        this.check = check;
+        this.checkName = check.name();
+    }
+
+    /** A stable phase within the interval, from a hash of (device id, check name). */
+    long offsetNanos() {
+        long h = device.id().value().getMostSignificantBits() * 0x9E3779B97F4A7C15L
+                ^ Long.rotateLeft(device.id().value().getLeastSignificantBits(), 29)
+                ^ (long) checkName.hashCode() * 0xC2B2AE3D27D4EB4FL;
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return Math.floorMod(h, check.interval().toNanos());
+    }
+}

@@ -1,0 +1,107 @@
+package io.github.wardops.ward.internal.engine;
+
+import io.github.wardops.ward.DeviceStatus;
+import io.github.wardops.ward.probe.ProbeResult;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The engine's meters. No per-device meters: tags are check types, outcomes and sink names, a
+ * set fixed by configuration.
+ */
+final class EngineMeters {
+    private final MeterRegistry registry;
+    private final WardEngine engine;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> probeTimers = new ConcurrentHashMap<>();
+    private final Timer lag;
+    private final Counter missed;
+    private final Counter listenerFailures;
+    private volatile long statusAt;
+    private volatile Map<DeviceStatus, Integer> statusCounts = new EnumMap<>(DeviceStatus.class);
+
+    EngineMeters(MeterRegistry registry, WardEngine engine) {
+        this.registry = registry;
+        this.engine = engine;
+        this.lag = Timer.builder("ward.schedule.lag")
+                .description("Actual probe start minus planned start")
+                .publishPercentiles(0.5, 0.95, 0.99)
+                .distributionStatisticExpiry(Duration.ofMinutes(2))
+                .register(registry);
+        this.missed = Counter.builder("ward.schedule.missed")
+                .description("Planned slots skipped because the scheduler fell a whole interval behind").register(registry);
+        this.listenerFailures = Counter.builder("ward.listener.failures")
+                .description("Result listener calls that threw").register(registry);
+        Gauge.builder("ward.probes.in.flight", engine, WardEngine::probesInFlight)
+                .description("Probes running now").register(registry);
+        Gauge.builder("ward.inventory.devices", engine, WardEngine::size)
+                .description("Devices in the inventory").register(registry);
+        for (DeviceStatus s : DeviceStatus.values()) {
+            Gauge.builder("ward.devices", this, m -> m.statusCount(s))
+                    .tag("status", s.name().toLowerCase(java.util.Locale.ROOT))
+                    .description("Devices by status").register(registry);
+        }
+    }
+
+    private double statusCount(DeviceStatus s) {
+        long now = System.nanoTime();
+        if (now - statusAt > TimeUnit.SECONDS.toNanos(1)) {
+            Map<DeviceStatus, Integer> m = new EnumMap<>(DeviceStatus.class);
+            m.putAll(engine.countByStatus());
+            statusCounts = m;
+            statusAt = now;
+        }
+        return statusCounts.getOrDefault(s, 0);
+    }
+
+    int scheduledChecks() {
+        return engine.scheduleSize();
+    }
+
+    private Counter counter(String name, String desc, String... tags) {
+        String key = name + String.join(",", tags);
+        return counters.computeIfAbsent(key, k -> Counter.builder(name).tags(tags).description(desc).register(registry));
+    }
+
+    void result(ProbeResult r) {
+        String outcome = switch (r) {
+            case ProbeResult.Up u -> "up";
+            case ProbeResult.Down d -> "down";
+            case ProbeResult.Unknown u -> "unknown";
+        };
+        counter("ward.probes", "Probes completed", "type", r.type(), "outcome", outcome).increment();
+    }
+
+    void overrun(String type) {
+        counter("ward.probes.skipped", "Probes skipped because the previous run of the check had not finished",
+                "type", type, "reason", "overrun").increment();
+    }
+
+    void failed(String type) {
+        counter("ward.probes.failed", "Probes whose prober threw or misbehaved", "type", type).increment();
+    }
+
+    void missed(long n) {
+        missed.increment(n);
+    }
+
+    void listenerFailed() {
+        listenerFailures.increment();
+    }
+
+    void lag(long nanos) {
+        lag.record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+    }
+
+    void probeTime(String type, long nanos) {
+        probeTimers.computeIfAbsent(type, t -> Timer.builder("ward.probe.duration").tag("type", t)
+                .description("Time one probe took").register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+    }
+}

@@ -1,0 +1,553 @@
+package io.github.wardops.ward.internal.engine;
+
+import io.github.wardops.ward.DeviceStatus;
+import io.github.wardops.ward.LatestResults;
+import io.github.wardops.ward.Ward;
+import io.github.wardops.ward.WardException;
+import io.github.wardops.ward.inventory.Check;
+import io.github.wardops.ward.inventory.Device;
+import io.github.wardops.ward.inventory.DeviceId;
+import io.github.wardops.ward.inventory.Inventory;
+import io.github.wardops.ward.inventory.InventoryChange;
+import io.github.wardops.ward.probe.IcmpOptions;
+import io.github.wardops.ward.probe.IcmpSettings;
+import io.github.wardops.ward.probe.ProbeRequest;
+import io.github.wardops.ward.probe.ProbeResult;
+import io.github.wardops.ward.probe.Prober;
+import io.github.wardops.ward.probe.Probers;
+import io.github.wardops.ward.probe.ResultListener;
+import io.github.wardops.ward.probe.TcpSettings;
+import io.github.wardops.ward.sink.ResultSink;
+import io.github.wardops.ward.sink.SinkOptions;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine behind {@link Ward}. Not part of the API: reach it through {@link Ward#builder()}.
+ */
+public final class WardEngine implements Ward, Inventory, LatestResults {
+    private static final Logger LOG = LoggerFactory.getLogger(WardEngine.class);
+    private static final LogLimiter LOG_LIMIT = new LogLimiter(TimeUnit.MINUTES.toNanos(1));
+    private static final int NEW = 0;
+    private static final int STARTED = 1;
+    private static final int CLOSED = 2;
+
+    /**
+     * Everything the builder checked.
+     *
+     * @param probers user probers by type
+     * @param sinks sinks and their options
+     * @param listeners result listeners
+     * @param devices the initial inventory
+     * @param maxProbesInFlight the permit count
+     * @param drainTimeout the close bound
+     * @param meterRegistry the user's registry, or {@code null}
+     * @param clock the clock
+     * @param icmpOptions options for an engine-created ICMP prober
+     */
+    public record Config(Map<String, Prober> probers, List<Map.Entry<ResultSink, SinkOptions>> sinks,
+                         List<ResultListener> listeners, List<Device> devices, int maxProbesInFlight,
+                         Duration drainTimeout, MeterRegistry meterRegistry, Clock clock, IcmpOptions icmpOptions) {
+    }
+
+    private static final class DeviceEntry {
+        final Device device;
+        final Map<String, CheckSlot> slots;
+
+        DeviceEntry(Device device, Map<String, CheckSlot> slots) {
+            this.device = device;
+            this.slots = slots;
+        }
+    }
+
+    private final Config config;
+    private final Clock clock;
+    private final MeterRegistry registry;
+    private final EngineMeters meters;
+    private final Semaphore permits;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final ConcurrentHashMap<DeviceId, DeviceEntry> devices = new ConcurrentHashMap<>();
+    private final Object inventoryLock = new Object();
+    private final Map<String, Prober> userProbers;
+    private final ConcurrentHashMap<String, Prober> ownedProbers = new ConcurrentHashMap<>();
+    private final List<SinkDispatcher> dispatchers = new ArrayList<>();
+    private final List<ResultListener> listeners;
+    private final Schedule schedule;
+    private final AtomicInteger state = new AtomicInteger(NEW);
+
+    /**
+     * Creates the engine, not started.
+     *
+     * @param config the checked configuration
+     */
+    public WardEngine(Config config) {
+        this.config = config;
+        this.clock = config.clock();
+        this.registry = config.meterRegistry() != null ? config.meterRegistry() : new SimpleMeterRegistry();
+        this.permits = new Semaphore(config.maxProbesInFlight());
+        this.userProbers = config.probers();
+        this.listeners = config.listeners();
+        this.meters = new EngineMeters(registry, this);
+        this.schedule = new Schedule(clock, this::dispatch, meters::missed);
+        int i = 0;
+        for (Map.Entry<ResultSink, SinkOptions> e : config.sinks()) {
+            dispatchers.add(new SinkDispatcher(e.getKey(), e.getValue(), registry, i++));
+        }
+        for (Prober p : userProbers.values()) {
+            bindMeters(p);
+        }
+        if (!config.devices().isEmpty()) {
+            replaceAll(config.devices());
+        }
+    }
+
+    private void bindMeters(Object o) {
+        if (o instanceof MeterBinder b) {
+            try {
+                b.bindTo(registry);
+            } catch (RuntimeException e) {
+                LOG.warn("could not bind the meters of {}: {}", o.getClass().getName(), e.toString());
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    @Override
+    public void start() {
+        if (state.get() == CLOSED) {
+            throw new IllegalStateException("this Ward is closed");
+        }
+        if (state.compareAndSet(NEW, STARTED)) {
+            for (SinkDispatcher d : dispatchers) {
+                d.start();
+            }
+            schedule.start();
+            LOG.info("ward started: {} devices, {} scheduled checks, {} probes in flight at most",
+                    devices.size(), meters.scheduledChecks(), config.maxProbesInFlight());
+        }
+    }
+
+    @Override
+    public void close() {
+        int prev = state.getAndSet(CLOSED);
+        if (prev == CLOSED) {
+            return;
+        }
+        long deadline = System.nanoTime() + config.drainTimeout().toNanos();
+        schedule.stop();
+        // Wait for probes in flight, within the bound.
+        while (inFlight.get() > 0 && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        for (SinkDispatcher d : dispatchers) {
+            d.close(deadline);
+        }
+        for (Prober p : ownedProbers.values()) {
+            try {
+                p.close();
+            } catch (RuntimeException e) {
+                LOG.warn("closing the {} prober failed: {}", p.type(), e.toString());
+            }
+        }
+        ownedProbers.clear();
+        LOG.info("ward stopped");
+    }
+
+    // ---------------------------------------------------------------- inventory
+
+    @Override
+    public Inventory inventory() {
+        return this;
+    }
+
+    @Override
+    public void apply(List<? extends InventoryChange> changes) {
+        synchronized (inventoryLock) {
+            if (state.get() == CLOSED) {
+                throw new IllegalStateException("this Ward is closed");
+            }
+            List<String> problems = new ArrayList<>();
+            for (InventoryChange c : changes) {
+                if (c instanceof InventoryChange.Upsert u) {
+                    for (Check ch : u.device().checks()) {
+                        if (!userProbers.containsKey(ch.type()) && !isBuiltIn(ch.type())) {
+                            problems.add("device " + u.device().id() + " check '" + ch.name()
+                                    + "': no prober for type '" + ch.type() + "'");
+                        }
+                    }
+                }
+            }
+            if (!problems.isEmpty()) {
+                throw new WardException("inventory change rejected, nothing applied:" + System.lineSeparator()
+                        + "  - " + String.join(System.lineSeparator() + "  - ", problems));
+            }
+            for (InventoryChange c : changes) {
+                switch (c) {
+                    case InventoryChange.Upsert u -> upsert(u.device());
+                    case InventoryChange.Remove r -> removeDevice(r.id());
+                }
+            }
+        }
+    }
+
+    private static boolean isBuiltIn(String type) {
+        return type.equals(IcmpSettings.TYPE) || type.equals(TcpSettings.TYPE);
+    }
+
+    @Override
+    public void replaceAll(Collection<Device> all) {
+        Map<DeviceId, Device> wanted = new LinkedHashMap<>();
+        for (Device d : all) {
+            if (wanted.put(d.id(), d) != null) {
+                throw new WardException("inventory has device id " + d.id() + " twice; nothing applied");
+            }
+        }
+        List<InventoryChange> changes = new ArrayList<>(wanted.size());
+        synchronized (inventoryLock) {
+            for (DeviceId id : devices.keySet()) {
+                if (!wanted.containsKey(id)) {
+                    changes.add(InventoryChange.remove(id));
+                }
+            }
+            for (Device d : wanted.values()) {
+                DeviceEntry e = devices.get(d.id());
+                if (e == null || !e.device.equals(d)) {
+                    changes.add(InventoryChange.upsert(d));
+                }
+            }
+            apply(changes);
+        }
+    }
+
+    private void upsert(Device d) {
+        DeviceEntry old = devices.get(d.id());
+        Map<String, CheckSlot> slots = new ConcurrentHashMap<>();
+        Set<String> kept = new HashSet<>();
+        boolean wasEnabled = old != null && old.device.enabled();
+        for (Check c : d.checks()) {
+            CheckSlot s = old == null ? null : old.slots.get(c.name());
+            if (s != null) {
+                kept.add(c.name());
+                Check before = s.check;
+                s.device = d;
+                s.check = c;
+                slots.put(c.name(), s);
+                if (d.enabled() && !wasEnabled) {
+                    schedule.add(s);
+                } else if (!d.enabled() && wasEnabled) {
+                    schedule.remove(s);
+                } else if (d.enabled() && !before.interval().equals(c.interval())) {
+                    schedule.reschedule(s);
+                }
+            } else {
+                s = new CheckSlot(d, c);
+                slots.put(c.name(), s);
+                if (d.enabled()) {
+                    schedule.add(s);
+                }
+            }
+        }
+        if (old != null) {
+            for (Map.Entry<String, CheckSlot> e : old.slots.entrySet()) {
+                if (!kept.contains(e.getKey())) {
+                    retire(e.getValue(), wasEnabled);
+                }
+            }
+        }
+        devices.put(d.id(), new DeviceEntry(d, slots));
+    }
+
+    private void retire(CheckSlot s, boolean scheduled) {
+        s.removed = true;
+        s.latest = null;
+        if (scheduled) {
+            schedule.remove(s);
+        }
+    }
+
+    private void removeDevice(DeviceId id) {
+        DeviceEntry e = devices.remove(id);
+        if (e != null) {
+            for (CheckSlot s : e.slots.values()) {
+                retire(s, e.device.enabled());
+            }
+        }
+    }
+
+    @Override
+    public Optional<Device> get(DeviceId id) {
+        DeviceEntry e = devices.get(id);
+        return e == null ? Optional.empty() : Optional.of(e.device);
+    }
+
+    @Override
+    public List<Device> devices() {
+        List<Device> out = new ArrayList<>(devices.size());
+        for (DeviceEntry e : devices.values()) {
+            out.add(e.device);
+        }
+        return List.copyOf(out);
+    }
+
+    @Override
+    public int size() {
+        return devices.size();
+    }
+
+    // ---------------------------------------------------------------- results view
+
+    @Override
+    public LatestResults latest() {
+        return this;
+    }
+
+    @Override
+    public Optional<ProbeResult> get(DeviceId device, String check) {
+        DeviceEntry e = devices.get(device);
+        CheckSlot s = e == null ? null : e.slots.get(check);
+        return s == null ? Optional.empty() : Optional.ofNullable(s.latest);
+    }
+
+    @Override
+    public Map<String, ProbeResult> all(DeviceId device) {
+        DeviceEntry e = devices.get(device);
+        if (e == null) {
+            return Map.of();
+        }
+        Map<String, ProbeResult> out = new LinkedHashMap<>();
+        for (CheckSlot s : e.slots.values()) {
+            ProbeResult r = s.latest;
+            if (r != null) {
+                out.put(s.checkName, r);
+            }
+        }
+        return Map.copyOf(out);
+    }
+
+    @Override
+    public int entries() {
+        int n = 0;
+        for (DeviceEntry e : devices.values()) {
+            for (CheckSlot s : e.slots.values()) {
+                if (s.latest != null) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public DeviceStatus status(DeviceId id) {
+        DeviceEntry e = devices.get(id);
+        if (e == null || e.slots.isEmpty()) {
+            return DeviceStatus.UNKNOWN;
+        }
+        CheckSlot s = e.slots.get(IcmpSettings.TYPE);
+        if (s == null) {
+            s = e.slots.get(e.device.checks().getFirst().name());
+        }
+        ProbeResult r = s == null ? null : s.latest;
+        return switch (r) {
+            case ProbeResult.Up u -> DeviceStatus.UP;
+            case ProbeResult.Down d -> DeviceStatus.DOWN;
+            case null, default -> DeviceStatus.UNKNOWN;
+        };
+    }
+
+    Collection<DeviceId> deviceIds() {
+        return devices.keySet();
+    }
+
+    @Override
+    public int probesInFlight() {
+        return inFlight.get();
+    }
+
+    int scheduleSize() {
+        return schedule.size();
+    }
+
+    // ---------------------------------------------------------------- probing
+
+    @Override
+    public CompletableFuture<ProbeResult> probeNow(DeviceId id, String check) {
+        if (state.get() == CLOSED) {
+            return CompletableFuture.failedFuture(new IllegalStateException("this Ward is closed"));
+        }
+        DeviceEntry e = devices.get(id);
+        CheckSlot s = e == null ? null : e.slots.get(check);
+        if (s == null) {
+            return CompletableFuture.failedFuture(new WardException("no device " + id + " with a check '" + check + "'"));
+        }
+        CompletableFuture<ProbeResult> f = new CompletableFuture<>();
+        CompletableFuture<ProbeResult> existing = s.running.compareAndExchange(null, f);
+        if (existing != null) {
+            return existing.copy();
+        }
+        startProbe(s, System.nanoTime(), f);
+        return f.copy();
+    }
+
+    private void dispatch(CheckSlot slot, long plannedNanos) {
+        if (slot.removed || state.get() != STARTED) {
+            return;
+        }
+        CompletableFuture<ProbeResult> f = new CompletableFuture<>();
+        if (!slot.running.compareAndSet(null, f)) {
+            meters.overrun(slot.check.type());
+            return;
+        }
+        startProbe(slot, plannedNanos, f);
+    }
+
+    private void startProbe(CheckSlot slot, long plannedNanos, CompletableFuture<ProbeResult> f) {
+        inFlight.incrementAndGet();
+        try {
+            Thread.ofVirtual().name("ward-probe").start(() -> runProbe(slot, plannedNanos, f));
+        } catch (RuntimeException | OutOfMemoryError e) {
+            inFlight.decrementAndGet();
+            slot.running.set(null);
+            f.completeExceptionally(e);
+            throw e;
+        }
+    }
+
+    private void runProbe(CheckSlot slot, long plannedNanos, CompletableFuture<ProbeResult> f) {
+        ProbeResult result = null;
+        boolean acquired = false;
+        Check check = slot.check;
+        Device device = slot.device;
+        try {
+            permits.acquire();
+            acquired = true;
+            long start = System.nanoTime();
+            meters.lag(start - plannedNanos);
+            Instant now = clock.instant();
+            Instant planned = now.minusNanos(Math.max(0, start - plannedNanos));
+            result = probeOnce(device, check, planned, now);
+            meters.probeTime(check.type(), System.nanoTime() - start);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            result = new ProbeResult.Unknown(device.id(), check.name(), check.type(), clock.instant(), "interrupted: the engine is stopping");
+        } finally {
+            if (acquired) {
+                permits.release();
+            }
+            if (result != null) {
+                handle(slot, result);
+            }
+            slot.running.set(null);
+            inFlight.decrementAndGet();
+            if (result != null) {
+                f.complete(result);
+            } else {
+                f.completeExceptionally(new WardException("probe did not complete"));
+            }
+        }
+    }
+
+    private ProbeResult probeOnce(Device device, Check check, Instant planned, Instant now) throws InterruptedException {
+        Prober prober;
+        try {
+            prober = proberFor(check.type());
+        } catch (RuntimeException e) {
+            meters.failed(check.type());
+            if (LOG_LIMIT.allow("prober-create-" + check.type())) {
+                LOG.error("cannot create the {} prober: {}", check.type(), e.getMessage());
+            }
+            return new ProbeResult.Unknown(device.id(), check.name(), check.type(), now, "no usable " + check.type() + " prober: " + e.getMessage());
+        }
+        try {
+            ProbeResult r = prober.probe(new ProbeRequest(device, check, planned));
+            if (r == null || !r.device().equals(device.id()) || !r.check().equals(check.name())) {
+                meters.failed(check.type());
+                return new ProbeResult.Unknown(device.id(), check.name(), check.type(), now,
+                        "the " + check.type() + " prober returned " + (r == null ? "null" : "a result for another check"));
+            }
+            return r;
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Throwable t) {
+            meters.failed(check.type());
+            if (LOG_LIMIT.allow("prober-" + check.type())) {
+                LOG.warn("the {} prober threw {} (device {}); counted in ward.probes.failed; this message repeats at most once a minute",
+                        check.type(), t.getClass().getName(), device.id());
+            }
+            return new ProbeResult.Unknown(device.id(), check.name(), check.type(), now, "prober error: " + t.getClass().getSimpleName());
+        }
+    }
+
+    private Prober proberFor(String type) {
+        Prober p = userProbers.get(type);
+        if (p != null) {
+            return p;
+        }
+        return ownedProbers.computeIfAbsent(type, t -> {
+            Prober created = switch (t) {
+                case IcmpSettings.TYPE -> Probers.icmp(config.icmpOptions());
+                case TcpSettings.TYPE -> Probers.tcp();
+                default -> throw new WardException("no prober for type '" + t + "'");
+            };
+            bindMeters(created);
+            return created;
+        });
+    }
+
+    private void handle(CheckSlot slot, ProbeResult r) {
+        if (slot.removed) {
+            return;
+        }
+        slot.latest = r;
+        meters.result(r);
+        for (ResultListener l : listeners) {
+            try {
+                l.onResult(r);
+            } catch (Throwable t) {
+                meters.listenerFailed();
+                if (LOG_LIMIT.allow("listener-" + l.getClass().getName())) {
+                    LOG.warn("result listener {} threw {}; counted in ward.listener.failures; this message repeats at most once a minute",
+                            l.getClass().getName(), t.toString());
+                }
+            }
+        }
+        for (SinkDispatcher d : dispatchers) {
+            d.offer(r);
+        }
+    }
+
+    /** Counts devices by status, for the gauges. */
+    Map<DeviceStatus, Integer> countByStatus() {
+        Map<DeviceStatus, Integer> m = new HashMap<>();
+        for (DeviceId id : devices.keySet()) {
+            m.merge(status(id), 1, Integer::sum);
+        }
+        return m;
+    }
+}

@@ -1,0 +1,64 @@
+package io.github.wardops.ward.inventory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * The stable identity of a device: a UUID. Immutable and thread-safe.
+ *
+ * @param value the UUID; never {@code null}
+ */
+public record DeviceId(UUID value) implements Comparable<DeviceId> {
+
+    /**
+     * Validates the id.
+     *
+     * @param value the UUID; never {@code null}
+     */
+    public DeviceId {
+        Objects.requireNonNull(value, "device id");
+    }
+
+    /**
+     * Parses a UUID string such as {@code b28054ed-930a-4913-a509-0f3b616e3371}.
+     *
+     * @param text the UUID text; never {@code null}
+     * @return the id
+     * @throws IllegalArgumentException when the text is not a UUID
+     */
+    public static DeviceId parse(String text) {
+        Objects.requireNonNull(text, "device id");
+        String t = text.strip();
+        if (t.length() != 36) {
+            throw new IllegalArgumentException("not a UUID: '" + text + "'");
+        }
+        try {
+            return new DeviceId(UUID.fromString(t));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a UUID: '" + text + "'");
+        }
+    }
+
+    /**
+     * Derives a stable id from any key (a name-based UUID, version 3), for inventories whose
+     * devices are keyed by something other than a UUID.
+     *
+     * @param key the key; never {@code null}
+     * @return the same id for the same key, every time
+     */
+    public static DeviceId fromKey(String key) {
+        Objects.requireNonNull(key, "key");
+        return new DeviceId(UUID.nameUUIDFromBytes(("ward:" + key).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Override
+    public int compareTo(DeviceId o) {
+        return value.compareTo(o.value);
+    }
+
+    @Override
+    public String toString() {
+        return value.toString();
+    }
+}

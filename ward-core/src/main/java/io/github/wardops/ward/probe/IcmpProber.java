@@ -1,0 +1,23 @@
+package io.github.wardops.ward.probe;
+
+/**
+ * The built-in ICMP echo prober, from {@link Probers#icmp(IcmpOptions)}. One socket per address
+ * family serves every outstanding echo. Thread-safe.
+ */
+public interface IcmpProber extends Prober {
+
+    /**
+     * The socket mode in use for IPv4: {@link IcmpSocketMode#DATAGRAM} or
+     * {@link IcmpSocketMode#RAW}, never {@code AUTO}.
+     *
+     * @return the mode
+     */
+    IcmpSocketMode mode();
+
+    /**
+     * The number of echoes sent and still awaiting a reply or a timeout.
+     *
+     * @return the count
+     */
+    int outstandingEchoes();
+}

@@ -1,0 +1,103 @@
+package io.github.wardops.ward.probe;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The statistics of one ICMP probe: echoes sent and received and the round-trip times.
+ * RTT fields are {@code null} when nothing was received.
+ *
+ * @param sent echoes sent
+ * @param received echo replies received
+ * @param rttMin the fastest round trip, or {@code null}
+ * @param rttAvg the mean round trip, or {@code null}
+ * @param rttMax the slowest round trip, or {@code null}
+ * @param rttMdev the mean deviation of the round trips (jitter), or {@code null}
+ */
+public record PingStats(int sent, int received, Duration rttMin, Duration rttAvg, Duration rttMax, Duration rttMdev)
+        implements Measurement {
+
+    /**
+     * Validates.
+     *
+     * @param sent echoes sent
+     * @param received replies received
+     * @param rttMin min RTT
+     * @param rttAvg mean RTT
+     * @param rttMax max RTT
+     * @param rttMdev mean deviation
+     */
+    public PingStats {
+        if (sent < 0 || received < 0 || received > sent) {
+            throw new IllegalArgumentException("bad ping counts: sent " + sent + ", received " + received);
+        }
+        if (received > 0 && (rttMin == null || rttAvg == null || rttMax == null || rttMdev == null)) {
+            throw new IllegalArgumentException("RTTs are required when replies were received");
+        }
+    }
+
+    /**
+     * Computes statistics from the round-trip times of the replies received.
+     *
+     * @param sent echoes sent
+     * @param rttNanos the round trips of the replies, in nanoseconds
+     * @param count how many entries of {@code rttNanos} are used
+     * @return the statistics
+     */
+    public static PingStats of(int sent, long[] rttNanos, int count) {
+        if (count == 0) {
+            return new PingStats(sent, 0, null, null, null, null);
+        }
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        long sum = 0;
+        for (int i = 0; i < count; i++) {
+            long r = rttNanos[i];
+            min = Math.min(min, r);
+            max = Math.max(max, r);
+            sum += r;
+        }
+        long avg = sum / count;
+        long dev = 0;
+        for (int i = 0; i < count; i++) {
+            dev += Math.abs(rttNanos[i] - avg);
+        }
+        return new PingStats(sent, count, Duration.ofNanos(min), Duration.ofNanos(avg), Duration.ofNanos(max),
+                Duration.ofNanos(dev / count));
+    }
+
+    /**
+     * The share of echoes lost, in percent.
+     *
+     * @return 0-100; 100 when nothing was sent
+     */
+    public double lossPct() {
+        return sent == 0 ? 100.0 : 100.0 * (sent - received) / sent;
+    }
+
+    @Override
+    public Map<String, Double> values() {
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("sent", (double) sent);
+        m.put("received", (double) received);
+        m.put("loss_pct", lossPct());
+        if (received > 0) {
+            m.put("rtt_min_ms", millis(rttMin));
+            m.put("rtt_avg_ms", millis(rttAvg));
+            m.put("rtt_max_ms", millis(rttMax));
+            m.put("rtt_mdev_ms", millis(rttMdev));
+        }
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    /**
+     * A duration in fractional milliseconds.
+     *
+     * @param d the duration
+     * @return milliseconds
+     */
+    public static double millis(Duration d) {
+        return d.toNanos() / 1_000_000.0;
+    }
+}

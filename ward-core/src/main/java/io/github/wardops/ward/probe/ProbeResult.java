@@ -1,0 +1,149 @@
+package io.github.wardops.ward.probe;
+
+import io.github.wardops.ward.inventory.DeviceId;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * The outcome of one probe: the target was {@link Up up}, {@link Down down}, or its state is
+ * {@link Unknown unknown} (ward could not tell: a local error, a prober failure). Immutable and
+ * thread-safe.
+ */
+public sealed interface ProbeResult permits ProbeResult.Up, ProbeResult.Down, ProbeResult.Unknown {
+
+    /**
+     * The probed device.
+     *
+     * @return its id
+     */
+    DeviceId device();
+
+    /**
+     * The check's name.
+     *
+     * @return the name, such as {@code "icmp"}
+     */
+    String check();
+
+    /**
+     * The check's type.
+     *
+     * @return the type, such as {@code "icmp"}
+     */
+    String type();
+
+    /**
+     * When the probe started (UTC).
+     *
+     * @return the start time
+     */
+    Instant at();
+
+    /**
+     * What was measured (for a down ICMP target, the echoes sent and none received).
+     *
+     * @return the measurement, {@link Measurement#NONE} when there is none
+     */
+    Measurement measurement();
+
+    /**
+     * The target answered.
+     *
+     * @param device the device
+     * @param check the check name
+     * @param type the check type
+     * @param at the start time
+     * @param latency the time the answer took (an average RTT, a connect time)
+     * @param measurement what was measured
+     */
+    record Up(DeviceId device, String check, String type, Instant at, Duration latency, Measurement measurement)
+            implements ProbeResult {
+        /**
+         * Validates.
+         *
+         * @param device the device
+         * @param check the check name
+         * @param type the check type
+         * @param at the start time
+         * @param latency the latency
+         * @param measurement the measurement
+         */
+        public Up {
+            Objects.requireNonNull(device, "device");
+            Objects.requireNonNull(check, "check");
+            Objects.requireNonNull(type, "type");
+            Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(latency, "latency");
+            Objects.requireNonNull(measurement, "measurement");
+        }
+    }
+
+    /**
+     * The target did not answer, or refused.
+     *
+     * @param device the device
+     * @param check the check name
+     * @param type the check type
+     * @param at the start time
+     * @param reason why it is down
+     * @param detail a short human-readable detail (never a secret); may be empty
+     * @param measurement what was measured
+     */
+    record Down(DeviceId device, String check, String type, Instant at, DownReason reason, String detail,
+                Measurement measurement) implements ProbeResult {
+        /**
+         * Validates.
+         *
+         * @param device the device
+         * @param check the check name
+         * @param type the check type
+         * @param at the start time
+         * @param reason the reason
+         * @param detail the detail
+         * @param measurement the measurement
+         */
+        public Down {
+            Objects.requireNonNull(device, "device");
+            Objects.requireNonNull(check, "check");
+            Objects.requireNonNull(type, "type");
+            Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(detail, "detail");
+            Objects.requireNonNull(measurement, "measurement");
+        }
+    }
+
+    /**
+     * ward could not tell whether the target is up: the prober failed, or the check could not run.
+     *
+     * @param device the device
+     * @param check the check name
+     * @param type the check type
+     * @param at the start time
+     * @param detail what went wrong (never a secret)
+     */
+    record Unknown(DeviceId device, String check, String type, Instant at, String detail) implements ProbeResult {
+        /**
+         * Validates.
+         *
+         * @param device the device
+         * @param check the check name
+         * @param type the check type
+         * @param at the start time
+         * @param detail the detail
+         */
+        public Unknown {
+            Objects.requireNonNull(device, "device");
+            Objects.requireNonNull(check, "check");
+            Objects.requireNonNull(type, "type");
+            Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(detail, "detail");
+        }
+
+        @Override
+        public Measurement measurement() {
+            return Measurement.NONE;
+        }
+    }
+}

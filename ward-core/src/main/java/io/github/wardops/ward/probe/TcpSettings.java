@@ -1,0 +1,29 @@
+package io.github.wardops.ward.probe;
+
+import io.github.wardops.ward.inventory.CheckSettings;
+
+/**
+ * The settings of a TCP connect check.
+ *
+ * @param port the port to connect to, 1-65535
+ */
+public record TcpSettings(int port) implements CheckSettings {
+    /** The type name of TCP checks. */
+    public static final String TYPE = "tcp";
+
+    /**
+     * Validates.
+     *
+     * @param port the port
+     */
+    public TcpSettings {
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("tcp port " + port + " must be 1-65535");
+        }
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+}

@@ -1,0 +1,15 @@
+/**
+ * ward-core: the embeddable monitoring engine.
+ *
+ * <p>Exported packages are the API; everything under {@code io.github.wardops.ward.internal}
+ * is implementation and may change in any release.
+ */
+module io.github.wardops.ward {
+    requires transitive micrometer.core;
+    requires org.slf4j;
+
+    exports io.github.wardops.ward;
+    exports io.github.wardops.ward.inventory;
+    exports io.github.wardops.ward.probe;
+    exports io.github.wardops.ward.sink;
+}
