@@ -22,6 +22,7 @@ import java.util.Map;
  *
  * <p>Thread-safe: the method handles are immutable.
  */
+@SuppressWarnings("restricted") // the FFM downcalls are the point of this class
 public final class Libc {
     // socket(2)
     public static final int AF_INET = 2;
