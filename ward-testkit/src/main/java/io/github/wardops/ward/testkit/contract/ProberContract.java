@@ -25,6 +25,10 @@ import org.junit.jupiter.api.Test;
  * its check's timeout plus a grace, and that {@code close()} is idempotent.
  */
 public abstract class ProberContract {
+    /** For subclasses. */
+    protected ProberContract() {
+    }
+
     private Prober prober;
 
     /**
@@ -59,12 +63,22 @@ public abstract class ProberContract {
         return Duration.ofSeconds(2);
     }
 
+    /**
+     * Creates the subject under test before each test.
+     *
+     * @throws Exception on failure
+     */
     @BeforeEach
     public final void open() throws Exception {
         prober = createProber();
         assertNotNull(prober, "createProber returned null");
     }
 
+    /**
+     * Closes the prober after each test.
+     *
+     * @throws Exception on failure
+     */
     @AfterEach
     public final void closeProber() throws Exception {
         prober.close();
@@ -89,12 +103,20 @@ public abstract class ProberContract {
         r.measurement().values().forEach((k, v) -> assertTrue(Double.isFinite(v), k + " is not finite: " + v));
     }
 
+    /**
+     * The prober's type is the type of the checks it is given.
+     */
     @Test
     public void typeMatchesTheChecksItServes() {
         assertEquals(prober.type(), reachable(0).check().type());
         assertEquals(prober.type(), unreachable().check().type());
     }
 
+    /**
+     * A target that answers is {@code Up}, with a non-negative latency.
+     *
+     * @throws Exception on failure
+     */
     @Test
     public void reachableTargetIsUp() throws Exception {
         ProbeRequest req = reachable(0);
@@ -104,6 +126,11 @@ public abstract class ProberContract {
         assertFalse(((ProbeResult.Up) r).latency().isNegative());
     }
 
+    /**
+     * A target that does not answer is {@code Down}, within the timeout plus the grace.
+     *
+     * @throws Exception on failure
+     */
     @Test
     public void unreachableTargetIsDownNotAnException() throws Exception {
         ProbeRequest req = unreachable();
@@ -116,6 +143,11 @@ public abstract class ProberContract {
                 "took " + took + ", more than the timeout " + req.check().timeout() + " plus " + grace());
     }
 
+    /**
+     * Concurrent probes on virtual threads each get their own result.
+     *
+     * @throws Exception on failure
+     */
     @Test
     public void concurrentProbesOnVirtualThreadsKeepTheirResultsApart() throws Exception {
         List<ProbeRequest> reqs = new ArrayList<>();
@@ -140,6 +172,11 @@ public abstract class ProberContract {
         }
     }
 
+    /**
+     * Closing twice is harmless.
+     *
+     * @throws Exception on failure
+     */
     @Test
     public void closeIsIdempotent() throws Exception {
         prober.close();

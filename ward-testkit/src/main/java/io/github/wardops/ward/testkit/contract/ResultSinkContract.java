@@ -25,6 +25,10 @@ import org.junit.jupiter.api.Test;
  * batch both work, and that {@code close()} is idempotent.
  */
 public abstract class ResultSinkContract {
+    /** For subclasses. */
+    protected ResultSinkContract() {
+    }
+
     private ResultSink sink;
 
     /**
@@ -54,11 +58,21 @@ public abstract class ResultSinkContract {
         return false;
     }
 
+    /**
+     * Creates the subject under test before each test.
+     *
+     * @throws Exception on failure
+     */
     @BeforeEach
     public final void open() throws Exception {
         sink = createSink();
     }
 
+    /**
+     * Closes the sink after each test.
+     *
+     * @throws Exception on failure
+     */
     @AfterEach
     public final void closeSink() throws Exception {
         sink.close();
@@ -99,6 +113,11 @@ public abstract class ResultSinkContract {
         }
     }
 
+    /**
+     * Up, down and unknown results written in batches are all stored.
+     *
+     * @throws Exception on failure
+     */
     @Test
     public void storesEveryKindOfResultWrittenInBatches() throws Exception {
         List<ProbeResult> all = sample(30);
@@ -107,6 +126,11 @@ public abstract class ResultSinkContract {
         assertStored(all);
     }
 
+    /**
+     * Changing the batch list after write returns does not change what was stored.
+     *
+     * @throws Exception on failure
+     */
     @Test
     public void doesNotKeepTheBatchList() throws Exception {
         List<ProbeResult> all = sample(10);
@@ -117,6 +141,11 @@ public abstract class ResultSinkContract {
         assertStored(all);
     }
 
+    /**
+     * A batch of 5,000 results is stored whole.
+     *
+     * @throws Exception on failure
+     */
     @Test
     public void takesALargeBatch() throws Exception {
         List<ProbeResult> all = sample(5_000);
@@ -124,6 +153,11 @@ public abstract class ResultSinkContract {
         assertStored(all);
     }
 
+    /**
+     * Closing twice is harmless.
+     *
+     * @throws Exception on failure
+     */
     @Test
     public void closeIsIdempotent() throws Exception {
         sink.close();
