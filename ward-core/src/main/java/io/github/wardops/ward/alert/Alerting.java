@@ -110,7 +110,7 @@ public interface Alerting extends StateListener, AutoCloseable {
          * @return this builder
          */
         public Builder rules(Collection<AlertRule> all) {
-            if (all == null || all.contains(null)) {
+            if (all == null || all.stream().anyMatch(java.util.Objects::isNull)) {
                 problems.add("rules must not be null");
             } else {
                 rules.addAll(all);

@@ -217,7 +217,7 @@ public interface StateTracker extends ResultListener, AutoCloseable {
          * @return this builder
          */
         public Builder reachabilityTypes(Collection<String> types) {
-            if (types == null || types.isEmpty() || types.contains(null)) {
+            if (types == null || types.isEmpty() || types.stream().anyMatch(java.util.Objects::isNull)) {
                 problems.add("reachabilityTypes must be a non-empty set of check types");
             } else {
                 this.reachabilityTypes = new LinkedHashSet<>(types);

@@ -67,6 +67,7 @@ public final class Selectors {
         }
 
         private RuleSyntaxException err(String expected) {
+            ws();
             String found = i >= s.length() ? "the end of the selector" : "'" + s.charAt(i) + "'";
             return new RuleSyntaxException("selector", s, i + 1, expected, found);
         }
