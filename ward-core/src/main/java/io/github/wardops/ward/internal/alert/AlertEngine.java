@@ -266,7 +266,7 @@ public final class AlertEngine implements Alerting {
                 return;
             }
             DeviceState st = k.ifIndex() == 0 ? view.state() : view.interfaces().get(k.ifIndex());
-            Instant since = c.reach() && st != null && st.status() == DeviceStatus.DOWN ? st.since() : heldSince;
+            Instant since = (c.reach() || c.ifStatus()) && st != null && st.status() == DeviceStatus.DOWN ? st.since() : heldSince;
             int impacted = c.reach() && k.ifIndex() == 0 ? view.dependents() : 0;
             String msg = message(c, view, k.ifIndex(), impacted);
             openAlert(k, c.rule().name(), c.rule().severity(), msg, since, now, view, impacted, window);
