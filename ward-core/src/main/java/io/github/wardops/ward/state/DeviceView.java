@@ -18,11 +18,14 @@ import java.util.Objects;
  * @param interfaceValues the latest numeric values per interface (such as
  *     {@code if_util_in_pct}); never {@code null}
  * @param dependents how many devices depend on this one, directly or through others
+ * @param parentFailing whether the device's parent is down, unreachable or failing its last
+ *     cycle: a failing device behind it is then unreachable rather than down, and alerting holds
+ *     its rules
  * @param at when the view was taken; never {@code null}
  */
 public record DeviceView(Device device, DeviceState state, Map<Integer, DeviceState> interfaces,
                          Map<String, Double> values, Map<Integer, Map<String, Double>> interfaceValues,
-                         int dependents, Instant at) {
+                         int dependents, boolean parentFailing, Instant at) {
     /**
      * Validates and copies.
      *
@@ -32,6 +35,7 @@ public record DeviceView(Device device, DeviceState state, Map<Integer, DeviceSt
      * @param values values
      * @param interfaceValues interface values
      * @param dependents dependent devices
+     * @param parentFailing whether the parent is failing or down
      * @param at the time
      */
     public DeviceView {

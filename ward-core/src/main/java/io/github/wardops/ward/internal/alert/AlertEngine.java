@@ -201,7 +201,9 @@ public final class AlertEngine implements Alerting {
             }
         }
         DeviceState st = view.state();
-        boolean unreachable = st.status() == DeviceStatus.UNREACHABLE;
+        // Unreachable, or failing while its parent fails: the parent's alert speaks for it.
+        boolean unreachable = st.status() == DeviceStatus.UNREACHABLE
+                || (view.parentFailing() && st.consecutiveFailures() > 0);
         flapping(view, 0, st, window, now);
         for (Map.Entry<Integer, DeviceState> e : view.interfaces().entrySet()) {
             flapping(view, e.getKey(), e.getValue(), window, now);

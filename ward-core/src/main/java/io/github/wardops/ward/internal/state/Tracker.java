@@ -513,7 +513,7 @@ public final class Tracker implements StateTracker {
         Map<Integer, Map<String, Double>> ifv = new HashMap<>();
         e.interfaceValues.forEach((k, v) -> ifv.put(k, Map.copyOf(v)));
         return new DeviceView(e.device, e.reach.snapshot(), ifs, values, ifv,
-                topology.dependents().getOrDefault(e.device.id(), 0), cfg.clock().instant());
+                topology.dependents().getOrDefault(e.device.id(), 0), parentBlocking(e.device), cfg.clock().instant());
     }
 
     // ---------------------------------------------------------------- interfaces
