@@ -9,13 +9,13 @@ import io.github.wardops.ward.WardException;
 public final class RuleSyntaxException extends WardException {
     private static final long serialVersionUID = 1L;
 
-    /** @serial the rule name */
+    /** The rule's name. @serial the rule name */
     private final String ruleName;
-    /** @serial the 1-based column */
+    /** The column. @serial the 1-based column */
     private final int position;
-    /** @serial what was expected */
+    /** What was expected. @serial what was expected */
     private final String expected;
-    /** @serial what was found */
+    /** What was found. @serial what was found */
     private final String found;
 
     /**

@@ -47,6 +47,20 @@ import org.slf4j.LoggerFactory;
  */
 public final class AlertEngine implements Alerting {
     private static final Logger LOG = LoggerFactory.getLogger(AlertEngine.class);
+    private static final long WARN_INTERVAL_NANOS = 60_000_000_000L;
+    private final java.util.concurrent.atomic.AtomicLong lastWarn = new java.util.concurrent.atomic.AtomicLong(
+            System.nanoTime() - WARN_INTERVAL_NANOS);
+
+    /** Logs a store failure at most once a minute; every failure is counted in a meter. */
+    private void warnLimited(String format, Object... args) {
+        long now = System.nanoTime();
+        long last = lastWarn.get();
+        if (now - last >= WARN_INTERVAL_NANOS && lastWarn.compareAndSet(last, now)) {
+            LOG.warn(format + " (logged at most once a minute; see the failure meter)", args);
+        } else {
+            LOG.debug(format, args);
+        }
+    }
 
     /**
      * The validated settings.
@@ -150,7 +164,7 @@ public final class AlertEngine implements Alerting {
             }
         } catch (Exception e) {
             storeFailures.increment();
-            LOG.warn("alert store failed to load open alerts: {}", e.getClass().getName());
+            warnLimited("alert store failed to load open alerts: {}", e.getClass().getName());
         }
     }
 
@@ -309,7 +323,7 @@ public final class AlertEngine implements Alerting {
                 cfg.store().silenced(new Silence(k.device(), k.ifIndex(), k.rule(), window.name(), now));
             } catch (Exception e) {
                 storeFailures.increment();
-                LOG.warn("alert store failed to record a silence: {}", e.getClass().getName());
+                warnLimited("alert store failed to record a silence: {}", e.getClass().getName());
             }
         }
     }
@@ -327,7 +341,7 @@ public final class AlertEngine implements Alerting {
             cfg.store().opened(a);
         } catch (Exception e) {
             storeFailures.increment();
-            LOG.warn("alert store failed to record an opened alert: {}", e.getClass().getName());
+            warnLimited("alert store failed to record an opened alert: {}", e.getClass().getName());
         }
         if (window != null || deliveries.isEmpty()) {
             return;
@@ -358,7 +372,7 @@ public final class AlertEngine implements Alerting {
             cfg.store().resolved(r);
         } catch (Exception e) {
             storeFailures.increment();
-            LOG.warn("alert store failed to record a resolved alert: {}", e.getClass().getName());
+            warnLimited("alert store failed to record a resolved alert: {}", e.getClass().getName());
         }
         if (notified.remove(a.id()) && notify) {
             publish(new Notification.Resolved(r, now));
@@ -388,7 +402,7 @@ public final class AlertEngine implements Alerting {
                         cfg.store().acknowledged(acked);
                     } catch (Exception ex) {
                         storeFailures.increment();
-                        LOG.warn("alert store failed to record an acknowledgement: {}", ex.getClass().getName());
+                        warnLimited("alert store failed to record an acknowledgement: {}", ex.getClass().getName());
                     }
                     return Optional.of(acked);
                 }

@@ -45,6 +45,20 @@ import org.slf4j.LoggerFactory;
  */
 public final class Tracker implements StateTracker {
     private static final Logger LOG = LoggerFactory.getLogger(Tracker.class);
+    private static final long WARN_INTERVAL_NANOS = 60_000_000_000L;
+    private final java.util.concurrent.atomic.AtomicLong lastWarn = new java.util.concurrent.atomic.AtomicLong(
+            System.nanoTime() - WARN_INTERVAL_NANOS);
+
+    /** Logs a store failure at most once a minute; every failure is counted in a meter. */
+    private void warnLimited(String format, Object... args) {
+        long now = System.nanoTime();
+        long last = lastWarn.get();
+        if (now - last >= WARN_INTERVAL_NANOS && lastWarn.compareAndSet(last, now)) {
+            LOG.warn(format + " (logged at most once a minute; see the failure meter)", args);
+        } else {
+            LOG.debug(format, args);
+        }
+    }
 
     /**
      * The validated settings.
@@ -198,7 +212,7 @@ public final class Tracker implements StateTracker {
             cfg.store().delete(id);
         } catch (Exception ex) {
             storeFailures.increment();
-            LOG.warn("state store failed to delete device {}: {}", id, ex.toString());
+            warnLimited("state store failed to delete device {}: {}", id, ex.getClass().getName());
         }
         for (StateListener l : cfg.listeners()) {
             try {
@@ -247,7 +261,7 @@ public final class Tracker implements StateTracker {
             loaded = cfg.store().loadAll();
         } catch (Exception ex) {
             storeFailures.increment();
-            LOG.warn("state store failed to load; starting with unknown states: {}", ex.toString());
+            warnLimited("state store failed to load; starting with unknown states: {}", ex.getClass().getName());
             loaded = List.of();
         }
         Set<DeviceId> restored = new HashSet<>();
@@ -450,7 +464,7 @@ public final class Tracker implements StateTracker {
             cfg.store().save(snap);
         } catch (Exception ex) {
             storeFailures.increment();
-            LOG.warn("state store failed to save {}: {}", s.key, ex.toString());
+            warnLimited("state store failed to save {}: {}", s.key, ex.getClass().getName());
         }
         String cause = c.from() != c.to() ? c.cause()
                 : (s.flapping ? "flapping started" : "flapping stopped") + String.format(java.util.Locale.ROOT,
