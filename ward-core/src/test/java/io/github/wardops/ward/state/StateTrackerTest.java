@@ -75,7 +75,7 @@ class StateTrackerTest {
         assertEquals(List.of(DeviceStatus.UP, DeviceStatus.DOWN, DeviceStatus.UP), changes.stream().map(StateTransition::to).toList());
         assertEquals(at(1), changes.get(1).since());
         assertEquals("3 failed cycles", changes.get(1).cause());
-        assertEquals(1.0, registry.get("ward.devices").tag("status", "up").gauge().value());
+        assertEquals(1.0, registry.get("ward.state.devices").tag("status", "up").gauge().value());
     }
 
     @Test

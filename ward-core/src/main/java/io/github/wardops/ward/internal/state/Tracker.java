@@ -127,10 +127,10 @@ public final class Tracker implements StateTracker {
         for (DeviceStatus s : DeviceStatus.values()) {
             AtomicInteger n = new AtomicInteger();
             byStatus.put(s, n);
-            meters.add(Gauge.builder("ward.devices", n, AtomicInteger::get).tag("status", s.name().toLowerCase(java.util.Locale.ROOT))
+            meters.add(Gauge.builder("ward.state.devices", n, AtomicInteger::get).tag("status", s.name().toLowerCase(java.util.Locale.ROOT))
                     .description("Devices by confirmed status (state tracker)").register(registry));
         }
-        meters.add(Gauge.builder("ward.devices.flapping", flappingCount, AtomicInteger::get)
+        meters.add(Gauge.builder("ward.state.flapping", flappingCount, AtomicInteger::get)
                 .description("Devices and interfaces flapping now").register(registry));
         ignored = counter("ward.state.results.ignored", "Results for devices not in the tracked inventory");
         transitions = counter("ward.state.transitions", "Status and flapping changes");
