@@ -362,10 +362,15 @@ public final class AlertEngine implements Alerting {
         }
     }
 
-    private void resolve(Key k, Alert a, Instant now, String why, boolean notify) {
-        if (!open.remove(k, a)) {
-            return;
-        }
+    private void resolve(Key k, Alert seen, Instant now, String why, boolean notify) {
+        // An acknowledgement may replace the alert concurrently: resolve whatever is open now.
+        Alert a;
+        do {
+            a = open.get(k);
+            if (a == null || !a.id().equals(seen.id())) {
+                return;
+            }
+        } while (!open.remove(k, a));
         Alert r = a.resolve(now, why);
         resolvedBySeverity.get(r.severity()).increment();
         try {

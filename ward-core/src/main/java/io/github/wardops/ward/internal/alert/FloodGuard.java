@@ -28,7 +28,7 @@ final class FloodGuard {
     private final int threshold;
     private final Duration window;
     private final ArrayDeque<Instant> recent = new ArrayDeque<>();
-    private boolean flooding;
+    private volatile boolean flooding;
     private int opened;
     private int suppressed;
     private final Map<Severity, Integer> bySeverity = new EnumMap<>(Severity.class);
@@ -68,7 +68,14 @@ final class FloodGuard {
     }
 
     /** Ends the flood when the rate fell; returns the closing summary, or null. */
-    synchronized Notification.Flood tick(Instant now) {
+    Notification.Flood tick(Instant now) {
+        if (!flooding) {
+            return null; // the common case, without taking the lock on every result
+        }
+        return endIfOver(now);
+    }
+
+    private synchronized Notification.Flood endIfOver(Instant now) {
         if (!flooding) {
             return null;
         }
@@ -86,7 +93,7 @@ final class FloodGuard {
         return end;
     }
 
-    synchronized boolean flooding() {
+    boolean flooding() {
         return flooding;
     }
 }
