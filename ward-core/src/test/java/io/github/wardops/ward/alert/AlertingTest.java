@@ -208,6 +208,7 @@ class AlertingTest {
             feed(c % 2 == 0 ? up(d.id(), at(c)) : down(d.id(), at(c)));
             c++;
         }
+        settle();
         int openedBefore = notes.received.size();
         for (int k = 0; k < 6; k++, c++) {
             feed(c % 2 == 0 ? up(d.id(), at(c)) : down(d.id(), at(c)));
