@@ -223,6 +223,26 @@ class StateTrackerTest {
     }
 
     @Test
+    void aParentsBlipDoesNotTurnALongDownChildUnreachable() {
+        Device router = device("router", null);
+        Device a = device("atm", router.id());
+        StateTracker t = tracker(2, 2, StateStore.inMemory());
+        t.replaceInventory(List.of(router, a));
+        feed(t, up(router.id(), at(0)));
+        feed(t, down(a.id(), at(0)));
+        feed(t, down(a.id(), at(1)));
+        assertEquals(DeviceStatus.DOWN, t.status(a.id()));
+        feed(t, down(router.id(), at(2)));
+        feed(t, down(a.id(), at(2)));
+        assertEquals(DeviceStatus.DOWN, t.status(a.id()), "one failed parent cycle is not a parent outage");
+        feed(t, up(router.id(), at(3)));
+        feed(t, down(a.id(), at(3)));
+        assertEquals(DeviceStatus.DOWN, t.status(a.id()));
+        assertEquals(at(0), t.state(a.id()).orElseThrow().since());
+        assertEquals(1, transitions.stream().filter(x -> x.key().device().equals(a.id()) && x.statusChanged()).count());
+    }
+
+    @Test
     void stateSurvivesARestartThroughTheStore() {
         Device d = device("r1", null);
         StateStore store = StateStore.inMemory();

@@ -215,9 +215,12 @@ public final class AlertEngine implements Alerting {
             }
         }
         DeviceState st = view.state();
-        // Unreachable, or failing while its parent fails: the parent's alert speaks for it.
+        // Unreachable, or failing (not yet confirmed down) while its parent fails: the parent's
+        // alert speaks for it. A device confirmed DOWN before its parent failed keeps its alerts
+        // until the parent is confirmed down too (then it is UNREACHABLE), so a parent's blip
+        // does not resolve and reopen them.
         boolean unreachable = st.status() == DeviceStatus.UNREACHABLE
-                || (view.parentFailing() && st.consecutiveFailures() > 0);
+                || (view.parentFailing() && st.consecutiveFailures() > 0 && st.status() != DeviceStatus.DOWN);
         flapping(view, 0, st, window, now);
         for (Map.Entry<Integer, DeviceState> e : view.interfaces().entrySet()) {
             flapping(view, e.getKey(), e.getValue(), window, now);

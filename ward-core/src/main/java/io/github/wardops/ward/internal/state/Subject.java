@@ -88,9 +88,6 @@ final class Subject {
             if ((from == DeviceStatus.UP || from == DeviceStatus.UNKNOWN) && consecutiveFailures >= cfg.downAfter()) {
                 to = target;
                 cause = consecutiveFailures + " failed cycles" + (parentBlocking ? ", parent down or failing" : "");
-            } else if (from == DeviceStatus.DOWN && parentBlocking) {
-                to = DeviceStatus.UNREACHABLE;
-                cause = "parent down or failing";
             } else if (from == DeviceStatus.UNREACHABLE && !parentBlocking) {
                 to = DeviceStatus.DOWN;
                 cause = "still failing while its parent answers";
