@@ -274,6 +274,44 @@ class AlertingTest {
     }
 
     @Test
+    void aMaintenanceWindowFollowsTheSpringForwardNight() {
+        Device d = device("berlin-switch", null, "site", "Berlin");
+        AlertRule r = AlertRule.of("Unavailable", "ping_unreachable >= 1", Severity.HIGH, LabelSelector.any());
+        MaintenanceWindow w = MaintenanceWindow.daily("nightly", LabelSelector.parse("site = Berlin"),
+                ZoneId.of("Europe/Berlin"), LocalTime.of(2, 0), LocalTime.of(4, 0));
+        wire(List.of(r), List.of(d), StateStore.inMemory(), b -> b.maintenance(w));
+        // 2026-03-29 01:30 UTC is 03:30 CEST: inside the window, which began at 03:00 CEST.
+        feed(down(d.id(), Instant.parse("2026-03-29T01:30:00Z")));
+        assertNull(open(d.id(), "Unavailable"));
+        assertEquals(1, alertStore.silences().size());
+        // 02:00 UTC is 04:00 CEST: the window is over after one real hour.
+        feed(down(d.id(), Instant.parse("2026-03-29T02:00:00Z")));
+        Alert a = open(d.id(), "Unavailable");
+        assertTrue(a != null, "opens when the window ends");
+        assertEquals(Instant.parse("2026-03-29T01:30:00Z"), a.since(), "the condition held since the silenced result");
+        settle();
+        assertEquals(1, notes.of(Notification.Opened.class).size());
+    }
+
+    @Test
+    void relabellingADeviceChangesWhichRulesApply() {
+        Device d = device("sw", null, "device_type", "Switch");
+        AlertRule routersOnly = AlertRule.of("Router down", "ping_unreachable >= 1", Severity.HIGH,
+                LabelSelector.parse("device_type in (Router, Core Router)"));
+        wire(List.of(routersOnly), List.of(d), StateStore.inMemory(), b -> { });
+        feed(down(d.id(), at(0)));
+        assertEquals(List.of(), alerting.openAlerts());
+        Device relabelled = device("sw", null, "device_type", "Core Router");
+        tracker.apply(List.of(io.github.wardops.ward.inventory.InventoryChange.upsert(relabelled)));
+        feed(down(d.id(), at(1)));
+        assertEquals(1, alerting.openAlerts().size());
+        assertEquals(1.0, registry.get("ward.alerts.open").gauge().value());
+        tracker.apply(List.of(io.github.wardops.ward.inventory.InventoryChange.remove(d.id())));
+        assertEquals(List.of(), alerting.openAlerts(), "a removed device's alerts are resolved");
+        assertEquals("device removed from the inventory", alertStore.history(d.id(), at(0), at(5)).get(0).resolution());
+    }
+
+    @Test
     void acknowledging() {
         Device d = device("d", null);
         wire(List.of(AlertRule.of("U", "ping_unreachable >= 1", Severity.LOW, LabelSelector.any())), List.of(d),

@@ -353,6 +353,28 @@ class StateTrackerTest {
     }
 
     @Test
+    void nonFiniteAndExcessValuesAreDropped() {
+        Device d = device("r1", null);
+        StateTracker t = StateTracker.builder().maxValuesPerSubject(2).clock(clock).meterRegistry(registry).build();
+        t.replaceInventory(List.of(d));
+        io.github.wardops.ward.probe.Measurement m = () -> {
+            Map<String, Double> v = new java.util.LinkedHashMap<>();
+            v.put("cpu_pct", Double.NaN);
+            v.put("mem_pct", Double.POSITIVE_INFINITY);
+            v.put("temp_c", 41.0);
+            return v;
+        };
+        t.onResult(new ProbeResult.Up(d.id(), "snmp", "snmp", at(0), Duration.ZERO, m));
+        DeviceView v = t.view(d.id()).orElseThrow();
+        assertFalse(v.values().containsKey("cpu_pct"));
+        assertFalse(v.values().containsKey("mem_pct"));
+        t.onInterfaceValues(d.id(), 1, Map.of("a", 1.0, "b", 2.0, "c", 3.0), at(0));
+        assertEquals(2, t.view(d.id()).orElseThrow().interfaceValues().get(1).size());
+        assertTrue(registry.get("ward.state.values.dropped").counter().count() >= 1);
+        assertEquals(DeviceStatus.UNKNOWN, t.status(d.id()), "an snmp result does not decide reachability");
+    }
+
+    @Test
     void interfacesPerDeviceAreBounded() {
         Device d = device("r1", null);
         StateTracker t = StateTracker.builder().maxInterfacesPerDevice(2).clock(clock).meterRegistry(registry).build();
