@@ -18,9 +18,9 @@ import java.util.Objects;
  * @param interfaceValues the latest numeric values per interface (such as
  *     {@code if_util_in_pct}); never {@code null}
  * @param dependents how many devices depend on this one, directly or through others
- * @param parentFailing whether the device's parent is down, unreachable or failing its last
- *     cycle: a failing device behind it is then unreachable rather than down, and alerting holds
- *     its rules
+ * @param parentFailing whether the device's parent is down, unreachable, failing its last
+ *     cycle or flapping: a failing device behind it is then unreachable rather than down, and
+ *     alerting holds its rules (and its flapping alert)
  * @param at when the view was taken; never {@code null}
  */
 public record DeviceView(Device device, DeviceState state, Map<Integer, DeviceState> interfaces,

@@ -230,6 +230,28 @@ class AlertingTest {
     }
 
     @Test
+    void devicesBehindAFlappingRouterDoNotFlapOnTheirOwn() {
+        Device router = device("router", null);
+        Device atm = device("atm", router.id());
+        AlertRule unavailable = AlertRule.of("Unavailable", "ping_unreachable >= 1", Severity.HIGH, LabelSelector.any());
+        wire(List.of(unavailable), List.of(router, atm), StateStore.inMemory(), b -> { });
+        int c = 0;
+        feed(up(router.id(), at(c)));
+        feed(up(atm.id(), at(c++)));
+        for (int k = 0; k < 20; k++, c++) {
+            boolean ok = c % 2 == 0;
+            feed(ok ? up(router.id(), at(c)) : down(router.id(), at(c)));
+            feed(ok ? up(atm.id(), at(c)) : down(atm.id(), at(c)));
+        }
+        assertTrue(tracker.state(router.id()).orElseThrow().flapping());
+        assertTrue(tracker.state(atm.id()).orElseThrow().flapping(), "the ATM's own state flaps too");
+        List<Alert> flapping = alerting.openAlerts().stream().filter(a -> a.rule().equals(Alerting.FLAPPING_RULE)).toList();
+        assertEquals(1, flapping.size(), alerting.openAlerts().toString());
+        assertEquals(router.id(), flapping.get(0).device(), "only the router's flapping alert stands");
+        assertNull(open(atm.id(), "Unavailable"));
+    }
+
+    @Test
     void aDeviceDownAtStartUpGetsAnAlertAndAnOpenOneIsNotDuplicated() throws Exception {
         Device d1 = device("down-before", null);
         Device d2 = device("down-with-alert", null);

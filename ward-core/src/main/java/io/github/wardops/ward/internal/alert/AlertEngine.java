@@ -221,9 +221,11 @@ public final class AlertEngine implements Alerting {
         // does not resolve and reopen them.
         boolean unreachable = st.status() == DeviceStatus.UNREACHABLE
                 || (view.parentFailing() && st.consecutiveFailures() > 0 && st.status() != DeviceStatus.DOWN);
-        flapping(view, 0, st, window, now);
+        // A device behind a troubled (failing, down or flapping) parent mirrors it: the parent's
+        // flapping alert speaks for it.
+        flapping(view, 0, st, window, now, unreachable || view.parentFailing());
         for (Map.Entry<Integer, DeviceState> e : view.interfaces().entrySet()) {
-            flapping(view, e.getKey(), e.getValue(), window, now);
+            flapping(view, e.getKey(), e.getValue(), window, now, unreachable);
         }
         for (Compiled c : rules) {
             if (!c.rule().selector().matches(labels)) {
@@ -246,10 +248,14 @@ public final class AlertEngine implements Alerting {
         }
     }
 
-    private void flapping(DeviceView view, int ifIndex, DeviceState st, MaintenanceWindow window, Instant now) {
+    private void flapping(DeviceView view, int ifIndex, DeviceState st, MaintenanceWindow window, Instant now,
+                          boolean mirrorsParent) {
         Key k = new Key(view.device().id(), FLAPPING_RULE, ifIndex);
         Alert a = open.get(k);
         if (st.flapping() && a == null) {
+            if (mirrorsParent) {
+                return;
+            }
             if (window != null) {
                 silence(k, window, now);
                 return;

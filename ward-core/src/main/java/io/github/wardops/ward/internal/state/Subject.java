@@ -20,7 +20,7 @@ final class Subject {
     Instant firstFailureAt;
     Instant firstSuccessAt;
     Instant updatedAt;
-    boolean flapping;
+    volatile boolean flapping;
     double flapPercent;
     /** Ring of the last results (true = success); {@code filled} of them valid. */
     private final boolean[] history;

@@ -395,6 +395,16 @@ public final class Tracker implements StateTracker {
     private record Work(DeviceId parent, DeviceId child, Effect effect) {
     }
 
+    /** Whether the parent is failing, down, unreachable or flapping (for alerting). */
+    private boolean parentTrouble(Device d) {
+        DeviceId p = d.parentId();
+        if (p == null) {
+            return false;
+        }
+        Entry pe = entries.get(p);
+        return pe != null && (pe.reach.blocking() || pe.reach.flapping);
+    }
+
     /** Carries a device's change to its children, breadth first, one lock at a time. */
     private void cascade(DeviceId from, Effect effect) {
         ArrayDeque<Work> todo = new ArrayDeque<>();
@@ -527,7 +537,7 @@ public final class Tracker implements StateTracker {
         Map<Integer, Map<String, Double>> ifv = new HashMap<>();
         e.interfaceValues.forEach((k, v) -> ifv.put(k, Map.copyOf(v)));
         return new DeviceView(e.device, e.reach.snapshot(), ifs, values, ifv,
-                topology.dependents().getOrDefault(e.device.id(), 0), parentBlocking(e.device), cfg.clock().instant());
+                topology.dependents().getOrDefault(e.device.id(), 0), parentTrouble(e.device), cfg.clock().instant());
     }
 
     // ---------------------------------------------------------------- interfaces
