@@ -7,9 +7,12 @@
 module io.github.wardops.ward {
     requires transitive micrometer.core;
     requires org.slf4j;
+    requires java.net.http;
 
     exports io.github.wardops.ward;
     exports io.github.wardops.ward.inventory;
     exports io.github.wardops.ward.probe;
     exports io.github.wardops.ward.sink;
+    exports io.github.wardops.ward.state;
+    exports io.github.wardops.ward.alert;
 }
