@@ -7,6 +7,7 @@
 module io.github.wardops.ward {
     requires transitive micrometer.core;
     requires org.slf4j;
+    requires java.net.http;
 
     exports io.github.wardops.ward;
     exports io.github.wardops.ward.inventory;
