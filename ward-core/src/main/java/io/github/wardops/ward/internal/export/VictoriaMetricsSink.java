@@ -123,7 +123,7 @@ public final class VictoriaMetricsSink implements ResultSink {
                 .description("Device lookups that threw; the sample went out with device_id only").register(registry);
         Gauge.builder("ward.export.buffer.size", this, s -> s.buffered).tag("sink", n).baseUnit("samples")
                 .description("Samples waiting to be sent").register(registry);
-        for (String reason : List.of("connect", "timeout", "io", "http_429", "http_5xx", "http_4xx")) {
+        for (String reason : List.of("connect", "timeout", "io", "http_408", "http_429", "http_5xx", "http_4xx")) {
             failureCounter(reason);
         }
     }
@@ -305,7 +305,7 @@ public final class VictoriaMetricsSink implements ResultSink {
                 }
                 String text = abbreviate(resp.body());
                 if (st == 408 || st == 429 || st >= 500) {
-                    reason = st == 429 ? "http_429" : "http_5xx";
+                    reason = st == 429 ? "http_429" : st == 408 ? "http_408" : "http_5xx";
                     logLimited(reason, "VictoriaMetrics sink '{}': {} answered HTTP {} ({}); will retry",
                             options.name(), importUri, st, text);
                 } else {
