@@ -105,12 +105,20 @@ public final class VictoriaMetricsOptions {
         return b;
     }
 
-    /** @return the server's base URI */
+    /**
+     * The server's base URI.
+     *
+     * @return the server's base URI
+     */
     public URI baseUri() {
         return baseUri;
     }
 
-    /** @return the import URI: the base URI followed by {@code /api/v1/import/prometheus} */
+    /**
+     * The import URI: the base URI followed by {@code /api/v1/import/prometheus}.
+     *
+     * @return the import URI: the base URI followed by {@code /api/v1/import/prometheus}
+     */
     public URI importUri() {
         String s = baseUri.toString();
         while (s.endsWith("/")) {
@@ -119,77 +127,137 @@ public final class VictoriaMetricsOptions {
         return URI.create(s + "/api/v1/import/prometheus");
     }
 
-    /** @return the sink's name: its {@code sink} meter tag and its name in logs */
+    /**
+     * The sink's name: its {@code sink} meter tag and its name in logs.
+     *
+     * @return the sink's name: its {@code sink} meter tag and its name in logs
+     */
     public String name() {
         return name;
     }
 
-    /** @return labels written on every sample, name to value, in order */
+    /**
+     * Labels written on every sample, name to value, in order.
+     *
+     * @return labels written on every sample, name to value, in order
+     */
     public Map<String, String> staticLabels() {
         return staticLabels;
     }
 
-    /** @return device label key to metric label name, in order; a device without the key gets no such label */
+    /**
+     * Device label key to metric label name, in order; a device without the key gets no such label.
+     *
+     * @return device label key to metric label name, in order; a device without the key gets no such label
+     */
     public Map<String, String> deviceLabels() {
         return deviceLabels;
     }
 
-    /** @return the longest one request may take, connecting included */
+    /**
+     * The longest one request may take, connecting included.
+     *
+     * @return the longest one request may take, connecting included
+     */
     public Duration requestTimeout() {
         return requestTimeout;
     }
 
-    /** @return how many times a failed request is retried (0 = one attempt only) */
+    /**
+     * How many times a failed request is retried (0 = one attempt only).
+     *
+     * @return how many times a failed request is retried (0 = one attempt only)
+     */
     public int maxRetries() {
         return maxRetries;
     }
 
-    /** @return the wait before the first retry; it doubles on each retry, up to {@link #maxBackoff()} */
+    /**
+     * The wait before the first retry; it doubles on each retry, up to {@link #maxBackoff()}.
+     *
+     * @return the wait before the first retry; it doubles on each retry, up to {@link #maxBackoff()}
+     */
     public Duration initialBackoff() {
         return initialBackoff;
     }
 
-    /** @return the longest wait between two retries */
+    /**
+     * The longest wait between two retries.
+     *
+     * @return the longest wait between two retries
+     */
     public Duration maxBackoff() {
         return maxBackoff;
     }
 
-    /** @return the longest one {@link ResultSink#write} call may take, retries and waits included */
+    /**
+     * The longest one {@link ResultSink#write} call may take, retries and waits included.
+     *
+     * @return the longest one {@link ResultSink#write} call may take, retries and waits included
+     */
     public Duration maxWriteTime() {
         return maxWriteTime;
     }
 
-    /** @return the longest {@link ResultSink#close()} spends flushing what is buffered */
+    /**
+     * The longest {@link ResultSink#close()} spends flushing what is buffered.
+     *
+     * @return the longest {@link ResultSink#close()} spends flushing what is buffered
+     */
     public Duration closeTimeout() {
         return closeTimeout;
     }
 
-    /** @return the most samples kept while the server cannot take them; the oldest are dropped first */
+    /**
+     * The most samples kept while the server cannot take them; the oldest are dropped first.
+     *
+     * @return the most samples kept while the server cannot take them; the oldest are dropped first
+     */
     public int maxBufferedSamples() {
         return maxBufferedSamples;
     }
 
-    /** @return the most samples in one request */
+    /**
+     * The most samples in one request.
+     *
+     * @return the most samples in one request
+     */
     public int batchSize() {
         return batchSize;
     }
 
-    /** @return whether request bodies are gzip-compressed */
+    /**
+     * Whether request bodies are gzip-compressed.
+     *
+     * @return whether request bodies are gzip-compressed
+     */
     public boolean compress() {
         return compress;
     }
 
-    /** @return the basic-auth user name, if basic auth is set */
+    /**
+     * The basic-auth user name, if basic auth is set.
+     *
+     * @return the basic-auth user name, if basic auth is set
+     */
     public Optional<String> basicAuthUser() {
         return Optional.ofNullable(basicUser);
     }
 
-    /** @return the basic-auth password, if basic auth is set */
+    /**
+     * The basic-auth password, if basic auth is set.
+     *
+     * @return the basic-auth password, if basic auth is set
+     */
     public Optional<Secret> basicAuthPassword() {
         return Optional.ofNullable(basicPassword);
     }
 
-    /** @return the bearer token, if set */
+    /**
+     * The bearer token, if set.
+     *
+     * @return the bearer token, if set
+     */
     public Optional<Secret> bearerToken() {
         return Optional.ofNullable(bearerToken);
     }
