@@ -67,7 +67,7 @@ public final class ResultSinks {
      * connect, timeout, io, http_408, http_429, http_5xx, http_4xx), {@code ward.export.retries},
      * {@code ward.export.samples.dropped} (tag {@code reason}: buffer_full, rejected, shutdown,
      * closed), {@code ward.export.samples.skipped} (tag {@code reason}: non_finite,
-     * unknown_result), {@code ward.export.device.lookup.failures} and the gauge
+     * unknown_result, bad_measurement), {@code ward.export.device.lookup.failures} and the gauge
      * {@code ward.export.buffer.size}.
      *
      * <p>Thread-safe; credentials are never logged.

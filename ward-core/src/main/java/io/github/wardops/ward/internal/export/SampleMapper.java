@@ -8,6 +8,7 @@ import io.github.wardops.ward.sink.VictoriaMetricsOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -66,7 +67,7 @@ public final class SampleMapper {
         List<Sample.Label> base = baseLabels(r, device);
         long ts = r.at().toEpochMilli();
         Measurement m = r.measurement();
-        Map<String, Double> values = m.values();
+        Map<String, Double> values = Objects.requireNonNull(m.values(), "Measurement.values() returned null");
         Double status = switch (r) {
             case ProbeResult.Up u -> 1.0;
             case ProbeResult.Down d -> 0.0;
@@ -80,19 +81,16 @@ public final class SampleMapper {
             }
             emit(out, skipped, "device_ping_rtt_ms", base, rtt, ts);
             emit(out, skipped, "device_ping_packet_loss", base, values.get("loss_pct"), ts);
-            if (!(m instanceof InterfaceMeasurement im)) {
-                return;
+        } else {
+            List<Sample.Label> withCheck = new ArrayList<>(base.size() + 1);
+            withCheck.addAll(base);
+            withCheck.add(new Sample.Label("check", r.check()));
+            withCheck = List.copyOf(withCheck);
+            String prefix = "ward_" + r.type() + "_";
+            emitStatus(out, skipped, PrometheusText.metricName(prefix + "status"), withCheck, status, ts);
+            for (Map.Entry<String, Double> e : values.entrySet()) {
+                emit(out, skipped, PrometheusText.metricName(prefix + e.getKey()), withCheck, e.getValue(), ts);
             }
-            emitInterfaces(out, skipped, base, im, ts);
-            return;
-        }
-        List<Sample.Label> withCheck = new ArrayList<>(base.size() + 1);
-        withCheck.addAll(base);
-        withCheck.add(new Sample.Label("check", r.check()));
-        String prefix = "ward_" + r.type() + "_";
-        emitStatus(out, skipped, PrometheusText.metricName(prefix + "status"), withCheck, status, ts);
-        for (Map.Entry<String, Double> e : values.entrySet()) {
-            emit(out, skipped, PrometheusText.metricName(prefix + e.getKey()), withCheck, e.getValue(), ts);
         }
         if (m instanceof InterfaceMeasurement im) {
             emitInterfaces(out, skipped, base, im, ts);
@@ -106,6 +104,7 @@ public final class SampleMapper {
             labels.addAll(base);
             labels.add(new Sample.Label("if_index", Integer.toString(iv.ifIndex())));
             labels.add(new Sample.Label("if_name", iv.ifName()));
+            labels = List.copyOf(labels);
             for (Map.Entry<String, Double> e : iv.values().entrySet()) {
                 emit(out, skipped, PrometheusText.metricName("interface_" + e.getKey()), labels, e.getValue(), ts);
             }

@@ -81,6 +81,7 @@ public final class VictoriaMetricsSink implements ResultSink {
     private final Counter droppedClosed;
     private final Counter skippedNonFinite;
     private final Counter skippedUnknown;
+    private final Counter skippedBadMeasurement;
     private final Counter lookupFailures;
     private final MeterRegistry registry;
 
@@ -119,6 +120,9 @@ public final class VictoriaMetricsSink implements ResultSink {
                 .description("Samples not produced: NaN or infinite values").register(registry);
         this.skippedUnknown = Counter.builder("ward.export.samples.skipped").tag("sink", n).tag("reason", "unknown_result")
                 .description("Status samples not produced: the result was Unknown").register(registry);
+        this.skippedBadMeasurement = Counter.builder("ward.export.samples.skipped").tag("sink", n)
+                .tag("reason", "bad_measurement")
+                .description("Results skipped whole: their measurement's values() threw or returned null").register(registry);
         this.lookupFailures = Counter.builder("ward.export.device.lookup.failures").tag("sink", n)
                 .description("Device lookups that threw; the sample went out with device_id only").register(registry);
         Gauge.builder("ward.export.buffer.size", this, s -> s.buffered).tag("sink", n).baseUnit("samples")
@@ -178,7 +182,14 @@ public final class VictoriaMetricsSink implements ResultSink {
                 return;
             }
             for (ProbeResult r : batch) {
-                mapper.map(r, lookup(r.device()), this::enqueue, this::skipped);
+                try {
+                    mapper.map(r, lookup(r.device()), this::enqueue, this::skipped);
+                } catch (RuntimeException e) {
+                    // a Measurement whose values() throws or returns null: skip that result, keep the rest
+                    skippedBadMeasurement.increment();
+                    logLimited("measurement", "VictoriaMetrics sink '{}' could not read a '{}' measurement ({}); "
+                            + "that result is skipped", options.name(), r.type(), e.toString());
+                }
             }
             buffered = buffer.size();
             flush(deadline);

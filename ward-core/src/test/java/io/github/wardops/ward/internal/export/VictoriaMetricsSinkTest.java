@@ -305,4 +305,19 @@ class VictoriaMetricsSinkTest {
                 "a lookup returning null is an unknown device");
         assertEquals(1, count("ward.export.device.lookup.failures"));
     }
+
+    @Test
+    void aMeasurementThatThrowsOrReturnsNullSkipsOnlyItsResult() throws Exception {
+        VictoriaMetricsSink s = sink(options(base()).build());
+        io.github.wardops.ward.probe.Measurement throwing = () -> {
+            throw new IllegalStateException("half-built");
+        };
+        io.github.wardops.ward.probe.Measurement nulls = () -> null;
+        s.write(List.of(
+                new ProbeResult.Up(DeviceId.fromKey("x"), "c", "snmp", T0, Duration.ZERO, throwing),
+                up(1),
+                new ProbeResult.Up(DeviceId.fromKey("y"), "c", "snmp", T0, Duration.ZERO, nulls)));
+        assertEquals(3, sentLines().size(), "the good result's three samples: " + sentLines());
+        assertEquals(2, count("ward.export.samples.skipped", "reason", "bad_measurement"));
+    }
 }
