@@ -134,4 +134,10 @@ class VictoriaMetricsOptionsTest {
         assertEquals(Map.of("device_type", "device_type", "region", "region"), c.deviceLabels());
         assertThrows(UnsupportedOperationException.class, () -> c.staticLabels().put("x", "y"));
     }
+
+    @Test
+    void aLabelSetTwiceIsReportedNotSilentlyReplaced() {
+        List<String> p = problems(VictoriaMetricsOptions.builder(VM).label("site", "a").label("site", "b"));
+        assertEquals(List.of("label 'site' is set twice"), p);
+    }
 }
