@@ -312,6 +312,7 @@ public final class VictoriaMetricsOptions {
 
         /**
          * Sets the sink's name (default {@code victoriametrics}): its {@code sink} meter tag.
+         * Give each sink on one meter registry its own name, or their meters are shared.
          *
          * @param sinkName the name; not blank
          * @return this builder

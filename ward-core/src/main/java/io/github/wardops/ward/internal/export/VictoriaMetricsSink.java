@@ -176,7 +176,11 @@ public final class VictoriaMetricsSink implements ResultSink {
             if (closed) {
                 int[] n = {0};
                 for (ProbeResult r : batch) {
-                    mapper.map(r, Optional.empty(), s -> n[0]++, skip -> { });
+                    try {
+                        mapper.map(r, Optional.empty(), s -> n[0]++, skip -> { });
+                    } catch (RuntimeException e) {
+                        skippedBadMeasurement.increment();
+                    }
                 }
                 droppedClosed.increment(n[0]);
                 return;
@@ -328,6 +332,8 @@ public final class VictoriaMetricsSink implements ResultSink {
             } catch (TimeoutException e) {
                 f.cancel(true);
                 reason = "timeout";
+                logLimited(reason, "VictoriaMetrics sink '{}': {} did not answer within {}; samples stay buffered",
+                        options.name(), importUri, timeout);
             } catch (ExecutionException e) {
                 Throwable c = e.getCause();
                 reason = c instanceof HttpConnectTimeoutException ? "connect"
