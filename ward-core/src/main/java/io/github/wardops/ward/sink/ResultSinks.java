@@ -64,7 +64,7 @@ public final class ResultSinks {
      *
      * <p><b>Meters</b> (tag {@code sink} = the options' name): {@code ward.export.samples.sent},
      * {@code ward.export.batches.sent}, {@code ward.export.batches.failed} (tag {@code reason}:
-     * connect, timeout, io, http_408, http_429, http_5xx, http_4xx), {@code ward.export.retries},
+     * connect, timeout, io, http_404, http_auth, http_408, http_429, http_5xx, http_4xx), {@code ward.export.retries},
      * {@code ward.export.samples.dropped} (tag {@code reason}: buffer_full, rejected, shutdown,
      * closed), {@code ward.export.samples.skipped} (tag {@code reason}: non_finite,
      * unknown_result, bad_measurement), {@code ward.export.device.lookup.failures} and the gauge

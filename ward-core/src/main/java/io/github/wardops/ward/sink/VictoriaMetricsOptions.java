@@ -381,7 +381,7 @@ public final class VictoriaMetricsOptions {
 
         /**
          * Sets retries with exponential backoff: a failed request (no answer, a timeout, HTTP
-         * 408, 429 or 5xx) is retried up to {@code maxRetries} times (0-100; default 3), waiting
+         * 401, 403, 404, 408, 429 or 5xx) is retried up to {@code maxRetries} times (0-100; default 3), waiting
          * {@code initial} (default 200 ms), then twice as long each time, up to {@code max}
          * (default 5 s), with jitter (each wait is 50-100 % of its nominal length).
          *

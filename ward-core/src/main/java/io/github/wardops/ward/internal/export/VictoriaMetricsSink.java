@@ -49,8 +49,10 @@ import org.slf4j.LoggerFactory;
  * {@code batchSize} samples until it is empty, a request fails after its retries, or
  * {@code maxWriteTime} is spent; what was not sent stays buffered for the next write. While the
  * server is known to be down, a write tries once, without retries, so a dead server costs each
- * write at most one request timeout. A 4xx answer other than 408 and 429 means the server will
- * never take those samples: they are dropped and counted ({@code reason=rejected}).
+ * write at most one request timeout. A 401, 403 or 404 (wrong credentials or address) is a
+ * failure like a 5xx: the samples stay buffered, so that fixing the configuration outside ward
+ * delivers them. Any other 4xx answer but 408 and 429 means the server will never take those
+ * samples (malformed, too large): they are dropped and counted ({@code reason=rejected}).
  *
  * <p>Thread-safe: writes and close are serialised by a lock. {@link #close()} waits for a write
  * in progress (at most {@code maxWriteTime}), then flushes for at most {@code closeTimeout}.
@@ -127,7 +129,7 @@ public final class VictoriaMetricsSink implements ResultSink {
                 .description("Device lookups that threw; the sample went out with device_id only").register(registry);
         Gauge.builder("ward.export.buffer.size", this, s -> s.buffered).tag("sink", n).baseUnit("samples")
                 .description("Samples waiting to be sent").register(registry);
-        for (String reason : List.of("connect", "timeout", "io", "http_408", "http_429", "http_5xx", "http_4xx")) {
+        for (String reason : List.of("connect", "timeout", "io", "http_404", "http_auth", "http_408", "http_429", "http_5xx", "http_4xx")) {
             failureCounter(reason);
         }
     }
@@ -319,7 +321,12 @@ public final class VictoriaMetricsSink implements ResultSink {
                     return Outcome.SENT;
                 }
                 String text = abbreviate(resp.body());
-                if (st == 408 || st == 429 || st >= 500) {
+                if (st == 401 || st == 403 || st == 404) {
+                    // the wrong address or credentials: a fix outside ward makes the buffered samples go
+                    reason = st == 404 ? "http_404" : "http_auth";
+                    logLimited(reason, "VictoriaMetrics sink '{}': {} answered HTTP {} ({}): check the base URI and "
+                            + "the credentials; samples stay buffered", options.name(), importUri, st, text);
+                } else if (st == 408 || st == 429 || st >= 500) {
                     reason = st == 429 ? "http_429" : st == 408 ? "http_408" : "http_5xx";
                     logLimited(reason, "VictoriaMetrics sink '{}': {} answered HTTP {} ({}); will retry",
                             options.name(), importUri, st, text);

@@ -320,4 +320,23 @@ class VictoriaMetricsSinkTest {
         assertEquals(3, sentLines().size(), "the good result's three samples: " + sentLines());
         assertEquals(2, count("ward.export.samples.skipped", "reason", "bad_measurement"));
     }
+
+    /**
+     * The replaced system posted its metrics to the wrong host: 216 collected, 0 stored, and
+     * nobody noticed. A wrong address or credentials must show in the meters and keep the data.
+     */
+    @Test
+    void wrongAddressOrCredentialsAreCountedAndTheSamplesKeptUntilFixed() throws Exception {
+        statuses.addAll(List.of(404, 401, 403));
+        VictoriaMetricsSink s = sink(options(base()).retries(2, Duration.ofMillis(1), Duration.ofMillis(1)).build());
+        s.write(List.of(up(1)));
+        assertEquals(1, count("ward.export.batches.failed", "reason", "http_404"));
+        assertEquals(2, count("ward.export.batches.failed", "reason", "http_auth"));
+        assertEquals(3, s.bufferedSamples(), "kept, not dropped");
+        assertEquals(0, count("ward.export.samples.dropped", "reason", "rejected"));
+        requests.clear();
+        s.write(List.of(up(2)));
+        assertEquals(6, count("ward.export.samples.sent"), "once fixed, the kept samples arrive with the new ones");
+        assertEquals(6, sentLines().size());
+    }
 }
