@@ -88,8 +88,8 @@ public final class Poller implements AutoCloseable {
      *
      * @param settings the settings
      * @return the running poller
-     * @throws InvalidConfigurationException when the inventory is invalid (every bad row listed)
-     * @throws IOException when the inventory cannot be read or the HTTP address cannot be bound
+     * @throws InvalidConfigurationException when the inventory is invalid (every bad row listed) or unreadable
+     * @throws IOException when the HTTP address cannot be bound
      * @throws WardException when no ICMP socket can be opened (the message says how to fix it)
      */
     public static Poller start(RunSettings settings) throws IOException {
@@ -98,7 +98,13 @@ public final class Poller implements AutoCloseable {
                 .map(f -> InventoryFile.of(f, d -> List.of(Check.icmp(interval))))
                 .orElseGet(() -> InventoryFile.bundled(d -> List.of(Check.icmp(interval))));
         InventoryFile.Stamp stamp = inventory.stamp();
-        List<Device> devices = inventory.load();
+        List<Device> devices;
+        try {
+            devices = inventory.load();
+        } catch (IOException e) {
+            throw new InvalidConfigurationException("inventory " + inventory.describe(),
+                    List.of("cannot be read: " + (e.getMessage() == null ? e.toString() : e.getMessage())));
+        }
         long enabled = devices.stream().filter(Device::enabled).count();
         LOG.info("inventory {}: {} devices, {} enabled, ICMP every {}", inventory.describe(), devices.size(), enabled,
                 Durations.format(interval));
