@@ -78,13 +78,28 @@ public final class SweepOutput {
     static String ms(long nanos) {
         double t = nanos / 1e6;
         if (t < 1.0) {
-            return String.format(Locale.ROOT, "%.3f", t);
+            return fixed(t, 3);
         } else if (t < 10.0) {
-            return String.format(Locale.ROOT, "%.2f", t);
+            return fixed(t, 2);
         } else if (t < 100.0) {
-            return String.format(Locale.ROOT, "%.1f", t);
+            return fixed(t, 1);
         }
-        return String.format(Locale.ROOT, "%.0f", t);
+        return fixed(t, 0);
+    }
+
+    private static final long[] POW10 = {1, 10, 100, 1000};
+
+    /** {@code String.format("%.Nf")} for non-negative values, without the formatter's cost (100,000 lines add up). */
+    static String fixed(double v, int decimals) {
+        long scaled = Math.round(v * POW10[decimals]);
+        long whole = scaled / POW10[decimals];
+        if (decimals == 0) {
+            return Long.toString(whole);
+        }
+        String frac = Long.toString(scaled % POW10[decimals]);
+        StringBuilder sb = new StringBuilder(24).append(whole).append('.');
+        sb.repeat('0', decimals - frac.length());
+        return sb.append(frac).toString();
     }
 
     /**

@@ -133,6 +133,15 @@ public final class SweepTargets {
         }
         int remaining = maxTargets - out.size();
         try {
+            if (token.indexOf('/') < 0) {
+                InetAddress a = Addresses.parse(token);
+                if (remaining < 1) {
+                    return "too many targets: this adds 1 addresses to " + out.size() + ", over the limit of " + maxTargets
+                            + " (--max-targets)";
+                }
+                out.add(a);
+                return null;
+            }
             BigInteger size = rangeSize(token);
             if (size.compareTo(BigInteger.valueOf(remaining)) > 0) {
                 return "too many targets: this adds " + size + " addresses to " + out.size()

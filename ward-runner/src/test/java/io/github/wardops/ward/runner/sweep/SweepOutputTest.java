@@ -23,6 +23,22 @@ class SweepOutputTest {
     }
 
     @Test
+    void fastFormattingMatchesTheFormatter() {
+        java.util.Random rnd = new java.util.Random(42);
+        for (int i = 0; i < 20_000; i++) {
+            long nanos = i < 10_000 ? rnd.nextLong(2_000_000) : rnd.nextLong(2_000_000_000L);
+            double t = nanos / 1e6;
+            String expected = t < 1 ? String.format(java.util.Locale.ROOT, "%.3f", t)
+                    : t < 10 ? String.format(java.util.Locale.ROOT, "%.2f", t)
+                    : t < 100 ? String.format(java.util.Locale.ROOT, "%.1f", t)
+                    : String.format(java.util.Locale.ROOT, "%.0f", t);
+            assertEquals(expected, SweepOutput.ms(nanos), "nanos " + nanos);
+        }
+        assertEquals("0.000", SweepOutput.ms(0));
+        assertEquals("1.000", SweepOutput.ms(999_999), "the bracket is chosen before rounding, as fping does");
+    }
+
+    @Test
     void linesLookLikeFpingsAndArePaddedToTheLongestName() {
         List<InetAddress> targets = List.of(InetAddress.ofLiteral("127.0.0.1"), InetAddress.ofLiteral("127.0.0.200"),
                 InetAddress.ofLiteral("::1"));
