@@ -38,7 +38,12 @@ class JarIT {
     }
 
     private static ProcessBuilder java(String... args) {
-        List<String> cmd = new ArrayList<>();
+        return java(List.of(), args);
+    }
+
+    /** {@code prefix} wraps the java command, such as {@code unshare -n}. */
+    private static ProcessBuilder java(List<String> prefix, String... args) {
+        List<String> cmd = new ArrayList<>(prefix);
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx256m");
         cmd.add("-jar");
@@ -53,6 +58,16 @@ class JarIT {
      */
     private Process start(Path log, String... args) throws IOException {
         return java(args).redirectOutput(log.toFile()).start();
+    }
+
+    /** Whether a command runs here (unshare and setpriv need root). */
+    private static boolean runs(String... cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
     }
 
     private static String read(Path log) throws IOException {
@@ -114,5 +129,29 @@ class JarIT {
         List<String> vout = read(vlog).lines().toList();
         assertEquals(0, v.exitValue());
         assertTrue(vout.getFirst().startsWith("ward 0."), vout.toString());
+    }
+
+    /**
+     * Without any ICMP permission, both commands fail at start with the prober's explanation and
+     * exit code 1. A new network namespace has {@code ping_group_range = "1 0"} (no group may open
+     * datagram ICMP sockets) and setpriv drops CAP_NET_RAW (no raw sockets), whatever the host allows.
+     */
+    @Test
+    void withoutIcmpPermissionBothCommandsExit1WithTheFix() throws Exception {
+        List<String> noIcmp = List.of("unshare", "-n", "setpriv", "--bounding-set", "-net_raw", "--inh-caps", "-net_raw");
+        org.junit.jupiter.api.Assumptions.assumeTrue(runs("unshare", "-n", "setpriv", "--bounding-set", "-net_raw", "true"),
+                "needs root for unshare -n and setpriv");
+        for (String[] args : List.of(new String[] {"sweep", "127.0.0.1"},
+                new String[] {"run", "--http", "127.0.0.1:0", "--interval", "1s"})) {
+            Path log = dir.resolve(args[0] + "-noicmp.log");
+            Process p = java(noIcmp, args).redirectOutput(log.toFile()).start();
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "did not exit: " + read(log));
+            String out = read(log);
+            assertEquals(ExitCodes.FAILURE, p.exitValue(), out);
+            assertTrue(out.contains("ward: ward cannot open an ICMP socket"), out);
+            assertTrue(out.contains("ping_group_range"), out);
+            assertTrue(out.contains("AmbientCapabilities=CAP_NET_RAW"), out);
+            assertTrue(!out.contains("Exception"), out);
+        }
     }
 }

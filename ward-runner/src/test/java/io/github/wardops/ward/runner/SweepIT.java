@@ -57,6 +57,17 @@ class SweepIT {
     }
 
     @Test
+    void thousandsOfTargetsThroughFewPermitsAllAnswerInOrder() {
+        Result r = sweep("--max-in-flight", "64", "127.81.0.0/19");
+        assertEquals(ExitCodes.OK, r.code(), r.err());
+        assertEquals(8_191, r.lines().size());
+        assertTrue(r.lines().get(0).startsWith("127.81.0.1 "), r.lines().get(0));
+        assertTrue(r.lines().get(8_189).startsWith("127.81.31.254 : xmt/rcv/%loss = 1/1/0%"), r.lines().get(8_189));
+        assertTrue(r.lines().get(8_190).startsWith("8190 targets, 8190 answered, 8190 sent, 8190 received, 0.00% loss"),
+                r.lines().get(8_190));
+    }
+
+    @Test
     void targetsFromAFileAndIpv6() throws Exception {
         Path f = dir.resolve("targets.txt");
         Files.writeString(f, "# two loopback targets\n127.77.1.1\n\n127.77.1.2  # trailing comment\n");
