@@ -93,6 +93,15 @@ class RunnerIT {
             sorted.sort(null);
             assertEquals(sorted, names, "sorted by name");
 
+            JsonNode unknownOnly = InProcessRunner.JSON.readTree(r.get("/api/devices?status=UNKNOWN").body());
+            assertEquals(1, unknownOnly.size());
+            assertEquals("disabled-one", unknownOnly.get(0).get("name").asText());
+            assertEquals(12, InProcessRunner.JSON.readTree(r.get("/api/devices?status=up,down&label=region:Achara").body()).size());
+            assertEquals(0, InProcessRunner.JSON.readTree(r.get("/api/devices?label=region:Tbilisi&status=UP").body()).size());
+            HttpResponse<String> badFilter = r.get("/api/devices?status=sideways");
+            assertEquals(400, badFilter.statusCode());
+            assertTrue(InProcessRunner.JSON.readTree(badFilter.body()).get("error").asText().contains("sideways"));
+
             HttpResponse<String> health = r.get("/health");
             assertEquals(200, health.statusCode());
             assertEquals("ok", InProcessRunner.JSON.readTree(health.body()).get("status").asText());

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.github.wardops.ward.DeviceStatus;
 import io.github.wardops.ward.Ward;
 import io.github.wardops.ward.inventory.Device;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -29,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code GET /health}: {@code {"status":"ok"}} while the runner runs;</li>
  *   <li>{@code GET /metrics}: Prometheus text;</li>
- *   <li>{@code GET /api/devices}: a JSON array of {@link DeviceView}, sorted by name then id.</li>
+ *   <li>{@code GET /api/devices}: a JSON array of {@link DeviceView}, sorted by name then id,
+ *       filtered by {@link DeviceFilter} ({@code 400} for a bad filter).</li>
  * </ul>
  * Other paths answer {@code 404}, other methods {@code 405}. Thread-safe.
  */
@@ -124,7 +127,23 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private void devices(HttpExchange ex) {
-        List<Device> all = new ArrayList<>(ward.inventory().devices());
+        DeviceFilter filter;
+        try {
+            filter = DeviceFilter.parse(ex.getRequestURI().getRawQuery());
+        } catch (IllegalArgumentException e) {
+            try {
+                send(ex, 400, JSON, mapper.writeValueAsString(Map.of("error", e.getMessage())));
+            } catch (IOException io) {
+                LOG.debug("client went away: {}", io.toString());
+            }
+            return;
+        }
+        List<Device> all = new ArrayList<>();
+        for (Device d : ward.inventory().devices()) {
+            if (filter.labelsMatch(d)) {
+                all.add(d);
+            }
+        }
         all.sort(ORDER);
         try {
             ex.getResponseHeaders().set("Content-Type", JSON);
@@ -135,7 +154,7 @@ public final class HttpApi implements AutoCloseable {
             ex.sendResponseHeaders(200, 0);
             try (OutputStream out = ex.getResponseBody();
                  JsonGenerator g = mapper.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
-                writeDevices(g, all);
+                writeDevices(g, all, filter);
             }
         } catch (IOException e) {
             LOG.debug("client went away during /api/devices: {}", e.toString());
@@ -147,18 +166,18 @@ public final class HttpApi implements AutoCloseable {
      *
      * @param g the generator
      * @param devices the devices, in output order
+     * @param filter which statuses to keep
      * @throws IOException when writing fails
      */
-    void writeDevices(JsonGenerator g, List<Device> devices) throws IOException {
+    void writeDevices(JsonGenerator g, List<Device> devices, DeviceFilter filter) throws IOException {
         g.writeStartArray();
         for (Device d : devices) {
-            mapper.writeValue(g, view(d));
+            DeviceStatus status = ward.status(d.id());
+            if (filter.statusMatches(status)) {
+                mapper.writeValue(g, DeviceView.of(d, status, ward.latest().get(d.id(), "icmp").orElse(null)));
+            }
         }
         g.writeEndArray();
-    }
-
-    private DeviceView view(Device d) {
-        return DeviceView.of(d, ward.status(d.id()), ward.latest().get(d.id(), "icmp").orElse(null));
     }
 
     private static void sendQuietly(HttpExchange ex, int status, String type, String body) {
