@@ -1,6 +1,8 @@
 package io.github.wardops.ward.runner;
 
 import io.github.wardops.ward.runner.poll.Poller;
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.Objects;
@@ -36,12 +38,15 @@ public record CliContext(Map<String, String> env, PrintWriter out, PrintWriter e
     }
 
     /**
-     * The process's context: {@code System.getenv()}, standard output and error, a shutdown hook.
+     * The process's context: {@code System.getenv()}, standard output (buffered, not flushed per
+     * line: a sweep prints a line per target; {@link WardCli#main} flushes it before exiting) and
+     * standard error (flushed per line), a shutdown hook.
      *
      * @return the context
      */
     public static CliContext system() {
-        return new CliContext(System.getenv(), new PrintWriter(System.out, true), new PrintWriter(System.err, true), true, p -> {
+        PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(System.out, System.out.charset()), 1 << 16), false);
+        return new CliContext(System.getenv(), out, new PrintWriter(System.err, true), true, p -> {
         });
     }
 }

@@ -24,7 +24,10 @@ public final class WardCli {
      * @param args the arguments
      */
     public static void main(String[] args) {
-        int code = execute(CliContext.system(), args);
+        CliContext ctx = CliContext.system();
+        int code = execute(ctx, args);
+        ctx.out().flush();
+        ctx.err().flush();
         System.exit(code);
     }
 
