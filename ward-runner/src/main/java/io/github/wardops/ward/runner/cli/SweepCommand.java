@@ -52,9 +52,10 @@ public final class SweepCommand implements Callable<Integer> {
             description = "The most echoes sent per second, 1-1000000 (default: ${DEFAULT-VALUE}).")
     int pps;
 
-    @Option(names = "--max-in-flight", paramLabel = "N", defaultValue = "" + SweepCommand.DEFAULT_IN_FLIGHT,
-            description = "The most targets probed at once, 1-1000000 (default: ${DEFAULT-VALUE}).")
-    int maxInFlight;
+    @Option(names = "--max-in-flight", paramLabel = "N",
+            description = "The most targets probed at once, 1-1000000 (default: 1000 x count). "
+                    + "Raise it for ranges with many silent addresses: each holds its slot until its timeout.")
+    Integer maxInFlight;
 
     @Option(names = "--max-targets", paramLabel = "N", defaultValue = "" + SweepTargets.DEFAULT_MAX_TARGETS,
             description = "The most targets accepted, a guard against a mistyped range (default: ${DEFAULT-VALUE}).")
@@ -68,8 +69,13 @@ public final class SweepCommand implements Callable<Integer> {
 
     /** The default pacing, echoes per second. */
     static final int DEFAULT_PPS = 100_000;
-    /** The default concurrency. */
-    static final int DEFAULT_IN_FLIGHT = 10_000;
+    /**
+     * The default concurrency per echo of a probe. Measured on 2 busy cores: 10,000 runnable probe
+     * threads crowd out the ICMP receiver thread and replies time out before they are read, while
+     * 1,000 loses nothing and sweeps faster. Probes with more echoes sleep between them, so the
+     * default grows with the count.
+     */
+    static final int IN_FLIGHT_PER_ECHO = 1_000;
 
     /**
      * Creates the command.
@@ -78,6 +84,15 @@ public final class SweepCommand implements Callable<Integer> {
      */
     public SweepCommand(CliContext ctx) {
         this.ctx = ctx;
+    }
+
+    /**
+     * The concurrency: the flag, else {@value #IN_FLIGHT_PER_ECHO} times the echo count.
+     *
+     * @return the most targets probed at once
+     */
+    int maxInFlight() {
+        return maxInFlight != null ? maxInFlight : IN_FLIGHT_PER_ECHO * Math.max(1, Math.min(count, 100));
     }
 
     /**
@@ -90,12 +105,9 @@ public final class SweepCommand implements Callable<Integer> {
         List<String> p = new ArrayList<>();
         Sweep.Options o = null;
         try {
-            o = new Sweep.Options(count, Duration.ofMillis(intervalMs), Duration.ofMillis(timeoutMs), maxInFlight);
+            o = new Sweep.Options(count, Duration.ofMillis(intervalMs), Duration.ofMillis(timeoutMs), maxInFlight(), pps);
         } catch (InvalidConfigurationException e) {
             p.addAll(e.problems());
-        }
-        if (pps < 1 || pps > 1_000_000) {
-            p.add("pps = " + pps + ": must be 1-1000000");
         }
         if (maxTargets < 1 || maxTargets > 16_777_216) {
             p.add("max-targets = " + maxTargets + ": must be 1-16777216");
@@ -137,7 +149,7 @@ public final class SweepCommand implements Callable<Integer> {
         }
         IcmpOptions icmp = IcmpOptions.builder()
                 .packetsPerSecond(pps)
-                .maxOutstandingEchoes(Math.min(4_194_304, Math.max(262_144, maxInFlight * count)))
+                .maxOutstandingEchoes(Math.min(4_194_304, Math.max(262_144, options.maxInFlight() * count)))
                 .receiveBufferBytes(32 * 1024 * 1024)
                 .build();
         Sweep.Report report;

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Pings a list of addresses once each ({@code count} echoes per address) through an ICMP
  * {@link Prober}, with at most {@code maxInFlight} addresses being probed at once, each on its
- * own virtual thread. The prober paces the echoes (its packets-per-second setting).
+ * own virtual thread. Probes are started at the packets-per-second rate (so threads are not
+ * created long before they can send), and the prober paces every echo as well.
  *
  * <p>Memory is bounded by the target count: results are kept in a few primitive arrays (about
  * 40 bytes per target) and at most {@code maxInFlight} probes, each with its own virtual thread,
@@ -32,6 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Sweep {
     private static final Logger LOG = LoggerFactory.getLogger(Sweep.class);
+    /** How far ahead of its slot a probe may start: bursts stay within a millisecond of sends. */
+    private static final long PACE_SLACK_NANOS = 1_000_000;
 
     /**
      * How to sweep.
@@ -40,8 +43,10 @@ public final class Sweep {
      * @param spacing time between the echoes to one address, 0-10 s
      * @param replyTimeout how long to wait for each reply, 1 ms-60 s
      * @param maxInFlight the most addresses probed at once, 1-1,000,000
+     * @param packetsPerSecond how many probes start per second, 1-1,000,000 (the prober paces
+     *     every echo on its own as well)
      */
-    public record Options(int count, Duration spacing, Duration replyTimeout, int maxInFlight) {
+    public record Options(int count, Duration spacing, Duration replyTimeout, int maxInFlight, int packetsPerSecond) {
         /**
          * Validates every value at once.
          *
@@ -49,6 +54,7 @@ public final class Sweep {
          * @param spacing time between echoes
          * @param replyTimeout reply timeout
          * @param maxInFlight concurrency
+         * @param packetsPerSecond the rate at which probes are started (first echoes per second)
          */
         public Options {
             List<String> p = new ArrayList<>();
@@ -63,6 +69,9 @@ public final class Sweep {
             }
             if (maxInFlight < 1 || maxInFlight > 1_000_000) {
                 p.add("max-in-flight = " + maxInFlight + ": must be 1-1000000");
+            }
+            if (packetsPerSecond < 1 || packetsPerSecond > 1_000_000) {
+                p.add("pps = " + packetsPerSecond + ": must be 1-1000000");
             }
             if (!p.isEmpty()) {
                 throw new InvalidConfigurationException("ward sweep", p);
@@ -170,7 +179,14 @@ public final class Sweep {
         Semaphore permits = new Semaphore(options.maxInFlight());
         AtomicLong unknowns = new AtomicLong();
         long start = System.nanoTime();
+        long period = 1_000_000_000L / options.packetsPerSecond();
         for (int i = 0; i < n; i++) {
+            // Start probes at the send rate rather than all at once: a probe thread started ahead
+            // of its send slot only waits, and thousands of them crowd out the receiver thread.
+            long ahead = start + i * period - System.nanoTime();
+            if (ahead > PACE_SLACK_NANOS) {
+                Thread.sleep(Duration.ofNanos(ahead));
+            }
             permits.acquire();
             int idx = i;
             Device d = new Device(new DeviceId(new UUID(0x5EE9L, i)), "sweep", targets.get(i), Map.of(), null, true, checks);
