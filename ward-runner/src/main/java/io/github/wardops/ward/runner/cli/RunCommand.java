@@ -9,6 +9,7 @@ import io.github.wardops.ward.runner.poll.Poller;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -93,9 +94,21 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() {
         RunSettings settings;
         Poller poller;
+        // The hook goes in before the start, so a SIGTERM right after it still closes the poller.
+        AtomicReference<Poller> started = new AtomicReference<>();
+        Thread hook = Thread.ofPlatform().name("ward-shutdown").unstarted(() -> {
+            Poller p = started.get();
+            if (p != null) {
+                p.close();
+            }
+        });
+        if (ctx.shutdownHook()) {
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
         try {
             settings = RunSettings.resolve(flags(), ctx.env());
             poller = Poller.start(settings);
+            started.set(poller);
         } catch (InvalidConfigurationException e) {
             ctx.err().println("ward: " + e.getMessage());
             ctx.err().println("ward: nothing was started.");
@@ -105,9 +118,6 @@ public final class RunCommand implements Callable<Integer> {
             ctx.err().println("ward: " + e.getMessage());
             ctx.err().flush();
             return ExitCodes.FAILURE;
-        }
-        if (ctx.shutdownHook()) {
-            Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("ward-shutdown").unstarted(poller::close));
         }
         try {
             ctx.onStarted().accept(poller);
