@@ -1,0 +1,80 @@
+package io.github.wardops.ward.runner;
+
+import io.github.wardops.ward.InvalidConfigurationException;
+import io.github.wardops.ward.runner.cli.RunCommand;
+import io.github.wardops.ward.runner.cli.SweepCommand;
+import io.github.wardops.ward.runner.cli.WardCommand;
+import java.util.Set;
+import picocli.CommandLine;
+
+/**
+ * The entry point of {@code java -jar ward-runner.jar}: the {@code ward} command line.
+ * {@code run} is the default command: with no arguments, or with options but no command,
+ * {@code run} is meant.
+ */
+public final class WardCli {
+    private static final Set<String> TOP_LEVEL = Set.of("-h", "--help", "-V", "--version");
+
+    private WardCli() {
+    }
+
+    /**
+     * Runs the command line and exits with its code.
+     *
+     * @param args the arguments
+     */
+    public static void main(String[] args) {
+        CliContext ctx = CliContext.system();
+        int code = execute(ctx, args);
+        ctx.out().flush();
+        ctx.err().flush();
+        System.exit(code);
+    }
+
+    /**
+     * Runs the command line in this process. {@code run} blocks until the poller is closed (by the
+     * shutdown hook, or by whoever {@link CliContext#onStarted()} handed it to).
+     *
+     * @param ctx the context
+     * @param args the arguments
+     * @return the exit code, one of {@link ExitCodes}
+     */
+    public static int execute(CliContext ctx, String... args) {
+        return commandLine(ctx).execute(withDefaultCommand(args));
+    }
+
+    /**
+     * The picocli command line, wired to the context.
+     *
+     * @param ctx the context
+     * @return the command line
+     */
+    public static CommandLine commandLine(CliContext ctx) {
+        CommandLine cl = new CommandLine(new WardCommand());
+        cl.addSubcommand("run", new RunCommand(ctx));
+        cl.addSubcommand("sweep", new SweepCommand(ctx));
+        cl.setOut(ctx.out());
+        cl.setErr(ctx.err());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExecutionExceptionHandler((e, line, parsed) -> {
+            line.getErr().println("ward: " + e.getMessage());
+            line.getErr().flush();
+            return e instanceof InvalidConfigurationException ? ExitCodes.USAGE : ExitCodes.FAILURE;
+        });
+        return cl;
+    }
+
+    /** Puts {@code run} in front when no command is given. */
+    static String[] withDefaultCommand(String[] args) {
+        if (args.length == 0) {
+            return new String[] {"run"};
+        }
+        if (args[0].startsWith("-") && !TOP_LEVEL.contains(args[0])) {
+            String[] out = new String[args.length + 1];
+            out[0] = "run";
+            System.arraycopy(args, 0, out, 1, args.length);
+            return out;
+        }
+        return args;
+    }
+}

@@ -1,0 +1,120 @@
+package io.github.wardops.ward.runner.http;
+
+import io.github.wardops.ward.DeviceStatus;
+import io.github.wardops.ward.inventory.Device;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The query of {@code GET /api/devices}: {@code status=DOWN} (repeatable or comma-separated; any
+ * of them matches) and {@code label=KEY:VALUE} (repeatable; all must match). Immutable.
+ *
+ * @param statuses the statuses wanted; empty means any
+ * @param labels the labels every device must have
+ */
+public record DeviceFilter(Set<DeviceStatus> statuses, Map<String, String> labels) {
+    /** No filter. */
+    public static final DeviceFilter ALL = new DeviceFilter(EnumSet.noneOf(DeviceStatus.class), Map.of());
+    private static final int MAX_QUERY_CHARS = 4096;
+
+    /**
+     * Copies.
+     *
+     * @param statuses statuses
+     * @param labels labels
+     */
+    public DeviceFilter {
+        statuses = statuses.isEmpty() ? Set.of() : Set.copyOf(statuses);
+        labels = Map.copyOf(labels);
+    }
+
+    /**
+     * Parses a raw (still percent-encoded) query string.
+     *
+     * @param rawQuery the query, or {@code null}
+     * @return the filter
+     * @throws IllegalArgumentException listing every bad parameter, for a {@code 400}
+     */
+    public static DeviceFilter parse(String rawQuery) {
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return ALL;
+        }
+        if (rawQuery.length() > MAX_QUERY_CHARS) {
+            throw new IllegalArgumentException("the query is longer than " + MAX_QUERY_CHARS + " characters");
+        }
+        Set<DeviceStatus> statuses = EnumSet.noneOf(DeviceStatus.class);
+        Map<String, String> labels = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        for (String pair : rawQuery.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String key;
+            String value;
+            try {
+                key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                problems.add("bad percent-encoding in '" + pair + "'");
+                continue;
+            }
+            switch (key) {
+                case "status" -> {
+                    for (String s : value.split(",")) {
+                        try {
+                            statuses.add(DeviceStatus.valueOf(s.strip().toUpperCase(Locale.ROOT)));
+                        } catch (IllegalArgumentException e) {
+                            problems.add("status '" + s + "' is not UP, DOWN or UNKNOWN");
+                        }
+                    }
+                }
+                case "label" -> {
+                    int colon = value.indexOf(':');
+                    if (colon <= 0) {
+                        problems.add("label '" + value + "' is not KEY:VALUE");
+                    } else {
+                        labels.put(value.substring(0, colon), value.substring(colon + 1));
+                    }
+                }
+                default -> problems.add("unknown parameter '" + key + "' (known: status, label)");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+        return new DeviceFilter(statuses, labels);
+    }
+
+    /**
+     * Whether a device's labels match; checked before its status, which costs more.
+     *
+     * @param d the device
+     * @return {@code true} when every label matches
+     */
+    public boolean labelsMatch(Device d) {
+        for (Map.Entry<String, String> e : labels.entrySet()) {
+            if (!e.getValue().equals(d.labels().get(e.getKey()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether a status matches.
+     *
+     * @param s the status
+     * @return {@code true} when no status was asked for, or this one was
+     */
+    public boolean statusMatches(DeviceStatus s) {
+        return statuses.isEmpty() || statuses.contains(s);
+    }
+}

@@ -1,0 +1,76 @@
+package io.github.wardops.ward.runner.http;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.github.wardops.ward.DeviceStatus;
+import io.github.wardops.ward.inventory.Device;
+import io.github.wardops.ward.probe.PingStats;
+import io.github.wardops.ward.probe.ProbeResult;
+import java.util.Map;
+
+/**
+ * One element of {@code GET /api/devices}. Field names are documented in {@code docs/api.md};
+ * renaming one is a breaking change. Immutable.
+ *
+ * @param id the device id (UUID)
+ * @param name the device name
+ * @param address the probed IP address
+ * @param enabled whether the device is probed; a disabled device stays {@code UNKNOWN}
+ * @param status {@code UP}, {@code DOWN} or {@code UNKNOWN}
+ * @param lastRttMs the mean round trip of the latest ICMP probe in milliseconds, or {@code null}
+ * @param lossPct the share of echoes lost in the latest ICMP probe (0-100), or {@code null}
+ * @param lastProbeAt when the latest ICMP probe started (ISO-8601, UTC), or {@code null}
+ * @param reason why the device is down ({@code TIMEOUT}, {@code HOST_UNREACHABLE}...), or
+ *     {@code null} unless the latest result is down
+ * @param detail a human-readable detail of a down or unknown result, or {@code null}
+ * @param parentId the parent device id, or {@code null}
+ * @param labels the device's labels
+ */
+@JsonPropertyOrder({"id", "name", "address", "enabled", "status", "lastRttMs", "lossPct", "lastProbeAt", "reason",
+        "detail", "parentId", "labels"})
+public record DeviceView(String id, String name, String address, boolean enabled, String status, Double lastRttMs,
+                         Double lossPct, String lastProbeAt, String reason, String detail, String parentId,
+                         Map<String, String> labels) {
+
+    /**
+     * Builds the view of a device.
+     *
+     * @param d the device; never {@code null}
+     * @param status its status; never {@code null}
+     * @param latest the latest result of its ICMP check, or {@code null}
+     * @return the view
+     */
+    public static DeviceView of(Device d, DeviceStatus status, ProbeResult latest) {
+        Double rtt = null;
+        Double loss = null;
+        String at = null;
+        String reason = null;
+        String detail = null;
+        if (latest != null) {
+            at = latest.at().toString();
+            if (latest.measurement() instanceof PingStats p) {
+                loss = round(p.lossPct());
+                if (p.rttAvg() != null) {
+                    rtt = round(PingStats.millis(p.rttAvg()));
+                }
+            }
+            switch (latest) {
+                case ProbeResult.Up u -> {
+                    if (rtt == null) {
+                        rtt = round(PingStats.millis(u.latency()));
+                    }
+                }
+                case ProbeResult.Down dn -> {
+                    reason = dn.reason().name();
+                    detail = dn.detail().isEmpty() ? null : dn.detail();
+                }
+                case ProbeResult.Unknown un -> detail = un.detail();
+            }
+        }
+        return new DeviceView(d.id().toString(), d.name(), d.address().getHostAddress(), d.enabled(), status.name(),
+                rtt, loss, at, reason, detail, d.parentId() == null ? null : d.parentId().toString(), d.labels());
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000.0) / 1000.0;
+    }
+}

@@ -1,0 +1,298 @@
+package io.github.wardops.ward.runner.poll;
+
+import io.github.wardops.ward.InvalidConfigurationException;
+import io.github.wardops.ward.Ward;
+import io.github.wardops.ward.WardException;
+import io.github.wardops.ward.inventory.Check;
+import io.github.wardops.ward.inventory.Device;
+import io.github.wardops.ward.inventory.DeviceId;
+import io.github.wardops.ward.probe.IcmpOptions;
+import io.github.wardops.ward.probe.IcmpProber;
+import io.github.wardops.ward.probe.Probers;
+import io.github.wardops.ward.runner.config.Durations;
+import io.github.wardops.ward.runner.config.RunSettings;
+import io.github.wardops.ward.runner.http.HttpApi;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running poller behind {@code ward run}: the engine with an ICMP check on every device of
+ * the inventory, the HTTP API, a watcher that re-reads the inventory file when it changes, and a
+ * one-line summary at INFO every interval.
+ *
+ * <p>{@link #start} builds everything or nothing: when a step fails, what was already created is
+ * closed before the exception leaves. {@link #close()} is idempotent, thread-safe (it runs from a
+ * shutdown hook) and bounded: the HTTP server gets 1 s, the engine its drain timeout
+ * ({@value #DRAIN_SECONDS} s), the ICMP prober 2 s.
+ */
+public final class Poller implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Poller.class);
+    /** The bound on draining probes and sinks at shutdown, in seconds. */
+    public static final int DRAIN_SECONDS = 5;
+
+    private final RunSettings settings;
+    private final InventoryFile inventory;
+    private final PrometheusMeterRegistry registry;
+    private final JvmGcMetrics gcMetrics;
+    private final IcmpProber prober;
+    private final Ward ward;
+    private final HttpApi http;
+    private final ScheduledExecutorService tasks;
+    private final Counter reloadsApplied;
+    private final Counter reloadsRejected;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CountDownLatch closedLatch = new CountDownLatch(1);
+    private volatile InventoryFile.Stamp stamp;
+    private long overrunsAtLastSummary;
+
+    private Poller(RunSettings settings, InventoryFile inventory, PrometheusMeterRegistry registry, JvmGcMetrics gcMetrics,
+                   IcmpProber prober, Ward ward, HttpApi http, InventoryFile.Stamp stamp) {
+        this.settings = settings;
+        this.inventory = inventory;
+        this.registry = registry;
+        this.gcMetrics = gcMetrics;
+        this.prober = prober;
+        this.ward = ward;
+        this.http = http;
+        this.stamp = stamp;
+        this.reloadsApplied = Counter.builder("ward.runner.inventory.reloads").tag("outcome", "applied")
+                .description("Inventory file changes read and applied").register(registry);
+        this.reloadsRejected = Counter.builder("ward.runner.inventory.reloads").tag("outcome", "rejected")
+                .description("Inventory file changes rejected as invalid; the previous inventory stayed").register(registry);
+        this.tasks = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("ward-runner-tasks").daemon(true).factory());
+    }
+
+    /**
+     * Reads the inventory, opens the ICMP prober, starts the engine and the HTTP API.
+     *
+     * @param settings the settings
+     * @return the running poller
+     * @throws InvalidConfigurationException when the inventory is invalid (every bad row listed) or unreadable
+     * @throws IOException when the HTTP address cannot be bound
+     * @throws WardException when no ICMP socket can be opened (the message says how to fix it)
+     */
+    public static Poller start(RunSettings settings) throws IOException {
+        Duration interval = settings.interval();
+        InventoryFile inventory = settings.inventoryFile()
+                .map(f -> InventoryFile.of(f, d -> List.of(Check.icmp(interval))))
+                .orElseGet(() -> InventoryFile.bundled(d -> List.of(Check.icmp(interval))));
+        InventoryFile.Stamp stamp = inventory.stamp();
+        List<Device> devices;
+        try {
+            devices = inventory.load();
+        } catch (IOException e) {
+            throw new InvalidConfigurationException("inventory " + inventory.describe(),
+                    List.of("cannot be read: " + (e.getMessage() == null ? e.toString() : e.getMessage())));
+        }
+        long enabled = devices.stream().filter(Device::enabled).count();
+        LOG.info("inventory {}: {} devices, {} enabled, ICMP every {}", inventory.describe(), devices.size(), enabled,
+                Durations.format(interval));
+
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        JvmGcMetrics gc = new JvmGcMetrics();
+        IcmpProber prober = null;
+        Ward ward = null;
+        HttpApi http = null;
+        try {
+            new JvmMemoryMetrics().bindTo(registry);
+            gc.bindTo(registry);
+            new JvmThreadMetrics().bindTo(registry);
+            new ClassLoaderMetrics().bindTo(registry);
+            new ProcessorMetrics().bindTo(registry);
+            new UptimeMetrics().bindTo(registry);
+            prober = Probers.icmp(IcmpOptions.builder().packetsPerSecond(settings.icmpPacketsPerSecond()).build());
+            ward = Ward.builder()
+                    .prober(prober)
+                    .meterRegistry(registry)
+                    .maxProbesInFlight(settings.maxProbesInFlight())
+                    .drainTimeout(Duration.ofSeconds(DRAIN_SECONDS))
+                    .devices(devices)
+                    .build();
+            if (settings.http().enabled()) {
+                http = HttpApi.start(settings.http().address(), ward, registry);
+            }
+            Poller p = new Poller(settings, inventory, registry, gc, prober, ward, http, stamp);
+            ward.start();
+            p.schedule();
+            LOG.info("ward runner started: {} devices, HTTP {}", devices.size(),
+                    http == null ? "off" : "on http://" + hostPort(http.address()));
+            return p;
+        } catch (IOException | RuntimeException | Error e) {
+            closeQuietly(http, ward, prober, gc, registry::close);
+            throw e;
+        }
+    }
+
+    private static String hostPort(InetSocketAddress a) {
+        String h = a.getAddress().getHostAddress();
+        return (h.indexOf(':') >= 0 ? "[" + h + "]" : h) + ":" + a.getPort();
+    }
+
+    private void schedule() {
+        long intervalMs = settings.interval().toMillis();
+        tasks.scheduleAtFixedRate(this::logSummary, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+        if (inventory.watchable()) {
+            long pollMs = settings.inventoryPoll().toMillis();
+            tasks.scheduleWithFixedDelay(this::checkInventory, pollMs, pollMs, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void logSummary() {
+        try {
+            CycleSummary s = CycleSummary.of(ward, registry);
+            long delta = s.overrunsTotal() - overrunsAtLastSummary;
+            overrunsAtLastSummary = s.overrunsTotal();
+            LOG.info("cycle: {}", s.line(delta));
+        } catch (RuntimeException e) {
+            LOG.warn("cycle summary failed: {}", e.toString());
+        }
+    }
+
+    /** Re-reads the inventory file when its stamp changed; keeps the old inventory when the new file is invalid. */
+    void checkInventory() {
+        InventoryFile.Stamp now = inventory.stamp();
+        if (now == null || now.equals(stamp)) {
+            return;
+        }
+        stamp = now;
+        List<Device> devices;
+        try {
+            devices = inventory.load();
+        } catch (InvalidConfigurationException e) {
+            reloadsRejected.increment();
+            LOG.error("inventory {} changed but is invalid; still polling the previous {} devices. {} problem(s):",
+                    inventory.describe(), ward.inventory().size(), e.problems().size());
+            for (String p : e.problems()) {
+                LOG.error("  {}", p);
+            }
+            return;
+        } catch (IOException | RuntimeException e) {
+            reloadsRejected.increment();
+            LOG.error("inventory {} changed but cannot be read ({}); still polling the previous {} devices",
+                    inventory.describe(), e.toString(), ward.inventory().size());
+            return;
+        }
+        Map<DeviceId, Device> before = new HashMap<>();
+        for (Device d : ward.inventory().devices()) {
+            before.put(d.id(), d);
+        }
+        int added = 0;
+        int changed = 0;
+        for (Device d : devices) {
+            Device old = before.remove(d.id());
+            if (old == null) {
+                added++;
+            } else if (!old.equals(d)) {
+                changed++;
+            }
+        }
+        try {
+            ward.inventory().replaceAll(devices);
+        } catch (RuntimeException e) {
+            reloadsRejected.increment();
+            LOG.error("inventory {} changed but was not applied: {}", inventory.describe(), e.getMessage());
+            return;
+        }
+        reloadsApplied.increment();
+        LOG.info("inventory {} reloaded: {} devices ({} added, {} changed, {} removed)", inventory.describe(),
+                devices.size(), added, changed, before.size());
+    }
+
+    /**
+     * The engine.
+     *
+     * @return the engine
+     */
+    public Ward ward() {
+        return ward;
+    }
+
+    /**
+     * The registry behind {@code /metrics}.
+     *
+     * @return the registry
+     */
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /**
+     * Where the HTTP API listens, with the actual port.
+     *
+     * @return the address; empty when HTTP is off
+     */
+    public Optional<InetSocketAddress> httpAddress() {
+        return http == null ? Optional.empty() : Optional.of(http.address());
+    }
+
+    /**
+     * A summary of the fleet now.
+     *
+     * @return the summary
+     */
+    public CycleSummary summary() {
+        return CycleSummary.of(ward, registry);
+    }
+
+    /**
+     * Waits until {@link #close()} has finished.
+     *
+     * @throws InterruptedException when interrupted
+     */
+    public void awaitClosed() throws InterruptedException {
+        closedLatch.await();
+    }
+
+    /**
+     * Stops the HTTP API, the engine and the prober, in that order, within a bounded time.
+     * Idempotent; a second caller returns at once.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.info("ward runner stopping");
+        try {
+            tasks.shutdownNow();
+            closeQuietly(http, ward, prober, gcMetrics, registry::close);
+            LOG.info("ward runner stopped");
+        } finally {
+            closedLatch.countDown();
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable... all) {
+        for (AutoCloseable c : all) {
+            if (c == null) {
+                continue;
+            }
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("closing {} failed: {}", c.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+}

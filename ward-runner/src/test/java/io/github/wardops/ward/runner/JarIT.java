@@ -1,0 +1,157 @@
+package io.github.wardops.ward.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The shaded jar, as an operator runs it: {@code java -jar target/ward-runner.jar}. Runs after
+ * {@code package}, so it tests what ships: the manifest (main class, native access), the merged
+ * service files, the bundled fleet, and a clean stop on SIGTERM.
+ */
+class JarIT {
+    private static final Pattern STARTED = Pattern.compile("ward runner started: .* HTTP on http://127\\.0\\.0\\.1:(\\d+)");
+
+    @TempDir
+    Path dir;
+
+    private static Path jar() {
+        Path jar = Path.of(System.getProperty("ward.runner.jar", "target/ward-runner.jar"));
+        assertTrue(Files.isRegularFile(jar), "build the jar first (mvn package): " + jar.toAbsolutePath());
+        return jar;
+    }
+
+    private static ProcessBuilder java(String... args) {
+        return java(List.of(), args);
+    }
+
+    /** {@code prefix} wraps the java command, such as {@code unshare -n}. */
+    private static ProcessBuilder java(List<String> prefix, String... args) {
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx256m");
+        cmd.add("-jar");
+        cmd.add(jar().toString());
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectErrorStream(true);
+    }
+
+    /**
+     * Starts the jar with its output going to a file: {@link Process#destroy()} closes the pipes to
+     * the child, so what the shutdown hook logs can only be read from a file.
+     */
+    private Process start(Path log, String... args) throws IOException {
+        return java(args).redirectOutput(log.toFile()).start();
+    }
+
+    /** Whether a command runs here (unshare and setpriv need root). */
+    private static boolean runs(String... cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    private static String read(Path log) throws IOException {
+        return Files.readString(log, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void runServesHttpAndStopsCleanlyOnSigterm() throws Exception {
+        Path csv = dir.resolve("fleet.csv");
+        Files.writeString(csv, "id,name,address,enabled\n"
+                + "6f1c1b0e-4f7e-4a57-9a43-0d7a3d1f0001,a,127.43.0.1,true\n"
+                + "6f1c1b0e-4f7e-4a57-9a43-0d7a3d1f0002,b,127.43.0.2,true\n");
+        Path log = dir.resolve("run.log");
+        Process p = start(log, "run", "--inventory", csv.toString(), "--interval", "1s", "--http", "127.0.0.1:0");
+        try {
+            int port = -1;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (port < 0 && p.isAlive() && System.nanoTime() - deadline < 0) {
+                Matcher m = STARTED.matcher(read(log));
+                if (m.find()) {
+                    port = Integer.parseInt(m.group(1));
+                } else {
+                    Thread.sleep(50);
+                }
+            }
+            assertTrue(port > 0, "no start line; output: " + read(log));
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, health.statusCode());
+
+            p.destroy(); // SIGTERM
+            assertTrue(p.waitFor(20, TimeUnit.SECONDS), "still running 20 s after SIGTERM; output: " + read(log));
+            String all = read(log);
+            // The JVM reports a SIGTERM exit as 128 + 15 even when every shutdown hook finished.
+            assertEquals(143, p.exitValue(), "output: " + all);
+            assertTrue(all.contains("ward runner stopping"), all);
+            assertTrue(all.contains("ward runner stopped"), all);
+            assertTrue(!all.contains("Exception"), all);
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void sweepAndVersionRunFromTheJar() throws Exception {
+        Path log = dir.resolve("sweep.log");
+        Process p = start(log, "sweep", "127.43.1.1", "127.43.1.2");
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        List<String> out = read(log).lines().toList();
+        assertEquals(0, p.exitValue(), "output: " + out);
+        assertTrue(out.stream().anyMatch(l -> l.startsWith("127.43.1.2 : xmt/rcv/%loss = 1/1/0%")), out.toString());
+        assertTrue(out.stream().anyMatch(l -> l.startsWith("2 targets, 2 answered")), out.toString());
+        assertTrue(out.stream().noneMatch(l -> l.contains("WARNING")), "no native-access warning: " + out);
+
+        Path vlog = dir.resolve("version.log");
+        Process v = start(vlog, "--version");
+        assertTrue(v.waitFor(30, TimeUnit.SECONDS));
+        List<String> vout = read(vlog).lines().toList();
+        assertEquals(0, v.exitValue());
+        assertTrue(vout.getFirst().startsWith("ward 0."), vout.toString());
+    }
+
+    /**
+     * Without any ICMP permission, both commands fail at start with the prober's explanation and
+     * exit code 1. A new network namespace has {@code ping_group_range = "1 0"} (no group may open
+     * datagram ICMP sockets) and setpriv drops CAP_NET_RAW (no raw sockets), whatever the host allows.
+     */
+    @Test
+    void withoutIcmpPermissionBothCommandsExit1WithTheFix() throws Exception {
+        List<String> noIcmp = List.of("unshare", "-n", "setpriv", "--bounding-set", "-net_raw", "--inh-caps", "-net_raw");
+        org.junit.jupiter.api.Assumptions.assumeTrue(runs("unshare", "-n", "setpriv", "--bounding-set", "-net_raw", "true"),
+                "needs root for unshare -n and setpriv");
+        for (String[] args : List.of(new String[] {"sweep", "127.0.0.1"},
+                new String[] {"run", "--http", "127.0.0.1:0", "--interval", "1s"})) {
+            Path log = dir.resolve(args[0] + "-noicmp.log");
+            Process p = java(noIcmp, args).redirectOutput(log.toFile()).start();
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "did not exit: " + read(log));
+            String out = read(log);
+            assertEquals(ExitCodes.FAILURE, p.exitValue(), out);
+            assertTrue(out.contains("ward: ward cannot open an ICMP socket"), out);
+            assertTrue(out.contains("ping_group_range"), out);
+            assertTrue(out.contains("AmbientCapabilities=CAP_NET_RAW"), out);
+            assertTrue(!out.contains("Exception"), out);
+        }
+    }
+}
