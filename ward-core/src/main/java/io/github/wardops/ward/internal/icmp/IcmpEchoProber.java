@@ -100,6 +100,8 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
     private final long sendPeriodNanos;
     private final Thread receiver;
     private volatile boolean running = true;
+    /** A test seam: the receiver sleeps this long once, as if a GC pause or a busy CPU held it. */
+    private volatile long stallOnceNanos;
 
     final LongAdder sent = new LongAdder();
     final LongAdder replies = new LongAdder();
@@ -506,23 +508,25 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
             IcmpSocket[] socks = v6 == null ? new IcmpSocket[] {v4} : new IcmpSocket[] {v4, v6};
             MemorySegment fds = arena.allocate(8L * socks.length, 8);
             while (running) {
+                long stall = stallOnceNanos;
+                if (stall > 0) {
+                    stallOnceNanos = 0;
+                    Thread.sleep(Duration.ofNanos(stall));
+                }
                 Echo f;
                 while ((f = fresh.poll()) != null) {
                     if (!f.result.isDone()) {
                         deadlines.add(f);
                     }
                 }
-                long now = System.nanoTime();
                 Echo head;
-                while ((head = deadlines.peek()) != null && (head.result.isDone() || head.deadline - now <= 0)) {
+                while ((head = deadlines.peek()) != null && head.result.isDone()) {
                     deadlines.poll();
-                    if (!head.result.isDone()) {
-                        finish(head, new Outcome(Status.TIMEOUT, 0, 0, 0, 0));
-                    }
                 }
                 int timeout = MAX_POLL_MS;
                 if (head != null) {
-                    timeout = (int) Math.max(1, Math.min(MAX_POLL_MS, TimeUnit.NANOSECONDS.toMillis(head.deadline - now) + 1));
+                    long left = head.deadline - System.nanoTime();
+                    timeout = (int) Math.max(0, Math.min(MAX_POLL_MS, TimeUnit.NANOSECONDS.toMillis(left) + 1));
                 }
                 for (int i = 0; i < socks.length; i++) {
                     fds.set(ValueLayout.JAVA_INT, 8L * i, socks[i].fd);
@@ -530,16 +534,29 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
                     fds.set(ValueLayout.JAVA_SHORT, 8L * i + 6, (short) 0);
                 }
                 int n = poll(err, fds, socks.length, timeout);
-                if (n <= 0) {
-                    continue;
-                }
-                for (int i = 0; i < socks.length; i++) {
-                    short revents = fds.get(ValueLayout.JAVA_SHORT, 8L * i + 6);
-                    if ((revents & POLLERR) != 0) {
-                        drain(socks[i], true, err, data, name, control, iov, msg);
+                // Every reply that reached a socket before this instant is read below, before any
+                // echo is declared lost: a receiver that was late (a GC pause, a busy CPU) must
+                // not turn replies waiting in the socket into timeouts.
+                long cutoff = System.nanoTime();
+                boolean emptied = true;
+                if (n > 0) {
+                    for (int i = 0; i < socks.length; i++) {
+                        short revents = fds.get(ValueLayout.JAVA_SHORT, 8L * i + 6);
+                        if ((revents & POLLERR) != 0) {
+                            emptied &= drain(socks[i], true, err, data, name, control, iov, msg);
+                        }
+                        if ((revents & POLLIN) != 0) {
+                            emptied &= drain(socks[i], false, err, data, name, control, iov, msg);
+                        }
                     }
-                    if ((revents & POLLIN) != 0) {
-                        drain(socks[i], false, err, data, name, control, iov, msg);
+                }
+                if (!emptied) {
+                    continue; // more is waiting: read it before judging any deadline
+                }
+                while ((head = deadlines.peek()) != null && (head.result.isDone() || head.deadline - cutoff <= 0)) {
+                    deadlines.poll();
+                    if (!head.result.isDone()) {
+                        finish(head, new Outcome(Status.TIMEOUT, 0, 0, 0, 0));
                     }
                 }
             }
@@ -548,8 +565,9 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
         }
     }
 
-    private void drain(IcmpSocket sock, boolean errQueue, MemorySegment err, MemorySegment data, MemorySegment name,
-                       MemorySegment control, MemorySegment iov, MemorySegment msg) {
+    /** Reads what is queued on a socket; returns whether it was read to the end (EAGAIN). */
+    private boolean drain(IcmpSocket sock, boolean errQueue, MemorySegment err, MemorySegment data, MemorySegment name,
+                          MemorySegment control, MemorySegment iov, MemorySegment msg) {
         for (int reads = 0; reads < MAX_READS_PER_WAKE; reads++) {
             msg.set(ValueLayout.ADDRESS, MSG_NAME, name);
             msg.set(ValueLayout.JAVA_INT, MSG_NAMELEN, (int) name.byteSize());
@@ -564,7 +582,7 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
                 if (e == EINTR) {
                     continue;
                 }
-                return; // EAGAIN: drained; anything else: try again on the next wake
+                return true; // EAGAIN: drained; anything else: try again on the next wake
             }
             long rxWall = -1;
             int eeOrigin = -1;
@@ -599,6 +617,7 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
                 onPacket(sock, data, len, name, rxWall);
             }
         }
+        return false;
     }
 
     private void onPacket(IcmpSocket sock, MemorySegment data, int len, MemorySegment name, long rxWall) {
@@ -679,6 +698,11 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
             }
         }
         return true;
+    }
+
+    /** Test seam: makes the receiver stall once, before its next poll. */
+    void stallReceiverOnce(Duration d) {
+        stallOnceNanos = d.toNanos();
     }
 
     @Override

@@ -239,4 +239,24 @@ class IcmpEchoProberIT {
             assertEquals(0, p.outstandingEchoes());
         }
     }
+
+    /**
+     * Regression: the receiver used to expire overdue echoes before reading its socket, so a
+     * receiver held up past the reply timeout (a GC pause, a busy CPU) turned replies already
+     * waiting in the socket into timeouts.
+     */
+    @Test
+    void repliesQueuedWhileTheReceiverStalledAreNotTimeouts() throws Exception {
+        try (IcmpEchoProber p = IcmpEchoProber.open(IcmpOptions.builder().socketMode(IcmpSocketMode.RAW).build())) {
+            IcmpSettings quick = new IcmpSettings(1, Duration.ZERO, Duration.ofMillis(150), 16);
+            List<ProbeRequest> reqs = new ArrayList<>();
+            for (int i = 1; i <= 100; i++) {
+                reqs.add(request("127.40.0." + i, quick));
+            }
+            p.stallReceiverOnce(Duration.ofMillis(600));
+            Thread.sleep(100); // let the receiver enter its stall before the echoes go out
+            assertAllUp(probeAll(p, reqs), 1);
+            assertEquals(0, p.timeouts.sum());
+        }
+    }
 }
