@@ -7,9 +7,11 @@
 module io.github.wardops.ward {
     requires transitive micrometer.core;
     requires org.slf4j;
+    requires com.github.benmanes.caffeine;
 
     exports io.github.wardops.ward;
     exports io.github.wardops.ward.inventory;
     exports io.github.wardops.ward.probe;
     exports io.github.wardops.ward.sink;
+    exports io.github.wardops.ward.cache;
 }
