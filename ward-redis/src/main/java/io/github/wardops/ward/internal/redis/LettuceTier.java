@@ -207,7 +207,11 @@ public final class LettuceTier implements RedisTier {
                 } else {
                     connection = conn;
                     LOG.info("RedisTier: connected");
-                    housekeeping.execute(this::checkGuarded);
+                    try {
+                        housekeeping.execute(this::checkGuarded);
+                    } catch (java.util.concurrent.RejectedExecutionException closing) {
+                        // closed meanwhile: no check needed
+                    }
                 }
             });
         }
