@@ -281,6 +281,22 @@ class TieredCacheTest {
     }
 
     @Test
+    void malformedInvalidationMessagesAreIgnored() {
+        MapTier tier = new MapTier();
+        try (var cache = twoTier(tier)) {
+            cache.put("k", "v");
+            for (String garbage : new String[] {"", "no-newline", "\nk", "\n\n"}) {
+                tier.listeners.forEach(l -> l.accept(garbage));
+            }
+            assertEquals(Optional.of("v"), cache.get("k"));
+            tier.listeners.forEach(l -> l.accept("someone-else\nk\nother"));
+            tier.values.clear();
+            assertEquals(Optional.empty(), cache.get("k"), "a well-formed message from another instance evicts");
+            assertEquals(1, count("ward.cache.invalidations.received", "cache", "test"));
+        }
+    }
+
+    @Test
     void closingRemovesTheMeters() {
         var cache = l1Only();
         cache.put("k", "v");

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 class RedisOutageIT {
     private static final Duration TIMEOUT = Duration.ofMillis(200);
-    private static final long STALL_BOUND_NANOS = TIMEOUT.toNanos() + TimeUnit.MILLISECONDS.toNanos(800);
+    private static final long STALL_BOUND_NANOS = TIMEOUT.toNanos() + TimeUnit.MILLISECONDS.toNanos(1_800);
 
     private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);

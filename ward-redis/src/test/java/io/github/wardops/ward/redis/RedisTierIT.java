@@ -269,6 +269,7 @@ class RedisTierIT {
     void theServerCheckFlagsNoLimitAndAllkeysPolicies() throws Exception {
         RedisTier tier = tier();
         awaitConnected(tier);
+        awaitTrue(() -> tier.serverCheck().status() == RedisServerCheck.Status.NO_LIMIT, "the check on connect");
         redis.configSet("maxmemory", "0");
         assertEquals(RedisServerCheck.Status.NO_LIMIT, tier.checkServerNow().status());
         assertTrue(tier.serverCheck().advice().contains("maxmemory"));
