@@ -85,4 +85,20 @@ public interface SharedTier {
      * @return closing it unsubscribes; idempotent
      */
     AutoCloseable subscribe(String channel, Consumer<String> listener);
+
+    /**
+     * Subscribes, and is told of gaps: {@code onGap} runs whenever messages may have been lost,
+     * such as when the subscription connection came back after an outage, so that the cache can
+     * drop its whole L1 instead of serving entries another instance changed meanwhile. Both
+     * callbacks run on an I/O thread, must be fast and must not throw. The default ignores gaps
+     * (the L1 TTL then bounds the staleness).
+     *
+     * @param channel the channel; never {@code null}
+     * @param listener receives each message; never {@code null}
+     * @param onGap runs after each gap; never {@code null}
+     * @return closing it unsubscribes; idempotent
+     */
+    default AutoCloseable subscribe(String channel, Consumer<String> listener, Runnable onGap) {
+        return subscribe(channel, listener);
+    }
 }

@@ -107,6 +107,21 @@ final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** Sends one inline command and returns the whole reply, or "" when Redis cannot be reached. */
+    String commandQuietly(String line) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            s.setSoTimeout(2000);
+            s.getOutputStream().write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+            s.getOutputStream().flush();
+            byte[] buf = new byte[4096];
+            int n = s.getInputStream().read(buf);
+            return n <= 0 ? "" : new String(buf, 0, n, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     /** Sends one inline command and returns the first line of the reply. */
     String command(String line) throws IOException {
         try (Socket s = new Socket()) {

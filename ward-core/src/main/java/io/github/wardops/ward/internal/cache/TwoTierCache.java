@@ -116,6 +116,7 @@ public final class TwoTierCache<K, V> implements TieredCache<K, V> {
     private final Counter foreignValues;
     private final Counter corruptValues;
     private final Counter invalidationsReceived;
+    private final Counter invalidationGaps;
     private final Map<String, Counter> l2Errors = new ConcurrentHashMap<>();
 
     /**
@@ -151,6 +152,8 @@ public final class TwoTierCache<K, V> implements TieredCache<K, V> {
         foreignValues = counter("ward.cache.bad.values", "Values in L2 treated as misses", "kind", "foreign");
         corruptValues = counter("ward.cache.bad.values", "Values in L2 treated as misses", "kind", "corrupt");
         invalidationsReceived = counter("ward.cache.invalidations.received", "Invalidation messages from other instances");
+        invalidationGaps = counter("ward.cache.invalidations.gaps",
+                "Times L1 was cleared because invalidation messages may have been lost (a pub/sub reconnect)");
         Counter evictedSize = counter("ward.cache.evictions", "L1 entries evicted", "tier", "l1", "cause", "size");
         Counter evictedExpired = counter("ward.cache.evictions", "L1 entries evicted", "tier", "l1", "cause", "expired");
 
@@ -204,11 +207,18 @@ public final class TwoTierCache<K, V> implements TieredCache<K, V> {
 
     private AutoCloseable subscribe() {
         try {
-            return shared.subscribe(channel, this::onInvalidation);
+            return shared.subscribe(channel, this::onInvalidation, this::onGap);
         } catch (RuntimeException e) {
             l2Failed("subscribe", e);
             return null;
         }
+    }
+
+    /** Messages may have been lost: nothing in L1 can be trusted to be current. */
+    private void onGap() {
+        invalidationGaps.increment();
+        remoteInvalidations.incrementAndGet();
+        l1.invalidateAll();
     }
 
     private void onInvalidation(String message) {

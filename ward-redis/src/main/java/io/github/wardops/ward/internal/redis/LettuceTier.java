@@ -5,7 +5,9 @@ import io.github.wardops.ward.redis.RedisServerCheck;
 import io.github.wardops.ward.redis.RedisTier;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SetArgs;
@@ -23,6 +25,7 @@ import io.lettuce.core.resource.Delay;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -107,6 +110,14 @@ public final class LettuceTier implements RedisTier {
             }
         }
     };
+    private final Set<Runnable> gapListeners = new CopyOnWriteArraySet<>();
+    private final RedisConnectionStateListener pubSubState = new RedisConnectionStateListener() {
+        @Override
+        public void onRedisConnected(RedisChannelHandler<?, ?> c, SocketAddress address) {
+            // A reconnect: whatever was published while the subscription was down is lost.
+            gap();
+        }
+    };
     private final ScheduledExecutorService housekeeping;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile RedisServerCheck check = new RedisServerCheck(RedisServerCheck.Status.NOT_CHECKED, -1, "", "",
@@ -158,6 +169,7 @@ public final class LettuceTier implements RedisTier {
             if (c.pubSub() != null) {
                 pubSub = c.pubSub();
                 pubSub.addListener(dispatcher);
+                pubSub.addListener(pubSubState);
             } else {
                 LOG.warn("RedisTier: no pub/sub connection was handed in: this instance publishes invalidations but "
                         + "does not receive them; other instances' changes reach it only when its L1 entries expire");
@@ -224,9 +236,11 @@ public final class LettuceTier implements RedisTier {
                     conn.closeAsync();
                 } else {
                     conn.addListener(dispatcher);
+                    conn.addListener(pubSubState);
                     pubSub = conn;
                     if (!subscribers.isEmpty()) {
                         conn.async().subscribe(subscribers.keySet().toArray(new String[0]));
+                        gap();
                     }
                 }
             });
@@ -359,6 +373,26 @@ public final class LettuceTier implements RedisTier {
         await(commands().publish(channel, message.getBytes(StandardCharsets.UTF_8)), d);
     }
 
+    private void gap() {
+        for (Runnable r : gapListeners) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                LOG.debug("gap listener failed: {}", e.toString());
+            }
+        }
+    }
+
+    @Override
+    public AutoCloseable subscribe(String channel, Consumer<String> listener, Runnable onGap) {
+        gapListeners.add(onGap);
+        AutoCloseable sub = subscribe(channel, listener);
+        return () -> {
+            gapListeners.remove(onGap);
+            sub.close();
+        };
+    }
+
     @Override
     public AutoCloseable subscribe(String channel, Consumer<String> listener) {
         Set<Consumer<String>> set = subscribers.computeIfAbsent(channel, ch -> new CopyOnWriteArraySet<>());
@@ -467,6 +501,7 @@ public final class LettuceTier implements RedisTier {
         StatefulRedisPubSubConnection<String, String> ps = pubSub;
         if (ps != null) {
             ps.removeListener(dispatcher);
+            ps.removeListener(pubSubState);
             if (ownsConnections) {
                 ps.close();
             } else if (ps.isOpen() && !subscribers.isEmpty()) {
