@@ -281,6 +281,29 @@ class TieredCacheTest {
     }
 
     @Test
+    void anInvalidationThatFailedInL2IsMaskedAndRetriedWhenL2IsBack() throws Exception {
+        MapTier tier = new MapTier();
+        try (var cache = twoTier(tier); var other = twoTier(tier)) {
+            cache.put("k", "v");
+            cache.put("kept", "v");
+            tier.failing.set(true);
+            cache.invalidate("k");
+            assertTrue(tier.values.containsKey("ward:test:k"), "the delete failed");
+            tier.failing.set(false);
+            assertEquals(Optional.empty(), cache.get("k"), "this instance does not serve the stale L2 value");
+            cache.get("kept");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (tier.values.containsKey("ward:test:k") && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertTrue(!tier.values.containsKey("ward:test:k"), "the delete was retried once L2 answered");
+            assertEquals(Optional.empty(), other.get("k"));
+            cache.put("k", "new");
+            assertEquals(Optional.of("new"), other.get("k"));
+        }
+    }
+
+    @Test
     void malformedInvalidationMessagesAreIgnored() {
         MapTier tier = new MapTier();
         try (var cache = twoTier(tier)) {

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -117,6 +118,11 @@ public final class TwoTierCache<K, V> implements TieredCache<K, V> {
     private final Counter corruptValues;
     private final Counter invalidationsReceived;
     private final Counter invalidationGaps;
+    private final Counter pendingDropped;
+    /** Keys whose L2 delete failed: masked as misses here and retried when L2 answers again. */
+    private final Set<String> pendingDeletes = ConcurrentHashMap.newKeySet();
+    private final int maxPendingDeletes;
+    private final AtomicBoolean retrying = new AtomicBoolean();
     private final Map<String, Counter> l2Errors = new ConcurrentHashMap<>();
 
     /**
@@ -152,6 +158,9 @@ public final class TwoTierCache<K, V> implements TieredCache<K, V> {
         foreignValues = counter("ward.cache.bad.values", "Values in L2 treated as misses", "kind", "foreign");
         corruptValues = counter("ward.cache.bad.values", "Values in L2 treated as misses", "kind", "corrupt");
         invalidationsReceived = counter("ward.cache.invalidations.received", "Invalidation messages from other instances");
+        pendingDropped = counter("ward.cache.l2.pending.dropped",
+                "Failed L2 deletes not kept for retry because the retry set was full");
+        this.maxPendingDeletes = (int) Math.min(100_000, Math.max(1_000, c.maximumL1Size()));
         invalidationGaps = counter("ward.cache.invalidations.gaps",
                 "Times L1 was cleared because invalidation messages may have been lost (a pub/sub reconnect)");
         Counter evictedSize = counter("ward.cache.evictions", "L1 entries evicted", "tier", "l1", "cause", "size");
@@ -407,6 +416,9 @@ public final class TwoTierCache<K, V> implements TieredCache<K, V> {
             }) == FAILED) {
                 return;
             }
+            if (!pendingDeletes.isEmpty()) {
+                batch.forEach(pendingDeletes::remove);
+            }
             publish(batch);
         }
     }
@@ -440,10 +452,55 @@ public final class TwoTierCache<K, V> implements TieredCache<K, V> {
                 shared.delete(full);
                 return null;
             }) == FAILED) {
+                remember(texts.subList(from, texts.size()));
                 return;
             }
             publish(batch);
         }
+    }
+
+    private void remember(List<String> texts) {
+        for (String k : texts) {
+            if (pendingDeletes.size() >= maxPendingDeletes) {
+                pendingDropped.increment();
+            } else {
+                pendingDeletes.add(k);
+            }
+        }
+    }
+
+    /** Retries failed deletes on a virtual thread, one retry at a time, so no caller waits for it. */
+    private void retryPendingDeletes() {
+        if (pendingDeletes.isEmpty() || closed.get() || !retrying.compareAndSet(false, true)) {
+            return;
+        }
+        Thread.ofVirtual().name("ward-cache-retry-" + name).start(() -> {
+            try {
+                while (!pendingDeletes.isEmpty() && !closed.get()) {
+                    List<String> batch = new ArrayList<>(batchSize);
+                    for (String k : pendingDeletes) {
+                        batch.add(k);
+                        if (batch.size() == batchSize) {
+                            break;
+                        }
+                    }
+                    List<String> full = new ArrayList<>(batch.size());
+                    for (String k : batch) {
+                        full.add(prefix + k);
+                    }
+                    if (l2Call("delete", () -> {
+                        shared.delete(full);
+                        return null;
+                    }) == FAILED) {
+                        return;
+                    }
+                    batch.forEach(pendingDeletes::remove);
+                    publish(batch);
+                }
+            } finally {
+                retrying.set(false);
+            }
+        });
     }
 
     @Override
@@ -485,6 +542,7 @@ public final class TwoTierCache<K, V> implements TieredCache<K, V> {
             shared.set(prefix + k, bytes, Duration.ofMillis(ttlMillis));
             return null;
         }) != FAILED) {
+            pendingDeletes.remove(k);
             publish(List.of(k));
         }
     }
@@ -512,7 +570,7 @@ public final class TwoTierCache<K, V> implements TieredCache<K, V> {
 
     /** Decodes bytes from L2 and keeps them in L1 unless an invalidation came in meanwhile. */
     private Object accept(String k, byte[] raw, long seqBefore) {
-        if (raw == null) {
+        if (raw == null || (!pendingDeletes.isEmpty() && pendingDeletes.contains(k))) {
             l2Misses.increment();
             return null;
         }
@@ -553,6 +611,14 @@ public final class TwoTierCache<K, V> implements TieredCache<K, V> {
 
     /** Runs an L2 call behind the breaker; returns its result or {@link #FAILED}. */
     private Object l2(String op, Supplier<Object> call) {
+        Object r = l2Call(op, call);
+        if (r != FAILED && !pendingDeletes.isEmpty()) {
+            retryPendingDeletes();
+        }
+        return r;
+    }
+
+    private Object l2Call(String op, Supplier<Object> call) {
         if (!breaker.allow()) {
             l2Skipped.increment();
             return FAILED;
