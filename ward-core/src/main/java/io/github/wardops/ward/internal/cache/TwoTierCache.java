@@ -349,8 +349,10 @@ public final class TwoTierCache<K, V> implements TieredCache<K, V> {
                 List<String> batch = texts.subList(from, Math.min(texts.size(), from + batchSize));
                 long seq = remoteInvalidations.get();
                 List<String> full = new ArrayList<>(batch.size());
-                for (String k : batch) {
-                    full.add(prefix + k);
+                boolean[] masked = new boolean[batch.size()];
+                for (int i = 0; i < batch.size(); i++) {
+                    full.add(prefix + batch.get(i));
+                    masked[i] = isPendingDelete(batch.get(i));
                 }
                 Object r = l2("mget", () -> shared.getAll(full));
                 if (r == FAILED) {
@@ -363,7 +365,7 @@ public final class TwoTierCache<K, V> implements TieredCache<K, V> {
                     break;
                 }
                 for (int i = 0; i < batch.size(); i++) {
-                    Object v = accept(batch.get(i), (byte[]) raw.get(i), seq);
+                    Object v = accept(batch.get(i), masked[i] ? null : (byte[]) raw.get(i), seq);
                     if (v != null) {
                         found.put(missing.get(batch.get(i)), cast(v));
                     }
@@ -457,6 +459,11 @@ public final class TwoTierCache<K, V> implements TieredCache<K, V> {
             }
             publish(batch);
         }
+    }
+
+    /** Whether the key's L2 delete failed and waits for a retry (its L2 value must not be served). */
+    private boolean isPendingDelete(String k) {
+        return !pendingDeletes.isEmpty() && pendingDeletes.contains(k);
     }
 
     private void remember(List<String> texts) {
@@ -561,16 +568,17 @@ public final class TwoTierCache<K, V> implements TieredCache<K, V> {
             return null;
         }
         long seq = remoteInvalidations.get();
+        boolean masked = isPendingDelete(k);
         Object raw = l2("get", () -> shared.get(prefix + k));
         if (raw == FAILED) {
             return FAILED;
         }
-        return accept(k, (byte[]) raw, seq);
+        return accept(k, masked ? null : (byte[]) raw, seq);
     }
 
     /** Decodes bytes from L2 and keeps them in L1 unless an invalidation came in meanwhile. */
     private Object accept(String k, byte[] raw, long seqBefore) {
-        if (raw == null || (!pendingDeletes.isEmpty() && pendingDeletes.contains(k))) {
+        if (raw == null || isPendingDelete(k)) {
             l2Misses.increment();
             return null;
         }
