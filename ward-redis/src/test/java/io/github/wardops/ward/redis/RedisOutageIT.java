@@ -145,6 +145,34 @@ class RedisOutageIT {
     }
 
     @Test
+    void aCacheCreatedWhileRedisIsDownIsSubscribedOnceItIsBack() throws Exception {
+        try (RedisServer server = RedisServer.start();
+             RedisTier tierA = RedisTier.builder().uri(Secret.of(server.uri())).commandTimeout(TIMEOUT).build();
+             RedisTier tierB = RedisTier.builder().uri(Secret.of(server.uri())).commandTimeout(TIMEOUT).build()) {
+            awaitTrue(() -> tierA.connected() && tierB.connected(), "connect");
+            server.stop();
+            awaitTrue(() -> !tierB.connected(), "the outage to be seen");
+            try (TieredCache<String, String> b = TieredCache.builder("late-sub", Duration.ofMinutes(10), 100)
+                    .values(ValueCodec.utf8()).shared(tierB).build()) {
+                server.startAgain();
+                awaitTrue(() -> server.commandQuietly("PUBSUB NUMSUB ward:invalidate:late-sub").contains(":1"),
+                        "b subscribed after the restart");
+                try (TieredCache<String, String> a = TieredCache.builder("late-sub", Duration.ofMinutes(10), 100)
+                        .values(ValueCodec.utf8()).shared(tierA).build()) {
+                    awaitTrue(() -> server.commandQuietly("PUBSUB NUMSUB ward:invalidate:late-sub").contains(":2"),
+                            "a subscribed");
+                    awaitTrue(() -> {
+                        a.put("k", "v1");
+                        return b.get("k").equals(Optional.of("v1"));
+                    }, "b reads v1");
+                    a.put("k", "v2");
+                    awaitTrue(() -> b.get("k").equals(Optional.of("v2")), "b sees a's invalidation");
+                }
+            }
+        }
+    }
+
+    @Test
     void aRedisThatIsDownAtStartIsNotAnErrorAndIsUsedOnceItComesUp() throws Exception {
         try (RedisServer server = RedisServer.start()) {
             server.stop();

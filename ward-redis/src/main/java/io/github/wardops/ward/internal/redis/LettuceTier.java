@@ -114,7 +114,13 @@ public final class LettuceTier implements RedisTier {
     private final RedisConnectionStateListener pubSubState = new RedisConnectionStateListener() {
         @Override
         public void onRedisConnected(RedisChannelHandler<?, ?> c, SocketAddress address) {
-            // A reconnect: whatever was published while the subscription was down is lost.
+            // A reconnect: subscribe again to every channel (one whose SUBSCRIBE was rejected while
+            // disconnected is not among those Lettuce restores), and report the gap: whatever was
+            // published while the subscription was down is lost.
+            StatefulRedisPubSubConnection<String, String> ps = pubSub;
+            if (ps != null && !subscribers.isEmpty()) {
+                ps.async().subscribe(subscribers.keySet().toArray(new String[0]));
+            }
             gap();
         }
     };
