@@ -58,7 +58,7 @@ public interface DeviceStateCache extends ResultListener, AutoCloseable {
      * @param device the device
      * @return the state, empty when none is cached
      */
-    Optional<DeviceState> get(DeviceId device);
+    Optional<DeviceSnapshot> get(DeviceId device);
 
     /**
      * The latest state of many devices: L1 first, then L2 in batches.
@@ -66,7 +66,7 @@ public interface DeviceStateCache extends ResultListener, AutoCloseable {
      * @param devices the devices
      * @return the states found; devices without one are left out
      */
-    Map<DeviceId, DeviceState> getAll(Collection<DeviceId> devices);
+    Map<DeviceId, DeviceSnapshot> getAll(Collection<DeviceId> devices);
 
     /**
      * The latest interface states of one device.
@@ -74,7 +74,7 @@ public interface DeviceStateCache extends ResultListener, AutoCloseable {
      * @param device the device
      * @return the states, empty when none are cached
      */
-    Optional<InterfaceStates> interfaces(DeviceId device);
+    Optional<InterfaceSnapshots> interfaces(DeviceId device);
 
     /**
      * Takes a probe result (called by the engine on the probing thread; no I/O). Only results of
@@ -102,7 +102,7 @@ public interface DeviceStateCache extends ResultListener, AutoCloseable {
      *
      * @param states the states
      */
-    void publishInterfaces(InterfaceStates states);
+    void publishInterfaces(InterfaceSnapshots states);
 
     /**
      * Forgets a device and invalidates its entries on every instance.

@@ -51,20 +51,20 @@ public interface ValueCodec<V> {
     }
 
     /**
-     * The compact, versioned binary form of {@link DeviceState} (about 60 bytes).
+     * The compact, versioned binary form of {@link DeviceSnapshot} (about 60 bytes).
      *
      * @return the codec
      */
-    static ValueCodec<DeviceState> deviceState() {
-        return Codecs.DEVICE_STATE;
+    static ValueCodec<DeviceSnapshot> deviceSnapshot() {
+        return Codecs.DEVICE_SNAPSHOT;
     }
 
     /**
-     * The compact, versioned binary form of {@link InterfaceStates}.
+     * The compact, versioned binary form of {@link InterfaceSnapshots}.
      *
      * @return the codec
      */
-    static ValueCodec<InterfaceStates> interfaceStates() {
-        return Codecs.INTERFACE_STATES;
+    static ValueCodec<InterfaceSnapshots> interfaceSnapshots() {
+        return Codecs.INTERFACE_SNAPSHOTS;
     }
 }

@@ -17,14 +17,14 @@ class CodecsTest {
     private static final DeviceId ID = DeviceId.parse("b28054ed-930a-4913-a509-0f3b616e3371");
     private static final Instant T = Instant.parse("2026-11-29T12:00:00.123Z");
 
-    private static DeviceState full() {
-        return new DeviceState(ID, DeviceStatus.DOWN, T.minusSeconds(60), true, T, Duration.ofNanos(1_234_567), 50.0, T);
+    private static DeviceSnapshot full() {
+        return new DeviceSnapshot(ID, DeviceStatus.DOWN, T.minusSeconds(60), true, T, Duration.ofNanos(1_234_567), 50.0, T);
     }
 
     @Test
     void deviceStateRoundTripsWithAndWithoutOptionalFields() {
-        var codec = ValueCodec.deviceState();
-        DeviceState minimal = new DeviceState(ID, DeviceStatus.UNKNOWN, null, false, null, null, null, T);
+        var codec = ValueCodec.deviceSnapshot();
+        DeviceSnapshot minimal = new DeviceSnapshot(ID, DeviceStatus.UNKNOWN, null, false, null, null, null, T);
         assertEquals(full(), codec.decode(codec.encode(full())));
         assertEquals(minimal, codec.decode(codec.encode(minimal)));
         assertEquals(27, codec.encode(minimal).length);
@@ -33,7 +33,7 @@ class CodecsTest {
 
     @Test
     void malformedDeviceStatesAreRejected() {
-        var codec = ValueCodec.deviceState();
+        var codec = ValueCodec.deviceSnapshot();
         byte[] good = codec.encode(full());
         assertThrows(RuntimeException.class, () -> codec.decode(new byte[0]));
         assertThrows(RuntimeException.class, () -> codec.decode(Arrays.copyOf(good, good.length - 1)));
@@ -54,11 +54,11 @@ class CodecsTest {
 
     @Test
     void interfaceStatesRoundTripAndRejectMalformedInput() {
-        var codec = ValueCodec.interfaceStates();
-        var s = new InterfaceStates(ID, T, List.of(
-                new InterfaceState(1, "Gi0/0", "ISP1 uplink ☃", InterfaceState.Status.UP, InterfaceState.Status.UP,
+        var codec = ValueCodec.interfaceSnapshots();
+        var s = new InterfaceSnapshots(ID, T, List.of(
+                new InterfaceSnapshot(1, "Gi0/0", "ISP1 uplink ☃", InterfaceSnapshot.Status.UP, InterfaceSnapshot.Status.UP,
                         1_000_000_000L, 1.5e6, 2.5e6, 0.0, null),
-                new InterfaceState(2, "Gi0/1", "", InterfaceState.Status.UP, InterfaceState.Status.LOWER_LAYER_DOWN, 0,
+                new InterfaceSnapshot(2, "Gi0/1", "", InterfaceSnapshot.Status.UP, InterfaceSnapshot.Status.LOWER_LAYER_DOWN, 0,
                         null, null, null, null)));
         byte[] bytes = codec.encode(s);
         assertEquals(s, codec.decode(bytes));
@@ -88,15 +88,15 @@ class CodecsTest {
     @Test
     void recordsValidateTheirFields() {
         assertThrows(IllegalArgumentException.class,
-                () -> new DeviceState(ID, DeviceStatus.UP, T, false, null, null, null, T));
+                () -> new DeviceSnapshot(ID, DeviceStatus.UP, T, false, null, null, null, T));
         assertThrows(IllegalArgumentException.class,
-                () -> new DeviceState(ID, DeviceStatus.UP, null, false, null, Duration.ofMillis(-1), null, T));
+                () -> new DeviceSnapshot(ID, DeviceStatus.UP, null, false, null, Duration.ofMillis(-1), null, T));
         assertThrows(IllegalArgumentException.class,
-                () -> new DeviceState(ID, DeviceStatus.UP, null, false, null, null, 101.0, T));
-        assertThrows(IllegalArgumentException.class, () -> new InterfaceState(0, "", "", InterfaceState.Status.UP,
-                InterfaceState.Status.UP, 0, null, null, null, null));
-        assertThrows(IllegalArgumentException.class, () -> new InterfaceState(1, "", "", InterfaceState.Status.UP,
-                InterfaceState.Status.UP, 0, Double.NaN, null, null, null));
-        assertTrue(new InterfaceStates(ID, T, List.of()).interfaces().isEmpty());
+                () -> new DeviceSnapshot(ID, DeviceStatus.UP, null, false, null, null, 101.0, T));
+        assertThrows(IllegalArgumentException.class, () -> new InterfaceSnapshot(0, "", "", InterfaceSnapshot.Status.UP,
+                InterfaceSnapshot.Status.UP, 0, null, null, null, null));
+        assertThrows(IllegalArgumentException.class, () -> new InterfaceSnapshot(1, "", "", InterfaceSnapshot.Status.UP,
+                InterfaceSnapshot.Status.UP, 0, Double.NaN, null, null, null));
+        assertTrue(new InterfaceSnapshots(ID, T, List.of()).interfaces().isEmpty());
     }
 }

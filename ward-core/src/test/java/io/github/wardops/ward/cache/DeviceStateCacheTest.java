@@ -56,7 +56,7 @@ class DeviceStateCacheTest {
             Instant t0 = clock.instant();
             cache.onResult(up(a, t0, 1500));
             cache.flush();
-            DeviceState s = cache.get(a).orElseThrow();
+            DeviceSnapshot s = cache.get(a).orElseThrow();
             assertEquals(DeviceStatus.UP, s.status());
             assertEquals(Duration.ofNanos(1_500_000), s.lastRtt());
             assertEquals(0.0, s.lossPct());
@@ -92,7 +92,7 @@ class DeviceStateCacheTest {
             assertEquals(DeviceStatus.UNKNOWN, cache.get(a).orElseThrow().status(), "results do not set the status");
             cache.publishState(a, DeviceStatus.DOWN, t0.minusSeconds(5), true, t0.plusSeconds(1));
             cache.flush();
-            DeviceState s = cache.get(a).orElseThrow();
+            DeviceSnapshot s = cache.get(a).orElseThrow();
             assertEquals(DeviceStatus.DOWN, s.status());
             assertTrue(s.flapping());
             assertEquals(t0.minusSeconds(5), s.downSince());
@@ -109,11 +109,11 @@ class DeviceStateCacheTest {
         try (var writer = builder(tier).build(); var reader = builder(tier).build()) {
             writer.onResult(up(a, clock.instant(), 100));
             writer.onResult(down(b, clock.instant()));
-            var ifs = new InterfaceStates(a, clock.instant(), List.of(new InterfaceState(1, "eth0", "", InterfaceState.Status.UP,
-                    InterfaceState.Status.UP, 1_000_000_000L, 10.0, 20.0, 0.0, 0.0)));
+            var ifs = new InterfaceSnapshots(a, clock.instant(), List.of(new InterfaceSnapshot(1, "eth0", "", InterfaceSnapshot.Status.UP,
+                    InterfaceSnapshot.Status.UP, 1_000_000_000L, 10.0, 20.0, 0.0, 0.0)));
             writer.publishInterfaces(ifs);
             writer.flush();
-            Map<DeviceId, DeviceState> all = reader.getAll(List.of(a, b, DeviceId.fromKey("none")));
+            Map<DeviceId, DeviceSnapshot> all = reader.getAll(List.of(a, b, DeviceId.fromKey("none")));
             assertEquals(2, all.size());
             assertEquals(DeviceStatus.DOWN, all.get(b).status());
             assertEquals(ifs, reader.interfaces(a).orElseThrow());

@@ -48,10 +48,10 @@ class DeviceStateCacheWardTest {
                 ward.probeNow(up.id(), "reach").get(10, TimeUnit.SECONDS);
                 ward.probeNow(down.id(), "reach").get(10, TimeUnit.SECONDS);
                 states.flush();
-                DeviceState u = states.get(up.id()).orElseThrow();
+                DeviceSnapshot u = states.get(up.id()).orElseThrow();
                 assertEquals(DeviceStatus.UP, u.status());
                 assertNotNull(u.lastRtt());
-                DeviceState d = states.get(down.id()).orElseThrow();
+                DeviceSnapshot d = states.get(down.id()).orElseThrow();
                 assertEquals(DeviceStatus.DOWN, d.status());
                 assertNotNull(d.downSince());
 

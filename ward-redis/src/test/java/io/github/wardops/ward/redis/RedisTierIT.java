@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.wardops.ward.DeviceStatus;
 import io.github.wardops.ward.InvalidConfigurationException;
 import io.github.wardops.ward.Secret;
-import io.github.wardops.ward.cache.DeviceState;
+import io.github.wardops.ward.cache.DeviceSnapshot;
 import io.github.wardops.ward.cache.DeviceStateCache;
-import io.github.wardops.ward.cache.InterfaceState;
-import io.github.wardops.ward.cache.InterfaceStates;
+import io.github.wardops.ward.cache.InterfaceSnapshot;
+import io.github.wardops.ward.cache.InterfaceSnapshots;
 import io.github.wardops.ward.cache.L2State;
 import io.github.wardops.ward.cache.TieredCache;
 import io.github.wardops.ward.cache.ValueCodec;
@@ -141,8 +141,8 @@ class RedisTierIT {
                     ? new ProbeResult.Down(id, "icmp", "icmp", t, DownReason.TIMEOUT, "", new PingStats(2, 0, null, null, null, null))
                     : new ProbeResult.Up(id, "icmp", "icmp", t, rtt, new PingStats(2, 2, rtt, rtt, rtt, Duration.ZERO)));
             if (i % 4 == 0) {
-                states.publishInterfaces(new InterfaceStates(id, t, List.of(new InterfaceState(1, "Gi0/0", "ISP1",
-                        InterfaceState.Status.UP, InterfaceState.Status.UP, 100_000_000L, 1e6, 2e6, 0.0, 0.0))));
+                states.publishInterfaces(new InterfaceSnapshots(id, t, List.of(new InterfaceSnapshot(1, "Gi0/0", "ISP1",
+                        InterfaceSnapshot.Status.UP, InterfaceSnapshot.Status.UP, 100_000_000L, 1e6, 2e6, 0.0, 0.0))));
             }
             names.put("n" + i, "name-" + i, Duration.ofSeconds(10 + i % 50));
             if (i % 7 == 0) {
@@ -169,7 +169,7 @@ class RedisTierIT {
         RedisTier otherTier = tier();
         awaitConnected(otherTier);
         var reader = closeLater(DeviceStateCache.builder(Duration.ofMinutes(2)).shared(otherTier).build());
-        Map<DeviceId, DeviceState> all = reader.getAll(ids);
+        Map<DeviceId, DeviceSnapshot> all = reader.getAll(ids);
         assertEquals(800, all.size());
         assertEquals(DeviceStatus.DOWN, all.get(ids.get(10)).status());
         assertEquals(DeviceStatus.UP, all.get(ids.get(11)).status());

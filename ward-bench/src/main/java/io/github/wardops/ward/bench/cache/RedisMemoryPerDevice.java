@@ -3,8 +3,8 @@ package io.github.wardops.ward.bench.cache;
 import io.github.wardops.ward.DeviceStatus;
 import io.github.wardops.ward.Secret;
 import io.github.wardops.ward.cache.DeviceStateCache;
-import io.github.wardops.ward.cache.InterfaceState;
-import io.github.wardops.ward.cache.InterfaceStates;
+import io.github.wardops.ward.cache.InterfaceSnapshot;
+import io.github.wardops.ward.cache.InterfaceSnapshots;
 import io.github.wardops.ward.inventory.DeviceId;
 import io.github.wardops.ward.probe.DownReason;
 import io.github.wardops.ward.probe.PingStats;
@@ -68,12 +68,12 @@ public final class RedisMemoryPerDevice {
                     sample += Long.parseLong(redis.command("MEMORY USAGE ward:devices:" + ids.get(i)).substring(1));
                 }
                 for (int i = 0; i < devices; i++) {
-                    List<InterfaceState> list = new ArrayList<>(ifaces);
+                    List<InterfaceSnapshot> list = new ArrayList<>(ifaces);
                     for (int k = 1; k <= ifaces; k++) {
-                        list.add(new InterfaceState(k, "GigabitEthernet0/" + k, k == 1 ? "ISP1 uplink" : "access",
-                                InterfaceState.Status.UP, InterfaceState.Status.UP, 1_000_000_000L, 1.2e6, 3.4e6, 0.0, 0.0));
+                        list.add(new InterfaceSnapshot(k, "GigabitEthernet0/" + k, k == 1 ? "ISP1 uplink" : "access",
+                                InterfaceSnapshot.Status.UP, InterfaceSnapshot.Status.UP, 1_000_000_000L, 1.2e6, 3.4e6, 0.0, 0.0));
                     }
-                    states.publishInterfaces(new InterfaceStates(ids.get(i), now, list));
+                    states.publishInterfaces(new InterfaceSnapshots(ids.get(i), now, list));
                 }
                 states.flush();
                 long afterIfaces = usedMemory(redis);

@@ -1,9 +1,9 @@
 package io.github.wardops.ward.internal.cache;
 
 import io.github.wardops.ward.DeviceStatus;
-import io.github.wardops.ward.cache.DeviceState;
-import io.github.wardops.ward.cache.InterfaceState;
-import io.github.wardops.ward.cache.InterfaceStates;
+import io.github.wardops.ward.cache.DeviceSnapshot;
+import io.github.wardops.ward.cache.InterfaceSnapshot;
+import io.github.wardops.ward.cache.InterfaceSnapshots;
 import io.github.wardops.ward.cache.ValueCodec;
 import io.github.wardops.ward.inventory.DeviceId;
 import java.io.ByteArrayOutputStream;
@@ -71,12 +71,12 @@ public final class Codecs {
     private static final int F_LOSS = 16;
     private static final int F_ALL = 31;
     private static final DeviceStatus[] STATUSES = DeviceStatus.values();
-    private static final InterfaceState.Status[] IF_STATUSES = InterfaceState.Status.values();
+    private static final InterfaceSnapshot.Status[] IF_STATUSES = InterfaceSnapshot.Status.values();
 
-    /** {@link DeviceState}, layout 1: 27 bytes plus 8 per optional field present. */
-    public static final ValueCodec<DeviceState> DEVICE_STATE = new ValueCodec<>() {
+    /** {@link DeviceSnapshot}, layout 1: 27 bytes plus 8 per optional field present. */
+    public static final ValueCodec<DeviceSnapshot> DEVICE_SNAPSHOT = new ValueCodec<>() {
         @Override
-        public byte[] encode(DeviceState s) {
+        public byte[] encode(DeviceSnapshot s) {
             int flags = (s.flapping() ? F_FLAPPING : 0) | (s.downSince() != null ? F_DOWN_SINCE : 0)
                     | (s.lastProbeAt() != null ? F_LAST_PROBE : 0) | (s.lastRtt() != null ? F_RTT : 0)
                     | (s.lossPct() != null ? F_LOSS : 0);
@@ -102,7 +102,7 @@ public final class Codecs {
         }
 
         @Override
-        public DeviceState decode(byte[] bytes) {
+        public DeviceSnapshot decode(byte[] bytes) {
             ByteBuffer b = ByteBuffer.wrap(bytes);
             version(b);
             DeviceId id = getId(b);
@@ -117,14 +117,14 @@ public final class Codecs {
             Duration rtt = (flags & F_RTT) != 0 ? Duration.ofNanos(b.getLong()) : null;
             Double loss = (flags & F_LOSS) != 0 ? b.getDouble() : null;
             end(b);
-            return new DeviceState(id, status, downSince, (flags & F_FLAPPING) != 0, lastProbe, rtt, loss, updatedAt);
+            return new DeviceSnapshot(id, status, downSince, (flags & F_FLAPPING) != 0, lastProbe, rtt, loss, updatedAt);
         }
     };
 
-    /** {@link InterfaceStates}, layout 1. */
-    public static final ValueCodec<InterfaceStates> INTERFACE_STATES = new ValueCodec<>() {
+    /** {@link InterfaceSnapshots}, layout 1. */
+    public static final ValueCodec<InterfaceSnapshots> INTERFACE_SNAPSHOTS = new ValueCodec<>() {
         @Override
-        public byte[] encode(InterfaceStates s) {
+        public byte[] encode(InterfaceSnapshots s) {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 64 * s.interfaces().size());
             try (DataOutputStream out = new DataOutputStream(bytes)) {
                 out.writeByte(V1);
@@ -132,7 +132,7 @@ public final class Codecs {
                 out.writeLong(s.device().value().getLeastSignificantBits());
                 out.writeLong(s.polledAt().toEpochMilli());
                 out.writeShort(s.interfaces().size());
-                for (InterfaceState i : s.interfaces()) {
+                for (InterfaceSnapshot i : s.interfaces()) {
                     out.writeInt(i.ifIndex());
                     writeText(out, i.name());
                     writeText(out, i.alias());
@@ -158,7 +158,7 @@ public final class Codecs {
         }
 
         @Override
-        public InterfaceStates decode(byte[] bytes) {
+        public InterfaceSnapshots decode(byte[] bytes) {
             ByteBuffer b = ByteBuffer.wrap(bytes);
             version(b);
             DeviceId id = getId(b);
@@ -167,13 +167,13 @@ public final class Codecs {
             if (n > 10_000) {
                 throw new IllegalArgumentException("too many interfaces: " + n);
             }
-            List<InterfaceState> list = new ArrayList<>(n);
+            List<InterfaceSnapshot> list = new ArrayList<>(n);
             for (int k = 0; k < n; k++) {
                 int ifIndex = b.getInt();
                 String name = readText(b);
                 String alias = readText(b);
-                InterfaceState.Status admin = IF_STATUSES[index(b.get(), IF_STATUSES.length, "admin status")];
-                InterfaceState.Status oper = IF_STATUSES[index(b.get(), IF_STATUSES.length, "oper status")];
+                InterfaceSnapshot.Status admin = IF_STATUSES[index(b.get(), IF_STATUSES.length, "admin status")];
+                InterfaceSnapshot.Status oper = IF_STATUSES[index(b.get(), IF_STATUSES.length, "oper status")];
                 long speed = b.getLong();
                 int flags = b.get() & 0xff;
                 if ((flags & ~15) != 0) {
@@ -183,10 +183,10 @@ public final class Codecs {
                 for (int r = 0; r < 4; r++) {
                     rates[r] = (flags & (1 << r)) != 0 ? b.getDouble() : null;
                 }
-                list.add(new InterfaceState(ifIndex, name, alias, admin, oper, speed, rates[0], rates[1], rates[2], rates[3]));
+                list.add(new InterfaceSnapshot(ifIndex, name, alias, admin, oper, speed, rates[0], rates[1], rates[2], rates[3]));
             }
             end(b);
-            return new InterfaceStates(id, polledAt, list);
+            return new InterfaceSnapshots(id, polledAt, list);
         }
     };
 

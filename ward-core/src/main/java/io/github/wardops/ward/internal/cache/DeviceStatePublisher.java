@@ -1,9 +1,9 @@
 package io.github.wardops.ward.internal.cache;
 
 import io.github.wardops.ward.DeviceStatus;
-import io.github.wardops.ward.cache.DeviceState;
+import io.github.wardops.ward.cache.DeviceSnapshot;
 import io.github.wardops.ward.cache.DeviceStateCache;
-import io.github.wardops.ward.cache.InterfaceStates;
+import io.github.wardops.ward.cache.InterfaceSnapshots;
 import io.github.wardops.ward.cache.KeyCodec;
 import io.github.wardops.ward.cache.SharedTier;
 import io.github.wardops.ward.cache.TieredCache;
@@ -68,15 +68,15 @@ public final class DeviceStatePublisher implements DeviceStateCache {
 
     /** What this instance publishes for one device; written under the map's per-key compute. */
     private static final class Tracked {
-        volatile DeviceState state;
-        volatile InterfaceStates interfaces;
+        volatile DeviceSnapshot state;
+        volatile InterfaceSnapshots interfaces;
         volatile long stateWrittenAt = NEVER;
         volatile long interfacesWrittenAt = NEVER;
     }
 
     private final Config config;
-    private final TieredCache<DeviceId, DeviceState> states;
-    private final TieredCache<DeviceId, InterfaceStates> interfaces;
+    private final TieredCache<DeviceId, DeviceSnapshot> states;
+    private final TieredCache<DeviceId, InterfaceSnapshots> interfaces;
     private final ConcurrentHashMap<DeviceId, Tracked> tracked = new ConcurrentHashMap<>();
     private final Set<DeviceId> dirtyStates = ConcurrentHashMap.newKeySet();
     private final Set<DeviceId> dirtyInterfaces = ConcurrentHashMap.newKeySet();
@@ -99,10 +99,10 @@ public final class DeviceStatePublisher implements DeviceStateCache {
         this.registry = c.registry() != null ? c.registry() : new SimpleMeterRegistry();
         long maxL1 = c.maxDevices();
         this.states = TieredCache.builder(c.name(), c.ttl(), maxL1).keys(KeyCodec.deviceIds())
-                .values(ValueCodec.deviceState()).l1Ttl(c.l1Ttl()).shared(c.shared()).meterRegistry(registry)
+                .values(ValueCodec.deviceSnapshot()).l1Ttl(c.l1Ttl()).shared(c.shared()).meterRegistry(registry)
                 .clock(c.clock()).build();
         this.interfaces = TieredCache.builder(c.name() + ".ifaces", c.ttl(), maxL1).keys(KeyCodec.deviceIds())
-                .values(ValueCodec.interfaceStates()).l1Ttl(c.l1Ttl()).shared(c.shared()).meterRegistry(registry)
+                .values(ValueCodec.interfaceSnapshots()).l1Ttl(c.l1Ttl()).shared(c.shared()).meterRegistry(registry)
                 .clock(c.clock()).build();
         this.refreshMillis = c.ttl().toMillis() / 2;
         this.dropped = Counter.builder("ward.cache.state.dropped").tag("cache", c.name())
@@ -120,17 +120,17 @@ public final class DeviceStatePublisher implements DeviceStateCache {
     }
 
     @Override
-    public Optional<DeviceState> get(DeviceId device) {
+    public Optional<DeviceSnapshot> get(DeviceId device) {
         return states.get(device);
     }
 
     @Override
-    public Map<DeviceId, DeviceState> getAll(Collection<DeviceId> devices) {
+    public Map<DeviceId, DeviceSnapshot> getAll(Collection<DeviceId> devices) {
         return states.getAll(devices);
     }
 
     @Override
-    public Optional<InterfaceStates> interfaces(DeviceId device) {
+    public Optional<InterfaceSnapshots> interfaces(DeviceId device) {
         return interfaces.get(device);
     }
 
@@ -142,7 +142,7 @@ public final class DeviceStatePublisher implements DeviceStateCache {
         update(r.device(), prev -> derive(prev, r));
     }
 
-    private DeviceState derive(DeviceState prev, ProbeResult r) {
+    private DeviceSnapshot derive(DeviceSnapshot prev, ProbeResult r) {
         DeviceStatus status = prev == null ? DeviceStatus.UNKNOWN : prev.status();
         Instant downSince = prev == null ? null : prev.downSince();
         boolean flapping = prev != null && prev.flapping();
@@ -165,7 +165,7 @@ public final class DeviceStatePublisher implements DeviceStateCache {
             }
             case ProbeResult.Unknown u -> loss = prev == null ? null : prev.lossPct();
         }
-        return new DeviceState(r.device(), status, downSince, flapping, r.at(), rtt, loss, config.clock().instant());
+        return new DeviceSnapshot(r.device(), status, downSince, flapping, r.at(), rtt, loss, config.clock().instant());
     }
 
     @Override
@@ -175,12 +175,12 @@ public final class DeviceStatePublisher implements DeviceStateCache {
         if (closed.get()) {
             return;
         }
-        update(device, prev -> new DeviceState(device, status, status == DeviceStatus.DOWN ? downSince : null, flapping,
+        update(device, prev -> new DeviceSnapshot(device, status, status == DeviceStatus.DOWN ? downSince : null, flapping,
                 prev == null ? null : prev.lastProbeAt(), prev == null ? null : prev.lastRtt(),
                 prev == null ? null : prev.lossPct(), at));
     }
 
-    private void update(DeviceId device, java.util.function.UnaryOperator<DeviceState> change) {
+    private void update(DeviceId device, java.util.function.UnaryOperator<DeviceSnapshot> change) {
         Objects.requireNonNull(device, "device");
         if (!tracked.containsKey(device) && tracked.size() >= config.maxDevices()) {
             dropped.increment();
@@ -195,7 +195,7 @@ public final class DeviceStatePublisher implements DeviceStateCache {
     }
 
     @Override
-    public void publishInterfaces(InterfaceStates s) {
+    public void publishInterfaces(InterfaceSnapshots s) {
         Objects.requireNonNull(s, "states");
         if (closed.get()) {
             return;
@@ -276,15 +276,15 @@ public final class DeviceStatePublisher implements DeviceStateCache {
             forget(gone);
         }
         long now = config.clock().millis();
-        Map<DeviceId, DeviceState> stateBatch = new LinkedHashMap<>();
-        Map<DeviceId, InterfaceStates> ifBatch = new LinkedHashMap<>();
+        Map<DeviceId, DeviceSnapshot> stateBatch = new LinkedHashMap<>();
+        Map<DeviceId, InterfaceSnapshots> ifBatch = new LinkedHashMap<>();
         for (Map.Entry<DeviceId, Tracked> e : tracked.entrySet()) {
             DeviceId id = e.getKey();
             Tracked t = e.getValue();
             boolean stateDue = dirtyStates.remove(id) || now - t.stateWrittenAt >= refreshMillis;
             boolean ifDue = dirtyInterfaces.remove(id) || now - t.interfacesWrittenAt >= refreshMillis;
-            DeviceState state = t.state;
-            InterfaceStates ifs = t.interfaces;
+            DeviceSnapshot state = t.state;
+            InterfaceSnapshots ifs = t.interfaces;
             if (stateDue && state != null) {
                 stateBatch.put(id, state);
                 t.stateWrittenAt = now;

@@ -18,7 +18,7 @@ import java.util.Objects;
  * @param inErrorsPerSec inbound errors per second, or {@code null}
  * @param outErrorsPerSec outbound errors per second, or {@code null}
  */
-public record InterfaceState(int ifIndex, String name, String alias, Status admin, Status oper, long speedBps,
+public record InterfaceSnapshot(int ifIndex, String name, String alias, Status admin, Status oper, long speedBps,
                              Double inBps, Double outBps, Double inErrorsPerSec, Double outErrorsPerSec) {
 
     /**
@@ -55,7 +55,7 @@ public record InterfaceState(int ifIndex, String name, String alias, Status admi
      * @param inErrorsPerSec inbound error rate
      * @param outErrorsPerSec outbound error rate
      */
-    public InterfaceState {
+    public InterfaceSnapshot {
         if (ifIndex < 1) {
             throw new IllegalArgumentException("ifIndex must be 1 or more: " + ifIndex);
         }

@@ -21,7 +21,7 @@ import java.util.Objects;
  * @param lossPct the packet loss of the last ICMP probe in percent (0-100), or {@code null}
  * @param updatedAt when this state was computed; never {@code null}
  */
-public record DeviceState(DeviceId device, DeviceStatus status, Instant downSince, boolean flapping,
+public record DeviceSnapshot(DeviceId device, DeviceStatus status, Instant downSince, boolean flapping,
                           Instant lastProbeAt, Duration lastRtt, Double lossPct, Instant updatedAt) {
 
     /**
@@ -36,7 +36,7 @@ public record DeviceState(DeviceId device, DeviceStatus status, Instant downSinc
      * @param lossPct the last loss, or {@code null}
      * @param updatedAt when computed
      */
-    public DeviceState {
+    public DeviceSnapshot {
         Objects.requireNonNull(device, "device");
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(updatedAt, "updatedAt");

@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param polledAt when the interfaces were polled; never {@code null}
  * @param interfaces the interfaces, by ifIndex order as given; never {@code null}, at most 10,000
  */
-public record InterfaceStates(DeviceId device, Instant polledAt, List<InterfaceState> interfaces) {
+public record InterfaceSnapshots(DeviceId device, Instant polledAt, List<InterfaceSnapshot> interfaces) {
 
     /**
      * Validates and copies.
@@ -21,7 +21,7 @@ public record InterfaceStates(DeviceId device, Instant polledAt, List<InterfaceS
      * @param polledAt the poll time
      * @param interfaces the interfaces
      */
-    public InterfaceStates {
+    public InterfaceSnapshots {
         Objects.requireNonNull(device, "device");
         Objects.requireNonNull(polledAt, "polledAt");
         interfaces = List.copyOf(interfaces);
