@@ -9,5 +9,12 @@ public enum DeviceStatus {
     /** The device does not answer. */
     DOWN,
     /** Not known yet, or the device could not be probed. */
-    UNKNOWN
+    UNKNOWN,
+    /**
+     * The device does not answer while a device it depends on (its parent) is down: it is
+     * unreachable rather than down, and raises no alerts of its own. Set by the state tracker
+     * ({@code io.github.wardops.ward.state}); the engine's naive {@code Ward.status} never
+     * returns it.
+     */
+    UNREACHABLE
 }

@@ -10,7 +10,7 @@ import java.util.Objects;
 public final class InvalidConfigurationException extends WardException {
     private static final long serialVersionUID = 1L;
 
-    /** @serial the problems, one line each */
+    /** The problems, one line each. @serial */
     private final List<String> problems;
 
     /**

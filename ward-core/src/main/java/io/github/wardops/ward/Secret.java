@@ -70,7 +70,15 @@ public final class Secret {
         return value.length == 0;
     }
 
-    /** @return always {@code "***"} */
+    /**
+
+     * Returns always {@code "***"}.
+
+     *
+
+     * @return always {@code "***"}
+
+     */
     @Override
     public String toString() {
         return MASK;

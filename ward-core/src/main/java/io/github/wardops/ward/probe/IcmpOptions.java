@@ -59,12 +59,28 @@ public final class IcmpOptions {
         return b;
     }
 
-    /** @return the socket mode to use */
+    /**
+
+     * Returns the socket mode to use.
+
+     *
+
+     * @return the socket mode to use
+
+     */
     public IcmpSocketMode socketMode() {
         return socketMode;
     }
 
-    /** @return the most echoes sent per second, across all targets */
+    /**
+
+     * Returns the most echoes sent per second, across all targets.
+
+     *
+
+     * @return the most echoes sent per second, across all targets
+
+     */
     public int packetsPerSecond() {
         return packetsPerSecond;
     }
@@ -79,7 +95,15 @@ public final class IcmpOptions {
         return maxOutstandingEchoes;
     }
 
-    /** @return the socket receive buffer asked for, in bytes */
+    /**
+
+     * Returns the socket receive buffer asked for, in bytes.
+
+     *
+
+     * @return the socket receive buffer asked for, in bytes
+
+     */
     public int receiveBufferBytes() {
         return receiveBufferBytes;
     }

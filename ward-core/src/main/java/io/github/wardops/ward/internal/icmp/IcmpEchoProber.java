@@ -195,9 +195,11 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
     }
 
     private static String readPingGroupRange() {
-        try {
-            return Files.readString(Path.of("/proc/sys/net/ipv4/ping_group_range"), StandardCharsets.US_ASCII)
-                    .strip().replaceAll("\\s+", " ");
+        // sysctl files must be read in one read() from offset 0: a second read returns EOF.
+        try (var in = Files.newInputStream(Path.of("/proc/sys/net/ipv4/ping_group_range"))) {
+            byte[] buf = new byte[256];
+            int n = in.read(buf);
+            return n <= 0 ? "" : new String(buf, 0, n, StandardCharsets.US_ASCII).strip().replaceAll("\\s+", " ");
         } catch (IOException | RuntimeException e) {
             return "unreadable";
         }
@@ -438,7 +440,15 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
                     return e;
                 }
                 int errno = errno(err);
-                if ((errno == EAGAIN || errno == ENOBUFS || errno == EINTR) && ++attempts < 5) {
+                // On a datagram socket an ICMP error for an earlier echo (to another host) sets the
+                // socket's pending error, which the next sendto returns and clears: retry, so it is
+                // not taken for this destination's error.
+                boolean stale = sock.mode == IcmpSocketMode.DATAGRAM
+                        && (errno == EHOSTUNREACH || errno == ENETUNREACH || errno == ECONNREFUSED || errno == EPROTO);
+                if ((errno == EAGAIN || errno == ENOBUFS || errno == EINTR || stale) && ++attempts < 5) {
+                    if (stale) {
+                        continue;
+                    }
                     try {
                         Thread.sleep(1);
                     } catch (InterruptedException ie) {

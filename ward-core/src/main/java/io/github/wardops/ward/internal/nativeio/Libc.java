@@ -22,6 +22,7 @@ import java.util.Map;
  *
  * <p>Thread-safe: the method handles are immutable.
  */
+@SuppressWarnings("restricted") // the FFM downcalls are the point of this class
 public final class Libc {
     // socket(2)
     public static final int AF_INET = 2;
@@ -71,6 +72,7 @@ public final class Libc {
     public static final int EACCES = 13;
     public static final int EINVAL = 22;
     public static final int EMFILE = 24;
+    public static final int EPROTO = 71;
     public static final int EMSGSIZE = 90;
     public static final int EPROTONOSUPPORT = 93;
     public static final int EAFNOSUPPORT = 97;
@@ -82,7 +84,7 @@ public final class Libc {
     private static final Map<Integer, String> ERRNO_NAMES = Map.ofEntries(
             Map.entry(EPERM, "EPERM"), Map.entry(EINTR, "EINTR"), Map.entry(EAGAIN, "EAGAIN"),
             Map.entry(ENOMEM, "ENOMEM"), Map.entry(EACCES, "EACCES"), Map.entry(EINVAL, "EINVAL"),
-            Map.entry(EMFILE, "EMFILE"), Map.entry(EMSGSIZE, "EMSGSIZE"),
+            Map.entry(EMFILE, "EMFILE"), Map.entry(EMSGSIZE, "EMSGSIZE"), Map.entry(EPROTO, "EPROTO"),
             Map.entry(EPROTONOSUPPORT, "EPROTONOSUPPORT"), Map.entry(EAFNOSUPPORT, "EAFNOSUPPORT"),
             Map.entry(ENETUNREACH, "ENETUNREACH"), Map.entry(ENOBUFS, "ENOBUFS"),
             Map.entry(ECONNREFUSED, "ECONNREFUSED"), Map.entry(EHOSTUNREACH, "EHOSTUNREACH"),

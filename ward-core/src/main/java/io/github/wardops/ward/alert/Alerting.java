@@ -1,0 +1,278 @@
+package io.github.wardops.ward.alert;
+
+import io.github.wardops.ward.InvalidConfigurationException;
+import io.github.wardops.ward.internal.alert.AlertEngine;
+import io.github.wardops.ward.state.StateListener;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Evaluates alert rules against device views and opens, resolves and notifies alerts.
+ *
+ * <p>It is a {@link StateListener}: register it with
+ * {@code StateTracker.builder().listener(alerting)}; rules then run inline with result
+ * processing. Up/down rules are held while a device flaps (one flapping alert stands instead)
+ * and never fire for an {@link io.github.wardops.ward.DeviceStatus#UNREACHABLE unreachable}
+ * device. Maintenance windows silence matching devices and the silence is recorded. Notifiers
+ * are fed through bounded queues; a flood guard replaces a burst of openings by one summary.
+ *
+ * <p>Thread-safe. {@link #close()} stops the delivery threads after draining their queues for
+ * at most the drain timeout; it closes nothing handed in.
+ */
+public interface Alerting extends StateListener, AutoCloseable {
+
+    /** The rule name of the alert that stands while a device or interface flaps. */
+    String FLAPPING_RULE = "Device Flapping";
+
+    /**
+     * A builder with the defaults.
+     *
+     * @return the builder
+     */
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Reads the store's open alerts (so none is opened twice); call before the tracker's
+     * {@code start()}. Calling it twice does nothing.
+     */
+    void start();
+
+    /**
+     * The alerts open now.
+     *
+     * @return a snapshot
+     */
+    List<Alert> openAlerts();
+
+    /**
+     * Acknowledges an open alert.
+     *
+     * @param alertId the alert's id
+     * @param user who acknowledges; never {@code null}
+     * @return the acknowledged alert, empty when no open alert has this id
+     */
+    Optional<Alert> acknowledge(UUID alertId, String user);
+
+    /**
+     * The rules in force.
+     *
+     * @return the rules
+     */
+    List<AlertRule> rules();
+
+    /**
+     * Checks time-based conditions (flood end) without a new result; call it periodically
+     * (every few seconds) when results are sparse. Cheap.
+     */
+    void tick();
+
+    /**
+     * Notifications waiting to be delivered, over all notifiers.
+     *
+     * @return the count
+     */
+    int pendingNotifications();
+
+    /** Drains and stops delivery; idempotent. */
+    @Override
+    void close();
+
+    /** Configures {@link Alerting}; {@link #build()} reports every invalid setting at once. Not thread-safe. */
+    final class Builder {
+        final List<AlertRule> rules = new ArrayList<>();
+        final List<MaintenanceWindow> windows = new ArrayList<>();
+        final List<Notifier> notifiers = new ArrayList<>();
+        AlertStore store;
+        DeliveryOptions delivery = DeliveryOptions.defaults();
+        int floodThreshold = 50;
+        Duration floodWindow = Duration.ofMinutes(1);
+        Severity flappingSeverity = Severity.HIGH;
+        Duration drainTimeout = Duration.ofSeconds(5);
+        Clock clock = Clock.systemUTC();
+        MeterRegistry meterRegistry;
+        private final List<String> problems = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /**
+         * Adds rules (names must be unique).
+         *
+         * @param all the rules
+         * @return this builder
+         */
+        public Builder rules(Collection<AlertRule> all) {
+            if (all == null || all.stream().anyMatch(java.util.Objects::isNull)) {
+                problems.add("rules must not be null");
+            } else {
+                rules.addAll(all);
+            }
+            return this;
+        }
+
+        /**
+         * Adds a maintenance window.
+         *
+         * @param window the window
+         * @return this builder
+         */
+        public Builder maintenance(MaintenanceWindow window) {
+            if (window == null) {
+                problems.add("maintenance window must not be null");
+            } else {
+                windows.add(window);
+            }
+            return this;
+        }
+
+        /**
+         * Adds a notifier.
+         *
+         * @param notifier the notifier; not closed by ward
+         * @return this builder
+         */
+        public Builder notifier(Notifier notifier) {
+            if (notifier == null) {
+                problems.add("notifier must not be null");
+            } else {
+                notifiers.add(notifier);
+            }
+            return this;
+        }
+
+        /**
+         * Sets the store (default: {@link AlertStore#inMemory(int) in memory}, 10,000 kept).
+         *
+         * @param s the store
+         * @return this builder
+         */
+        public Builder store(AlertStore s) {
+            if (s == null) {
+                problems.add("store must not be null");
+            }
+            this.store = s;
+            return this;
+        }
+
+        /**
+         * Sets delivery options.
+         *
+         * @param options the options
+         * @return this builder
+         */
+        public Builder delivery(DeliveryOptions options) {
+            if (options == null) {
+                problems.add("delivery options must not be null");
+            }
+            this.delivery = options;
+            return this;
+        }
+
+        /**
+         * Sets the flood guard: when more than {@code threshold} alerts open within
+         * {@code window}, notifiers get one summary instead (default 50 per minute).
+         *
+         * @param threshold alerts per window, 1-1,000,000
+         * @param window the window, 1 s-1 day
+         * @return this builder
+         */
+        public Builder floodGuard(int threshold, Duration window) {
+            this.floodThreshold = threshold;
+            this.floodWindow = window;
+            return this;
+        }
+
+        /**
+         * Sets the severity of the flapping alert (default {@link Severity#HIGH}).
+         *
+         * @param severity the severity
+         * @return this builder
+         */
+        public Builder flappingSeverity(Severity severity) {
+            this.flappingSeverity = severity;
+            return this;
+        }
+
+        /**
+         * Sets how long {@link Alerting#close()} waits for queued notifications (0-10 min, default 5 s).
+         *
+         * @param timeout the bound
+         * @return this builder
+         */
+        public Builder drainTimeout(Duration timeout) {
+            this.drainTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Sets the clock (default: system UTC).
+         *
+         * @param c the clock
+         * @return this builder
+         */
+        public Builder clock(Clock c) {
+            this.clock = c;
+            return this;
+        }
+
+        /**
+         * Sets the meter registry (default: a private one).
+         *
+         * @param registry the registry
+         * @return this builder
+         */
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.meterRegistry = registry;
+            return this;
+        }
+
+        /**
+         * Builds it; delivery threads start at once.
+         *
+         * @return the alerting
+         * @throws InvalidConfigurationException listing every invalid setting
+         */
+        public Alerting build() {
+            List<String> p = new ArrayList<>(problems);
+            java.util.Set<String> names = new java.util.HashSet<>();
+            for (AlertRule r : rules) {
+                if (!names.add(r.name())) {
+                    p.add("rule name '" + r.name() + "' is used twice");
+                }
+                if (r.name().equals(FLAPPING_RULE)) {
+                    p.add("rule name '" + FLAPPING_RULE + "' is reserved for the flapping alert");
+                }
+            }
+            if (floodThreshold < 1 || floodThreshold > 1_000_000) {
+                p.add("floodGuard threshold = " + floodThreshold + ": must be 1-1000000");
+            }
+            if (floodWindow == null || floodWindow.compareTo(Duration.ofSeconds(1)) < 0
+                    || floodWindow.compareTo(Duration.ofDays(1)) > 0) {
+                p.add("floodGuard window = " + floodWindow + ": must be 1 s-1 day");
+            }
+            if (flappingSeverity == null) {
+                p.add("flappingSeverity must not be null");
+            }
+            if (drainTimeout == null || drainTimeout.isNegative() || drainTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
+                p.add("drainTimeout = " + drainTimeout + ": must be 0-10 min");
+            }
+            if (clock == null) {
+                p.add("clock must not be null");
+            }
+            if (!p.isEmpty()) {
+                throw new InvalidConfigurationException("Alerting", p);
+            }
+            return new AlertEngine(new AlertEngine.Config(List.copyOf(rules), List.copyOf(windows), List.copyOf(notifiers),
+                    store != null ? store : AlertStore.inMemory(10_000), delivery, floodThreshold, floodWindow,
+                    flappingSeverity, drainTimeout, clock, meterRegistry));
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.github.wardops.ward.alert;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/** What a {@link Notifier} delivers. Immutable and thread-safe. */
+public sealed interface Notification permits Notification.Opened, Notification.Resolved, Notification.Flood {
+
+    /**
+     * When the notification was made.
+     *
+     * @return the time
+     */
+    Instant at();
+
+    /**
+     * An alert opened.
+     *
+     * @param alert the alert
+     * @param at when
+     */
+    record Opened(Alert alert, Instant at) implements Notification {
+        /**
+         * Validates.
+         *
+         * @param alert the alert
+         * @param at the time
+         */
+        public Opened {
+            Objects.requireNonNull(alert, "alert");
+            Objects.requireNonNull(at, "at");
+        }
+    }
+
+    /**
+     * An alert was resolved.
+     *
+     * @param alert the resolved alert
+     * @param at when
+     */
+    record Resolved(Alert alert, Instant at) implements Notification {
+        /**
+         * Validates.
+         *
+         * @param alert the alert
+         * @param at the time
+         */
+        public Resolved {
+            Objects.requireNonNull(alert, "alert");
+            Objects.requireNonNull(at, "at");
+        }
+    }
+
+    /**
+     * The flood guard's summary: more alerts opened within its window than its threshold, so
+     * notifiers get this instead of one notification each. Sent once when the flood starts
+     * ({@code started}) and once when it is over ({@code !started}, with the totals).
+     *
+     * @param started {@code true} when the flood starts, {@code false} when it ends
+     * @param opened alerts opened in the window when it started, or during the whole flood at the end
+     * @param suppressed individual notifications held back so far
+     * @param window the guard's window
+     * @param bySeverity opened alerts by severity (in the same span as {@code opened})
+     * @param sample a few of the alerts (at most 10)
+     * @param at when
+     */
+    record Flood(boolean started, int opened, int suppressed, Duration window, Map<Severity, Integer> bySeverity,
+                 List<Alert> sample, Instant at) implements Notification {
+        /**
+         * Validates and copies.
+         *
+         * @param started whether starting
+         * @param opened alerts opened
+         * @param suppressed notifications suppressed
+         * @param window the window
+         * @param bySeverity counts by severity
+         * @param sample a sample
+         * @param at the time
+         */
+        public Flood {
+            Objects.requireNonNull(window, "window");
+            Objects.requireNonNull(at, "at");
+            bySeverity = Map.copyOf(bySeverity);
+            sample = List.copyOf(sample);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package io.github.wardops.ward.alert;
+
+import java.util.List;
+
+/**
+ * The outcome of loading rules: the rules that parsed and the ones rejected. A bad rule never
+ * stops the others from loading. Immutable and thread-safe.
+ *
+ * @param rules the accepted rules, in file order
+ * @param rejected the rejected rules, in file order
+ */
+public record RuleSet(List<AlertRule> rules, List<RuleProblem> rejected) {
+    /**
+     * Copies.
+     *
+     * @param rules the rules
+     * @param rejected the problems
+     */
+    public RuleSet {
+        rules = List.copyOf(rules);
+        rejected = List.copyOf(rejected);
+    }
+}

@@ -1,0 +1,33 @@
+package io.github.wardops.ward.alert;
+
+import io.github.wardops.ward.inventory.DeviceId;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A record that an alert was silenced by a maintenance window: the rule held for the device
+ * while the window was active, so no alert opened and nothing was notified. Immutable.
+ *
+ * @param device the device; never {@code null}
+ * @param ifIndex the interface, or 0
+ * @param rule the rule's name; never {@code null}
+ * @param window the maintenance window's name; never {@code null}
+ * @param at when it was silenced; never {@code null}
+ */
+public record Silence(DeviceId device, int ifIndex, String rule, String window, Instant at) {
+    /**
+     * Validates.
+     *
+     * @param device the device
+     * @param ifIndex the interface
+     * @param rule the rule
+     * @param window the window
+     * @param at the time
+     */
+    public Silence {
+        Objects.requireNonNull(device, "device");
+        Objects.requireNonNull(rule, "rule");
+        Objects.requireNonNull(window, "window");
+        Objects.requireNonNull(at, "at");
+    }
+}

@@ -1,0 +1,664 @@
+package io.github.wardops.ward.internal.state;
+
+import io.github.wardops.ward.DeviceStatus;
+import io.github.wardops.ward.inventory.Device;
+import io.github.wardops.ward.inventory.DeviceId;
+import io.github.wardops.ward.inventory.InventoryChange;
+import io.github.wardops.ward.probe.ProbeResult;
+import io.github.wardops.ward.state.DeviceState;
+import io.github.wardops.ward.state.DeviceView;
+import io.github.wardops.ward.state.StateKey;
+import io.github.wardops.ward.state.StateListener;
+import io.github.wardops.ward.state.StateStore;
+import io.github.wardops.ward.state.StateTracker;
+import io.github.wardops.ward.state.StateTransition;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link StateTracker} implementation. Each device has an {@link Entry} guarded by its own
+ * monitor; a child reads its parent's volatile status without the parent's lock, and a parent's
+ * change reaches its children after the parent's lock is released, one child lock at a time, so
+ * no thread ever holds two device locks.
+ */
+public final class Tracker implements StateTracker {
+    private static final Logger LOG = LoggerFactory.getLogger(Tracker.class);
+    private static final long WARN_INTERVAL_NANOS = 60_000_000_000L;
+    private final java.util.concurrent.atomic.AtomicLong lastWarn = new java.util.concurrent.atomic.AtomicLong(
+            System.nanoTime() - WARN_INTERVAL_NANOS);
+
+    /** Logs a store failure at most once a minute; every failure is counted in a meter. */
+    private void warnLimited(String format, Object... args) {
+        long now = System.nanoTime();
+        long last = lastWarn.get();
+        if (now - last >= WARN_INTERVAL_NANOS && lastWarn.compareAndSet(last, now)) {
+            LOG.warn(format + " (logged at most once a minute; see the failure meter)", args);
+        } else {
+            LOG.debug(format, args);
+        }
+    }
+
+    /**
+     * The validated settings.
+     *
+     * @param downAfter failures to confirm DOWN
+     * @param upAfter successes to confirm UP
+     * @param flapWindow results in the flap window
+     * @param flapLowPct leave flapping below
+     * @param flapHighPct enter flapping above
+     * @param maxValuesPerSubject value names kept per device/interface
+     * @param maxInterfacesPerDevice interfaces per device
+     * @param reachabilityTypes check types deciding reachability
+     * @param clock the clock
+     * @param registry the meter registry, or null
+     * @param store the store
+     * @param listeners the listeners
+     */
+    public record Config(int downAfter, int upAfter, int flapWindow, double flapLowPct, double flapHighPct,
+                         int maxValuesPerSubject, int maxInterfacesPerDevice, Set<String> reachabilityTypes,
+                         Clock clock, MeterRegistry registry, StateStore store, List<StateListener> listeners) {
+    }
+
+    /** Per-device state, guarded by its own monitor. */
+    private final class Entry {
+        volatile Device device;
+        final Subject reach;
+        final Map<Integer, Subject> interfaces = new HashMap<>();
+        final Map<String, Map<String, Double>> valuesByCheck = new HashMap<>();
+        final Map<Integer, Map<String, Double>> interfaceValues = new HashMap<>();
+        volatile boolean removed;
+
+        Entry(Device device, Instant now) {
+            this.device = device;
+            this.reach = new Subject(StateKey.of(device.id()), cfg, now);
+        }
+    }
+
+    /** The inventory's shape, replaced as a whole on every change. */
+    private record Topology(Map<DeviceId, List<DeviceId>> children, Map<DeviceId, Integer> dependents) {
+    }
+
+    private final Config cfg;
+    private final MeterRegistry registry;
+    private final ConcurrentHashMap<DeviceId, Entry> entries = new ConcurrentHashMap<>();
+    private volatile Topology topology = new Topology(Map.of(), Map.of());
+    private final Object inventoryLock = new Object();
+    private final EnumMap<DeviceStatus, AtomicInteger> byStatus = new EnumMap<>(DeviceStatus.class);
+    private final AtomicInteger flappingCount = new AtomicInteger();
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final List<Meter> meters = new ArrayList<>();
+    private final Counter ignored;
+    private final Counter transitions;
+    private final Counter listenerFailures;
+    private final Counter storeFailures;
+    private final Counter valuesDropped;
+
+    /**
+     * Creates the tracker.
+     *
+     * @param cfg validated settings
+     */
+    public Tracker(Config cfg) {
+        this.cfg = cfg;
+        this.registry = cfg.registry() != null ? cfg.registry() : new SimpleMeterRegistry();
+        for (DeviceStatus s : DeviceStatus.values()) {
+            AtomicInteger n = new AtomicInteger();
+            byStatus.put(s, n);
+            meters.add(Gauge.builder("ward.state.devices", n, AtomicInteger::get).tag("status", s.name().toLowerCase(java.util.Locale.ROOT))
+                    .description("Devices by confirmed status (state tracker)").register(registry));
+        }
+        meters.add(Gauge.builder("ward.state.flapping", flappingCount, AtomicInteger::get)
+                .description("Devices and interfaces flapping now").register(registry));
+        ignored = counter("ward.state.results.ignored", "Results for devices not in the tracked inventory");
+        transitions = counter("ward.state.transitions", "Status and flapping changes");
+        listenerFailures = counter("ward.state.listener.failures", "State listeners that threw");
+        storeFailures = counter("ward.state.store.failures", "State store calls that failed");
+        valuesDropped = counter("ward.state.values.dropped", "Values or interfaces dropped over their bound");
+    }
+
+    private Counter counter(String name, String description) {
+        Counter c = Counter.builder(name).description(description).register(registry);
+        meters.add(c);
+        return c;
+    }
+
+    // ---------------------------------------------------------------- inventory
+
+    @Override
+    public void replaceInventory(Collection<Device> devices) {
+        Objects.requireNonNull(devices, "devices");
+        Map<DeviceId, Device> next = new LinkedHashMap<>();
+        for (Device d : devices) {
+            if (next.put(d.id(), d) != null) {
+                throw new IllegalArgumentException("device " + d.id() + " appears twice");
+            }
+        }
+        synchronized (inventoryLock) {
+            for (DeviceId id : List.copyOf(entries.keySet())) {
+                if (!next.containsKey(id)) {
+                    remove(id);
+                }
+            }
+            next.values().forEach(this::upsert);
+            rebuildTopology();
+        }
+    }
+
+    @Override
+    public void apply(List<? extends InventoryChange> changes) {
+        Objects.requireNonNull(changes, "changes");
+        synchronized (inventoryLock) {
+            for (InventoryChange c : changes) {
+                switch (c) {
+                    case InventoryChange.Upsert u -> upsert(u.device());
+                    case InventoryChange.Remove r -> remove(r.id());
+                }
+            }
+            rebuildTopology();
+        }
+    }
+
+    private void upsert(Device d) {
+        Entry e = entries.get(d.id());
+        if (e == null) {
+            entries.put(d.id(), new Entry(d, cfg.clock().instant()));
+            byStatus.get(DeviceStatus.UNKNOWN).incrementAndGet();
+        } else {
+            e.device = d;
+        }
+    }
+
+    private void remove(DeviceId id) {
+        Entry e = entries.remove(id);
+        if (e == null) {
+            return;
+        }
+        synchronized (e) {
+            e.removed = true;
+            byStatus.get(e.reach.status).decrementAndGet();
+            if (e.reach.flapping) {
+                flappingCount.decrementAndGet();
+            }
+            for (Subject s : e.interfaces.values()) {
+                if (s.flapping) {
+                    flappingCount.decrementAndGet();
+                }
+            }
+        }
+        try {
+            cfg.store().delete(id);
+        } catch (Exception ex) {
+            storeFailures.increment();
+            warnLimited("state store failed to delete device {}: {}", id, ex.getClass().getName());
+        }
+        for (StateListener l : cfg.listeners()) {
+            try {
+                l.onRemoved(id);
+            } catch (RuntimeException ex) {
+                listenerFailures.increment();
+            }
+        }
+    }
+
+    private void rebuildTopology() {
+        Map<DeviceId, List<DeviceId>> children = new HashMap<>();
+        for (Entry e : entries.values()) {
+            DeviceId p = e.device.parentId();
+            if (p != null && entries.containsKey(p)) {
+                children.computeIfAbsent(p, k -> new ArrayList<>()).add(e.device.id());
+            }
+        }
+        Map<DeviceId, Integer> dependents = new HashMap<>();
+        for (DeviceId p : children.keySet()) {
+            // Count descendants with a visited set, so a parent cycle cannot loop.
+            Set<DeviceId> seen = new HashSet<>();
+            ArrayDeque<DeviceId> todo = new ArrayDeque<>(children.get(p));
+            while (!todo.isEmpty()) {
+                DeviceId c = todo.poll();
+                if (!c.equals(p) && seen.add(c)) {
+                    todo.addAll(children.getOrDefault(c, List.of()));
+                }
+            }
+            dependents.put(p, seen.size());
+        }
+        Map<DeviceId, List<DeviceId>> frozen = new HashMap<>();
+        children.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
+        topology = new Topology(Map.copyOf(frozen), Map.copyOf(dependents));
+    }
+
+    // ---------------------------------------------------------------- start-up
+
+    @Override
+    public void start() {
+        if (!started.compareAndSet(false, true)) {
+            return;
+        }
+        Collection<DeviceState> loaded;
+        try {
+            loaded = cfg.store().loadAll();
+        } catch (Exception ex) {
+            storeFailures.increment();
+            warnLimited("state store failed to load; starting with unknown states: {}", ex.getClass().getName());
+            loaded = List.of();
+        }
+        Set<DeviceId> restored = new HashSet<>();
+        for (DeviceState s : loaded) {
+            Entry e = entries.get(s.key().device());
+            if (e == null) {
+                continue;
+            }
+            synchronized (e) {
+                if (!s.key().isInterface()) {
+                    if (!e.reach.pristine()) {
+                        continue;
+                    }
+                    moveCount(e.reach.status, s.status());
+                    e.reach.restore(s);
+                    if (s.flapping()) {
+                        flappingCount.incrementAndGet();
+                    }
+                } else if (e.interfaces.size() < cfg.maxInterfacesPerDevice()) {
+                    Subject sub = e.interfaces.computeIfAbsent(s.key().ifIndex(),
+                            i -> new Subject(s.key(), cfg, s.since()));
+                    if (sub.pristine()) {
+                        sub.restore(s);
+                        if (s.flapping()) {
+                            flappingCount.incrementAndGet();
+                        }
+                    }
+                }
+                restored.add(e.device.id());
+            }
+        }
+        for (DeviceId id : restored) {
+            Entry e = entries.get(id);
+            if (e != null) {
+                synchronized (e) {
+                    notifyUpdate(e);
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- results
+
+    @Override
+    public void onResult(ProbeResult result) {
+        Entry e = entries.get(result.device());
+        if (e == null) {
+            ignored.increment();
+            return;
+        }
+        Effect cascade = null;
+        synchronized (e) {
+            if (e.removed) {
+                ignored.increment();
+                return;
+            }
+            putValues(e, result);
+            boolean reach = cfg.reachabilityTypes().contains(result.type());
+            if (reach && !(result instanceof ProbeResult.Unknown)) {
+                boolean ok = result instanceof ProbeResult.Up;
+                boolean wasBlocking = e.reach.blocking();
+                DeviceStatus before = e.reach.status;
+                Subject.Change c = e.reach.observe(ok, result.at(), parentBlocking(e.device));
+                applied(e, e.reach, c);
+                cascade = effectOf(before, wasBlocking, e.reach);
+            }
+            notifyUpdate(e);
+        }
+        if (cascade != null) {
+            cascade(result.device(), cascade);
+        }
+    }
+
+    private void putValues(Entry e, ProbeResult r) {
+        Map<String, Double> v = r.measurement().values();
+        if (r instanceof ProbeResult.Unknown) {
+            return;
+        }
+        Map<String, Double> m = new HashMap<>();
+        for (Map.Entry<String, Double> x : v.entrySet()) {
+            if (m.size() >= cfg.maxValuesPerSubject()) {
+                valuesDropped.increment();
+                break;
+            }
+            if (x.getKey() != null && x.getValue() != null && Double.isFinite(x.getValue())) {
+                m.put(x.getKey(), x.getValue());
+            }
+        }
+        // One map per check of the device: bounded by the inventory's checks.
+        if (e.valuesByCheck.containsKey(r.check()) || e.valuesByCheck.size() < Math.max(8, e.device.checks().size())) {
+            e.valuesByCheck.put(r.check(), m);
+        } else {
+            valuesDropped.increment();
+        }
+    }
+
+    private boolean parentBlocking(Device d) {
+        DeviceId p = d.parentId();
+        if (p == null) {
+            return false;
+        }
+        Entry pe = entries.get(p);
+        return pe != null && pe.reach.blocking();
+    }
+
+    /** How a parent's change reaches its children. */
+    private enum Effect {
+        /** The parent is confirmed down or unreachable: DOWN children become UNREACHABLE. */
+        PARENT_DOWN,
+        /** The parent recovered: UNREACHABLE children are reset to UNKNOWN, awaiting a fresh result. */
+        PARENT_RECOVERED,
+        /** The parent answered after failing unconfirmed: UNREACHABLE children are DOWN on their own. */
+        PARENT_ANSWERS
+    }
+
+    private static Effect effectOf(DeviceStatus before, boolean wasBlocking, Subject now) {
+        boolean downBefore = before == DeviceStatus.DOWN || before == DeviceStatus.UNREACHABLE;
+        boolean downNow = now.status == DeviceStatus.DOWN || now.status == DeviceStatus.UNREACHABLE;
+        if (downNow && !downBefore) {
+            return Effect.PARENT_DOWN;
+        }
+        if (downBefore && !downNow) {
+            return Effect.PARENT_RECOVERED;
+        }
+        if (!downNow && wasBlocking && !now.blocking()) {
+            return Effect.PARENT_ANSWERS;
+        }
+        return null;
+    }
+
+    private record Work(DeviceId parent, DeviceId child, Effect effect) {
+    }
+
+    /** Whether the parent is failing, down, unreachable or flapping (for alerting). */
+    private boolean parentTrouble(Device d) {
+        DeviceId p = d.parentId();
+        if (p == null) {
+            return false;
+        }
+        Entry pe = entries.get(p);
+        return pe != null && (pe.reach.blocking() || pe.reach.flapping);
+    }
+
+    /** Carries a device's change to its children, breadth first, one lock at a time. */
+    private void cascade(DeviceId from, Effect effect) {
+        ArrayDeque<Work> todo = new ArrayDeque<>();
+        for (DeviceId c : topology.children().getOrDefault(from, List.of())) {
+            todo.add(new Work(from, c, effect));
+        }
+        int budget = 4 * entries.size() + 16; // a parent cycle cannot loop forever
+        while (!todo.isEmpty() && budget-- > 0) {
+            Work w = todo.poll();
+            Entry child = entries.get(w.child());
+            if (child == null) {
+                continue;
+            }
+            Effect next = null;
+            synchronized (child) {
+                if (child.removed) {
+                    continue;
+                }
+                DeviceStatus cs = child.reach.status;
+                boolean wasBlocking = child.reach.blocking();
+                Instant now = cfg.clock().instant();
+                Subject.Change c = switch (w.effect()) {
+                    case PARENT_DOWN -> cs == DeviceStatus.DOWN
+                            ? child.reach.force(DeviceStatus.UNREACHABLE, now, "parent " + w.parent() + " down", false)
+                            : null;
+                    case PARENT_RECOVERED -> cs == DeviceStatus.UNREACHABLE
+                            ? child.reach.force(DeviceStatus.UNKNOWN, now,
+                                    "parent " + w.parent() + " recovered; awaiting a fresh result", true)
+                            : null;
+                    case PARENT_ANSWERS -> cs == DeviceStatus.UNREACHABLE
+                            ? child.reach.force(DeviceStatus.DOWN, now,
+                                    "parent " + w.parent() + " answers; still failing", false)
+                            : null;
+                };
+                if (c != null && c.any()) {
+                    applied(child, child.reach, c);
+                    notifyUpdate(child);
+                    next = effectOf(cs, wasBlocking, child.reach);
+                }
+            }
+            if (next != null) {
+                for (DeviceId gc : topology.children().getOrDefault(w.child(), List.of())) {
+                    todo.add(new Work(w.child(), gc, next));
+                }
+            }
+        }
+    }
+
+    /** Counts, persists and announces a change; called under the entry's lock. */
+    private void applied(Entry e, Subject s, Subject.Change c) {
+        if (!c.any()) {
+            return;
+        }
+        if (!s.key.isInterface() && c.from() != c.to()) {
+            moveCount(c.from(), c.to());
+        }
+        if (c.flappingChanged()) {
+            if (s.flapping) {
+                flappingCount.incrementAndGet();
+            } else {
+                flappingCount.decrementAndGet();
+            }
+        }
+        transitions.increment();
+        DeviceState snap = s.snapshot();
+        try {
+            cfg.store().save(snap);
+        } catch (Exception ex) {
+            storeFailures.increment();
+            warnLimited("state store failed to save {}: {}", s.key, ex.getClass().getName());
+        }
+        String cause = c.from() != c.to() ? c.cause()
+                : (s.flapping ? "flapping started" : "flapping stopped") + String.format(java.util.Locale.ROOT,
+                        " (%.1f%% state change)", s.flapPercent);
+        StateTransition t = new StateTransition(s.key, c.from(), c.to(), s.since, s.flapping, cause,
+                cfg.clock().instant());
+        for (StateListener l : cfg.listeners()) {
+            try {
+                l.onTransition(t);
+            } catch (RuntimeException ex) {
+                listenerFailures.increment();
+                LOG.debug("state listener failed", ex);
+            }
+        }
+    }
+
+    private void moveCount(DeviceStatus from, DeviceStatus to) {
+        byStatus.get(from).decrementAndGet();
+        byStatus.get(to).incrementAndGet();
+    }
+
+    private void notifyUpdate(Entry e) {
+        if (cfg.listeners().isEmpty()) {
+            return;
+        }
+        DeviceView v = viewOf(e);
+        for (StateListener l : cfg.listeners()) {
+            try {
+                l.onUpdate(v);
+            } catch (RuntimeException ex) {
+                listenerFailures.increment();
+                LOG.debug("state listener failed", ex);
+            }
+        }
+    }
+
+    /** Builds a device's view; called under the entry's lock. */
+    private DeviceView viewOf(Entry e) {
+        Map<String, Double> values = new HashMap<>();
+        Map<String, Double> icmp = null;
+        for (Map.Entry<String, Map<String, Double>> x : e.valuesByCheck.entrySet()) {
+            values.putAll(x.getValue());
+            if ("icmp".equals(x.getKey())) {
+                icmp = x.getValue();
+            }
+        }
+        if (icmp != null) {
+            // Ping values win over same-named values of other checks.
+            values.putAll(icmp);
+        }
+        values.remove("avg_ping_ms");
+        Double avg = icmp != null ? icmp.get("rtt_avg_ms") : null;
+        if (avg != null) {
+            values.put("avg_ping_ms", avg);
+        }
+        values.put("ping_unreachable", (double) e.reach.consecutiveFailures);
+        values.put("flap_pct", e.reach.flapPercent);
+        Map<Integer, DeviceState> ifs = new HashMap<>();
+        e.interfaces.forEach((k, v) -> ifs.put(k, v.snapshot()));
+        Map<Integer, Map<String, Double>> ifv = new HashMap<>();
+        e.interfaceValues.forEach((k, v) -> ifv.put(k, Map.copyOf(v)));
+        return new DeviceView(e.device, e.reach.snapshot(), ifs, values, ifv,
+                topology.dependents().getOrDefault(e.device.id(), 0), parentTrouble(e.device), cfg.clock().instant());
+    }
+
+    // ---------------------------------------------------------------- interfaces
+
+    @Override
+    public void onInterfaceStatus(DeviceId device, int ifIndex, boolean up, Instant at) {
+        StateKey key = StateKey.ofInterface(device, ifIndex);
+        Objects.requireNonNull(at, "at");
+        Entry e = entries.get(device);
+        if (e == null) {
+            ignored.increment();
+            return;
+        }
+        synchronized (e) {
+            if (e.removed) {
+                ignored.increment();
+                return;
+            }
+            Subject s = e.interfaces.get(ifIndex);
+            if (s == null) {
+                if (e.interfaces.size() >= cfg.maxInterfacesPerDevice()) {
+                    valuesDropped.increment();
+                    return;
+                }
+                s = new Subject(key, cfg, at);
+                e.interfaces.put(ifIndex, s);
+            }
+            applied(e, s, s.observe(up, at, false));
+            notifyUpdate(e);
+        }
+    }
+
+    @Override
+    public void onInterfaceValues(DeviceId device, int ifIndex, Map<String, Double> values, Instant at) {
+        StateKey.ofInterface(device, ifIndex);
+        Objects.requireNonNull(values, "values");
+        Objects.requireNonNull(at, "at");
+        Entry e = entries.get(device);
+        if (e == null) {
+            ignored.increment();
+            return;
+        }
+        synchronized (e) {
+            if (e.removed) {
+                return;
+            }
+            Map<String, Double> m = e.interfaceValues.get(ifIndex);
+            if (m == null) {
+                if (e.interfaceValues.size() >= cfg.maxInterfacesPerDevice()) {
+                    valuesDropped.increment();
+                    return;
+                }
+                m = new HashMap<>();
+                e.interfaceValues.put(ifIndex, m);
+            }
+            for (Map.Entry<String, Double> x : values.entrySet()) {
+                if (x.getKey() == null || x.getValue() == null || !Double.isFinite(x.getValue())) {
+                    continue;
+                }
+                if (!m.containsKey(x.getKey()) && m.size() >= cfg.maxValuesPerSubject()) {
+                    valuesDropped.increment();
+                    continue;
+                }
+                m.put(x.getKey(), x.getValue());
+            }
+            notifyUpdate(e);
+        }
+    }
+
+    // ---------------------------------------------------------------- queries
+
+    @Override
+    public Optional<DeviceState> state(DeviceId device) {
+        Entry e = entries.get(device);
+        if (e == null) {
+            return Optional.empty();
+        }
+        synchronized (e) {
+            return Optional.of(e.reach.snapshot());
+        }
+    }
+
+    @Override
+    public Optional<DeviceState> interfaceState(DeviceId device, int ifIndex) {
+        Entry e = entries.get(device);
+        if (e == null) {
+            return Optional.empty();
+        }
+        synchronized (e) {
+            Subject s = e.interfaces.get(ifIndex);
+            return s == null ? Optional.empty() : Optional.of(s.snapshot());
+        }
+    }
+
+    @Override
+    public Optional<DeviceView> view(DeviceId device) {
+        Entry e = entries.get(device);
+        if (e == null) {
+            return Optional.empty();
+        }
+        synchronized (e) {
+            return Optional.of(viewOf(e));
+        }
+    }
+
+    @Override
+    public Map<DeviceStatus, Integer> countByStatus() {
+        Map<DeviceStatus, Integer> m = new EnumMap<>(DeviceStatus.class);
+        byStatus.forEach((k, v) -> m.put(k, v.get()));
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    @Override
+    public int flappingCount() {
+        return flappingCount.get();
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            meters.forEach(registry::remove);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package io.github.wardops.ward.state;
+
+/**
+ * Receives every state transition, and optionally every update, from a {@link StateTracker}.
+ *
+ * <p>Called inline on the thread that processed the result, never concurrently for the same
+ * device, concurrently for different devices. Must be fast and must not block on I/O. A listener
+ * that throws is counted ({@code ward.state.listener.failures}) and the others still run.
+ */
+public interface StateListener {
+
+    /**
+     * A status or flapping flag changed.
+     *
+     * @param transition the change; never {@code null}
+     */
+    void onTransition(StateTransition transition);
+
+    /**
+     * A device's view after a result (or an interface sample) was applied, whether or not its
+     * status changed; also called once per restored device by {@link StateTracker#start()}.
+     * Rule evaluation hangs here. The default does nothing.
+     *
+     * @param view the device's view; never {@code null}
+     */
+    default void onUpdate(DeviceView view) {
+    }
+
+    /**
+     * A device left the inventory; its state was freed. The default does nothing.
+     *
+     * @param device the removed device; never {@code null}
+     */
+    default void onRemoved(io.github.wardops.ward.inventory.DeviceId device) {
+    }
+}

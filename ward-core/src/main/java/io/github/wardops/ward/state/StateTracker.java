@@ -1,0 +1,340 @@
+package io.github.wardops.ward.state;
+
+import io.github.wardops.ward.DeviceStatus;
+import io.github.wardops.ward.InvalidConfigurationException;
+import io.github.wardops.ward.internal.state.Tracker;
+import io.github.wardops.ward.inventory.Device;
+import io.github.wardops.ward.inventory.DeviceId;
+import io.github.wardops.ward.inventory.InventoryChange;
+import io.github.wardops.ward.probe.ResultListener;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The single source of truth for device and interface state.
+ *
+ * <p>It is a {@link ResultListener}: register it with {@code Ward.builder().listener(tracker)};
+ * it then processes every result inline, on the probing thread (never in a queue behind
+ * probes). Results of the reachability check types (default {@code icmp}) drive a device's
+ * status: DOWN after {@link Builder#downAfter N} failed cycles in a row, UP after
+ * {@link Builder#upAfter M} successes; a device whose parent is down (or failing) becomes
+ * {@link DeviceStatus#UNREACHABLE} instead of DOWN. Flapping is detected with Icinga's weighted
+ * state-change percentage. Interfaces are fed through {@link #onInterfaceStatus}.
+ *
+ * <p>The tracker only knows devices it was told about through {@link #replaceInventory} or
+ * {@link #apply}; results for other devices are ignored and counted
+ * ({@code ward.state.results.ignored}), so its memory is bounded by the inventory.
+ *
+ * <p>Thread-safe: results for different devices are processed concurrently, results for one
+ * device one at a time.
+ */
+public interface StateTracker extends ResultListener, AutoCloseable {
+
+    /**
+     * A builder with the defaults.
+     *
+     * @return the builder
+     */
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Loads persisted states from the {@link StateStore}, then calls
+     * {@link StateListener#onUpdate} once for every restored device in the inventory, so a
+     * device that is down at start-up and has no open alert gets one. Call it after the first
+     * {@link #replaceInventory}. Calling it twice does nothing.
+     */
+    void start();
+
+    /**
+     * Makes the tracked inventory exactly these devices (labels and parents are read from them).
+     * States of removed devices are freed and deleted from the store.
+     *
+     * @param devices the whole inventory; never {@code null}
+     */
+    void replaceInventory(Collection<Device> devices);
+
+    /**
+     * Applies inventory changes in order.
+     *
+     * @param changes the changes; never {@code null}
+     */
+    void apply(List<? extends InventoryChange> changes);
+
+    /**
+     * Feeds one observation of an interface's oper status (from SNMP, say). The interface gets
+     * the same confirmation and flapping logic as a device.
+     *
+     * @param device the device; never {@code null}; ignored when not in the inventory
+     * @param ifIndex the interface index, 1 or more
+     * @param up whether the oper status is up
+     * @param at when it was observed; never {@code null}
+     */
+    void onInterfaceStatus(DeviceId device, int ifIndex, boolean up, Instant at);
+
+    /**
+     * Feeds numeric values of an interface (such as {@code if_util_in_pct}) for rules. At most
+     * {@link Builder#maxValuesPerSubject} names are kept per interface; more are dropped and
+     * counted.
+     *
+     * @param device the device; never {@code null}
+     * @param ifIndex the interface index, 1 or more
+     * @param values the values; never {@code null}
+     * @param at when they were measured; never {@code null}
+     */
+    void onInterfaceValues(DeviceId device, int ifIndex, Map<String, Double> values, Instant at);
+
+    /**
+     * A device's reachability state.
+     *
+     * @param device the device
+     * @return its state, empty when the device is not in the inventory
+     */
+    Optional<DeviceState> state(DeviceId device);
+
+    /**
+     * A device's status: {@link DeviceStatus#UNKNOWN} for a device not in the inventory.
+     *
+     * @param device the device
+     * @return the status
+     */
+    default DeviceStatus status(DeviceId device) {
+        return state(device).map(DeviceState::status).orElse(DeviceStatus.UNKNOWN);
+    }
+
+    /**
+     * An interface's state.
+     *
+     * @param device the device
+     * @param ifIndex the interface index
+     * @return its state, empty when never observed
+     */
+    Optional<DeviceState> interfaceState(DeviceId device, int ifIndex);
+
+    /**
+     * A device's full view (state, interfaces, values), as listeners see it.
+     *
+     * @param device the device
+     * @return the view, empty when the device is not in the inventory
+     */
+    Optional<DeviceView> view(DeviceId device);
+
+    /**
+     * Counts devices by status (every status present, zero included).
+     *
+     * @return an immutable map
+     */
+    Map<DeviceStatus, Integer> countByStatus();
+
+    /**
+     * The number of flapping devices and interfaces.
+     *
+     * @return the count
+     */
+    int flappingCount();
+
+    /** Removes the meters; idempotent. Closes nothing handed in. */
+    @Override
+    void close();
+
+    /**
+     * Configures a {@link StateTracker}. {@link #build()} reports every invalid setting at once.
+     * Not thread-safe. Defaults are documented in {@code docs/state-and-alerts.md}.
+     */
+    final class Builder {
+        int downAfter = 3;
+        int upAfter = 2;
+        int flapWindow = 21;
+        double flapLowPct = 25;
+        double flapHighPct = 30;
+        int maxValuesPerSubject = 64;
+        int maxInterfacesPerDevice = 512;
+        Set<String> reachabilityTypes = new LinkedHashSet<>(List.of("icmp"));
+        Clock clock = Clock.systemUTC();
+        MeterRegistry meterRegistry;
+        StateStore store;
+        final List<StateListener> listeners = new ArrayList<>();
+        private final List<String> problems = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /**
+         * Sets how many failed cycles in a row confirm DOWN (1-100; default 3).
+         *
+         * @param n the count
+         * @return this builder
+         */
+        public Builder downAfter(int n) {
+            this.downAfter = n;
+            return this;
+        }
+
+        /**
+         * Sets how many successful cycles in a row confirm UP after DOWN (1-100; default 2).
+         * From UNKNOWN, one success is enough.
+         *
+         * @param m the count
+         * @return this builder
+         */
+        public Builder upAfter(int m) {
+            this.upAfter = m;
+            return this;
+        }
+
+        /**
+         * Sets the flap detection: the number of recent results considered (3-100; default 21,
+         * Icinga's), and the thresholds in percent: flapping starts above {@code highPct}
+         * and ends below {@code lowPct} (0 &lt; low &lt;= high &lt; 100; default 25 and 30,
+         * Icinga 2's).
+         *
+         * @param window the number of results
+         * @param lowPct the low threshold
+         * @param highPct the high threshold
+         * @return this builder
+         */
+        public Builder flapping(int window, double lowPct, double highPct) {
+            this.flapWindow = window;
+            this.flapLowPct = lowPct;
+            this.flapHighPct = highPct;
+            return this;
+        }
+
+        /**
+         * Sets which check types decide reachability (default {@code icmp}). A result of
+         * another type only contributes values for rules.
+         *
+         * @param types the check types, not empty
+         * @return this builder
+         */
+        public Builder reachabilityTypes(Collection<String> types) {
+            if (types == null || types.isEmpty() || types.stream().anyMatch(java.util.Objects::isNull)) {
+                problems.add("reachabilityTypes must be a non-empty set of check types");
+            } else {
+                this.reachabilityTypes = new LinkedHashSet<>(types);
+            }
+            return this;
+        }
+
+        /**
+         * Sets the most value names kept per device or interface (1-10,000; default 64).
+         *
+         * @param max the bound
+         * @return this builder
+         */
+        public Builder maxValuesPerSubject(int max) {
+            this.maxValuesPerSubject = max;
+            return this;
+        }
+
+        /**
+         * Sets the most interfaces watched per device (1-100,000; default 512); observations of
+         * more are dropped and counted.
+         *
+         * @param max the bound
+         * @return this builder
+         */
+        public Builder maxInterfacesPerDevice(int max) {
+            this.maxInterfacesPerDevice = max;
+            return this;
+        }
+
+        /**
+         * Sets the clock for tracker time stamps (default: system UTC).
+         *
+         * @param c the clock
+         * @return this builder
+         */
+        public Builder clock(Clock c) {
+            this.clock = c;
+            return this;
+        }
+
+        /**
+         * Sets the meter registry (default: a private one). Not closed by the tracker.
+         *
+         * @param registry the registry
+         * @return this builder
+         */
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.meterRegistry = registry;
+            return this;
+        }
+
+        /**
+         * Sets the store (default: {@link StateStore#inMemory()}). Not closed by the tracker.
+         *
+         * @param s the store
+         * @return this builder
+         */
+        public Builder store(StateStore s) {
+            this.store = s;
+            if (s == null) {
+                problems.add("store must not be null");
+            }
+            return this;
+        }
+
+        /**
+         * Adds a listener; listeners are called in the order added.
+         *
+         * @param listener the listener
+         * @return this builder
+         */
+        public Builder listener(StateListener listener) {
+            if (listener == null) {
+                problems.add("listener must not be null");
+            } else {
+                listeners.add(listener);
+            }
+            return this;
+        }
+
+        /**
+         * Builds the tracker.
+         *
+         * @return the tracker, not yet started
+         * @throws InvalidConfigurationException listing every invalid setting
+         */
+        public StateTracker build() {
+            List<String> p = new ArrayList<>(problems);
+            if (downAfter < 1 || downAfter > 100) {
+                p.add("downAfter = " + downAfter + ": must be 1-100");
+            }
+            if (upAfter < 1 || upAfter > 100) {
+                p.add("upAfter = " + upAfter + ": must be 1-100");
+            }
+            if (flapWindow < 3 || flapWindow > 100) {
+                p.add("flapping window = " + flapWindow + ": must be 3-100");
+            }
+            if (!(flapLowPct > 0 && flapLowPct <= flapHighPct && flapHighPct < 100)) {
+                p.add("flapping thresholds low = " + flapLowPct + ", high = " + flapHighPct
+                        + ": must be 0 < low <= high < 100");
+            }
+            if (maxValuesPerSubject < 1 || maxValuesPerSubject > 10_000) {
+                p.add("maxValuesPerSubject = " + maxValuesPerSubject + ": must be 1-10000");
+            }
+            if (maxInterfacesPerDevice < 1 || maxInterfacesPerDevice > 100_000) {
+                p.add("maxInterfacesPerDevice = " + maxInterfacesPerDevice + ": must be 1-100000");
+            }
+            if (clock == null) {
+                p.add("clock must not be null");
+            }
+            if (!p.isEmpty()) {
+                throw new InvalidConfigurationException("StateTracker", p);
+            }
+            return new Tracker(new Tracker.Config(downAfter, upAfter, flapWindow, flapLowPct, flapHighPct,
+                    maxValuesPerSubject, maxInterfacesPerDevice, Set.copyOf(reachabilityTypes), clock, meterRegistry,
+                    store == null ? StateStore.inMemory() : store, List.copyOf(listeners)));
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package io.github.wardops.ward.state;
+
+import io.github.wardops.ward.DeviceStatus;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One change of a device's (or interface's) status or flapping flag. Immutable and thread-safe.
+ *
+ * @param key what changed; never {@code null}
+ * @param from the status before; never {@code null}
+ * @param to the status after (equal to {@code from} when only the flapping flag changed);
+ *     never {@code null}
+ * @param since when the new status began (for DOWN: the first failed probe); never {@code null}
+ * @param flapping the flapping flag after the change
+ * @param cause why, in words, such as {@code "3 failed cycles"} or {@code "parent <id> down"};
+ *     never {@code null}
+ * @param at when the tracker made the change; never {@code null}
+ */
+public record StateTransition(StateKey key, DeviceStatus from, DeviceStatus to, Instant since, boolean flapping,
+                              String cause, Instant at) {
+    /**
+     * Validates.
+     *
+     * @param key the key
+     * @param from the old status
+     * @param to the new status
+     * @param since the start of the new status
+     * @param flapping the flapping flag
+     * @param cause the cause
+     * @param at the time of the change
+     */
+    public StateTransition {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(to, "to");
+        Objects.requireNonNull(since, "since");
+        Objects.requireNonNull(cause, "cause");
+        Objects.requireNonNull(at, "at");
+    }
+
+    /**
+     * Whether the status changed (rather than only the flapping flag).
+     *
+     * @return {@code true} when {@code from != to}
+     */
+    public boolean statusChanged() {
+        return from != to;
+    }
+}

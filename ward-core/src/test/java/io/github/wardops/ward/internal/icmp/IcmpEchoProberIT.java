@@ -1,0 +1,242 @@
+package io.github.wardops.ward.internal.icmp;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.github.wardops.ward.inventory.Addresses;
+import io.github.wardops.ward.inventory.Check;
+import io.github.wardops.ward.inventory.Device;
+import io.github.wardops.ward.inventory.DeviceId;
+import io.github.wardops.ward.internal.nativeio.Libc;
+import io.github.wardops.ward.probe.DownReason;
+import io.github.wardops.ward.probe.IcmpOptions;
+import io.github.wardops.ward.probe.IcmpSettings;
+import io.github.wardops.ward.probe.IcmpSocketMode;
+import io.github.wardops.ward.probe.PingStats;
+import io.github.wardops.ward.probe.ProbeRequest;
+import io.github.wardops.ward.probe.ProbeResult;
+import io.github.wardops.ward.testing.Host;
+import io.github.wardops.ward.testing.NetNs;
+import io.github.wardops.ward.testing.Netfilter;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Real ICMP on loopback, in both socket modes, with silent and unreachable hosts made by nftables. */
+class IcmpEchoProberIT {
+    private static Netfilter netfilter;
+
+    @BeforeAll
+    static void rules() {
+        netfilter = Netfilter.install();
+    }
+
+    @AfterAll
+    static void removeRules() {
+        if (netfilter != null) {
+            netfilter.close();
+        }
+    }
+
+    static ProbeRequest request(String address, IcmpSettings s) {
+        Device d = Device.builder(DeviceId.fromKey(address), address, Addresses.parse(address)).build();
+        return new ProbeRequest(d, Check.icmp(s, Duration.ofSeconds(30)), Instant.now());
+    }
+
+    static ProbeRequest request(String address) {
+        return request(address, new IcmpSettings(3, Duration.ofMillis(20), Duration.ofMillis(500), 56));
+    }
+
+    static List<ProbeResult> probeAll(IcmpEchoProber p, List<ProbeRequest> requests) throws Exception {
+        try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<ProbeResult>> fs = new ArrayList<>();
+            for (ProbeRequest r : requests) {
+                fs.add(ex.submit((Callable<ProbeResult>) () -> p.probe(r)));
+            }
+            List<ProbeResult> out = new ArrayList<>();
+            for (Future<ProbeResult> f : fs) {
+                out.add(f.get());
+            }
+            return out;
+        }
+    }
+
+    private static void assertAllUp(List<ProbeResult> results, int echoes) {
+        for (ProbeResult r : results) {
+            ProbeResult.Up up = assertInstanceOf(ProbeResult.Up.class, r, () -> "expected up: " + r);
+            PingStats s = (PingStats) up.measurement();
+            assertEquals(echoes, s.sent());
+            assertEquals(echoes, s.received());
+            assertEquals(0.0, s.lossPct());
+            assertTrue(s.rttMin().compareTo(s.rttAvg()) <= 0 && s.rttAvg().compareTo(s.rttMax()) <= 0, s.toString());
+            assertFalse(s.rttMin().isNegative());
+        }
+    }
+
+    @Test
+    void rawModePingsManyLoopbackAddressesAndIpv6() throws Exception {
+        try (IcmpEchoProber p = IcmpEchoProber.open(IcmpOptions.builder().socketMode(IcmpSocketMode.RAW).build())) {
+            assertEquals(IcmpSocketMode.RAW, p.mode());
+            List<ProbeRequest> reqs = new ArrayList<>();
+            for (int i = 1; i <= 300; i++) {
+                reqs.add(request("127.10." + (i / 250) + "." + (i % 250 + 1)));
+            }
+            reqs.add(request("::1"));
+            assertAllUp(probeAll(p, reqs), 3);
+            assertEquals(0, p.outstandingEchoes(), "every echo settled");
+            assertTrue(p.kernelTimestamps.sum() > 0, "kernel receive timestamps are used");
+        }
+    }
+
+    @Test
+    void silentHostTimesOutAndUnreachableHostIsToldApart() throws Exception {
+        try (IcmpEchoProber p = IcmpEchoProber.open(IcmpOptions.builder().socketMode(IcmpSocketMode.RAW).build())) {
+            List<ProbeResult> rs = probeAll(p, List.of(request("127.248.1.1"), request("127.252.1.1"), request("127.0.0.1")));
+            ProbeResult.Down silent = assertInstanceOf(ProbeResult.Down.class, rs.get(0));
+            assertEquals(DownReason.TIMEOUT, silent.reason());
+            assertEquals(3, ((PingStats) silent.measurement()).sent());
+            assertEquals(0, ((PingStats) silent.measurement()).received());
+            ProbeResult.Down unreach = assertInstanceOf(ProbeResult.Down.class, rs.get(1));
+            assertEquals(DownReason.HOST_UNREACHABLE, unreach.reason(), unreach.detail());
+            assertInstanceOf(ProbeResult.Up.class, rs.get(2));
+            assertEquals(0, p.outstandingEchoes());
+        }
+    }
+
+    @Test
+    void datagramModeInANamespaceThatAllowsIt() throws Exception {
+        try (NetNs ns = NetNs.create("0 2147483647");
+             Netfilter nf = Netfilter.install(ns.name());
+             IcmpEchoProber p = IcmpEchoProber.open(IcmpOptions.builder()
+                     .socketMode(IcmpSocketMode.DATAGRAM).networkNamespace(ns.file()).build())) {
+            assertEquals(IcmpSocketMode.DATAGRAM, p.mode());
+            List<ProbeRequest> reqs = new ArrayList<>();
+            for (int i = 1; i <= 50; i++) {
+                reqs.add(request("127.20.0." + i));
+            }
+            reqs.add(request("::1"));
+            assertAllUp(probeAll(p, reqs), 3);
+            List<ProbeResult> rs = probeAll(p, List.of(request("127.248.9.9"), request("127.252.9.9")));
+            assertEquals(DownReason.TIMEOUT, ((ProbeResult.Down) rs.get(0)).reason());
+            ProbeResult.Down unreach = assertInstanceOf(ProbeResult.Down.class, rs.get(1));
+            assertEquals(DownReason.HOST_UNREACHABLE, unreach.reason(), "ICMP errors reach a datagram socket's error queue");
+            assertEquals(0, p.outstandingEchoes());
+        }
+    }
+
+    @Test
+    void autoModeFallsBackToRawWhereDatagramIsNotAllowed() {
+        try (NetNs ns = NetNs.create("1 0");
+             IcmpEchoProber p = IcmpEchoProber.open(IcmpOptions.builder().networkNamespace(ns.file()).build())) {
+            assertEquals(IcmpSocketMode.RAW, p.mode());
+        }
+    }
+
+    @Test
+    void neitherModeAllowedGivesAClearError() {
+        Host.require("setpriv");
+        try (NetNs ns = NetNs.create("1 0")) {
+            String java = ProcessHandle.current().info().command().orElse("java");
+            Host.Result r = Host.exec(null, "ip", "netns", "exec", ns.name(), "setpriv", "--bounding-set=-net_raw",
+                    "--inh-caps=-net_raw", java, "--enable-native-access=ALL-UNNAMED", "-cp",
+                    System.getProperty("java.class.path"), IcmpOpenMain.class.getName());
+            assertEquals(3, r.exit(), r.out());
+            String m = r.out();
+            assertTrue(m.contains("cannot open an ICMP socket"), m);
+            assertTrue(m.contains("uid 0, gid 0"), m);
+            assertTrue(m.contains("ping_group_range = \"1 0\""), m);
+            assertTrue(m.contains("datagram socket: socket() failed with EACCES"), m);
+            assertTrue(m.contains("raw socket: socket() failed with EPERM"), m);
+            assertTrue(m.contains("AmbientCapabilities=CAP_NET_RAW"), m);
+            assertTrue(m.contains("sysctl -w net.ipv4.ping_group_range"), m);
+        }
+    }
+
+    @Test
+    void sequenceNumbersWrapSafelyWithMoreThan65536Outstanding() throws Exception {
+        // 70,000 echoes to silent hosts stay outstanding while the 16-bit sequence wraps; echoes to
+        // live hosts sent after the wrap must still be matched to the right probe.
+        IcmpOptions o = IcmpOptions.builder().socketMode(IcmpSocketMode.RAW).packetsPerSecond(200_000).build();
+        try (IcmpEchoProber p = IcmpEchoProber.open(o)) {
+            IcmpSettings oneLong = new IcmpSettings(1, Duration.ZERO, Duration.ofSeconds(8), 16);
+            List<ProbeRequest> reqs = new ArrayList<>();
+            for (int i = 0; i < 70_000; i++) {
+                reqs.add(request("127." + (248 + i / 62_500) + "." + ((i % 62_500) / 250) + "." + (i % 250 + 1), oneLong));
+            }
+            for (int i = 1; i <= 200; i++) {
+                reqs.add(request("127.30.0." + i, new IcmpSettings(1, Duration.ZERO, Duration.ofSeconds(8), 16)));
+            }
+            List<ProbeResult> rs = probeAll(p, reqs);
+            for (int i = 0; i < 70_000; i++) {
+                assertEquals(DownReason.TIMEOUT, ((ProbeResult.Down) rs.get(i)).reason());
+            }
+            assertAllUp(rs.subList(70_000, rs.size()), 1);
+            assertEquals(0, p.outstandingEchoes());
+        }
+    }
+
+    @Test
+    void outstandingLimitIsEnforcedAndCounted() throws Exception {
+        IcmpOptions o = IcmpOptions.builder().socketMode(IcmpSocketMode.RAW).maxOutstandingEchoes(10).build();
+        try (IcmpEchoProber p = IcmpEchoProber.open(o)) {
+            List<ProbeRequest> reqs = new ArrayList<>();
+            IcmpSettings one = new IcmpSettings(1, Duration.ZERO, Duration.ofMillis(500), 16);
+            for (int i = 1; i <= 40; i++) {
+                reqs.add(request("127.248.3." + i, one));
+            }
+            List<ProbeResult> rs = probeAll(p, reqs);
+            long unknown = rs.stream().filter(r -> r instanceof ProbeResult.Unknown).count();
+            assertTrue(unknown >= 30, "at most 10 of 40 could be outstanding; unknown = " + unknown);
+            assertEquals(unknown, p.overLimit.sum());
+            rs.stream().filter(r -> r instanceof ProbeResult.Unknown)
+                    .forEach(r -> assertTrue(((ProbeResult.Unknown) r).detail().contains("outstanding"), r.toString()));
+            assertEquals(0, p.outstandingEchoes());
+        }
+    }
+
+    @Test
+    void foreignAndMalformedPacketsAreIgnoredWithoutHarm() throws Exception {
+        try (IcmpEchoProber p = IcmpEchoProber.open(IcmpOptions.builder().socketMode(IcmpSocketMode.RAW).build());
+             Arena arena = Arena.ofConfined()) {
+            MemorySegment err = Libc.errnoSegment(arena);
+            int fd = Libc.socket(err, Libc.AF_INET, Libc.SOCK_RAW, Libc.IPPROTO_ICMP);
+            assertTrue(fd >= 0);
+            MemorySegment sa = arena.allocate(16);
+            sa.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_INET);
+            sa.set(ValueLayout.JAVA_BYTE, 4, (byte) 127);
+            sa.set(ValueLayout.JAVA_BYTE, 7, (byte) 1);
+            MemorySegment pkt = arena.allocate(64);
+            long before = p.ignoredMalformed.sum() + p.ignoredLate.sum() + p.ignoredForeign.sum();
+            // 1: an echo reply with ward's magic but a cookie nobody sent; 2: a truncated reply;
+            // 3: a reply with someone else's payload; 4: an unreachable quoting garbage.
+            IcmpPacket.writeEcho(pkt, false, 0, 1, 0xDEADL, 56, false);
+            pkt.set(ValueLayout.JAVA_BYTE, 0, (byte) 0);
+            pkt.set(IcmpPacket.U16, 2, (short) IcmpPacket.checksum(pkt, 64));
+            for (int len : new int[] {64, 12}) {
+                Libc.sendto(err, fd, pkt, len, 0, sa, 16);
+            }
+            pkt.fill((byte) 0x5a);
+            pkt.set(ValueLayout.JAVA_BYTE, 0, (byte) 0);
+            pkt.set(ValueLayout.JAVA_BYTE, 1, (byte) 0);
+            Libc.sendto(err, fd, pkt, 64, 0, sa, 16);
+            pkt.set(ValueLayout.JAVA_BYTE, 0, (byte) 3);
+            Libc.sendto(err, fd, pkt, 64, 0, sa, 16);
+            List<ProbeResult> rs = probeAll(p, List.of(request("127.0.0.1"), request("127.0.0.2")));
+            assertAllUp(rs, 3);
+            Libc.close(err, fd);
+            long after = p.ignoredMalformed.sum() + p.ignoredLate.sum() + p.ignoredForeign.sum();
+            assertTrue(after - before >= 3, "the forged packets were seen and ignored: " + (after - before));
+            assertEquals(0, p.outstandingEchoes());
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package io.github.wardops.ward.examples.docs;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import javax.tools.DiagnosticCollector;
+import javax.tools.JavaCompiler;
+import javax.tools.JavaFileObject;
+import javax.tools.SimpleJavaFileObject;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Compiles the Java snippets in docs/*.md (code blocks whose first line is
+ * {@code // snippet: NAME}) against ward's API, so the docs cannot drift from the code.
+ * Type declarations become top-level types; statements become a method body.
+ */
+class DocSnippetsTest {
+    private static final Pattern BLOCK = Pattern.compile("```java\\n(// snippet: [^\\n]+\\n.*?)```", Pattern.DOTALL);
+    private static final String IMPORTS = """
+            import io.github.wardops.ward.*;
+            import io.github.wardops.ward.inventory.*;
+            import io.github.wardops.ward.probe.*;
+            import io.github.wardops.ward.sink.*;
+            import io.github.wardops.ward.testkit.contract.*;
+            import java.net.URI;
+            import java.net.http.*;
+            import java.time.*;
+            import java.util.*;
+            """;
+
+    static Stream<Path> docs() throws IOException {
+        Path dir = Path.of("..", "..", "docs");
+        List<Path> withSnippets = new ArrayList<>();
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.filter(f -> f.toString().endsWith(".md")).sorted().toList()) {
+                if (Files.readString(p).contains("// snippet:")) {
+                    withSnippets.add(p);
+                }
+            }
+        }
+        assertFalse(withSnippets.isEmpty(), "no doc has snippets: the test would prove nothing");
+        return withSnippets.stream();
+    }
+
+    @ParameterizedTest
+    @MethodSource("docs")
+    void snippetsCompile(Path doc) throws IOException {
+        String md = Files.readString(doc, StandardCharsets.UTF_8);
+        Matcher m = BLOCK.matcher(md);
+        StringBuilder types = new StringBuilder();
+        StringBuilder body = new StringBuilder();
+        int n = 0;
+        while (m.find()) {
+            String code = m.group(1);
+            String first = code.lines().skip(1).filter(l -> !l.isBlank()).findFirst().orElse("").strip();
+            if (first.matches("(public |final |abstract )*(record|class|interface|enum) .*")) {
+                types.append(code).append('\n');
+            } else {
+                body.append("    void snippet").append(n).append("() throws Exception {\n").append(code).append("\n    }\n");
+            }
+            n++;
+        }
+        assertTrue(n > 0, doc + " has no snippets");
+        String className = "Snippets_" + doc.getFileName().toString().replaceAll("[^A-Za-z0-9]", "_");
+        String source = IMPORTS + types + "\nclass " + className + " {\n" + body + "}\n";
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        DiagnosticCollector<JavaFileObject> diags = new DiagnosticCollector<>();
+        JavaFileObject file = new SimpleJavaFileObject(java.net.URI.create("string:///" + className + ".java"), JavaFileObject.Kind.SOURCE) {
+            @Override
+            public CharSequence getCharContent(boolean ignoreEncodingErrors) {
+                return source;
+            }
+        };
+        Path out = Files.createTempDirectory("snippets");
+        boolean ok = javac.getTask(null, null, diags,
+                List.of("-proc:none", "-d", out.toString(), "-cp", System.getProperty("java.class.path")), null, List.of(file)).call();
+        StringBuilder report = new StringBuilder();
+        diags.getDiagnostics().forEach(d -> report.append(d.getKind()).append(" line ").append(d.getLineNumber()).append(": ")
+                .append(d.getMessage(Locale.ROOT)).append('\n'));
+        assertTrue(ok, doc + ": snippets do not compile:\n" + report + "\n--- source ---\n" + source);
+    }
+}

@@ -1,0 +1,103 @@
+package io.github.wardops.ward.testkit.state;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.wardops.ward.alert.Alert;
+import io.github.wardops.ward.alert.AlertStore;
+import io.github.wardops.ward.alert.Severity;
+import io.github.wardops.ward.alert.Silence;
+import io.github.wardops.ward.inventory.DeviceId;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract every {@link AlertStore} passes. Extend it and implement {@link #newStore()} to
+ * return an empty store. Time stamps used here are whole seconds.
+ */
+public abstract class AlertStoreContract {
+    /** The store under test, fresh for each test. */
+    protected AlertStore store;
+
+    /**
+     * Creates an empty store.
+     *
+     * @return the store
+     * @throws Exception when it cannot be created
+     */
+    protected abstract AlertStore newStore() throws Exception;
+
+    @BeforeEach
+    void createStore() throws Exception {
+        store = newStore();
+    }
+
+    static Instant t(int minute) {
+        return Instant.parse("2026-03-01T10:00:00Z").plusSeconds(60L * minute);
+    }
+
+    static Alert alert(DeviceId d, String rule, int since) {
+        return new Alert(UUID.randomUUID(), d, "Kutaisi-881 ", 0, rule, Severity.CRITICAL,
+                "ping_unreachable >= 5 (status down since ...); 27 devices depend on it", t(since), t(since + 2),
+                null, null, null, null, 27);
+    }
+
+    @Test
+    void anOpenedAlertIsLoadedWithEveryField() throws Exception {
+        Alert a = alert(DeviceId.fromKey("c1"), "Device Down - Critical", 0);
+        store.opened(a);
+        assertEquals(List.of(a), List.copyOf(store.loadOpen()));
+    }
+
+    @Test
+    void aResolvedAlertIsNoLongerOpenAndKeepsItsTimes() throws Exception {
+        DeviceId d = DeviceId.fromKey("c2");
+        Alert a = alert(d, "Ping Unavailable", 0);
+        store.opened(a);
+        Alert r = a.resolve(t(9), "condition cleared");
+        store.resolved(r);
+        assertEquals(0, store.loadOpen().size());
+        List<Alert> h = store.history(d, t(0), t(60));
+        assertEquals(List.of(r), h);
+        assertEquals(java.time.Duration.ofMinutes(9), h.get(0).duration(t(100)));
+    }
+
+    @Test
+    void anAcknowledgementIsKept() throws Exception {
+        Alert a = alert(DeviceId.fromKey("c3"), "High Latency", 0);
+        store.opened(a);
+        Alert acked = a.acknowledge(t(4), "nino");
+        store.acknowledged(acked);
+        assertEquals(List.of(acked), List.copyOf(store.loadOpen()));
+    }
+
+    @Test
+    void historyFiltersByDeviceAndOverlapAndIncludesOpenAlerts() throws Exception {
+        DeviceId d1 = DeviceId.fromKey("c4");
+        DeviceId d2 = DeviceId.fromKey("c5");
+        Alert early = alert(d1, "a", 0);
+        Alert late = alert(d1, "b", 30);
+        Alert other = alert(d2, "a", 0);
+        Alert stillOpen = alert(d1, "c", 40);
+        for (Alert a : List.of(early, late, other, stillOpen)) {
+            store.opened(a);
+        }
+        store.resolved(early.resolve(t(10), "condition cleared"));
+        store.resolved(late.resolve(t(35), "condition cleared"));
+        store.resolved(other.resolve(t(10), "condition cleared"));
+        List<Alert> window = store.history(d1, t(20), t(50));
+        assertEquals(List.of(late.id(), stillOpen.id()), window.stream().map(Alert::id).toList(),
+                "overlapping [20, 50), oldest first, open ones included");
+        assertEquals(4, store.history(null, t(0), t(60)).size());
+        assertTrue(store.history(d1, t(100), t(200)).stream().allMatch(Alert::isOpen));
+    }
+
+    @Test
+    void silencesAreAccepted() throws Exception {
+        store.silenced(new Silence(DeviceId.fromKey("c6"), 0, "Ping Unavailable", "nightly", t(1)));
+        store.silenced(new Silence(DeviceId.fromKey("c6"), 3, "ISP link down", "nightly", t(1)));
+    }
+}

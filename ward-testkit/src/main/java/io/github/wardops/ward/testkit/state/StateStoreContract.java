@@ -1,0 +1,127 @@
+package io.github.wardops.ward.testkit.state;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.wardops.ward.DeviceStatus;
+import io.github.wardops.ward.inventory.DeviceId;
+import io.github.wardops.ward.state.DeviceState;
+import io.github.wardops.ward.state.StateKey;
+import io.github.wardops.ward.state.StateStore;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract every {@link StateStore} passes. Extend it and implement {@link #newStore()} to
+ * return an empty store (a fresh schema, say). Time stamps used here are whole seconds, so a
+ * store may keep microseconds.
+ */
+public abstract class StateStoreContract {
+    /** The store under test, fresh for each test. */
+    protected StateStore store;
+
+    /**
+     * Creates an empty store.
+     *
+     * @return the store
+     * @throws Exception when it cannot be created
+     */
+    protected abstract StateStore newStore() throws Exception;
+
+    /**
+     * Reads the store again the way a restarted process would (by default, the same instance).
+     *
+     * @return a store over the same data
+     * @throws Exception when it cannot be opened
+     */
+    protected StateStore reopen() throws Exception {
+        return store;
+    }
+
+    @BeforeEach
+    void createStore() throws Exception {
+        store = newStore();
+    }
+
+    static DeviceState state(DeviceId id, int ifIndex, DeviceStatus s, boolean flapping) {
+        return new DeviceState(new StateKey(id, ifIndex), s, Instant.parse("2026-03-01T10:00:00Z"), flapping, 37.5,
+                ifIndex + 3, 0, Instant.parse("2026-03-01T10:01:30Z"));
+    }
+
+    static Map<StateKey, DeviceState> byKey(java.util.Collection<DeviceState> all) {
+        Map<StateKey, DeviceState> m = new HashMap<>();
+        all.forEach(s -> m.put(s.key(), s));
+        return m;
+    }
+
+    @Test
+    void anEmptyStoreLoadsNothing() throws Exception {
+        assertEquals(0, store.loadAll().size());
+    }
+
+    @Test
+    void everyFieldSurvivesARestart() throws Exception {
+        DeviceId d = DeviceId.fromKey("contract-1");
+        DeviceState device = state(d, 0, DeviceStatus.DOWN, true);
+        DeviceState iface = state(d, 7, DeviceStatus.UNREACHABLE, false);
+        store.save(device);
+        store.save(iface);
+        Map<StateKey, DeviceState> loaded = byKey(reopen().loadAll());
+        assertEquals(2, loaded.size());
+        assertEquals(device, loaded.get(device.key()));
+        assertEquals(iface, loaded.get(iface.key()));
+    }
+
+    @Test
+    void aSaveReplacesTheStateOfTheSameKey() throws Exception {
+        DeviceId d = DeviceId.fromKey("contract-2");
+        store.save(state(d, 0, DeviceStatus.DOWN, false));
+        DeviceState up = state(d, 0, DeviceStatus.UP, false);
+        store.save(up);
+        List<DeviceState> all = List.copyOf(reopen().loadAll());
+        assertEquals(List.of(up), all);
+    }
+
+    @Test
+    void deleteForgetsADeviceAndItsInterfacesOnly() throws Exception {
+        DeviceId gone = DeviceId.fromKey("contract-gone");
+        DeviceId kept = DeviceId.fromKey("contract-kept");
+        store.save(state(gone, 0, DeviceStatus.DOWN, false));
+        store.save(state(gone, 2, DeviceStatus.UP, false));
+        store.save(state(kept, 0, DeviceStatus.UP, false));
+        store.delete(gone);
+        store.delete(DeviceId.fromKey("never-saved"));
+        Map<StateKey, DeviceState> loaded = byKey(reopen().loadAll());
+        assertEquals(1, loaded.size());
+        assertTrue(loaded.containsKey(StateKey.of(kept)));
+    }
+
+    @Test
+    void concurrentSavesForDifferentDevicesAreAllKept() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> fs = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                DeviceId d = DeviceId.fromKey("contract-c" + i);
+                fs.add(pool.submit(() -> {
+                    store.save(state(d, 0, DeviceStatus.DOWN, false));
+                    return null;
+                }));
+            }
+            for (Future<?> f : fs) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertEquals(200, reopen().loadAll().size());
+    }
+}

@@ -1,0 +1,12 @@
+/**
+ * ward-testkit: fixtures for testing ward and applications that embed it.
+ */
+module io.github.wardops.ward.testkit {
+    requires transitive io.github.wardops.ward;
+    requires transitive org.junit.jupiter.api;
+
+    exports io.github.wardops.ward.testkit.contract;
+    exports io.github.wardops.ward.testkit.net;
+
+    opens io.github.wardops.ward.testkit.contract to org.junit.platform.commons;
+}
