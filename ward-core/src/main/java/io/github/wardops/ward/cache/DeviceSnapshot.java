@@ -13,7 +13,8 @@ import java.util.Objects;
  *
  * @param device the device; never {@code null}
  * @param status its status; never {@code null}
- * @param downSince when it went down, {@code null} unless {@link DeviceStatus#DOWN}
+ * @param downSince when it went down, {@code null} unless {@link DeviceStatus#DOWN} or
+ *     {@link DeviceStatus#UNREACHABLE}
  * @param flapping whether it is flapping (changing state too often)
  * @param lastProbeAt when its reachability check last ran, or {@code null} before the first run
  * @param lastRtt the round trip (or connect time) of the last successful probe of that check, or
@@ -40,7 +41,7 @@ public record DeviceSnapshot(DeviceId device, DeviceStatus status, Instant downS
         Objects.requireNonNull(device, "device");
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(updatedAt, "updatedAt");
-        if (downSince != null && status != DeviceStatus.DOWN) {
+        if (downSince != null && status != DeviceStatus.DOWN && status != DeviceStatus.UNREACHABLE) {
             throw new IllegalArgumentException("downSince is set but status is " + status);
         }
         if (lastRtt != null && lastRtt.isNegative()) {

@@ -7,6 +7,9 @@ import io.github.wardops.ward.inventory.DeviceId;
 import io.github.wardops.ward.inventory.Inventory;
 import io.github.wardops.ward.probe.ProbeResult;
 import io.github.wardops.ward.probe.ResultListener;
+import io.github.wardops.ward.state.DeviceView;
+import io.github.wardops.ward.state.StateListener;
+import io.github.wardops.ward.state.StateTransition;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,8 +29,19 @@ import java.util.regex.Pattern;
  * <p>Writer side: register it with {@code Ward.builder().listener(cache)}; each result of the
  * reachability check updates the device's state in memory (no I/O on the probing thread), and a
  * background thread writes changed states every flush interval, and rewrites every state once per
- * half TTL so that entries of quiet devices do not expire. The state machine hooks in through
- * {@link #publishState}, SNMP interface polling through {@link #publishInterfaces}.
+ * half TTL so that entries of quiet devices do not expire.
+ *
+ * <p>With the state machine: build with {@code statusFromResults(false)}, and register the cache
+ * both with the engine (for RTT and loss) and with the tracker, whose views then give status,
+ * {@code downSince} (the state's {@code since} while DOWN or UNREACHABLE), flapping and interface
+ * states, and whose removals remove:
+ * <pre>{@code
+ * DeviceStateCache states = DeviceStateCache.builder(Duration.ofMinutes(5)).shared(redis)
+ *         .statusFromResults(false).build();
+ * StateTracker tracker = StateTracker.builder().listener(states).build();
+ * Ward ward = Ward.builder().listener(tracker).listener(states).build();
+ * }</pre>
+ * Other sources call {@link #publishState} and {@link #publishInterfaces} directly.
  *
  * <p>Reader side: {@link #get}, {@link #getAll} (one {@code MGET} per batch of ids) and
  * {@link #interfaces}; an instance that only reads never receives results and writes nothing.
@@ -39,7 +53,7 @@ import java.util.regex.Pattern;
  *
  * <p>Thread-safe. Arguments are never {@code null} unless stated.
  */
-public interface DeviceStateCache extends ResultListener, AutoCloseable {
+public interface DeviceStateCache extends ResultListener, StateListener, AutoCloseable {
 
     /**
      * Starts a builder.
@@ -91,11 +105,45 @@ public interface DeviceStateCache extends ResultListener, AutoCloseable {
      *
      * @param device the device
      * @param status the status
-     * @param downSince the start of the outage when {@code status} is DOWN, else {@code null}
+     * @param downSince the start of the outage when {@code status} is DOWN or UNREACHABLE, else
+     *     {@code null}
      * @param flapping whether the device is flapping
      * @param at when the state machine decided it
      */
     void publishState(DeviceId device, DeviceStatus status, Instant downSince, boolean flapping, Instant at);
+
+    /**
+     * Takes the state machine's view of a device (called by a
+     * {@link io.github.wardops.ward.state.StateTracker} this cache is a listener of): status,
+     * {@code downSince} (the state's {@code since} while DOWN or UNREACHABLE) and flapping as by
+     * {@link #publishState}, and, when the view has interfaces, their confirmed oper status with
+     * rates from the interface values {@code if_in_bps}, {@code if_out_bps},
+     * {@code if_in_errors_per_s}, {@code if_out_errors_per_s} and speed from {@code if_speed_bps}
+     * where present. No I/O.
+     *
+     * @param view the view
+     */
+    @Override
+    void onUpdate(DeviceView view);
+
+    /**
+     * Does nothing: {@link #onUpdate} carries every change.
+     *
+     * @param transition the transition
+     */
+    @Override
+    default void onTransition(StateTransition transition) {
+    }
+
+    /**
+     * Forgets a device the state machine removed, as {@link #remove}.
+     *
+     * @param device the device
+     */
+    @Override
+    default void onRemoved(DeviceId device) {
+        remove(device);
+    }
 
     /**
      * Sets a device's interface states. No I/O: they are written at the next flush.

@@ -27,6 +27,9 @@ class CodecsTest {
         DeviceSnapshot minimal = new DeviceSnapshot(ID, DeviceStatus.UNKNOWN, null, false, null, null, null, T);
         assertEquals(full(), codec.decode(codec.encode(full())));
         assertEquals(minimal, codec.decode(codec.encode(minimal)));
+        DeviceSnapshot unreachable = new DeviceSnapshot(ID, DeviceStatus.UNREACHABLE, T, false, T, null, 100.0, T);
+        assertEquals(unreachable, codec.decode(codec.encode(unreachable)));
+        assertEquals(3, codec.encode(unreachable)[17], "status bytes are fixed, not ordinals");
         assertEquals(27, codec.encode(minimal).length);
         assertEquals(59, codec.encode(full()).length);
     }

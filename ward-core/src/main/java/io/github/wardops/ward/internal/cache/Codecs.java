@@ -70,7 +70,25 @@ public final class Codecs {
     private static final int F_RTT = 8;
     private static final int F_LOSS = 16;
     private static final int F_ALL = 31;
-    private static final DeviceStatus[] STATUSES = DeviceStatus.values();
+    /** Status bytes are fixed: reordering or adding enum constants must not change stored values. */
+    private static byte statusByte(DeviceStatus s) {
+        return switch (s) {
+            case UP -> 0;
+            case DOWN -> 1;
+            case UNKNOWN -> 2;
+            case UNREACHABLE -> 3;
+        };
+    }
+
+    private static DeviceStatus status(byte b) {
+        return switch (b) {
+            case 0 -> DeviceStatus.UP;
+            case 1 -> DeviceStatus.DOWN;
+            case 2 -> DeviceStatus.UNKNOWN;
+            case 3 -> DeviceStatus.UNREACHABLE;
+            default -> throw new IllegalArgumentException("unknown status " + (b & 0xff));
+        };
+    }
     private static final InterfaceSnapshot.Status[] IF_STATUSES = InterfaceSnapshot.Status.values();
 
     /** {@link DeviceSnapshot}, layout 1: 27 bytes plus 8 per optional field present. */
@@ -83,7 +101,7 @@ public final class Codecs {
             ByteBuffer b = ByteBuffer.allocate(1 + 16 + 1 + 1 + 8 + Integer.bitCount(flags & ~F_FLAPPING) * 8);
             b.put((byte) V1);
             putId(b, s.device());
-            b.put((byte) s.status().ordinal());
+            b.put(statusByte(s.status()));
             b.put((byte) flags);
             b.putLong(s.updatedAt().toEpochMilli());
             if (s.downSince() != null) {
@@ -106,7 +124,7 @@ public final class Codecs {
             ByteBuffer b = ByteBuffer.wrap(bytes);
             version(b);
             DeviceId id = getId(b);
-            DeviceStatus status = STATUSES[index(b.get(), STATUSES.length, "status")];
+            DeviceStatus status = status(b.get());
             int flags = b.get() & 0xff;
             if ((flags & ~F_ALL) != 0) {
                 throw new IllegalArgumentException("unknown flags " + flags);

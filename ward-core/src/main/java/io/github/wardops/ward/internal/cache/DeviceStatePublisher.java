@@ -3,6 +3,7 @@ package io.github.wardops.ward.internal.cache;
 import io.github.wardops.ward.DeviceStatus;
 import io.github.wardops.ward.cache.DeviceSnapshot;
 import io.github.wardops.ward.cache.DeviceStateCache;
+import io.github.wardops.ward.cache.InterfaceSnapshot;
 import io.github.wardops.ward.cache.InterfaceSnapshots;
 import io.github.wardops.ward.cache.KeyCodec;
 import io.github.wardops.ward.cache.SharedTier;
@@ -13,6 +14,8 @@ import io.github.wardops.ward.inventory.DeviceId;
 import io.github.wardops.ward.inventory.Inventory;
 import io.github.wardops.ward.probe.PingStats;
 import io.github.wardops.ward.probe.ProbeResult;
+import io.github.wardops.ward.state.DeviceState;
+import io.github.wardops.ward.state.DeviceView;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -175,9 +178,47 @@ public final class DeviceStatePublisher implements DeviceStateCache {
         if (closed.get()) {
             return;
         }
-        update(device, prev -> new DeviceSnapshot(device, status, status == DeviceStatus.DOWN ? downSince : null, flapping,
+        boolean out = status == DeviceStatus.DOWN || status == DeviceStatus.UNREACHABLE;
+        update(device, prev -> new DeviceSnapshot(device, status, out ? downSince : null, flapping,
                 prev == null ? null : prev.lastProbeAt(), prev == null ? null : prev.lastRtt(),
                 prev == null ? null : prev.lossPct(), at));
+    }
+
+    @Override
+    public void onUpdate(DeviceView view) {
+        if (closed.get()) {
+            return;
+        }
+        DeviceId id = view.device().id();
+        DeviceState s = view.state();
+        publishState(id, s.status(), s.since(), s.flapping(), view.at());
+        if (!view.interfaces().isEmpty()) {
+            List<InterfaceSnapshot> list = new ArrayList<>(view.interfaces().size());
+            for (Map.Entry<Integer, DeviceState> e : new java.util.TreeMap<>(view.interfaces()).entrySet()) {
+                if (e.getKey() < 1) {
+                    continue;
+                }
+                Map<String, Double> v = view.interfaceValues().getOrDefault(e.getKey(), Map.of());
+                Double speed = rate(v.get("if_speed_bps"));
+                list.add(new InterfaceSnapshot(e.getKey(), "", "", InterfaceSnapshot.Status.UNKNOWN, oper(e.getValue().status()),
+                        speed == null ? 0 : speed.longValue(), rate(v.get("if_in_bps")), rate(v.get("if_out_bps")),
+                        rate(v.get("if_in_errors_per_s")), rate(v.get("if_out_errors_per_s"))));
+            }
+            publishInterfaces(new InterfaceSnapshots(id, view.at(), list));
+        }
+    }
+
+    private static InterfaceSnapshot.Status oper(DeviceStatus s) {
+        return switch (s) {
+            case UP -> InterfaceSnapshot.Status.UP;
+            case DOWN -> InterfaceSnapshot.Status.DOWN;
+            case UNREACHABLE -> InterfaceSnapshot.Status.LOWER_LAYER_DOWN;
+            case UNKNOWN -> InterfaceSnapshot.Status.UNKNOWN;
+        };
+    }
+
+    private static Double rate(Double v) {
+        return v != null && v >= 0 && v < Double.POSITIVE_INFINITY ? v : null;
     }
 
     private void update(DeviceId device, java.util.function.UnaryOperator<DeviceSnapshot> change) {
