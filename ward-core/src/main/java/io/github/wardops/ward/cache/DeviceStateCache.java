@@ -153,14 +153,16 @@ public interface DeviceStateCache extends ResultListener, StateListener, AutoClo
     void publishInterfaces(InterfaceSnapshots states);
 
     /**
-     * Forgets a device and invalidates its entries on every instance.
+     * Forgets a device: at once here (readers of this instance no longer see it), and in L2 and
+     * on the other instances when the flush thread invalidates its entries, which this call
+     * triggers without waiting for it. No I/O on the calling thread.
      *
      * @param device the device
      */
     void remove(DeviceId device);
 
     /**
-     * Forgets every device not in the collection and invalidates their entries.
+     * Forgets every device not in the collection, as {@link #remove} does.
      *
      * @param devices the devices to keep
      */

@@ -133,9 +133,13 @@ class DeviceStateCacheTest {
             assertEquals(1, registry.find("ward.cache.state.dropped").counter().count());
             cache.flush();
             assertEquals(2, tier.values.size());
+            int callsBefore = tier.calls.get();
             cache.remove(a);
-            assertFalse(tier.values.containsKey("ward:devices:" + a));
-            assertTrue(cache.get(a).isEmpty());
+            assertTrue(cache.get(a).isEmpty(), "hidden at once");
+            assertEquals(java.util.Set.of(b), cache.getAll(List.of(a, b)).keySet());
+            cache.flush();
+            assertFalse(tier.values.containsKey("ward:devices:" + a), "invalidated by the flush");
+            assertTrue(tier.calls.get() > callsBefore);
             cache.onResult(up(a, clock.instant(), 1));
             cache.retainOnly(List.of(b));
             assertEquals(1, cache.trackedDevices());

@@ -90,6 +90,9 @@ public final class DeviceStatePublisher implements DeviceStateCache {
     private final MeterRegistry registry;
     private final List<Meter> meters = new ArrayList<>();
     private final Counter dropped;
+    /** Devices removed whose entries are still to be invalidated; hidden from readers meanwhile. */
+    private final Set<DeviceId> removing = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean flushQueued = new AtomicBoolean();
     private volatile Inventory inventory;
 
     /**
@@ -124,17 +127,26 @@ public final class DeviceStatePublisher implements DeviceStateCache {
 
     @Override
     public Optional<DeviceSnapshot> get(DeviceId device) {
-        return states.get(device);
+        return removing.contains(device) ? Optional.empty() : states.get(device);
     }
 
     @Override
     public Map<DeviceId, DeviceSnapshot> getAll(Collection<DeviceId> devices) {
-        return states.getAll(devices);
+        // Which devices to hide is decided before reading: a removal whose invalidation finishes
+        // during the read must not let an entry read before it through.
+        Set<DeviceId> hidden = removing.isEmpty() ? Set.of() : Set.copyOf(removing);
+        Map<DeviceId, DeviceSnapshot> found = states.getAll(devices);
+        if (hidden.isEmpty()) {
+            return found;
+        }
+        Map<DeviceId, DeviceSnapshot> kept = new LinkedHashMap<>(found);
+        kept.keySet().removeAll(hidden);
+        return java.util.Collections.unmodifiableMap(kept);
     }
 
     @Override
     public Optional<InterfaceSnapshots> interfaces(DeviceId device) {
-        return interfaces.get(device);
+        return removing.contains(device) ? Optional.empty() : interfaces.get(device);
     }
 
     @Override
@@ -233,6 +245,9 @@ public final class DeviceStatePublisher implements DeviceStateCache {
             return n;
         });
         dirtyStates.add(device);
+        if (!removing.isEmpty()) {
+            removing.remove(device);
+        }
     }
 
     @Override
@@ -251,6 +266,9 @@ public final class DeviceStatePublisher implements DeviceStateCache {
             return n;
         });
         dirtyInterfaces.add(s.device());
+        if (!removing.isEmpty()) {
+            removing.remove(s.device());
+        }
     }
 
     @Override
@@ -271,17 +289,49 @@ public final class DeviceStatePublisher implements DeviceStateCache {
         forget(gone);
     }
 
+    /**
+     * Stops tracking the devices at once and hides them from readers here; their entries are
+     * invalidated (L2 and the other instances) by the flush thread, so no caller, such as the
+     * state machine's listener thread, waits for Redis.
+     */
     private void forget(List<DeviceId> gone) {
         if (gone.isEmpty()) {
             return;
         }
+        List<DeviceId> overflow = new ArrayList<>();
         for (DeviceId id : gone) {
             tracked.remove(id);
             dirtyStates.remove(id);
             dirtyInterfaces.remove(id);
+            if (removing.size() < config.maxDevices()) {
+                removing.add(id);
+            } else {
+                overflow.add(id);
+            }
         }
-        states.invalidateAll(gone);
-        interfaces.invalidateAll(gone);
+        if (!overflow.isEmpty()) {
+            // The set of pending removals is full (more removals than maxDevices at once): do these now.
+            states.invalidateAll(overflow);
+            interfaces.invalidateAll(overflow);
+        }
+        if (!closed.get() && flushQueued.compareAndSet(false, true)) {
+            try {
+                flusher.execute(this::flushGuarded);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                flushQueued.set(false);
+            }
+        }
+    }
+
+    private void invalidateRemoved() {
+        if (removing.isEmpty()) {
+            return;
+        }
+        List<DeviceId> batch = new ArrayList<>(removing);
+        states.invalidateAll(batch);
+        interfaces.invalidateAll(batch);
+        // A device that came back (a result after its removal) is tracked again: keep it visible.
+        batch.forEach(removing::remove);
     }
 
     @Override
@@ -306,6 +356,7 @@ public final class DeviceStatePublisher implements DeviceStateCache {
 
     @Override
     public synchronized void flush() {
+        flushQueued.set(false);
         Inventory inv = inventory;
         if (inv != null) {
             List<DeviceId> gone = new ArrayList<>();
@@ -316,6 +367,7 @@ public final class DeviceStatePublisher implements DeviceStateCache {
             }
             forget(gone);
         }
+        invalidateRemoved();
         long now = config.clock().millis();
         Map<DeviceId, DeviceSnapshot> stateBatch = new LinkedHashMap<>();
         Map<DeviceId, InterfaceSnapshots> ifBatch = new LinkedHashMap<>();
