@@ -8,6 +8,7 @@ module io.github.wardops.ward {
     requires transitive micrometer.core;
     requires org.slf4j;
     requires java.net.http;
+    requires com.github.benmanes.caffeine;
 
     exports io.github.wardops.ward;
     exports io.github.wardops.ward.inventory;
@@ -15,4 +16,5 @@ module io.github.wardops.ward {
     exports io.github.wardops.ward.sink;
     exports io.github.wardops.ward.state;
     exports io.github.wardops.ward.alert;
+    exports io.github.wardops.ward.cache;
 }
