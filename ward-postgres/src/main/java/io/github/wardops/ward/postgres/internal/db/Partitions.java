@@ -98,7 +98,7 @@ public final class Partitions {
         List<LocalDate> days = new ArrayList<>();
         for (org.jooq.Record r : ctx.fetch(
                 "SELECT c.relname::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-                        + "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = ?", table)) {
+                        + "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = ? AND c.relkind = 'r'", table)) {
             Matcher m = NAME.matcher(r.get(0, String.class));
             if (m.matches() && m.group(1).equals(table)) {
                 days.add(LocalDate.parse(m.group(2), DAY));
