@@ -50,4 +50,20 @@ public final class PgErrors {
         }
         return best;
     }
+
+    /**
+     * Whether a row found no partition for its time (someone dropped or never created it).
+     *
+     * @param t the failure
+     * @return {@code true} for PostgreSQL's "no partition of relation ... found for row"
+     */
+    public static boolean isMissingPartition(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof SQLException s && "23514".equals(s.getSQLState()) && s.getMessage() != null
+                    && s.getMessage().contains("no partition of relation")) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

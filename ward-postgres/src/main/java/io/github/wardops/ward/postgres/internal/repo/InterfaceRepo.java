@@ -8,6 +8,7 @@ import io.github.wardops.ward.postgres.InterfaceRecord;
 import io.github.wardops.ward.postgres.InterfaceRepository;
 import io.github.wardops.ward.postgres.InterfaceSample;
 import io.github.wardops.ward.postgres.internal.db.Partitions;
+import io.github.wardops.ward.postgres.internal.db.PgErrors;
 import io.github.wardops.ward.postgres.internal.jooq.tables.records.InterfaceSamplesRecord;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -127,12 +128,29 @@ public final class InterfaceRepo implements InterfaceRepository {
             r.setOutDiscardsPs(s.outDiscardsPs());
             rows.add(r);
         }
-        for (LocalDate d : days) {
-            partitions.ensure(ctx, "interface_samples", d);
-        }
         if (rows.isEmpty()) {
             return 0;
         }
+        for (LocalDate d : days) {
+            partitions.ensure(ctx, "interface_samples", d);
+        }
+        try {
+            insert(rows);
+        } catch (RuntimeException e) {
+            // a partition dropped behind ward's back: forget what was seen and create it again, once
+            if (!PgErrors.isMissingPartition(e)) {
+                throw e;
+            }
+            partitions.forget();
+            for (LocalDate d : days) {
+                partitions.ensure(ctx, "interface_samples", d);
+            }
+            insert(rows);
+        }
+        return rows.size();
+    }
+
+    private void insert(List<InterfaceSamplesRecord> rows) {
         ctx.transaction(cfg -> {
             DSLContext tx = DSL.using(cfg);
             for (int from = 0; from < rows.size(); from += CHUNK) {
@@ -143,6 +161,5 @@ public final class InterfaceRepo implements InterfaceRepository {
                 q.onConflictDoNothing().execute();
             }
         });
-        return rows.size();
     }
 }

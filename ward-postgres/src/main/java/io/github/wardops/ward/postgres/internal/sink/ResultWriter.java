@@ -5,6 +5,7 @@ import static io.github.wardops.ward.postgres.internal.jooq.Tables.SNMP_VALUES;
 
 import io.github.wardops.ward.postgres.WriteMode;
 import io.github.wardops.ward.postgres.internal.db.Partitions;
+import io.github.wardops.ward.postgres.internal.db.PgErrors;
 import io.github.wardops.ward.probe.ProbeResult;
 import java.io.IOException;
 import java.io.StringReader;
@@ -93,21 +94,31 @@ public final class ResultWriter {
                 expired++;
             }
         }
-        for (LocalDate d : pingDays) {
-            partitions.ensure(ctx, "ping_results", d);
-        }
-        for (LocalDate d : valueDays) {
-            partitions.ensure(ctx, "snmp_values", d);
-        }
         if (pings.isEmpty() && values.isEmpty()) {
             return new Written(0, 0, expired);
         }
-        if (mode == WriteMode.COPY) {
-            copy(pings, values);
-        } else {
-            insert(pings, values);
+        for (int attempt = 0; ; attempt++) {
+            for (LocalDate d : pingDays) {
+                partitions.ensure(ctx, "ping_results", d);
+            }
+            for (LocalDate d : valueDays) {
+                partitions.ensure(ctx, "snmp_values", d);
+            }
+            try {
+                if (mode == WriteMode.COPY) {
+                    copy(pings, values);
+                } else {
+                    insert(pings, values);
+                }
+                return new Written(pings.size(), values.size(), expired);
+            } catch (RuntimeException e) {
+                // a partition dropped behind ward's back: forget what was seen and create it again, once
+                if (attempt > 0 || !PgErrors.isMissingPartition(e)) {
+                    throw e;
+                }
+                partitions.forget();
+            }
         }
-        return new Written(pings.size(), values.size(), expired);
     }
 
     private void insert(List<Rows.Ping> pings, List<Rows.Value> values) {
