@@ -134,7 +134,7 @@ public final class PostgresStorage implements AutoCloseable {
         ref.set(sink);
         this.devices = new DeviceRepo(ctx);
         this.states = new StateRepo(ctx);
-        this.interfaces = new InterfaceRepo(ctx, partitions, this::dayAccepted);
+        this.interfaces = new InterfaceRepo(ctx, partitions, this::dayAccepted, options.writeMode());
         if (options.migrate()) {
             try {
                 ensureSchema();

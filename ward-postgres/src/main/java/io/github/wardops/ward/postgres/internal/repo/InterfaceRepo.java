@@ -7,6 +7,8 @@ import io.github.wardops.ward.inventory.DeviceId;
 import io.github.wardops.ward.postgres.InterfaceRecord;
 import io.github.wardops.ward.postgres.InterfaceRepository;
 import io.github.wardops.ward.postgres.InterfaceSample;
+import io.github.wardops.ward.postgres.WriteMode;
+import io.github.wardops.ward.postgres.internal.db.CopyText;
 import io.github.wardops.ward.postgres.internal.db.Partitions;
 import io.github.wardops.ward.postgres.internal.db.PgErrors;
 import io.github.wardops.ward.postgres.internal.jooq.tables.records.InterfaceSamplesRecord;
@@ -27,6 +29,7 @@ public final class InterfaceRepo implements InterfaceRepository {
     private static final int CHUNK = 500;
 
     private final DSLContext ctx;
+    private final WriteMode mode;
     private final Partitions partitions;
     private final BiPredicate<String, LocalDate> dayAccepted;
 
@@ -36,9 +39,12 @@ public final class InterfaceRepo implements InterfaceRepository {
      * @param ctx the database
      * @param partitions the partition helper
      * @param dayAccepted whether a row of that table and day is kept
+     * @param mode COPY or INSERT for samples
      */
-    public InterfaceRepo(DSLContext ctx, Partitions partitions, BiPredicate<String, LocalDate> dayAccepted) {
+    public InterfaceRepo(DSLContext ctx, Partitions partitions, BiPredicate<String, LocalDate> dayAccepted,
+                         WriteMode mode) {
         this.ctx = ctx;
+        this.mode = mode;
         this.partitions = partitions;
         this.dayAccepted = dayAccepted;
     }
@@ -151,6 +157,10 @@ public final class InterfaceRepo implements InterfaceRepository {
     }
 
     private void insert(List<InterfaceSamplesRecord> rows) {
+        if (mode == WriteMode.COPY) {
+            copy(rows);
+            return;
+        }
         ctx.transaction(cfg -> {
             DSLContext tx = DSL.using(cfg);
             for (int from = 0; from < rows.size(); from += CHUNK) {
@@ -161,5 +171,26 @@ public final class InterfaceRepo implements InterfaceRepository {
                 q.onConflictDoNothing().execute();
             }
         });
+    }
+
+    private void copy(List<InterfaceSamplesRecord> rows) {
+        StringBuilder sb = new StringBuilder(rows.size() * 220);
+        for (InterfaceSamplesRecord r : rows) {
+            for (int i = 0; i < r.size(); i++) {
+                if (i > 0) {
+                    sb.append('\t');
+                }
+                Object v = r.get(i);
+                if (v == null) {
+                    sb.append("\\N");
+                } else if (v instanceof String str) {
+                    CopyText.append(sb, str);
+                } else {
+                    sb.append(v);
+                }
+            }
+            sb.append('\n');
+        }
+        CopyText.copyThroughStage(ctx, "interface_samples", "ward_stage_ifs", sb.toString());
     }
 }
