@@ -128,13 +128,13 @@ public final class PostgresStorage implements AutoCloseable {
                         meters.corrupt().increment();
                     }
                 });
-        ResultWriter writer = new ResultWriter(ctx, options.writeMode(), partitions, this::dayAccepted);
+        ResultWriter writer = new ResultWriter(ctx, options.writeMode(), partitions, this::dayAccepted, this::evict);
         this.sink = new PostgresResultSink(writer, spool, meters, options.clock(), options.retryInterval(),
                 this::ensureSchema);
         ref.set(sink);
         this.devices = new DeviceRepo(ctx);
         this.states = new StateRepo(ctx);
-        this.interfaces = new InterfaceRepo(ctx, partitions, this::dayAccepted, options.writeMode());
+        this.interfaces = new InterfaceRepo(ctx, partitions, this::dayAccepted, options.writeMode(), this::evict);
         if (options.migrate()) {
             try {
                 ensureSchema();
@@ -188,6 +188,19 @@ public final class PostgresStorage implements AutoCloseable {
                 }
                 schemaReady = true;
             }
+        }
+    }
+
+    /** Takes a connection whose COPY failed out of the pool: the pool never saw the error. */
+    private void evict(java.sql.Connection c) {
+        try {
+            if (ownPool != null) {
+                ownPool.evictConnection(c);
+            } else {
+                c.abort(Runnable::run);
+            }
+        } catch (java.sql.SQLException | RuntimeException e) {
+            LOG.debug("could not evict a broken connection: {}", e.getMessage());
         }
     }
 
@@ -316,7 +329,8 @@ public final class PostgresStorage implements AutoCloseable {
     /**
      * Keeps an inventory equal to the devices table: loads it now, then polls a version counter
      * (moved by a trigger) every {@code interval} and applies the table with
-     * {@link Inventory#replaceAll} when it moved. The table then owns the inventory.
+     * {@link Inventory#replaceAll} when it moved. The table then owns the inventory. When the
+     * database is away the inventory stays as it is and the sync keeps trying.
      *
      * @param inventory the engine's inventory
      * @param checks the checks each device gets
@@ -329,7 +343,6 @@ public final class PostgresStorage implements AutoCloseable {
         if (interval == null || interval.compareTo(Duration.ofMillis(100)) < 0 || interval.compareTo(Duration.ofHours(1)) > 0) {
             throw new InvalidConfigurationException("InventorySync", List.of("interval = " + interval + ": must be 100 ms to 1 h"));
         }
-        ensureSchema();
         return new InventoryPoller(devices, inventory, checks, interval);
     }
 

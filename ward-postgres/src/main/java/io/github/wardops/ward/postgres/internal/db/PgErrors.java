@@ -66,4 +66,19 @@ public final class PgErrors {
         }
         return false;
     }
+
+    /**
+     * Whether a write hit a duplicate key (SQLState 23505).
+     *
+     * @param t the failure
+     * @return {@code true} for a unique violation
+     */
+    public static boolean isUniqueViolation(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof SQLException s && "23505".equals(s.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

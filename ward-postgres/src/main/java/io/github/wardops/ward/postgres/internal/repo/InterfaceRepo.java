@@ -12,6 +12,7 @@ import io.github.wardops.ward.postgres.internal.db.CopyText;
 import io.github.wardops.ward.postgres.internal.db.Partitions;
 import io.github.wardops.ward.postgres.internal.db.PgErrors;
 import io.github.wardops.ward.postgres.internal.jooq.tables.records.InterfaceSamplesRecord;
+import java.sql.Connection;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
@@ -21,6 +22,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BiPredicate;
+import java.util.function.Consumer;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 
@@ -30,6 +32,7 @@ public final class InterfaceRepo implements InterfaceRepository {
 
     private final DSLContext ctx;
     private final WriteMode mode;
+    private final Consumer<Connection> evict;
     private final Partitions partitions;
     private final BiPredicate<String, LocalDate> dayAccepted;
 
@@ -40,10 +43,12 @@ public final class InterfaceRepo implements InterfaceRepository {
      * @param partitions the partition helper
      * @param dayAccepted whether a row of that table and day is kept
      * @param mode COPY or INSERT for samples
+     * @param evict removes a broken connection from the pool
      */
     public InterfaceRepo(DSLContext ctx, Partitions partitions, BiPredicate<String, LocalDate> dayAccepted,
-                         WriteMode mode) {
+                         WriteMode mode, Consumer<Connection> evict) {
         this.ctx = ctx;
+        this.evict = evict;
         this.mode = mode;
         this.partitions = partitions;
         this.dayAccepted = dayAccepted;
@@ -191,6 +196,14 @@ public final class InterfaceRepo implements InterfaceRepository {
             }
             sb.append('\n');
         }
-        CopyText.copyThroughStage(ctx, "interface_samples", "ward_stage_ifs", sb.toString());
+        String text = sb.toString();
+        try {
+            CopyText.copyThroughStage(ctx, "interface_samples", null, text, evict);
+        } catch (RuntimeException e) {
+            if (!PgErrors.isUniqueViolation(e)) {
+                throw e;
+            }
+            CopyText.copyThroughStage(ctx, "interface_samples", "ward_stage_ifs", text, evict);
+        }
     }
 }

@@ -44,7 +44,7 @@ public final class InventoryPoller implements InventorySync {
         this.checks = checks;
         this.timer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("ward-pg-inventory").daemon(true).factory());
-        refresh();
+        poll();
         long ms = interval.toMillis();
         timer.scheduleWithFixedDelay(this::poll, ms, ms, TimeUnit.MILLISECONDS);
     }

@@ -5,6 +5,7 @@ import io.github.wardops.ward.postgres.internal.spool.Spool;
 import io.github.wardops.ward.probe.ProbeResult;
 import io.github.wardops.ward.sink.ResultSink;
 import java.io.IOException;
+import java.sql.SQLTransientException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -135,6 +136,7 @@ public final class PostgresResultSink implements ResultSink {
                 LOG.info("replayed {} spooled rows into PostgreSQL", total);
             }
         } catch (Exception e) {
+            LOG.debug("replay failed: {}", PgErrors.describe(e), e);
             if (PgErrors.isTransient(e)) {
                 down(e);
             } else {
@@ -148,7 +150,14 @@ public final class PostgresResultSink implements ResultSink {
     }
 
     private void writeDirect(List<ProbeResult> batch) {
-        schema.ensure();
+        try {
+            schema.ensure();
+        } catch (RuntimeException e) {
+            // whatever stops the migration (the server away, or a schema to fix by hand), the results
+            // wait in the spool rather than being dropped
+            throw new IllegalStateException("the schema is not migrated yet",
+                    new SQLTransientException(PgErrors.describe(e), e));
+        }
         long t0 = System.nanoTime();
         try {
             record(writer.write(batch));

@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BiPredicate;
+import java.util.function.Consumer;
 import org.jooq.DSLContext;
 import org.jooq.InsertValuesStep10;
 import org.jooq.InsertValuesStep5;
@@ -30,9 +31,12 @@ import io.github.wardops.ward.postgres.internal.jooq.tables.records.SnmpValuesRe
 
 /**
  * Writes batches of results in one short transaction each: partitions are made sure of first
- * (outside the transaction), then every row goes in with {@code ON CONFLICT DO NOTHING}, so
- * replaying a batch never duplicates rows. Either multi-row INSERTs through jOOQ or COPY into a
- * temporary staging table followed by one INSERT ... SELECT. Not thread-safe (one sink thread).
+ * (outside the transaction), then the rows go in so that replaying a batch never duplicates rows.
+ * INSERT mode: multi-row INSERTs through jOOQ with {@code ON CONFLICT DO NOTHING}. COPY mode: COPY
+ * straight into the tables; when that hits a duplicate key (the batch, or part of it, is stored
+ * already: a replay) the transaction is rolled back and the batch goes through a temporary
+ * staging table and one {@code INSERT ... SELECT ... ON CONFLICT DO NOTHING}. Not thread-safe
+ * (one sink thread).
  */
 public final class ResultWriter {
     /** Rows per multi-row INSERT statement (10 bind values each; far under PostgreSQL's 65,535). */
@@ -46,6 +50,7 @@ public final class ResultWriter {
     private final WriteMode mode;
     private final Partitions partitions;
     private final BiPredicate<String, LocalDate> dayAccepted;
+    private final Consumer<Connection> evict;
 
     /**
      * Creates a writer.
@@ -54,9 +59,12 @@ public final class ResultWriter {
      * @param mode COPY or INSERT
      * @param partitions the partition helper
      * @param dayAccepted whether a row of that table and UTC day is kept (not past retention)
+     * @param evict removes a broken connection from the pool: COPY runs on the driver's own
+     *     connection, so the pool does not see its I/O errors
      */
     public ResultWriter(DSLContext ctx, WriteMode mode, Partitions partitions,
-                        BiPredicate<String, LocalDate> dayAccepted) {
+                        BiPredicate<String, LocalDate> dayAccepted, Consumer<Connection> evict) {
+        this.evict = evict;
         this.ctx = ctx;
         this.mode = mode;
         this.partitions = partitions;
@@ -106,7 +114,15 @@ public final class ResultWriter {
             }
             try {
                 if (mode == WriteMode.COPY) {
-                    copy(pings, values);
+                    try {
+                        copy(pings, values, true);
+                    } catch (RuntimeException e) {
+                        if (!PgErrors.isUniqueViolation(e)) {
+                            throw e;
+                        }
+                        // some rows are stored already (a replay): go through the staging table
+                        copy(pings, values, false);
+                    }
                 } else {
                     insert(pings, values);
                 }
@@ -148,7 +164,12 @@ public final class ResultWriter {
         });
     }
 
-    private void copy(List<Rows.Ping> pings, List<Rows.Value> values) {
+    /**
+     * COPY in one transaction. {@code direct}: straight into the tables, the fast path, which fails
+     * whole on a duplicate key; otherwise through temporary staging tables and
+     * {@code INSERT ... SELECT ... ON CONFLICT DO NOTHING}.
+     */
+    private void copy(List<Rows.Ping> pings, List<Rows.Value> values, boolean direct) {
         ctx.connection(c -> {
             boolean auto = c.getAutoCommit();
             c.setAutoCommit(false);
@@ -156,8 +177,10 @@ public final class ResultWriter {
                 CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
                 try (Statement st = c.createStatement()) {
                     if (!pings.isEmpty()) {
-                        st.execute("CREATE TEMP TABLE IF NOT EXISTS ward_stage_ping (LIKE ping_results) "
-                                + "ON COMMIT DELETE ROWS");
+                        if (!direct) {
+                            st.execute("CREATE TEMP TABLE IF NOT EXISTS ward_stage_ping (LIKE ping_results) "
+                                    + "ON COMMIT DELETE ROWS");
+                        }
                         StringBuilder sb = new StringBuilder(pings.size() * 120);
                         for (Rows.Ping p : pings) {
                             sb.append(p.device()).append('\t');
@@ -173,12 +196,18 @@ public final class ResultWriter {
                             num(sb, p.rttMdev());
                             sb.append('\n');
                         }
-                        copy.copyIn("COPY ward_stage_ping FROM STDIN", new StringReader(sb.toString()));
-                        st.execute("INSERT INTO ping_results SELECT * FROM ward_stage_ping ON CONFLICT DO NOTHING");
+                        if (direct) {
+                            copy.copyIn("COPY ping_results FROM STDIN", new StringReader(sb.toString()));
+                        } else {
+                            copy.copyIn("COPY ward_stage_ping FROM STDIN", new StringReader(sb.toString()));
+                            st.execute("INSERT INTO ping_results SELECT * FROM ward_stage_ping ON CONFLICT DO NOTHING");
+                        }
                     }
                     if (!values.isEmpty()) {
-                        st.execute("CREATE TEMP TABLE IF NOT EXISTS ward_stage_values (LIKE snmp_values) "
-                                + "ON COMMIT DELETE ROWS");
+                        if (!direct) {
+                            st.execute("CREATE TEMP TABLE IF NOT EXISTS ward_stage_values (LIKE snmp_values) "
+                                    + "ON COMMIT DELETE ROWS");
+                        }
                         StringBuilder sb = new StringBuilder(values.size() * 100);
                         for (Rows.Value v : values) {
                             sb.append(v.device()).append('\t');
@@ -189,13 +218,20 @@ public final class ResultWriter {
                             num(sb, v.value());
                             sb.append('\n');
                         }
-                        copy.copyIn("COPY ward_stage_values FROM STDIN", new StringReader(sb.toString()));
-                        st.execute("INSERT INTO snmp_values SELECT * FROM ward_stage_values ON CONFLICT DO NOTHING");
+                        if (direct) {
+                            copy.copyIn("COPY snmp_values FROM STDIN", new StringReader(sb.toString()));
+                        } else {
+                            copy.copyIn("COPY ward_stage_values FROM STDIN", new StringReader(sb.toString()));
+                            st.execute("INSERT INTO snmp_values SELECT * FROM ward_stage_values ON CONFLICT DO NOTHING");
+                        }
                     }
                 }
                 c.commit();
             } catch (SQLException | IOException | RuntimeException e) {
                 rollbackQuietly(c);
+                if (e instanceof IOException || PgErrors.isTransient(e)) {
+                    evict.accept(c);
+                }
                 if (e instanceof IOException io) {
                     throw new SQLException("COPY failed: " + io.getMessage(), "08006", io);
                 }

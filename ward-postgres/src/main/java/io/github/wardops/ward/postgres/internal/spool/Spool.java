@@ -107,6 +107,8 @@ public final class Spool implements AutoCloseable {
     private FileChannel writer;
     private long nextSeq;
     private long totalBytes;
+    private final FileChannel lockChannel;
+    private final java.nio.channels.FileLock lock;
 
     /**
      * Opens a spool directory, reading what an earlier run left in it.
@@ -128,6 +130,18 @@ public final class Spool implements AutoCloseable {
         this.clock = clock;
         this.listener = listener;
         Files.createDirectories(dir);
+        this.lockChannel = FileChannel.open(dir.resolve("spool.lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        try {
+            this.lock = lockChannel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            lockChannel.close();
+            throw new IOException("the spool directory " + dir + " is already in use in this process");
+        }
+        if (lock == null) {
+            lockChannel.close();
+            throw new IOException("the spool directory " + dir + " is in use by another process");
+        }
         List<Path> files = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "segment-*.spool")) {
             ds.forEach(files::add);
@@ -490,5 +504,9 @@ public final class Spool implements AutoCloseable {
     @Override
     public void close() throws IOException {
         closeWriter();
+        if (lockChannel.isOpen()) {
+            lock.release();
+            lockChannel.close();
+        }
     }
 }

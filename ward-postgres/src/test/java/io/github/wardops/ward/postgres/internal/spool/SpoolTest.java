@@ -123,7 +123,8 @@ class SpoolTest {
             assertEquals(0, s.bytes());
         }
         try (Stream<Path> files = Files.list(dir)) {
-            assertEquals(0, files.count(), "replayed segments are deleted");
+            assertEquals(0, files.filter(f -> f.getFileName().toString().startsWith("segment-")).count(),
+                    "replayed segments are deleted");
         }
         assertEquals(Map.of(), losses.dropped);
     }
@@ -192,7 +193,7 @@ class SpoolTest {
         }
         Path seg;
         try (Stream<Path> files = Files.list(dir)) {
-            seg = files.findFirst().orElseThrow();
+            seg = files.filter(f -> f.getFileName().toString().startsWith("segment-")).findFirst().orElseThrow();
         }
         byte[] bytes = Files.readAllBytes(seg);
         int second = secondRecordOffset(bytes);
@@ -220,7 +221,7 @@ class SpoolTest {
         }
         Path seg;
         try (Stream<Path> files = Files.list(dir)) {
-            seg = files.findFirst().orElseThrow();
+            seg = files.filter(f -> f.getFileName().toString().startsWith("segment-")).findFirst().orElseThrow();
         }
         byte[] bytes = Files.readAllBytes(seg);
         Files.write(seg, java.util.Arrays.copyOf(bytes, bytes.length - 7));
@@ -242,6 +243,16 @@ class SpoolTest {
             assertEquals(1, losses.corrupt.size(), "the damaged segment is reported");
         }
         assertTrue(Files.exists(dir.resolve("notes.txt")));
+    }
+
+    @Test
+    void aDirectoryIsUsedByOneSpoolAtATime(@TempDir Path dir) throws Exception {
+        try (Spool s = new Spool(dir, 1 << 20, Duration.ofHours(1), 1 << 16, new FakeClock(), new Losses())) {
+            IOException e = assertThrows(IOException.class,
+                    () -> new Spool(dir, 1 << 20, Duration.ofHours(1), 1 << 16, new FakeClock(), new Losses()));
+            assertTrue(e.getMessage().contains("already in use"), e.getMessage());
+        }
+        new Spool(dir, 1 << 20, Duration.ofHours(1), 1 << 16, new FakeClock(), new Losses()).close();
     }
 
     @Test
