@@ -79,6 +79,7 @@ public final class PostgresStorage implements AutoCloseable {
     private final InterfaceRepo interfaces;
     private final ScheduledExecutorService maintenance;
     private final Object schemaLock = new Object();
+    private final Object maintenanceLock = new Object();
     private volatile boolean schemaReady;
     private volatile boolean closed;
 
@@ -254,6 +255,12 @@ public final class PostgresStorage implements AutoCloseable {
      * @return what was created and dropped
      */
     public RetentionReport runMaintenance() {
+        synchronized (maintenanceLock) {
+            return maintainLocked();
+        }
+    }
+
+    private RetentionReport maintainLocked() {
         ensureSchema();
         LocalDate today = Partitions.day(options.clock().instant());
         List<String> created = new ArrayList<>();
