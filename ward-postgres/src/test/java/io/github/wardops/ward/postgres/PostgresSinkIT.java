@@ -113,6 +113,50 @@ class PostgresSinkIT {
     }
 
     @Test
+    void aDamagedSpoolLeftByAnEarlierRunLosesOnlyTheDamagedRecord(@TempDir Path spool) throws Exception {
+        Instant t = Instant.now();
+        List<ProbeResult> first = PgSupport.results(t, 30);
+        List<ProbeResult> second = PgSupport.results(t.plusSeconds(1), 30);
+        List<ProbeResult> third = PgSupport.results(t.plusSeconds(2), 30);
+        try (var s = new io.github.wardops.ward.postgres.internal.spool.Spool(spool, 1 << 20, Duration.ofHours(1),
+                1 << 20, java.time.InstantSource.system(), new io.github.wardops.ward.postgres.internal.spool.Spool.Listener() {
+                    @Override
+                    public void dropped(long rows, String reason) {
+                    }
+
+                    @Override
+                    public void corrupt(String message) {
+                    }
+                })) {
+            s.append(first);
+            s.append(second);
+            s.append(third);
+        }
+        Path seg;
+        try (var files = java.nio.file.Files.list(spool)) {
+            seg = files.filter(f -> f.getFileName().toString().startsWith("segment-")).findFirst().orElseThrow();
+        }
+        byte[] bytes = java.nio.file.Files.readAllBytes(seg);
+        int secondAt = 24 + java.nio.ByteBuffer.wrap(bytes).getInt(4);
+        bytes[secondAt + 40] ^= 0x20;
+        java.nio.file.Files.write(seg, bytes);
+
+        SimpleMeterRegistry reg = new SimpleMeterRegistry();
+        try (PostgresStorage s = PostgresStorage.open(PgSupport.options(db, spool, reg).build())) {
+            PgSupport.await("the spool replayed", Duration.ofSeconds(20), () -> {
+                s.drainSpool();
+                return s.spooledRows() == 0;
+            });
+            List<ProbeResult> expected = new ArrayList<>(first);
+            expected.addAll(third);
+            assertEquals(StoredRows.expected(expected), StoredRows.stored(db));
+            assertEquals(1.0, reg.get("ward.storage.spool.corrupt").counter().count());
+            assertEquals(60.0, reg.get("ward.storage.spool.replayed").counter().count());
+        }
+        assertTrue(java.nio.file.Files.exists(seg.resolveSibling(seg.getFileName() + ".corrupt")));
+    }
+
+    @Test
     void retentionDropsOldPartitionsAndCreatesThemAhead(@TempDir Path spool) throws Exception {
         Instant start = Instant.parse("2026-03-01T12:00:00Z");
         PgSupport.FakeClock clock = new PgSupport.FakeClock(start);
