@@ -177,7 +177,8 @@ public final class PostgresResultSink implements ResultSink {
         if (batch.size() == 1) {
             meters.rejectedInvalid.increment(Rows.split(batch).size());
             logLimited("PostgreSQL refused a result of device " + batch.getFirst().device() + ", check '"
-                    + batch.getFirst().check() + "' at " + batch.getFirst().at() + ": " + PgErrors.describe(cause), null);
+                    + printable(batch.getFirst().check()) + "' at " + batch.getFirst().at() + ": "
+                    + PgErrors.describe(cause), null);
             return;
         }
         for (ProbeResult r : batch) {
@@ -188,11 +189,25 @@ public final class PostgresResultSink implements ResultSink {
                     throw e;
                 }
                 meters.rejectedInvalid.increment(Rows.split(List.of(r)).size());
-                logLimited("PostgreSQL refused a result of device " + r.device() + ", check '" + r.check() + "' at "
-                        + r.at() + ": " + PgErrors.describe(e), null);
+                logLimited("PostgreSQL refused a result of device " + r.device() + ", check '" + printable(r.check())
+                        + "' at " + r.at() + ": " + PgErrors.describe(e), null);
             }
         }
         meters.batchesWritten.increment();
+    }
+
+    /** A name for a log line: control characters shown as \\uXXXX, at most 80 characters. */
+    static String printable(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < s.length() && sb.length() < 80; i++) {
+            char c = s.charAt(i);
+            if (Character.isISOControl(c)) {
+                sb.append(String.format("\\u%04x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
     }
 
     private void record(ResultWriter.Written w) {
