@@ -41,7 +41,6 @@ import java.util.function.Function;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
-import org.jooq.conf.Settings;
 import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -111,7 +110,7 @@ public final class PostgresStorage implements AutoCloseable {
             this.ownPool = new HikariDataSource(hc);
             this.dataSource = ownPool;
         }
-        this.ctx = DSL.using(dataSource, SQLDialect.POSTGRES, new Settings().withExecuteLogging(false));
+        this.ctx = DSL.using(dataSource, SQLDialect.POSTGRES);
         MeterRegistry registry = options.meterRegistry() != null ? options.meterRegistry() : new SimpleMeterRegistry();
         AtomicReference<PostgresResultSink> ref = new AtomicReference<>();
         StorageMeters meters = new StorageMeters(registry,

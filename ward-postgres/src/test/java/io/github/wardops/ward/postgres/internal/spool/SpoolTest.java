@@ -251,6 +251,7 @@ class SpoolTest {
             IOException e = assertThrows(IOException.class,
                     () -> new Spool(dir, 1 << 20, Duration.ofHours(1), 1 << 16, new FakeClock(), new Losses()));
             assertTrue(e.getMessage().contains("already in use"), e.getMessage());
+            assertTrue(s.isEmpty());
         }
         new Spool(dir, 1 << 20, Duration.ofHours(1), 1 << 16, new FakeClock(), new Losses()).close();
     }

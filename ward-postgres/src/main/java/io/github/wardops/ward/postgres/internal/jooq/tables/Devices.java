@@ -37,7 +37,6 @@ import org.jooq.TableLike;
 import org.jooq.TableOptions;
 import org.jooq.UniqueKey;
 import org.jooq.impl.DSL;
-import org.jooq.impl.DefaultDataType;
 import org.jooq.impl.Internal;
 import org.jooq.impl.SQLDataType;
 import org.jooq.impl.TableImpl;
@@ -75,15 +74,9 @@ public class Devices extends TableImpl<DevicesRecord> {
     public final TableField<DevicesRecord, String> NAME = createField(DSL.name("name"), SQLDataType.CLOB.nullable(false), this, "");
 
     /**
-     * @deprecated Unknown data type. If this is a qualified, user-defined type,
-     * it may have been excluded from code generation. If this is a built-in
-     * type, you can define an explicit {@link org.jooq.Binding} to specify how
-     * this type should be handled. Deprecation can be turned off using
-     * {@literal <deprecationOnUnknownTypes/>} in your code generator
-     * configuration.
+     * The column <code>devices.address</code>.
      */
-    @Deprecated
-    public final TableField<DevicesRecord, Object> ADDRESS = createField(DSL.name("address"), DefaultDataType.getDefaultDataType("\"pg_catalog\".\"inet\"").nullable(false), this, "");
+    public final TableField<DevicesRecord, Object> ADDRESS = createField(DSL.name("address"), SQLDataType.OTHER.nullable(false), this, "");
 
     /**
      * The column <code>devices.labels</code>.
