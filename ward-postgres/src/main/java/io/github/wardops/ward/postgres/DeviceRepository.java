@@ -1,0 +1,67 @@
+package io.github.wardops.ward.postgres;
+
+import io.github.wardops.ward.inventory.Check;
+import io.github.wardops.ward.inventory.Device;
+import io.github.wardops.ward.inventory.DeviceId;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * The {@code devices} table. Each method is one short transaction. Thread-safe.
+ */
+public interface DeviceRepository {
+
+    /**
+     * Reads every device, enabled or not.
+     *
+     * @param checks the checks each device gets (the table holds no checks), chosen from the
+     *     device; never {@code null}
+     * @return the devices, ordered by id
+     */
+    List<Device> loadAll(Function<Device, List<Check>> checks);
+
+    /**
+     * Inserts or updates devices by id, all in one transaction: all or none are stored. Checks
+     * are not stored.
+     *
+     * @param devices the devices; never {@code null}
+     * @return the number of devices written
+     */
+    int upsertAll(Collection<Device> devices);
+
+    /**
+     * Deletes a device (its children lose their parent).
+     *
+     * @param id the device
+     * @return whether it existed
+     */
+    boolean delete(DeviceId id);
+
+    /**
+     * Enables or disables a device.
+     *
+     * @param id the device
+     * @param enabled whether it is probed
+     * @return whether it exists
+     */
+    boolean setEnabled(DeviceId id, boolean enabled);
+
+    /**
+     * Sets or clears the SNMP credentials a device uses.
+     *
+     * @param id the device
+     * @param credentialId a {@link StoredSnmpCredential#id()}, or {@code null} to clear
+     * @return whether the device exists
+     */
+    boolean setSnmpCredential(DeviceId id, UUID credentialId);
+
+    /**
+     * A counter that moves whenever any program changes the {@code devices} table (a trigger
+     * keeps it).
+     *
+     * @return the current version
+     */
+    long version();
+}

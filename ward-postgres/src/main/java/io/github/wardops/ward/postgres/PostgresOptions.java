@@ -1,0 +1,423 @@
+package io.github.wardops.ward.postgres;
+
+import io.github.wardops.ward.InvalidConfigurationException;
+import io.github.wardops.ward.Secret;
+import io.github.wardops.ward.postgres.internal.db.Partitions;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * How {@link PostgresStorage} connects, writes, spools and keeps data. Immutable and thread-safe;
+ * build one with {@link #builder()}, which checks every setting at once.
+ */
+public final class PostgresOptions {
+    /** The tables whose rows expire, each with its own retention. */
+    public static final List<String> RETAINED_TABLES = Partitions.TABLES;
+
+    private final String jdbcUrl;
+    private final String user;
+    private final Secret password;
+    private final DataSource dataSource;
+    private final int maxPoolSize;
+    private final Duration connectionTimeout;
+    private final WriteMode writeMode;
+    private final Path spoolDirectory;
+    private final long spoolMaxBytes;
+    private final Duration spoolMaxAge;
+    private final long spoolSegmentBytes;
+    private final Duration retryInterval;
+    private final Map<String, Duration> retention;
+    private final int partitionsAhead;
+    private final Duration maintenanceInterval;
+    private final boolean migrate;
+    private final MeterRegistry meterRegistry;
+    private final InstantSource clock;
+
+    private PostgresOptions(Builder b) {
+        this.jdbcUrl = b.jdbcUrl;
+        this.user = b.user;
+        this.password = b.password;
+        this.dataSource = b.dataSource;
+        this.maxPoolSize = b.maxPoolSize;
+        this.connectionTimeout = b.connectionTimeout;
+        this.writeMode = b.writeMode;
+        this.spoolDirectory = b.spoolDirectory;
+        this.spoolMaxBytes = b.spoolMaxBytes;
+        this.spoolMaxAge = b.spoolMaxAge;
+        this.spoolSegmentBytes = b.spoolSegmentBytes;
+        this.retryInterval = b.retryInterval;
+        this.retention = Collections.unmodifiableMap(new LinkedHashMap<>(b.retention));
+        this.partitionsAhead = b.partitionsAhead;
+        this.maintenanceInterval = b.maintenanceInterval;
+        this.migrate = b.migrate;
+        this.meterRegistry = b.meterRegistry;
+        this.clock = b.clock;
+    }
+
+    /**
+     * Starts options with the defaults: pool of 4, 3 s connection timeout, COPY, spool in
+     * {@code ward-data/spool} capped at 256 MiB and 24 h in 8 MiB segments, retry every 2 s,
+     * 30 days of raw data per table, partitions 3 days ahead, maintenance hourly, migrate on open.
+     *
+     * @return a builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return the JDBC URL, empty when a {@link DataSource} was given */
+    public Optional<String> jdbcUrl() {
+        return Optional.ofNullable(jdbcUrl);
+    }
+
+    /** @return the user name, or {@code null} */
+    public String user() {
+        return user;
+    }
+
+    /** @return the password, or {@code null} */
+    public Secret password() {
+        return password;
+    }
+
+    /** @return the caller's data source, empty when ward builds its own pool */
+    public Optional<DataSource> dataSource() {
+        return Optional.ofNullable(dataSource);
+    }
+
+    /** @return the most pooled connections */
+    public int maxPoolSize() {
+        return maxPoolSize;
+    }
+
+    /** @return how long to wait for a connection before spooling */
+    public Duration connectionTimeout() {
+        return connectionTimeout;
+    }
+
+    /** @return how batches are sent */
+    public WriteMode writeMode() {
+        return writeMode;
+    }
+
+    /** @return the spool directory */
+    public Path spoolDirectory() {
+        return spoolDirectory;
+    }
+
+    /** @return the spool's byte cap */
+    public long spoolMaxBytes() {
+        return spoolMaxBytes;
+    }
+
+    /** @return the spool's age cap */
+    public Duration spoolMaxAge() {
+        return spoolMaxAge;
+    }
+
+    /** @return the spool segment size */
+    public long spoolSegmentBytes() {
+        return spoolSegmentBytes;
+    }
+
+    /** @return how often a spooling sink tries the database again */
+    public Duration retryInterval() {
+        return retryInterval;
+    }
+
+    /**
+     * How long a table's rows are kept.
+     *
+     * @param table one of {@link #RETAINED_TABLES}
+     * @return the retention
+     */
+    public Duration retention(String table) {
+        Duration d = retention.get(table);
+        if (d == null) {
+            throw new IllegalArgumentException("no retention for table " + table);
+        }
+        return d;
+    }
+
+    /** @return how many days of partitions exist ahead of today */
+    public int partitionsAhead() {
+        return partitionsAhead;
+    }
+
+    /** @return how often partitions are created and dropped */
+    public Duration maintenanceInterval() {
+        return maintenanceInterval;
+    }
+
+    /** @return whether {@link PostgresStorage#open} migrates the schema */
+    public boolean migrate() {
+        return migrate;
+    }
+
+    /** @return the registry for metrics, or {@code null} for a private one */
+    public MeterRegistry meterRegistry() {
+        return meterRegistry;
+    }
+
+    /** @return the time source */
+    public InstantSource clock() {
+        return clock;
+    }
+
+    /** Builds {@link PostgresOptions}. Not thread-safe. */
+    public static final class Builder {
+        private String jdbcUrl;
+        private String user;
+        private Secret password;
+        private DataSource dataSource;
+        private int maxPoolSize = 4;
+        private Duration connectionTimeout = Duration.ofSeconds(3);
+        private WriteMode writeMode = WriteMode.COPY;
+        private Path spoolDirectory = Path.of("ward-data", "spool");
+        private long spoolMaxBytes = 256L << 20;
+        private Duration spoolMaxAge = Duration.ofHours(24);
+        private long spoolSegmentBytes = 8L << 20;
+        private Duration retryInterval = Duration.ofSeconds(2);
+        private final Map<String, Duration> retention = new LinkedHashMap<>();
+        private int partitionsAhead = 3;
+        private Duration maintenanceInterval = Duration.ofHours(1);
+        private boolean migrate = true;
+        private MeterRegistry meterRegistry;
+        private InstantSource clock = InstantSource.system();
+
+        private Builder() {
+            for (String t : RETAINED_TABLES) {
+                retention.put(t, Duration.ofDays(30));
+            }
+        }
+
+        /**
+         * Connects to a server through a pool ward builds (HikariCP) and closes.
+         *
+         * @param url a {@code jdbc:postgresql:} URL
+         * @param user the user, or {@code null}
+         * @param password the password, or {@code null}
+         * @return this builder
+         */
+        public Builder jdbc(String url, String user, Secret password) {
+            this.jdbcUrl = url;
+            this.user = user;
+            this.password = password;
+            return this;
+        }
+
+        /**
+         * Uses the caller's data source (a pool, preferably); ward never closes it.
+         *
+         * @param ds the data source
+         * @return this builder
+         */
+        public Builder dataSource(DataSource ds) {
+            this.dataSource = ds;
+            return this;
+        }
+
+        /**
+         * @param n the most pooled connections (1-64; default 4)
+         * @return this builder
+         */
+        public Builder maxPoolSize(int n) {
+            this.maxPoolSize = n;
+            return this;
+        }
+
+        /**
+         * @param d how long a write waits for a connection before the batch is spooled
+         *     (250 ms-60 s; default 3 s)
+         * @return this builder
+         */
+        public Builder connectionTimeout(Duration d) {
+            this.connectionTimeout = d;
+            return this;
+        }
+
+        /**
+         * @param m how batches are sent (default COPY)
+         * @return this builder
+         */
+        public Builder writeMode(WriteMode m) {
+            this.writeMode = m;
+            return this;
+        }
+
+        /**
+         * @param dir the spool directory (default {@code ward-data/spool})
+         * @return this builder
+         */
+        public Builder spoolDirectory(Path dir) {
+            this.spoolDirectory = dir;
+            return this;
+        }
+
+        /**
+         * @param bytes the spool's byte cap (at least 64 KiB and one segment; default 256 MiB)
+         * @return this builder
+         */
+        public Builder spoolMaxBytes(long bytes) {
+            this.spoolMaxBytes = bytes;
+            return this;
+        }
+
+        /**
+         * @param age the spool's age cap (1 min-30 days; default 24 h)
+         * @return this builder
+         */
+        public Builder spoolMaxAge(Duration age) {
+            this.spoolMaxAge = age;
+            return this;
+        }
+
+        /**
+         * @param bytes the spool segment size (4 KiB-256 MiB; default 8 MiB)
+         * @return this builder
+         */
+        public Builder spoolSegmentBytes(long bytes) {
+            this.spoolSegmentBytes = bytes;
+            return this;
+        }
+
+        /**
+         * @param d how often a spooling sink tries the database again (10 ms-10 min; default 2 s)
+         * @return this builder
+         */
+        public Builder retryInterval(Duration d) {
+            this.retryInterval = d;
+            return this;
+        }
+
+        /**
+         * Sets one table's retention.
+         *
+         * @param table one of {@link #RETAINED_TABLES}
+         * @param keep how long rows are kept (whole days, 1-3650; default 30 days)
+         * @return this builder
+         */
+        public Builder retention(String table, Duration keep) {
+            retention.put(table, keep);
+            return this;
+        }
+
+        /**
+         * @param days partitions created ahead of today (1-60; default 3)
+         * @return this builder
+         */
+        public Builder partitionsAhead(int days) {
+            this.partitionsAhead = days;
+            return this;
+        }
+
+        /**
+         * @param d how often partitions are created and dropped (1 s-1 day; default 1 h)
+         * @return this builder
+         */
+        public Builder maintenanceInterval(Duration d) {
+            this.maintenanceInterval = d;
+            return this;
+        }
+
+        /**
+         * @param on whether to run Flyway migrations on open (default {@code true})
+         * @return this builder
+         */
+        public Builder migrate(boolean on) {
+            this.migrate = on;
+            return this;
+        }
+
+        /**
+         * @param registry where metrics go (default: a private registry)
+         * @return this builder
+         */
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.meterRegistry = registry;
+            return this;
+        }
+
+        /**
+         * @param source the time source (default system UTC)
+         * @return this builder
+         */
+        public Builder clock(InstantSource source) {
+            this.clock = source;
+            return this;
+        }
+
+        /**
+         * Checks every setting and builds.
+         *
+         * @return the options
+         * @throws InvalidConfigurationException listing every invalid setting
+         */
+        public PostgresOptions build() {
+            List<String> p = new ArrayList<>();
+            if ((jdbcUrl == null) == (dataSource == null)) {
+                p.add("jdbc/dataSource: give exactly one of a JDBC URL and a DataSource");
+            }
+            if (jdbcUrl != null && !jdbcUrl.startsWith("jdbc:postgresql:")) {
+                p.add("jdbcUrl: must start with jdbc:postgresql: (got a URL of another scheme)");
+            }
+            if (maxPoolSize < 1 || maxPoolSize > 64) {
+                p.add("maxPoolSize = " + maxPoolSize + ": must be 1-64");
+            }
+            range(p, "connectionTimeout", connectionTimeout, Duration.ofMillis(250), Duration.ofSeconds(60));
+            if (writeMode == null) {
+                p.add("writeMode: must not be null");
+            }
+            if (spoolDirectory == null) {
+                p.add("spoolDirectory: must not be null");
+            }
+            if (spoolSegmentBytes < 4096 || spoolSegmentBytes > (256L << 20)) {
+                p.add("spoolSegmentBytes = " + spoolSegmentBytes + ": must be 4096-268435456");
+            }
+            if (spoolMaxBytes < 65_536 || spoolMaxBytes < spoolSegmentBytes) {
+                p.add("spoolMaxBytes = " + spoolMaxBytes + ": must be at least 65536 and at least spoolSegmentBytes ("
+                        + spoolSegmentBytes + ")");
+            }
+            range(p, "spoolMaxAge", spoolMaxAge, Duration.ofMinutes(1), Duration.ofDays(30));
+            range(p, "retryInterval", retryInterval, Duration.ofMillis(10), Duration.ofMinutes(10));
+            for (Map.Entry<String, Duration> e : retention.entrySet()) {
+                if (!RETAINED_TABLES.contains(e.getKey())) {
+                    p.add("retention: unknown table '" + e.getKey() + "' (known: " + String.join(", ", RETAINED_TABLES)
+                            + ")");
+                    continue;
+                }
+                Duration d = e.getValue();
+                if (d == null || d.compareTo(Duration.ofDays(1)) < 0 || d.compareTo(Duration.ofDays(3650)) > 0
+                        || !d.equals(Duration.ofDays(d.toDays()))) {
+                    p.add("retention[" + e.getKey() + "] = " + d + ": must be whole days, 1-3650");
+                }
+            }
+            if (partitionsAhead < 1 || partitionsAhead > 60) {
+                p.add("partitionsAhead = " + partitionsAhead + ": must be 1-60");
+            }
+            range(p, "maintenanceInterval", maintenanceInterval, Duration.ofSeconds(1), Duration.ofDays(1));
+            if (clock == null) {
+                p.add("clock: must not be null");
+            }
+            if (!p.isEmpty()) {
+                throw new InvalidConfigurationException("PostgresOptions", p);
+            }
+            return new PostgresOptions(this);
+        }
+
+        private static void range(List<String> p, String name, Duration d, Duration min, Duration max) {
+            if (d == null || d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+                p.add(name + " = " + d + ": must be " + min + " to " + max);
+            }
+        }
+    }
+}

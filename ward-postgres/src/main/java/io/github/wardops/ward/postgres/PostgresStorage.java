@@ -1,0 +1,431 @@
+package io.github.wardops.ward.postgres;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.github.wardops.ward.InvalidConfigurationException;
+import io.github.wardops.ward.WardException;
+import io.github.wardops.ward.inventory.Check;
+import io.github.wardops.ward.inventory.CsvInventory;
+import io.github.wardops.ward.inventory.Device;
+import io.github.wardops.ward.inventory.Inventory;
+import io.github.wardops.ward.postgres.internal.db.Migrations;
+import io.github.wardops.ward.postgres.internal.db.Partitions;
+import io.github.wardops.ward.postgres.internal.db.PgErrors;
+import io.github.wardops.ward.postgres.internal.repo.DeviceRepo;
+import io.github.wardops.ward.postgres.internal.repo.InterfaceRepo;
+import io.github.wardops.ward.postgres.internal.repo.InventoryPoller;
+import io.github.wardops.ward.postgres.internal.repo.StateRepo;
+import io.github.wardops.ward.postgres.internal.sink.PostgresResultSink;
+import io.github.wardops.ward.postgres.internal.sink.ResultWriter;
+import io.github.wardops.ward.postgres.internal.sink.StorageMeters;
+import io.github.wardops.ward.postgres.internal.spool.Spool;
+import io.github.wardops.ward.sink.ResultSink;
+import io.github.wardops.ward.sink.SinkOptions;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import javax.sql.DataSource;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * ward's PostgreSQL storage: the schema (migrated with Flyway on open), a {@link ResultSink} that
+ * spools to disk while the database is away, partition retention, devices, device state,
+ * interfaces and encrypted SNMP credentials.
+ *
+ * <p>Opening never fails because the database is down: the sink spools and the schema is
+ * migrated before the first write that reaches the server. One maintenance thread replays the
+ * spool (every retry interval) and creates and drops partitions (every maintenance interval).
+ * Thread-safe. {@link #close()} stops that thread, closes the spool and the pool ward built; a
+ * {@link DataSource} handed in stays the caller's.
+ */
+public final class PostgresStorage implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresStorage.class);
+
+    static {
+        if (System.getProperty("org.jooq.no-logo") == null) {
+            System.setProperty("org.jooq.no-logo", "true");
+        }
+        if (System.getProperty("org.jooq.no-tips") == null) {
+            System.setProperty("org.jooq.no-tips", "true");
+        }
+    }
+
+    private final PostgresOptions options;
+    private final DataSource dataSource;
+    private final HikariDataSource ownPool;
+    private final DSLContext ctx;
+    private final Partitions partitions = new Partitions();
+    private final PostgresResultSink sink;
+    private final DeviceRepo devices;
+    private final StateRepo states;
+    private final InterfaceRepo interfaces;
+    private final ScheduledExecutorService maintenance;
+    private final Object schemaLock = new Object();
+    private final Object maintenanceLock = new Object();
+    private volatile boolean schemaReady;
+    private volatile boolean closed;
+
+    private PostgresStorage(PostgresOptions options) throws IOException {
+        this.options = options;
+        if (options.dataSource().isPresent()) {
+            this.dataSource = options.dataSource().get();
+            this.ownPool = null;
+        } else {
+            HikariConfig hc = new HikariConfig();
+            hc.setPoolName("ward-pg");
+            hc.setJdbcUrl(options.jdbcUrl().orElseThrow());
+            if (options.user() != null) {
+                hc.setUsername(options.user());
+            }
+            if (options.password() != null) {
+                hc.setPassword(options.password().reveal());
+            }
+            hc.setMaximumPoolSize(options.maxPoolSize());
+            hc.setMinimumIdle(1);
+            hc.setConnectionTimeout(options.connectionTimeout().toMillis());
+            hc.setValidationTimeout(Math.min(options.connectionTimeout().toMillis(), 1_000));
+            hc.setInitializationFailTimeout(-1);
+            hc.setAutoCommit(true);
+            hc.addDataSourceProperty("connectTimeout", Math.max(1, options.connectionTimeout().toSeconds()));
+            hc.addDataSourceProperty("socketTimeout", 60);
+            hc.addDataSourceProperty("tcpKeepAlive", true);
+            this.ownPool = new HikariDataSource(hc);
+            this.dataSource = ownPool;
+        }
+        this.ctx = DSL.using(dataSource, SQLDialect.POSTGRES);
+        MeterRegistry registry = options.meterRegistry() != null ? options.meterRegistry() : new SimpleMeterRegistry();
+        AtomicReference<PostgresResultSink> ref = new AtomicReference<>();
+        StorageMeters meters = new StorageMeters(registry,
+                () -> ref.get() == null ? 0 : ref.get().spoolBytes(),
+                () -> ref.get() == null ? 0 : ref.get().spoolOldestAgeSeconds(),
+                () -> ref.get() == null ? 0 : ref.get().spoolPendingRows());
+        Spool spool = new Spool(options.spoolDirectory(), options.spoolMaxBytes(), options.spoolMaxAge(),
+                options.spoolSegmentBytes(), options.clock(), new Spool.Listener() {
+                    @Override
+                    public void dropped(long rows, String reason) {
+                        meters.dropped(reason).increment(rows);
+                    }
+
+                    @Override
+                    public void corrupt(String message) {
+                        meters.corrupt().increment();
+                    }
+                });
+        ResultWriter writer = new ResultWriter(ctx, options.writeMode(), partitions, this::dayAccepted, this::evict);
+        this.sink = new PostgresResultSink(writer, spool, meters, options.clock(), options.retryInterval(),
+                this::ensureSchema);
+        ref.set(sink);
+        this.devices = new DeviceRepo(ctx);
+        this.states = new StateRepo(ctx);
+        this.interfaces = new InterfaceRepo(ctx, partitions, this::dayAccepted, options.writeMode(), this::evict);
+        if (options.migrate()) {
+            try {
+                ensureSchema();
+            } catch (RuntimeException e) {
+                if (!PgErrors.isTransient(e)) {
+                    closeQuietly();
+                    throw e;
+                }
+                LOG.warn("PostgreSQL is unreachable at start; results are spooled until it answers: {}",
+                        PgErrors.describe(e));
+            }
+        } else {
+            schemaReady = true;
+        }
+        this.maintenance = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("ward-pg-maintenance").daemon(true).factory());
+        long retry = options.retryInterval().toMillis();
+        maintenance.scheduleWithFixedDelay(this::drainQuietly, retry, retry, TimeUnit.MILLISECONDS);
+        long every = options.maintenanceInterval().toMillis();
+        maintenance.scheduleWithFixedDelay(this::maintainQuietly, 0, every, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Opens the storage. Migrates the schema when the database answers; when it does not, opens
+     * anyway (the sink spools) and migrates later.
+     *
+     * @param options the options; never {@code null}
+     * @return the storage
+     * @throws WardException when the spool directory cannot be used, or the schema cannot be
+     *     migrated for a reason other than the database being unreachable
+     */
+    public static PostgresStorage open(PostgresOptions options) {
+        Objects.requireNonNull(options, "options");
+        try {
+            return new PostgresStorage(options);
+        } catch (IOException e) {
+            throw new WardException("cannot open the spool directory " + options.spoolDirectory() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private void ensureSchema() {
+        if (schemaReady) {
+            return;
+        }
+        synchronized (schemaLock) {
+            if (!schemaReady) {
+                int n = Migrations.migrate(dataSource);
+                if (n > 0) {
+                    LOG.info("migrated the PostgreSQL schema ({} migration(s))", n);
+                }
+                schemaReady = true;
+            }
+        }
+    }
+
+    /** Takes a connection whose COPY failed out of the pool: the pool never saw the error. */
+    private void evict(java.sql.Connection c) {
+        try {
+            if (ownPool != null) {
+                ownPool.evictConnection(c);
+            } else {
+                c.abort(Runnable::run);
+            }
+        } catch (java.sql.SQLException | RuntimeException e) {
+            LOG.debug("could not evict a broken connection: {}", e.getMessage());
+        }
+    }
+
+    private boolean notTooFar(LocalDate day) {
+        LocalDate today = Partitions.day(options.clock().instant());
+        return !day.isAfter(today.plusDays(Math.max(7, options.partitionsAhead())));
+    }
+
+    private boolean dayAccepted(String table, LocalDate day) {
+        LocalDate today = Partitions.day(options.clock().instant());
+        return !day.isBefore(keepFrom(table, today)) && notTooFar(day);
+    }
+
+    private LocalDate keepFrom(String table, LocalDate today) {
+        return today.minusDays(options.retention(table).toDays());
+    }
+
+    /**
+     * Sink options that suit this sink: batches of up to 5,000 results (COPY is cheaper per row in
+     * larger batches), 500 ms linger, 65,536 queued results.
+     *
+     * @return the options, for {@code Ward.builder().sink(storage.resultSink(), ...)}
+     */
+    public static SinkOptions recommendedSinkOptions() {
+        return new SinkOptions(65_536, 5_000, Duration.ofMillis(500));
+    }
+
+    /**
+     * The result sink: register it with {@code Ward.builder().sink(storage.resultSink())}. It
+     * is closed by {@link #close()}, not by the engine.
+     *
+     * @return the sink
+     */
+    public ResultSink resultSink() {
+        return sink;
+    }
+
+    /**
+     * Replays the spool now if the retry time has come (the maintenance thread does this every
+     * retry interval).
+     *
+     * @return rows replayed
+     */
+    public long drainSpool() {
+        return sink.drain();
+    }
+
+    /**
+     * The rows waiting in the spool.
+     *
+     * @return the count
+     */
+    public long spooledRows() {
+        return sink.spoolPendingRows();
+    }
+
+    /**
+     * Creates the partitions of today and the next days, and drops those past each table's
+     * retention (the maintenance thread does this every maintenance interval).
+     *
+     * @return what was created and dropped
+     */
+    public RetentionReport runMaintenance() {
+        synchronized (maintenanceLock) {
+            return maintainLocked();
+        }
+    }
+
+    private RetentionReport maintainLocked() {
+        ensureSchema();
+        LocalDate today = Partitions.day(options.clock().instant());
+        List<String> created = new ArrayList<>();
+        List<String> dropped = new ArrayList<>();
+        for (String table : Partitions.TABLES) {
+            for (int i = 0; i <= options.partitionsAhead(); i++) {
+                if (partitions.ensure(ctx, table, today.plusDays(i))) {
+                    created.add(Partitions.name(table, today.plusDays(i)));
+                }
+            }
+            dropped.addAll(partitions.dropBefore(ctx, table, keepFrom(table, today)));
+        }
+        if (!dropped.isEmpty()) {
+            LOG.info("dropped partitions past retention: {}", dropped);
+        }
+        return new RetentionReport(created, dropped);
+    }
+
+    private void drainQuietly() {
+        try {
+            sink.drain();
+        } catch (RuntimeException e) {
+            LOG.warn("spool replay failed: {}", PgErrors.describe(e));
+        }
+    }
+
+    private void maintainQuietly() {
+        try {
+            runMaintenance();
+        } catch (RuntimeException e) {
+            LOG.warn("partition maintenance failed (retrying in {}): {}", options.maintenanceInterval(),
+                    PgErrors.describe(e));
+        }
+    }
+
+    /**
+     * The devices table.
+     *
+     * @return the repository
+     */
+    public DeviceRepository devices() {
+        return devices;
+    }
+
+    /**
+     * Device state and its history.
+     *
+     * @return the store
+     */
+    public DeviceStateStore deviceStates() {
+        return states;
+    }
+
+    /**
+     * Interfaces and their samples.
+     *
+     * @return the repository
+     */
+    public InterfaceRepository interfaces() {
+        return interfaces;
+    }
+
+    /**
+     * SNMP credentials, encrypted with the given keys.
+     *
+     * @param keys the keys (from configuration, never from the database)
+     * @return the store
+     */
+    public SnmpCredentialStore snmpCredentials(SecretKeys keys) {
+        return new EncryptedCredentialStore(ctx, Objects.requireNonNull(keys, "keys"));
+    }
+
+    /**
+     * Keeps an inventory equal to the devices table: loads it now, then polls a version counter
+     * (moved by a trigger) every {@code interval} and applies the table with
+     * {@link Inventory#replaceAll} when it moved. The table then owns the inventory. When the
+     * database is away the inventory stays as it is and the sync keeps trying.
+     *
+     * @param inventory the engine's inventory
+     * @param checks the checks each device gets
+     * @param interval the polling interval (100 ms-1 h): the longest a change takes to arrive
+     * @return the sync; close it to stop polling
+     */
+    public InventorySync syncInventory(Inventory inventory, Function<Device, List<Check>> checks, Duration interval) {
+        Objects.requireNonNull(inventory, "inventory");
+        Objects.requireNonNull(checks, "checks");
+        if (interval == null || interval.compareTo(Duration.ofMillis(100)) < 0 || interval.compareTo(Duration.ofHours(1)) > 0) {
+            throw new InvalidConfigurationException("InventorySync", List.of("interval = " + interval + ": must be 100 ms to 1 h"));
+        }
+        return new InventoryPoller(devices, inventory, checks, interval);
+    }
+
+    /**
+     * Imports a fleet CSV file (the format {@link CsvInventory} reads) into the devices table:
+     * upsert by id, all in one transaction. Nothing is written unless the whole file is valid.
+     *
+     * @param file the file
+     * @return the devices written
+     * @throws InvalidConfigurationException listing every bad row with its line number
+     * @throws IOException when the file cannot be read
+     */
+    public int importCsv(Path file) throws IOException {
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return importCsv(r, file.toString());
+        }
+    }
+
+    /**
+     * Imports fleet CSV text; see {@link #importCsv(Path)}.
+     *
+     * @param reader the text; not closed
+     * @param source a name for messages
+     * @return the devices written
+     * @throws InvalidConfigurationException listing every bad row with its line number
+     * @throws IOException when reading fails
+     */
+    public int importCsv(Reader reader, String source) throws IOException {
+        List<Device> parsed = CsvInventory.read(reader, source, d -> List.of(), CsvInventory.DEFAULT_MAX_ROWS);
+        ensureSchema();
+        return devices.upsertAll(parsed);
+    }
+
+    /**
+     * The data source in use (ward's pool, or the caller's).
+     *
+     * @return the data source
+     */
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** Stops maintenance, closes the spool and ward's own pool. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        maintenance.shutdownNow();
+        try {
+            maintenance.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeQuietly();
+    }
+
+    private void closeQuietly() {
+        try {
+            sink.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("closing the spool failed: {}", e.getMessage());
+        }
+        if (ownPool != null) {
+            ownPool.close();
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package io.github.wardops.ward.postgres;
+
+import io.github.wardops.ward.InvalidConfigurationException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The AES-256 keys that encrypt SNMP secrets at rest, by key id. Keys come from configuration (an
+ * environment variable or a file), never from the database. New secrets are encrypted with the
+ * current key; older rows keep naming the key that encrypted them, so a key can be rotated by
+ * adding a new current key and keeping the old one until {@link SnmpCredentialStore#reencryptAll()}
+ * has run. Immutable and thread-safe; {@link #toString()} prints key ids only.
+ */
+public final class SecretKeys {
+    /** The environment variable holding a base64 32-byte key. */
+    public static final String ENV_KEY = "WARD_SECRET_KEY";
+    /** The environment variable naming that key's id (default {@code default}). */
+    public static final String ENV_KEY_ID = "WARD_SECRET_KEY_ID";
+    /** The environment variable holding the path of a key file. */
+    public static final String ENV_KEY_FILE = "WARD_SECRET_KEY_FILE";
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    private final String currentId;
+    private final Map<String, SecretKey> keys;
+
+    private SecretKeys(String currentId, Map<String, SecretKey> keys) {
+        this.currentId = currentId;
+        this.keys = Collections.unmodifiableMap(keys);
+    }
+
+    /**
+     * Keys given directly.
+     *
+     * @param currentId the id of the key new secrets use; must be among {@code keys}
+     * @param keys key id to 32 raw key bytes (copied)
+     * @return the keys
+     * @throws InvalidConfigurationException listing every bad id or key length (never a key)
+     */
+    public static SecretKeys of(String currentId, Map<String, byte[]> keys) {
+        Objects.requireNonNull(keys, "keys");
+        List<String> p = new ArrayList<>();
+        Map<String, SecretKey> m = new LinkedHashMap<>();
+        for (Map.Entry<String, byte[]> e : keys.entrySet()) {
+            if (e.getKey() == null || !ID.matcher(e.getKey()).matches()) {
+                p.add("key id '" + e.getKey() + "': must be 1-64 letters, digits or . _ -");
+            } else if (e.getValue() == null || e.getValue().length != 32) {
+                p.add("key '" + e.getKey() + "': must be 32 bytes (AES-256), got "
+                        + (e.getValue() == null ? "none" : e.getValue().length + " bytes"));
+            } else {
+                m.put(e.getKey(), new SecretKeySpec(e.getValue().clone(), "AES"));
+            }
+        }
+        if (currentId == null || !keys.containsKey(currentId)) {
+            p.add("current key id '" + currentId + "': not among the keys " + keys.keySet());
+        }
+        if (!p.isEmpty()) {
+            throw new InvalidConfigurationException("SecretKeys", p);
+        }
+        return new SecretKeys(currentId, m);
+    }
+
+    /**
+     * Reads a key file: one {@code id=base64key} per line ({@code #} comments and blank lines
+     * allowed); the first key is the current one.
+     *
+     * @param file the file (keep it readable by ward only)
+     * @return the keys
+     * @throws InvalidConfigurationException naming every bad line (never a key)
+     * @throws IOException when the file cannot be read
+     */
+    public static SecretKeys fromFile(Path file) throws IOException {
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        Map<String, byte[]> keys = new LinkedHashMap<>();
+        List<String> p = new ArrayList<>();
+        String first = null;
+        for (int i = 0; i < lines.size(); i++) {
+            String l = lines.get(i).strip();
+            if (l.isEmpty() || l.startsWith("#")) {
+                continue;
+            }
+            int eq = l.indexOf('=');
+            if (eq <= 0) {
+                p.add(file + " line " + (i + 1) + ": expected id=base64key");
+                continue;
+            }
+            String id = l.substring(0, eq).strip();
+            try {
+                keys.put(id, Base64.getDecoder().decode(l.substring(eq + 1).strip()));
+                first = first == null ? id : first;
+            } catch (IllegalArgumentException e) {
+                p.add(file + " line " + (i + 1) + ": key '" + id + "' is not valid base64");
+            }
+        }
+        if (keys.isEmpty() && p.isEmpty()) {
+            p.add(file + ": no key in the file");
+        }
+        if (!p.isEmpty()) {
+            throw new InvalidConfigurationException("SecretKeys", p);
+        }
+        return of(first, keys);
+    }
+
+    /**
+     * Reads the key from the environment: {@value #ENV_KEY_FILE} (a key file) or
+     * {@value #ENV_KEY} (base64) with {@value #ENV_KEY_ID}.
+     *
+     * @return the keys
+     * @throws InvalidConfigurationException when neither is set or the key is bad
+     * @throws IOException when the key file cannot be read
+     */
+    public static SecretKeys fromEnvironment() throws IOException {
+        return fromEnvironment(System.getenv());
+    }
+
+    static SecretKeys fromEnvironment(Map<String, String> env) throws IOException {
+        String file = env.get(ENV_KEY_FILE);
+        if (file != null && !file.isBlank()) {
+            return fromFile(Path.of(file));
+        }
+        String key = env.get(ENV_KEY);
+        if (key == null || key.isBlank()) {
+            throw new InvalidConfigurationException("SecretKeys", List.of("neither " + ENV_KEY_FILE + " nor " + ENV_KEY
+                    + " is set: SNMP secrets need a key from configuration"));
+        }
+        String id = env.getOrDefault(ENV_KEY_ID, "default");
+        byte[] raw;
+        try {
+            raw = Base64.getDecoder().decode(key.strip());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationException("SecretKeys", List.of(ENV_KEY + ": not valid base64"));
+        }
+        return of(id, Map.of(id, raw));
+    }
+
+    /** @return the id of the key new secrets are encrypted with */
+    public String currentId() {
+        return currentId;
+    }
+
+    /** @return the ids of every key held */
+    public Set<String> ids() {
+        return keys.keySet();
+    }
+
+    /**
+     * A key by id.
+     *
+     * @param id the key id
+     * @return the key, or {@code null} when not held
+     */
+    SecretKey key(String id) {
+        return keys.get(id);
+    }
+
+    @Override
+    public String toString() {
+        return "SecretKeys[current=" + currentId + ", ids=" + keys.keySet() + "]";
+    }
+}

@@ -1,0 +1,54 @@
+package io.github.wardops.ward.postgres;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The {@code snmp_credentials} table, with communities and passphrases encrypted with
+ * AES-256-GCM under {@link SecretKeys}. The row id is bound as associated data, so a ciphertext
+ * copied to another row (or column) does not decrypt. A row encrypted with a key that is not held,
+ * or with another key under the same id, fails with a {@link io.github.wardops.ward.WardException}
+ * naming the row and the key id, never the secret. Thread-safe.
+ */
+public interface SnmpCredentialStore {
+
+    /**
+     * Inserts or replaces credentials, encrypting secrets with the current key.
+     *
+     * @param credential the credentials
+     */
+    void save(StoredSnmpCredential credential);
+
+    /**
+     * Reads and decrypts credentials.
+     *
+     * @param id the row id
+     * @return the credentials, if the row exists
+     * @throws io.github.wardops.ward.WardException when they cannot be decrypted
+     */
+    Optional<StoredSnmpCredential> load(UUID id);
+
+    /**
+     * Reads and decrypts every row.
+     *
+     * @return the credentials, ordered by name
+     * @throws io.github.wardops.ward.WardException when a row cannot be decrypted
+     */
+    List<StoredSnmpCredential> loadAll();
+
+    /**
+     * Deletes credentials (devices using them lose the reference).
+     *
+     * @param id the row id
+     * @return whether the row existed
+     */
+    boolean delete(UUID id);
+
+    /**
+     * Re-encrypts every row not under the current key (key rotation), in one transaction.
+     *
+     * @return the rows re-encrypted
+     */
+    int reencryptAll();
+}

@@ -1,0 +1,30 @@
+package io.github.wardops.ward.postgres.internal.db;
+
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+
+/** Runs ward's Flyway migrations (db/migration in this module). Stateless. */
+public final class Migrations {
+    /** Where the migrations live on the class path. */
+    public static final String LOCATION = "classpath:db/migration";
+
+    private Migrations() {
+    }
+
+    /**
+     * Migrates the database to the newest schema.
+     *
+     * @param dataSource the database
+     * @return how many migrations ran
+     */
+    public static int migrate(DataSource dataSource) {
+        MigrateResult r = Flyway.configure(Migrations.class.getClassLoader())
+                .dataSource(dataSource)
+                .locations(LOCATION)
+                .failOnMissingLocations(true)
+                .load()
+                .migrate();
+        return r.migrationsExecuted;
+    }
+}

@@ -1,0 +1,123 @@
+package io.github.wardops.ward.postgres.internal.repo;
+
+import static io.github.wardops.ward.postgres.internal.jooq.Tables.DEVICES;
+import static io.github.wardops.ward.postgres.internal.jooq.Tables.INVENTORY_VERSION;
+
+import io.github.wardops.ward.WardException;
+import io.github.wardops.ward.inventory.Addresses;
+import io.github.wardops.ward.inventory.Check;
+import io.github.wardops.ward.inventory.Device;
+import io.github.wardops.ward.inventory.DeviceId;
+import io.github.wardops.ward.postgres.DeviceRepository;
+import io.github.wardops.ward.postgres.internal.db.Json;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.Function;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.JSONB;
+import org.jooq.Record;
+import org.jooq.impl.DSL;
+
+/** {@link DeviceRepository} over jOOQ. Thread-safe. */
+public final class DeviceRepo implements DeviceRepository {
+    private static final Field<String> HOST = DSL.field("host({0})", String.class, DEVICES.ADDRESS);
+
+    private final DSLContext ctx;
+
+    /**
+     * Creates the repository.
+     *
+     * @param ctx the database
+     */
+    public DeviceRepo(DSLContext ctx) {
+        this.ctx = ctx;
+    }
+
+    static Field<Object> inet(String address) {
+        return DSL.field("cast({0} as inet)", Object.class, DSL.val(address, String.class));
+    }
+
+    @Override
+    public List<Device> loadAll(Function<Device, List<Check>> checks) {
+        Objects.requireNonNull(checks, "checks");
+        List<Device> out = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (Record r : ctx.select(DEVICES.ID, DEVICES.NAME, HOST, DEVICES.LABELS, DEVICES.PARENT_ID, DEVICES.ENABLED)
+                .from(DEVICES).orderBy(DEVICES.ID).fetch()) {
+            UUID id = r.get(DEVICES.ID);
+            try {
+                Map<String, String> labels = Json.read(r.get(DEVICES.LABELS).data());
+                UUID parent = r.get(DEVICES.PARENT_ID);
+                Device d = new Device(new DeviceId(id), r.get(DEVICES.NAME), Addresses.parse(r.get(HOST)), labels,
+                        parent == null ? null : new DeviceId(parent), r.get(DEVICES.ENABLED), List.of());
+                out.add(d.withChecks(checks.apply(d)));
+            } catch (RuntimeException e) {
+                problems.add("device " + id + ": " + e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new WardException("the devices table has rows ward cannot use: " + String.join("; ", problems));
+        }
+        return out;
+    }
+
+    @Override
+    public int upsertAll(Collection<Device> devices) {
+        Objects.requireNonNull(devices, "devices");
+        if (devices.isEmpty()) {
+            return 0;
+        }
+        Instant now = Instant.now();
+        ctx.transaction(cfg -> {
+            DSLContext tx = DSL.using(cfg);
+            for (Device d : devices) {
+                tx.insertInto(DEVICES)
+                        .set(DEVICES.ID, d.id().value())
+                        .set(DEVICES.NAME, d.name())
+                        .set(Map.of(DEVICES.ADDRESS, inet(d.address().getHostAddress())))
+                        .set(DEVICES.LABELS, JSONB.valueOf(Json.write(d.labels())))
+                        .set(DEVICES.PARENT_ID, d.parentId() == null ? null : d.parentId().value())
+                        .set(DEVICES.ENABLED, d.enabled())
+                        .set(DEVICES.UPDATED_AT, now)
+                        .onConflict(DEVICES.ID).doUpdate()
+                        .set(DEVICES.NAME, d.name())
+                        .set(Map.of(DEVICES.ADDRESS, inet(d.address().getHostAddress())))
+                        .set(DEVICES.LABELS, JSONB.valueOf(Json.write(d.labels())))
+                        .set(DEVICES.PARENT_ID, d.parentId() == null ? null : d.parentId().value())
+                        .set(DEVICES.ENABLED, d.enabled())
+                        .set(DEVICES.UPDATED_AT, now)
+                        .execute();
+            }
+        });
+        return devices.size();
+    }
+
+    @Override
+    public boolean delete(DeviceId id) {
+        return ctx.deleteFrom(DEVICES).where(DEVICES.ID.eq(id.value())).execute() > 0;
+    }
+
+    @Override
+    public boolean setEnabled(DeviceId id, boolean enabled) {
+        return ctx.update(DEVICES).set(DEVICES.ENABLED, enabled).set(DEVICES.UPDATED_AT, Instant.now())
+                .where(DEVICES.ID.eq(id.value())).execute() > 0;
+    }
+
+    @Override
+    public boolean setSnmpCredential(DeviceId id, UUID credentialId) {
+        return ctx.update(DEVICES).set(DEVICES.SNMP_CREDENTIAL_ID, credentialId).set(DEVICES.UPDATED_AT, Instant.now())
+                .where(DEVICES.ID.eq(id.value())).execute() > 0;
+    }
+
+    @Override
+    public long version() {
+        Long v = ctx.select(INVENTORY_VERSION.VERSION).from(INVENTORY_VERSION).fetchOne(INVENTORY_VERSION.VERSION);
+        return v == null ? 0 : v;
+    }
+}

@@ -1,0 +1,288 @@
+package io.github.wardops.ward.postgres.internal.sink;
+
+import io.github.wardops.ward.postgres.internal.db.PgErrors;
+import io.github.wardops.ward.postgres.internal.spool.Spool;
+import io.github.wardops.ward.probe.ProbeResult;
+import io.github.wardops.ward.sink.ResultSink;
+import java.io.IOException;
+import java.sql.SQLTransientException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The PostgreSQL result sink. A batch goes straight to the database when it is reachable and
+ * nothing is spooled; otherwise it is appended to the disk spool, which is replayed in order
+ * once the database answers again (tried at most every retry interval, so a database that is
+ * down costs one connection timeout per interval, not per batch). Rows the database refuses as
+ * invalid are isolated one by one, counted and logged; the rest of their batch is stored.
+ *
+ * <p>{@link #write} runs on the engine's sink thread; {@link #drain} on the maintenance thread.
+ * A lock serialises them. Neither ever runs on a probing thread.
+ */
+public final class PostgresResultSink implements ResultSink {
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresResultSink.class);
+    private static final int REPLAY_RECORDS_PER_CALL = 256;
+
+    /** Makes sure the schema is migrated before the first write; throws when it cannot be. */
+    @FunctionalInterface
+    public interface SchemaGate {
+        /** Migrates once, if not done yet. */
+        void ensure();
+    }
+
+    private final ResultWriter writer;
+    private final Spool spool;
+    private final StorageMeters meters;
+    private final InstantSource clock;
+    private final Duration retryInterval;
+    private final SchemaGate schema;
+    private final ReentrantLock lock = new ReentrantLock();
+    private Instant retryAt = Instant.MIN;
+    private volatile long spoolBytes;
+    private volatile long spoolPending;
+    private volatile Instant spoolOldest;
+    private long lastLogNanos = System.nanoTime() - 120_000_000_000L;
+    private volatile boolean closed;
+
+    /**
+     * Creates the sink.
+     *
+     * @param writer the database writer
+     * @param spool the spool
+     * @param meters the meters
+     * @param clock the time
+     * @param retryInterval how often to retry the database while spooling
+     * @param schema the schema gate
+     */
+    public PostgresResultSink(ResultWriter writer, Spool spool, StorageMeters meters, InstantSource clock,
+                              Duration retryInterval, SchemaGate schema) {
+        this.writer = writer;
+        this.spool = spool;
+        this.meters = meters;
+        this.clock = clock;
+        this.retryInterval = retryInterval;
+        this.schema = schema;
+        refreshSpoolState();
+    }
+
+    @Override
+    public String name() {
+        return "postgres";
+    }
+
+    @Override
+    public void write(List<ProbeResult> batch) throws IOException {
+        if (batch.isEmpty()) {
+            return;
+        }
+        lock.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("the PostgreSQL sink is closed");
+            }
+            if (!spool.isEmpty() || clock.instant().isBefore(retryAt)) {
+                toSpool(batch);
+                drainLocked();
+                return;
+            }
+            try {
+                writeDirect(batch);
+            } catch (RuntimeException e) {
+                if (!PgErrors.isTransient(e)) {
+                    throw e;
+                }
+                down(e);
+                toSpool(batch);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Replays spooled batches if the retry time has come. Called periodically by the storage's
+     * maintenance thread, and after each spooled write.
+     *
+     * @return rows replayed
+     */
+    public long drain() {
+        lock.lock();
+        try {
+            return closed ? 0 : drainLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private long drainLocked() {
+        if (spool.isEmpty() || clock.instant().isBefore(retryAt)) {
+            refreshSpoolState();
+            return 0;
+        }
+        long total = 0;
+        try {
+            long n;
+            do {
+                n = spool.replay(this::writeDirect, REPLAY_RECORDS_PER_CALL);
+                meters.replayed.increment(n);
+                total += n;
+            } while (n > 0 && !spool.isEmpty());
+            if (total > 0) {
+                LOG.info("replayed {} spooled rows into PostgreSQL", total);
+            }
+        } catch (Exception e) {
+            LOG.debug("replay failed: {}", PgErrors.describe(e), e);
+            if (PgErrors.isTransient(e)) {
+                down(e);
+            } else {
+                logLimited("replaying the spool failed (will retry): " + PgErrors.describe(e), e);
+                retryAt = clock.instant().plus(retryInterval);
+            }
+        } finally {
+            refreshSpoolState();
+        }
+        return total;
+    }
+
+    private void writeDirect(List<ProbeResult> batch) {
+        try {
+            schema.ensure();
+        } catch (RuntimeException e) {
+            // whatever stops the migration (the server away, or a schema to fix by hand), the results
+            // wait in the spool rather than being dropped
+            throw new IllegalStateException("the schema is not migrated yet",
+                    new SQLTransientException(PgErrors.describe(e), e));
+        }
+        long t0 = System.nanoTime();
+        try {
+            record(writer.write(batch));
+            meters.batchesWritten.increment();
+        } catch (RuntimeException e) {
+            if (PgErrors.isTransient(e)) {
+                throw e;
+            }
+            isolate(batch, e);
+        } finally {
+            meters.write.record(Duration.ofNanos(System.nanoTime() - t0));
+        }
+    }
+
+    /** A batch the database refused as invalid: write its results one by one to find the bad ones. */
+    private void isolate(List<ProbeResult> batch, RuntimeException cause) {
+        if (batch.size() == 1) {
+            meters.rejectedInvalid.increment(Rows.split(batch).size());
+            logLimited("PostgreSQL refused a result of device " + batch.getFirst().device() + ", check '"
+                    + printable(batch.getFirst().check()) + "' at " + batch.getFirst().at() + ": "
+                    + PgErrors.describe(cause), null);
+            return;
+        }
+        for (ProbeResult r : batch) {
+            try {
+                record(writer.write(List.of(r)));
+            } catch (RuntimeException e) {
+                if (PgErrors.isTransient(e)) {
+                    throw e;
+                }
+                meters.rejectedInvalid.increment(Rows.split(List.of(r)).size());
+                logLimited("PostgreSQL refused a result of device " + r.device() + ", check '" + printable(r.check())
+                        + "' at " + r.at() + ": " + PgErrors.describe(e), null);
+            }
+        }
+        meters.batchesWritten.increment();
+    }
+
+    /** A name for a log line: control characters shown as \\uXXXX, at most 80 characters. */
+    static String printable(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < s.length() && sb.length() < 80; i++) {
+            char c = s.charAt(i);
+            if (Character.isISOControl(c)) {
+                sb.append(String.format("\\u%04x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    private void record(ResultWriter.Written w) {
+        meters.pingRows.increment(w.pingRows());
+        meters.valueRows.increment(w.valueRows());
+        meters.rejectedOutOfRange.increment(w.expiredRows());
+    }
+
+    private void toSpool(List<ProbeResult> batch) {
+        try {
+            spool.append(batch);
+            meters.batchesSpooled.increment();
+        } catch (IOException | RuntimeException e) {
+            meters.droppedIo.increment(batch.size());
+            logLimited("could not spool " + batch.size() + " results to " + spool.directory() + ": " + e.getMessage(), e);
+        }
+        refreshSpoolState();
+    }
+
+    private void down(Exception e) {
+        boolean wasUp = !clock.instant().isBefore(retryAt);
+        retryAt = clock.instant().plus(retryInterval);
+        if (wasUp) {
+            logLimited("PostgreSQL is unreachable; spooling results to " + spool.directory() + " and retrying every "
+                    + retryInterval + ": " + PgErrors.describe(e), null);
+        }
+    }
+
+    private void refreshSpoolState() {
+        spoolBytes = spool.bytes();
+        spoolPending = spool.pendingRows();
+        spoolOldest = spool.oldest().orElse(null);
+    }
+
+    private void logLimited(String message, Throwable t) {
+        long now = System.nanoTime();
+        if (now - lastLogNanos >= 60_000_000_000L) {
+            lastLogNanos = now;
+            if (t != null && !(t instanceof RuntimeException)) {
+                LOG.warn(message, t);
+            } else {
+                LOG.warn(message);
+            }
+        }
+    }
+
+    /** @return the spool's size in bytes */
+    public long spoolBytes() {
+        return spoolBytes;
+    }
+
+    /** @return the rows waiting in the spool */
+    public long spoolPendingRows() {
+        return spoolPending;
+    }
+
+    /**
+     * The age of the oldest spooled record.
+     *
+     * @return seconds, 0 when the spool is empty
+     */
+    public double spoolOldestAgeSeconds() {
+        Instant o = spoolOldest;
+        return o == null ? 0.0 : Math.max(0, Duration.between(o, clock.instant()).toMillis() / 1000.0);
+    }
+
+    /** Closes the spool. Further writes fail. */
+    @Override
+    public void close() throws IOException {
+        lock.lock();
+        try {
+            closed = true;
+            spool.close();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,16 @@
+/**
+ * ward-postgres: PostgreSQL storage for ward. Exports only its API package; the implementation
+ * and the jOOQ classes generated from the Flyway migrations are internal.
+ */
+module io.github.wardops.ward.postgres {
+    requires transitive io.github.wardops.ward;
+    requires transitive java.sql;
+    requires com.zaxxer.hikari;
+    requires org.jooq;
+    requires org.postgresql.jdbc;
+    requires flyway.core;
+    requires static embedded.postgres;
+    requires org.slf4j;
+
+    exports io.github.wardops.ward.postgres;
+}

@@ -1,0 +1,117 @@
+package io.github.wardops.ward.postgres;
+
+import io.github.wardops.ward.inventory.DeviceId;
+import io.github.wardops.ward.probe.DownReason;
+import io.github.wardops.ward.probe.PingStats;
+import io.github.wardops.ward.probe.ProbeResult;
+import io.github.wardops.ward.probe.TcpConnect;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/** Test helpers: one embedded PostgreSQL per test class, results to write, polling. */
+final class PgSupport {
+    private PgSupport() {
+    }
+
+    static EmbeddedDatabase startDatabase(Path dir) {
+        return EmbeddedDatabase.start(dir, 0);
+    }
+
+    static Path tempDir(String prefix) {
+        try {
+            return Files.createTempDirectory(prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Empties every table and drops every partition, so each test starts clean. */
+    static void reset(EmbeddedDatabase db) throws SQLException {
+        try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
+            st.execute("TRUNCATE devices, snmp_credentials, device_state, state_changes, alerts, interfaces, "
+                    + "ping_results, interface_samples, snmp_values CASCADE");
+            List<String> parts = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery("SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE c.relkind = 'r'")) {
+                while (rs.next()) {
+                    parts.add(rs.getString(1));
+                }
+            }
+            for (String p : parts) {
+                st.execute("DROP TABLE " + p);
+            }
+        }
+    }
+
+    static long count(EmbeddedDatabase db, String sql) throws SQLException {
+        try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    static PostgresOptions.Builder options(EmbeddedDatabase db, Path spool, MeterRegistry registry) {
+        return PostgresOptions.builder()
+                .jdbc(db.jdbcUrl(), null, null)
+                .spoolDirectory(spool)
+                .retryInterval(Duration.ofMillis(100))
+                .connectionTimeout(Duration.ofMillis(500))
+                .meterRegistry(registry);
+    }
+
+    static void await(String what, Duration max, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** A clock the test sets. */
+    static final class FakeClock implements InstantSource {
+        volatile Instant now;
+
+        FakeClock(Instant start) {
+            this.now = start;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    /** Results of every kind: ICMP up/down/unknown and TCP up/down. */
+    static List<ProbeResult> results(Instant start, int n) {
+        List<ProbeResult> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            DeviceId d = DeviceId.fromKey("device-" + (i % 50));
+            Instant at = start.plusNanos(1_000L * i + 123);
+            out.add(switch (i % 5) {
+                case 0, 1 -> new ProbeResult.Up(d, "icmp", "icmp", at, Duration.ofNanos(50_000 + i),
+                        PingStats.of(3, new long[] {40_123, 50_000 + i, 61_001}, 3));
+                case 2 -> new ProbeResult.Down(d, "icmp", "icmp", at, DownReason.TIMEOUT, "",
+                        new PingStats(3, 0, null, null, null, null));
+                case 3 -> new ProbeResult.Up(d, "tcp:22", "tcp", at, Duration.ofMillis(1),
+                        new TcpConnect(22, Duration.ofNanos(1_000L * (1_500 + i))));
+                default -> new ProbeResult.Unknown(d, "icmp", "icmp", at, "socket error");
+            });
+        }
+        return out;
+    }
+}

@@ -1,0 +1,85 @@
+package io.github.wardops.ward.postgres;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.wardops.ward.InvalidConfigurationException;
+import io.github.wardops.ward.Secret;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PostgresOptionsTest {
+
+    @Test
+    void defaultsAreSmallAndSafe() {
+        PostgresOptions o = PostgresOptions.builder().jdbc("jdbc:postgresql://127.0.0.1/ward", "ward", Secret.of("pw")).build();
+        assertEquals(4, o.maxPoolSize());
+        assertEquals(WriteMode.COPY, o.writeMode());
+        assertEquals(Duration.ofDays(30), o.retention("ping_results"));
+        assertEquals(Duration.ofDays(30), o.retention("interface_samples"));
+        assertEquals(Duration.ofDays(30), o.retention("snmp_values"));
+        assertEquals(256L << 20, o.spoolMaxBytes());
+    }
+
+    @Test
+    void everyBadSettingIsReportedAtOnce() {
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> PostgresOptions.builder()
+                .jdbc("jdbc:mysql://x/y", null, Secret.of("hunter2"))
+                .maxPoolSize(0)
+                .connectionTimeout(Duration.ZERO)
+                .spoolSegmentBytes(10)
+                .spoolMaxBytes(100)
+                .spoolMaxAge(null)
+                .retention("ping_results", Duration.ofHours(36))
+                .retention("nope", Duration.ofDays(3))
+                .partitionsAhead(0)
+                .build());
+        assertEquals(9, e.problems().size(), e.getMessage());
+        assertTrue(e.getMessage().contains("maxPoolSize = 0"));
+        assertTrue(e.getMessage().contains("retention[ping_results] = PT36H"));
+        assertTrue(e.getMessage().contains("unknown table 'nope'"));
+        assertFalse(e.getMessage().contains("hunter2"));
+    }
+
+    @Test
+    void exactlyOneConnectionSource() {
+        assertThrows(InvalidConfigurationException.class, () -> PostgresOptions.builder().build());
+    }
+
+    @Test
+    void keyFileErrorsNameTheLineNeverTheKey(@TempDir Path dir) throws Exception {
+        String good = Base64.getEncoder().encodeToString(new byte[32]);
+        Path f = dir.resolve("keys");
+        Files.writeString(f, "# ward keys\nk2=" + good + "\nbroken line\nk3=%%%notbase64\nk4=" + Base64.getEncoder()
+                .encodeToString(new byte[16]) + "\n");
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> SecretKeys.fromFile(f));
+        assertTrue(e.getMessage().contains("line 3: expected id=base64key"), e.getMessage());
+        assertTrue(e.getMessage().contains("line 4: key 'k3' is not valid base64"), e.getMessage());
+        Files.writeString(f, "k2=" + good + "\nk1=" + good + "\n");
+        SecretKeys keys = SecretKeys.fromFile(f);
+        assertEquals("k2", keys.currentId());
+        assertFalse(keys.toString().contains(good));
+        InvalidConfigurationException shortKey = assertThrows(InvalidConfigurationException.class,
+                () -> SecretKeys.of("a", Map.of("a", new byte[16])));
+        assertTrue(shortKey.getMessage().contains("must be 32 bytes"));
+    }
+
+    @Test
+    void keysFromTheEnvironment(@TempDir Path dir) throws Exception {
+        String good = Base64.getEncoder().encodeToString(new byte[32]);
+        assertEquals("prod-2026", SecretKeys.fromEnvironment(Map.of(SecretKeys.ENV_KEY, good, SecretKeys.ENV_KEY_ID, "prod-2026")).currentId());
+        assertEquals("default", SecretKeys.fromEnvironment(Map.of(SecretKeys.ENV_KEY, good)).currentId());
+        assertThrows(InvalidConfigurationException.class, () -> SecretKeys.fromEnvironment(Map.of()));
+        assertThrows(InvalidConfigurationException.class, () -> SecretKeys.fromEnvironment(Map.of(SecretKeys.ENV_KEY, "??")));
+        Path f = dir.resolve("k");
+        Files.writeString(f, "file-key=" + good + "\n");
+        assertEquals("file-key", SecretKeys.fromEnvironment(Map.of(SecretKeys.ENV_KEY_FILE, f.toString())).currentId());
+    }
+}
