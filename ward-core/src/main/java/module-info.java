@@ -7,9 +7,11 @@
 module io.github.wardops.ward {
     requires transitive micrometer.core;
     requires org.slf4j;
+    requires org.snmp4j;
 
     exports io.github.wardops.ward;
     exports io.github.wardops.ward.inventory;
     exports io.github.wardops.ward.probe;
     exports io.github.wardops.ward.sink;
+    exports io.github.wardops.ward.snmp;
 }
