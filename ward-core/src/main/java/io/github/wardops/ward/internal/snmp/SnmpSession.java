@@ -111,7 +111,10 @@ public final class SnmpSession implements AutoCloseable {
     private final Counter engineIdsEvicted;
     private volatile boolean closed;
 
-    private record EngineEntry(byte[] engineId, String user) {
+    private record EngineEntry(byte[] engineId, SnmpCredentials.Usm credentials) {
+        String user() {
+            return credentials.user();
+        }
     }
 
     private SnmpSession(SnmpOptions options) throws IOException {
@@ -138,7 +141,7 @@ public final class SnmpSession implements AutoCloseable {
         usm = new USM(protocols, new OctetString(engineId), 0);
         SecurityModels models = new SecurityModels();
         models.addSecurityModel(usm);
-        mpv3 = new MPv3(engineId, null, protocols, models, null);
+        mpv3 = new MPv3(engineId, null, protocols, models, org.snmp4j.mp.CounterSupport.getInstance());
         maxEngineIds = options.maxDevices();
         mpv3.setMaxEngineIdCacheSize(Math.max(1, maxEngineIds));
         MessageDispatcherImpl dispatcher = new MessageDispatcherImpl();
@@ -322,7 +325,16 @@ public final class SnmpSession implements AutoCloseable {
         String key = t.address().getHostAddress() + "/" + t.port();
         synchronized (this) {
             EngineEntry e = engineIds.get(key);
-            if (e != null && e.user.equals(u.user())) {
+            if (e != null && e.credentials.equals(u)) {
+                return e.engineId;
+            }
+            if (e != null) {
+                // Same device, other credentials: localize the new ones (replacing the old user entry).
+                if (!e.user().equals(u.user())) {
+                    usm.removeAllUsers(new OctetString(e.user()), new OctetString(e.engineId));
+                }
+                usm.addUser(new OctetString(u.user()), new OctetString(e.engineId), usmUser(u));
+                engineIds.put(key, new EngineEntry(e.engineId, u));
                 return e.engineId;
             }
         }
@@ -334,13 +346,13 @@ public final class SnmpSession implements AutoCloseable {
         OctetString engine = new OctetString(id);
         usm.addUser(new OctetString(u.user()), engine, usmUser(u));
         synchronized (this) {
-            engineIds.put(key, new EngineEntry(id, u.user()));
+            engineIds.put(key, new EngineEntry(id, u));
             while (engineIds.size() > maxEngineIds) {
                 var it = engineIds.entrySet().iterator();
                 var eldest = it.next();
                 it.remove();
                 engineIdsEvicted.increment();
-                usm.removeAllUsers(new OctetString(eldest.getValue().user), new OctetString(eldest.getValue().engineId));
+                usm.removeAllUsers(new OctetString(eldest.getValue().user()), new OctetString(eldest.getValue().engineId));
             }
         }
         return id;
@@ -358,7 +370,7 @@ public final class SnmpSession implements AutoCloseable {
             e = engineIds.remove(key);
         }
         if (e != null) {
-            usm.removeAllUsers(new OctetString(e.user), new OctetString(e.engineId));
+            usm.removeAllUsers(new OctetString(e.user()), new OctetString(e.engineId));
             mpv3.removeEngineID(new UdpAddress(t.address(), t.port()));
         }
     }
