@@ -61,6 +61,9 @@ public sealed interface SnmpValue {
      * @return the formatted value
      */
     default String format() {
+        if (this instanceof OctetString s && s.bytes.length == 0) {
+            return "\"\"";
+        }
         return isException() || this instanceof Null ? formatValue() : typeName() + ": " + formatValue();
     }
 
@@ -285,10 +288,11 @@ public sealed interface SnmpValue {
             return isText() || bytes.length == 0 ? "STRING" : "Hex-STRING";
         }
 
+        /** @return {@code "text"} (quotes and backslashes escaped), or hex pairs each followed by a space, as net-snmp prints them */
         @Override
         public String formatValue() {
             String t = text();
-            return t != null ? "\"" + t + "\"" : hex();
+            return t != null ? "\"" + t.replace("\\", "\\\\").replace("\"", "\\\"") + "\"" : hex() + " ";
         }
 
         @Override
