@@ -30,6 +30,28 @@ public final class SnmpOperations {
     public static final class Stats {
         int requests;
         int varBinds;
+        private final long deadlineNanos;
+        private final boolean hasDeadline;
+
+        /** Counters without a deadline. */
+        public Stats() {
+            this.hasDeadline = false;
+            this.deadlineNanos = 0;
+        }
+
+        /**
+         * Counters with a deadline: no request is sent after it.
+         *
+         * @param deadlineNanos a {@link System#nanoTime()} value
+         */
+        public Stats(long deadlineNanos) {
+            this.hasDeadline = true;
+            this.deadlineNanos = deadlineNanos;
+        }
+
+        boolean late() {
+            return hasDeadline && System.nanoTime() - deadlineNanos > 0;
+        }
 
         /** @return requests sent */
         public int requests() {
@@ -107,6 +129,9 @@ public final class SnmpOperations {
                             Semaphore device, Stats stats) throws InterruptedException {
         if (idx.length == 0) {
             return null;
+        }
+        if (stats.late()) {
+            return fail(Status.TIMEOUT, "the check's timeout was reached");
         }
         PDU pdu = SnmpSession.newPdu(c.version(), PDU.GET);
         for (int i : idx) {
@@ -212,6 +237,9 @@ public final class SnmpOperations {
             int[] cols = openColumns(open);
             if (cols.length == 0) {
                 return new ColumnsResult(Status.OK, "", out);
+            }
+            if (stats.late()) {
+                return new ColumnsResult(Status.TIMEOUT, "the check's timeout was reached", out);
             }
             PDU pdu = SnmpSession.newPdu(c.version(), v1 ? PDU.GETNEXT : PDU.GETBULK);
             for (int col : cols) {

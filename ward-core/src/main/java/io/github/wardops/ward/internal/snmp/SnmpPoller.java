@@ -243,7 +243,7 @@ public final class SnmpPoller implements SnmpProber {
                              PollState st, Instant at, long deadline) throws InterruptedException {
         DeviceId id = request.device().id();
         String check = request.check().name();
-        SnmpOperations.Stats stats = new SnmpOperations.Stats();
+        SnmpOperations.Stats stats = new SnmpOperations.Stats(deadline);
         boolean wantSystem = s.polls().contains(SnmpSettings.Poll.SYSTEM) || s.polls().contains(SnmpSettings.Poll.TEMPLATE_ITEMS);
         List<SnmpOid> first = new ArrayList<>(List.of(SYS_UPTIME, IF_NUMBER));
         if (wantSystem) {

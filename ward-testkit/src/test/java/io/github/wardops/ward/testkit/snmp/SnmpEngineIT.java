@@ -41,7 +41,7 @@ class SnmpEngineIT {
             List<Device> devices = sim.devices().stream().map(d -> {
                 SnmpSettings s = SnmpSettings.builder().port(sim.port(d)).credentials(SnmpCredentials.v2c(Secret.of("public")))
                         .requestTimeout(Duration.ofMillis(500)).build();
-                Check c = new Check("snmp", s, Duration.ofSeconds(30), Duration.ofSeconds(5));
+                Check c = new Check("snmp", s, Duration.ofSeconds(4), Duration.ofSeconds(3));
                 return Device.builder(new DeviceId(UUID.nameUUIDFromBytes(d.address().getAddress())), "sim", d.address())
                         .check(c).build();
             }).toList();

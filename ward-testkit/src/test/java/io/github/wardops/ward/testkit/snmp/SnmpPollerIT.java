@@ -272,6 +272,51 @@ class SnmpPollerIT {
         assertTrue(next.items().stream().noneMatch(i -> i.item().name().equals("temperature_c")), "300 s item not due");
     }
 
+    @Test
+    void slowDevicesAnswerOrTimeOutAndLateAnswersLeakNothing() throws Exception {
+        SimulatedDevice d = start(SimulatedDevice.builder(loopback("127.0.0.1")), SnmpOptions.builder());
+        d.behaviour(SimulatedBehaviour.SLOW);
+        d.delay(Duration.ofMillis(30));
+        SnmpTarget patient = new SnmpTarget(d.address(), sim.port(d), Duration.ofSeconds(2), 0, 10, 50);
+        assertTrue(prober.get(patient, V2C, List.of(SnmpOid.parse("1.3.6.1.2.1.1.3.0"))).ok());
+        d.delay(Duration.ofMillis(400));
+        SnmpTarget hasty = new SnmpTarget(d.address(), sim.port(d), Duration.ofMillis(100), 0, 10, 50);
+        assertEquals(SnmpResponse.Status.TIMEOUT,
+                prober.get(hasty, V2C, List.of(SnmpOid.parse("1.3.6.1.2.1.1.3.0"))).status());
+        Thread.sleep(500); // the late answer arrives after ward gave up
+        assertEquals(0, prober.pendingRequests());
+    }
+
+    @Test
+    void ifNumberChangeTriggersRediscoveryAndLabelItemsAreRead() throws Exception {
+        SnmpOid custom = SnmpOid.parse("1.3.6.1.4.1.99999.1.0");
+        SimulatedDevice d = start(SimulatedDevice.builder(loopback("127.0.0.1"))
+                .interfaces(List.of(SimulatedInterface.ethernet(1, 1_000)))
+                .scalar(custom, new SnmpValue.Integer32(17)),
+                SnmpOptions.builder().itemsForLabels(java.util.Map.of("role", "edge"), List.of(new io.github.wardops.ward.snmp.SnmpItem(
+                        "queue_depth", custom, io.github.wardops.ward.snmp.SnmpItem.Kind.GAUGE, "", Duration.ofSeconds(60)))));
+        ProbeRequest plain = request(d, SnmpSettings.builder().credentials(V2C));
+        Device labelled = Device.builder(plain.device().id(), "r1", d.address()).label("role", "edge")
+                .check(plain.check()).build();
+        ProbeRequest req = new ProbeRequest(labelled, plain.check(), clock.instant());
+        SnmpMeasurement first = up(prober.probe(req));
+        assertEquals(17.0, first.values().get("item.queue_depth"));
+        clock.advance(Duration.ofSeconds(60));
+        assertFalse(up(prober.probe(req)).interfacesDiscovered());
+        d.set(SnmpOid.parse("1.3.6.1.2.1.2.1.0"), new SnmpValue.Integer32(2));
+        clock.advance(Duration.ofSeconds(60));
+        SnmpMeasurement changed = up(prober.probe(req));
+        assertTrue(changed.interfacesDiscovered());
+        assertNull(changed.interfaces().getFirst().rates().inBitsPerSecond(), "no rate across a renumbering");
+    }
+
+    @Test
+    void missingCredentialsReferenceIsUnknownNotAnException() throws Exception {
+        SimulatedDevice d = start(SimulatedDevice.builder(loopback("127.0.0.1")), SnmpOptions.builder());
+        ProbeResult r = prober.probe(request(d, SnmpSettings.builder().credentialsRef("nope")));
+        assertTrue(r instanceof ProbeResult.Unknown u && u.detail().contains("nope"), r::toString);
+    }
+
     private SnmpTarget target(SimulatedDevice d) {
         return new SnmpTarget(d.address(), sim.port(d), Duration.ofMillis(300), 0, 10, 50);
     }
