@@ -5,9 +5,9 @@ import java.util.Map;
 
 /**
  * Rates computed by ward between two polls of one interface (see {@code docs/snmp.md} for the
- * rules). A field is {@code null} when no rate could be given honestly: no previous sample, a
- * counter reset or agent restart, a missing counter, or a value above the interface's speed.
- * Rates are never negative. Immutable.
+ * rules). A field is {@link Double#NaN} when no rate could be given honestly: no previous sample,
+ * a counter reset or agent restart, a missing counter, or a value above the interface's speed.
+ * Rates are never negative. Primitive fields keep a fleet's worth of rates small. Immutable.
  *
  * @param inBitsPerSecond inbound bits per second
  * @param outBitsPerSecond outbound bits per second
@@ -17,20 +17,21 @@ import java.util.Map;
  * @param outErrorsPerSecond outbound errors per second
  * @param inDiscardsPerSecond inbound discards per second
  * @param outDiscardsPerSecond outbound discards per second
- * @param inUtilizationPct inbound bits per second as a percentage of the speed (0-100); {@code null} when the speed is unknown
+ * @param inUtilizationPct inbound bits per second as a percentage of the speed (0-100); NaN when the speed is unknown
  * @param outUtilizationPct outbound utilisation, 0-100
  */
-public record InterfaceRates(Double inBitsPerSecond, Double outBitsPerSecond, Double inPacketsPerSecond,
-                             Double outPacketsPerSecond, Double inErrorsPerSecond, Double outErrorsPerSecond,
-                             Double inDiscardsPerSecond, Double outDiscardsPerSecond, Double inUtilizationPct,
-                             Double outUtilizationPct) {
+public record InterfaceRates(double inBitsPerSecond, double outBitsPerSecond, double inPacketsPerSecond,
+                             double outPacketsPerSecond, double inErrorsPerSecond, double outErrorsPerSecond,
+                             double inDiscardsPerSecond, double outDiscardsPerSecond, double inUtilizationPct,
+                             double outUtilizationPct) {
     /** No rate at all (first sample, restart). */
-    public static final InterfaceRates NONE = new InterfaceRates(null, null, null, null, null, null, null, null, null, null);
+    public static final InterfaceRates NONE = new InterfaceRates(Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+            Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
 
     /**
      * The rates present, by name ({@code in_bps}, {@code out_util_pct}, ...).
      *
-     * @return an immutable map of the non-null rates
+     * @return an immutable map of the rates that are not NaN
      */
     public Map<String, Double> asMap() {
         Map<String, Double> m = new LinkedHashMap<>();
@@ -47,8 +48,8 @@ public record InterfaceRates(Double inBitsPerSecond, Double outBitsPerSecond, Do
         return java.util.Collections.unmodifiableMap(m);
     }
 
-    private static void put(Map<String, Double> m, String k, Double v) {
-        if (v != null) {
+    private static void put(Map<String, Double> m, String k, double v) {
+        if (!Double.isNaN(v)) {
             m.put(k, v);
         }
     }

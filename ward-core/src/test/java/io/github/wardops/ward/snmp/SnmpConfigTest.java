@@ -67,7 +67,8 @@ class SnmpConfigTest {
 
     @Test
     void measurementValuesAreFlatAndFinite() {
-        InterfaceRates rates = new InterfaceRates(8e6, null, 10.0, null, 0.0, null, null, null, 0.8, null);
+        InterfaceRates rates = new InterfaceRates(8e6, Double.NaN, 10.0, Double.NaN, 0.0, Double.NaN, Double.NaN, Double.NaN, 0.8,
+                Double.NaN);
         SnmpInterface i = new SnmpInterface(3, "Gi0/3", "GigabitEthernet0/3", "", 6, 1500, 1_000_000_000L, "", 1, 2,
                 null, Map.of(), new InterfaceCounters(1L, 2L, 3L, 4L, 0L, 0L, 0L, 0L, true), rates);
         SnmpItem cpu = new SnmpItem("cpu", SnmpOid.parse("1.3.6.1.4.1.9.2.1.58.0"), SnmpItem.Kind.GAUGE, "percent",

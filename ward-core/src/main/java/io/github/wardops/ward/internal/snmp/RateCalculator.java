@@ -94,7 +94,12 @@ public final class RateCalculator {
         Double outDisc = rate(p.outDiscards(), c.outDiscards(), false, seconds, maxPps, drops);
         Double inUtil = inBps == null || speedBps <= 0 ? null : Math.min(100.0, inBps * 100.0 / speedBps);
         Double outUtil = outBps == null || speedBps <= 0 ? null : Math.min(100.0, outBps * 100.0 / speedBps);
-        return new InterfaceRates(inBps, outBps, inPps, outPps, inErr, outErr, inDisc, outDisc, inUtil, outUtil);
+        return new InterfaceRates(d(inBps), d(outBps), d(inPps), d(outPps), d(inErr), d(outErr), d(inDisc), d(outDisc),
+                d(inUtil), d(outUtil));
+    }
+
+    private static double d(Double v) {
+        return v == null ? Double.NaN : v;
     }
 
     /**

@@ -92,6 +92,7 @@ public final class SnmpPoller implements SnmpProber {
     private final Counter ratesOverSpeed;
     private final Counter varBindsRead;
     private final RateCalculator.Drops drops;
+    private final StringInterner strings;
 
     private record StateKey(DeviceId device, String check) {
     }
@@ -137,6 +138,7 @@ public final class SnmpPoller implements SnmpProber {
         this.ratesReset = Counter.builder("ward.snmp.rates.dropped").tag("reason", "reset").register(r);
         this.ratesOverSpeed = Counter.builder("ward.snmp.rates.dropped").tag("reason", "over_speed").register(r);
         this.varBindsRead = Counter.builder("ward.snmp.varbinds").description("Varbinds read by polls").register(r);
+        this.strings = new StringInterner(100_000, r);
         this.drops = new RateCalculator.Drops() {
             @Override
             public void reset() {
@@ -387,8 +389,8 @@ public final class SnmpPoller implements SnmpProber {
                 continue;
             }
             InterfaceClassifier.Classification cl = classifier.classify(alias, descr, name);
-            found.put(index, new IfInfo(index, name, descr, alias, type, mtu, speedBps, mac, cl.role(), cl.attributes(),
-                    hc, hasDisc));
+            found.put(index, new IfInfo(index, strings.intern(name), strings.intern(descr), strings.intern(alias), type, mtu,
+                    speedBps, mac, cl.role(), cl.attributes(), hc, hasDisc));
         }
         st.interfaces = List.copyOf(found.values());
         st.samples.keySet().retainAll(found.keySet());
