@@ -43,7 +43,7 @@ public final class SimulatorMain {
         for (int k = 1; k <= interfaces; k++) {
             ifs.add(SimulatedInterface.ethernet(k, 1_000_000.0 * (k % 7 + 1)).withAlias(k == 1 ? "ISP-Magti" : "port " + k));
         }
-        SnmpSimulator.Builder b = SnmpSimulator.builder();
+        SnmpSimulator.Builder b = SnmpSimulator.builder().threads(Integer.parseInt(System.getProperty("ward.sim.threads", "2")));
         for (int i = 0; i < devices; i++) {
             b.device(SimulatedDevice.builder(address(second, i)).port(port).interfaces(ifs));
         }

@@ -71,7 +71,7 @@ import org.snmp4j.transport.UdpTransportMapping;
 
 /**
  * A fleet of simulated SNMP agents built on SNMP4J: one non-blocking UDP socket per device (any
- * number of addresses in 127.0.0.0/8), one selector thread, SNMP4J's message dispatcher with
+ * number of addresses in 127.0.0.0/8), one or a few selector threads, SNMP4J's message dispatcher with
  * v1, v2c and v3 (USM) decoding, and a {@link CommandResponder} that answers from each device's
  * computed MIB. Devices can be silent, slow, send garbage or truncated packets, answer with
  * wrong varbinds or loop in walks, and restart.
@@ -85,10 +85,10 @@ public final class SnmpSimulator implements AutoCloseable {
     private final List<SimulatedDevice> devices = new ArrayList<>();
     private final List<DatagramChannel> channels = new ArrayList<>();
     private final Map<SimulatedDevice, Integer> ports = new java.util.IdentityHashMap<>();
-    private final Selector selector;
+    private final List<Selector> selectors = new ArrayList<>();
     private final MessageDispatcherImpl dispatcher = new MessageDispatcherImpl();
     private final ScheduledExecutorService slow;
-    private final Thread thread;
+    private final List<Thread> threads = new ArrayList<>();
     private final AtomicLong dropped = new AtomicLong();
     private final int maxDelayed;
     private volatile boolean running = true;
@@ -119,7 +119,9 @@ public final class SnmpSimulator implements AutoCloseable {
         dispatcher.addMessageProcessingModel(new MPv2c());
         dispatcher.addMessageProcessingModel(new MPv3(engineId, null, protocols, models, org.snmp4j.mp.CounterSupport.getInstance()));
         dispatcher.addCommandResponder(new Responder());
-        selector = Selector.open();
+        for (int i = 0; i < b.threads; i++) {
+            selectors.add(Selector.open());
+        }
         SimulatedDevice.SnmpSimulatorClock c = clock::instant;
         Instant boot = clock.instant();
         try {
@@ -131,13 +133,15 @@ public final class SnmpSimulator implements AutoCloseable {
                 ch.configureBlocking(false);
                 int port = ((InetSocketAddress) ch.getLocalAddress()).getPort();
                 ChannelTransport t = new ChannelTransport(new UdpAddress(d.address(), port), ch, d);
-                ch.register(selector, SelectionKey.OP_READ, t);
+                ch.register(selectors.get(devices.size() % selectors.size()), SelectionKey.OP_READ, t);
                 devices.add(d);
                 ports.put(d, port);
             }
         } catch (IOException | RuntimeException e) {
             closeChannels();
-            selector.close();
+            for (Selector sel : selectors) {
+                sel.close();
+            }
             throw e;
         }
         ScheduledThreadPoolExecutor s = (ScheduledThreadPoolExecutor) Executors.newScheduledThreadPool(1, r -> {
@@ -147,9 +151,13 @@ public final class SnmpSimulator implements AutoCloseable {
         });
         s.setRemoveOnCancelPolicy(true);
         slow = s;
-        thread = new Thread(this::loop, "ward-snmp-sim");
-        thread.setDaemon(true);
-        thread.start();
+        for (int i = 0; i < selectors.size(); i++) {
+            Selector sel = selectors.get(i);
+            Thread th = new Thread(() -> loop(sel), "ward-snmp-sim-" + i);
+            th.setDaemon(true);
+            threads.add(th);
+            th.start();
+        }
     }
 
     /**
@@ -185,7 +193,7 @@ public final class SnmpSimulator implements AutoCloseable {
         return dropped.get();
     }
 
-    private void loop() {
+    private void loop(Selector selector) {
         ByteBuffer buf = ByteBuffer.allocateDirect(65_536);
         while (running) {
             try {
@@ -262,18 +270,22 @@ public final class SnmpSimulator implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        selector.wakeup();
+        selectors.forEach(Selector::wakeup);
         try {
-            thread.join(2_000);
+            for (Thread th : threads) {
+                th.join(2_000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         slow.shutdownNow();
         closeChannels();
-        try {
-            selector.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (Selector sel : selectors) {
+            try {
+                sel.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 
@@ -511,8 +523,23 @@ public final class SnmpSimulator implements AutoCloseable {
         private final List<SnmpCredentials.Usm> users = new ArrayList<>();
         private final List<SimulatedDevice.Builder> devices = new ArrayList<>();
         private int maxDelayed = 100_000;
+        private int threads = 1;
 
         private Builder() {
+        }
+
+        /**
+         * Sets how many selector threads answer (devices are spread over them); default 1.
+         *
+         * @param n 1-64
+         * @return this builder
+         */
+        public Builder threads(int n) {
+            if (n < 1 || n > 64) {
+                throw new IllegalArgumentException("threads must be 1-64");
+            }
+            this.threads = n;
+            return this;
         }
 
         /**
