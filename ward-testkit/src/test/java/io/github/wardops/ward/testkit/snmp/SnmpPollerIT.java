@@ -315,6 +315,36 @@ class SnmpPollerIT {
         assertTrue(r instanceof ProbeResult.Unknown u && u.detail().contains("nope"), r::toString);
     }
 
+    @Test
+    void theSimulatorSurvivesGarbageRequests() throws Exception {
+        SimulatedDevice d = start(SimulatedDevice.builder(loopback("127.0.0.1")), SnmpOptions.builder());
+        try (java.net.DatagramSocket s = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            java.util.Random r = new java.util.Random(42);
+            for (int i = 0; i < 200; i++) {
+                byte[] junk = new byte[1 + r.nextInt(300)];
+                r.nextBytes(junk);
+                if (i % 2 == 0) {
+                    junk[0] = 0x30; // looks like a BER sequence
+                }
+                s.send(new java.net.DatagramPacket(junk, junk.length, d.address(), sim.port(d)));
+            }
+        }
+        assertTrue(prober.get(target(d), V2C, List.of(SnmpOid.parse("1.3.6.1.2.1.1.3.0"))).ok());
+        SnmpResponse wrongCommunity = prober.get(new SnmpTarget(d.address(), sim.port(d), Duration.ofMillis(100), 0, 10, 50),
+                SnmpCredentials.v2c(Secret.of("private")), List.of(SnmpOid.parse("1.3.6.1.2.1.1.3.0")));
+        assertEquals(SnmpResponse.Status.TIMEOUT, wrongCommunity.status(), "agents drop bad communities");
+    }
+
+    @Test
+    void aClosedProberAnswersLocalErrorNotAnException() throws Exception {
+        SimulatedDevice d = start(SimulatedDevice.builder(loopback("127.0.0.1")), SnmpOptions.builder());
+        prober.close();
+        SnmpResponse r = prober.get(target(d), V2C, List.of(SnmpOid.parse("1.3.6.1.2.1.1.3.0")));
+        assertEquals(SnmpResponse.Status.LOCAL_ERROR, r.status());
+        assertEquals(0, prober.pendingRequests());
+        prober.close();
+    }
+
     private SnmpTarget target(SimulatedDevice d) {
         return new SnmpTarget(d.address(), sim.port(d), Duration.ofMillis(300), 0, 10, 50);
     }
