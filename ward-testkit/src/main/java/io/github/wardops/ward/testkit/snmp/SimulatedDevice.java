@@ -28,6 +28,7 @@ public final class SimulatedDevice {
     static final SnmpOid IFX_ENTRY = SnmpOid.parse("1.3.6.1.2.1.31.1.1.1");
     private static final int[] IF_COLUMNS = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22};
     private static final int[] IFX_COLUMNS = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19};
+    private static final int[] IFX_COLUMNS_32 = {1, 2, 3, 4, 5, 14, 15, 16, 17, 18, 19};
     private static final long MAX32 = 0xFFFF_FFFFL;
 
     private final InetAddress address;
@@ -41,6 +42,7 @@ public final class SimulatedDevice {
     private final long[] discontinuityTicks;
     private final ConcurrentSkipListMap<SnmpOid, Function<Instant, SnmpValue>> scalars = new ConcurrentSkipListMap<>();
     private volatile SimulatedBehaviour behaviour = SimulatedBehaviour.NORMAL;
+    private volatile boolean highCapacity = true;
     private volatile Duration delay = Duration.ofMillis(500);
     private volatile Instant bootTime;
     private final AtomicLong requests = new AtomicLong();
@@ -133,6 +135,16 @@ public final class SimulatedDevice {
      */
     public void behaviour(SimulatedBehaviour b) {
         this.behaviour = Objects.requireNonNull(b);
+    }
+
+    /**
+     * Whether the ifXTable has the 64-bit (ifHC*) counter columns; switch off to play an agent
+     * that has ifName and ifAlias but only 32-bit counters. Default {@code true}.
+     *
+     * @param on whether the HC columns exist
+     */
+    public void highCapacityCounters(boolean on) {
+        this.highCapacity = on;
     }
 
     /** @return the current behaviour */
@@ -239,7 +251,7 @@ public final class SimulatedDevice {
             best = t1;
         }
         if (ifXTable) {
-            SnmpOid t2 = tableNext(IFX_ENTRY, IFX_COLUMNS, oid);
+            SnmpOid t2 = tableNext(IFX_ENTRY, highCapacity ? IFX_COLUMNS : IFX_COLUMNS_32, oid);
             if (t2 != null && (best == null || t2.compareTo(best) < 0)) {
                 best = t2;
             }
@@ -342,6 +354,9 @@ public final class SimulatedDevice {
 
     private SnmpValue ifxColumn(int col, int k, Instant now) {
         SimulatedInterface i = interfaces[k];
+        if (!highCapacity && col >= 6 && col <= 13) {
+            return null;
+        }
         return switch (col) {
             case 1 -> SnmpValue.OctetString.of(i.name());
             case 2, 3, 4, 5 -> new SnmpValue.Counter32(0);

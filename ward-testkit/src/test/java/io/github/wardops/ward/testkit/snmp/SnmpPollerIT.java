@@ -122,6 +122,26 @@ class SnmpPollerIT {
     }
 
     @Test
+    void interfacesFallBackTo32BitCountersWhenTheHcColumnsDisappear() throws Exception {
+        SimulatedDevice d = start(SimulatedDevice.builder(loopback("127.0.0.1"))
+                .interfaces(List.of(SimulatedInterface.ethernet(1, 1_000_000))), SnmpOptions.builder());
+        ProbeRequest req = request(d, SnmpSettings.builder().credentials(V2C));
+        assertTrue(up(prober.probe(req)).interfaces().getFirst().counters().highCapacity());
+        d.highCapacityCounters(false);
+        clock.advance(Duration.ofSeconds(60));
+        SnmpMeasurement fallbackPoll = up(prober.probe(req));
+        SnmpInterface fallback = fallbackPoll.interfaces().getFirst();
+        assertFalse(fallback.counters().highCapacity());
+        assertEquals(60_000_000L, fallback.counters().inOctets());
+        assertTrue(Double.isNaN(fallback.rates().inBitsPerSecond()), "no rate across a counter width change");
+        clock.advance(Duration.ofSeconds(60));
+        SnmpMeasurement m = up(prober.probe(req));
+        assertFalse(m.interfaces().getFirst().counters().highCapacity());
+        assertEquals(8_000_000.0, m.interfaces().getFirst().rates().inBitsPerSecond(), 1.0);
+        assertEquals(fallbackPoll.requests() - 1, m.requests(), "the fallback is remembered: no extra 32-bit GET");
+    }
+
+    @Test
     void agentRestartGivesNoRateAndRediscovers() throws Exception {
         SimulatedDevice d = start(SimulatedDevice.builder(loopback("127.0.0.1"))
                 .interfaces(List.of(SimulatedInterface.ethernet(1, 1_000_000))), SnmpOptions.builder());
