@@ -333,7 +333,7 @@ public final class SnmpSession implements AutoCloseable {
                 if (!e.user().equals(u.user())) {
                     usm.removeAllUsers(new OctetString(e.user()), new OctetString(e.engineId));
                 }
-                usm.addUser(new OctetString(u.user()), new OctetString(e.engineId), usmUser(u));
+                usm.addUser(usmUser(u), new OctetString(e.engineId));
                 engineIds.put(key, new EngineEntry(e.engineId, u));
                 return e.engineId;
             }
@@ -344,7 +344,7 @@ public final class SnmpSession implements AutoCloseable {
             return null;
         }
         OctetString engine = new OctetString(id);
-        usm.addUser(new OctetString(u.user()), engine, usmUser(u));
+        usm.addUser(usmUser(u), engine);
         synchronized (this) {
             engineIds.put(key, new EngineEntry(id, u));
             while (engineIds.size() > maxEngineIds) {

@@ -111,7 +111,7 @@ public final class SnmpSimulator implements AutoCloseable {
         byte[] engineId = MPv3.createLocalEngineID(new OctetString("ward-sim-" + System.nanoTime()));
         USM usm = new USM(protocols, new OctetString(engineId), 1);
         for (SnmpCredentials.Usm u : b.users) {
-            usm.addUser(new OctetString(u.user()), new OctetString(engineId), usmUser(u));
+            usm.addUser(usmUser(u), new OctetString(engineId));
         }
         SecurityModels models = new SecurityModels();
         models.addSecurityModel(usm);
