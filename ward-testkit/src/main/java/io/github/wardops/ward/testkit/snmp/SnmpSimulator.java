@@ -129,7 +129,12 @@ public final class SnmpSimulator implements AutoCloseable {
                 SimulatedDevice d = db.build(c, boot);
                 DatagramChannel ch = DatagramChannel.open();
                 channels.add(ch);
-                ch.bind(new InetSocketAddress(d.address(), d.configuredPort()));
+                try {
+                    ch.bind(new InetSocketAddress(d.address(), d.configuredPort()));
+                } catch (IOException e) {
+                    throw new IOException("cannot bind a simulated device to " + d.address().getHostAddress() + ":"
+                            + d.configuredPort() + " (two devices on one address and port?): " + e.getMessage(), e);
+                }
                 ch.configureBlocking(false);
                 int port = ((InetSocketAddress) ch.getLocalAddress()).getPort();
                 ChannelTransport t = new ChannelTransport(new UdpAddress(d.address(), port), ch, d);

@@ -356,6 +356,30 @@ class SnmpPollerIT {
     }
 
     @Test
+    void theSimulatedMibWalksInOrderFromTheTop() throws Exception {
+        SimulatedDevice d = start(SimulatedDevice.builder(loopback("127.0.0.1")).interfaces(List.of(
+                SimulatedInterface.ethernet(1, 1), SimulatedInterface.ethernet(2, 1), SimulatedInterface.ethernet(10, 1))),
+                SnmpOptions.builder());
+        SnmpResponse all = prober.walk(target(d), V2C, SnmpOid.parse("1.3"));
+        assertTrue(all.ok(), all.detail());
+        assertEquals(7 + 1 + 22 * 3 + 19 * 3, all.varBinds().size());
+        assertEquals("1.3.6.1.2.1.2.2.1.1.10", all.varBinds().get(10).oid().toString());
+        SnmpResponse v1 = prober.walk(target(d), SnmpCredentials.v1(COMMUNITY), SnmpOid.parse("1.3"));
+        assertEquals(7 + 1 + 22 * 3 + 11 * 3, v1.varBinds().size(), "v1 never sees the 8 Counter64 columns");
+    }
+
+    @Test
+    void twoDevicesOnOneAddressAndPortAreRefusedWithTheAddress() throws Exception {
+        InetAddress a = loopback("127.0.0.1");
+        try (SnmpSimulator first = SnmpSimulator.builder().device(SimulatedDevice.builder(a)).start()) {
+            int port = first.port(first.devices().getFirst());
+            var e = org.junit.jupiter.api.Assertions.assertThrows(java.io.UncheckedIOException.class,
+                    () -> SnmpSimulator.builder().device(SimulatedDevice.builder(a).port(port)).start());
+            assertTrue(e.getMessage().contains("127.0.0.1:" + port), e.getMessage());
+        }
+    }
+
+    @Test
     void aClosedProberAnswersLocalErrorNotAnException() throws Exception {
         SimulatedDevice d = start(SimulatedDevice.builder(loopback("127.0.0.1")), SnmpOptions.builder());
         prober.close();
