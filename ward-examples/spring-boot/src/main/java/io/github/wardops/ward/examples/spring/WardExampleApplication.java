@@ -10,8 +10,8 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
  * {@code MeterRegistry} (so they appear at {@code /actuator/prometheus}), and device state is
  * served at {@code /devices} ({@link DevicesController}).
  *
- * <p>Run it with {@code ./mvnw -q -pl ward-examples/spring-boot -am package -DskipTests} and then
- * {@code ./mvnw -q -pl ward-examples/spring-boot spring-boot:run}.
+ * <p>Run it with {@code ./mvnw -q -pl ward-examples/spring-boot -am compile exec:java}
+ * (see docs/examples.md).
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan
