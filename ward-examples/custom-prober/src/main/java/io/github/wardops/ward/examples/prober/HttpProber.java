@@ -56,6 +56,10 @@ public final class HttpProber implements Prober {
         this.executor = Executors.newVirtualThreadPerTaskExecutor();
         this.client = HttpClient.newBuilder()
                 .sslContext(tls)
+                // HTTP/1.1: no h2c upgrade headers on plain HTTP (some health endpoints reject them);
+                // HTTPS still works with any server. Idle keep-alive connections are reused by the
+                // next check of the same target and closed by the JDK after its keep-alive timeout.
+                .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .proxy(HttpClient.Builder.NO_PROXY)
                 .executor(executor)

@@ -11,6 +11,7 @@ import io.github.wardops.ward.testkit.net.LoopbackFaults;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -121,7 +122,18 @@ class HttpProberIT {
 
     @Test
     void aHostThatDropsConnectsTimesOut() throws Exception {
-        try (LoopbackFaults faults = LoopbackFaults.install()) {
+        LoopbackFaults installed;
+        try {
+            installed = LoopbackFaults.install();
+        } catch (IllegalStateException e) {
+            // CI runs as root with nftables: there the test must run. Elsewhere it may lack root.
+            if (System.getenv("CI") != null) {
+                throw e;
+            }
+            Assumptions.abort("needs root and nft: " + e.getMessage());
+            return;
+        }
+        try (LoopbackFaults faults = installed) {
             String silent = LoopbackFaults.TCP_SILENT.substring(0, LoopbackFaults.TCP_SILENT.indexOf(".0.0/")) + ".0.9";
             HttpCheckSettings s = HttpCheckSettings.builder().port(80).timeout(Duration.ofMillis(400)).build();
             ProbeResult r = prober.probe(HttpProberContractIT.request("silent", silent, s.check("http", Duration.ofSeconds(30))));

@@ -41,7 +41,12 @@ public class WardConfiguration {
     public Ward ward(WardProperties properties, MeterRegistry registry) {
         List<String> problems = new ArrayList<>();
         List<Device> devices = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
         for (String address : properties.devices()) {
+            if (!seen.add(address)) {
+                problems.add("ward.example.devices: '" + address + "' is listed twice");
+                continue;
+            }
             try {
                 devices.add(Device.builder(DeviceId.fromKey(address), address, Addresses.parse(address))
                         .check(Check.icmp(properties.interval()))

@@ -44,14 +44,15 @@ class WardLifecycleIT {
 
     @Test
     void invalidDeviceAddressesStopTheApplicationWithEveryProblemListed() {
-        Exception e = assertThrows(Exception.class, () -> run("127.0.47.2,not-an-ip,999.1.1.1").close());
+        Exception e = assertThrows(Exception.class, () -> run("127.0.47.2,not-an-ip,999.1.1.1,127.0.47.2").close());
         Throwable t = e;
         while (t != null && !(t instanceof InvalidConfigurationException)) {
             t = t.getCause();
         }
         InvalidConfigurationException ice = assertInstanceOf(InvalidConfigurationException.class, t, e::toString);
-        assertEquals(2, ice.problems().size(), ice.problems().toString());
+        assertEquals(3, ice.problems().size(), ice.problems().toString());
         assertTrue(ice.problems().get(0).contains("not-an-ip"), ice.problems().toString());
         assertTrue(ice.problems().get(1).contains("999.1.1.1"), ice.problems().toString());
+        assertEquals("ward.example.devices: '127.0.47.2' is listed twice", ice.problems().get(2));
     }
 }
