@@ -108,30 +108,35 @@ public final class RollingJsonLinesSink implements ResultSink {
 
     private void rotate() throws IOException {
         out.close();
-        int oldest = options.maxFiles() - 1;
-        if (oldest == 0) {
-            // One file kept: the full file is itself the oldest.
-            droppedFiles.increment();
-            droppedBytes.increment(size);
-            Files.delete(options.current());
-        } else {
-            Path last = options.rotated(oldest);
-            if (Files.exists(last)) {
-                long bytes = Files.size(last);
-                Files.delete(last);
+        try {
+            int oldest = options.maxFiles() - 1;
+            if (oldest == 0) {
+                // One file kept: the full file is itself the oldest.
+                Files.delete(options.current());
                 droppedFiles.increment();
-                droppedBytes.increment(bytes);
-            }
-            for (int g = oldest - 1; g >= 1; g--) {
-                Path from = options.rotated(g);
-                if (Files.exists(from)) {
-                    Files.move(from, options.rotated(g + 1), StandardCopyOption.ATOMIC_MOVE);
+                droppedBytes.increment(size);
+            } else {
+                Path last = options.rotated(oldest);
+                if (Files.exists(last)) {
+                    long bytes = Files.size(last);
+                    Files.delete(last);
+                    droppedFiles.increment();
+                    droppedBytes.increment(bytes);
                 }
+                for (int g = oldest - 1; g >= 1; g--) {
+                    Path from = options.rotated(g);
+                    if (Files.exists(from)) {
+                        Files.move(from, options.rotated(g + 1), StandardCopyOption.ATOMIC_MOVE);
+                    }
+                }
+                Files.move(options.current(), options.rotated(1), StandardCopyOption.ATOMIC_MOVE);
             }
-            Files.move(options.current(), options.rotated(1), StandardCopyOption.ATOMIC_MOVE);
+            rotations.increment();
+        } finally {
+            // Also after a failed move: keep appending to the current file (it then grows past the
+            // limit until a later rotation succeeds) rather than leaving the sink without a file.
+            open();
         }
-        rotations.increment();
-        open();
     }
 
     @Override

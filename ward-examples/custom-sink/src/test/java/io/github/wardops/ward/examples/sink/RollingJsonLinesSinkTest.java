@@ -123,6 +123,28 @@ class RollingJsonLinesSinkTest {
     }
 
     @Test
+    void aFailedRotationLeavesTheSinkWritingAndALaterOneSucceeds() throws Exception {
+        RollingOptions o = new RollingOptions(dir, "stuck", 1024, 2);
+        // A non-empty directory where the rotated file must go: deleting it fails, even for root.
+        Files.createDirectories(o.rotated(1).resolve("in-the-way"));
+        try (RollingJsonLinesSink sink = RollingJsonLinesSink.open(o, meters)) {
+            List<ProbeResult> many = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                many.add(result(i));
+            }
+            assertThrows(IOException.class, () -> sink.write(many));
+            // Lines before the failed rotation are written; the sink goes on with the same file.
+            int before = JsonLines.read(o.current()).size();
+            assertTrue(before > 0);
+            Files.delete(o.rotated(1).resolve("in-the-way"));
+            Files.delete(o.rotated(1));
+            sink.write(List.of(result(20)));
+            assertEquals(result(20), JsonLines.read(o.current()).getLast());
+            assertEquals(before, JsonLines.read(o.rotated(1)).size(), "the full file was rotated");
+        }
+    }
+
+    @Test
     void filesOfOtherNamesInTheDirectoryAreLeftAlone() throws Exception {
         Files.writeString(dir.resolve("other.jsonl"), "not ours\n");
         Files.writeString(dir.resolve("r.99.jsonl"), "not ours either\n");
