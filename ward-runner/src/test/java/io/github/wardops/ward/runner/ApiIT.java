@@ -8,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.wardops.ward.inventory.DeviceId;
 import io.github.wardops.ward.testkit.net.LoopbackFaults;
+import com.sun.net.httpserver.HttpServer;
+import io.github.wardops.ward.alert.WebhookOptions;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +23,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.HexFormat;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ApiIT {
     private static final Duration BOUND = Duration.ofSeconds(15);
     private static final String TOKEN = "it-token-0123456789";
+    private static final String WEBHOOK_SECRET = "it-webhook-secret-42";
     private static final String ROUTER = DeviceId.fromKey("api-router").toString();
     private static final String CHILD = DeviceId.fromKey("api-child").toString();
     private static final String PLAIN = DeviceId.fromKey("api-plain").toString();
@@ -77,14 +88,49 @@ class ApiIT {
         return type == null ? b : b.header("Content-Type", type);
     }
 
+    /** A webhook receiver on loopback that keeps what it got (bounded). */
+    private static final class Receiver implements AutoCloseable {
+        final HttpServer server;
+        final BlockingQueue<String[]> got = new LinkedBlockingQueue<>(1000);
+
+        Receiver() throws Exception {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.ofLiteral("127.0.0.1"), 0), 16);
+            server.createContext("/hook", ex -> {
+                try (ex) {
+                    String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                    got.offer(new String[] {body, ex.getRequestHeaders().getFirst(WebhookOptions.SIGNATURE_HEADER)});
+                    ex.sendResponseHeaders(204, -1);
+                }
+            });
+            server.start();
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+
+    private static String hmac(String key, String body) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+    }
+
     @Test
-    void tokenReadinessDeviceDetailAlertsAcknowledgementAndAParentTakingItsChildDown() throws Exception {
-        try (LoopbackFaults faults = TestFaults.installOrSkip()) {
+    void tokenReadinessDeviceDetailAlertsAcknowledgementWebhookAndAParentTakingItsChildDown() throws Exception {
+        try (LoopbackFaults faults = TestFaults.installOrSkip(); Receiver hook = new Receiver()) {
             Path csv = writeCsv("127.43.0.1", "127.43.0.2", "127.43.0.3");
+            Path hookSecret = Files.writeString(dir.resolve("hook-secret"), WEBHOOK_SECRET + "\n");
             Instant start = Instant.now();
-            try (InProcessRunner r = InProcessRunner.start(Map.of("WARD_HTTP_TOKEN", TOKEN), "run", "--inventory", csv.toString(),
+            try (InProcessRunner r = InProcessRunner.start(Map.of("WARD_HTTP_TOKEN", TOKEN,
+                            "WARD_WEBHOOK_SECRET_FILE", hookSecret.toString()), "run", "--inventory", csv.toString(),
                     "--interval", "1s", "--http", "127.0.0.1:0", "--inventory-poll", "100ms", "--down-after", "2",
-                    "--up-after", "1", "--alert-tick", "1s")) {
+                    "--up-after", "1", "--alert-tick", "1s", "--webhook-url", hook.url())) {
                 // Without the token: only /health and the page shell answer.
                 for (String p : List.of("/api/devices", "/api/alerts", "/ready", "/metrics", "/api/devices/" + PLAIN, "/nothing")) {
                     HttpResponse<String> denied = r.get(p);
@@ -200,8 +246,23 @@ class ApiIT {
                 assertTrue(rulesOf(r.getJson("/api/alerts"), PLAIN).isEmpty());
                 assertFalse(rulesOf(r.getJson("/api/alerts?state=all"), ROUTER).isEmpty());
 
+                // The webhook got the notifications, each signed with the secret from the file.
+                String[] first = hook.got.poll(10, TimeUnit.SECONDS);
+                assertNotNull(first, "no webhook notification");
+                List<String[]> all = new ArrayList<>();
+                all.add(first);
+                hook.got.drainTo(all);
+                boolean sawPlain = false;
+                for (String[] n : all) {
+                    assertEquals(hmac(WEBHOOK_SECRET, n[0]), n[1], "signature of " + n[0]);
+                    sawPlain |= n[0].contains("plain") && n[0].contains("Ping Unavailable");
+                }
+                assertTrue(sawPlain, "a notification about the plain device");
+                assertFalse(r.err.toString().contains(TOKEN) || r.err.toString().contains(WEBHOOK_SECRET));
+
                 String metrics = r.get("/metrics").body();
                 for (String m : List.of("ward_state_devices{", "ward_alerts_opened_total", "ward_alerts_resolved_total",
+                        "ward_notifications_sent_total",
                         "ward_runner_alert_rules 4.0")) {
                     assertTrue(metrics.contains(m), m + " missing from /metrics");
                 }

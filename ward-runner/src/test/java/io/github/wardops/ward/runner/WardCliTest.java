@@ -157,4 +157,17 @@ class WardCliTest {
         assertEquals(ExitCodes.USAGE, run("run", "--config", dir.resolve("missing.yaml").toString()));
         assertTrue(err.toString().contains("config " + dir.resolve("missing.yaml") + ": no such file"), err.toString());
     }
+
+    @Test
+    void anAlertRuleFileThatIsMissingOrNotJsonIsAConfigurationError() throws Exception {
+        Path notJson = java.nio.file.Files.writeString(dir.resolve("rules.json"), "rules: - not json");
+        assertEquals(ExitCodes.USAGE, run("run", "--alert-rules", notJson.toString(), "--http", "off"));
+        assertTrue(err.toString().contains("alert-rules " + notJson + ": 1 invalid setting"), err.toString());
+        assertTrue(err.toString().contains("not valid JSON: line 1, column 1"), err.toString());
+        assertTrue(err.toString().contains("nothing was started"), err.toString());
+        Path missing = dir.resolve("missing-rules.json");
+        assertEquals(ExitCodes.USAGE, run("run", "--alert-rules", missing.toString(), "--http", "off"));
+        assertTrue(err.toString().contains("alert-rules " + missing + ": 1 invalid setting"), err.toString());
+        assertTrue(err.toString().contains("- no such file"), err.toString());
+    }
 }

@@ -165,7 +165,11 @@ public final class Wiring implements AutoCloseable {
         try {
             if (settings.alertRules() != null) {
                 source = settings.alertRules().toString();
-                set = AlertRules.load(settings.alertRules());
+                try {
+                    set = AlertRules.load(settings.alertRules());
+                } catch (InvalidConfigurationException e) {
+                    throw new InvalidConfigurationException("alert-rules " + source, e.problems());
+                }
             } else {
                 source = "bundled " + BUNDLED_RULES.substring(1);
                 try (InputStream in = Wiring.class.getResourceAsStream(BUNDLED_RULES)) {
