@@ -41,6 +41,8 @@ class StatusPageIT {
     private static final String A = DeviceId.fromKey("page-a").toString();
     private static final String B = DeviceId.fromKey("page-b").toString();
     private static final String C = DeviceId.fromKey("page-c").toString();
+    /** Markup in a name must show as text: the page never parses data as HTML. */
+    private static final String C_NAME = "kutaisi-<b>switch</b>";
     private static final String OFF = DeviceId.fromKey("page-off").toString();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -72,7 +74,7 @@ class StatusPageIT {
         String csv = "id,name,address,region,branch,enabled\n"
                 + A + ",batumi-router,127.44.0.1,Achara,Batumi,true\n"
                 + B + ",batumi-atm,127.44.0.2,Achara,Batumi,true\n"
-                + C + ",kutaisi-switch," + cAddress + ",Imereti,Kutaisi,true\n"
+                + C + "," + C_NAME + "," + cAddress + ",Imereti,Kutaisi,true\n"
                 + OFF + ",spare,127.44.0.9,Imereti,Kutaisi,false\n";
         Path tmp = dir.resolve("fleet.csv.tmp");
         Files.writeString(tmp, csv, StandardCharsets.UTF_8);
@@ -107,11 +109,12 @@ class StatusPageIT {
                 assertEquals("2", browser.eval("return document.getElementById('count-UP').textContent"));
                 assertEquals("Imereti / Kutaisi (1)", browser.eval("return document.querySelector('#down h3.group').textContent"));
                 assertEquals(C, browser.eval("return document.querySelector('#down tr.down-device').getAttribute('data-id')"));
-                assertEquals("kutaisi-switch", browser.eval("return document.querySelector('#down tr.down-device td.name').textContent"));
+                assertEquals(C_NAME, browser.eval("return document.querySelector('#down tr.down-device td.name').textContent"));
+                assertEquals("0", browser.eval("return String(document.querySelectorAll('main b').length)"), "a name is never markup");
                 assertTrue(browser.eval("return document.querySelector('#down tr.down-device td.since').textContent")
                         .matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}Z"), "down-since shown");
                 browser.await("the alert shown", "return Array.from(document.querySelectorAll('#alerts tr.alert td.device'))"
-                        + ".some(td => td.textContent === 'kutaisi-switch') ? 'yes' : 'no'", "yes");
+                        + ".some(td => td.textContent === '" + C_NAME + "') ? 'yes' : 'no'", "yes");
                 assertTrue(browser.eval("return document.getElementById('alerts').textContent").contains("Ping Unavailable"));
                 assertTrue(Integer.parseInt(browser.eval("return document.getElementById('count-ALERTS').textContent")) >= 1);
 
