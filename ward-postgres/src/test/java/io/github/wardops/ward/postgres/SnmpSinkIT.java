@@ -116,7 +116,19 @@ class SnmpSinkIT {
                     rows("SELECT if_index, alias, oper_status, discovered_at, last_seen FROM interfaces ORDER BY if_index"));
             assertEquals(3, PgSupport.count(db, "SELECT count(*) FROM interface_samples"));
             assertEquals(12, PgSupport.count(db, "SELECT count(*) FROM snmp_values"));
-            assertEquals(7.0, reg.get("ward.storage.rows.written").tag("table", "interface_samples").counter().count());
+
+            // two polls of a new device in one batch, the later one first: discovered at the earlier,
+            // attributes and last_seen of the later
+            s.resultSink().write(List.of(
+                    new ProbeResult.Up(R2, "snmp", "snmp", t2, Duration.ofMillis(9),
+                            SnmpFixtures.poll(List.of(SnmpFixtures.uplink("later", 1, 1e6)))),
+                    new ProbeResult.Up(R2, "snmp", "snmp", t, Duration.ofMillis(9),
+                            SnmpFixtures.poll(List.of(SnmpFixtures.uplink("earlier", 2, 1e6))))));
+            assertEquals(List.of("1|later|up|" + at + "|" + at2), rows("SELECT if_index, alias, oper_status, "
+                    + "discovered_at, last_seen FROM interfaces WHERE device_id = '" + R2.value() + "'"));
+            assertEquals(List.of("1|" + at + "|down", "1|" + at2 + "|up"), rows("SELECT if_index, at, oper_status "
+                    + "FROM interface_samples WHERE device_id = '" + R2.value() + "' ORDER BY at"));
+            assertEquals(9.0, reg.get("ward.storage.rows.written").tag("table", "interface_samples").counter().count());
             assertEquals(0.0, reg.get("ward.storage.values.invalid").counter().count());
             assertEquals(0.0, reg.get("ward.storage.rows.rejected").tag("reason", "invalid").counter().count());
         }

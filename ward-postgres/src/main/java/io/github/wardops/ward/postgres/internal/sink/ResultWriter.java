@@ -112,11 +112,12 @@ public final class ResultWriter {
         List<Rows.Ping> pings = accepted("ping_results", all.pings(), Rows.Ping::at, days, expired);
         List<Rows.Value> values = accepted("snmp_values", all.values(), Rows.Value::at, days, expired);
         List<Rows.Sample> samples = accepted("interface_samples", all.samples(), Rows.Sample::at, days, expired);
-        // one upsert per interface: the latest of the batch (a replay may bring several polls of a device)
+        // one upsert per interface: the latest poll of the batch, discovered at its earliest (a batch, or a
+        // replay, may bring several polls of a device)
         Map<String, Rows.Iface> latest = new LinkedHashMap<>();
         for (Rows.Iface i : all.ifaces()) {
             if (dayAccepted.test("interface_samples", Partitions.day(i.at()))) {
-                latest.merge(i.device() + "/" + i.ifIndex(), i, (a, b) -> b.at().isAfter(a.at()) ? b : a);
+                latest.merge(i.device() + "/" + i.ifIndex(), i, Rows.Iface::merge);
             }
         }
         Batch rows = new Batch(pings, values, samples, new ArrayList<>(latest.values()));
@@ -288,7 +289,7 @@ public final class ResultWriter {
         r.setRole(i.role());
         r.setProvider(i.provider());
         r.setAttributes(JSONB.jsonb(i.attributesJson()));
-        r.setDiscoveredAt(i.at());
+        r.setDiscoveredAt(i.firstAt());
         r.setLastSeen(i.at());
         return r;
     }
@@ -437,7 +438,7 @@ public final class ResultWriter {
             tab(sb, i.role());
             tab(sb, i.provider());
             tab(sb, i.attributesJson());
-            tab(sb, i.at());
+            tab(sb, i.firstAt());
             tab(sb, i.at());
             sb.append('\n');
         }

@@ -55,10 +55,21 @@ final class Rows {
     record Value(UUID device, String check, String item, Instant at, double value) {
     }
 
-    /** An interfaces row: what discovery found, as seen at {@code at} (discovered_at on insert, last_seen). */
+    /**
+     * An interfaces row: what discovery found, as seen at {@code at} (last_seen); {@code firstAt} is
+     * discovered_at when the row is new (the earliest poll of the batch).
+     */
     record Iface(UUID device, int ifIndex, String name, String descr, String alias, Integer type, Integer mtu,
                  Long speedBps, String mac, String adminStatus, String operStatus, String role, String provider,
-                 String attributesJson, Instant at) {
+                 String attributesJson, Instant firstAt, Instant at) {
+        /** The later of two polls of one interface, discovered at the earlier one. */
+        Iface merge(Iface other) {
+            Iface late = other.at.isAfter(at) ? other : this;
+            Instant first = other.firstAt.isBefore(firstAt) ? other.firstAt : firstAt;
+            return new Iface(device, ifIndex, late.name, late.descr, late.alias, late.type, late.mtu, late.speedBps,
+                    late.mac, late.adminStatus, late.operStatus, late.role, late.provider, late.attributesJson, first,
+                    late.at);
+        }
     }
 
     /** An interface_samples row. Counters are unsigned bits (a Counter64 above 2^63-1 is negative). */
@@ -166,7 +177,7 @@ final class Rows {
             ifaces.add(new Iface(id, i.index(), blankToNull(text(i.name(), bad)), blankToNull(text(i.descr(), bad)),
                     blankToNull(text(i.alias(), bad)), i.type(), i.mtu(), speed,
                     blankToNull(text(i.physAddress(), bad)), admin, oper,
-                    i.role() == null ? null : text(i.role(), bad), attrs.get("provider"), Json.write(attrs), at));
+                    i.role() == null ? null : text(i.role(), bad), attrs.get("provider"), Json.write(attrs), at, at));
             InterfaceCounters c = i.counters();
             boolean hc = c.highCapacity();
             boolean anyWide = c.inOctets() != null || c.outOctets() != null || c.inUcastPkts() != null
