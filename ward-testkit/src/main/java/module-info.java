@@ -7,6 +7,8 @@ module io.github.wardops.ward.testkit {
 
     exports io.github.wardops.ward.testkit.contract;
     exports io.github.wardops.ward.testkit.net;
+    exports io.github.wardops.ward.testkit.state;
 
     opens io.github.wardops.ward.testkit.contract to org.junit.platform.commons;
+    opens io.github.wardops.ward.testkit.state to org.junit.platform.commons;
 }
