@@ -53,13 +53,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * ward's PostgreSQL storage: the schema (migrated with Flyway on open), a {@link ResultSink} that
- * spools to disk while the database is away, partition retention, devices, device state,
- * interfaces and encrypted SNMP credentials.
+ * spools to disk while the database is away, partition retention, devices, ward-core's state and
+ * alert stores (written behind the caller by their own thread), state history, interfaces and
+ * encrypted SNMP credentials.
  *
  * <p>Opening never fails because the database is down: the sink spools and the schema is
  * migrated before the first write that reaches the server. One maintenance thread replays the
  * spool (every retry interval) and creates and drops partitions (every maintenance interval).
- * Thread-safe. {@link #close()} stops that thread, closes the spool and the pool ward built; a
+ * Thread-safe. {@link #close()} stops that thread, writes the queued state and alert changes
+ * (what cannot be written is counted as dropped), closes the spool and the pool ward built; a
  * {@link DataSource} handed in stays the caller's.
  */
 public final class PostgresStorage implements AutoCloseable {

@@ -65,9 +65,12 @@ class PostgresStoresIT {
         db.close();
     }
 
+    /** Empties the state and alert tables (not the partitions, which the maintenance threads manage). */
     static void emptyTables() throws Exception {
         storage.flushStateWrites();
-        PgSupport.reset(db);
+        try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
+            st.execute("TRUNCATE device_state, state_changes, alerts, alert_silences");
+        }
     }
 
     @Nested
@@ -252,6 +255,33 @@ class PostgresStoresIT {
         assertEquals(Duration.ofMinutes(20), oneRule.get(a).meanTimeToRepair());
         assertNull(byDevice(store.downtime(at(200), at(300), List.of())).get(a));
         assertThrows(IllegalArgumentException.class, () -> store.downtime(at(10), at(10), List.of()));
+    }
+
+    @Test
+    void theDocumentedPlainSqlAnswersDowntimeMttrAndTimeToAcknowledge() throws Exception {
+        emptyTables();
+        DeviceId d = DeviceId.fromKey("pg-doc-sql");
+        PostgresAlertStore store = storage.alertStore();
+        Instant march = Instant.parse("2026-03-01T00:00:00Z");
+        Alert before = new Alert(UUID.randomUUID(), d, "Zugdidi-3", 0, "Device Down - Critical", Severity.CRITICAL,
+                "down", march.minusSeconds(600), march.minusSeconds(540), null, null, null, null, 0);
+        Alert inside = new Alert(UUID.randomUUID(), d, "Zugdidi-3", 0, "Device Down - Critical", Severity.CRITICAL,
+                "down", march.plusSeconds(3600), march.plusSeconds(3660), null, null, null, null, 0);
+        store.resolved(before.resolve(march.plusSeconds(600), "condition cleared")); // 10 of its minutes in March
+        store.resolved(inside.acknowledge(march.plusSeconds(3780), "nino")
+                .resolve(march.plusSeconds(3600 + 1800), "condition cleared")); // 30 minutes
+        storage.flushStateWrites();
+        String doc = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "storage.md"));
+        int start = doc.indexOf("-- downtime per device in March");
+        String sql = doc.substring(start, doc.indexOf("```", start));
+        try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(sql)) {
+            assertTrue(rs.next());
+            assertEquals(d.value(), rs.getObject("device_id"));
+            assertEquals("00:40:00", rs.getString("downtime"));
+            assertEquals("00:25:00", rs.getString("mttr"), "both outages ended in March: mean of 20 and 30 minutes");
+            assertEquals("00:02:00", rs.getString("mean_time_to_acknowledge"));
+        }
     }
 
     private static Map<DeviceId, DeviceDowntime> byDevice(List<DeviceDowntime> rows) {

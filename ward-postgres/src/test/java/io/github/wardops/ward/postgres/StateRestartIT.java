@@ -118,7 +118,9 @@ class StateRestartIT {
 
     @BeforeEach
     void clean() throws Exception {
-        PgSupport.reset(db);
+        try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
+            st.execute("TRUNCATE device_state, state_changes, alerts, alert_silences");
+        }
         spool = PgSupport.tempDir("ward-pg-restart-spool");
     }
 
