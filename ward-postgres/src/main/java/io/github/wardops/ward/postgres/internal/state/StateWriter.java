@@ -115,6 +115,21 @@ public final class StateWriter implements AutoCloseable {
      * @param registry the meter registry
      */
     public StateWriter(DSLContext ctx, Runnable beforeWrite, int capacity, Duration retry, MeterRegistry registry) {
+        this(ctx, beforeWrite, capacity, retry, registry, true);
+    }
+
+    /**
+     * Creates the writer; without {@code background}, only {@link #flush()} writes (for tests).
+     *
+     * @param ctx the database
+     * @param beforeWrite run before each write
+     * @param capacity items of each kind that may wait
+     * @param retry the pause after a failed write
+     * @param registry the meter registry
+     * @param background whether to start the writer thread
+     */
+    StateWriter(DSLContext ctx, Runnable beforeWrite, int capacity, Duration retry, MeterRegistry registry,
+                boolean background) {
         this.ctx = ctx;
         this.beforeWrite = beforeWrite;
         this.capacity = capacity;
@@ -127,7 +142,7 @@ public final class StateWriter implements AutoCloseable {
                 .description("Rows the database refused as invalid, or past retention").register(registry);
         Gauge.builder("ward.storage.state.pending", this, StateWriter::pending)
                 .description("State, alert, history and silence writes waiting for the database").register(registry);
-        this.thread = Thread.ofPlatform().name("ward-pg-state-writer").daemon(true).start(this::run);
+        this.thread = background ? Thread.ofPlatform().name("ward-pg-state-writer").daemon(true).start(this::run) : null;
     }
 
     private static Counter dropped(MeterRegistry r, String kind) {
@@ -614,7 +629,9 @@ public final class StateWriter implements AutoCloseable {
             notifyAll();
         }
         try {
-            thread.join(10_000);
+            if (thread != null) {
+                thread.join(10_000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
