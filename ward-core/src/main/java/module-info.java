@@ -9,11 +9,13 @@ module io.github.wardops.ward {
     requires org.slf4j;
     requires java.net.http;
     requires com.github.benmanes.caffeine;
+    requires org.snmp4j;
 
     exports io.github.wardops.ward;
     exports io.github.wardops.ward.inventory;
     exports io.github.wardops.ward.probe;
     exports io.github.wardops.ward.sink;
+    exports io.github.wardops.ward.snmp;
     exports io.github.wardops.ward.state;
     exports io.github.wardops.ward.alert;
     exports io.github.wardops.ward.cache;

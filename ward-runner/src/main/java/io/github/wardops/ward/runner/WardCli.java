@@ -1,6 +1,7 @@
 package io.github.wardops.ward.runner;
 
 import io.github.wardops.ward.InvalidConfigurationException;
+import io.github.wardops.ward.runner.cli.ConfigCommand;
 import io.github.wardops.ward.runner.cli.RunCommand;
 import io.github.wardops.ward.runner.cli.SweepCommand;
 import io.github.wardops.ward.runner.cli.WardCommand;
@@ -53,6 +54,7 @@ public final class WardCli {
         CommandLine cl = new CommandLine(new WardCommand());
         cl.addSubcommand("run", new RunCommand(ctx));
         cl.addSubcommand("sweep", new SweepCommand(ctx));
+        cl.addSubcommand("config", new ConfigCommand(ctx));
         cl.setOut(ctx.out());
         cl.setErr(ctx.err());
         cl.setCaseInsensitiveEnumValuesAllowed(true);

@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.github.wardops.ward.runner.config.RunSettings;
+import io.github.wardops.ward.runner.http.AlertView;
+import io.github.wardops.ward.runner.http.CheckView;
+import io.github.wardops.ward.runner.http.DeviceDetail;
 import io.github.wardops.ward.runner.http.DeviceView;
+import io.github.wardops.ward.runner.http.StateView;
 import java.io.IOException;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
@@ -23,7 +27,12 @@ class DocsTest {
     void configurationDocumentsEveryRunSettingWithItsEnvironmentVariableAndDefault() throws IOException {
         String doc = doc("configuration.md");
         for (RunSettings.Key k : RunSettings.KEYS) {
-            assertTrue(doc.contains("`--" + k.key() + " "), "--" + k.key());
+            if (k.secret()) {
+                assertTrue(doc.contains("`" + k.key() + "-file`"), k.key() + "-file");
+                assertTrue(doc.contains("`" + k.fileEnv() + "`"), k.fileEnv());
+            } else {
+                assertTrue(doc.contains("`--" + k.key() + " "), "--" + k.key());
+            }
             assertTrue(doc.contains("`" + k.env() + "`"), k.env());
             if (k.defaultValue() != null) {
                 assertTrue(doc.contains("`" + k.defaultValue() + "`"), k.key() + " default " + k.defaultValue());
@@ -32,13 +41,33 @@ class DocsTest {
     }
 
     @Test
-    void apiDocumentsEveryDeviceField() throws IOException {
+    void configurationDocumentsTheConfigFileAndTheCommand() throws IOException {
+        String doc = doc("configuration.md");
+        assertTrue(doc.contains("`--config FILE.yaml`"));
+        assertTrue(doc.contains("`" + RunSettings.CONFIG_ENV + "`"));
+        assertTrue(doc.contains("ward config --print"));
+    }
+
+    @Test
+    void apiDocumentsEveryFieldOfEveryJsonObject() throws IOException {
         String doc = doc("api.md");
-        List<String> fields = Arrays.stream(DeviceView.class.getRecordComponents()).map(RecordComponent::getName).toList();
-        for (String f : fields) {
-            assertTrue(doc.contains("| `" + f + "`"), f);
+        for (Class<?> type : List.of(DeviceView.class, AlertView.class, DeviceDetail.class, CheckView.class, StateView.class)) {
+            // Each object has its own table, headed by its name.
+            String heading = "<!-- fields: " + type.getSimpleName() + " -->";
+            int at = doc.indexOf(heading);
+            assertTrue(at >= 0, heading);
+            int end = doc.indexOf("<!-- fields:", at + heading.length());
+            String table = doc.substring(at, end < 0 ? doc.length() : end);
+            List<String> fields = Arrays.stream(type.getRecordComponents()).map(RecordComponent::getName).toList();
+            for (String f : fields) {
+                assertTrue(table.contains("| `" + f + "`"), type.getSimpleName() + "." + f);
+            }
+            assertTrue(Arrays.asList(type.getAnnotation(JsonPropertyOrder.class).value()).containsAll(fields),
+                    type.getSimpleName() + ": every field has a place in the JSON order");
         }
-        assertTrue(Arrays.asList(DeviceView.class.getAnnotation(JsonPropertyOrder.class).value()).containsAll(fields),
-                "every field has a place in the JSON order");
+        for (String route : List.of("`GET /ready`", "`GET /api/devices/{id}`", "`GET /api/alerts`", "`POST /api/alerts/{id}/ack`",
+                "`GET /`")) {
+            assertTrue(doc.contains(route), route);
+        }
     }
 }

@@ -27,6 +27,8 @@ final class InProcessRunner implements AutoCloseable {
     final Poller poller;
     final CompletableFuture<Integer> exit;
     final StringWriter err;
+    /** The bearer token sent with every request, or null. */
+    volatile String token;
 
     private InProcessRunner(Poller poller, CompletableFuture<Integer> exit, StringWriter err) {
         this.poller = poller;
@@ -40,10 +42,15 @@ final class InProcessRunner implements AutoCloseable {
 
     /** Starts {@code ward} with the arguments; fails the test when it exits instead of starting. */
     static InProcessRunner start(String... args) throws Exception {
+        return start(Map.of(), args);
+    }
+
+    /** Starts {@code ward} with the environment and the arguments; fails the test when it exits instead of starting. */
+    static InProcessRunner start(Map<String, String> env, String... args) throws Exception {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CompletableFuture<Poller> started = new CompletableFuture<>();
-        CliContext ctx = new CliContext(Map.of(), new PrintWriter(out, true), new PrintWriter(err, true), false, started::complete);
+        CliContext ctx = new CliContext(env, new PrintWriter(out, true), new PrintWriter(err, true), false, started::complete);
         CompletableFuture<Integer> exit = new CompletableFuture<>();
         Thread.ofPlatform().name("ward-cli-under-test").daemon(true).start(() -> {
             try {
@@ -80,8 +87,25 @@ final class InProcessRunner implements AutoCloseable {
         return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).GET().build());
     }
 
+    /** Sends the request, with the bearer token when one is set. */
     HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+        if (token != null) {
+            request = HttpRequest.newBuilder(request, (k, v) -> true).header("Authorization", "Bearer " + token).build();
+        }
         return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Sends the request exactly as given, without the token. */
+    HttpResponse<String> sendRaw(HttpRequest request) throws IOException, InterruptedException {
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    JsonNode getJson(String path) throws IOException, InterruptedException {
+        HttpResponse<String> r = get(path);
+        if (r.statusCode() != 200) {
+            fail(path + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return JSON.readTree(r.body());
     }
 
     JsonNode devices() throws IOException, InterruptedException {

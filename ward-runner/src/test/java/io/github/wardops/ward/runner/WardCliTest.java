@@ -2,6 +2,7 @@ package io.github.wardops.ward.runner;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
@@ -113,5 +114,60 @@ class WardCliTest {
     void sweepOptionTypesAreChecked() {
         assertEquals(ExitCodes.USAGE, run("sweep", "-c", "three", "127.0.0.1"));
         assertTrue(err.toString().contains("'three' is not an int"), err.toString());
+    }
+
+    @Test
+    void configPrintShowsTheEffectiveConfigurationWithSecretsMasked() throws Exception {
+        Path yaml = java.nio.file.Files.writeString(dir.resolve("ward.yaml"), "interval: 15s\nhttp: 127.0.0.1:0\n");
+        assertEquals(0, run(Map.of("WARD_HTTP_TOKEN", "very-secret-token", "WARD_ICMP_PPS", "250"),
+                "config", "--print", "--config", yaml.toString(), "--down-after", "4"));
+        String o = out.toString();
+        assertTrue(o.startsWith("# ward run: effective configuration (configuration file " + yaml + ")"), o);
+        assertTrue(o.contains("interval: '15s'  # " + yaml), o);
+        assertTrue(o.contains("icmp-pps: '250'  # WARD_ICMP_PPS"), o);
+        assertTrue(o.contains("down-after: '4'  # --down-after"), o);
+        assertTrue(o.contains("http-token: '***'  # WARD_HTTP_TOKEN"), o);
+        assertFalse((o + err).contains("very-secret-token"), o + err);
+        assertEquals(ExitCodes.USAGE, run("config"), "--print is required");
+    }
+
+    @Test
+    void aBadConfigFileListsEveryProblemAndExitsWith2() throws Exception {
+        Path yaml = java.nio.file.Files.writeString(dir.resolve("bad.yaml"), """
+                interval: 5x
+                colour: red
+                http: nowhere
+                max-probes-in-flight: 0
+                db-password: do-not-print-me
+                """);
+        assertEquals(ExitCodes.USAGE, run(Map.of("WARD_UP_AFTER", "zero"), "run", "--config", yaml.toString()));
+        String e = err.toString();
+        assertTrue(e.contains("ward run: 6 invalid settings"), e);
+        for (String s : new String[] {"unknown key 'colour'", "interval = '5x' (from " + yaml + ")", "http = 'nowhere' (from " + yaml + ")",
+                "max-probes-in-flight = '0' (from " + yaml + "): must be 1-1000000", "up-after = 'zero' (from WARD_UP_AFTER)",
+                "db-password (in " + yaml + "): secrets are not read from the configuration file"}) {
+            assertTrue(e.contains(s), s + " in " + e);
+        }
+        assertFalse(e.contains("do-not-print-me"), e);
+        assertTrue(e.contains("nothing was started"), e);
+        out.getBuffer().setLength(0);
+        err.getBuffer().setLength(0);
+        assertEquals(ExitCodes.USAGE, run("config", "--print", "--config", yaml.toString()));
+        assertTrue(err.toString().contains("5 invalid settings"), err.toString());
+        assertEquals(ExitCodes.USAGE, run("run", "--config", dir.resolve("missing.yaml").toString()));
+        assertTrue(err.toString().contains("config " + dir.resolve("missing.yaml") + ": no such file"), err.toString());
+    }
+
+    @Test
+    void anAlertRuleFileThatIsMissingOrNotJsonIsAConfigurationError() throws Exception {
+        Path notJson = java.nio.file.Files.writeString(dir.resolve("rules.json"), "rules: - not json");
+        assertEquals(ExitCodes.USAGE, run("run", "--alert-rules", notJson.toString(), "--http", "off"));
+        assertTrue(err.toString().contains("alert-rules " + notJson + ": 1 invalid setting"), err.toString());
+        assertTrue(err.toString().contains("not valid JSON: line 1, column 1"), err.toString());
+        assertTrue(err.toString().contains("nothing was started"), err.toString());
+        Path missing = dir.resolve("missing-rules.json");
+        assertEquals(ExitCodes.USAGE, run("run", "--alert-rules", missing.toString(), "--http", "off"));
+        assertTrue(err.toString().contains("alert-rules " + missing + ": 1 invalid setting"), err.toString());
+        assertTrue(err.toString().contains("- no such file"), err.toString());
     }
 }

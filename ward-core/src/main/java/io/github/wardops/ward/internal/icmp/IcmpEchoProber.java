@@ -100,6 +100,7 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
     private final long sendPeriodNanos;
     private final Thread receiver;
     private volatile boolean running = true;
+    private volatile boolean receiverAlive = true;
     /** A test seam: the receiver sleeps this long once, as if a GC pause or a busy CPU held it. */
     private volatile long stallOnceNanos;
 
@@ -379,11 +380,16 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
     }
 
     private Outcome await(Echo e) throws InterruptedException {
-        long wait = e.deadline + GRACE_NANOS - System.nanoTime();
         try {
+            if (receiverAlive) {
+                // Untimed: the receiver settles every echo by its deadline (reply, error or sweep),
+                // and settles them all if it ever stops. A timed wait would cost a timer task per
+                // echo on the virtual-thread scheduler.
+                return e.result.get();
+            }
+            long wait = e.deadline + GRACE_NANOS - System.nanoTime();
             return e.result.get(Math.max(1, wait), TimeUnit.NANOSECONDS);
         } catch (TimeoutException te) {
-            // The receiver is late to sweep (it never should be); settle it here.
             finish(e, new Outcome(Status.TIMEOUT, 0, 0, 0, 0));
             return e.result.getNow(new Outcome(Status.TIMEOUT, 0, 0, 0, 0));
         } catch (ExecutionException ee) {
@@ -427,9 +433,11 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment err = errnoSegment(arena);
-            MemorySegment buf = arena.allocate(8 + payload, 8);
+            // One allocation for the sockaddr (first 32 bytes) and the packet.
+            MemorySegment block = arena.allocate(32 + 8 + payload, 8);
+            MemorySegment sa = sockaddr(block.asSlice(0, sock.v6 ? 28 : 16), target, sock.v6);
+            MemorySegment buf = block.asSlice(32, 8 + payload);
             int len = IcmpPacket.writeEcho(buf, sock.v6, rawId, sq, e.cookie, payload, sock.mode == IcmpSocketMode.RAW);
-            MemorySegment sa = sockaddr(arena, target, sock.v6);
             int attempts = 0;
             while (true) {
                 Instant now = Instant.now();
@@ -467,14 +475,12 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
         }
     }
 
-    private static MemorySegment sockaddr(Arena arena, byte[] addr, boolean v6) {
+    private static MemorySegment sockaddr(MemorySegment sa, byte[] addr, boolean v6) {
         if (v6) {
-            MemorySegment sa = arena.allocate(28, 4);
             sa.set(ValueLayout.JAVA_SHORT, 0, (short) AF_INET6);
             MemorySegment.copy(addr, 0, sa, ValueLayout.JAVA_BYTE, 8, 16);
             return sa;
         }
-        MemorySegment sa = arena.allocate(16, 4);
         sa.set(ValueLayout.JAVA_SHORT, 0, (short) AF_INET);
         MemorySegment.copy(addr, 0, sa, ValueLayout.JAVA_BYTE, 4, 4);
         return sa;
@@ -562,6 +568,11 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
             }
         } catch (Throwable t) {
             LOG.error("the ICMP receiver stopped on an unexpected error; ICMP probes will time out", t);
+        } finally {
+            receiverAlive = false;
+            for (Echo e : pending.values()) {
+                finish(e, new Outcome(Status.TIMEOUT, 0, 0, 0, 0));
+            }
         }
     }
 

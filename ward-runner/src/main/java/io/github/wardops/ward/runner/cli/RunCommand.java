@@ -7,12 +7,10 @@ import io.github.wardops.ward.runner.ExitCodes;
 import io.github.wardops.ward.runner.config.RunSettings;
 import io.github.wardops.ward.runner.poll.Poller;
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code ward run}: polls the inventory until stopped. Every flag has an environment variable
@@ -21,11 +19,14 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Pings every enabled device of a CSV inventory on its interval, serves the HTTP API "
-                + "(/health, /metrics, /api/devices) and logs a one-line summary each interval.",
+                + "(/, /health, /ready, /metrics, /api/devices, /api/alerts), tracks UP/DOWN/UNREACHABLE state and flapping, "
+                + "raises alerts from the alert rules and logs a one-line summary each interval.",
             "Without --inventory, the bundled 875-device fleet (loopback addresses) is polled.",
             "The inventory file is re-read when it changes; an invalid new file is logged and the previous inventory kept.",
             "SIGTERM or SIGINT stops it cleanly within about 10 seconds.",
-            "Each option can also be set by an environment variable: --interval by WARD_INTERVAL, and so on."},
+            "Settings come from ./ward.yaml (or --config FILE), overridden by environment variables (--interval by "
+                + "WARD_INTERVAL, and so on), overridden by flags. Secrets (WARD_HTTP_TOKEN, WARD_WEBHOOK_SECRET...) come "
+                + "from the environment or from a file named by WARD_..._FILE; 'ward config --print' shows the result."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:stopped cleanly (143 or 130 when stopped by SIGTERM or SIGINT, as the JVM reports it)",
@@ -34,30 +35,8 @@ import picocli.CommandLine.Option;
 public final class RunCommand implements Callable<Integer> {
     private final CliContext ctx;
 
-    @Option(names = "--inventory", paramLabel = "FILE.csv",
-            description = "CSV inventory: id,name,address required; enabled, parent_id optional; other columns become labels. "
-                    + "Default: the bundled fleet.")
-    String inventory;
-
-    @Option(names = "--interval", paramLabel = "DURATION",
-            description = "ICMP check interval of every device, 1s-1d, such as 30s or 1m (default: 30s).")
-    String interval;
-
-    @Option(names = "--http", paramLabel = "HOST:PORT",
-            description = "HTTP API listen address; port 0 picks a free port; 'off' disables it (default: 127.0.0.1:9090).")
-    String http;
-
-    @Option(names = "--max-probes-in-flight", paramLabel = "N",
-            description = "The most probes running at once (default: 4096).")
-    String maxProbesInFlight;
-
-    @Option(names = "--icmp-pps", paramLabel = "N",
-            description = "The most ICMP echoes sent per second (default: 10000).")
-    String icmpPps;
-
-    @Option(names = "--inventory-poll", paramLabel = "DURATION",
-            description = "How often the inventory file is checked for changes (default: 2s).")
-    String inventoryPoll;
+    @Mixin
+    RunOptions options = new RunOptions();
 
     /**
      * Creates the command.
@@ -66,28 +45,6 @@ public final class RunCommand implements Callable<Integer> {
      */
     public RunCommand(CliContext ctx) {
         this.ctx = ctx;
-    }
-
-    /**
-     * The flags given, by setting key.
-     *
-     * @return key to value; unset flags are left out
-     */
-    Map<String, String> flags() {
-        Map<String, String> f = new LinkedHashMap<>();
-        put(f, "inventory", inventory);
-        put(f, "interval", interval);
-        put(f, "http", http);
-        put(f, "max-probes-in-flight", maxProbesInFlight);
-        put(f, "icmp-pps", icmpPps);
-        put(f, "inventory-poll", inventoryPoll);
-        return f;
-    }
-
-    private static void put(Map<String, String> m, String k, String v) {
-        if (v != null) {
-            m.put(k, v);
-        }
     }
 
     @Override
@@ -106,7 +63,7 @@ public final class RunCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(hook);
         }
         try {
-            settings = RunSettings.resolve(flags(), ctx.env());
+            settings = RunSettings.resolve(options.flags(), ctx.env());
             poller = Poller.start(settings);
             started.set(poller);
         } catch (InvalidConfigurationException e) {

@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
  * {@link io.github.wardops.ward.runner.WardCli#commandLine}.
  */
 @Command(name = "ward", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "Monitors network devices: ICMP polling of a fleet (run) and fast one-off sweeps (sweep).%n"
+        description = "Monitors network devices: ICMP polling of a fleet (run), fast one-off sweeps (sweep) and the effective configuration (config --print).%n"
                 + "With no command, 'run' is meant.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

@@ -1,6 +1,11 @@
 package io.github.wardops.ward.runner.config;
 
 import io.github.wardops.ward.InvalidConfigurationException;
+import io.github.wardops.ward.Secret;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,59 +19,223 @@ import java.util.function.Function;
 /**
  * The effective settings of {@code ward run}. Each setting has a key (the flag without its
  * dashes, such as {@code interval}), an environment variable ({@code WARD_INTERVAL}) and a
- * default. {@link #resolve} layers them: defaults, then the environment, then flags; and it
- * reports every invalid value at once, naming the key, where the value came from, and the value.
- * A configuration file (a later layer between the defaults and the environment) plugs into the
- * same table. Immutable.
+ * default. {@link #resolve} layers them: defaults, then the YAML configuration file
+ * ({@link ConfigFile}), then the environment, then flags; and it reports every invalid value at
+ * once, naming the key, where the value came from, and the value.
  *
+ * <p>Secret settings ({@link Key#secret()}) have no flag and are never read from the YAML file
+ * itself: they come from their environment variable ({@code WARD_HTTP_TOKEN}) or from a file
+ * named by {@code WARD_HTTP_TOKEN_FILE} (or by {@code http-token-file} in the YAML file). Their
+ * values are {@link Secret}s and never appear in a message or in {@link #effective()}.
+ * Immutable.
+ *
+ * @param configFile the YAML file read, or {@code null} when none
  * @param inventory the CSV inventory file, or {@code null} for the bundled fleet
  * @param interval the ICMP check interval of every device, 1 s to 1 day
  * @param http where the HTTP API listens
  * @param maxProbesInFlight the most probes running at once, 1-1,000,000
  * @param icmpPacketsPerSecond the ICMP send pacing, 1-1,000,000 echoes per second
  * @param inventoryPoll how often the inventory file is checked for changes, 100 ms to 1 hour
+ * @param downAfter failed cycles in a row that confirm DOWN, 1-100
+ * @param upAfter successful cycles in a row that confirm UP again, 1-100
+ * @param alertRules the alert rule file (JSON), or {@code null} for the bundled rules
+ * @param alertTick how often alerting checks time-based conditions, 1 s to 1 min
+ * @param webhookUrl where alert notifications are POSTed, or {@code null} for no webhook
+ * @param webhookTimeout the webhook request timeout, 1 s to 5 min
+ * @param notifyLog whether notifications are also written to the log
+ * @param secrets the secrets that were set, by key; never {@code null}
+ * @param effective every setting's effective value and origin, secrets masked, in table order
  */
-public record RunSettings(Path inventory, Duration interval, HttpAddress http, int maxProbesInFlight,
-                          int icmpPacketsPerSecond, Duration inventoryPoll) {
+public record RunSettings(Path configFile, Path inventory, Duration interval, HttpAddress http, int maxProbesInFlight,
+                          int icmpPacketsPerSecond, Duration inventoryPoll, int downAfter, int upAfter, Path alertRules,
+                          Duration alertTick, URI webhookUrl, Duration webhookTimeout, boolean notifyLog,
+                          Map<String, Secret> secrets, List<Effective> effective) {
+
+    /** The configuration file read when no other is named and it exists, in the working directory. */
+    public static final String DEFAULT_CONFIG_FILE = "ward.yaml";
+    /** The environment variable naming the configuration file. */
+    public static final String CONFIG_ENV = "WARD_CONFIG";
+    /** The key of the bearer token of the HTTP API. */
+    public static final String HTTP_TOKEN = "http-token";
+    /** The key of the webhook's HMAC secret. */
+    public static final String WEBHOOK_SECRET = "webhook-secret";
+    /** The key of the database password (reserved for the PostgreSQL storage). */
+    public static final String DB_PASSWORD = "db-password";
+    /** The key of the Redis password (reserved for the Redis cache). */
+    public static final String REDIS_PASSWORD = "redis-password";
+    /** The key of the encryption key of stored credentials (reserved). */
+    public static final String ENCRYPTION_KEY = "encryption-key";
+    private static final long MAX_SECRET_FILE_BYTES = 64 * 1024;
+
+    /**
+     * Copies.
+     *
+     * @param configFile config file
+     * @param inventory inventory
+     * @param interval interval
+     * @param http http
+     * @param maxProbesInFlight in flight
+     * @param icmpPacketsPerSecond pps
+     * @param inventoryPoll inventory poll
+     * @param downAfter down after
+     * @param upAfter up after
+     * @param alertRules rules
+     * @param alertTick tick
+     * @param webhookUrl webhook
+     * @param webhookTimeout webhook timeout
+     * @param notifyLog log notifications
+     * @param secrets secrets
+     * @param effective effective values
+     */
+    public RunSettings {
+        secrets = Map.copyOf(secrets);
+        effective = List.copyOf(effective);
+    }
 
     /**
      * One setting: its key, environment variable, default and description.
      *
-     * @param key the key, also the long flag without {@code --}
+     * @param key the key, also the long flag without {@code --} (secrets have no flag)
      * @param env the environment variable
      * @param defaultValue the default, as text; {@code null} for none
      * @param description what it sets
+     * @param secret whether it is a secret: from the environment or a file only, never printed
      */
-    public record Key(String key, String env, String defaultValue, String description) {
+    public record Key(String key, String env, String defaultValue, String description, boolean secret) {
+        /**
+         * The environment variable naming a file that holds a secret: {@code env() + "_FILE"}.
+         *
+         * @return the variable name
+         */
+        public String fileEnv() {
+            return env + "_FILE";
+        }
+    }
+
+    /**
+     * A setting's effective value, for {@code ward config --print}.
+     *
+     * @param key the key
+     * @param value the value as text ({@code ***} for a secret that is set), or {@code null} when unset
+     * @param origin where it came from: {@code default}, the file name, an environment variable or a flag
+     */
+    public record Effective(String key, String value, String origin) {
     }
 
     /** Every setting, in documentation order. */
     public static final List<Key> KEYS = List.of(
-            key("inventory", null, "the CSV inventory (id,name,address required; other columns become labels); "
-                    + "the bundled 875-device fleet when unset"),
+            key("inventory", null, "the CSV inventory (id,name,address required; parent_id, enabled optional; other columns "
+                    + "become labels); the bundled 875-device fleet when unset"),
             key("interval", "30s", "the ICMP check interval of every device"),
             key("http", "127.0.0.1:9090", "where the HTTP API listens: HOST:PORT, [V6]:PORT (port 0 = any free port) or off"),
             key("max-probes-in-flight", "4096", "the most probes running at once"),
             key("icmp-pps", "10000", "the most ICMP echoes sent per second"),
-            key("inventory-poll", "2s", "how often the inventory file is checked for changes"));
+            key("inventory-poll", "2s", "how often the inventory file is checked for changes"),
+            key("down-after", "3", "failed cycles in a row that confirm a device DOWN"),
+            key("up-after", "2", "successful cycles in a row that confirm a DOWN device UP again"),
+            key("alert-rules", null, "the alert rule file (JSON, as the fleet's alert-rules.json); the bundled rules when unset"),
+            key("alert-tick", "5s", "how often alerting checks time-based conditions (flood guard end)"),
+            key("webhook-url", null, "where alert notifications are POSTed as JSON (http or https); none when unset"),
+            key("webhook-timeout", "10s", "the webhook request timeout"),
+            key("notify-log", "true", "whether alert notifications are also written to the log"),
+            secret(HTTP_TOKEN, "the bearer token the HTTP API requires (everything but /health and the page shell at /)"),
+            secret(WEBHOOK_SECRET, "the HMAC-SHA256 key that signs webhook requests (header X-Ward-Signature)"),
+            secret(DB_PASSWORD, "the PostgreSQL password (reserved for the storage module)"),
+            secret(REDIS_PASSWORD, "the Redis password (reserved for the cache module)"),
+            secret(ENCRYPTION_KEY, "the key that encrypts stored device credentials (reserved)"));
 
     private static Key key(String key, String def, String description) {
-        return new Key(key, "WARD_" + key.toUpperCase(Locale.ROOT).replace('-', '_'), def, description);
+        return new Key(key, env(key), def, description, false);
+    }
+
+    private static Key secret(String key, String description) {
+        return new Key(key, env(key), null, description, true);
+    }
+
+    private static String env(String key) {
+        return "WARD_" + key.toUpperCase(Locale.ROOT).replace('-', '_');
     }
 
     /**
-     * Resolves the settings from the environment and the flags.
+     * A key by name.
      *
-     * @param flags values given on the command line, by key; {@code null} values are ignored
+     * @param key the key
+     * @return the key, empty when unknown
+     */
+    public static Optional<Key> find(String key) {
+        return KEYS.stream().filter(k -> k.key().equals(key)).findFirst();
+    }
+
+    /**
+     * Resolves the settings from the environment and the flags, with the configuration file
+     * named by the {@code config} flag or {@value #CONFIG_ENV}, else {@code ./ward.yaml} when it
+     * exists.
+     *
+     * @param flags values given on the command line, by key ({@code config} for the file); {@code null} values are ignored
      * @param env the process environment (only {@code WARD_*} variables are read)
      * @return the settings
      * @throws InvalidConfigurationException listing every invalid value
+     * @throws IllegalArgumentException for a flag key that is not a setting (a programming error)
      */
     public static RunSettings resolve(Map<String, String> flags, Map<String, String> env) {
+        return resolve(flags, env, Path.of(DEFAULT_CONFIG_FILE));
+    }
+
+    /**
+     * Resolves the settings, layering defaults, the configuration file, the environment and the
+     * flags.
+     *
+     * @param flags values given on the command line, by key ({@code config} for the file); {@code null} values are ignored
+     * @param env the process environment (only {@code WARD_*} variables are read)
+     * @param defaultConfig the file read when neither the flag nor the environment names one, if it exists
+     * @return the settings
+     * @throws InvalidConfigurationException listing every invalid value
+     * @throws IllegalArgumentException for a flag key that is not a setting (a programming error)
+     */
+    public static RunSettings resolve(Map<String, String> flags, Map<String, String> env, Path defaultConfig) {
+        for (String k : flags.keySet()) {
+            if (!k.equals("config") && find(k).filter(x -> !x.secret()).isEmpty()) {
+                throw new IllegalArgumentException("unknown setting " + k);
+            }
+        }
+        List<String> problems = new ArrayList<>();
+        Path configFile = null;
+        String named = flags.get("config");
+        String namedOrigin = "--config";
+        if (named == null && env.get(CONFIG_ENV) != null && !env.get(CONFIG_ENV).isBlank()) {
+            named = env.get(CONFIG_ENV);
+            namedOrigin = CONFIG_ENV;
+        }
+        Map<String, String> fileValues = Map.of();
+        if (named != null) {
+            if (named.isBlank()) {
+                problems.add("config = '" + named + "' (from " + namedOrigin + "): must not be empty");
+            } else {
+                configFile = Path.of(named.strip());
+            }
+        } else if (defaultConfig != null && Files.isRegularFile(defaultConfig)) {
+            configFile = defaultConfig;
+        }
+        if (configFile != null) {
+            fileValues = ConfigFile.read(configFile, problems);
+        }
+        String fileOrigin = configFile == null ? null : configFile.toString();
+
         Map<String, String[]> raw = new LinkedHashMap<>(); // key -> {value, origin}
+        Map<String, Secret> secrets = new LinkedHashMap<>();
+        List<Effective> effective = new ArrayList<>();
         for (Key k : KEYS) {
+            if (k.secret()) {
+                Effective e = secret(k, fileValues, fileOrigin, env, secrets, problems);
+                effective.add(e);
+                continue;
+            }
             if (k.defaultValue() != null) {
                 raw.put(k.key(), new String[] {k.defaultValue(), "default"});
+            }
+            String fv = fileValues.get(k.key());
+            if (fv != null) {
+                raw.put(k.key(), new String[] {fv, fileOrigin});
             }
             String e = env.get(k.env());
             if (e != null && !e.isBlank()) {
@@ -76,29 +245,87 @@ public record RunSettings(Path inventory, Duration interval, HttpAddress http, i
             if (f != null) {
                 raw.put(k.key(), new String[] {f, "--" + k.key()});
             }
+            String[] v = raw.get(k.key());
+            effective.add(new Effective(k.key(), v == null ? null : masked(k.key(), v[0]), v == null ? "default" : v[1]));
         }
-        for (String k : flags.keySet()) {
-            if (KEYS.stream().noneMatch(x -> x.key().equals(k))) {
-                throw new IllegalArgumentException("unknown setting " + k);
-            }
-        }
-        List<String> problems = new ArrayList<>();
-        Path inventory = get(raw, "inventory", problems, s -> {
-            if (s.isBlank()) {
-                throw new IllegalArgumentException("must not be empty");
-            }
-            return Path.of(s);
-        });
+        Path inventory = get(raw, "inventory", problems, RunSettings::path);
         Duration interval = get(raw, "interval", problems, s -> range(Durations.parse(s), Duration.ofSeconds(1), Duration.ofDays(1)));
         HttpAddress http = get(raw, "http", problems, HttpAddress::parse);
         Integer inFlight = get(raw, "max-probes-in-flight", problems, s -> intRange(s, 1, 1_000_000));
         Integer pps = get(raw, "icmp-pps", problems, s -> intRange(s, 1, 1_000_000));
         Duration poll = get(raw, "inventory-poll", problems,
                 s -> range(Durations.parse(s), Duration.ofMillis(100), Duration.ofHours(1)));
+        Integer downAfter = get(raw, "down-after", problems, s -> intRange(s, 1, 100));
+        Integer upAfter = get(raw, "up-after", problems, s -> intRange(s, 1, 100));
+        Path rules = get(raw, "alert-rules", problems, RunSettings::path);
+        Duration tick = get(raw, "alert-tick", problems, s -> range(Durations.parse(s), Duration.ofSeconds(1), Duration.ofMinutes(1)));
+        URI webhook = get(raw, "webhook-url", problems, RunSettings::httpUri);
+        Duration webhookTimeout = get(raw, "webhook-timeout", problems,
+                s -> range(Durations.parse(s), Duration.ofSeconds(1), Duration.ofMinutes(5)));
+        Boolean notifyLog = get(raw, "notify-log", problems, RunSettings::bool);
+        if (secrets.containsKey(WEBHOOK_SECRET) && webhook == null && !raw.containsKey("webhook-url")) {
+            problems.add("webhook-secret is set but webhook-url is not: set WARD_WEBHOOK_URL (or webhook-url) too");
+        }
         if (!problems.isEmpty()) {
             throw new InvalidConfigurationException("ward run", problems);
         }
-        return new RunSettings(inventory, interval, http, inFlight, pps, poll);
+        return new RunSettings(configFile, inventory, interval, http, inFlight, pps, poll, downAfter, upAfter, rules, tick,
+                webhook, webhookTimeout, notifyLog, secrets, effective);
+    }
+
+    /** Reads a secret from its variable, its file variable or the file named in the config file. */
+    private static Effective secret(Key k, Map<String, String> fileValues, String fileOrigin, Map<String, String> env,
+                                    Map<String, Secret> secrets, List<String> problems) {
+        if (fileValues.containsKey(k.key())) {
+            // The value itself is never echoed.
+            problems.add(k.key() + " (in " + fileOrigin + "): secrets are not read from the configuration file; set "
+                    + k.env() + ", or name a file holding it with " + k.fileEnv() + " or " + k.key() + "-file");
+        }
+        String direct = env.get(k.env());
+        String file = env.get(k.fileEnv());
+        String fileFrom = k.fileEnv();
+        if ((file == null || file.isBlank()) && fileValues.get(k.key() + "-file") != null) {
+            file = fileValues.get(k.key() + "-file");
+            fileFrom = fileOrigin;
+        }
+        boolean hasDirect = direct != null && !direct.isEmpty();
+        boolean hasFile = file != null && !file.isBlank();
+        if (hasDirect && hasFile) {
+            problems.add(k.key() + ": set by both " + k.env() + " and " + k.key() + "-file = '" + file + "' (from " + fileFrom
+                    + "): keep one");
+            return new Effective(k.key(), null, "conflict");
+        }
+        if (hasDirect) {
+            secrets.put(k.key(), Secret.of(direct));
+            return new Effective(k.key(), "***", k.env());
+        }
+        if (hasFile) {
+            Path p = Path.of(file.strip());
+            try {
+                if (Files.size(p) > MAX_SECRET_FILE_BYTES) {
+                    problems.add(k.key() + "-file = '" + file + "' (from " + fileFrom + "): larger than "
+                            + MAX_SECRET_FILE_BYTES + " bytes");
+                    return new Effective(k.key(), null, fileFrom);
+                }
+                byte[] bytes = Files.readAllBytes(p);
+                int n = bytes.length;
+                while (n > 0 && (bytes[n - 1] == '\n' || bytes[n - 1] == '\r')) {
+                    n--;
+                }
+                if (n == 0) {
+                    problems.add(k.key() + "-file = '" + file + "' (from " + fileFrom + "): the file is empty");
+                    return new Effective(k.key(), null, fileFrom);
+                }
+                secrets.put(k.key(), Secret.ofBytes(java.util.Arrays.copyOf(bytes, n)));
+                java.util.Arrays.fill(bytes, (byte) 0);
+                return new Effective(k.key(), "***", fileFrom + " (file " + p + ")");
+            } catch (IOException e) {
+                problems.add(k.key() + "-file = '" + file + "' (from " + fileFrom + "): cannot be read ("
+                        + e.getClass().getSimpleName() + ")");
+                return new Effective(k.key(), null, fileFrom);
+            }
+        }
+        return new Effective(k.key(), null, "default");
     }
 
     /**
@@ -110,6 +337,69 @@ public record RunSettings(Path inventory, Duration interval, HttpAddress http, i
         return Optional.ofNullable(inventory);
     }
 
+    /**
+     * A secret, if it was set.
+     *
+     * @param key one of the secret keys, such as {@link #HTTP_TOKEN}
+     * @return the secret, empty when unset
+     */
+    public Optional<Secret> secret(String key) {
+        return Optional.ofNullable(secrets.get(key));
+    }
+
+    /**
+     * The effective configuration as YAML-like text, one {@code key: value  # origin} line per
+     * setting; secrets print as {@code ***}. Safe to print and log.
+     *
+     * @return the text, ending in a newline
+     */
+    public String describe() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# ward run: effective configuration");
+        sb.append(configFile == null ? " (no configuration file)" : " (configuration file " + configFile + ")").append('\n');
+        for (Effective e : effective) {
+            String v = e.value() == null ? "~" : quote(e.value());
+            sb.append(e.key()).append(": ").append(v).append("  # ").append(e.origin()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String quote(String s) {
+        return "'" + s.replace("'", "''") + "'";
+    }
+
+    private static Path path(String s) {
+        if (s.isBlank()) {
+            throw new IllegalArgumentException("must not be empty");
+        }
+        return Path.of(s);
+    }
+
+    private static URI httpUri(String s) {
+        URI u;
+        try {
+            u = new URI(s);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("not a URI: " + e.getReason());
+        }
+        if (u.getScheme() == null || u.getHost() == null
+                || !List.of("http", "https").contains(u.getScheme().toLowerCase(Locale.ROOT))) {
+            throw new IllegalArgumentException("must be an absolute http:// or https:// URL");
+        }
+        if (u.getRawUserInfo() != null) {
+            throw new IllegalArgumentException("must not hold credentials; sign requests with WARD_WEBHOOK_SECRET instead");
+        }
+        return u;
+    }
+
+    private static boolean bool(String s) {
+        return switch (s.toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on" -> true;
+            case "false", "no", "off" -> false;
+            default -> throw new IllegalArgumentException("must be true or false");
+        };
+    }
+
     private static <T> T get(Map<String, String[]> raw, String key, List<String> problems, Function<String, T> parse) {
         String[] v = raw.get(key);
         if (v == null) {
@@ -118,7 +408,7 @@ public record RunSettings(Path inventory, Duration interval, HttpAddress http, i
         try {
             return parse.apply(v[0].strip());
         } catch (IllegalArgumentException e) {
-            problems.add(key + " = '" + v[0] + "' (from " + v[1] + "): " + e.getMessage());
+            problems.add(key + " = '" + masked(key, v[0]) + "' (from " + v[1] + "): " + e.getMessage());
             return null;
         }
     }
@@ -141,5 +431,13 @@ public record RunSettings(Path inventory, Duration interval, HttpAddress http, i
             throw new IllegalArgumentException("must be " + min + "-" + max);
         }
         return (int) v;
+    }
+
+    /** A URL's user info (a password, say) never reaches a message. */
+    private static String masked(String key, String value) {
+        if (!key.endsWith("-url")) {
+            return value;
+        }
+        return value.replaceAll("(?<=://)[^/@]*@", "***@");
     }
 }

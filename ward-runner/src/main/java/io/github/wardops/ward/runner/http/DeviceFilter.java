@@ -72,7 +72,7 @@ public record DeviceFilter(Set<DeviceStatus> statuses, Map<String, String> label
                         try {
                             statuses.add(DeviceStatus.valueOf(s.strip().toUpperCase(Locale.ROOT)));
                         } catch (IllegalArgumentException e) {
-                            problems.add("status '" + s + "' is not UP, DOWN or UNKNOWN");
+                            problems.add("status '" + s + "' is not UP, DOWN, UNKNOWN or UNREACHABLE");
                         }
                     }
                 }

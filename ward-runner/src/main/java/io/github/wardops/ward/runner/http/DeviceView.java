@@ -5,6 +5,8 @@ import io.github.wardops.ward.DeviceStatus;
 import io.github.wardops.ward.inventory.Device;
 import io.github.wardops.ward.probe.PingStats;
 import io.github.wardops.ward.probe.ProbeResult;
+import io.github.wardops.ward.state.DeviceState;
+import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -15,7 +17,10 @@ import java.util.Map;
  * @param name the device name
  * @param address the probed IP address
  * @param enabled whether the device is probed; a disabled device stays {@code UNKNOWN}
- * @param status {@code UP}, {@code DOWN} or {@code UNKNOWN}
+ * @param status {@code UP}, {@code DOWN}, {@code UNKNOWN} or {@code UNREACHABLE}, from the state tracker
+ * @param flapping whether the device is flapping (a flag next to the status)
+ * @param downSince for a {@code DOWN} or {@code UNREACHABLE} device, its first failed probe
+ *     (ISO-8601, UTC); else {@code null}
  * @param lastRttMs the mean round trip of the latest ICMP probe in milliseconds, or {@code null}
  * @param lossPct the share of echoes lost in the latest ICMP probe (0-100), or {@code null}
  * @param lastProbeAt when the latest ICMP probe started (ISO-8601, UTC), or {@code null}
@@ -25,14 +30,31 @@ import java.util.Map;
  * @param parentId the parent device id, or {@code null}
  * @param labels the device's labels
  */
-@JsonPropertyOrder({"id", "name", "address", "enabled", "status", "lastRttMs", "lossPct", "lastProbeAt", "reason",
+@JsonPropertyOrder({"id", "name", "address", "enabled", "status", "flapping", "downSince", "lastRttMs", "lossPct", "lastProbeAt", "reason",
         "detail", "parentId", "labels"})
-public record DeviceView(String id, String name, String address, boolean enabled, String status, Double lastRttMs,
+public record DeviceView(String id, String name, String address, boolean enabled, String status, boolean flapping,
+                         String downSince, Double lastRttMs,
                          Double lossPct, String lastProbeAt, String reason, String detail, String parentId,
                          Map<String, String> labels) {
 
     /**
-     * Builds the view of a device.
+     * Builds the view of a device from its tracked state.
+     *
+     * @param d the device; never {@code null}
+     * @param state its state from the tracker, or {@code null} when the tracker does not know it (then {@code UNKNOWN})
+     * @param latest the latest result of its ICMP check, or {@code null}
+     * @return the view
+     */
+    public static DeviceView of(Device d, DeviceState state, ProbeResult latest) {
+        if (state == null) {
+            return of(d, DeviceStatus.UNKNOWN, false, null, latest);
+        }
+        boolean down = state.status() == DeviceStatus.DOWN || state.status() == DeviceStatus.UNREACHABLE;
+        return of(d, state.status(), state.flapping(), down ? state.since() : null, latest);
+    }
+
+    /**
+     * Builds the view of a device that is not flapping.
      *
      * @param d the device; never {@code null}
      * @param status its status; never {@code null}
@@ -40,6 +62,10 @@ public record DeviceView(String id, String name, String address, boolean enabled
      * @return the view
      */
     public static DeviceView of(Device d, DeviceStatus status, ProbeResult latest) {
+        return of(d, status, false, null, latest);
+    }
+
+    private static DeviceView of(Device d, DeviceStatus status, boolean flapping, Instant downSince, ProbeResult latest) {
         Double rtt = null;
         Double loss = null;
         String at = null;
@@ -67,10 +93,10 @@ public record DeviceView(String id, String name, String address, boolean enabled
             }
         }
         return new DeviceView(d.id().toString(), d.name(), d.address().getHostAddress(), d.enabled(), status.name(),
-                rtt, loss, at, reason, detail, d.parentId() == null ? null : d.parentId().toString(), d.labels());
+                flapping, downSince == null ? null : downSince.toString(), rtt, loss, at, reason, detail, d.parentId() == null ? null : d.parentId().toString(), d.labels());
     }
 
-    private static double round(double v) {
+    static double round(double v) {
         return Math.round(v * 1000.0) / 1000.0;
     }
 }

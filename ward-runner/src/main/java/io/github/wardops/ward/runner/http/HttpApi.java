@@ -2,22 +2,46 @@ package io.github.wardops.ward.runner.http;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.github.wardops.ward.DeviceStatus;
+import io.github.wardops.ward.Secret;
 import io.github.wardops.ward.Ward;
+import io.github.wardops.ward.alert.Alert;
+import io.github.wardops.ward.alert.AlertStore;
+import io.github.wardops.ward.alert.Alerting;
+import io.github.wardops.ward.alert.Severity;
+import io.github.wardops.ward.inventory.Check;
 import io.github.wardops.ward.inventory.Device;
+import io.github.wardops.ward.inventory.DeviceId;
+import io.github.wardops.ward.state.DeviceState;
+import io.github.wardops.ward.state.StateTracker;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -26,49 +50,91 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The runner's HTTP API on the JDK's built-in server, one virtual thread per exchange, at most
- * {@value #MAX_CONCURRENT} exchanges at once (more get {@code 503}).
+ * {@value #MAX_CONCURRENT} exchanges at once (more get {@code 503}). Routes and JSON fields are
+ * documented in {@code docs/api.md}:
  *
  * <ul>
- *   <li>{@code GET /health}: {@code {"status":"ok"}} while the runner runs;</li>
+ *   <li>{@code GET /}: the status page (a static page; its data comes from the API);</li>
+ *   <li>{@code GET /health}: liveness; {@code GET /ready}: every {@link ReadinessCheck};</li>
  *   <li>{@code GET /metrics}: Prometheus text;</li>
- *   <li>{@code GET /api/devices}: a JSON array of {@link DeviceView}, sorted by name then id,
- *       filtered by {@link DeviceFilter} ({@code 400} for a bad filter).</li>
+ *   <li>{@code GET /api/devices}, {@code GET /api/devices/{id}};</li>
+ *   <li>{@code GET /api/alerts}, {@code POST /api/alerts/{id}/ack}.</li>
  * </ul>
- * Other paths answer {@code 404}, other methods {@code 405}. Thread-safe.
+ * With a bearer token, every route but {@code /health} and the page shell {@code /} answers
+ * {@code 401} unless the request carries {@code Authorization: Bearer <token>} (compared in
+ * constant time). Thread-safe.
  */
 public final class HttpApi implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
     /** The most exchanges handled at once. */
     public static final int MAX_CONCURRENT = 64;
+    /** The largest request body read (acknowledgements). */
+    public static final int MAX_BODY_BYTES = 4096;
+    /** The most alerts one {@code /api/alerts} answer holds. */
+    public static final int MAX_ALERTS = 10_000;
     private static final String JSON = "application/json; charset=utf-8";
     private static final Comparator<Device> ORDER = Comparator.comparing(Device::name).thenComparing(Device::id);
+    private static final byte[] PAGE = loadPage();
+
+    /**
+     * What the API serves.
+     *
+     * @param ward the engine (inventory, latest results)
+     * @param tracker the device states
+     * @param alerting open alerts and acknowledgement
+     * @param alertStore resolved alerts (history)
+     * @param registry the registry scraped by {@code /metrics}
+     * @param readiness the checks behind {@code /ready}
+     * @param clock the clock for alert durations
+     */
+    public record Backend(Ward ward, StateTracker tracker, Alerting alerting, AlertStore alertStore,
+                          PrometheusMeterRegistry registry, List<ReadinessCheck> readiness, Clock clock) {
+        /**
+         * Validates and copies.
+         *
+         * @param ward ward
+         * @param tracker tracker
+         * @param alerting alerting
+         * @param alertStore store
+         * @param registry registry
+         * @param readiness checks
+         * @param clock clock
+         */
+        public Backend {
+            Objects.requireNonNull(ward, "ward");
+            Objects.requireNonNull(tracker, "tracker");
+            Objects.requireNonNull(alerting, "alerting");
+            Objects.requireNonNull(alertStore, "alertStore");
+            Objects.requireNonNull(registry, "registry");
+            readiness = List.copyOf(readiness);
+            Objects.requireNonNull(clock, "clock");
+        }
+    }
 
     private final HttpServer server;
     private final ExecutorService executor;
-    private final Ward ward;
-    private final PrometheusMeterRegistry registry;
-    private final ObjectMapper mapper;
+    private final Backend b;
+    private final byte[] token;
+    private final ObjectMapper mapper = new ObjectMapper();
     private final Semaphore slots = new Semaphore(MAX_CONCURRENT);
 
-    private HttpApi(HttpServer server, ExecutorService executor, Ward ward, PrometheusMeterRegistry registry,
-                    ObjectMapper mapper) {
+    private HttpApi(HttpServer server, ExecutorService executor, Backend backend, Secret token) {
         this.server = server;
         this.executor = executor;
-        this.ward = ward;
-        this.registry = registry;
-        this.mapper = mapper;
+        this.b = backend;
+        this.token = token == null ? null : sha256(("Bearer " + token.reveal()).getBytes(StandardCharsets.UTF_8));
     }
 
     /**
      * Binds and starts the server.
      *
      * @param address where to listen (port 0: any free port)
-     * @param ward the engine whose devices are served
-     * @param registry the registry scraped by {@code /metrics}
+     * @param token the bearer token required, or {@code null} for none
+     * @param backend what is served
      * @return the running API
      * @throws IOException when the address cannot be bound; the message says which address and why
      */
-    public static HttpApi start(InetSocketAddress address, Ward ward, PrometheusMeterRegistry registry) throws IOException {
+    public static HttpApi start(InetSocketAddress address, Secret token, Backend backend) throws IOException {
         HttpServer server;
         try {
             server = HttpServer.create(address, 128);
@@ -77,7 +143,7 @@ public final class HttpApi implements AutoCloseable {
                     + " (" + e.getMessage() + "); pick another address with --http HOST:PORT, or --http off", e);
         }
         ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("ward-http-", 0).factory());
-        HttpApi api = new HttpApi(server, executor, ward, registry, new ObjectMapper());
+        HttpApi api = new HttpApi(server, executor, backend, token);
         server.setExecutor(executor);
         server.createContext("/", api::handle);
         server.start();
@@ -93,6 +159,10 @@ public final class HttpApi implements AutoCloseable {
         return server.getAddress();
     }
 
+    private interface Route {
+        void run() throws IOException;
+    }
+
     private void handle(HttpExchange ex) throws IOException {
         if (!slots.tryAcquire()) {
             send(ex, 503, JSON, "{\"error\":\"too many requests in progress\"}");
@@ -101,20 +171,42 @@ public final class HttpApi implements AutoCloseable {
         try (ex) {
             String path = ex.getRequestURI().getPath();
             String method = ex.getRequestMethod();
-            Runnable route = switch (path) {
-                case "/health" -> () -> sendQuietly(ex, 200, JSON, "{\"status\":\"ok\"}");
-                case "/metrics" -> () -> metrics(ex);
+            boolean open = path.equals("/health") || path.equals("/") || path.equals("/index.html");
+            if (!open && !authorized(ex)) {
+                ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"ward\"");
+                send(ex, 401, JSON, "{\"error\":\"a bearer token is required: Authorization: Bearer <token>\"}");
+                return;
+            }
+            String[] parts = path.split("/", -1);
+            boolean post = false;
+            Route route = switch (path) {
+                case "/", "/index.html" -> () -> send(ex, 200, "text/html; charset=utf-8", PAGE);
+                case "/health" -> () -> send(ex, 200, JSON, "{\"status\":\"ok\"}");
+                case "/ready" -> () -> ready(ex);
+                case "/metrics" -> () -> send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", b.registry().scrape());
                 case "/api/devices" -> () -> devices(ex);
+                case "/api/alerts" -> () -> alerts(ex);
                 default -> null;
             };
+            if (route == null && parts.length == 4 && path.startsWith("/api/devices/")) {
+                route = () -> device(ex, parts[3]);
+            } else if (route == null && parts.length == 5 && path.startsWith("/api/alerts/") && parts[4].equals("ack")) {
+                post = true;
+                route = () -> acknowledge(ex, parts[3]);
+            }
             if (route == null) {
                 send(ex, 404, JSON, "{\"error\":\"not found\",\"path\":" + mapper.writeValueAsString(path) + "}");
-            } else if (!method.equals("GET") && !method.equals("HEAD")) {
+            } else if (post && !method.equals("POST")) {
+                ex.getResponseHeaders().set("Allow", "POST");
+                send(ex, 405, JSON, "{\"error\":\"method not allowed\",\"allow\":[\"POST\"]}");
+            } else if (!post && !method.equals("GET") && !method.equals("HEAD")) {
                 ex.getResponseHeaders().set("Allow", "GET, HEAD");
                 send(ex, 405, JSON, "{\"error\":\"method not allowed\",\"allow\":[\"GET\",\"HEAD\"]}");
             } else {
                 route.run();
             }
+        } catch (IOException e) {
+            LOG.debug("client went away: {}", e.toString());
         } catch (RuntimeException e) {
             LOG.warn("HTTP {} {} failed: {}", ex.getRequestMethod(), ex.getRequestURI().getPath(), e.toString());
         } finally {
@@ -122,42 +214,73 @@ public final class HttpApi implements AutoCloseable {
         }
     }
 
-    private void metrics(HttpExchange ex) {
-        sendQuietly(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
+    /**
+     * Compares digests of the whole header in constant time, so neither the token's content nor
+     * its length shows in the timing.
+     */
+    private boolean authorized(HttpExchange ex) {
+        if (token == null) {
+            return true;
+        }
+        String h = ex.getRequestHeaders().getFirst("Authorization");
+        return h != null && h.length() <= 1024 && MessageDigest.isEqual(token, sha256(h.getBytes(StandardCharsets.UTF_8)));
     }
 
-    private void devices(HttpExchange ex) {
+    private static byte[] sha256(byte[] b) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(b);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from the JDK", e);
+        }
+    }
+
+    private void ready(HttpExchange ex) throws IOException {
+        List<Map<String, Object>> checks = new ArrayList<>();
+        boolean all = true;
+        for (ReadinessCheck c : b.readiness()) {
+            ReadinessCheck.Result r;
+            try {
+                r = c.check();
+            } catch (RuntimeException e) {
+                r = new ReadinessCheck.Result(false, "check failed: " + e.getClass().getSimpleName());
+            }
+            all &= r.ok();
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", c.name());
+            m.put("ok", r.ok());
+            m.put("detail", r.detail());
+            checks.add(m);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", all ? "ready" : "not ready");
+        body.put("checks", checks);
+        send(ex, all ? 200 : 503, JSON, mapper.writeValueAsString(body));
+    }
+
+    private void devices(HttpExchange ex) throws IOException {
         DeviceFilter filter;
         try {
             filter = DeviceFilter.parse(ex.getRequestURI().getRawQuery());
         } catch (IllegalArgumentException e) {
-            try {
-                send(ex, 400, JSON, mapper.writeValueAsString(Map.of("error", e.getMessage())));
-            } catch (IOException io) {
-                LOG.debug("client went away: {}", io.toString());
-            }
+            badRequest(ex, e.getMessage());
             return;
         }
         List<Device> all = new ArrayList<>();
-        for (Device d : ward.inventory().devices()) {
+        for (Device d : b.ward().inventory().devices()) {
             if (filter.labelsMatch(d)) {
                 all.add(d);
             }
         }
         all.sort(ORDER);
-        try {
-            ex.getResponseHeaders().set("Content-Type", JSON);
-            if (ex.getRequestMethod().equals("HEAD")) {
-                ex.sendResponseHeaders(200, -1);
-                return;
-            }
-            ex.sendResponseHeaders(200, 0);
-            try (OutputStream out = ex.getResponseBody();
-                 JsonGenerator g = mapper.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
-                writeDevices(g, all, filter);
-            }
-        } catch (IOException e) {
-            LOG.debug("client went away during /api/devices: {}", e.toString());
+        ex.getResponseHeaders().set("Content-Type", JSON);
+        if (ex.getRequestMethod().equals("HEAD")) {
+            ex.sendResponseHeaders(200, -1);
+            return;
+        }
+        ex.sendResponseHeaders(200, 0);
+        try (OutputStream out = ex.getResponseBody();
+             JsonGenerator g = mapper.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
+            writeDevices(g, all, filter);
         }
     }
 
@@ -172,33 +295,280 @@ public final class HttpApi implements AutoCloseable {
     void writeDevices(JsonGenerator g, List<Device> devices, DeviceFilter filter) throws IOException {
         g.writeStartArray();
         for (Device d : devices) {
-            DeviceStatus status = ward.status(d.id());
+            DeviceState state = b.tracker().state(d.id()).orElse(null);
+            DeviceStatus status = state == null ? DeviceStatus.UNKNOWN : state.status();
             if (filter.statusMatches(status)) {
-                mapper.writeValue(g, DeviceView.of(d, status, ward.latest().get(d.id(), "icmp").orElse(null)));
+                mapper.writeValue(g, DeviceView.of(d, state, b.ward().latest().get(d.id(), "icmp").orElse(null)));
             }
         }
         g.writeEndArray();
     }
 
-    private static void sendQuietly(HttpExchange ex, int status, String type, String body) {
+    private void device(HttpExchange ex, String rawId) throws IOException {
+        DeviceId id;
         try {
-            send(ex, status, type, body);
-        } catch (IOException e) {
-            LOG.debug("client went away: {}", e.toString());
+            id = DeviceId.parse(URLDecoder.decode(rawId, StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            badRequest(ex, "'" + rawId + "' is not a device id (a UUID)");
+            return;
+        }
+        Device d = b.ward().inventory().get(id).orElse(null);
+        if (d == null) {
+            send(ex, 404, JSON, mapper.writeValueAsString(Map.of("error", "no device " + id)));
+            return;
+        }
+        DeviceState state = b.tracker().state(id).orElse(null);
+        List<CheckView> checks = new ArrayList<>();
+        for (Check c : d.checks()) {
+            checks.add(CheckView.of(c, b.ward().latest().get(id, c.name()).orElse(null)));
+        }
+        Map<String, Double> values = new TreeMap<>();
+        Map<String, StateView> interfaces = new TreeMap<>();
+        int dependents = 0;
+        var view = b.tracker().view(id).orElse(null);
+        if (view != null) {
+            view.values().forEach((k, v) -> {
+                if (v != null && Double.isFinite(v)) {
+                    values.put(k, DeviceView.round(v));
+                }
+            });
+            view.interfaces().forEach((i, s) -> interfaces.put(String.valueOf(i), StateView.of(s)));
+            dependents = view.dependents();
+        }
+        Instant now = b.clock().instant();
+        List<AlertView> alerts = new ArrayList<>();
+        for (Alert a : b.alerting().openAlerts()) {
+            if (a.device().equals(id)) {
+                alerts.add(AlertView.of(a, now));
+            }
+        }
+        DeviceDetail detail = new DeviceDetail(DeviceView.of(d, state, b.ward().latest().get(id, "icmp").orElse(null)),
+                state == null ? null : StateView.of(state), checks, values, interfaces, dependents, alerts);
+        send(ex, 200, JSON, mapper.writeValueAsString(detail));
+    }
+
+    /**
+     * The query of {@code /api/alerts}.
+     *
+     * @param open whether open alerts are wanted
+     * @param resolved whether resolved alerts are wanted
+     * @param severities the severities wanted; empty means any
+     * @param window how far back resolved alerts go
+     * @param limit the most alerts returned
+     */
+    record AlertQuery(boolean open, boolean resolved, Set<Severity> severities, Duration window, int limit) {
+        static AlertQuery parse(String rawQuery) {
+            boolean open = true;
+            boolean resolved = false;
+            Set<Severity> severities = EnumSet.noneOf(Severity.class);
+            Duration window = Duration.ofHours(24);
+            int limit = 1000;
+            List<String> problems = new ArrayList<>();
+            if (rawQuery != null && rawQuery.length() > 4096) {
+                throw new IllegalArgumentException("the query is longer than 4096 characters");
+            }
+            for (String pair : rawQuery == null ? new String[0] : rawQuery.split("&")) {
+                if (pair.isEmpty()) {
+                    continue;
+                }
+                int eq = pair.indexOf('=');
+                String key;
+                String value;
+                try {
+                    key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                    value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                } catch (IllegalArgumentException e) {
+                    problems.add("bad percent-encoding in '" + pair + "'");
+                    continue;
+                }
+                switch (key) {
+                    case "state" -> {
+                        switch (value.toLowerCase(Locale.ROOT)) {
+                            case "open" -> {
+                                open = true;
+                                resolved = false;
+                            }
+                            case "resolved" -> {
+                                open = false;
+                                resolved = true;
+                            }
+                            case "all" -> {
+                                open = true;
+                                resolved = true;
+                            }
+                            default -> problems.add("state '" + value + "' is not open, resolved or all");
+                        }
+                    }
+                    case "severity" -> {
+                        for (String s : value.split(",")) {
+                            try {
+                                severities.add(Severity.valueOf(s.strip().toUpperCase(Locale.ROOT)));
+                            } catch (IllegalArgumentException e) {
+                                problems.add("severity '" + s + "' is not CRITICAL, HIGH, MEDIUM, LOW or INFO");
+                            }
+                        }
+                    }
+                    case "since" -> {
+                        try {
+                            window = io.github.wardops.ward.runner.config.Durations.parse(value);
+                            if (window.compareTo(Duration.ofDays(366)) > 0 || window.isNegative() || window.isZero()) {
+                                problems.add("since '" + value + "' must be more than 0 and at most 366d");
+                            }
+                        } catch (IllegalArgumentException e) {
+                            problems.add("since '" + value + "': " + e.getMessage());
+                        }
+                    }
+                    case "limit" -> {
+                        try {
+                            limit = Integer.parseInt(value);
+                            if (limit < 1 || limit > MAX_ALERTS) {
+                                problems.add("limit '" + value + "' must be 1-" + MAX_ALERTS);
+                            }
+                        } catch (NumberFormatException e) {
+                            problems.add("limit '" + value + "' is not a whole number");
+                        }
+                    }
+                    default -> problems.add("unknown parameter '" + key + "' (known: state, severity, since, limit)");
+                }
+            }
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException(String.join("; ", problems));
+            }
+            return new AlertQuery(open, resolved, severities, window, limit);
+        }
+
+        boolean wants(Alert a) {
+            return (severities.isEmpty() || severities.contains(a.severity())) && (a.isOpen() ? open : resolved);
         }
     }
 
-    private static void send(HttpExchange ex, int status, String type, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", type);
-        if (ex.getRequestMethod().equals("HEAD")) {
-            ex.sendResponseHeaders(status, -1);
-            ex.close();
+    private void alerts(HttpExchange ex) throws IOException {
+        AlertQuery q;
+        try {
+            q = AlertQuery.parse(ex.getRequestURI().getRawQuery());
+        } catch (IllegalArgumentException e) {
+            badRequest(ex, e.getMessage());
             return;
         }
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
+        Instant now = b.clock().instant();
+        Map<UUID, Alert> found = new HashMap<>();
+        if (q.open()) {
+            for (Alert a : b.alerting().openAlerts()) {
+                if (q.wants(a)) {
+                    found.put(a.id(), a);
+                }
+            }
+        }
+        if (q.resolved()) {
+            try {
+                for (Alert a : b.alertStore().history(null, now.minus(q.window()), now)) {
+                    if (!a.isOpen() && q.wants(a)) {
+                        found.put(a.id(), a);
+                    }
+                }
+            } catch (Exception e) {
+                LOG.warn("reading resolved alerts failed: {}", e.toString());
+                send(ex, 503, JSON, "{\"error\":\"the alert store cannot be read now\"}");
+                return;
+            }
+        }
+        List<Alert> list = new ArrayList<>(found.values());
+        // Open first, then the newest; ties by id so the order is stable.
+        list.sort(Comparator.comparing((Alert a) -> !a.isOpen()).thenComparing(Alert::openedAt, Comparator.reverseOrder())
+                .thenComparing(Alert::id));
+        List<AlertView> out = new ArrayList<>();
+        for (Alert a : list.subList(0, Math.min(list.size(), q.limit()))) {
+            out.add(AlertView.of(a, now));
+        }
+        send(ex, 200, JSON, mapper.writeValueAsString(out));
+    }
+
+    private void acknowledge(HttpExchange ex, String rawId) throws IOException {
+        UUID id;
+        try {
+            id = UUID.fromString(URLDecoder.decode(rawId, StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            badRequest(ex, "'" + rawId + "' is not an alert id (a UUID)");
+            return;
+        }
+        String type = ex.getRequestHeaders().getFirst("Content-Type");
+        // JSON only: a cross-site form cannot send it without a CORS preflight, which this server never grants.
+        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            send(ex, 415, JSON, "{\"error\":\"send Content-Type: application/json with {\\\"user\\\":\\\"name\\\"}\"}");
+            return;
+        }
+        byte[] body;
+        try (InputStream in = ex.getRequestBody()) {
+            body = in.readNBytes(MAX_BODY_BYTES + 1);
+        }
+        if (body.length > MAX_BODY_BYTES) {
+            send(ex, 413, JSON, "{\"error\":\"the body is larger than " + MAX_BODY_BYTES + " bytes\"}");
+            return;
+        }
+        String user;
+        try {
+            JsonNode n = mapper.readTree(body);
+            JsonNode u = n == null ? null : n.get("user");
+            if (u == null || !u.isTextual()) {
+                badRequest(ex, "the body must be a JSON object with a \"user\" string");
+                return;
+            }
+            user = u.asText().strip();
+        } catch (IOException e) {
+            badRequest(ex, "the body is not JSON");
+            return;
+        }
+        if (user.isEmpty() || user.length() > 100 || user.chars().anyMatch(Character::isISOControl)) {
+            badRequest(ex, "user must be 1-100 characters without control characters");
+            return;
+        }
+        Alert acked = b.alerting().acknowledge(id, user).orElse(null);
+        if (acked == null) {
+            send(ex, 404, JSON, mapper.writeValueAsString(Map.of("error", "no open alert " + id)));
+            return;
+        }
+        LOG.info("alert {} ({} on {}) acknowledged by {}", acked.id(), acked.rule(), acked.deviceName(), user);
+        send(ex, 200, JSON, mapper.writeValueAsString(AlertView.of(acked, b.clock().instant())));
+    }
+
+    private void badRequest(HttpExchange ex, String message) throws IOException {
+        send(ex, 400, JSON, mapper.writeValueAsString(Map.of("error", message)));
+    }
+
+    private static void send(HttpExchange ex, int status, String type, String body) throws IOException {
+        send(ex, status, type, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void send(HttpExchange ex, int status, String type, byte[] bytes) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", type);
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
+        if (type.startsWith("text/html")) {
+            // The page loads nothing from elsewhere; its inline script and style are allowed, nothing more.
+            ex.getResponseHeaders().set("Content-Security-Policy",
+                    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; "
+                            + "img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+            ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        }
+        if (ex.getRequestMethod().equals("HEAD")) {
+            ex.sendResponseHeaders(status, -1);
+            return;
+        }
+        ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        if (bytes.length > 0) {
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    private static byte[] loadPage() {
+        try (InputStream in = HttpApi.class.getResourceAsStream("/status/index.html")) {
+            if (in == null) {
+                return "<!doctype html><title>ward</title><p>The status page is missing from the jar.".getBytes(StandardCharsets.UTF_8);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

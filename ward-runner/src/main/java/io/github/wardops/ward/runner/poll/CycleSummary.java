@@ -35,6 +35,24 @@ public record CycleSummary(int devices, int up, int down, int unknown, double rt
      * @return the summary
      */
     public static CycleSummary of(Ward ward, MeterRegistry registry) {
+        return of(ward, ward::status, registry);
+    }
+
+    /**
+     * Takes a summary now, with the statuses of the state tracker (an unreachable device counts
+     * as down).
+     *
+     * @param ward the engine
+     * @param tracker the state tracker
+     * @param registry the registry the engine's meters are in
+     * @return the summary
+     */
+    public static CycleSummary of(Ward ward, io.github.wardops.ward.state.StateTracker tracker, MeterRegistry registry) {
+        return of(ward, tracker::status, registry);
+    }
+
+    private static CycleSummary of(Ward ward, java.util.function.Function<io.github.wardops.ward.inventory.DeviceId, DeviceStatus> statuses,
+                                   MeterRegistry registry) {
         var devices = ward.inventory().devices();
         int up = 0;
         int down = 0;
@@ -42,10 +60,10 @@ public record CycleSummary(int devices, int up, int down, int unknown, double rt
         double[] rtts = new double[devices.size()];
         int n = 0;
         for (Device d : devices) {
-            DeviceStatus s = ward.status(d.id());
+            DeviceStatus s = statuses.apply(d.id());
             switch (s) {
                 case UP -> up++;
-                case DOWN -> down++;
+                case DOWN, UNREACHABLE -> down++;
                 case UNKNOWN -> unknown++;
             }
             if (s == DeviceStatus.UP

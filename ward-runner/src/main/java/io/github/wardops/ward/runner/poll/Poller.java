@@ -6,20 +6,10 @@ import io.github.wardops.ward.WardException;
 import io.github.wardops.ward.inventory.Check;
 import io.github.wardops.ward.inventory.Device;
 import io.github.wardops.ward.inventory.DeviceId;
-import io.github.wardops.ward.probe.IcmpOptions;
-import io.github.wardops.ward.probe.IcmpProber;
-import io.github.wardops.ward.probe.Probers;
 import io.github.wardops.ward.runner.config.Durations;
 import io.github.wardops.ward.runner.config.RunSettings;
 import io.github.wardops.ward.runner.http.HttpApi;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -37,14 +27,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running poller behind {@code ward run}: the engine with an ICMP check on every device of
- * the inventory, the HTTP API, a watcher that re-reads the inventory file when it changes, and a
- * one-line summary at INFO every interval.
+ * The running poller behind {@code ward run}: the parts built by {@link Wiring} (the engine
+ * with an ICMP check on every device of the inventory, the state tracker, alerting), the HTTP
+ * API, a watcher that re-reads the inventory file when it changes (and keeps the tracker in line
+ * with the engine), alerting's periodic tick, and a one-line summary at INFO every interval.
  *
  * <p>{@link #start} builds everything or nothing: when a step fails, what was already created is
  * closed before the exception leaves. {@link #close()} is idempotent, thread-safe (it runs from a
- * shutdown hook) and bounded: the HTTP server gets 1 s, the engine its drain timeout
- * ({@value #DRAIN_SECONDS} s), the ICMP prober 2 s.
+ * shutdown hook) and bounded: the HTTP server gets 1 s, the engine and alerting their drain
+ * timeout ({@value #DRAIN_SECONDS} s each), the ICMP prober 2 s.
  */
 public final class Poller implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Poller.class);
@@ -53,10 +44,9 @@ public final class Poller implements AutoCloseable {
 
     private final RunSettings settings;
     private final InventoryFile inventory;
-    private final PrometheusMeterRegistry registry;
-    private final JvmGcMetrics gcMetrics;
-    private final IcmpProber prober;
+    private final Wiring wiring;
     private final Ward ward;
+    private final PrometheusMeterRegistry registry;
     private final HttpApi http;
     private final ScheduledExecutorService tasks;
     private final Counter reloadsApplied;
@@ -66,14 +56,12 @@ public final class Poller implements AutoCloseable {
     private volatile InventoryFile.Stamp stamp;
     private long overrunsAtLastSummary;
 
-    private Poller(RunSettings settings, InventoryFile inventory, PrometheusMeterRegistry registry, JvmGcMetrics gcMetrics,
-                   IcmpProber prober, Ward ward, HttpApi http, InventoryFile.Stamp stamp) {
+    private Poller(RunSettings settings, InventoryFile inventory, Wiring wiring, HttpApi http, InventoryFile.Stamp stamp) {
         this.settings = settings;
         this.inventory = inventory;
-        this.registry = registry;
-        this.gcMetrics = gcMetrics;
-        this.prober = prober;
-        this.ward = ward;
+        this.wiring = wiring;
+        this.ward = wiring.ward();
+        this.registry = wiring.registry();
         this.http = http;
         this.stamp = stamp;
         this.reloadsApplied = Counter.builder("ward.runner.inventory.reloads").tag("outcome", "applied")
@@ -84,11 +72,12 @@ public final class Poller implements AutoCloseable {
     }
 
     /**
-     * Reads the inventory, opens the ICMP prober, starts the engine and the HTTP API.
+     * Reads the inventory and the alert rules, builds the parts ({@link Wiring}), starts the
+     * engine and the HTTP API.
      *
      * @param settings the settings
      * @return the running poller
-     * @throws InvalidConfigurationException when the inventory is invalid (every bad row listed) or unreadable
+     * @throws InvalidConfigurationException when the inventory or the rule file is invalid (every bad row listed) or unreadable
      * @throws IOException when the HTTP address cannot be bound
      * @throws WardException when no ICMP socket can be opened (the message says how to fix it)
      */
@@ -106,40 +95,29 @@ public final class Poller implements AutoCloseable {
                     List.of("cannot be read: " + (e.getMessage() == null ? e.toString() : e.getMessage())));
         }
         long enabled = devices.stream().filter(Device::enabled).count();
-        LOG.info("inventory {}: {} devices, {} enabled, ICMP every {}", inventory.describe(), devices.size(), enabled,
-                Durations.format(interval));
+        long withParent = devices.stream().filter(d -> d.parentId() != null).count();
+        LOG.info("inventory {}: {} devices, {} enabled, {} behind a parent, ICMP every {}", inventory.describe(), devices.size(),
+                enabled, withParent, Durations.format(interval));
 
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        JvmGcMetrics gc = new JvmGcMetrics();
-        IcmpProber prober = null;
-        Ward ward = null;
+        Wiring wiring = Wiring.build(settings, devices, Duration.ofSeconds(DRAIN_SECONDS));
         HttpApi http = null;
         try {
-            new JvmMemoryMetrics().bindTo(registry);
-            gc.bindTo(registry);
-            new JvmThreadMetrics().bindTo(registry);
-            new ClassLoaderMetrics().bindTo(registry);
-            new ProcessorMetrics().bindTo(registry);
-            new UptimeMetrics().bindTo(registry);
-            prober = Probers.icmp(IcmpOptions.builder().packetsPerSecond(settings.icmpPacketsPerSecond()).build());
-            ward = Ward.builder()
-                    .prober(prober)
-                    .meterRegistry(registry)
-                    .maxProbesInFlight(settings.maxProbesInFlight())
-                    .drainTimeout(Duration.ofSeconds(DRAIN_SECONDS))
-                    .devices(devices)
-                    .build();
             if (settings.http().enabled()) {
-                http = HttpApi.start(settings.http().address(), ward, registry);
+                http = HttpApi.start(settings.http().address(), settings.secret(RunSettings.HTTP_TOKEN).orElse(null),
+                        wiring.httpBackend());
             }
-            Poller p = new Poller(settings, inventory, registry, gc, prober, ward, http, stamp);
-            ward.start();
+            Poller p = new Poller(settings, inventory, wiring, http, stamp);
+            wiring.startEngine();
             p.schedule();
-            LOG.info("ward runner started: {} devices, HTTP {}", devices.size(),
-                    http == null ? "off" : "on http://" + hostPort(http.address()));
+            LOG.info("ward runner started: {} devices, HTTP {}{}", devices.size(),
+                    http == null ? "off" : "on http://" + hostPort(http.address()),
+                    http != null && settings.secret(RunSettings.HTTP_TOKEN).isPresent() ? " (bearer token required)" : "");
             return p;
         } catch (IOException | RuntimeException | Error e) {
-            closeQuietly(http, ward, prober, gc, registry::close);
+            if (http != null) {
+                http.close();
+            }
+            wiring.close();
             throw e;
         }
     }
@@ -152,15 +130,25 @@ public final class Poller implements AutoCloseable {
     private void schedule() {
         long intervalMs = settings.interval().toMillis();
         tasks.scheduleAtFixedRate(this::logSummary, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+        long tickMs = settings.alertTick().toMillis();
+        tasks.scheduleWithFixedDelay(this::tick, tickMs, tickMs, TimeUnit.MILLISECONDS);
         if (inventory.watchable()) {
             long pollMs = settings.inventoryPoll().toMillis();
             tasks.scheduleWithFixedDelay(this::checkInventory, pollMs, pollMs, TimeUnit.MILLISECONDS);
         }
     }
 
+    private void tick() {
+        try {
+            wiring.alerting().tick();
+        } catch (RuntimeException e) {
+            LOG.warn("alerting tick failed: {}", e.toString());
+        }
+    }
+
     private void logSummary() {
         try {
-            CycleSummary s = CycleSummary.of(ward, registry);
+            CycleSummary s = summary();
             long delta = s.overrunsTotal() - overrunsAtLastSummary;
             overrunsAtLastSummary = s.overrunsTotal();
             LOG.info("cycle: {}", s.line(delta));
@@ -208,7 +196,7 @@ public final class Poller implements AutoCloseable {
             }
         }
         try {
-            ward.inventory().replaceAll(devices);
+            wiring.replaceInventory(devices);
         } catch (RuntimeException e) {
             reloadsRejected.increment();
             LOG.error("inventory {} changed but was not applied: {}", inventory.describe(), e.getMessage());
@@ -238,6 +226,15 @@ public final class Poller implements AutoCloseable {
     }
 
     /**
+     * The parts: tracker, alerting, alert store...
+     *
+     * @return the wiring
+     */
+    public Wiring wiring() {
+        return wiring;
+    }
+
+    /**
      * Where the HTTP API listens, with the actual port.
      *
      * @return the address; empty when HTTP is off
@@ -252,7 +249,7 @@ public final class Poller implements AutoCloseable {
      * @return the summary
      */
     public CycleSummary summary() {
-        return CycleSummary.of(ward, registry);
+        return CycleSummary.of(ward, wiring.tracker(), registry);
     }
 
     /**
@@ -276,7 +273,7 @@ public final class Poller implements AutoCloseable {
         LOG.info("ward runner stopping");
         try {
             tasks.shutdownNow();
-            closeQuietly(http, ward, prober, gcMetrics, registry::close);
+            closeQuietly(http, wiring);
             LOG.info("ward runner stopped");
         } finally {
             closedLatch.countDown();

@@ -1,16 +1,19 @@
 package io.github.wardops.ward.runner.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.wardops.ward.InvalidConfigurationException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RunSettingsTest {
 
@@ -63,5 +66,103 @@ class RunSettingsTest {
             assertEquals("WARD_" + k.key().toUpperCase(java.util.Locale.ROOT).replace('-', '_'), k.env());
         }
         assertThrows(IllegalArgumentException.class, () -> RunSettings.resolve(Map.of("colour", "red"), Map.of()));
+    }
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theConfigFileSitsBetweenDefaultsAndTheEnvironment() throws Exception {
+        Path yaml = Files.writeString(dir.resolve("ward.yaml"), """
+                interval: 10s
+                icmp-pps: 500
+                down-after: 5
+                webhook:
+                  url: http://127.0.0.1:8099/hook
+                """);
+        RunSettings s = RunSettings.resolve(Map.of("config", yaml.toString(), "down-after", "4"), Map.of("WARD_ICMP_PPS", "700"));
+        assertEquals(yaml, s.configFile());
+        assertEquals(Duration.ofSeconds(10), s.interval());
+        assertEquals(700, s.icmpPacketsPerSecond());
+        assertEquals(4, s.downAfter());
+        assertEquals("http://127.0.0.1:8099/hook", s.webhookUrl().toString());
+        String d = s.describe();
+        assertTrue(d.contains("interval: '10s'  # " + yaml), d);
+        assertTrue(d.contains("icmp-pps: '700'  # WARD_ICMP_PPS"), d);
+        assertTrue(d.contains("down-after: '4'  # --down-after"), d);
+        assertTrue(d.contains("up-after: '2'  # default"), d);
+        assertTrue(d.contains("http-token: ~  # default"), d);
+    }
+
+    @Test
+    void theDefaultFileIsReadOnlyWhenPresentAndWardConfigNamesAnother() throws Exception {
+        Path absent = dir.resolve("ward.yaml");
+        assertNull(RunSettings.resolve(Map.of(), Map.of(), absent).configFile());
+        Files.writeString(absent, "interval: 7s\n");
+        assertEquals(Duration.ofSeconds(7), RunSettings.resolve(Map.of(), Map.of(), absent).interval());
+        Path other = Files.writeString(dir.resolve("other.yaml"), "interval: 9s\n");
+        assertEquals(Duration.ofSeconds(9), RunSettings.resolve(Map.of(), Map.of("WARD_CONFIG", other.toString()), absent).interval());
+    }
+
+    @Test
+    void secretsComeFromTheEnvironmentOrAFileAndAreNeverPrinted() throws Exception {
+        Path tokenFile = Files.writeString(dir.resolve("token"), "file-token-value\n");
+        Path yaml = Files.writeString(dir.resolve("w.yaml"), "webhook-secret-file: " + tokenFile + "\nwebhook-url: https://127.0.0.1/h\n");
+        RunSettings s = RunSettings.resolve(Map.of("config", yaml.toString()),
+                Map.of("WARD_HTTP_TOKEN", "env-token-value", "WARD_DB_PASSWORD_FILE", tokenFile.toString()));
+        assertEquals("env-token-value", s.secret(RunSettings.HTTP_TOKEN).orElseThrow().reveal());
+        assertEquals("file-token-value", s.secret(RunSettings.WEBHOOK_SECRET).orElseThrow().reveal(), "trailing newline dropped");
+        assertEquals("file-token-value", s.secret(RunSettings.DB_PASSWORD).orElseThrow().reveal());
+        assertTrue(s.secret(RunSettings.REDIS_PASSWORD).isEmpty());
+        String d = s.describe() + s;
+        assertFalse(d.contains("token-value"), d);
+        assertTrue(s.describe().contains("http-token: '***'  # WARD_HTTP_TOKEN"), s.describe());
+        assertTrue(s.describe().contains("db-password: '***'  # WARD_DB_PASSWORD_FILE (file " + tokenFile + ")"), s.describe());
+    }
+
+    @Test
+    void everySecretProblemIsReportedWithoutTheSecret() throws Exception {
+        Path empty = Files.writeString(dir.resolve("empty"), "\n");
+        Path yaml = Files.writeString(dir.resolve("w.yaml"), "redis-password: yaml-secret-value\n");
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> RunSettings.resolve(
+                Map.of("config", yaml.toString()),
+                Map.of("WARD_HTTP_TOKEN", "env-secret-value", "WARD_HTTP_TOKEN_FILE", empty.toString(),
+                        "WARD_WEBHOOK_SECRET_FILE", empty.toString(),
+                        "WARD_DB_PASSWORD_FILE", dir.resolve("missing").toString(),
+                        "WARD_ENCRYPTION_KEY", "k")));
+        List<String> p = e.problems();
+        String all = String.join("\n", p) + e.getMessage();
+        assertFalse(all.contains("secret-value"), all);
+        assertEquals(4, p.size(), all);
+        assertTrue(p.get(0).startsWith("http-token: set by both WARD_HTTP_TOKEN and http-token-file"), p.get(0));
+        assertTrue(p.get(1).equals("webhook-secret-file = '" + empty + "' (from WARD_WEBHOOK_SECRET_FILE): the file is empty"), p.get(1));
+        assertTrue(p.get(2).startsWith("db-password-file = '" + dir.resolve("missing") + "' (from WARD_DB_PASSWORD_FILE): cannot be read"),
+                p.get(2));
+        assertTrue(p.get(3).startsWith("redis-password (in " + yaml + "): secrets are not read from the configuration file"), p.get(3));
+    }
+
+    @Test
+    void newSettingsAreValidatedTogether() {
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> RunSettings.resolve(
+                Map.of("down-after", "0", "up-after", "101", "alert-tick", "10m", "webhook-url", "ftp://127.0.0.1/x",
+                        "webhook-timeout", "0s", "notify-log", "maybe", "alert-rules", ""),
+                Map.of()));
+        List<String> p = e.problems();
+        assertEquals(7, p.size(), p.toString());
+        assertTrue(p.contains("down-after = '0' (from --down-after): must be 1-100"), p.toString());
+        assertTrue(p.contains("up-after = '101' (from --up-after): must be 1-100"), p.toString());
+        assertTrue(p.contains("alert-tick = '10m' (from --alert-tick): must be 1s to 1m"), p.toString());
+        assertTrue(p.contains("webhook-url = 'ftp://127.0.0.1/x' (from --webhook-url): must be an absolute http:// or https:// URL"),
+                p.toString());
+        assertTrue(p.contains("notify-log = 'maybe' (from --notify-log): must be true or false"), p.toString());
+        assertTrue(p.contains("alert-rules = '' (from --alert-rules): must not be empty"), p.toString());
+        InvalidConfigurationException creds = assertThrows(InvalidConfigurationException.class,
+                () -> RunSettings.resolve(Map.of("webhook-url", "https://user:pass-word@127.0.0.1/x"), Map.of()));
+        assertEquals(List.of("webhook-url = 'https://***@127.0.0.1/x' (from --webhook-url): must not hold credentials; "
+                + "sign requests with WARD_WEBHOOK_SECRET instead"), creds.problems());
+        InvalidConfigurationException orphan = assertThrows(InvalidConfigurationException.class,
+                () -> RunSettings.resolve(Map.of(), Map.of("WARD_WEBHOOK_SECRET", "s")));
+        assertEquals(List.of("webhook-secret is set but webhook-url is not: set WARD_WEBHOOK_URL (or webhook-url) too"),
+                orphan.problems());
     }
 }

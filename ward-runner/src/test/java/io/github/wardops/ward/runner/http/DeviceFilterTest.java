@@ -49,7 +49,7 @@ class DeviceFilterTest {
     void everyBadParameterIsNamed() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> DeviceFilter.parse("status=sideways&label=region&colour=red&label=%ZZ"));
-        assertTrue(e.getMessage().contains("status 'sideways' is not UP, DOWN or UNKNOWN"), e.getMessage());
+        assertTrue(e.getMessage().contains("status 'sideways' is not UP, DOWN, UNKNOWN or UNREACHABLE"), e.getMessage());
         assertTrue(e.getMessage().contains("label 'region' is not KEY:VALUE"), e.getMessage());
         assertTrue(e.getMessage().contains("unknown parameter 'colour'"), e.getMessage());
         assertTrue(e.getMessage().contains("bad percent-encoding in 'label=%ZZ'"), e.getMessage());

@@ -1,6 +1,7 @@
 package io.github.wardops.ward.runner.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -38,7 +39,7 @@ class DeviceViewTest {
         ProbeResult up = new ProbeResult.Up(device.id(), "icmp", "icmp", AT, stats.rttAvg(), stats);
         String text = MAPPER.writeValueAsString(DeviceView.of(device, DeviceStatus.UP, up));
         assertEquals("{\"id\":\"b28054ed-930a-4913-a509-0f3b616e3371\",\"name\":\"Batumi-1-NVR -\",\"address\":\"127.199.87.141\","
-                + "\"enabled\":true,\"status\":\"UP\",\"lastRttMs\":0.051,\"lossPct\":33.333,"
+                + "\"enabled\":true,\"status\":\"UP\",\"flapping\":false,\"downSince\":null,\"lastRttMs\":0.051,\"lossPct\":33.333,"
                 + "\"lastProbeAt\":\"2026-11-29T10:15:30.123Z\",\"reason\":null,\"detail\":null,"
                 + "\"parentId\":\"7624d23c-c318-4ed3-88b0-ef3f146d6abe\",\"labels\":{\"region\":\"Achara\",\"device_type\":\"NVR\"}}",
                 text);
@@ -75,12 +76,31 @@ class DeviceViewTest {
         for (String f : List.of("lastRttMs", "lossPct", "lastProbeAt", "reason", "detail")) {
             assertTrue(j.get(f).isNull(), f);
         }
-        assertEquals(12, j.size(), "every field is present, null or not");
+        assertEquals(14, j.size(), "every field is present, null or not");
     }
 
     @Test
     void ipv6AddressIsTheHostAddress() throws Exception {
         Device v6 = Device.builder(DeviceId.fromKey("v6"), "v6", InetAddress.ofLiteral("::1")).build();
         assertEquals("0:0:0:0:0:0:0:1", json(DeviceView.of(v6, DeviceStatus.UNKNOWN, null)).get("address").asText());
+    }
+
+    @Test
+    void trackedStateGivesStatusFlappingAndDownSince() throws Exception {
+        Instant firstFailure = AT.minusSeconds(90);
+        var key = io.github.wardops.ward.state.StateKey.of(device.id());
+        var down = new io.github.wardops.ward.state.DeviceState(key, DeviceStatus.DOWN, firstFailure, true, 42.5, 4, 0, AT);
+        JsonNode j = json(DeviceView.of(device, down, null));
+        assertEquals("DOWN", j.get("status").asText());
+        assertTrue(j.get("flapping").asBoolean());
+        assertEquals(firstFailure.toString(), j.get("downSince").asText());
+        var unreachable = new io.github.wardops.ward.state.DeviceState(key, DeviceStatus.UNREACHABLE, firstFailure, false, 0, 4, 0, AT);
+        assertEquals("UNREACHABLE", json(DeviceView.of(device, unreachable, null)).get("status").asText());
+        assertEquals(firstFailure.toString(), json(DeviceView.of(device, unreachable, null)).get("downSince").asText());
+        var up = new io.github.wardops.ward.state.DeviceState(key, DeviceStatus.UP, firstFailure, false, 0, 0, 3, AT);
+        assertTrue(json(DeviceView.of(device, up, null)).get("downSince").isNull(), "an up device has no downSince");
+        JsonNode untracked = json(DeviceView.of(device, (io.github.wardops.ward.state.DeviceState) null, null));
+        assertEquals("UNKNOWN", untracked.get("status").asText());
+        assertFalse(untracked.get("flapping").asBoolean());
     }
 }

@@ -19,6 +19,10 @@ import org.junit.jupiter.api.Test;
  * return an empty store. Time stamps used here are whole seconds.
  */
 public abstract class AlertStoreContract {
+    /** For subclasses. */
+    protected AlertStoreContract() {
+    }
+
     /** The store under test, fresh for each test. */
     protected AlertStore store;
 

@@ -25,6 +25,10 @@ import org.junit.jupiter.api.Test;
  * store may keep microseconds.
  */
 public abstract class StateStoreContract {
+    /** For subclasses. */
+    protected StateStoreContract() {
+    }
+
     /** The store under test, fresh for each test. */
     protected StateStore store;
 

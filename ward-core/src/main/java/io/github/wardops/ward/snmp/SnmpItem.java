@@ -1,0 +1,53 @@
+package io.github.wardops.ward.snmp;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * One scalar ward polls besides system values and interfaces: a vendor template item (CPU,
+ * memory, temperature) or a user's custom item. Immutable.
+ *
+ * @param name the item's name, 1-64 of {@code a-z 0-9 _ . -}, such as {@code cpu_5min_pct}
+ * @param oid the full instance OID to GET; never {@code null}
+ * @param kind how the value is read; never {@code null}
+ * @param unit a unit for display, such as {@code percent} or {@code bytes}; may be empty, never {@code null}
+ * @param interval how often it is polled; at least 1 s. An item is read on the first probe at or after
+ *     its interval elapsed, so an interval shorter than the check's interval means every probe.
+ */
+public record SnmpItem(String name, SnmpOid oid, Kind kind, String unit, Duration interval) {
+    private static final Pattern NAME = Pattern.compile("[a-z0-9_.-]{1,64}");
+
+    /** How an item's value is read. */
+    public enum Kind {
+        /** A number reported as it is (Gauge32, INTEGER, ...). */
+        GAUGE,
+        /** A counter reported raw; rates are left to the consumer. */
+        COUNTER,
+        /** A text value, reported in the measurement but not in {@link SnmpMeasurement#values()}. */
+        TEXT
+    }
+
+    /**
+     * Validates.
+     *
+     * @param name the name
+     * @param oid the OID
+     * @param kind the kind
+     * @param unit the unit
+     * @param interval the interval
+     */
+    public SnmpItem {
+        Objects.requireNonNull(name, "item name");
+        Objects.requireNonNull(oid, "item oid");
+        Objects.requireNonNull(kind, "item kind");
+        Objects.requireNonNull(unit, "item unit");
+        Objects.requireNonNull(interval, "item interval");
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("item name '" + name + "' must be 1-64 of a-z 0-9 _ . -");
+        }
+        if (interval.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("item '" + name + "': interval " + interval + " is below 1 s");
+        }
+    }
+}

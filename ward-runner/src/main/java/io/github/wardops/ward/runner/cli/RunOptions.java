@@ -1,0 +1,106 @@
+package io.github.wardops.ward.runner.cli;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/**
+ * The setting flags shared by {@code ward run} and {@code ward config --print}. Values are kept
+ * as text and validated together by
+ * {@link io.github.wardops.ward.runner.config.RunSettings#resolve}. Secrets have no flag. Not
+ * thread-safe (filled by picocli).
+ */
+public final class RunOptions {
+    @Option(names = "--config", paramLabel = "FILE.yaml",
+            description = "YAML configuration file (WARD_CONFIG). Default: ./ward.yaml when it exists. "
+                    + "Environment variables override it, flags override both.")
+    String config;
+
+    @Option(names = "--inventory", paramLabel = "FILE.csv",
+            description = "CSV inventory: id,name,address required; enabled, parent_id optional; other columns become labels. "
+                    + "Default: the bundled fleet.")
+    String inventory;
+
+    @Option(names = "--interval", paramLabel = "DURATION",
+            description = "ICMP check interval of every device, 1s-1d, such as 30s or 1m (default: 30s).")
+    String interval;
+
+    @Option(names = "--http", paramLabel = "HOST:PORT",
+            description = "HTTP API listen address; port 0 picks a free port; 'off' disables it (default: 127.0.0.1:9090).")
+    String http;
+
+    @Option(names = "--max-probes-in-flight", paramLabel = "N",
+            description = "The most probes running at once (default: 4096).")
+    String maxProbesInFlight;
+
+    @Option(names = "--icmp-pps", paramLabel = "N",
+            description = "The most ICMP echoes sent per second (default: 10000).")
+    String icmpPps;
+
+    @Option(names = "--inventory-poll", paramLabel = "DURATION",
+            description = "How often the inventory file is checked for changes (default: 2s).")
+    String inventoryPoll;
+
+    @Option(names = "--down-after", paramLabel = "N",
+            description = "Failed cycles in a row that confirm a device DOWN, 1-100 (default: 3).")
+    String downAfter;
+
+    @Option(names = "--up-after", paramLabel = "N",
+            description = "Successful cycles in a row that confirm a DOWN device UP again, 1-100 (default: 2).")
+    String upAfter;
+
+    @Option(names = "--alert-rules", paramLabel = "FILE.json",
+            description = "Alert rules, in the format of the fleet's alert-rules.json (default: the bundled rules).")
+    String alertRules;
+
+    @Option(names = "--alert-tick", paramLabel = "DURATION",
+            description = "How often alerting checks time-based conditions, 1s-1m (default: 5s).")
+    String alertTick;
+
+    @Option(names = "--webhook-url", paramLabel = "URL",
+            description = "POST alert notifications as JSON to this http(s) URL; sign them with WARD_WEBHOOK_SECRET "
+                    + "or WARD_WEBHOOK_SECRET_FILE (default: no webhook).")
+    String webhookUrl;
+
+    @Option(names = "--webhook-timeout", paramLabel = "DURATION",
+            description = "The webhook request timeout, 1s-5m (default: 10s).")
+    String webhookTimeout;
+
+    @Option(names = "--notify-log", paramLabel = "true|false",
+            description = "Also write alert notifications to the log (default: true).")
+    String notifyLog;
+
+    /** Creates empty options. */
+    public RunOptions() {
+    }
+
+    /**
+     * The flags given, by setting key ({@code config} for the file).
+     *
+     * @return key to value; unset flags are left out
+     */
+    public Map<String, String> flags() {
+        Map<String, String> f = new LinkedHashMap<>();
+        put(f, "config", config);
+        put(f, "inventory", inventory);
+        put(f, "interval", interval);
+        put(f, "http", http);
+        put(f, "max-probes-in-flight", maxProbesInFlight);
+        put(f, "icmp-pps", icmpPps);
+        put(f, "inventory-poll", inventoryPoll);
+        put(f, "down-after", downAfter);
+        put(f, "up-after", upAfter);
+        put(f, "alert-rules", alertRules);
+        put(f, "alert-tick", alertTick);
+        put(f, "webhook-url", webhookUrl);
+        put(f, "webhook-timeout", webhookTimeout);
+        put(f, "notify-log", notifyLog);
+        return f;
+    }
+
+    private static void put(Map<String, String> m, String k, String v) {
+        if (v != null) {
+            m.put(k, v);
+        }
+    }
+}

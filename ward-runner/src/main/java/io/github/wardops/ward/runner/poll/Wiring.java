@@ -1,0 +1,313 @@
+package io.github.wardops.ward.runner.poll;
+
+import io.github.wardops.ward.InvalidConfigurationException;
+import io.github.wardops.ward.Ward;
+import io.github.wardops.ward.alert.AlertRule;
+import io.github.wardops.ward.alert.AlertRules;
+import io.github.wardops.ward.alert.AlertStore;
+import io.github.wardops.ward.alert.Alerting;
+import io.github.wardops.ward.alert.Notifier;
+import io.github.wardops.ward.alert.RuleProblem;
+import io.github.wardops.ward.alert.RuleSet;
+import io.github.wardops.ward.alert.WebhookOptions;
+import io.github.wardops.ward.inventory.Device;
+import io.github.wardops.ward.probe.IcmpOptions;
+import io.github.wardops.ward.probe.IcmpProber;
+import io.github.wardops.ward.probe.Probers;
+import io.github.wardops.ward.runner.config.RunSettings;
+import io.github.wardops.ward.runner.http.HttpApi;
+import io.github.wardops.ward.runner.http.ReadinessCheck;
+import io.github.wardops.ward.state.StateTracker;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where the runner's parts are built from the effective configuration and
+ * connected: meter registry, ICMP prober, alert store and notifiers, alerting, state tracker
+ * (the engine's listener, alerting's source), engine, and the readiness checks. Storage and
+ * cache plug in here: a store for the tracker and alerting, a sink for the engine, a readiness
+ * check each.
+ *
+ * <p>{@link #build} creates everything or nothing. {@link #close()} closes what was built, in
+ * reverse order of dependency, each step guarded. Not thread-safe to build; the built parts are
+ * thread-safe.
+ */
+public final class Wiring implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Wiring.class);
+    /** The class-path resource of the bundled alert rules (the fleet's alert-rules.json). */
+    public static final String BUNDLED_RULES = "/alerts/alert-rules.json";
+    /** The most resolved alerts kept in memory for {@code /api/alerts?state=resolved}. */
+    public static final int ALERT_HISTORY = 10_000;
+
+    private final PrometheusMeterRegistry registry;
+    private final JvmGcMetrics gc;
+    private final IcmpProber prober;
+    private final AlertStore alertStore;
+    private final List<Notifier> notifiers;
+    private final Alerting alerting;
+    private final StateTracker tracker;
+    private final Ward ward;
+    private final List<ReadinessCheck> readiness = new ArrayList<>();
+    private final AtomicBoolean engineStarted = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Clock clock = Clock.systemUTC();
+
+    private Wiring(PrometheusMeterRegistry registry, JvmGcMetrics gc, IcmpProber prober, AlertStore alertStore,
+                   List<Notifier> notifiers, Alerting alerting, StateTracker tracker, Ward ward) {
+        this.registry = registry;
+        this.gc = gc;
+        this.prober = prober;
+        this.alertStore = alertStore;
+        this.notifiers = notifiers;
+        this.alerting = alerting;
+        this.tracker = tracker;
+        this.ward = ward;
+        readiness.add(ReadinessCheck.of("icmp", () -> new ReadinessCheck.Result(true, "socket open, mode " + prober.mode())));
+        readiness.add(ReadinessCheck.of("engine", () -> engineStarted.get()
+                ? new ReadinessCheck.Result(true, "started, " + ward.inventory().size() + " devices")
+                : new ReadinessCheck.Result(false, "not started")));
+    }
+
+    /**
+     * Reads the alert rules and builds every part; the engine is built, not started.
+     *
+     * @param settings the effective settings
+     * @param devices the inventory
+     * @param drain how long the engine and alerting may drain at close
+     * @return the parts
+     * @throws InvalidConfigurationException when the rule file cannot be read or is not a JSON rule list
+     * @throws io.github.wardops.ward.WardException when no ICMP socket can be opened
+     */
+    public static Wiring build(RunSettings settings, Collection<Device> devices, Duration drain) {
+        List<AlertRule> rules = loadRules(settings);
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        JvmGcMetrics gc = new JvmGcMetrics();
+        IcmpProber prober = null;
+        List<Notifier> notifiers = new ArrayList<>();
+        Alerting alerting = null;
+        StateTracker tracker = null;
+        try {
+            new JvmMemoryMetrics().bindTo(registry);
+            gc.bindTo(registry);
+            new JvmThreadMetrics().bindTo(registry);
+            new ClassLoaderMetrics().bindTo(registry);
+            new ProcessorMetrics().bindTo(registry);
+            new UptimeMetrics().bindTo(registry);
+            prober = Probers.icmp(IcmpOptions.builder().packetsPerSecond(settings.icmpPacketsPerSecond()).build());
+            AlertStore alertStore = AlertStore.inMemory(ALERT_HISTORY);
+            if (settings.notifyLog()) {
+                notifiers.add(Notifier.logging());
+            }
+            if (settings.webhookUrl() != null) {
+                WebhookOptions w = new WebhookOptions(settings.webhookUrl(),
+                        settings.secret(RunSettings.WEBHOOK_SECRET).orElse(null), settings.webhookTimeout());
+                notifiers.add(Notifier.webhook(w));
+            }
+            Alerting.Builder ab = Alerting.builder().rules(rules).store(alertStore).meterRegistry(registry).drainTimeout(drain);
+            notifiers.forEach(ab::notifier);
+            alerting = ab.build();
+            tracker = StateTracker.builder()
+                    .downAfter(settings.downAfter())
+                    .upAfter(settings.upAfter())
+                    .meterRegistry(registry)
+                    .listener(alerting)
+                    .build();
+            tracker.replaceInventory(devices);
+            alerting.start();
+            tracker.start();
+            Ward ward = Ward.builder()
+                    .prober(prober)
+                    .listener(tracker)
+                    .meterRegistry(registry)
+                    .maxProbesInFlight(settings.maxProbesInFlight())
+                    .drainTimeout(drain)
+                    .devices(devices)
+                    .build();
+            int ruleCount = rules.size();
+            Gauge.builder("ward.runner.alert.rules", () -> ruleCount).description("Alert rules in force").register(registry);
+            return new Wiring(registry, gc, prober, alertStore, notifiers, alerting, tracker, ward);
+        } catch (RuntimeException | Error e) {
+            List<AutoCloseable> all = new ArrayList<>();
+            all.add(tracker);
+            all.add(alerting);
+            all.addAll(notifiers);
+            all.add(prober);
+            all.add(gc);
+            all.add(registry::close);
+            closeQuietly(all);
+            throw e;
+        }
+    }
+
+    /** Reads the rule file (or the bundled one); rejected rules are logged and skipped, never fatal. */
+    static List<AlertRule> loadRules(RunSettings settings) {
+        RuleSet set;
+        String source;
+        try {
+            if (settings.alertRules() != null) {
+                source = settings.alertRules().toString();
+                try {
+                    set = AlertRules.load(settings.alertRules());
+                } catch (InvalidConfigurationException e) {
+                    throw new InvalidConfigurationException("alert-rules " + source, e.problems());
+                }
+            } else {
+                source = "bundled " + BUNDLED_RULES.substring(1);
+                try (InputStream in = Wiring.class.getResourceAsStream(BUNDLED_RULES)) {
+                    if (in == null) {
+                        throw new IOException("the bundled rules " + BUNDLED_RULES + " are missing from the class path");
+                    }
+                    set = AlertRules.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), source);
+                }
+            }
+        } catch (NoSuchFileException e) {
+            throw new InvalidConfigurationException("alert-rules " + settings.alertRules(), List.of("no such file"));
+        } catch (IOException e) {
+            throw new InvalidConfigurationException("alert-rules " + settings.alertRules(),
+                    List.of("cannot be read: " + e.getClass().getSimpleName()));
+        }
+        for (RuleProblem p : set.rejected()) {
+            LOG.error("alert rule rejected, the others still apply: {}", p.message());
+        }
+        LOG.info("alert rules {}: {} in force, {} rejected", source, set.rules().size(), set.rejected().size());
+        return set.rules();
+    }
+
+    /** Starts the engine: probing begins. */
+    void startEngine() {
+        ward.start();
+        engineStarted.set(true);
+    }
+
+    /**
+     * Makes the tracker and the engine hold exactly these devices: the tracker first, so the first
+     * results of a new device are not ignored.
+     *
+     * @param devices the whole new inventory
+     * @throws RuntimeException when the engine rejects the inventory; the tracker is then put back in line with the engine
+     */
+    void replaceInventory(List<Device> devices) {
+        tracker.replaceInventory(devices);
+        try {
+            ward.inventory().replaceAll(devices);
+        } catch (RuntimeException e) {
+            tracker.replaceInventory(ward.inventory().devices());
+            throw e;
+        }
+    }
+
+    /**
+     * What the HTTP API serves.
+     *
+     * @return the backend
+     */
+    HttpApi.Backend httpBackend() {
+        return new HttpApi.Backend(ward, tracker, alerting, alertStore, registry, readiness, clock);
+    }
+
+    /**
+     * Adds a readiness check (the database, the cache). Call before the HTTP API starts.
+     *
+     * @param check the check
+     */
+    public void addReadinessCheck(ReadinessCheck check) {
+        readiness.add(check);
+    }
+
+    /**
+     * The registry.
+     *
+     * @return the registry
+     */
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /**
+     * The engine.
+     *
+     * @return the engine
+     */
+    public Ward ward() {
+        return ward;
+    }
+
+    /**
+     * The state tracker.
+     *
+     * @return the tracker
+     */
+    public StateTracker tracker() {
+        return tracker;
+    }
+
+    /**
+     * Alerting.
+     *
+     * @return alerting
+     */
+    public Alerting alerting() {
+        return alerting;
+    }
+
+    /**
+     * The alert store.
+     *
+     * @return the store
+     */
+    public AlertStore alertStore() {
+        return alertStore;
+    }
+
+    /**
+     * Stops the engine (draining probes), then the tracker, alerting (draining notifications),
+     * the notifiers, the prober and the meters. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        List<AutoCloseable> all = new ArrayList<>();
+        all.add(ward);
+        all.add(tracker);
+        all.add(alerting);
+        all.addAll(notifiers);
+        all.add(prober);
+        all.add(gc);
+        all.add(registry::close);
+        closeQuietly(all);
+    }
+
+    private static void closeQuietly(List<AutoCloseable> all) {
+        for (AutoCloseable c : all) {
+            if (c == null) {
+                continue;
+            }
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("closing {} failed: {}", c.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+}
