@@ -35,6 +35,7 @@ public final class PostgresOptions {
     private final Duration spoolMaxAge;
     private final long spoolSegmentBytes;
     private final Duration retryInterval;
+    private final int stateWriteCapacity;
     private final Map<String, Duration> retention;
     private final int partitionsAhead;
     private final Duration maintenanceInterval;
@@ -55,6 +56,7 @@ public final class PostgresOptions {
         this.spoolMaxAge = b.spoolMaxAge;
         this.spoolSegmentBytes = b.spoolSegmentBytes;
         this.retryInterval = b.retryInterval;
+        this.stateWriteCapacity = b.stateWriteCapacity;
         this.retention = Collections.unmodifiableMap(new LinkedHashMap<>(b.retention));
         this.partitionsAhead = b.partitionsAhead;
         this.maintenanceInterval = b.maintenanceInterval;
@@ -309,6 +311,16 @@ public final class PostgresOptions {
         return clock;
     }
 
+    /**
+     * Returns the write-behind bound of the state and alert stores.
+     *
+     * @return how many state, alert, history and silence writes may wait for the database (each
+     *     kind bounded separately; states and alerts are coalesced by key first)
+     */
+    public int stateWriteCapacity() {
+        return stateWriteCapacity;
+    }
+
     /** Builds {@link PostgresOptions}. Not thread-safe. */
     public static final class Builder {
         private String jdbcUrl;
@@ -323,6 +335,7 @@ public final class PostgresOptions {
         private Duration spoolMaxAge = Duration.ofHours(24);
         private long spoolSegmentBytes = 8L << 20;
         private Duration retryInterval = Duration.ofSeconds(2);
+        private int stateWriteCapacity = 262_144;
         private final Map<String, Duration> retention = new LinkedHashMap<>();
         private int partitionsAhead = 3;
         private Duration maintenanceInterval = Duration.ofHours(1);
@@ -441,9 +454,23 @@ public final class PostgresOptions {
         }
 
         /**
+         * Sets the write-behind bound of the state and alert stores.
+         *
+         * @param n how many state, alert, state-history and silence writes may wait for the
+         *     database, each kind bounded separately (1,000-10,000,000; default 262,144); more are
+         *     dropped and counted in {@code ward.storage.state.dropped}
+         * @return this builder
+         */
+        public Builder stateWriteCapacity(int n) {
+            this.stateWriteCapacity = n;
+            return this;
+        }
+
+        /**
          * Sets the retry interval.
          *
-         * @param d how often a spooling sink tries the database again (10 ms-10 min; default 2 s)
+         * @param d how often a spooling sink (and the state writer) tries the database again
+         *     (10 ms-10 min; default 2 s)
          * @return this builder
          */
         public Builder retryInterval(Duration d) {
@@ -550,6 +577,9 @@ public final class PostgresOptions {
                         + spoolSegmentBytes + ")");
             }
             range(p, "spoolMaxAge", spoolMaxAge, Duration.ofMinutes(1), Duration.ofDays(30));
+            if (stateWriteCapacity < 1_000 || stateWriteCapacity > 10_000_000) {
+                p.add("stateWriteCapacity = " + stateWriteCapacity + ": must be 1000-10000000");
+            }
             range(p, "retryInterval", retryInterval, Duration.ofMillis(10), Duration.ofMinutes(10));
             for (Map.Entry<String, Duration> e : retention.entrySet()) {
                 if (!RETAINED_TABLES.contains(e.getKey())) {
