@@ -6,6 +6,8 @@ import java.util.Objects;
 /**
  * Thrown when settings are invalid. It lists every problem at once, each naming the setting and
  * the value that was rejected, so a user fixes everything in one pass.
+ *
+ * <p>Instances are immutable and safe to share between threads.
  */
 public final class InvalidConfigurationException extends WardException {
     private static final long serialVersionUID = 1L;

@@ -5,6 +5,8 @@ package io.github.wardops.ward;
  *
  * <p>A device that is down or does not answer is never an exception: it is a
  * {@link io.github.wardops.ward.probe.ProbeResult}. Messages never contain secrets.
+ *
+ * <p>Instances are immutable and safe to share between threads.
  */
 public class WardException extends RuntimeException {
     private static final long serialVersionUID = 1L;

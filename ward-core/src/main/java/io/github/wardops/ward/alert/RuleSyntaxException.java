@@ -5,6 +5,8 @@ import io.github.wardops.ward.WardException;
 /**
  * A rule expression or label selector that does not parse: it names the rule, the 1-based
  * column of the error and what was expected there.
+ *
+ * <p>Instances are immutable and safe to share between threads.
  */
 public final class RuleSyntaxException extends WardException {
     private static final long serialVersionUID = 1L;

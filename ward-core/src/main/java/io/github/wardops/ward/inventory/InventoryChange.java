@@ -4,6 +4,8 @@ import java.util.Objects;
 
 /**
  * One change to the inventory: a device added or changed, or a device removed.
+ *
+ * <p>Immutable and thread-safe: its cases are records; none of their components is {@code null}.
  */
 public sealed interface InventoryChange {
 

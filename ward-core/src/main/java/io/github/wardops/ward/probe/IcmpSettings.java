@@ -11,6 +11,8 @@ import java.util.Objects;
  * @param spacing the time between echoes of one probe (default 200 ms)
  * @param replyTimeout how long to wait for each echo's reply (default 1 s)
  * @param payloadBytes the echo payload size, 16-1400 bytes (default 56, as ping's)
+ *
+ * <p>Immutable and thread-safe; no component is {@code null}.
  */
 public record IcmpSettings(int count, Duration spacing, Duration replyTimeout, int payloadBytes)
         implements CheckSettings {

@@ -18,7 +18,7 @@ public interface InterfaceMeasurement extends Measurement {
      *
      * @return an immutable list; never {@code null}
      */
-    List<InterfaceValues> interfaces();
+    List<InterfaceValues> interfaceValues();
 
     /**
      * The numbers measured on one interface.

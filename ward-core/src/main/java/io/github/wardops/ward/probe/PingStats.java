@@ -14,6 +14,8 @@ import java.util.Map;
  * @param rttAvg the mean round trip, or {@code null}
  * @param rttMax the slowest round trip, or {@code null}
  * @param rttMdev the mean deviation of the round trips (jitter), or {@code null}
+ *
+ * <p>Immutable and thread-safe.
  */
 public record PingStats(int sent, int received, Duration rttMin, Duration rttAvg, Duration rttMax, Duration rttMdev)
         implements Measurement {

@@ -5,6 +5,8 @@ import io.github.wardops.ward.internal.tcp.TcpConnectProber;
 
 /**
  * Factories of the built-in probers.
+ *
+ * <p>Stateless and thread-safe; arguments must not be {@code null}. What it returns documents its own contract.
  */
 public final class Probers {
     private Probers() {

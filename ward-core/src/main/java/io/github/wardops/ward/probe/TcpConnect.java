@@ -8,6 +8,8 @@ import java.util.Map;
  *
  * @param port the port
  * @param connectTime the time the connection took, or {@code null} when it failed
+ *
+ * <p>Immutable and thread-safe.
  */
 public record TcpConnect(int port, Duration connectTime) implements Measurement {
     @Override

@@ -6,6 +6,8 @@ import io.github.wardops.ward.inventory.CheckSettings;
  * The settings of a TCP connect check.
  *
  * @param port the port to connect to, 1-65535
+ *
+ * <p>Immutable and thread-safe.
  */
 public record TcpSettings(int port) implements CheckSettings {
     /** The type name of TCP checks. */

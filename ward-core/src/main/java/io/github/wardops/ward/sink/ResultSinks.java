@@ -11,6 +11,8 @@ import java.util.function.Function;
 
 /**
  * Factories of the built-in {@link ResultSink}s.
+ *
+ * <p>Stateless and thread-safe; arguments must not be {@code null}. What it returns documents its own contract.
  */
 public final class ResultSinks {
     private ResultSinks() {

@@ -12,6 +12,8 @@ import java.util.List;
  *     and counted
  * @param maxBatchSize the most results in one {@link ResultSink#write} call
  * @param maxLinger the longest a result waits for its batch to fill
+ *
+ * <p>Immutable and thread-safe; {@code maxLinger} is never {@code null}.
  */
 public record SinkOptions(int queueCapacity, int maxBatchSize, Duration maxLinger) {
 

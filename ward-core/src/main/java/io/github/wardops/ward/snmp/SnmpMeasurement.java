@@ -1,5 +1,6 @@
 package io.github.wardops.ward.snmp;
 
+import io.github.wardops.ward.probe.InterfaceMeasurement;
 import io.github.wardops.ward.probe.Measurement;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -24,7 +25,7 @@ import java.util.Objects;
  */
 public record SnmpMeasurement(SnmpSystem system, String vendor, List<SnmpItemValue> items,
                               List<SnmpInterface> interfaces, boolean interfacesDiscovered, boolean agentRestarted,
-                              int varBinds, int requests, String problem) implements Measurement {
+                              int varBinds, int requests, String problem) implements InterfaceMeasurement {
     /**
      * Validates and copies.
      *
@@ -43,6 +44,37 @@ public record SnmpMeasurement(SnmpSystem system, String vendor, List<SnmpItemVal
         items = List.copyOf(items);
         interfaces = List.copyOf(interfaces);
         Objects.requireNonNull(problem, "problem");
+    }
+
+    /**
+     * The interfaces as per-interface values, for exporters ({@code interface_<name>} series with
+     * {@code if_index} and {@code if_name}): oper/admin status, speed, and every finite rate.
+     *
+     * @return one entry per interface
+     */
+    @Override
+    public List<InterfaceValues> interfaceValues() {
+        List<InterfaceValues> out = new java.util.ArrayList<>(interfaces.size());
+        for (SnmpInterface i : interfaces) {
+            Map<String, Double> m = new LinkedHashMap<>();
+            if (i.adminStatus() != 0) {
+                m.put("admin_status", (double) i.adminStatus());
+            }
+            if (i.operStatus() != 0) {
+                m.put("oper_status", (double) i.operStatus());
+            }
+            if (i.speedBitsPerSecond() > 0) {
+                m.put("speed_bps", (double) i.speedBitsPerSecond());
+            }
+            for (var e : i.rates().asMap().entrySet()) {
+                if (Double.isFinite(e.getValue())) {
+                    m.put(e.getKey(), e.getValue());
+                }
+            }
+            String name = i.name() == null || i.name().isEmpty() ? (i.descr() == null ? "" : i.descr()) : i.name();
+            out.add(new InterfaceValues(i.index(), name, m));
+        }
+        return List.copyOf(out);
     }
 
     /**

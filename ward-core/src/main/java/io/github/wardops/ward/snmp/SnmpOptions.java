@@ -109,77 +109,197 @@ public final class SnmpOptions {
         return new Builder();
     }
 
-    /** @return the global limit on requests in flight */
+    /**
+
+     * Returns the global limit on requests in flight.
+
+     *
+
+     * @return the global limit on requests in flight
+
+     */
     public int maxRequestsInFlight() {
         return maxRequestsInFlight;
     }
 
-    /** @return the limit of requests in flight to one device (1 or 2) */
+    /**
+
+     * Returns the limit of requests in flight to one device (1 or 2).
+
+     *
+
+     * @return the limit of requests in flight to one device (1 or 2)
+
+     */
     public int maxRequestsPerDevice() {
         return maxRequestsPerDevice;
     }
 
-    /** @return shared credentials by name; immutable */
+    /**
+
+     * Returns shared credentials by name; immutable.
+
+     *
+
+     * @return shared credentials by name; immutable
+
+     */
     public Map<String, SnmpCredentials> credentials() {
         return credentials;
     }
 
-    /** @return the most devices whose polling state (previous counters, interfaces) is kept */
+    /**
+
+     * Returns the most devices whose polling state (previous counters, interfaces) is kept.
+
+     *
+
+     * @return the most devices whose polling state (previous counters, interfaces) is kept
+
+     */
     public int maxDevices() {
         return maxDevices;
     }
 
-    /** @return after how many check intervals without a poll a device's state is dropped */
+    /**
+
+     * Returns after how many check intervals without a poll a device's state is dropped.
+
+     *
+
+     * @return after how many check intervals without a poll a device's state is dropped
+
+     */
     public int stateExpiryIntervals() {
         return stateExpiryIntervals;
     }
 
-    /** @return the most varbinds one walk collects */
+    /**
+
+     * Returns the most varbinds one walk collects.
+
+     *
+
+     * @return the most varbinds one walk collects
+
+     */
     public int maxWalkVarbinds() {
         return maxWalkVarbinds;
     }
 
-    /** @return the most interfaces kept per device */
+    /**
+
+     * Returns the most interfaces kept per device.
+
+     *
+
+     * @return the most interfaces kept per device
+
+     */
     public int maxInterfacesPerDevice() {
         return maxInterfacesPerDevice;
     }
 
-    /** @return the registry meters go to */
+    /**
+
+     * Returns the registry meters go to.
+
+     *
+
+     * @return the registry meters go to
+
+     */
     public MeterRegistry meterRegistry() {
         return meterRegistry;
     }
 
-    /** @return the clock rates and item intervals use */
+    /**
+
+     * Returns the clock rates and item intervals use.
+
+     *
+
+     * @return the clock rates and item intervals use
+
+     */
     public InstantSource clock() {
         return clock;
     }
 
-    /** @return user templates, which override built-in ones of the same vendor name */
+    /**
+
+     * Returns user templates, which override built-in ones of the same vendor name.
+
+     *
+
+     * @return user templates, which override built-in ones of the same vendor name
+
+     */
     public List<VendorTemplate> templates() {
         return templates;
     }
 
-    /** @return custom items by label selector */
+    /**
+
+     * Returns custom items by label selector.
+
+     *
+
+     * @return custom items by label selector
+
+     */
     public List<LabelItems> labelItems() {
         return labelItems;
     }
 
-    /** @return interface classification rules, first match wins */
+    /**
+
+     * Returns interface classification rules, first match wins.
+
+     *
+
+     * @return interface classification rules, first match wins
+
+     */
     public List<InterfaceRule> interfaceRules() {
         return interfaceRules;
     }
 
-    /** @return the local address the UDP socket binds to */
+    /**
+
+     * Returns the local address the UDP socket binds to.
+
+     *
+
+     * @return the local address the UDP socket binds to
+
+     */
     public InetAddress bindAddress() {
         return bindAddress;
     }
 
-    /** @return the socket receive buffer size */
+    /**
+
+     * Returns the socket receive buffer size.
+
+     *
+
+     * @return the socket receive buffer size
+
+     */
     public int receiveBufferBytes() {
         return receiveBufferBytes;
     }
 
-    /** @return the local SNMPv3 engine ID (a copy), or {@code null} for a random one per instance */
+    /**
+
+     * Returns the local SNMPv3 engine ID (a copy), or {@code null} for a random one per instance.
+
+     *
+
+     * @return the local SNMPv3 engine ID (a copy), or {@code null} for a random one per instance
+
+     */
     public byte[] localEngineId() {
         return localEngineId == null ? null : localEngineId.clone();
     }

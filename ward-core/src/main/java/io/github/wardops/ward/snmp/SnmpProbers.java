@@ -2,7 +2,12 @@ package io.github.wardops.ward.snmp;
 
 import io.github.wardops.ward.internal.snmp.SnmpPoller;
 
-/** Factories of SNMP probers. */
+/**
+ * Factories of SNMP probers.
+ *
+ * <p>Stateless and thread-safe; arguments must not be {@code null}. What it returns documents its
+ * own contract.
+ */
 public final class SnmpProbers {
     private SnmpProbers() {
     }

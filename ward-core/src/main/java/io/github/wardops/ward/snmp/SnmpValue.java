@@ -171,7 +171,15 @@ public sealed interface SnmpValue {
             return "Timeticks";
         }
 
-        /** @return {@code (ticks) d days, h:mm:ss.cc} as net-snmp prints it */
+        /**
+
+         * Returns {@code (ticks) d days, h:mm:ss.cc} as net-snmp prints it.
+
+         *
+
+         * @return {@code (ticks) d days, h:mm:ss.cc} as net-snmp prints it
+
+         */
         @Override
         public String formatValue() {
             long cs = value % 100;
@@ -238,6 +246,11 @@ public sealed interface SnmpValue {
             return new OctetString(text.getBytes(StandardCharsets.UTF_8));
         }
 
+        /**
+         * The raw bytes (a copy).
+         *
+         * @return the bytes
+         */
         @Override
         public byte[] bytes() {
             return bytes.clone();
@@ -288,7 +301,15 @@ public sealed interface SnmpValue {
             return isText() || bytes.length == 0 ? "STRING" : "Hex-STRING";
         }
 
-        /** @return {@code "text"} (quotes and backslashes escaped), or hex pairs each followed by a space, as net-snmp prints them */
+        /**
+
+         * Returns {@code "text"} (quotes and backslashes escaped), or hex pairs each followed by a space, as net-snmp prints them.
+
+         *
+
+         * @return {@code "text"} (quotes and backslashes escaped), or hex pairs each followed by a space, as net-snmp prints them
+
+         */
         @Override
         public String formatValue() {
             String t = text();
@@ -378,6 +399,11 @@ public sealed interface SnmpValue {
             bytes = Objects.requireNonNull(bytes, "bytes").clone();
         }
 
+        /**
+         * The raw bytes (a copy).
+         *
+         * @return the bytes
+         */
         @Override
         public byte[] bytes() {
             return bytes.clone();

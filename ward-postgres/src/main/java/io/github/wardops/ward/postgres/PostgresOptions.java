@@ -35,6 +35,7 @@ public final class PostgresOptions {
     private final Duration spoolMaxAge;
     private final long spoolSegmentBytes;
     private final Duration retryInterval;
+    private final int stateWriteCapacity;
     private final Map<String, Duration> retention;
     private final int partitionsAhead;
     private final Duration maintenanceInterval;
@@ -55,6 +56,7 @@ public final class PostgresOptions {
         this.spoolMaxAge = b.spoolMaxAge;
         this.spoolSegmentBytes = b.spoolSegmentBytes;
         this.retryInterval = b.retryInterval;
+        this.stateWriteCapacity = b.stateWriteCapacity;
         this.retention = Collections.unmodifiableMap(new LinkedHashMap<>(b.retention));
         this.partitionsAhead = b.partitionsAhead;
         this.maintenanceInterval = b.maintenanceInterval;
@@ -74,62 +76,158 @@ public final class PostgresOptions {
         return new Builder();
     }
 
-    /** @return the JDBC URL, empty when a {@link DataSource} was given */
+    /**
+
+     * Returns the JDBC URL, empty when a {@link DataSource} was given.
+
+     *
+
+     * @return the JDBC URL, empty when a {@link DataSource} was given
+
+     */
     public Optional<String> jdbcUrl() {
         return Optional.ofNullable(jdbcUrl);
     }
 
-    /** @return the user name, or {@code null} */
+    /**
+
+     * Returns the user name, or {@code null}.
+
+     *
+
+     * @return the user name, or {@code null}
+
+     */
     public String user() {
         return user;
     }
 
-    /** @return the password, or {@code null} */
+    /**
+
+     * Returns the password, or {@code null}.
+
+     *
+
+     * @return the password, or {@code null}
+
+     */
     public Secret password() {
         return password;
     }
 
-    /** @return the caller's data source, empty when ward builds its own pool */
+    /**
+
+     * Returns the caller's data source, empty when ward builds its own pool.
+
+     *
+
+     * @return the caller's data source, empty when ward builds its own pool
+
+     */
     public Optional<DataSource> dataSource() {
         return Optional.ofNullable(dataSource);
     }
 
-    /** @return the most pooled connections */
+    /**
+
+     * Returns the most pooled connections.
+
+     *
+
+     * @return the most pooled connections
+
+     */
     public int maxPoolSize() {
         return maxPoolSize;
     }
 
-    /** @return how long to wait for a connection before spooling */
+    /**
+
+     * Returns how long to wait for a connection before spooling.
+
+     *
+
+     * @return how long to wait for a connection before spooling
+
+     */
     public Duration connectionTimeout() {
         return connectionTimeout;
     }
 
-    /** @return how batches are sent */
+    /**
+
+     * Returns how batches are sent.
+
+     *
+
+     * @return how batches are sent
+
+     */
     public WriteMode writeMode() {
         return writeMode;
     }
 
-    /** @return the spool directory */
+    /**
+
+     * Returns the spool directory.
+
+     *
+
+     * @return the spool directory
+
+     */
     public Path spoolDirectory() {
         return spoolDirectory;
     }
 
-    /** @return the spool's byte cap */
+    /**
+
+     * Returns the spool's byte cap.
+
+     *
+
+     * @return the spool's byte cap
+
+     */
     public long spoolMaxBytes() {
         return spoolMaxBytes;
     }
 
-    /** @return the spool's age cap */
+    /**
+
+     * Returns the spool's age cap.
+
+     *
+
+     * @return the spool's age cap
+
+     */
     public Duration spoolMaxAge() {
         return spoolMaxAge;
     }
 
-    /** @return the spool segment size */
+    /**
+
+     * Returns the spool segment size.
+
+     *
+
+     * @return the spool segment size
+
+     */
     public long spoolSegmentBytes() {
         return spoolSegmentBytes;
     }
 
-    /** @return how often a spooling sink tries the database again */
+    /**
+
+     * Returns how often a spooling sink tries the database again.
+
+     *
+
+     * @return how often a spooling sink tries the database again
+
+     */
     public Duration retryInterval() {
         return retryInterval;
     }
@@ -148,29 +246,79 @@ public final class PostgresOptions {
         return d;
     }
 
-    /** @return how many days of partitions exist ahead of today */
+    /**
+
+     * Returns how many days of partitions exist ahead of today.
+
+     *
+
+     * @return how many days of partitions exist ahead of today
+
+     */
     public int partitionsAhead() {
         return partitionsAhead;
     }
 
-    /** @return how often partitions are created and dropped */
+    /**
+
+     * Returns how often partitions are created and dropped.
+
+     *
+
+     * @return how often partitions are created and dropped
+
+     */
     public Duration maintenanceInterval() {
         return maintenanceInterval;
     }
 
-    /** @return whether {@link PostgresStorage#open} migrates the schema */
+    /**
+
+     * Returns whether {@link PostgresStorage#open} migrates the schema.
+
+     *
+
+     * @return whether {@link PostgresStorage#open} migrates the schema
+
+     */
     public boolean migrate() {
         return migrate;
     }
 
-    /** @return the registry for metrics, or {@code null} for a private one */
+    /**
+
+     * Returns the registry for metrics, or {@code null} for a private one.
+
+     *
+
+     * @return the registry for metrics, or {@code null} for a private one
+
+     */
     public MeterRegistry meterRegistry() {
         return meterRegistry;
     }
 
-    /** @return the time source */
+    /**
+
+     * Returns the time source.
+
+     *
+
+     * @return the time source
+
+     */
     public InstantSource clock() {
         return clock;
+    }
+
+    /**
+     * Returns the write-behind bound of the state and alert stores.
+     *
+     * @return how many state, alert, history and silence writes may wait for the database (each
+     *     kind bounded separately; states and alerts are coalesced by key first)
+     */
+    public int stateWriteCapacity() {
+        return stateWriteCapacity;
     }
 
     /** Builds {@link PostgresOptions}. Not thread-safe. */
@@ -187,6 +335,7 @@ public final class PostgresOptions {
         private Duration spoolMaxAge = Duration.ofHours(24);
         private long spoolSegmentBytes = 8L << 20;
         private Duration retryInterval = Duration.ofSeconds(2);
+        private int stateWriteCapacity = 262_144;
         private final Map<String, Duration> retention = new LinkedHashMap<>();
         private int partitionsAhead = 3;
         private Duration maintenanceInterval = Duration.ofHours(1);
@@ -227,6 +376,8 @@ public final class PostgresOptions {
         }
 
         /**
+         * Sets the max pool size.
+         *
          * @param n the most pooled connections (1-64; default 4)
          * @return this builder
          */
@@ -236,6 +387,8 @@ public final class PostgresOptions {
         }
 
         /**
+         * Sets the connection timeout.
+         *
          * @param d how long a write waits for a connection before the batch is spooled
          *     (250 ms-60 s; default 3 s)
          * @return this builder
@@ -246,6 +399,8 @@ public final class PostgresOptions {
         }
 
         /**
+         * Sets the write mode.
+         *
          * @param m how batches are sent (default COPY)
          * @return this builder
          */
@@ -255,6 +410,8 @@ public final class PostgresOptions {
         }
 
         /**
+         * Sets the spool directory.
+         *
          * @param dir the spool directory (default {@code ward-data/spool})
          * @return this builder
          */
@@ -264,6 +421,8 @@ public final class PostgresOptions {
         }
 
         /**
+         * Sets the spool max bytes.
+         *
          * @param bytes the spool's byte cap (at least 64 KiB and one segment; default 256 MiB)
          * @return this builder
          */
@@ -273,6 +432,8 @@ public final class PostgresOptions {
         }
 
         /**
+         * Sets the spool max age.
+         *
          * @param age the spool's age cap (1 min-30 days; default 24 h)
          * @return this builder
          */
@@ -282,6 +443,8 @@ public final class PostgresOptions {
         }
 
         /**
+         * Sets the spool segment bytes.
+         *
          * @param bytes the spool segment size (4 KiB-256 MiB; default 8 MiB)
          * @return this builder
          */
@@ -291,7 +454,23 @@ public final class PostgresOptions {
         }
 
         /**
-         * @param d how often a spooling sink tries the database again (10 ms-10 min; default 2 s)
+         * Sets the write-behind bound of the state and alert stores.
+         *
+         * @param n how many state, alert, state-history and silence writes may wait for the
+         *     database, each kind bounded separately (1,000-10,000,000; default 262,144); more are
+         *     dropped and counted in {@code ward.storage.state.dropped}
+         * @return this builder
+         */
+        public Builder stateWriteCapacity(int n) {
+            this.stateWriteCapacity = n;
+            return this;
+        }
+
+        /**
+         * Sets the retry interval.
+         *
+         * @param d how often a spooling sink (and the state writer) tries the database again
+         *     (10 ms-10 min; default 2 s)
          * @return this builder
          */
         public Builder retryInterval(Duration d) {
@@ -312,6 +491,8 @@ public final class PostgresOptions {
         }
 
         /**
+         * Sets the partitions ahead.
+         *
          * @param days partitions created ahead of today (1-60; default 3)
          * @return this builder
          */
@@ -321,6 +502,8 @@ public final class PostgresOptions {
         }
 
         /**
+         * Sets the maintenance interval.
+         *
          * @param d how often partitions are created and dropped (1 s-1 day; default 1 h)
          * @return this builder
          */
@@ -330,6 +513,8 @@ public final class PostgresOptions {
         }
 
         /**
+         * Sets the migrate.
+         *
          * @param on whether to run Flyway migrations on open (default {@code true})
          * @return this builder
          */
@@ -339,6 +524,8 @@ public final class PostgresOptions {
         }
 
         /**
+         * Sets the meter registry.
+         *
          * @param registry where metrics go (default: a private registry)
          * @return this builder
          */
@@ -348,6 +535,8 @@ public final class PostgresOptions {
         }
 
         /**
+         * Sets the clock.
+         *
          * @param source the time source (default system UTC)
          * @return this builder
          */
@@ -388,6 +577,9 @@ public final class PostgresOptions {
                         + spoolSegmentBytes + ")");
             }
             range(p, "spoolMaxAge", spoolMaxAge, Duration.ofMinutes(1), Duration.ofDays(30));
+            if (stateWriteCapacity < 1_000 || stateWriteCapacity > 10_000_000) {
+                p.add("stateWriteCapacity = " + stateWriteCapacity + ": must be 1000-10000000");
+            }
             range(p, "retryInterval", retryInterval, Duration.ofMillis(10), Duration.ofMinutes(10));
             for (Map.Entry<String, Duration> e : retention.entrySet()) {
                 if (!RETAINED_TABLES.contains(e.getKey())) {

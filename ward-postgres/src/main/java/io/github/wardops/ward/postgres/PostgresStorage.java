@@ -19,6 +19,12 @@ import io.github.wardops.ward.postgres.internal.sink.PostgresResultSink;
 import io.github.wardops.ward.postgres.internal.sink.ResultWriter;
 import io.github.wardops.ward.postgres.internal.sink.StorageMeters;
 import io.github.wardops.ward.postgres.internal.spool.Spool;
+import io.github.wardops.ward.postgres.internal.state.PgAlertStore;
+import io.github.wardops.ward.postgres.internal.state.PgStateStore;
+import io.github.wardops.ward.postgres.internal.state.StateHistory;
+import io.github.wardops.ward.postgres.internal.state.StateWriter;
+import io.github.wardops.ward.state.StateListener;
+import io.github.wardops.ward.state.StateStore;
 import io.github.wardops.ward.sink.ResultSink;
 import io.github.wardops.ward.sink.SinkOptions;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -47,13 +53,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * ward's PostgreSQL storage: the schema (migrated with Flyway on open), a {@link ResultSink} that
- * spools to disk while the database is away, partition retention, devices, device state,
- * interfaces and encrypted SNMP credentials.
+ * spools to disk while the database is away, partition retention, devices, ward-core's state and
+ * alert stores (written behind the caller by their own thread), state history, interfaces and
+ * encrypted SNMP credentials.
  *
  * <p>Opening never fails because the database is down: the sink spools and the schema is
  * migrated before the first write that reaches the server. One maintenance thread replays the
  * spool (every retry interval) and creates and drops partitions (every maintenance interval).
- * Thread-safe. {@link #close()} stops that thread, closes the spool and the pool ward built; a
+ * Thread-safe. {@link #close()} stops that thread, writes the queued state and alert changes
+ * (what cannot be written is counted as dropped), closes the spool and the pool ward built; a
  * {@link DataSource} handed in stays the caller's.
  */
 public final class PostgresStorage implements AutoCloseable {
@@ -77,6 +85,10 @@ public final class PostgresStorage implements AutoCloseable {
     private final DeviceRepo devices;
     private final StateRepo states;
     private final InterfaceRepo interfaces;
+    private final StateWriter stateWriter;
+    private final PgStateStore stateStore;
+    private final PgAlertStore alertStore;
+    private final StateHistory stateHistory;
     private final ScheduledExecutorService maintenance;
     private final Object schemaLock = new Object();
     private final Object maintenanceLock = new Object();
@@ -150,6 +162,11 @@ public final class PostgresStorage implements AutoCloseable {
         } else {
             schemaReady = true;
         }
+        this.stateWriter = new StateWriter(ctx, this::ensureSchema, options.stateWriteCapacity(),
+                options.retryInterval(), registry);
+        this.stateStore = new PgStateStore(ctx, stateWriter, registry);
+        this.alertStore = new PgAlertStore(ctx, stateWriter, options.clock(), registry);
+        this.stateHistory = new StateHistory(stateWriter);
         this.maintenance = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("ward-pg-maintenance").daemon(true).factory());
         long retry = options.retryInterval().toMillis();
@@ -316,7 +333,57 @@ public final class PostgresStorage implements AutoCloseable {
     }
 
     /**
-     * Device state and its history.
+     * ward-core's {@link StateStore} over {@code device_state}: give it to
+     * {@code StateTracker.builder().store(...)} so device and interface states survive a restart.
+     * {@code save} and {@code delete} only queue the change (bounded by
+     * {@link PostgresOptions#stateWriteCapacity()}, coalesced by key) and return at once; one thread
+     * writes it in a short transaction, and keeps it while the database is away. {@code loadAll}
+     * writes what is queued, then reads; rows it cannot understand (an unknown status written by
+     * another program, say) are left out, logged and counted in
+     * {@code ward.storage.rows.unreadable{table=device_state}}. Thread-safe.
+     *
+     * @return the store (the same instance on every call)
+     */
+    public StateStore stateStore() {
+        return stateStore;
+    }
+
+    /**
+     * ward-core's {@link io.github.wardops.ward.alert.AlertStore} over {@code alerts} and
+     * {@code alert_silences}, with the downtime/MTTR report: give it to
+     * {@code Alerting.builder().store(...)}. Writes are queued like {@link #stateStore()}'s.
+     * Thread-safe.
+     *
+     * @return the store (the same instance on every call)
+     */
+    public PostgresAlertStore alertStore() {
+        return alertStore;
+    }
+
+    /**
+     * A {@link StateListener} that appends every transition to {@code state_changes} (queued like
+     * {@link #stateStore()}'s writes): register it with {@code StateTracker.builder().listener(...)}.
+     * Read the history with {@link DeviceStateStore#changes} or SQL. Thread-safe.
+     *
+     * @return the listener (the same instance on every call)
+     */
+    public StateListener stateHistory() {
+        return stateHistory;
+    }
+
+    /**
+     * Writes every queued state, alert, history and silence change now, on the caller's thread
+     * (the writer thread does this continuously; use it before reading the tables with SQL).
+     *
+     * @throws WardException when the database cannot be reached (the changes stay queued)
+     */
+    public void flushStateWrites() {
+        stateWriter.flush();
+    }
+
+    /**
+     * Device state and its history, as plain records (device rows only; predates ward-core's
+     * {@link StateStore}, which {@link #stateStore()} implements over the same table).
      *
      * @return the store
      */
@@ -415,6 +482,7 @@ public final class PostgresStorage implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        stateWriter.close();
         closeQuietly();
     }
 

@@ -145,12 +145,28 @@ public final class SecretKeys {
         return of(id, Map.of(id, raw));
     }
 
-    /** @return the id of the key new secrets are encrypted with */
+    /**
+
+     * Returns the id of the key new secrets are encrypted with.
+
+     *
+
+     * @return the id of the key new secrets are encrypted with
+
+     */
     public String currentId() {
         return currentId;
     }
 
-    /** @return the ids of every key held */
+    /**
+
+     * Returns the ids of every key held.
+
+     *
+
+     * @return the ids of every key held
+
+     */
     public Set<String> ids() {
         return keys.keySet();
     }

@@ -26,6 +26,7 @@ class PostgresOptionsTest {
         assertEquals(Duration.ofDays(30), o.retention("interface_samples"));
         assertEquals(Duration.ofDays(30), o.retention("snmp_values"));
         assertEquals(256L << 20, o.spoolMaxBytes());
+        assertEquals(262_144, o.stateWriteCapacity());
     }
 
     @Test
@@ -40,8 +41,10 @@ class PostgresOptionsTest {
                 .retention("ping_results", Duration.ofHours(36))
                 .retention("nope", Duration.ofDays(3))
                 .partitionsAhead(0)
+                .stateWriteCapacity(999)
                 .build());
-        assertEquals(9, e.problems().size(), e.getMessage());
+        assertEquals(10, e.problems().size(), e.getMessage());
+        assertTrue(e.getMessage().contains("stateWriteCapacity = 999: must be 1000-10000000"));
         assertTrue(e.getMessage().contains("maxPoolSize = 0"));
         assertTrue(e.getMessage().contains("retention[ping_results] = PT36H"));
         assertTrue(e.getMessage().contains("unknown table 'nope'"));

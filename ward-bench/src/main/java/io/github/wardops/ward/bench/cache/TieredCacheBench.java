@@ -80,39 +80,87 @@ public class TieredCacheBench {
         return keys[(int) (next.getAndIncrement() & (KEYS - 1))];
     }
 
-    /** @return the value */
+    /**
+
+     * Returns the value.
+
+     *
+
+     * @return the value
+
+     */
     @Benchmark
     public Object l1Hit() {
         return l1Cache.get(key());
     }
 
-    /** @return the value */
+    /**
+
+     * Returns the value.
+
+     *
+
+     * @return the value
+
+     */
     @Benchmark
     @Threads(4)
     public Object l1HitContended() {
         return l1Cache.get(key());
     }
 
-    /** @return the value */
+    /**
+
+     * Returns the value.
+
+     *
+
+     * @return the value
+
+     */
     @Benchmark
     public Object l2Hit() {
         return l2Cache.get(key());
     }
 
-    /** @return the value */
+    /**
+
+     * Returns the value.
+
+     *
+
+     * @return the value
+
+     */
     @Benchmark
     @Threads(4)
     public Object l2HitContended() {
         return l2Cache.get(key());
     }
 
-    /** @return the value */
+    /**
+
+     * Returns the value.
+
+     *
+
+     * @return the value
+
+     */
     @Benchmark
     public Object missWithLoad() {
         return loadCache.get("fresh-" + fresh.getAndIncrement(), k -> "loaded");
     }
 
-    /** @return the value */
+    /**
+
+     * Returns the value.
+
+     *
+
+     * @return the value
+
+     */
     @Benchmark
     @Threads(4)
     public Object missWithLoadContended() {

@@ -99,7 +99,7 @@ public final class SampleMapper {
 
     private static void emitInterfaces(Consumer<Sample> out, Consumer<Skip> skipped, List<Sample.Label> base,
                                        InterfaceMeasurement im, long ts) {
-        for (InterfaceMeasurement.InterfaceValues iv : im.interfaces()) {
+        for (InterfaceMeasurement.InterfaceValues iv : im.interfaceValues()) {
             List<Sample.Label> labels = new ArrayList<>(base.size() + 2);
             labels.addAll(base);
             labels.add(new Sample.Label("if_index", Integer.toString(iv.ifIndex())));

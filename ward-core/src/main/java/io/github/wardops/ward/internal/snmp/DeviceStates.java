@@ -136,7 +136,15 @@ public final class DeviceStates<K, V> {
         dropped.forEach(onRemove);
     }
 
-    /** @return the number of entries */
+    /**
+
+     * Returns the number of entries.
+
+     *
+
+     * @return the number of entries
+
+     */
     public synchronized int size() {
         return map.size();
     }

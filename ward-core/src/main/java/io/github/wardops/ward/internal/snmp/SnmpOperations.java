@@ -53,12 +53,28 @@ public final class SnmpOperations {
             return hasDeadline && System.nanoTime() - deadlineNanos > 0;
         }
 
-        /** @return requests sent */
+        /**
+
+         * Returns requests sent.
+
+         *
+
+         * @return requests sent
+
+         */
         public int requests() {
             return requests;
         }
 
-        /** @return varbinds read */
+        /**
+
+         * Returns varbinds read.
+
+         *
+
+         * @return varbinds read
+
+         */
         public int varBinds() {
             return varBinds;
         }

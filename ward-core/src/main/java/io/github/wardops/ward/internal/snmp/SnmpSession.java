@@ -200,12 +200,28 @@ public final class SnmpSession implements AutoCloseable {
         return pdu;
     }
 
-    /** @return requests sent and not finished */
+    /**
+
+     * Returns requests sent and not finished.
+
+     *
+
+     * @return requests sent and not finished
+
+     */
     public int pending() {
         return pending.get();
     }
 
-    /** @return SNMP4J's own count of pending asynchronous requests */
+    /**
+
+     * Returns SNMP4J's own count of pending asynchronous requests.
+
+     *
+
+     * @return SNMP4J's own count of pending asynchronous requests
+
+     */
     public int snmp4jPending() {
         return snmp.getPendingAsyncRequestCount();
     }

@@ -143,7 +143,7 @@ class SampleMapperTest {
         assertEquals(5, skipped.get(SampleMapper.Skip.NON_FINITE));
     }
 
-    record Ifaces(Map<String, Double> values, List<InterfaceValues> interfaces) implements InterfaceMeasurement {
+    record Ifaces(Map<String, Double> values, List<InterfaceValues> interfaceValues) implements InterfaceMeasurement {
     }
 
     @Test
@@ -162,5 +162,24 @@ class SampleMapperTest {
         assertEquals("NVR", oper.get(0).label("device_type"));
         assertEquals(1.5e12, named("interface_in_octets").value());
         assertEquals(1, skipped.get(SampleMapper.Skip.NON_FINITE));
+    }
+
+    @Test
+    void snmpMeasurementsExportTheirInterfacesUnderTheReplacedSystemsNames() throws Exception {
+        SampleMapper m = new SampleMapper(VictoriaMetricsOptions.builder(URI.create("http://127.0.0.1:8428")).build());
+        var rates = new io.github.wardops.ward.snmp.InterfaceRates(1_000_000, 2_000_000, 10, 20, 0, 0, 0, 0, 1.0, Double.NaN);
+        var counters = new io.github.wardops.ward.snmp.InterfaceCounters(1L, 2L, 3L, 4L, 0L, 0L, 0L, 0L, true);
+        var uplink = new io.github.wardops.ward.snmp.SnmpInterface(3, "Gi0/1", "GigabitEthernet0/1", "ISP-1", 6, 1500,
+                100_000_000L, "", 1, 1, "isp", Map.of(), counters, rates);
+        var snmp = new io.github.wardops.ward.snmp.SnmpMeasurement(null, "cisco", List.of(), List.of(uplink), true, false, 10, 2, "");
+        map(m, new ProbeResult.Up(ID, "snmp", "snmp", AT, Duration.ZERO, snmp), Optional.of(device()));
+        Sample oper = named("interface_oper_status");
+        assertEquals(1.0, oper.value());
+        assertEquals("3", oper.label("if_index"));
+        assertEquals("Gi0/1", oper.label("if_name"));
+        assertEquals(100_000_000.0, named("interface_speed_bps").value());
+        assertTrue(out.stream().noneMatch(s -> s.name().startsWith("interface_") && !Double.isFinite(s.value())),
+                "a rate with no value (NaN) is not exported");
+        assertTrue(out.stream().anyMatch(s -> s.name().startsWith("interface_") && s.value() == 1_000_000.0), out.toString());
     }
 }

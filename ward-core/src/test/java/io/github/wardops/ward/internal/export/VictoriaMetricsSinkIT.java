@@ -78,7 +78,7 @@ class VictoriaMetricsSinkIT {
         return registry.get(name).tags(tags).counter().count();
     }
 
-    record Ifaces(Map<String, Double> values, List<InterfaceValues> interfaces) implements InterfaceMeasurement {
+    record Ifaces(Map<String, Double> values, List<InterfaceValues> interfaceValues) implements InterfaceMeasurement {
     }
 
     /** The points results should become, from the mapper: "name{sorted labels}@timestamp" -> value. */

@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
  * <p>It checks that every result of every kind (up, down, unknown) written in batches can be read
  * back, that the sink does not keep the batch list it was given, that a batch of one and a large
  * batch both work, and that {@code close()} is idempotent.
+ *
+ * <p>Not thread-safe: JUnit creates one instance per test; the subject under test is called from the test thread.
  */
 public abstract class ResultSinkContract {
     /** For subclasses. */

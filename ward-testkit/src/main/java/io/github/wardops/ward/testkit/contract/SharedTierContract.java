@@ -29,6 +29,8 @@ import org.junit.jupiter.api.Test;
  * write needs a TTL of at least 1 ms and expires after it, deletes, and that published messages
  * reach subscribers until they unsubscribe. Keys are unique per test, under
  * {@code ward:contract:}; waits poll and end after 10 s.
+ *
+ * <p>Not thread-safe: JUnit creates one instance per test; tests that need threads start their own.
  */
 public abstract class SharedTierContract {
     /** For subclasses. */

@@ -104,17 +104,41 @@ public final class SimulatedDevice {
         return new Builder(address);
     }
 
-    /** @return the address the device listens on */
+    /**
+
+     * Returns the address the device listens on.
+
+     *
+
+     * @return the address the device listens on
+
+     */
     public InetAddress address() {
         return address;
     }
 
-    /** @return the configured port (0 = any free port; see {@link SnmpSimulator#port(SimulatedDevice)}) */
+    /**
+
+     * Returns the configured port (0 = any free port; see {@link SnmpSimulator#port(SimulatedDevice)}).
+
+     *
+
+     * @return the configured port (0 = any free port; see {@link SnmpSimulator#port(SimulatedDevice)})
+
+     */
     public int configuredPort() {
         return port;
     }
 
-    /** @return the v1/v2c community */
+    /**
+
+     * Returns the v1/v2c community.
+
+     *
+
+     * @return the v1/v2c community
+
+     */
     String community() {
         return community;
     }
@@ -123,7 +147,15 @@ public final class SimulatedDevice {
         return maxGetVarbinds;
     }
 
-    /** @return the interfaces, by ifIndex */
+    /**
+
+     * Returns the interfaces, by ifIndex.
+
+     *
+
+     * @return the interfaces, by ifIndex
+
+     */
     public List<SimulatedInterface> interfaces() {
         return List.of(interfaces);
     }
@@ -147,7 +179,15 @@ public final class SimulatedDevice {
         this.highCapacity = on;
     }
 
-    /** @return the current behaviour */
+    /**
+
+     * Returns the current behaviour.
+
+     *
+
+     * @return the current behaviour
+
+     */
     public SimulatedBehaviour behaviour() {
         return behaviour;
     }
@@ -201,7 +241,15 @@ public final class SimulatedDevice {
         scalars.put(Objects.requireNonNull(oid, "oid"), t -> value);
     }
 
-    /** @return requests this device received */
+    /**
+
+     * Returns requests this device received.
+
+     *
+
+     * @return requests this device received
+
+     */
     public long requestsServed() {
         return requests.get();
     }

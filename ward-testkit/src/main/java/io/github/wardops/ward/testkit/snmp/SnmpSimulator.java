@@ -174,7 +174,15 @@ public final class SnmpSimulator implements AutoCloseable {
         return new Builder();
     }
 
-    /** @return the devices, in the order added */
+    /**
+
+     * Returns the devices, in the order added.
+
+     *
+
+     * @return the devices, in the order added
+
+     */
     public List<SimulatedDevice> devices() {
         return List.copyOf(devices);
     }
@@ -193,7 +201,15 @@ public final class SnmpSimulator implements AutoCloseable {
         return p;
     }
 
-    /** @return requests dropped because too many slow answers were waiting */
+    /**
+
+     * Returns requests dropped because too many slow answers were waiting.
+
+     *
+
+     * @return requests dropped because too many slow answers were waiting
+
+     */
     public long dropped() {
         return dropped.get();
     }

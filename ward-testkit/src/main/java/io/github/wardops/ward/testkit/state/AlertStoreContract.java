@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The contract every {@link AlertStore} passes. Extend it and implement {@link #newStore()} to
  * return an empty store. Time stamps used here are whole seconds.
+ *
+ * <p>Not thread-safe: JUnit creates one instance per test; the store is called from the test thread.
  */
 public abstract class AlertStoreContract {
     /** For subclasses. */

@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
  * The contract every {@link StateStore} passes. Extend it and implement {@link #newStore()} to
  * return an empty store (a fresh schema, say). Time stamps used here are whole seconds, so a
  * store may keep microseconds.
+ *
+ * <p>Not thread-safe: JUnit creates one instance per test; the store is called from the test thread.
  */
 public abstract class StateStoreContract {
     /** For subclasses. */

@@ -11,6 +11,16 @@ import io.github.wardops.ward.probe.PingStats;
 import io.github.wardops.ward.probe.ProbeResult;
 import io.github.wardops.ward.probe.Probers;
 import io.github.wardops.ward.sink.ResultSink;
+import io.github.wardops.ward.Secret;
+import io.github.wardops.ward.snmp.SnmpCredentials;
+import io.github.wardops.ward.snmp.SnmpMeasurement;
+import io.github.wardops.ward.snmp.SnmpProber;
+import io.github.wardops.ward.snmp.SnmpProbers;
+import io.github.wardops.ward.snmp.SnmpOptions;
+import io.github.wardops.ward.snmp.SnmpSettings;
+import io.github.wardops.ward.testkit.snmp.SimulatedDevice;
+import io.github.wardops.ward.testkit.snmp.SimulatedInterface;
+import io.github.wardops.ward.testkit.snmp.SnmpSimulator;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,8 +30,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Embeds ward in a plain Java program: builds the engine from code, adds devices, and receives
- * results in a custom {@link ResultSink}. Run it with {@code ./mvnw -q -pl ward-examples/plain-java
+ * Embeds ward in a plain Java program: builds the engine from code, adds devices with an ICMP and
+ * an SNMP check each, and receives results in a custom {@link ResultSink}. The SNMP agents are
+ * ward-testkit's simulated ones, on the devices' loopback addresses. Run it with {@code ./mvnw -q -pl ward-examples/plain-java
  * -am exec:java} (after a build) or from the test.
  */
 public final class PlainJavaExample {
@@ -31,18 +42,21 @@ public final class PlainJavaExample {
     /** A sink that prints one line per result and counts distinct devices heard from. */
     static final class PrintingSink implements ResultSink {
         private final PrintStream out;
-        final ConcurrentHashMap<DeviceId, ProbeResult> seen = new ConcurrentHashMap<>();
+        final ConcurrentHashMap<String, ProbeResult> seen = new ConcurrentHashMap<>();
         final CountDownLatch allSeen;
 
-        PrintingSink(PrintStream out, int devices) {
+        PrintingSink(PrintStream out, int results) {
             this.out = out;
-            this.allSeen = new CountDownLatch(devices);
+            this.allSeen = new CountDownLatch(results);
         }
 
         @Override
         public void write(List<ProbeResult> batch) {
             for (ProbeResult r : batch) {
                 String line = switch (r) {
+                    case ProbeResult.Up up when up.measurement() instanceof SnmpMeasurement m ->
+                            "%s %s UP sysName=%s vendor=%s interfaces=%d".formatted(r.device(), r.check(),
+                                    m.system() == null ? "?" : m.system().name(), m.vendor(), m.interfaces().size());
                     case ProbeResult.Up up when up.measurement() instanceof PingStats s ->
                             "%s %s UP rtt=%.3f ms loss=%.0f%%".formatted(r.device(), r.check(), PingStats.millis(s.rttAvg()), s.lossPct());
                     case ProbeResult.Up up -> "%s %s UP %s".formatted(r.device(), r.check(), up.latency());
@@ -50,7 +64,7 @@ public final class PlainJavaExample {
                     case ProbeResult.Unknown unknown -> "%s %s UNKNOWN %s".formatted(r.device(), r.check(), unknown.detail());
                 };
                 out.println(line);
-                if (seen.putIfAbsent(r.device(), r) == null) {
+                if (seen.putIfAbsent(r.device() + "/" + r.check(), r) == null) {
                     allSeen.countDown();
                 }
             }
@@ -63,33 +77,46 @@ public final class PlainJavaExample {
     }
 
     /**
-     * Pings ten loopback devices every 2 seconds until each has reported once, then stops.
+     * Pings ten loopback devices every 2 seconds and polls their (simulated) SNMP agents every
+     * 5 seconds until every check has reported once, then stops.
      *
      * @param out where results are printed
      * @return the sink, with what it received
-     * @throws InterruptedException if interrupted
+     * @throws Exception if the simulated agents cannot start
      */
-    static PrintingSink run(PrintStream out) throws InterruptedException {
+    static PrintingSink run(PrintStream out) throws Exception {
+        String community = "example-" + Long.toHexString(System.nanoTime());   // a secret in real life
+        SnmpSimulator.Builder agents = SnmpSimulator.builder();
         List<Device> devices = new ArrayList<>();
+        int snmpPort = 16161;
         for (int i = 1; i <= 10; i++) {
             String address = "127.0.42." + i;
+            agents.device(SimulatedDevice.builder(Addresses.parse(address)).port(snmpPort).community(community)
+                    .interfaces(List.of(SimulatedInterface.ethernet(1, 125_000), SimulatedInterface.ethernet(2, 250_000))));
             devices.add(Device.builder(DeviceId.fromKey(address), "example-" + i, Addresses.parse(address))
                     .label("region", "example")
                     .check(Check.icmp(Duration.ofSeconds(2)))
+                    .check(new Check("snmp", SnmpSettings.builder().credentialsRef("example").port(snmpPort).build(),
+                            Duration.ofSeconds(5), Duration.ofSeconds(4)))
                     .build());
         }
-        PrintingSink sink = new PrintingSink(out, devices.size());
-        // The prober and the sink are ours: the engine does not close them.
-        try (IcmpProber icmp = Probers.icmp(IcmpOptions.defaults());
+        PrintingSink sink = new PrintingSink(out, devices.size() * 2);
+        // The probers, the agents and the sink are ours: the engine does not close them.
+        try (SnmpSimulator simulator = agents.start();
+             IcmpProber icmp = Probers.icmp(IcmpOptions.defaults());
+             SnmpProber snmp = SnmpProbers.create(SnmpOptions.builder()
+                     .credentials("example", SnmpCredentials.v2c(Secret.of(community)))
+                     .build());
              Ward ward = Ward.builder()
                      .prober(icmp)
+                     .prober(snmp)
                      .sink(sink)
                      .maxProbesInFlight(100)
                      .build()) {
             ward.inventory().replaceAll(devices);
             ward.start();
             if (!sink.allSeen.await(30, TimeUnit.SECONDS)) {
-                out.println("not every device reported within 30 s");
+                out.println("not every check of every device reported within 30 s");
             }
             out.println("ICMP socket mode: " + icmp.mode());
         }
@@ -100,9 +127,9 @@ public final class PlainJavaExample {
      * Runs the example.
      *
      * @param args unused
-     * @throws InterruptedException if interrupted
+     * @throws Exception if the simulated agents cannot start
      */
-    public static void main(String[] args) throws InterruptedException {
+    public static void main(String[] args) throws Exception {
         run(System.out);
     }
 }

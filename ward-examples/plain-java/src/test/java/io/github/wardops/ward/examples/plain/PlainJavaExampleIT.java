@@ -13,10 +13,12 @@ class PlainJavaExampleIT {
     void runsAndEveryDeviceReportsUp() throws Exception {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         PlainJavaExample.PrintingSink sink = PlainJavaExample.run(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        assertEquals(10, sink.seen.size());
+        assertEquals(20, sink.seen.size(), "an ICMP and an SNMP result for each of the 10 devices");
         assertTrue(sink.seen.values().stream().allMatch(r -> r instanceof ProbeResult.Up), sink.seen.toString());
         String out = buf.toString(StandardCharsets.UTF_8);
         assertTrue(out.contains(" icmp UP rtt="), out);
+        assertTrue(out.contains(" snmp UP sysName="), out);
+        assertTrue(out.contains("interfaces=2"), out);
         assertTrue(out.contains("ICMP socket mode: "), out);
     }
 }

@@ -8,12 +8,9 @@ import java.util.Optional;
  * Where the {@code /devices} endpoint reads device state from: the application's one seam between
  * its web layer and ward. Implementations are thread-safe (requests call them concurrently).
  *
- * <p>Today the only implementation is {@link EngineDeviceStateSource}, which asks this process's
- * engine. When ward's cache API ({@code io.github.wardops.ward.cache}) is available, a
- * cache-backed implementation of this interface becomes the {@code deviceStateSource} bean in
- * {@link WardConfiguration}: {@code /devices} is then served from ward's two-tier cache (Caffeine,
- * then Redis), which the engine's state tracker publishes to, so the endpoint also works in a
- * process that reads state without running probes. Nothing else in the application changes.
+ * <p>The implementation is {@link CacheDeviceStateSource}: {@code /devices} is served from ward's
+ * cache ({@code io.github.wardops.ward.cache}), which the engine's results feed. With a Redis
+ * tier the same endpoint also works in a process that reads state without running probes.
  */
 public interface DeviceStateSource {
     /**

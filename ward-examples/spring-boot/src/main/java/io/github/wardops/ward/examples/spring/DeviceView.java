@@ -12,9 +12,14 @@ import java.util.Map;
  * @param address the IP address probes go to
  * @param labels the device's labels
  * @param status {@code UP}, {@code DOWN}, {@code UNKNOWN} or {@code UNREACHABLE}
+ * @param downSince when the device went down (its first failed probe), or {@code null}
+ * @param lastRttMs the last ICMP round trip in milliseconds, or {@code null}
+ * @param lossPct the last ICMP loss in percent, or {@code null}
+ * @param lastProbeAt when the device was last probed, or {@code null}
  * @param checks the latest result of each check that has run, by check name
  */
 public record DeviceView(String id, String name, String address, Map<String, String> labels, String status,
+                         Instant downSince, Double lastRttMs, Double lossPct, Instant lastProbeAt,
                          Map<String, CheckView> checks) {
 
     /**

@@ -6,7 +6,14 @@ import io.github.wardops.ward.inventory.Addresses;
 import io.github.wardops.ward.inventory.Check;
 import io.github.wardops.ward.inventory.Device;
 import io.github.wardops.ward.inventory.DeviceId;
+import io.github.wardops.ward.cache.DeviceStateCache;
+import io.github.wardops.ward.postgres.EmbeddedDatabase;
+import io.github.wardops.ward.postgres.PostgresOptions;
+import io.github.wardops.ward.postgres.PostgresStorage;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import javax.sql.DataSource;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.context.SmartLifecycle;
@@ -38,7 +45,7 @@ public class WardConfiguration {
      * @throws InvalidConfigurationException when the settings are invalid, listing every problem
      */
     @Bean(destroyMethod = "close")
-    public Ward ward(WardProperties properties, MeterRegistry registry) {
+    public Ward ward(WardProperties properties, MeterRegistry registry, DeviceStateCache states, PostgresStorage storage) {
         List<String> problems = new ArrayList<>();
         List<Device> devices = new ArrayList<>();
         java.util.Set<String> seen = new java.util.HashSet<>();
@@ -60,9 +67,65 @@ public class WardConfiguration {
         }
         return Ward.builder()
                 .devices(devices)
+                .listener(states)                                                       // /devices reads this cache
+                .sink(storage.resultSink(), PostgresStorage.recommendedSinkOptions())   // results into the app's database
                 .maxProbesInFlight(properties.maxProbesInFlight())
                 .meterRegistry(registry)
                 .build();
+    }
+
+    /**
+     * The latest state of every device, in-process (L1 only). Give the builder a
+     * {@code RedisTier} from {@code ward-redis} to share it with other instances.
+     *
+     * @param registry the application's meter registry
+     * @return the cache
+     */
+    @Bean(destroyMethod = "close")
+    public DeviceStateCache deviceStateCache(MeterRegistry registry) {
+        return DeviceStateCache.builder(Duration.ofMinutes(2)).meterRegistry(registry).build();
+    }
+
+    /**
+     * An embedded PostgreSQL, started unless {@code ward.example.embedded-database=false} (then
+     * Boot's {@code spring.datasource.*} settings make the application's {@code DataSource}).
+     *
+     * @param properties the example's settings
+     * @return the running database
+     */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnProperty(name = "ward.example.embedded-database", havingValue = "true", matchIfMissing = true)
+    public EmbeddedDatabase embeddedDatabase(WardProperties properties) {
+        return EmbeddedDatabase.start(properties.dataDirectory().resolve("pg"), 0);
+    }
+
+    /**
+     * The application's {@code DataSource}, from the embedded database; the application's own
+     * code (a {@code JdbcTemplate}, say) and ward's PostgreSQL sink share it.
+     *
+     * @param db the embedded database
+     * @return the data source
+     */
+    @Bean
+    @ConditionalOnProperty(name = "ward.example.embedded-database", havingValue = "true", matchIfMissing = true)
+    public DataSource dataSource(EmbeddedDatabase db) {
+        return db.dataSource();
+    }
+
+    /**
+     * ward's storage over the application's {@code DataSource}. ward migrates its schema on open
+     * and never closes a {@code DataSource} it was given: that stays Spring's.
+     *
+     * @param dataSource the application's data source
+     * @param properties the example's settings
+     * @return the storage
+     */
+    @Bean(destroyMethod = "close")
+    public PostgresStorage postgresStorage(DataSource dataSource, WardProperties properties) {
+        return PostgresStorage.open(PostgresOptions.builder()
+                .dataSource(dataSource)
+                .spoolDirectory(properties.dataDirectory().resolve("spool"))
+                .build());
     }
 
     /**
@@ -77,14 +140,15 @@ public class WardConfiguration {
     }
 
     /**
-     * Where {@code /devices} reads device state from: the engine, for now.
+     * Where {@code /devices} reads device state from: ward's cache.
      *
      * @param ward the engine
+     * @param states the cache
      * @return the source
      */
     @Bean
-    public DeviceStateSource deviceStateSource(Ward ward) {
-        return new EngineDeviceStateSource(ward);
+    public DeviceStateSource deviceStateSource(Ward ward, DeviceStateCache states) {
+        return new CacheDeviceStateSource(ward, states);
     }
 
     /**

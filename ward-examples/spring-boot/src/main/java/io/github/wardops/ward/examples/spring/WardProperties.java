@@ -12,10 +12,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param devices the addresses to ping, as IP literals; each becomes a device named after it
  * @param interval the ICMP interval (default 5 s)
+ * @param embeddedDatabase whether to start an embedded PostgreSQL as the application's
+ *     {@code DataSource} (otherwise Boot's {@code spring.datasource.*} settings apply)
+ * @param dataDirectory where the embedded database and ward's spool keep their files
  * @param maxProbesInFlight the engine's limit on probes running at once (default 256)
  */
 @ConfigurationProperties("ward.example")
 public record WardProperties(@DefaultValue("127.0.0.1") List<String> devices,
                              @DefaultValue("5s") Duration interval,
-                             @DefaultValue("256") int maxProbesInFlight) {
+                             @DefaultValue("256") int maxProbesInFlight,
+                             @DefaultValue("true") boolean embeddedDatabase,
+                             @DefaultValue("ward-data/example") java.nio.file.Path dataDirectory) {
 }

@@ -21,13 +21,17 @@ import tools.jackson.databind.json.JsonMapper;
  * second, and reads its endpoints over real HTTP.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"ward.example.devices=127.0.46.1,127.0.46.2,127.0.46.3", "ward.example.interval=1s"})
+        properties = {"ward.example.devices=127.0.46.1,127.0.46.2,127.0.46.3", "ward.example.interval=1s",
+                "ward.example.data-directory=target/it-data"})
 class WardExampleApplicationIT {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private final HttpClient http = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).build();
 
     @LocalServerPort
     int port;
+
+    @org.springframework.beans.factory.annotation.Autowired
+    org.springframework.jdbc.core.JdbcTemplate jdbc;
 
     private HttpResponse<String> get(String path) throws Exception {
         HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10)).build();
@@ -71,6 +75,28 @@ class WardExampleApplicationIT {
             assertTrue(icmp.get("values").has("rtt_avg_ms"), d.toString());
         }
         assertEquals(List.of("127.0.46.1", "127.0.46.2", "127.0.46.3"), addresses.stream().sorted().toList());
+        for (JsonNode d : devices) {
+            // From the cache's snapshot, not the engine: RTT and loss of the last ICMP probe.
+            assertTrue(d.get("lastRttMs").isNumber(), d.toString());
+            assertEquals(0.0, d.get("lossPct").asDouble(), d.toString());
+            assertTrue(d.get("downSince").isNull(), d.toString());
+        }
+    }
+
+    @Test
+    void resultsAreStoredThroughTheApplicationsOwnDataSource() throws Exception {
+        devicesOnceAllUp();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        Integer rows;
+        do {
+            // The application's JdbcTemplate, over the DataSource ward's sink writes through.
+            rows = jdbc.queryForObject("SELECT count(DISTINCT device_id) FROM ping_results WHERE received = sent", Integer.class);
+            if (rows != null && rows == 3) {
+                return;
+            }
+            Thread.sleep(200);
+        } while (System.nanoTime() < deadline);
+        fail("ping results of all 3 devices were not stored within 20 s, found " + rows);
     }
 
     @Test

@@ -4,6 +4,7 @@
 package io.github.wardops.ward.postgres.internal.jooq;
 
 
+import io.github.wardops.ward.postgres.internal.jooq.tables.AlertSilences;
 import io.github.wardops.ward.postgres.internal.jooq.tables.Alerts;
 import io.github.wardops.ward.postgres.internal.jooq.tables.DeviceState;
 import io.github.wardops.ward.postgres.internal.jooq.tables.Devices;
@@ -36,6 +37,11 @@ public class DefaultSchema extends SchemaImpl {
      * The reference instance of <code>DEFAULT_SCHEMA</code>
      */
     public static final DefaultSchema DEFAULT_SCHEMA = new DefaultSchema();
+
+    /**
+     * The table <code>alert_silences</code>.
+     */
+    public final AlertSilences ALERT_SILENCES = AlertSilences.ALERT_SILENCES;
 
     /**
      * The table <code>alerts</code>.
@@ -103,6 +109,7 @@ public class DefaultSchema extends SchemaImpl {
     @Override
     public final List<Table<?>> getTables() {
         return Arrays.asList(
+            AlertSilences.ALERT_SILENCES,
             Alerts.ALERTS,
             DeviceState.DEVICE_STATE,
             Devices.DEVICES,

@@ -4,6 +4,7 @@
 package io.github.wardops.ward.postgres.internal.jooq;
 
 
+import io.github.wardops.ward.postgres.internal.jooq.tables.AlertSilences;
 import io.github.wardops.ward.postgres.internal.jooq.tables.Alerts;
 import io.github.wardops.ward.postgres.internal.jooq.tables.DeviceState;
 import io.github.wardops.ward.postgres.internal.jooq.tables.Devices;
@@ -14,6 +15,7 @@ import io.github.wardops.ward.postgres.internal.jooq.tables.PingResults;
 import io.github.wardops.ward.postgres.internal.jooq.tables.SnmpCredentials;
 import io.github.wardops.ward.postgres.internal.jooq.tables.SnmpValues;
 import io.github.wardops.ward.postgres.internal.jooq.tables.StateChanges;
+import io.github.wardops.ward.postgres.internal.jooq.tables.records.AlertSilencesRecord;
 import io.github.wardops.ward.postgres.internal.jooq.tables.records.AlertsRecord;
 import io.github.wardops.ward.postgres.internal.jooq.tables.records.DeviceStateRecord;
 import io.github.wardops.ward.postgres.internal.jooq.tables.records.DevicesRecord;
@@ -44,8 +46,10 @@ public class Keys {
     // UNIQUE and PRIMARY KEY definitions
     // -------------------------------------------------------------------------
 
+    public static final UniqueKey<AlertSilencesRecord> ALERT_SILENCES_PKEY = Internal.createUniqueKey(AlertSilences.ALERT_SILENCES, DSL.name("alert_silences_pkey"), new TableField[] { AlertSilences.ALERT_SILENCES.ID }, true);
+    public static final UniqueKey<AlertsRecord> ALERTS_ALERT_ID_KEY = Internal.createUniqueKey(Alerts.ALERTS, DSL.name("alerts_alert_id_key"), new TableField[] { Alerts.ALERTS.ALERT_ID }, true);
     public static final UniqueKey<AlertsRecord> ALERTS_PKEY = Internal.createUniqueKey(Alerts.ALERTS, DSL.name("alerts_pkey"), new TableField[] { Alerts.ALERTS.ID }, true);
-    public static final UniqueKey<DeviceStateRecord> DEVICE_STATE_PKEY = Internal.createUniqueKey(DeviceState.DEVICE_STATE, DSL.name("device_state_pkey"), new TableField[] { DeviceState.DEVICE_STATE.DEVICE_ID }, true);
+    public static final UniqueKey<DeviceStateRecord> DEVICE_STATE_PKEY = Internal.createUniqueKey(DeviceState.DEVICE_STATE, DSL.name("device_state_pkey"), new TableField[] { DeviceState.DEVICE_STATE.DEVICE_ID, DeviceState.DEVICE_STATE.IF_INDEX }, true);
     public static final UniqueKey<DevicesRecord> DEVICES_PKEY = Internal.createUniqueKey(Devices.DEVICES, DSL.name("devices_pkey"), new TableField[] { Devices.DEVICES.ID }, true);
     public static final UniqueKey<InterfaceSamplesRecord> INTERFACE_SAMPLES_PKEY = Internal.createUniqueKey(InterfaceSamples.INTERFACE_SAMPLES, DSL.name("interface_samples_pkey"), new TableField[] { InterfaceSamples.INTERFACE_SAMPLES.DEVICE_ID, InterfaceSamples.INTERFACE_SAMPLES.IF_INDEX, InterfaceSamples.INTERFACE_SAMPLES.AT }, true);
     public static final UniqueKey<InterfacesRecord> INTERFACES_PKEY = Internal.createUniqueKey(Interfaces.INTERFACES, DSL.name("interfaces_pkey"), new TableField[] { Interfaces.INTERFACES.DEVICE_ID, Interfaces.INTERFACES.IF_INDEX }, true);
@@ -54,7 +58,7 @@ public class Keys {
     public static final UniqueKey<SnmpCredentialsRecord> SNMP_CREDENTIALS_NAME_KEY = Internal.createUniqueKey(SnmpCredentials.SNMP_CREDENTIALS, DSL.name("snmp_credentials_name_key"), new TableField[] { SnmpCredentials.SNMP_CREDENTIALS.NAME }, true);
     public static final UniqueKey<SnmpCredentialsRecord> SNMP_CREDENTIALS_PKEY = Internal.createUniqueKey(SnmpCredentials.SNMP_CREDENTIALS, DSL.name("snmp_credentials_pkey"), new TableField[] { SnmpCredentials.SNMP_CREDENTIALS.ID }, true);
     public static final UniqueKey<SnmpValuesRecord> SNMP_VALUES_PKEY = Internal.createUniqueKey(SnmpValues.SNMP_VALUES, DSL.name("snmp_values_pkey"), new TableField[] { SnmpValues.SNMP_VALUES.DEVICE_ID, SnmpValues.SNMP_VALUES.CHECK_NAME, SnmpValues.SNMP_VALUES.ITEM, SnmpValues.SNMP_VALUES.AT }, true);
-    public static final UniqueKey<StateChangesRecord> STATE_CHANGES_DEVICE_ID_AT_TO_STATUS_KEY = Internal.createUniqueKey(StateChanges.STATE_CHANGES, DSL.name("state_changes_device_id_at_to_status_key"), new TableField[] { StateChanges.STATE_CHANGES.DEVICE_ID, StateChanges.STATE_CHANGES.AT, StateChanges.STATE_CHANGES.TO_STATUS }, true);
+    public static final UniqueKey<StateChangesRecord> STATE_CHANGES_ONCE = Internal.createUniqueKey(StateChanges.STATE_CHANGES, DSL.name("state_changes_once"), new TableField[] { StateChanges.STATE_CHANGES.DEVICE_ID, StateChanges.STATE_CHANGES.IF_INDEX, StateChanges.STATE_CHANGES.AT, StateChanges.STATE_CHANGES.FROM_STATUS, StateChanges.STATE_CHANGES.TO_STATUS, StateChanges.STATE_CHANGES.FLAPPING }, true);
     public static final UniqueKey<StateChangesRecord> STATE_CHANGES_PKEY = Internal.createUniqueKey(StateChanges.STATE_CHANGES, DSL.name("state_changes_pkey"), new TableField[] { StateChanges.STATE_CHANGES.ID }, true);
 
     // -------------------------------------------------------------------------

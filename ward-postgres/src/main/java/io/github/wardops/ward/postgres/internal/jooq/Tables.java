@@ -4,6 +4,7 @@
 package io.github.wardops.ward.postgres.internal.jooq;
 
 
+import io.github.wardops.ward.postgres.internal.jooq.tables.AlertSilences;
 import io.github.wardops.ward.postgres.internal.jooq.tables.Alerts;
 import io.github.wardops.ward.postgres.internal.jooq.tables.DeviceState;
 import io.github.wardops.ward.postgres.internal.jooq.tables.Devices;
@@ -21,6 +22,11 @@ import io.github.wardops.ward.postgres.internal.jooq.tables.StateChanges;
  */
 @SuppressWarnings({ "all", "unchecked", "rawtypes", "this-escape" })
 public class Tables {
+
+    /**
+     * The table <code>alert_silences</code>.
+     */
+    public static final AlertSilences ALERT_SILENCES = AlertSilences.ALERT_SILENCES;
 
     /**
      * The table <code>alerts</code>.

@@ -45,7 +45,10 @@ public final class StateRepo implements DeviceStateStore {
                         .set(DEVICE_STATE.FLAPPING_SINCE, s.flappingSince())
                         .set(DEVICE_STATE.RECENT_CHANGES, s.recentChanges())
                         .set(DEVICE_STATE.UPDATED_AT, s.updatedAt())
-                        .onConflict(DEVICE_STATE.DEVICE_ID).doUpdate()
+                        .set(DEVICE_STATE.IF_INDEX, 0)
+                        .set(DEVICE_STATE.SINCE, since(s))
+                        .onConflict(DEVICE_STATE.DEVICE_ID, DEVICE_STATE.IF_INDEX).doUpdate()
+                        .set(DEVICE_STATE.SINCE, since(s))
                         .set(DEVICE_STATE.STATUS, s.status().name())
                         .set(DEVICE_STATE.DOWN_SINCE, s.downSince())
                         .set(DEVICE_STATE.LAST_CHANGE, s.lastChange())
@@ -58,6 +61,11 @@ public final class StateRepo implements DeviceStateStore {
         });
     }
 
+    /** The start of the status, for the StateStore SPI's reader (V2 column). */
+    private static Instant since(DeviceStateRecord s) {
+        return s.downSince() != null ? s.downSince() : s.lastChange() != null ? s.lastChange() : s.updatedAt();
+    }
+
     private static DeviceStateRecord map(io.github.wardops.ward.postgres.internal.jooq.tables.records.DeviceStateRecord r) {
         return new DeviceStateRecord(new DeviceId(r.getDeviceId()), DeviceStatus.valueOf(r.getStatus()),
                 r.getDownSince(), r.getLastChange(), r.getFlapping(), r.getFlappingSince(), r.getRecentChanges(),
@@ -66,12 +74,20 @@ public final class StateRepo implements DeviceStateStore {
 
     @Override
     public List<DeviceStateRecord> loadAll() {
-        return ctx.selectFrom(DEVICE_STATE).orderBy(DEVICE_STATE.DEVICE_ID).fetch(StateRepo::map);
+        // Device rows only (interfaces are the StateStore SPI's); rows whose status this version
+        // does not know are left out (the SPI reader counts them).
+        return ctx.selectFrom(DEVICE_STATE).where(DEVICE_STATE.IF_INDEX.eq(0).and(knownStatus()))
+                .orderBy(DEVICE_STATE.DEVICE_ID).fetch(StateRepo::map);
+    }
+
+    private static org.jooq.Condition knownStatus() {
+        return DEVICE_STATE.STATUS.in(java.util.Arrays.stream(DeviceStatus.values()).map(Enum::name).toList());
     }
 
     @Override
     public Optional<DeviceStateRecord> load(DeviceId device) {
-        return ctx.selectFrom(DEVICE_STATE).where(DEVICE_STATE.DEVICE_ID.eq(device.value())).fetchOptional()
+        return ctx.selectFrom(DEVICE_STATE).where(DEVICE_STATE.DEVICE_ID.eq(device.value())
+                        .and(DEVICE_STATE.IF_INDEX.eq(0)).and(knownStatus())).fetchOptional()
                 .map(StateRepo::map);
     }
 
@@ -99,7 +115,8 @@ public final class StateRepo implements DeviceStateStore {
             throw new IllegalArgumentException("limit " + limit + " must be 1-10000");
         }
         return ctx.selectFrom(STATE_CHANGES)
-                .where(STATE_CHANGES.DEVICE_ID.eq(device.value()).and(STATE_CHANGES.AT.ge(since)))
+                .where(STATE_CHANGES.DEVICE_ID.eq(device.value()).and(STATE_CHANGES.IF_INDEX.eq(0))
+                        .and(STATE_CHANGES.AT.ge(since)))
                 .orderBy(STATE_CHANGES.AT.desc(), STATE_CHANGES.ID.desc())
                 .limit(limit)
                 .fetch(r -> new StateChange(new DeviceId(r.getDeviceId()), r.getAt(),

@@ -258,12 +258,28 @@ public final class PostgresResultSink implements ResultSink {
         }
     }
 
-    /** @return the spool's size in bytes */
+    /**
+
+     * Returns the spool's size in bytes.
+
+     *
+
+     * @return the spool's size in bytes
+
+     */
     public long spoolBytes() {
         return spoolBytes;
     }
 
-    /** @return the rows waiting in the spool */
+    /**
+
+     * Returns the rows waiting in the spool.
+
+     *
+
+     * @return the rows waiting in the spool
+
+     */
     public long spoolPendingRows() {
         return spoolPending;
     }

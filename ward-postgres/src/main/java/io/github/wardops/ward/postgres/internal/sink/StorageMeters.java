@@ -97,7 +97,15 @@ public final class StorageMeters {
         };
     }
 
-    /** @return the counter of damaged spool records */
+    /**
+
+     * Returns the counter of damaged spool records.
+
+     *
+
+     * @return the counter of damaged spool records
+
+     */
     public Counter corrupt() {
         return corrupt;
     }

@@ -99,6 +99,46 @@ public class Alerts extends TableImpl<AlertsRecord> {
      */
     public final TableField<AlertsRecord, JSONB> DETAILS = createField(DSL.name("details"), SQLDataType.JSONB.nullable(false).defaultValue(DSL.field(DSL.raw("'{}'::jsonb"), SQLDataType.JSONB)), this, "");
 
+    /**
+     * The column <code>alerts.alert_id</code>.
+     */
+    public final TableField<AlertsRecord, UUID> ALERT_ID = createField(DSL.name("alert_id"), SQLDataType.UUID.nullable(false).defaultValue(DSL.field(DSL.raw("gen_random_uuid()"), SQLDataType.UUID)), this, "");
+
+    /**
+     * The column <code>alerts.device_name</code>.
+     */
+    public final TableField<AlertsRecord, String> DEVICE_NAME = createField(DSL.name("device_name"), SQLDataType.CLOB.nullable(false).defaultValue(DSL.field(DSL.raw("''::text"), SQLDataType.CLOB)), this, "");
+
+    /**
+     * The column <code>alerts.if_index</code>.
+     */
+    public final TableField<AlertsRecord, Integer> IF_INDEX = createField(DSL.name("if_index"), SQLDataType.INTEGER.nullable(false).defaultValue(DSL.field(DSL.raw("0"), SQLDataType.INTEGER)), this, "");
+
+    /**
+     * The column <code>alerts.since</code>.
+     */
+    public final TableField<AlertsRecord, Instant> SINCE = createField(DSL.name("since"), SQLDataType.INSTANT.nullable(false), this, "");
+
+    /**
+     * The column <code>alerts.resolution</code>.
+     */
+    public final TableField<AlertsRecord, String> RESOLUTION = createField(DSL.name("resolution"), SQLDataType.CLOB, this, "");
+
+    /**
+     * The column <code>alerts.acknowledged_at</code>.
+     */
+    public final TableField<AlertsRecord, Instant> ACKNOWLEDGED_AT = createField(DSL.name("acknowledged_at"), SQLDataType.INSTANT, this, "");
+
+    /**
+     * The column <code>alerts.acknowledged_by</code>.
+     */
+    public final TableField<AlertsRecord, String> ACKNOWLEDGED_BY = createField(DSL.name("acknowledged_by"), SQLDataType.CLOB, this, "");
+
+    /**
+     * The column <code>alerts.impacted_devices</code>.
+     */
+    public final TableField<AlertsRecord, Integer> IMPACTED_DEVICES = createField(DSL.name("impacted_devices"), SQLDataType.INTEGER.nullable(false).defaultValue(DSL.field(DSL.raw("0"), SQLDataType.INTEGER)), this, "");
+
     private Alerts(Name alias, Table<AlertsRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }
@@ -135,7 +175,7 @@ public class Alerts extends TableImpl<AlertsRecord> {
 
     @Override
     public List<Index> getIndexes() {
-        return Arrays.asList(Indexes.ALERTS_ONE_OPEN_IDX, Indexes.ALERTS_OPENED_IDX);
+        return Arrays.asList(Indexes.ALERTS_DEVICE_SINCE_IDX, Indexes.ALERTS_ONE_OPEN_IDX, Indexes.ALERTS_OPENED_IDX);
     }
 
     @Override
@@ -149,9 +189,17 @@ public class Alerts extends TableImpl<AlertsRecord> {
     }
 
     @Override
+    public List<UniqueKey<AlertsRecord>> getUniqueKeys() {
+        return Arrays.asList(Keys.ALERTS_ALERT_ID_KEY);
+    }
+
+    @Override
     public List<Check<AlertsRecord>> getChecks() {
         return Arrays.asList(
-            Internal.createCheck(this, DSL.name("alerts_check"), "(((resolved_at IS NULL) OR (resolved_at >= opened_at)))", true)
+            Internal.createCheck(this, DSL.name("alerts_acknowledged_check"), "(((acknowledged_at IS NULL) = (acknowledged_by IS NULL)))", true),
+            Internal.createCheck(this, DSL.name("alerts_check"), "(((resolved_at IS NULL) OR (resolved_at >= opened_at)))", true),
+            Internal.createCheck(this, DSL.name("alerts_if_index_check"), "((if_index >= 0))", true),
+            Internal.createCheck(this, DSL.name("alerts_impacted_devices_check"), "((impacted_devices >= 0))", true)
         );
     }
 

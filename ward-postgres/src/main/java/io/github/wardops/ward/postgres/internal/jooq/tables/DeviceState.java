@@ -95,6 +95,31 @@ public class DeviceState extends TableImpl<DeviceStateRecord> {
      */
     public final TableField<DeviceStateRecord, Instant> UPDATED_AT = createField(DSL.name("updated_at"), SQLDataType.INSTANT.nullable(false), this, "");
 
+    /**
+     * The column <code>device_state.if_index</code>.
+     */
+    public final TableField<DeviceStateRecord, Integer> IF_INDEX = createField(DSL.name("if_index"), SQLDataType.INTEGER.nullable(false).defaultValue(DSL.field(DSL.raw("0"), SQLDataType.INTEGER)), this, "");
+
+    /**
+     * The column <code>device_state.since</code>.
+     */
+    public final TableField<DeviceStateRecord, Instant> SINCE = createField(DSL.name("since"), SQLDataType.INSTANT, this, "");
+
+    /**
+     * The column <code>device_state.flap_percent</code>.
+     */
+    public final TableField<DeviceStateRecord, Double> FLAP_PERCENT = createField(DSL.name("flap_percent"), SQLDataType.DOUBLE.nullable(false).defaultValue(DSL.field(DSL.raw("0"), SQLDataType.DOUBLE)), this, "");
+
+    /**
+     * The column <code>device_state.consecutive_failures</code>.
+     */
+    public final TableField<DeviceStateRecord, Integer> CONSECUTIVE_FAILURES = createField(DSL.name("consecutive_failures"), SQLDataType.INTEGER.nullable(false).defaultValue(DSL.field(DSL.raw("0"), SQLDataType.INTEGER)), this, "");
+
+    /**
+     * The column <code>device_state.consecutive_successes</code>.
+     */
+    public final TableField<DeviceStateRecord, Integer> CONSECUTIVE_SUCCESSES = createField(DSL.name("consecutive_successes"), SQLDataType.INTEGER.nullable(false).defaultValue(DSL.field(DSL.raw("0"), SQLDataType.INTEGER)), this, "");
+
     private DeviceState(Name alias, Table<DeviceStateRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }
@@ -137,8 +162,12 @@ public class DeviceState extends TableImpl<DeviceStateRecord> {
     @Override
     public List<Check<DeviceStateRecord>> getChecks() {
         return Arrays.asList(
+            Internal.createCheck(this, DSL.name("device_state_consecutive_failures_check"), "((consecutive_failures >= 0))", true),
+            Internal.createCheck(this, DSL.name("device_state_consecutive_successes_check"), "((consecutive_successes >= 0))", true),
+            Internal.createCheck(this, DSL.name("device_state_flap_percent_check"), "(((flap_percent >= (0)::double precision) AND (flap_percent <= (100)::double precision)))", true),
+            Internal.createCheck(this, DSL.name("device_state_if_index_check"), "((if_index >= 0))", true),
             Internal.createCheck(this, DSL.name("device_state_recent_changes_check"), "((recent_changes >= 0))", true),
-            Internal.createCheck(this, DSL.name("device_state_status_check"), "((status = ANY (ARRAY['UP'::text, 'DOWN'::text, 'UNKNOWN'::text])))", true)
+            Internal.createCheck(this, DSL.name("device_state_status_check"), "((status = ANY (ARRAY['UP'::text, 'DOWN'::text, 'UNKNOWN'::text, 'UNREACHABLE'::text])))", true)
         );
     }
 

@@ -93,6 +93,16 @@ public class StateChanges extends TableImpl<StateChangesRecord> {
      */
     public final TableField<StateChangesRecord, String> REASON = createField(DSL.name("reason"), SQLDataType.CLOB.nullable(false).defaultValue(DSL.field(DSL.raw("''::text"), SQLDataType.CLOB)), this, "");
 
+    /**
+     * The column <code>state_changes.if_index</code>.
+     */
+    public final TableField<StateChangesRecord, Integer> IF_INDEX = createField(DSL.name("if_index"), SQLDataType.INTEGER.nullable(false).defaultValue(DSL.field(DSL.raw("0"), SQLDataType.INTEGER)), this, "");
+
+    /**
+     * The column <code>state_changes.since</code>.
+     */
+    public final TableField<StateChangesRecord, Instant> SINCE = createField(DSL.name("since"), SQLDataType.INSTANT, this, "");
+
     private StateChanges(Name alias, Table<StateChangesRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }
@@ -129,7 +139,7 @@ public class StateChanges extends TableImpl<StateChangesRecord> {
 
     @Override
     public List<Index> getIndexes() {
-        return Arrays.asList(Indexes.STATE_CHANGES_AT_IDX);
+        return Arrays.asList(Indexes.STATE_CHANGES_AT_IDX, Indexes.STATE_CHANGES_DEVICE_AT_IDX);
     }
 
     @Override
@@ -144,14 +154,15 @@ public class StateChanges extends TableImpl<StateChangesRecord> {
 
     @Override
     public List<UniqueKey<StateChangesRecord>> getUniqueKeys() {
-        return Arrays.asList(Keys.STATE_CHANGES_DEVICE_ID_AT_TO_STATUS_KEY);
+        return Arrays.asList(Keys.STATE_CHANGES_ONCE);
     }
 
     @Override
     public List<Check<StateChangesRecord>> getChecks() {
         return Arrays.asList(
-            Internal.createCheck(this, DSL.name("state_changes_from_status_check"), "((from_status = ANY (ARRAY['UP'::text, 'DOWN'::text, 'UNKNOWN'::text])))", true),
-            Internal.createCheck(this, DSL.name("state_changes_to_status_check"), "((to_status = ANY (ARRAY['UP'::text, 'DOWN'::text, 'UNKNOWN'::text])))", true)
+            Internal.createCheck(this, DSL.name("state_changes_from_status_check"), "((from_status = ANY (ARRAY['UP'::text, 'DOWN'::text, 'UNKNOWN'::text, 'UNREACHABLE'::text])))", true),
+            Internal.createCheck(this, DSL.name("state_changes_if_index_check"), "((if_index >= 0))", true),
+            Internal.createCheck(this, DSL.name("state_changes_to_status_check"), "((to_status = ANY (ARRAY['UP'::text, 'DOWN'::text, 'UNKNOWN'::text, 'UNREACHABLE'::text])))", true)
         );
     }
 

@@ -134,6 +134,118 @@ public class AlertsRecord extends UpdatableRecordImpl<AlertsRecord> {
         return (JSONB) get(7);
     }
 
+    /**
+     * Setter for <code>alerts.alert_id</code>.
+     */
+    public void setAlertId(UUID value) {
+        set(8, value);
+    }
+
+    /**
+     * Getter for <code>alerts.alert_id</code>.
+     */
+    public UUID getAlertId() {
+        return (UUID) get(8);
+    }
+
+    /**
+     * Setter for <code>alerts.device_name</code>.
+     */
+    public void setDeviceName(String value) {
+        set(9, value);
+    }
+
+    /**
+     * Getter for <code>alerts.device_name</code>.
+     */
+    public String getDeviceName() {
+        return (String) get(9);
+    }
+
+    /**
+     * Setter for <code>alerts.if_index</code>.
+     */
+    public void setIfIndex(Integer value) {
+        set(10, value);
+    }
+
+    /**
+     * Getter for <code>alerts.if_index</code>.
+     */
+    public Integer getIfIndex() {
+        return (Integer) get(10);
+    }
+
+    /**
+     * Setter for <code>alerts.since</code>.
+     */
+    public void setSince(Instant value) {
+        set(11, value);
+    }
+
+    /**
+     * Getter for <code>alerts.since</code>.
+     */
+    public Instant getSince() {
+        return (Instant) get(11);
+    }
+
+    /**
+     * Setter for <code>alerts.resolution</code>.
+     */
+    public void setResolution(String value) {
+        set(12, value);
+    }
+
+    /**
+     * Getter for <code>alerts.resolution</code>.
+     */
+    public String getResolution() {
+        return (String) get(12);
+    }
+
+    /**
+     * Setter for <code>alerts.acknowledged_at</code>.
+     */
+    public void setAcknowledgedAt(Instant value) {
+        set(13, value);
+    }
+
+    /**
+     * Getter for <code>alerts.acknowledged_at</code>.
+     */
+    public Instant getAcknowledgedAt() {
+        return (Instant) get(13);
+    }
+
+    /**
+     * Setter for <code>alerts.acknowledged_by</code>.
+     */
+    public void setAcknowledgedBy(String value) {
+        set(14, value);
+    }
+
+    /**
+     * Getter for <code>alerts.acknowledged_by</code>.
+     */
+    public String getAcknowledgedBy() {
+        return (String) get(14);
+    }
+
+    /**
+     * Setter for <code>alerts.impacted_devices</code>.
+     */
+    public void setImpactedDevices(Integer value) {
+        set(15, value);
+    }
+
+    /**
+     * Getter for <code>alerts.impacted_devices</code>.
+     */
+    public Integer getImpactedDevices() {
+        return (Integer) get(15);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -157,7 +269,7 @@ public class AlertsRecord extends UpdatableRecordImpl<AlertsRecord> {
     /**
      * Create a detached, initialised AlertsRecord
      */
-    public AlertsRecord(Long id, UUID deviceId, String rule, String severity, String message, Instant openedAt, Instant resolvedAt, JSONB details) {
+    public AlertsRecord(Long id, UUID deviceId, String rule, String severity, String message, Instant openedAt, Instant resolvedAt, JSONB details, UUID alertId, String deviceName, Integer ifIndex, Instant since, String resolution, Instant acknowledgedAt, String acknowledgedBy, Integer impactedDevices) {
         super(Alerts.ALERTS);
 
         setId(id);
@@ -168,6 +280,14 @@ public class AlertsRecord extends UpdatableRecordImpl<AlertsRecord> {
         setOpenedAt(openedAt);
         setResolvedAt(resolvedAt);
         setDetails(details);
+        setAlertId(alertId);
+        setDeviceName(deviceName);
+        setIfIndex(ifIndex);
+        setSince(since);
+        setResolution(resolution);
+        setAcknowledgedAt(acknowledgedAt);
+        setAcknowledgedBy(acknowledgedBy);
+        setImpactedDevices(impactedDevices);
         resetTouchedOnNotNull();
     }
 }

@@ -9,7 +9,7 @@ import io.github.wardops.ward.postgres.internal.jooq.tables.DeviceState;
 import java.time.Instant;
 import java.util.UUID;
 
-import org.jooq.Record1;
+import org.jooq.Record2;
 import org.jooq.impl.UpdatableRecordImpl;
 
 
@@ -133,13 +133,83 @@ public class DeviceStateRecord extends UpdatableRecordImpl<DeviceStateRecord> {
         return (Instant) get(7);
     }
 
+    /**
+     * Setter for <code>device_state.if_index</code>.
+     */
+    public void setIfIndex(Integer value) {
+        set(8, value);
+    }
+
+    /**
+     * Getter for <code>device_state.if_index</code>.
+     */
+    public Integer getIfIndex() {
+        return (Integer) get(8);
+    }
+
+    /**
+     * Setter for <code>device_state.since</code>.
+     */
+    public void setSince(Instant value) {
+        set(9, value);
+    }
+
+    /**
+     * Getter for <code>device_state.since</code>.
+     */
+    public Instant getSince() {
+        return (Instant) get(9);
+    }
+
+    /**
+     * Setter for <code>device_state.flap_percent</code>.
+     */
+    public void setFlapPercent(Double value) {
+        set(10, value);
+    }
+
+    /**
+     * Getter for <code>device_state.flap_percent</code>.
+     */
+    public Double getFlapPercent() {
+        return (Double) get(10);
+    }
+
+    /**
+     * Setter for <code>device_state.consecutive_failures</code>.
+     */
+    public void setConsecutiveFailures(Integer value) {
+        set(11, value);
+    }
+
+    /**
+     * Getter for <code>device_state.consecutive_failures</code>.
+     */
+    public Integer getConsecutiveFailures() {
+        return (Integer) get(11);
+    }
+
+    /**
+     * Setter for <code>device_state.consecutive_successes</code>.
+     */
+    public void setConsecutiveSuccesses(Integer value) {
+        set(12, value);
+    }
+
+    /**
+     * Getter for <code>device_state.consecutive_successes</code>.
+     */
+    public Integer getConsecutiveSuccesses() {
+        return (Integer) get(12);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
 
     @Override
-    public Record1<UUID> key() {
-        return (Record1) super.key();
+    public Record2<UUID, Integer> key() {
+        return (Record2) super.key();
     }
 
     // -------------------------------------------------------------------------
@@ -156,7 +226,7 @@ public class DeviceStateRecord extends UpdatableRecordImpl<DeviceStateRecord> {
     /**
      * Create a detached, initialised DeviceStateRecord
      */
-    public DeviceStateRecord(UUID deviceId, String status, Instant downSince, Instant lastChange, Boolean flapping, Instant flappingSince, Integer recentChanges, Instant updatedAt) {
+    public DeviceStateRecord(UUID deviceId, String status, Instant downSince, Instant lastChange, Boolean flapping, Instant flappingSince, Integer recentChanges, Instant updatedAt, Integer ifIndex, Instant since, Double flapPercent, Integer consecutiveFailures, Integer consecutiveSuccesses) {
         super(DeviceState.DEVICE_STATE);
 
         setDeviceId(deviceId);
@@ -167,6 +237,11 @@ public class DeviceStateRecord extends UpdatableRecordImpl<DeviceStateRecord> {
         setFlappingSince(flappingSince);
         setRecentChanges(recentChanges);
         setUpdatedAt(updatedAt);
+        setIfIndex(ifIndex);
+        setSince(since);
+        setFlapPercent(flapPercent);
+        setConsecutiveFailures(consecutiveFailures);
+        setConsecutiveSuccesses(consecutiveSuccesses);
         resetTouchedOnNotNull();
     }
 }

@@ -119,6 +119,34 @@ public class StateChangesRecord extends UpdatableRecordImpl<StateChangesRecord> 
         return (String) get(6);
     }
 
+    /**
+     * Setter for <code>state_changes.if_index</code>.
+     */
+    public void setIfIndex(Integer value) {
+        set(7, value);
+    }
+
+    /**
+     * Getter for <code>state_changes.if_index</code>.
+     */
+    public Integer getIfIndex() {
+        return (Integer) get(7);
+    }
+
+    /**
+     * Setter for <code>state_changes.since</code>.
+     */
+    public void setSince(Instant value) {
+        set(8, value);
+    }
+
+    /**
+     * Getter for <code>state_changes.since</code>.
+     */
+    public Instant getSince() {
+        return (Instant) get(8);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -142,7 +170,7 @@ public class StateChangesRecord extends UpdatableRecordImpl<StateChangesRecord> 
     /**
      * Create a detached, initialised StateChangesRecord
      */
-    public StateChangesRecord(Long id, UUID deviceId, Instant at, String fromStatus, String toStatus, Boolean flapping, String reason) {
+    public StateChangesRecord(Long id, UUID deviceId, Instant at, String fromStatus, String toStatus, Boolean flapping, String reason, Integer ifIndex, Instant since) {
         super(StateChanges.STATE_CHANGES);
 
         setId(id);
@@ -152,6 +180,8 @@ public class StateChangesRecord extends UpdatableRecordImpl<StateChangesRecord> 
         setToStatus(toStatus);
         setFlapping(flapping);
         setReason(reason);
+        setIfIndex(ifIndex);
+        setSince(since);
         resetTouchedOnNotNull();
     }
 }

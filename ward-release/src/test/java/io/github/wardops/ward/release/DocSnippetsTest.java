@@ -1,4 +1,4 @@
-package io.github.wardops.ward.examples.docs;
+package io.github.wardops.ward.release;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -21,32 +21,50 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Compiles the Java snippets in docs/*.md (code blocks whose first line is
- * {@code // snippet: NAME}) against ward's API, so the docs cannot drift from the code.
- * Type declarations become top-level types; statements become a method body.
+ * Compiles every Java snippet in docs/*.md and README.md against ward's published API, so the
+ * docs cannot drift from the code. A snippet starts with {@code // snippet: NAME}; a line
+ * {@code // given: Type name; Type name} declares what the snippet assumes (they become method
+ * parameters), and a line {@code ...} stands for code the reader writes. Type declarations
+ * become top-level types; statements become a method body.
  */
 class DocSnippetsTest {
-    private static final Pattern BLOCK = Pattern.compile("```java\\n(// snippet: [^\\n]+\\n.*?)```", Pattern.DOTALL);
+    private static final Pattern BLOCK = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL);
     private static final String IMPORTS = """
             import io.github.wardops.ward.*;
+            import io.github.wardops.ward.alert.*;
+            import io.github.wardops.ward.cache.*;
+            import io.github.wardops.ward.examples.prober.*;
             import io.github.wardops.ward.inventory.*;
+            import io.github.wardops.ward.postgres.*;
             import io.github.wardops.ward.probe.*;
+            import io.github.wardops.ward.redis.*;
             import io.github.wardops.ward.sink.*;
+            import io.github.wardops.ward.snmp.*;
+            import io.github.wardops.ward.state.*;
             import io.github.wardops.ward.testkit.contract.*;
+            import io.github.wardops.ward.testkit.snmp.*;
+            import io.micrometer.core.instrument.MeterRegistry;
+            import java.net.InetAddress;
             import java.net.URI;
             import java.net.http.*;
+            import java.nio.file.Files;
+            import java.nio.file.Path;
             import java.time.*;
             import java.util.*;
+            import java.util.concurrent.atomic.AtomicReference;
             """;
 
     static Stream<Path> docs() throws IOException {
-        Path dir = Path.of("..", "..", "docs");
+        Path dir = Path.of("..", "docs");
         List<Path> withSnippets = new ArrayList<>();
+        List<Path> all = new ArrayList<>();
         try (Stream<Path> s = Files.list(dir)) {
-            for (Path p : s.filter(f -> f.toString().endsWith(".md")).sorted().toList()) {
-                if (Files.readString(p).contains("// snippet:")) {
-                    withSnippets.add(p);
-                }
+            all.addAll(s.filter(f -> f.toString().endsWith(".md")).sorted().toList());
+        }
+        all.add(Path.of("..", "README.md"));
+        for (Path p : all) {
+            if (Files.readString(p).contains("```java")) {
+                withSnippets.add(p);
             }
         }
         assertFalse(withSnippets.isEmpty(), "no doc has snippets: the test would prove nothing");
@@ -62,12 +80,31 @@ class DocSnippetsTest {
         StringBuilder body = new StringBuilder();
         int n = 0;
         while (m.find()) {
-            String code = m.group(1);
-            String first = code.lines().skip(1).filter(l -> !l.isBlank()).findFirst().orElse("").strip();
+            String raw = m.group(1);
+            assertTrue(raw.startsWith("// snippet: "), doc + ": a Java block without '// snippet: NAME' cannot be compiled:\n" + raw);
+            StringBuilder params = new StringBuilder();
+            StringBuilder codeSb = new StringBuilder();
+            for (String line : raw.lines().toList()) {
+                String t = line.strip();
+                if (t.startsWith("// given:")) {
+                    for (String decl : t.substring("// given:".length()).split(";")) {
+                        if (!decl.isBlank()) {
+                            params.append(params.length() == 0 ? "" : ", ").append(decl.strip());
+                        }
+                    }
+                } else if (t.equals("...")) {
+                    codeSb.append("// (the reader's code)\n");
+                } else {
+                    codeSb.append(line.replace("{ ... }", "{ }")).append('\n');
+                }
+            }
+            String code = codeSb.toString();
+            String first = code.lines().skip(1).filter(l -> !l.isBlank() && !l.strip().startsWith("//")).findFirst().orElse("").strip();
             if (first.matches("(public |final |abstract )*(record|class|interface|enum) .*")) {
                 types.append(code).append('\n');
             } else {
-                body.append("    void snippet").append(n).append("() throws Exception {\n").append(code).append("\n    }\n");
+                body.append("    void snippet").append(n).append("(").append(params).append(") throws Exception {\n")
+                        .append(code).append("\n    }\n");
             }
             n++;
         }

@@ -1,0 +1,101 @@
+package io.github.wardops.ward.postgres.internal.state;
+
+import static io.github.wardops.ward.postgres.internal.jooq.Tables.DEVICE_STATE;
+
+import io.github.wardops.ward.DeviceStatus;
+import io.github.wardops.ward.inventory.DeviceId;
+import io.github.wardops.ward.state.DeviceState;
+import io.github.wardops.ward.state.StateKey;
+import io.github.wardops.ward.state.StateStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.impl.DSL;
+
+/**
+ * {@link StateStore} over {@code device_state}: saves and deletes are queued in the
+ * {@link StateWriter} (no I/O on the caller's thread); {@link #loadAll()} writes what is queued,
+ * then reads every row, leaving out (and counting) rows it cannot understand. Thread-safe.
+ */
+public final class PgStateStore implements StateStore {
+    private static final Field<Instant> SINCE = DSL.coalesce(DEVICE_STATE.SINCE, DEVICE_STATE.DOWN_SINCE,
+            DEVICE_STATE.LAST_CHANGE, DEVICE_STATE.UPDATED_AT).as("effective_since");
+    private final DSLContext ctx;
+    private final StateWriter writer;
+    private final Unreadable unreadable;
+
+    /**
+     * Creates the store.
+     *
+     * @param ctx the database
+     * @param writer the write-behind queue
+     * @param registry the meter registry
+     */
+    public PgStateStore(DSLContext ctx, StateWriter writer, MeterRegistry registry) {
+        this.ctx = ctx;
+        this.writer = writer;
+        this.unreadable = new Unreadable(registry, "device_state");
+    }
+
+    @Override
+    public Collection<DeviceState> loadAll() {
+        writer.flush();
+        var rows = ctx.select(DEVICE_STATE.DEVICE_ID, DEVICE_STATE.IF_INDEX, DEVICE_STATE.STATUS, SINCE,
+                        DEVICE_STATE.FLAPPING, DEVICE_STATE.FLAP_PERCENT, DEVICE_STATE.CONSECUTIVE_FAILURES,
+                        DEVICE_STATE.CONSECUTIVE_SUCCESSES, DEVICE_STATE.UPDATED_AT)
+                .from(DEVICE_STATE)
+                .orderBy(DEVICE_STATE.DEVICE_ID, DEVICE_STATE.IF_INDEX)
+                .fetch();
+        Unreadable.Read read = unreadable.read();
+        List<DeviceState> out = new ArrayList<>(rows.size());
+        for (Record r : rows) {
+            try {
+                out.add(map(r));
+            } catch (RuntimeException e) {
+                read.skip("device " + r.get(DEVICE_STATE.DEVICE_ID) + " ifIndex " + r.get(DEVICE_STATE.IF_INDEX),
+                        e.getMessage());
+            }
+        }
+        read.done();
+        return out;
+    }
+
+    private static DeviceState map(Record r) {
+        String text = r.get(DEVICE_STATE.STATUS);
+        DeviceStatus status;
+        try {
+            status = DeviceStatus.valueOf(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown status " + Unreadable.printable(text)
+                    + " (known: UP, DOWN, UNKNOWN, UNREACHABLE)");
+        }
+        return new DeviceState(new StateKey(new DeviceId(r.get(DEVICE_STATE.DEVICE_ID)), r.get(DEVICE_STATE.IF_INDEX)),
+                status, r.get(SINCE), r.get(DEVICE_STATE.FLAPPING), r.get(DEVICE_STATE.FLAP_PERCENT),
+                r.get(DEVICE_STATE.CONSECUTIVE_FAILURES), r.get(DEVICE_STATE.CONSECUTIVE_SUCCESSES),
+                r.get(DEVICE_STATE.UPDATED_AT));
+    }
+
+    @Override
+    public void save(DeviceState state) {
+        writer.save(state);
+    }
+
+    @Override
+    public void delete(DeviceId device) {
+        writer.delete(device);
+    }
+
+    /**
+     * Rows left out by {@link #loadAll()} since start.
+     *
+     * @return the count
+     */
+    public long unreadableRows() {
+        return unreadable.total();
+    }
+}

@@ -1,0 +1,78 @@
+package io.github.wardops.ward.postgres.internal.state;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Counts and reports rows a reader had to leave out (written by another program or a newer ward:
+ * an unknown status, say). One load logs one line naming the first few rows. Thread-safe.
+ */
+final class Unreadable {
+    private static final Logger LOG = LoggerFactory.getLogger(Unreadable.class);
+    private static final int EXAMPLES = 3;
+    private final String table;
+    private final Counter counter;
+    private final AtomicLong total = new AtomicLong();
+
+    Unreadable(MeterRegistry registry, String table) {
+        this.table = table;
+        this.counter = Counter.builder("ward.storage.rows.unreadable").tag("table", table)
+                .description("Rows left out on reading because they could not be understood").register(registry);
+    }
+
+    /** Collects the problems of one read. Not thread-safe; one per read. */
+    final class Read {
+        private int count;
+        private final List<String> examples = new ArrayList<>();
+
+        void skip(String row, String why) {
+            count++;
+            if (examples.size() < EXAMPLES) {
+                examples.add(row + ": " + why);
+            }
+        }
+
+        void done() {
+            if (count == 0) {
+                return;
+            }
+            counter.increment(count);
+            total.addAndGet(count);
+            LOG.warn("{}: left out {} row(s) that could not be read (counted in ward.storage.rows.unreadable): {}{}",
+                    table, count, String.join("; ", examples), count > examples.size() ? "; ..." : "");
+        }
+    }
+
+    Read read() {
+        return new Read();
+    }
+
+    long total() {
+        return total.get();
+    }
+
+    /** Text from a row, safe for a log line: control characters escaped, at most 64 characters. */
+    static String printable(String s) {
+        if (s == null) {
+            return "null";
+        }
+        StringBuilder b = new StringBuilder("'");
+        for (int i = 0; i < s.length() && i < 64; i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f || c == '\'' || c == '\\') {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        if (s.length() > 64) {
+            b.append("...");
+        }
+        return b.append('\'').toString();
+    }
+}
