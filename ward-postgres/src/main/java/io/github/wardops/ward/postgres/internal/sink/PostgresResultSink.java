@@ -213,6 +213,10 @@ public final class PostgresResultSink implements ResultSink {
     private void record(ResultWriter.Written w) {
         meters.pingRows.increment(w.pingRows());
         meters.valueRows.increment(w.valueRows());
+        meters.sampleRows.increment(w.sampleRows());
+        meters.interfaceRows.increment(w.interfaceRows());
+        meters.invalidValues.increment(w.invalidValues());
+        meters.rejectedInvalid.increment(w.refusedRows());
         meters.rejectedOutOfRange.increment(w.expiredRows());
     }
 

@@ -10,6 +10,9 @@ import java.util.function.Supplier;
 public final class StorageMeters {
     final Counter pingRows;
     final Counter valueRows;
+    final Counter sampleRows;
+    final Counter interfaceRows;
+    final Counter invalidValues;
     final Counter batchesWritten;
     final Counter batchesSpooled;
     final Timer write;
@@ -38,6 +41,15 @@ public final class StorageMeters {
         valueRows = Counter.builder("ward.storage.rows.written").tag("table", "snmp_values")
                 .description("Rows sent to PostgreSQL (replays included; duplicates are ignored by the database)")
                 .register(r);
+        sampleRows = Counter.builder("ward.storage.rows.written").tag("table", "interface_samples")
+                .description("Rows sent to PostgreSQL (replays included; duplicates are ignored by the database)")
+                .register(r);
+        interfaceRows = Counter.builder("ward.storage.rows.written").tag("table", "interfaces")
+                .description("Rows sent to PostgreSQL (replays included; duplicates are ignored by the database)")
+                .register(r);
+        invalidValues = Counter.builder("ward.storage.values.invalid")
+                .description("Malformed values of a result stored as NULL or left out (a 32-bit counter out of "
+                        + "range, a negative or infinite rate, an unknown status, NUL in a text)").register(r);
         batchesWritten = Counter.builder("ward.storage.batches").tag("outcome", "written")
                 .description("Batches by outcome").register(r);
         batchesSpooled = Counter.builder("ward.storage.batches").tag("outcome", "spooled")
@@ -53,7 +65,8 @@ public final class StorageMeters {
         replayed = Counter.builder("ward.storage.spool.replayed")
                 .description("Rows replayed from the spool into PostgreSQL").register(r);
         rejectedInvalid = Counter.builder("ward.storage.rows.rejected").tag("reason", "invalid")
-                .description("Rows PostgreSQL refused as invalid (logged)").register(r);
+                .description("Rows refused as invalid by PostgreSQL (logged) or by the sink before it (an interface "
+                        + "with ifIndex below 1 or repeated in one poll)").register(r);
         rejectedOutOfRange = Counter.builder("ward.storage.rows.rejected").tag("reason", "out_of_range")
                 .description("Rows older than their table's retention, or too far in the future").register(r);
         Gauge.builder("ward.storage.spool.bytes", spoolBytes).baseUnit("bytes")

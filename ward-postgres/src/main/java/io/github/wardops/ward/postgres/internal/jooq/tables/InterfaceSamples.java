@@ -152,6 +152,26 @@ public class InterfaceSamples extends TableImpl<InterfaceSamplesRecord> {
      */
     public final TableField<InterfaceSamplesRecord, Double> OUT_DISCARDS_PS = createField(DSL.name("out_discards_ps"), SQLDataType.DOUBLE, this, "");
 
+    /**
+     * The column <code>interface_samples.admin_status</code>.
+     */
+    public final TableField<InterfaceSamplesRecord, String> ADMIN_STATUS = createField(DSL.name("admin_status"), SQLDataType.CLOB, this, "");
+
+    /**
+     * The column <code>interface_samples.hc_counters</code>.
+     */
+    public final TableField<InterfaceSamplesRecord, Boolean> HC_COUNTERS = createField(DSL.name("hc_counters"), SQLDataType.BOOLEAN, this, "");
+
+    /**
+     * The column <code>interface_samples.in_util_pct</code>.
+     */
+    public final TableField<InterfaceSamplesRecord, Double> IN_UTIL_PCT = createField(DSL.name("in_util_pct"), SQLDataType.DOUBLE, this, "");
+
+    /**
+     * The column <code>interface_samples.out_util_pct</code>.
+     */
+    public final TableField<InterfaceSamplesRecord, Double> OUT_UTIL_PCT = createField(DSL.name("out_util_pct"), SQLDataType.DOUBLE, this, "");
+
     private InterfaceSamples(Name alias, Table<InterfaceSamplesRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }

@@ -17,6 +17,7 @@ import java.util.UUID;
 import org.jooq.Check;
 import org.jooq.Condition;
 import org.jooq.Field;
+import org.jooq.JSONB;
 import org.jooq.Name;
 import org.jooq.PlainSQL;
 import org.jooq.QueryPart;
@@ -125,6 +126,16 @@ public class Interfaces extends TableImpl<InterfacesRecord> {
      */
     public final TableField<InterfacesRecord, Instant> LAST_SEEN = createField(DSL.name("last_seen"), SQLDataType.INSTANT.nullable(false), this, "");
 
+    /**
+     * The column <code>interfaces.mtu</code>.
+     */
+    public final TableField<InterfacesRecord, Integer> MTU = createField(DSL.name("mtu"), SQLDataType.INTEGER, this, "");
+
+    /**
+     * The column <code>interfaces.attributes</code>.
+     */
+    public final TableField<InterfacesRecord, JSONB> ATTRIBUTES = createField(DSL.name("attributes"), SQLDataType.JSONB.nullable(false).defaultValue(DSL.field(DSL.raw("'{}'::jsonb"), SQLDataType.JSONB)), this, "");
+
     private Interfaces(Name alias, Table<InterfacesRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }
@@ -167,6 +178,7 @@ public class Interfaces extends TableImpl<InterfacesRecord> {
     @Override
     public List<Check<InterfacesRecord>> getChecks() {
         return Arrays.asList(
+            Internal.createCheck(this, DSL.name("interfaces_attributes_check"), "((jsonb_typeof(attributes) = 'object'::text))", true),
             Internal.createCheck(this, DSL.name("interfaces_if_index_check"), "((if_index > 0))", true)
         );
     }

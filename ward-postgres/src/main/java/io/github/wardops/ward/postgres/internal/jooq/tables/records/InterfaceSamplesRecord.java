@@ -301,6 +301,62 @@ public class InterfaceSamplesRecord extends UpdatableRecordImpl<InterfaceSamples
         return (Double) get(19);
     }
 
+    /**
+     * Setter for <code>interface_samples.admin_status</code>.
+     */
+    public void setAdminStatus(String value) {
+        set(20, value);
+    }
+
+    /**
+     * Getter for <code>interface_samples.admin_status</code>.
+     */
+    public String getAdminStatus() {
+        return (String) get(20);
+    }
+
+    /**
+     * Setter for <code>interface_samples.hc_counters</code>.
+     */
+    public void setHcCounters(Boolean value) {
+        set(21, value);
+    }
+
+    /**
+     * Getter for <code>interface_samples.hc_counters</code>.
+     */
+    public Boolean getHcCounters() {
+        return (Boolean) get(21);
+    }
+
+    /**
+     * Setter for <code>interface_samples.in_util_pct</code>.
+     */
+    public void setInUtilPct(Double value) {
+        set(22, value);
+    }
+
+    /**
+     * Getter for <code>interface_samples.in_util_pct</code>.
+     */
+    public Double getInUtilPct() {
+        return (Double) get(22);
+    }
+
+    /**
+     * Setter for <code>interface_samples.out_util_pct</code>.
+     */
+    public void setOutUtilPct(Double value) {
+        set(23, value);
+    }
+
+    /**
+     * Getter for <code>interface_samples.out_util_pct</code>.
+     */
+    public Double getOutUtilPct() {
+        return (Double) get(23);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -324,7 +380,7 @@ public class InterfaceSamplesRecord extends UpdatableRecordImpl<InterfaceSamples
     /**
      * Create a detached, initialised InterfaceSamplesRecord
      */
-    public InterfaceSamplesRecord(UUID deviceId, Integer ifIndex, Instant at, String operStatus, Long inOctets, Long outOctets, Long inUcastPkts, Long outUcastPkts, Long inErrors, Long outErrors, Long inDiscards, Long outDiscards, Double inBps, Double outBps, Double inPps, Double outPps, Double inErrorsPs, Double outErrorsPs, Double inDiscardsPs, Double outDiscardsPs) {
+    public InterfaceSamplesRecord(UUID deviceId, Integer ifIndex, Instant at, String operStatus, Long inOctets, Long outOctets, Long inUcastPkts, Long outUcastPkts, Long inErrors, Long outErrors, Long inDiscards, Long outDiscards, Double inBps, Double outBps, Double inPps, Double outPps, Double inErrorsPs, Double outErrorsPs, Double inDiscardsPs, Double outDiscardsPs, String adminStatus, Boolean hcCounters, Double inUtilPct, Double outUtilPct) {
         super(InterfaceSamples.INTERFACE_SAMPLES);
 
         setDeviceId(deviceId);
@@ -347,6 +403,10 @@ public class InterfaceSamplesRecord extends UpdatableRecordImpl<InterfaceSamples
         setOutErrorsPs(outErrorsPs);
         setInDiscardsPs(inDiscardsPs);
         setOutDiscardsPs(outDiscardsPs);
+        setAdminStatus(adminStatus);
+        setHcCounters(hcCounters);
+        setInUtilPct(inUtilPct);
+        setOutUtilPct(outUtilPct);
         resetTouchedOnNotNull();
     }
 }

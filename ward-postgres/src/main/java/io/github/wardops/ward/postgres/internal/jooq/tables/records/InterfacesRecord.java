@@ -9,6 +9,7 @@ import io.github.wardops.ward.postgres.internal.jooq.tables.Interfaces;
 import java.time.Instant;
 import java.util.UUID;
 
+import org.jooq.JSONB;
 import org.jooq.Record2;
 import org.jooq.impl.UpdatableRecordImpl;
 
@@ -217,6 +218,34 @@ public class InterfacesRecord extends UpdatableRecordImpl<InterfacesRecord> {
         return (Instant) get(13);
     }
 
+    /**
+     * Setter for <code>interfaces.mtu</code>.
+     */
+    public void setMtu(Integer value) {
+        set(14, value);
+    }
+
+    /**
+     * Getter for <code>interfaces.mtu</code>.
+     */
+    public Integer getMtu() {
+        return (Integer) get(14);
+    }
+
+    /**
+     * Setter for <code>interfaces.attributes</code>.
+     */
+    public void setAttributes(JSONB value) {
+        set(15, value);
+    }
+
+    /**
+     * Getter for <code>interfaces.attributes</code>.
+     */
+    public JSONB getAttributes() {
+        return (JSONB) get(15);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -240,7 +269,7 @@ public class InterfacesRecord extends UpdatableRecordImpl<InterfacesRecord> {
     /**
      * Create a detached, initialised InterfacesRecord
      */
-    public InterfacesRecord(UUID deviceId, Integer ifIndex, String name, String descr, String alias, Integer ifType, Long speedBps, String mac, String adminStatus, String operStatus, String role, String provider, Instant discoveredAt, Instant lastSeen) {
+    public InterfacesRecord(UUID deviceId, Integer ifIndex, String name, String descr, String alias, Integer ifType, Long speedBps, String mac, String adminStatus, String operStatus, String role, String provider, Instant discoveredAt, Instant lastSeen, Integer mtu, JSONB attributes) {
         super(Interfaces.INTERFACES);
 
         setDeviceId(deviceId);
@@ -257,6 +286,8 @@ public class InterfacesRecord extends UpdatableRecordImpl<InterfacesRecord> {
         setProvider(provider);
         setDiscoveredAt(discoveredAt);
         setLastSeen(lastSeen);
+        setMtu(mtu);
+        setAttributes(attributes);
         resetTouchedOnNotNull();
     }
 }
