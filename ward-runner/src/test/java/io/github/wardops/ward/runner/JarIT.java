@@ -49,7 +49,10 @@ class JarIT {
         cmd.add("-jar");
         cmd.add(jar().toString());
         cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        // No embedded PostgreSQL unless a test asks for it with --storage postgres.
+        pb.environment().put("WARD_STORAGE", "off");
+        return pb;
     }
 
     /**
@@ -81,7 +84,8 @@ class JarIT {
                 + "6f1c1b0e-4f7e-4a57-9a43-0d7a3d1f0001,a,127.43.0.1,true\n"
                 + "6f1c1b0e-4f7e-4a57-9a43-0d7a3d1f0002,b,127.43.0.2,true\n");
         Path log = dir.resolve("run.log");
-        Process p = start(log, "run", "--inventory", csv.toString(), "--interval", "1s", "--http", "127.0.0.1:0");
+        Process p = start(log, "run", "--inventory", csv.toString(), "--interval", "1s", "--http", "127.0.0.1:0",
+                "--storage", "postgres", "--data-dir", dir.resolve("data").toString());
         try {
             int port = -1;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -106,6 +110,8 @@ class JarIT {
             assertEquals(143, p.exitValue(), "output: " + all);
             assertTrue(all.contains("ward runner stopping"), all);
             assertTrue(all.contains("ward runner stopped"), all);
+            // The shaded jar carries the embedded PostgreSQL, Flyway's PostgreSQL support and the migrations.
+            assertTrue(all.contains("schema migrated"), all);
             assertTrue(!all.contains("Exception"), all);
         } finally {
             p.destroyForcibly();
