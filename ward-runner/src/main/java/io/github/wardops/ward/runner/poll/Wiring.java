@@ -69,13 +69,15 @@ public final class Wiring implements AutoCloseable {
     private final StateTracker tracker;
     private final Ward ward;
     private final Storage storage;
+    private final Cache cache;
     private final List<ReadinessCheck> readiness = new ArrayList<>();
     private final AtomicBoolean engineStarted = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Clock clock = Clock.systemUTC();
 
     private Wiring(PrometheusMeterRegistry registry, JvmGcMetrics gc, IcmpProber prober, AlertStore alertStore,
-                   List<Notifier> notifiers, Alerting alerting, StateTracker tracker, Ward ward, Storage storage) {
+                   List<Notifier> notifiers, Alerting alerting, StateTracker tracker, Ward ward, Storage storage,
+                   Cache cache) {
         this.registry = registry;
         this.gc = gc;
         this.prober = prober;
@@ -85,6 +87,7 @@ public final class Wiring implements AutoCloseable {
         this.tracker = tracker;
         this.ward = ward;
         this.storage = storage;
+        this.cache = cache;
         readiness.add(ReadinessCheck.of("icmp", () -> new ReadinessCheck.Result(true, "socket open, mode " + prober.mode())));
         readiness.add(ReadinessCheck.of("engine", () -> engineStarted.get()
                 ? new ReadinessCheck.Result(true, "started, " + ward.inventory().size() + " devices")
@@ -92,6 +95,7 @@ public final class Wiring implements AutoCloseable {
         if (storage != null) {
             readiness.add(storage.readiness());
         }
+        readiness.add(cache.readiness());
     }
 
     /**
@@ -135,6 +139,7 @@ public final class Wiring implements AutoCloseable {
         Alerting alerting = null;
         StateTracker tracker = null;
         Storage storage = null;
+        Cache cache = null;
         try {
             new JvmMemoryMetrics().bindTo(registry);
             gc.bindTo(registry);
@@ -147,6 +152,7 @@ public final class Wiring implements AutoCloseable {
                 storage = Storage.open(settings, registry);
                 storage.importInventory(devices);
             }
+            cache = Cache.open(settings, registry);
             Stores stores = stateAndAlertStores(storage == null ? null : storage.storage());
             AlertStore alertStore = stores.alertStore();
             if (settings.notifyLog()) {
@@ -165,6 +171,7 @@ public final class Wiring implements AutoCloseable {
                     .upAfter(settings.upAfter())
                     .meterRegistry(registry)
                     .listener(alerting)
+                    .listener(cache.states())
                     .store(stores.stateStore())
                     .build();
             tracker.replaceInventory(devices);
@@ -177,6 +184,7 @@ public final class Wiring implements AutoCloseable {
             Ward ward = wb
                     .prober(prober)
                     .listener(tracker)
+                    .listener(cache.states())
                     .meterRegistry(registry)
                     .maxProbesInFlight(settings.maxProbesInFlight())
                     .drainTimeout(drain)
@@ -184,13 +192,14 @@ public final class Wiring implements AutoCloseable {
                     .build();
             int ruleCount = rules.size();
             Gauge.builder("ward.runner.alert.rules", () -> ruleCount).description("Alert rules in force").register(registry);
-            return new Wiring(registry, gc, prober, alertStore, notifiers, alerting, tracker, ward, storage);
+            return new Wiring(registry, gc, prober, alertStore, notifiers, alerting, tracker, ward, storage, cache);
         } catch (RuntimeException | Error e) {
             List<AutoCloseable> all = new ArrayList<>();
             all.add(tracker);
             all.add(alerting);
             all.addAll(notifiers);
             all.add(prober);
+            all.add(cache);
             all.add(storage);
             all.add(gc);
             all.add(registry::close);
@@ -257,6 +266,15 @@ public final class Wiring implements AutoCloseable {
         if (storage != null) {
             storage.importInventory(devices);
         }
+    }
+
+    /**
+     * The device state cache (in process, with Redis as the shared tier when configured).
+     *
+     * @return the cache
+     */
+    public io.github.wardops.ward.cache.DeviceStateCache cache() {
+        return cache.states();
     }
 
     /**
@@ -333,7 +351,7 @@ public final class Wiring implements AutoCloseable {
 
     /**
      * Stops the engine (draining probes and flushing its sinks' queues to the storage), then the
-     * tracker, alerting (draining notifications), the notifiers, the prober, the storage (pool and
+     * tracker, alerting (draining notifications), the notifiers, the prober, the cache and Redis, the storage (pool and
      * spool), the embedded PostgreSQL and the meters. Idempotent.
      */
     @Override
@@ -347,6 +365,7 @@ public final class Wiring implements AutoCloseable {
         all.add(alerting);
         all.addAll(notifiers);
         all.add(prober);
+        all.add(cache);
         all.add(storage);
         all.add(gc);
         all.add(registry::close);
