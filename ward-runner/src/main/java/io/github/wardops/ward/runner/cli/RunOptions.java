@@ -99,6 +99,15 @@ public final class RunOptions {
             description = "How long a device's cached state lives without a refresh, 10s-1d (default: 5m).")
     String cacheTtl;
 
+    @Option(names = "--snmp-port", paramLabel = "PORT",
+            description = "UDP port of the devices' SNMP agents (default: 161).")
+    String snmpPort;
+
+    @Option(names = "--snmp-interval", paramLabel = "DURATION",
+            description = "SNMP check interval of the devices with snmp_version 2c, when WARD_SNMP_COMMUNITY is set "
+                    + "(default: 60s).")
+    String snmpInterval;
+
     /** Creates empty options. */
     public RunOptions() {
     }
@@ -131,6 +140,8 @@ public final class RunOptions {
         put(f, "db-retention", dbRetention);
         put(f, "redis-url", redisUrl);
         put(f, "cache-ttl", cacheTtl);
+        put(f, "snmp-port", snmpPort);
+        put(f, "snmp-interval", snmpInterval);
         return f;
     }
 

@@ -50,6 +50,8 @@ import java.util.function.Function;
  * @param dbRetention how long stored results are kept, 1 day to 10 years
  * @param redisUrl the Redis URL of the shared cache tier ({@code redis://} or {@code rediss://}), or {@code null} for an L1-only cache
  * @param cacheTtl how long a device's cached state lives without being refreshed, 10 s to 1 day
+ * @param snmpPort the UDP port of the devices' SNMP agents, 1-65535
+ * @param snmpInterval the SNMP check interval, 1 s to 1 day
  * @param secrets the secrets that were set, by key; never {@code null}
  * @param effective every setting's effective value and origin, secrets masked, in table order
  */
@@ -57,7 +59,7 @@ public record RunSettings(Path configFile, Path inventory, Duration interval, Ht
                           int icmpPacketsPerSecond, Duration inventoryPoll, int downAfter, int upAfter, Path alertRules,
                           Duration alertTick, URI webhookUrl, Duration webhookTimeout, boolean notifyLog,
                           boolean storage, String dbUrl, String dbUser, Path dataDir, Duration dbRetention,
-                          String redisUrl, Duration cacheTtl,
+                          String redisUrl, Duration cacheTtl, int snmpPort, Duration snmpInterval,
                           Map<String, Secret> secrets, List<Effective> effective) {
 
     /** The configuration file read when no other is named and it exists, in the working directory. */
@@ -72,6 +74,8 @@ public record RunSettings(Path configFile, Path inventory, Duration interval, Ht
     public static final String DB_PASSWORD = "db-password";
     /** The key of the Redis password (reserved for the Redis cache). */
     public static final String REDIS_PASSWORD = "redis-password";
+    /** The key of the SNMP v2c community of the devices whose snmp_version is 2c. */
+    public static final String SNMP_COMMUNITY = "snmp-community";
     /** The key of the encryption key of stored credentials (reserved). */
     public static final String ENCRYPTION_KEY = "encryption-key";
     private static final long MAX_SECRET_FILE_BYTES = 64 * 1024;
@@ -100,6 +104,8 @@ public record RunSettings(Path configFile, Path inventory, Duration interval, Ht
      * @param dbRetention retention
      * @param redisUrl Redis URL
      * @param cacheTtl cache TTL
+     * @param snmpPort SNMP port
+     * @param snmpInterval SNMP interval
      * @param secrets secrets
      * @param effective effective values
      */
@@ -164,10 +170,13 @@ public record RunSettings(Path configFile, Path inventory, Duration interval, Ht
             key("redis-url", null, "the Redis of the shared cache tier: redis://HOST:PORT or rediss://HOST:PORT (TLS), "
                     + "password from the redis-password secret; an in-process cache only when unset"),
             key("cache-ttl", "5m", "how long a device's cached state lives without being refreshed"),
+            key("snmp-port", "161", "the UDP port of the devices' SNMP agents"),
+            key("snmp-interval", "60s", "the SNMP check interval (system, interfaces and rates, vendor items)"),
             secret(HTTP_TOKEN, "the bearer token the HTTP API requires (everything but /health and the page shell at /)"),
             secret(WEBHOOK_SECRET, "the HMAC-SHA256 key that signs webhook requests (header X-Ward-Signature)"),
             secret(DB_PASSWORD, "the PostgreSQL password for db-url"),
             secret(REDIS_PASSWORD, "the Redis password (AUTH) for redis-url"),
+            secret(SNMP_COMMUNITY, "the SNMP v2c community; when set, devices whose snmp_version column is 2c get an SNMP check"),
             secret(ENCRYPTION_KEY, "the key that encrypts stored device credentials (reserved)"));
 
     private static Key key(String key, String def, String description) {
@@ -298,6 +307,9 @@ public record RunSettings(Path configFile, Path inventory, Duration interval, Ht
         String redisUrl = get(raw, "redis-url", problems, RunSettings::redisUrl);
         Duration cacheTtl = get(raw, "cache-ttl", problems,
                 s -> range(Durations.parse(s), Duration.ofSeconds(10), Duration.ofDays(1)));
+        Integer snmpPort = get(raw, "snmp-port", problems, s -> intRange(s, 1, 65535));
+        Duration snmpInterval = get(raw, "snmp-interval", problems,
+                s -> range(Durations.parse(s), Duration.ofSeconds(1), Duration.ofDays(1)));
         if (Boolean.FALSE.equals(storage) && raw.containsKey("db-url")) {
             problems.add("db-url is set but storage is off: remove one of them");
         }
@@ -315,7 +327,7 @@ public record RunSettings(Path configFile, Path inventory, Duration interval, Ht
         }
         return new RunSettings(configFile, inventory, interval, http, inFlight, pps, poll, downAfter, upAfter, rules, tick,
                 webhook, webhookTimeout, notifyLog, storage, dbUrl, dbUser, dataDir, dbRetention, redisUrl, cacheTtl,
-                secrets, effective);
+                snmpPort, snmpInterval, secrets, effective);
     }
 
     /** Reads a secret from its variable, its file variable or the file named in the config file. */

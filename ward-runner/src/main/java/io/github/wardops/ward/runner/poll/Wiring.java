@@ -18,6 +18,10 @@ import io.github.wardops.ward.runner.config.RunSettings;
 import io.github.wardops.ward.runner.http.HttpApi;
 import io.github.wardops.ward.runner.http.ReadinessCheck;
 import io.github.wardops.ward.postgres.PostgresStorage;
+import io.github.wardops.ward.snmp.SnmpCredentials;
+import io.github.wardops.ward.snmp.SnmpOptions;
+import io.github.wardops.ward.snmp.SnmpProber;
+import io.github.wardops.ward.snmp.SnmpProbers;
 import io.github.wardops.ward.state.StateStore;
 import io.github.wardops.ward.state.StateTracker;
 import io.micrometer.core.instrument.Gauge;
@@ -70,6 +74,7 @@ public final class Wiring implements AutoCloseable {
     private final Ward ward;
     private final Storage storage;
     private final Cache cache;
+    private final SnmpProber snmp;
     private final List<ReadinessCheck> readiness = new ArrayList<>();
     private final AtomicBoolean engineStarted = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -77,7 +82,7 @@ public final class Wiring implements AutoCloseable {
 
     private Wiring(PrometheusMeterRegistry registry, JvmGcMetrics gc, IcmpProber prober, AlertStore alertStore,
                    List<Notifier> notifiers, Alerting alerting, StateTracker tracker, Ward ward, Storage storage,
-                   Cache cache) {
+                   Cache cache, SnmpProber snmp) {
         this.registry = registry;
         this.gc = gc;
         this.prober = prober;
@@ -88,6 +93,7 @@ public final class Wiring implements AutoCloseable {
         this.ward = ward;
         this.storage = storage;
         this.cache = cache;
+        this.snmp = snmp;
         readiness.add(ReadinessCheck.of("icmp", () -> new ReadinessCheck.Result(true, "socket open, mode " + prober.mode())));
         readiness.add(ReadinessCheck.of("engine", () -> engineStarted.get()
                 ? new ReadinessCheck.Result(true, "started, " + ward.inventory().size() + " devices")
@@ -140,6 +146,7 @@ public final class Wiring implements AutoCloseable {
         StateTracker tracker = null;
         Storage storage = null;
         Cache cache = null;
+        SnmpProber snmp = null;
         try {
             new JvmMemoryMetrics().bindTo(registry);
             gc.bindTo(registry);
@@ -178,12 +185,25 @@ public final class Wiring implements AutoCloseable {
             alerting.start();
             tracker.start();
             Ward.Builder wb = Ward.builder();
+            if (settings.secret(RunSettings.SNMP_COMMUNITY).isPresent()) {
+                snmp = SnmpProbers.create(SnmpOptions.builder()
+                        .credentials(Checks.SNMP_CREDENTIALS, SnmpCredentials.v2c(settings.secret(RunSettings.SNMP_COMMUNITY).get()))
+                        .meterRegistry(registry)
+                        .build());
+                wb.prober(snmp);
+                long withSnmp = devices.stream().filter(d -> d.checks().stream().anyMatch(c -> c.name().equals("snmp"))).count();
+                LOG.info("snmp: v2c on UDP port {} every {}, {} devices with snmp_version 2c", settings.snmpPort(),
+                        settings.snmpInterval(), withSnmp);
+            } else {
+                LOG.info("snmp: off (set WARD_SNMP_COMMUNITY or WARD_SNMP_COMMUNITY_FILE to poll devices with snmp_version 2c)");
+            }
             if (storage != null) {
                 wb.sink(storage.storage().resultSink(), PostgresStorage.recommendedSinkOptions());
             }
             Ward ward = wb
                     .prober(prober)
                     .listener(tracker)
+                    .listener(new SnmpInterfaceFeed(tracker))
                     .listener(cache.states())
                     .meterRegistry(registry)
                     .maxProbesInFlight(settings.maxProbesInFlight())
@@ -192,13 +212,14 @@ public final class Wiring implements AutoCloseable {
                     .build();
             int ruleCount = rules.size();
             Gauge.builder("ward.runner.alert.rules", () -> ruleCount).description("Alert rules in force").register(registry);
-            return new Wiring(registry, gc, prober, alertStore, notifiers, alerting, tracker, ward, storage, cache);
+            return new Wiring(registry, gc, prober, alertStore, notifiers, alerting, tracker, ward, storage, cache, snmp);
         } catch (RuntimeException | Error e) {
             List<AutoCloseable> all = new ArrayList<>();
             all.add(tracker);
             all.add(alerting);
             all.addAll(notifiers);
             all.add(prober);
+            all.add(snmp);
             all.add(cache);
             all.add(storage);
             all.add(gc);
@@ -365,6 +386,7 @@ public final class Wiring implements AutoCloseable {
         all.add(alerting);
         all.addAll(notifiers);
         all.add(prober);
+        all.add(snmp);
         all.add(cache);
         all.add(storage);
         all.add(gc);
