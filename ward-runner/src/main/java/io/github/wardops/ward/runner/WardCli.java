@@ -2,6 +2,7 @@ package io.github.wardops.ward.runner;
 
 import io.github.wardops.ward.InvalidConfigurationException;
 import io.github.wardops.ward.runner.cli.ConfigCommand;
+import io.github.wardops.ward.runner.cli.ImportCommand;
 import io.github.wardops.ward.runner.cli.ProbeCommand;
 import io.github.wardops.ward.runner.cli.WalkCommand;
 import io.github.wardops.ward.runner.cli.RunCommand;
@@ -58,6 +59,7 @@ public final class WardCli {
         cl.addSubcommand("sweep", new SweepCommand(ctx));
         cl.addSubcommand("config", new ConfigCommand(ctx));
         cl.addSubcommand("walk", new WalkCommand(ctx));
+        cl.addSubcommand("import", new ImportCommand(ctx));
         CommandLine probe = new CommandLine(new ProbeCommand(ctx));
         probe.addSubcommand("snmp-get", new ProbeCommand.SnmpGet(ctx));
         cl.addSubcommand("probe", probe);
