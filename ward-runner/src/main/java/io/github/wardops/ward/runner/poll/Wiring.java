@@ -193,7 +193,7 @@ public final class Wiring implements AutoCloseable {
                 wb.prober(snmp);
                 long withSnmp = devices.stream().filter(d -> d.checks().stream().anyMatch(c -> c.name().equals("snmp"))).count();
                 LOG.info("snmp: v2c on UDP port {} every {}, {} devices with snmp_version 2c", settings.snmpPort(),
-                        settings.snmpInterval(), withSnmp);
+                        io.github.wardops.ward.runner.config.Durations.format(settings.snmpInterval()), withSnmp);
             } else {
                 LOG.info("snmp: off (set WARD_SNMP_COMMUNITY or WARD_SNMP_COMMUNITY_FILE to poll devices with snmp_version 2c)");
             }
