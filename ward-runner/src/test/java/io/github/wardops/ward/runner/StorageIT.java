@@ -119,6 +119,7 @@ class StorageIT {
                 String metrics = r.get("/metrics").body();
                 assertTrue(metrics.contains("ward_state_devices{status=\"down\"} 1.0"), metrics);
                 assertTrue(metrics.contains("ward_storage_rows_written_total"), "storage meters on /metrics");
+                assertTrue(metrics.contains("hikaricp_connections_active"), "the pool's meters on /metrics");
 
                 // B comes back.
                 writeCsv("127.44.0.2");

@@ -71,6 +71,7 @@ public final class Storage implements AutoCloseable {
                 describe = "PostgreSQL " + hostPart(settings.dbUrl());
             }
             PostgresStorage storage = PostgresStorage.open(b.build());
+            bindPoolMetrics(storage, registry);
             Storage s = new Storage(embedded, storage, describe);
             String problem = s.probe();
             if (problem == null) {
@@ -87,6 +88,17 @@ public final class Storage implements AutoCloseable {
                 embedded.close();
             }
             throw e;
+        }
+    }
+
+    /** Puts the pool's meters (hikaricp_*) on the registry, when the pool is ward's HikariCP pool. */
+    private static void bindPoolMetrics(PostgresStorage storage, MeterRegistry registry) {
+        if (storage.dataSource() instanceof com.zaxxer.hikari.HikariDataSource h) {
+            try {
+                h.setMetricsTrackerFactory(new com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory(registry));
+            } catch (RuntimeException e) {
+                LOG.info("database: the connection pool's meters are not available: {}", e.getClass().getSimpleName());
+            }
         }
     }
 
