@@ -122,4 +122,26 @@ class WalkIT {
         assertTrue(v3.err().contains("-a SHA-999"), v3.err());
         assertTrue(v3.err().contains("-X: a privacy passphrase is required"), v3.err());
     }
+
+    @Test
+    void probeIcmpAndTcpReportEachTargetAndExit1WhenOneFails() throws Exception {
+        Run icmp = ward("probe", "icmp", "127.46.2.1");
+        assertEquals(0, icmp.code(), icmp.err());
+        assertTrue(icmp.out().startsWith("127.46.2.1 : up, "), icmp.out());
+
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            closed = s.getLocalPort();
+        }
+        try (java.net.ServerSocket open = new java.net.ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            Run tcp = ward("probe", "tcp", "127.0.0.1:" + open.getLocalPort(), "127.0.0.1:" + closed);
+            assertEquals(1, tcp.code(), tcp.out() + tcp.err());
+            assertTrue(tcp.out().contains("127.0.0.1:" + open.getLocalPort() + " : up"), tcp.out());
+            assertTrue(tcp.out().contains("127.0.0.1:" + closed + " : down"), tcp.out());
+        }
+        Run bad = ward("probe", "tcp", "127.0.0.1", "127.0.0.1:70000", "host.example:80");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("3 problem(s)"), bad.err());
+        assertEquals(2, ward("probe", "icmp", "127.0.0.300").code());
+    }
 }
