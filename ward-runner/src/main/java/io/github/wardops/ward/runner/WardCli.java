@@ -2,6 +2,11 @@ package io.github.wardops.ward.runner;
 
 import io.github.wardops.ward.InvalidConfigurationException;
 import io.github.wardops.ward.runner.cli.ConfigCommand;
+import io.github.wardops.ward.runner.cli.DemoCommand;
+import io.github.wardops.ward.runner.cli.ImportCommand;
+import io.github.wardops.ward.runner.cli.SimulateCommand;
+import io.github.wardops.ward.runner.cli.ProbeCommand;
+import io.github.wardops.ward.runner.cli.WalkCommand;
 import io.github.wardops.ward.runner.cli.RunCommand;
 import io.github.wardops.ward.runner.cli.SweepCommand;
 import io.github.wardops.ward.runner.cli.WardCommand;
@@ -55,6 +60,13 @@ public final class WardCli {
         cl.addSubcommand("run", new RunCommand(ctx));
         cl.addSubcommand("sweep", new SweepCommand(ctx));
         cl.addSubcommand("config", new ConfigCommand(ctx));
+        cl.addSubcommand("walk", new WalkCommand(ctx));
+        cl.addSubcommand("import", new ImportCommand(ctx));
+        cl.addSubcommand("demo", new DemoCommand(ctx));
+        cl.addSubcommand("simulate", new SimulateCommand(ctx));
+        CommandLine probe = new CommandLine(new ProbeCommand(ctx));
+        probe.addSubcommand("snmp-get", new ProbeCommand.SnmpGet(ctx));
+        cl.addSubcommand("probe", probe);
         cl.setOut(ctx.out());
         cl.setErr(ctx.err());
         cl.setCaseInsensitiveEnumValuesAllowed(true);

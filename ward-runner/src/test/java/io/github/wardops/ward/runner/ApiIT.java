@@ -164,7 +164,7 @@ class ApiIT {
                     names.add(c.get("name").asText());
                     assertTrue(c.get("ok").asBoolean(), c.toString());
                 });
-                assertEquals(List.of("icmp", "engine"), names);
+                assertEquals(List.of("icmp", "engine", "cache"), names);
 
                 JsonNode detail = r.getJson("/api/devices/" + ROUTER);
                 assertEquals("router", detail.get("device").get("name").asText());

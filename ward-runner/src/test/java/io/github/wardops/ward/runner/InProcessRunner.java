@@ -47,6 +47,7 @@ final class InProcessRunner implements AutoCloseable {
 
     /** Starts {@code ward} with the environment and the arguments; fails the test when it exits instead of starting. */
     static InProcessRunner start(Map<String, String> env, String... args) throws Exception {
+        env = withoutStorageByDefault(env);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CompletableFuture<Poller> started = new CompletableFuture<>();
@@ -66,11 +67,24 @@ final class InProcessRunner implements AutoCloseable {
         return new InProcessRunner(started.get(), exit, err);
     }
 
+    /**
+     * Storage is off unless the test asks for it (WARD_STORAGE in its environment): an embedded
+     * PostgreSQL per test would cost seconds each, and would write into the module directory.
+     */
+    static Map<String, String> withoutStorageByDefault(Map<String, String> env) {
+        if (env.containsKey("WARD_STORAGE")) {
+            return env;
+        }
+        Map<String, String> m = new java.util.HashMap<>(env);
+        m.put("WARD_STORAGE", "off");
+        return m;
+    }
+
     /** Runs {@code ward} with arguments that must not start a poller; returns its exit code and output. */
     static Failed runToExit(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CliContext ctx = new CliContext(Map.of(), new PrintWriter(out, true), new PrintWriter(err, true), false, p -> {
+        CliContext ctx = new CliContext(withoutStorageByDefault(Map.of()), new PrintWriter(out, true), new PrintWriter(err, true), false, p -> {
             p.close();
             fail("the poller started");
         });

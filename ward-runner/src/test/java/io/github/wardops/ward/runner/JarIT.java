@@ -49,7 +49,10 @@ class JarIT {
         cmd.add("-jar");
         cmd.add(jar().toString());
         cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        // No embedded PostgreSQL unless a test asks for it with --storage postgres.
+        pb.environment().put("WARD_STORAGE", "off");
+        return pb;
     }
 
     /**
@@ -107,6 +110,26 @@ class JarIT {
             assertTrue(all.contains("ward runner stopping"), all);
             assertTrue(all.contains("ward runner stopped"), all);
             assertTrue(!all.contains("Exception"), all);
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void theJarCarriesTheEmbeddedPostgresAndItsMigrations() throws Exception {
+        Path csv = dir.resolve("import.csv");
+        Files.writeString(csv, "id,name,address\n"
+                + "6f1c1b0e-4f7e-4a57-9a43-0d7a3d1f0011,a,127.43.0.11\n"
+                + "6f1c1b0e-4f7e-4a57-9a43-0d7a3d1f0012,b,127.43.0.12\n");
+        Path log = dir.resolve("import.log");
+        ProcessBuilder pb = java("import", "--data-dir", dir.resolve("data").toString(), csv.toString());
+        pb.environment().remove("WARD_STORAGE");
+        Process p = pb.redirectOutput(log.toFile()).start();
+        try {
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "import still running; output: " + read(log));
+            assertEquals(0, p.exitValue(), read(log));
+            assertTrue(read(log).contains("imported 2 devices"), read(log));
+            assertTrue(Files.isRegularFile(dir.resolve("data").resolve("pg").resolve("PG_VERSION")));
         } finally {
             p.destroyForcibly();
         }

@@ -22,6 +22,9 @@ import picocli.CommandLine.Mixin;
                 + "(/, /health, /ready, /metrics, /api/devices, /api/alerts), tracks UP/DOWN/UNREACHABLE state and flapping, "
                 + "raises alerts from the alert rules and logs a one-line summary each interval.",
             "Without --inventory, the bundled 875-device fleet (loopback addresses) is polled.",
+            "Results go to the embedded PostgreSQL in ./ward-data/pg (or --db-url; --storage off for none); devices with "
+                + "snmp_version 2c are also polled over SNMP when WARD_SNMP_COMMUNITY is set; --redis-url shares device "
+                + "state through Redis.",
             "The inventory file is re-read when it changes; an invalid new file is logged and the previous inventory kept.",
             "SIGTERM or SIGINT stops it cleanly within about 10 seconds.",
             "Settings come from ./ward.yaml (or --config FILE), overridden by environment variables (--interval by "
@@ -30,7 +33,8 @@ import picocli.CommandLine.Mixin;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:stopped cleanly (143 or 130 when stopped by SIGTERM or SIGINT, as the JVM reports it)",
-            "1:runtime failure: no ICMP socket could be opened, the HTTP address is taken...",
+            "1:runtime failure: no ICMP socket could be opened, the HTTP address is taken, the embedded PostgreSQL "
+                + "could not start...",
             "2:bad usage or invalid configuration: every bad inventory row or setting is listed; nothing was started"})
 public final class RunCommand implements Callable<Integer> {
     private final CliContext ctx;

@@ -70,6 +70,44 @@ public final class RunOptions {
             description = "Also write alert notifications to the log (default: true).")
     String notifyLog;
 
+    @Option(names = "--storage", paramLabel = "postgres|off",
+            description = "Store results, devices and state in PostgreSQL, or not at all (default: postgres).")
+    String storage;
+
+    @Option(names = "--db-url", paramLabel = "JDBC-URL",
+            description = "An external PostgreSQL, jdbc:postgresql://HOST:PORT/DB; password from WARD_DB_PASSWORD or "
+                    + "WARD_DB_PASSWORD_FILE (default: the embedded PostgreSQL in DATA-DIR/pg).")
+    String dbUrl;
+
+    @Option(names = "--db-user", paramLabel = "USER", description = "The PostgreSQL user for --db-url.")
+    String dbUser;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Directory of the embedded PostgreSQL (pg/) and of the result spool (spool/) (default: ward-data).")
+    String dataDir;
+
+    @Option(names = "--db-retention", paramLabel = "DURATION",
+            description = "How long stored results are kept, 1d-3650d (default: 30d).")
+    String dbRetention;
+
+    @Option(names = "--redis-url", paramLabel = "URL",
+            description = "Redis for the shared cache tier, redis://HOST:PORT or rediss://HOST:PORT; password from "
+                    + "WARD_REDIS_PASSWORD or WARD_REDIS_PASSWORD_FILE (default: in-process cache only).")
+    String redisUrl;
+
+    @Option(names = "--cache-ttl", paramLabel = "DURATION",
+            description = "How long a device's cached state lives without a refresh, 10s-1d (default: 5m).")
+    String cacheTtl;
+
+    @Option(names = "--snmp-port", paramLabel = "PORT",
+            description = "UDP port of the devices' SNMP agents (default: 161).")
+    String snmpPort;
+
+    @Option(names = "--snmp-interval", paramLabel = "DURATION",
+            description = "SNMP check interval of the devices with snmp_version 2c, when WARD_SNMP_COMMUNITY is set "
+                    + "(default: 60s).")
+    String snmpInterval;
+
     /** Creates empty options. */
     public RunOptions() {
     }
@@ -95,6 +133,15 @@ public final class RunOptions {
         put(f, "webhook-url", webhookUrl);
         put(f, "webhook-timeout", webhookTimeout);
         put(f, "notify-log", notifyLog);
+        put(f, "storage", storage);
+        put(f, "db-url", dbUrl);
+        put(f, "db-user", dbUser);
+        put(f, "data-dir", dataDir);
+        put(f, "db-retention", dbRetention);
+        put(f, "redis-url", redisUrl);
+        put(f, "cache-ttl", cacheTtl);
+        put(f, "snmp-port", snmpPort);
+        put(f, "snmp-interval", snmpInterval);
         return f;
     }
 

@@ -11,7 +11,9 @@ import picocli.CommandLine.Spec;
  * {@link io.github.wardops.ward.runner.WardCli#commandLine}.
  */
 @Command(name = "ward", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "Monitors network devices: ICMP polling of a fleet (run), fast one-off sweeps (sweep) and the effective configuration (config --print).%n"
+        description = "Monitors network devices: ICMP and SNMP polling of a fleet (run), the whole system on simulated agents (demo), "
+                + "fast one-off sweeps (sweep), one-shot probes (probe icmp|tcp|snmp-get), SNMP walks (walk), CSV import into the "
+                + "database (import), simulated agents for a CSV (simulate) and the effective configuration (config --print).%n"
                 + "With no command, 'run' is meant.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

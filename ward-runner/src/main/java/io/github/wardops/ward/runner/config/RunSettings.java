@@ -43,12 +43,23 @@ import java.util.function.Function;
  * @param webhookUrl where alert notifications are POSTed, or {@code null} for no webhook
  * @param webhookTimeout the webhook request timeout, 1 s to 5 min
  * @param notifyLog whether notifications are also written to the log
+ * @param storage whether results are stored in PostgreSQL ({@code storage: postgres}, the default) or not ({@code off})
+ * @param dbUrl the JDBC URL of an external PostgreSQL, or {@code null} for the embedded one
+ * @param dbUser the PostgreSQL user for {@code dbUrl}, or {@code null} for the URL's or the driver's default
+ * @param dataDir where the embedded PostgreSQL ({@code pg/}) and the result spool ({@code spool/}) live
+ * @param dbRetention how long stored results are kept, 1 day to 10 years
+ * @param redisUrl the Redis URL of the shared cache tier ({@code redis://} or {@code rediss://}), or {@code null} for an L1-only cache
+ * @param cacheTtl how long a device's cached state lives without being refreshed, 10 s to 1 day
+ * @param snmpPort the UDP port of the devices' SNMP agents, 1-65535
+ * @param snmpInterval the SNMP check interval, 1 s to 1 day
  * @param secrets the secrets that were set, by key; never {@code null}
  * @param effective every setting's effective value and origin, secrets masked, in table order
  */
 public record RunSettings(Path configFile, Path inventory, Duration interval, HttpAddress http, int maxProbesInFlight,
                           int icmpPacketsPerSecond, Duration inventoryPoll, int downAfter, int upAfter, Path alertRules,
                           Duration alertTick, URI webhookUrl, Duration webhookTimeout, boolean notifyLog,
+                          boolean storage, String dbUrl, String dbUser, Path dataDir, Duration dbRetention,
+                          String redisUrl, Duration cacheTtl, int snmpPort, Duration snmpInterval,
                           Map<String, Secret> secrets, List<Effective> effective) {
 
     /** The configuration file read when no other is named and it exists, in the working directory. */
@@ -63,6 +74,8 @@ public record RunSettings(Path configFile, Path inventory, Duration interval, Ht
     public static final String DB_PASSWORD = "db-password";
     /** The key of the Redis password (reserved for the Redis cache). */
     public static final String REDIS_PASSWORD = "redis-password";
+    /** The key of the SNMP v2c community of the devices whose snmp_version is 2c. */
+    public static final String SNMP_COMMUNITY = "snmp-community";
     /** The key of the encryption key of stored credentials (reserved). */
     public static final String ENCRYPTION_KEY = "encryption-key";
     private static final long MAX_SECRET_FILE_BYTES = 64 * 1024;
@@ -84,6 +97,15 @@ public record RunSettings(Path configFile, Path inventory, Duration interval, Ht
      * @param webhookUrl webhook
      * @param webhookTimeout webhook timeout
      * @param notifyLog log notifications
+     * @param storage storage on
+     * @param dbUrl JDBC URL
+     * @param dbUser database user
+     * @param dataDir data directory
+     * @param dbRetention retention
+     * @param redisUrl Redis URL
+     * @param cacheTtl cache TTL
+     * @param snmpPort SNMP port
+     * @param snmpInterval SNMP interval
      * @param secrets secrets
      * @param effective effective values
      */
@@ -138,10 +160,23 @@ public record RunSettings(Path configFile, Path inventory, Duration interval, Ht
             key("webhook-url", null, "where alert notifications are POSTed as JSON (http or https); none when unset"),
             key("webhook-timeout", "10s", "the webhook request timeout"),
             key("notify-log", "true", "whether alert notifications are also written to the log"),
+            key("storage", "postgres", "where results, devices and state are stored: postgres (the embedded server, or "
+                    + "db-url when set) or off (nothing stored)"),
+            key("db-url", null, "the JDBC URL of an external PostgreSQL (jdbc:postgresql://HOST:PORT/DB); the embedded "
+                    + "PostgreSQL in data-dir/pg when unset"),
+            key("db-user", null, "the PostgreSQL user for db-url (its password is the db-password secret)"),
+            key("data-dir", "ward-data", "the directory of the embedded PostgreSQL (pg/) and of the result spool (spool/)"),
+            key("db-retention", "30d", "how long stored results (ping results, SNMP values, interface samples) are kept"),
+            key("redis-url", null, "the Redis of the shared cache tier: redis://HOST:PORT or rediss://HOST:PORT (TLS), "
+                    + "password from the redis-password secret; an in-process cache only when unset"),
+            key("cache-ttl", "5m", "how long a device's cached state lives without being refreshed"),
+            key("snmp-port", "161", "the UDP port of the devices' SNMP agents"),
+            key("snmp-interval", "60s", "the SNMP check interval (system, interfaces and rates, vendor items)"),
             secret(HTTP_TOKEN, "the bearer token the HTTP API requires (everything but /health and the page shell at /)"),
             secret(WEBHOOK_SECRET, "the HMAC-SHA256 key that signs webhook requests (header X-Ward-Signature)"),
-            secret(DB_PASSWORD, "the PostgreSQL password (reserved for the storage module)"),
-            secret(REDIS_PASSWORD, "the Redis password (reserved for the cache module)"),
+            secret(DB_PASSWORD, "the PostgreSQL password for db-url"),
+            secret(REDIS_PASSWORD, "the Redis password (AUTH) for redis-url"),
+            secret(SNMP_COMMUNITY, "the SNMP v2c community; when set, devices whose snmp_version column is 2c get an SNMP check"),
             secret(ENCRYPTION_KEY, "the key that encrypts stored device credentials (reserved)"));
 
     private static Key key(String key, String def, String description) {
@@ -263,6 +298,27 @@ public record RunSettings(Path configFile, Path inventory, Duration interval, Ht
         Duration webhookTimeout = get(raw, "webhook-timeout", problems,
                 s -> range(Durations.parse(s), Duration.ofSeconds(1), Duration.ofMinutes(5)));
         Boolean notifyLog = get(raw, "notify-log", problems, RunSettings::bool);
+        Boolean storage = get(raw, "storage", problems, RunSettings::storage);
+        String dbUrl = get(raw, "db-url", problems, RunSettings::jdbcUrl);
+        String dbUser = get(raw, "db-user", problems, RunSettings::nonEmpty);
+        Path dataDir = get(raw, "data-dir", problems, RunSettings::path);
+        Duration dbRetention = get(raw, "db-retention", problems,
+                s -> range(Durations.parse(s), Duration.ofDays(1), Duration.ofDays(3650)));
+        String redisUrl = get(raw, "redis-url", problems, RunSettings::redisUrl);
+        Duration cacheTtl = get(raw, "cache-ttl", problems,
+                s -> range(Durations.parse(s), Duration.ofSeconds(10), Duration.ofDays(1)));
+        Integer snmpPort = get(raw, "snmp-port", problems, s -> intRange(s, 1, 65535));
+        Duration snmpInterval = get(raw, "snmp-interval", problems,
+                s -> range(Durations.parse(s), Duration.ofSeconds(1), Duration.ofDays(1)));
+        if (Boolean.FALSE.equals(storage) && raw.containsKey("db-url")) {
+            problems.add("db-url is set but storage is off: remove one of them");
+        }
+        if (secrets.containsKey(DB_PASSWORD) && !raw.containsKey("db-url")) {
+            problems.add("db-password is set but db-url is not: the embedded PostgreSQL needs no password; set db-url too");
+        }
+        if (secrets.containsKey(REDIS_PASSWORD) && !raw.containsKey("redis-url")) {
+            problems.add("redis-password is set but redis-url is not: set WARD_REDIS_URL (or redis-url) too");
+        }
         if (secrets.containsKey(WEBHOOK_SECRET) && webhook == null && !raw.containsKey("webhook-url")) {
             problems.add("webhook-secret is set but webhook-url is not: set WARD_WEBHOOK_URL (or webhook-url) too");
         }
@@ -270,7 +326,8 @@ public record RunSettings(Path configFile, Path inventory, Duration interval, Ht
             throw new InvalidConfigurationException("ward run", problems);
         }
         return new RunSettings(configFile, inventory, interval, http, inFlight, pps, poll, downAfter, upAfter, rules, tick,
-                webhook, webhookTimeout, notifyLog, secrets, effective);
+                webhook, webhookTimeout, notifyLog, storage, dbUrl, dbUser, dataDir, dbRetention, redisUrl, cacheTtl,
+                snmpPort, snmpInterval, secrets, effective);
     }
 
     /** Reads a secret from its variable, its file variable or the file named in the config file. */
@@ -392,6 +449,48 @@ public record RunSettings(Path configFile, Path inventory, Duration interval, Ht
         return u;
     }
 
+    private static boolean storage(String s) {
+        return switch (s.toLowerCase(Locale.ROOT)) {
+            case "postgres", "postgresql" -> true;
+            case "off" -> false;
+            default -> throw new IllegalArgumentException("must be postgres or off");
+        };
+    }
+
+    private static String nonEmpty(String s) {
+        if (s.isEmpty()) {
+            throw new IllegalArgumentException("must not be empty");
+        }
+        return s;
+    }
+
+    private static String jdbcUrl(String s) {
+        if (!s.startsWith("jdbc:postgresql:")) {
+            throw new IllegalArgumentException("must be a PostgreSQL JDBC URL, jdbc:postgresql://HOST:PORT/DATABASE");
+        }
+        if (s.contains("password=")) {
+            throw new IllegalArgumentException("must not hold the password; set WARD_DB_PASSWORD or WARD_DB_PASSWORD_FILE");
+        }
+        return s;
+    }
+
+    private static String redisUrl(String s) {
+        URI u;
+        try {
+            u = new URI(s);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("not a URI");
+        }
+        if (u.getScheme() == null || u.getHost() == null
+                || !List.of("redis", "rediss").contains(u.getScheme().toLowerCase(Locale.ROOT))) {
+            throw new IllegalArgumentException("must be redis://HOST:PORT or rediss://HOST:PORT");
+        }
+        if (u.getRawUserInfo() != null) {
+            throw new IllegalArgumentException("must not hold credentials; set WARD_REDIS_PASSWORD or WARD_REDIS_PASSWORD_FILE");
+        }
+        return s;
+    }
+
     private static boolean bool(String s) {
         return switch (s.toLowerCase(Locale.ROOT)) {
             case "true", "yes", "on" -> true;
@@ -438,6 +537,6 @@ public record RunSettings(Path configFile, Path inventory, Duration interval, Ht
         if (!key.endsWith("-url")) {
             return value;
         }
-        return value.replaceAll("(?<=://)[^/@]*@", "***@");
+        return value.replaceAll("(?<=://)[^/@]*@", "***@").replaceAll("(?i)(password=)[^&]*", "$1***");
     }
 }

@@ -324,6 +324,7 @@ public final class HttpApi implements AutoCloseable {
         }
         Map<String, Double> values = new TreeMap<>();
         Map<String, StateView> interfaces = new TreeMap<>();
+        Map<String, Map<String, Double>> interfaceValues = new TreeMap<>();
         int dependents = 0;
         var view = b.tracker().view(id).orElse(null);
         if (view != null) {
@@ -333,6 +334,15 @@ public final class HttpApi implements AutoCloseable {
                 }
             });
             view.interfaces().forEach((i, s) -> interfaces.put(String.valueOf(i), StateView.of(s)));
+            view.interfaceValues().forEach((i, vs) -> {
+                Map<String, Double> m = new TreeMap<>();
+                vs.forEach((k, v) -> {
+                    if (v != null && Double.isFinite(v)) {
+                        m.put(k, DeviceView.round(v));
+                    }
+                });
+                interfaceValues.put(String.valueOf(i), m);
+            });
             dependents = view.dependents();
         }
         Instant now = b.clock().instant();
@@ -343,7 +353,8 @@ public final class HttpApi implements AutoCloseable {
             }
         }
         DeviceDetail detail = new DeviceDetail(DeviceView.of(d, state, b.ward().latest().get(id, "icmp").orElse(null)),
-                state == null ? null : StateView.of(state), checks, values, interfaces, dependents, alerts);
+                state == null ? null : StateView.of(state), checks, values, interfaces, interfaceValues,
+                dependents, alerts);
         send(ex, 200, JSON, mapper.writeValueAsString(detail));
     }
 

@@ -83,9 +83,10 @@ public final class Poller implements AutoCloseable {
      */
     public static Poller start(RunSettings settings) throws IOException {
         Duration interval = settings.interval();
+        var checks = Checks.of(settings);
         InventoryFile inventory = settings.inventoryFile()
-                .map(f -> InventoryFile.of(f, d -> List.of(Check.icmp(interval))))
-                .orElseGet(() -> InventoryFile.bundled(d -> List.of(Check.icmp(interval))));
+                .map(f -> InventoryFile.of(f, checks))
+                .orElseGet(() -> InventoryFile.bundled(checks));
         InventoryFile.Stamp stamp = inventory.stamp();
         List<Device> devices;
         try {

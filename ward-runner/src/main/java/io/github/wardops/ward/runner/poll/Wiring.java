@@ -17,6 +17,12 @@ import io.github.wardops.ward.probe.Probers;
 import io.github.wardops.ward.runner.config.RunSettings;
 import io.github.wardops.ward.runner.http.HttpApi;
 import io.github.wardops.ward.runner.http.ReadinessCheck;
+import io.github.wardops.ward.postgres.PostgresStorage;
+import io.github.wardops.ward.snmp.SnmpCredentials;
+import io.github.wardops.ward.snmp.SnmpOptions;
+import io.github.wardops.ward.snmp.SnmpProber;
+import io.github.wardops.ward.snmp.SnmpProbers;
+import io.github.wardops.ward.state.StateStore;
 import io.github.wardops.ward.state.StateTracker;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -66,13 +72,17 @@ public final class Wiring implements AutoCloseable {
     private final Alerting alerting;
     private final StateTracker tracker;
     private final Ward ward;
+    private final Storage storage;
+    private final Cache cache;
+    private final SnmpProber snmp;
     private final List<ReadinessCheck> readiness = new ArrayList<>();
     private final AtomicBoolean engineStarted = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Clock clock = Clock.systemUTC();
 
     private Wiring(PrometheusMeterRegistry registry, JvmGcMetrics gc, IcmpProber prober, AlertStore alertStore,
-                   List<Notifier> notifiers, Alerting alerting, StateTracker tracker, Ward ward) {
+                   List<Notifier> notifiers, Alerting alerting, StateTracker tracker, Ward ward, Storage storage,
+                   Cache cache, SnmpProber snmp) {
         this.registry = registry;
         this.gc = gc;
         this.prober = prober;
@@ -81,10 +91,39 @@ public final class Wiring implements AutoCloseable {
         this.alerting = alerting;
         this.tracker = tracker;
         this.ward = ward;
+        this.storage = storage;
+        this.cache = cache;
+        this.snmp = snmp;
         readiness.add(ReadinessCheck.of("icmp", () -> new ReadinessCheck.Result(true, "socket open, mode " + prober.mode())));
         readiness.add(ReadinessCheck.of("engine", () -> engineStarted.get()
                 ? new ReadinessCheck.Result(true, "started, " + ward.inventory().size() + " devices")
                 : new ReadinessCheck.Result(false, "not started")));
+        if (storage != null) {
+            readiness.add(storage.readiness());
+        }
+        readiness.add(cache.readiness());
+    }
+
+    /**
+     * The stores behind the state tracker and alerting.
+     *
+     * @param stateStore the tracker's store
+     * @param alertStore alerting's store
+     */
+    record Stores(StateStore stateStore, AlertStore alertStore) {
+    }
+
+    /**
+     * THE place where persistent state and alert stores plug in: the lead replaces the body with
+     * {@code storage == null ? in-memory : new Stores(storage.stateStore(), storage.alertStore())}
+     * once ward-postgres has them. Until then, both are in memory (state and alerts start afresh
+     * on restart; results and devices are already in the database).
+     *
+     * @param storage the PostgreSQL storage, or {@code null} when storage is off
+     * @return the stores
+     */
+    static Stores stateAndAlertStores(PostgresStorage storage) {
+        return new Stores(StateStore.inMemory(), AlertStore.inMemory(ALERT_HISTORY));
     }
 
     /**
@@ -105,6 +144,9 @@ public final class Wiring implements AutoCloseable {
         List<Notifier> notifiers = new ArrayList<>();
         Alerting alerting = null;
         StateTracker tracker = null;
+        Storage storage = null;
+        Cache cache = null;
+        SnmpProber snmp = null;
         try {
             new JvmMemoryMetrics().bindTo(registry);
             gc.bindTo(registry);
@@ -113,7 +155,13 @@ public final class Wiring implements AutoCloseable {
             new ProcessorMetrics().bindTo(registry);
             new UptimeMetrics().bindTo(registry);
             prober = Probers.icmp(IcmpOptions.builder().packetsPerSecond(settings.icmpPacketsPerSecond()).build());
-            AlertStore alertStore = AlertStore.inMemory(ALERT_HISTORY);
+            if (settings.storage()) {
+                storage = Storage.open(settings, registry);
+                storage.importInventory(devices);
+            }
+            cache = Cache.open(settings, registry);
+            Stores stores = stateAndAlertStores(storage == null ? null : storage.storage());
+            AlertStore alertStore = stores.alertStore();
             if (settings.notifyLog()) {
                 notifiers.add(Notifier.logging());
             }
@@ -130,13 +178,33 @@ public final class Wiring implements AutoCloseable {
                     .upAfter(settings.upAfter())
                     .meterRegistry(registry)
                     .listener(alerting)
+                    .listener(cache.states())
+                    .store(stores.stateStore())
                     .build();
             tracker.replaceInventory(devices);
             alerting.start();
             tracker.start();
-            Ward ward = Ward.builder()
+            Ward.Builder wb = Ward.builder();
+            if (settings.secret(RunSettings.SNMP_COMMUNITY).isPresent()) {
+                snmp = SnmpProbers.create(SnmpOptions.builder()
+                        .credentials(Checks.SNMP_CREDENTIALS, SnmpCredentials.v2c(settings.secret(RunSettings.SNMP_COMMUNITY).get()))
+                        .meterRegistry(registry)
+                        .build());
+                wb.prober(snmp);
+                long withSnmp = devices.stream().filter(d -> d.checks().stream().anyMatch(c -> c.name().equals("snmp"))).count();
+                LOG.info("snmp: v2c on UDP port {} every {}, {} devices with snmp_version 2c", settings.snmpPort(),
+                        io.github.wardops.ward.runner.config.Durations.format(settings.snmpInterval()), withSnmp);
+            } else {
+                LOG.info("snmp: off (set WARD_SNMP_COMMUNITY or WARD_SNMP_COMMUNITY_FILE to poll devices with snmp_version 2c)");
+            }
+            if (storage != null) {
+                wb.sink(storage.storage().resultSink(), PostgresStorage.recommendedSinkOptions());
+            }
+            Ward ward = wb
                     .prober(prober)
                     .listener(tracker)
+                    .listener(new SnmpInterfaceFeed(tracker))
+                    .listener(cache.states())
                     .meterRegistry(registry)
                     .maxProbesInFlight(settings.maxProbesInFlight())
                     .drainTimeout(drain)
@@ -144,13 +212,16 @@ public final class Wiring implements AutoCloseable {
                     .build();
             int ruleCount = rules.size();
             Gauge.builder("ward.runner.alert.rules", () -> ruleCount).description("Alert rules in force").register(registry);
-            return new Wiring(registry, gc, prober, alertStore, notifiers, alerting, tracker, ward);
+            return new Wiring(registry, gc, prober, alertStore, notifiers, alerting, tracker, ward, storage, cache, snmp);
         } catch (RuntimeException | Error e) {
             List<AutoCloseable> all = new ArrayList<>();
             all.add(tracker);
             all.add(alerting);
             all.addAll(notifiers);
             all.add(prober);
+            all.add(snmp);
+            all.add(cache);
+            all.add(storage);
             all.add(gc);
             all.add(registry::close);
             closeQuietly(all);
@@ -213,6 +284,27 @@ public final class Wiring implements AutoCloseable {
             tracker.replaceInventory(ward.inventory().devices());
             throw e;
         }
+        if (storage != null) {
+            storage.importInventory(devices);
+        }
+    }
+
+    /**
+     * The device state cache (in process, with Redis as the shared tier when configured).
+     *
+     * @return the cache
+     */
+    public io.github.wardops.ward.cache.DeviceStateCache cache() {
+        return cache.states();
+    }
+
+    /**
+     * The PostgreSQL storage.
+     *
+     * @return the storage; empty when storage is off
+     */
+    public java.util.Optional<PostgresStorage> storage() {
+        return java.util.Optional.ofNullable(storage).map(Storage::storage);
     }
 
     /**
@@ -279,8 +371,9 @@ public final class Wiring implements AutoCloseable {
     }
 
     /**
-     * Stops the engine (draining probes), then the tracker, alerting (draining notifications),
-     * the notifiers, the prober and the meters. Idempotent.
+     * Stops the engine (draining probes and flushing its sinks' queues to the storage), then the
+     * tracker, alerting (draining notifications), the notifiers, the prober, the cache and Redis, the storage (pool and
+     * spool), the embedded PostgreSQL and the meters. Idempotent.
      */
     @Override
     public void close() {
@@ -293,6 +386,9 @@ public final class Wiring implements AutoCloseable {
         all.add(alerting);
         all.addAll(notifiers);
         all.add(prober);
+        all.add(snmp);
+        all.add(cache);
+        all.add(storage);
         all.add(gc);
         all.add(registry::close);
         closeQuietly(all);

@@ -107,7 +107,8 @@ class RunSettingsTest {
     @Test
     void secretsComeFromTheEnvironmentOrAFileAndAreNeverPrinted() throws Exception {
         Path tokenFile = Files.writeString(dir.resolve("token"), "file-token-value\n");
-        Path yaml = Files.writeString(dir.resolve("w.yaml"), "webhook-secret-file: " + tokenFile + "\nwebhook-url: https://127.0.0.1/h\n");
+        Path yaml = Files.writeString(dir.resolve("w.yaml"), "webhook-secret-file: " + tokenFile + "\nwebhook-url: https://127.0.0.1/h\n"
+                + "db:\n  url: jdbc:postgresql://127.0.0.1:5432/ward\n");
         RunSettings s = RunSettings.resolve(Map.of("config", yaml.toString()),
                 Map.of("WARD_HTTP_TOKEN", "env-token-value", "WARD_DB_PASSWORD_FILE", tokenFile.toString()));
         assertEquals("env-token-value", s.secret(RunSettings.HTTP_TOKEN).orElseThrow().reveal());
@@ -118,6 +119,44 @@ class RunSettingsTest {
         assertFalse(d.contains("token-value"), d);
         assertTrue(s.describe().contains("http-token: '***'  # WARD_HTTP_TOKEN"), s.describe());
         assertTrue(s.describe().contains("db-password: '***'  # WARD_DB_PASSWORD_FILE (file " + tokenFile + ")"), s.describe());
+    }
+
+    @Test
+    void storageAndCacheSettingsAreValidatedTogetherWithoutEchoingPasswords() {
+        RunSettings d = RunSettings.resolve(Map.of(), Map.of(), null);
+        assertTrue(d.storage());
+        assertNull(d.dbUrl(), "the embedded PostgreSQL by default");
+        assertEquals(Path.of("ward-data"), d.dataDir());
+        assertEquals(Duration.ofDays(30), d.dbRetention());
+        assertNull(d.redisUrl(), "L1 only by default");
+        assertEquals(Duration.ofMinutes(5), d.cacheTtl());
+
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> RunSettings.resolve(
+                Map.of("db-url", "jdbc:postgresql://127.0.0.1/ward?password=hunter2-db", "storage", "sideways",
+                        "redis-url", "redis://user:hunter2-redis@127.0.0.1:6379", "db-retention", "2h", "cache-ttl", "soon"),
+                Map.of("WARD_DB_USER", ""), null));
+        String all = String.join("\n", e.problems());
+        assertEquals(5, e.problems().size(), all);
+        assertTrue(all.contains("db-url = 'jdbc:postgresql://127.0.0.1/ward?password=***' (from --db-url): must not hold the password"), all);
+        assertTrue(all.contains("storage = 'sideways' (from --storage): must be postgres or off"), all);
+        assertTrue(all.contains("redis-url = 'redis://***@127.0.0.1:6379' (from --redis-url): must not hold credentials"), all);
+        assertTrue(all.contains("db-retention = '2h'"), all);
+        assertTrue(all.contains("cache-ttl = 'soon'"), all);
+        assertFalse(all.contains("hunter2"), all);
+
+        InvalidConfigurationException both = assertThrows(InvalidConfigurationException.class, () -> RunSettings.resolve(
+                Map.of("db-url", "mysql://127.0.0.1/ward", "storage", "off"),
+                Map.of("WARD_REDIS_PASSWORD", "r-secret", "WARD_DB_PASSWORD", "d-secret"), null));
+        String b = String.join("\n", both.problems());
+        assertTrue(b.contains("db-url = 'mysql://127.0.0.1/ward' (from --db-url): must be a PostgreSQL JDBC URL"), b);
+        assertTrue(b.contains("db-url is set but storage is off"), b);
+        assertTrue(b.contains("redis-password is set but redis-url is not"), b);
+        assertFalse(b.contains("secret"), b);
+
+        RunSettings ok = RunSettings.resolve(Map.of("redis-url", "rediss://127.0.0.1:6380/2", "storage", "off"),
+                Map.of("WARD_REDIS_PASSWORD", "r-secret"), null);
+        assertFalse(ok.storage());
+        assertEquals("rediss://127.0.0.1:6380/2", ok.redisUrl());
     }
 
     @Test

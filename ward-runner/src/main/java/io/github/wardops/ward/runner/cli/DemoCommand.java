@@ -1,0 +1,206 @@
+package io.github.wardops.ward.runner.cli;
+
+import io.github.wardops.ward.InvalidConfigurationException;
+import io.github.wardops.ward.WardException;
+import io.github.wardops.ward.inventory.Device;
+import io.github.wardops.ward.runner.CliContext;
+import io.github.wardops.ward.runner.ExitCodes;
+import io.github.wardops.ward.runner.config.Durations;
+import io.github.wardops.ward.runner.config.RunSettings;
+import io.github.wardops.ward.runner.demo.DemoFaults;
+import io.github.wardops.ward.runner.demo.FleetAgents;
+import io.github.wardops.ward.runner.poll.Checks;
+import io.github.wardops.ward.runner.poll.InventoryFile;
+import io.github.wardops.ward.runner.poll.Poller;
+import io.github.wardops.ward.testkit.net.LoopbackFaults;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ward demo}: simulated SNMP agents for the bundled 875-device fleet on their loopback
+ * addresses, the poller against them with SNMP on, and a timer that takes a few devices down and
+ * brings them back, so alerts open and resolve.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {"Starts simulated SNMP agents for the bundled 875-device fleet on their loopback addresses "
+                + "(UDP port 1161; the ten duplicate addresses are skipped), then runs the poller against them with SNMP "
+                + "on (a generated community), storing into the embedded PostgreSQL in ward-data/demo.",
+            "Every --fault-every, three devices go down (their agents go silent and, as root with nft, their ICMP is "
+                + "dropped) or the ones down come back, so alerts open and resolve. Open http://127.0.0.1:9090/.",
+            "Takes every 'ward run' flag; --inventory is the demo's own."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:stopped cleanly (143 or 130 when stopped by SIGTERM or SIGINT)",
+            "1:runtime failure: an agent's port is taken, no ICMP socket...",
+            "2:bad usage or invalid configuration"})
+public final class DemoCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);
+    private final CliContext ctx;
+
+    @Mixin
+    RunOptions options = new RunOptions();
+
+    @Option(names = "--fault-every", paramLabel = "DURATION", defaultValue = "60s",
+            description = "How often devices are taken down or brought back, 1s-1h (default: ${DEFAULT-VALUE}).")
+    String faultEvery;
+
+    @Option(names = "--faults", paramLabel = "N", defaultValue = "3", description = "Devices per outage, 0-50 (default: ${DEFAULT-VALUE}).")
+    int faults;
+
+    /**
+     * Creates the command.
+     *
+     * @param ctx the context
+     */
+    public DemoCommand(CliContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        if (options.inventory != null) {
+            ctx.err().println("ward demo: --inventory is not for the demo, which polls the bundled fleet; use 'ward run'");
+            ctx.err().flush();
+            return ExitCodes.USAGE;
+        }
+        Duration every;
+        try {
+            every = Durations.parse(faultEvery);
+            if (every.compareTo(Duration.ofSeconds(1)) < 0 || every.compareTo(Duration.ofHours(1)) > 0 || faults < 0 || faults > 50) {
+                throw new IllegalArgumentException("--fault-every must be 1s-1h and --faults 0-50");
+            }
+        } catch (IllegalArgumentException e) {
+            ctx.err().println("ward demo: " + e.getMessage());
+            ctx.err().flush();
+            return ExitCodes.USAGE;
+        }
+        Map<String, String> flags = new HashMap<>(options.flags());
+        flags.putIfAbsent("data-dir", "ward-data/demo");
+        flags.putIfAbsent("snmp-port", "1161");
+        flags.putIfAbsent("snmp-interval", "30s");
+        flags.putIfAbsent("interval", "10s");
+        Map<String, String> env = new HashMap<>(ctx.env());
+        byte[] random = new byte[12];
+        new SecureRandom().nextBytes(random);
+        String community = "demo-" + HexFormat.of().formatHex(random);
+        env.put(RunSettings.KEYS.stream().filter(k -> k.key().equals(RunSettings.SNMP_COMMUNITY)).findFirst().orElseThrow().env(),
+                community);
+        env.remove("WARD_SNMP_COMMUNITY_FILE");
+        RunSettings settings;
+        Path csv;
+        String fleet;
+        List<Device> devices;
+        try {
+            Path dataDir = RunSettings.resolve(flags, env).dataDir();
+            Files.createDirectories(dataDir);
+            csv = dataDir.resolve("demo-fleet.csv");
+            try (InputStream in = DemoCommand.class.getResourceAsStream(InventoryFile.BUNDLED)) {
+                fleet = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            Files.writeString(csv, fleet, StandardCharsets.UTF_8);
+            flags.put("inventory", csv.toString());
+            settings = RunSettings.resolve(flags, env);
+            devices = InventoryFile.of(csv, Checks.of(settings)).load();
+        } catch (InvalidConfigurationException e) {
+            ctx.err().println("ward: " + e.getMessage());
+            ctx.err().flush();
+            return ExitCodes.USAGE;
+        }
+        FleetAgents agents;
+        try {
+            agents = FleetAgents.start(devices, settings.snmpPort(), community);
+        } catch (UncheckedIOException e) {
+            ctx.err().println("ward demo: " + e.getMessage() + " (is another demo or snmpd on UDP port " + settings.snmpPort()
+                    + "? choose another with --snmp-port)");
+            ctx.err().flush();
+            return ExitCodes.FAILURE;
+        }
+        LOG.info("demo: {} simulated SNMP agents on UDP port {} ({} devices skipped: their address is listed twice)",
+                agents.agents(), settings.snmpPort(), agents.skippedDuplicates());
+        LoopbackFaults rules = null;
+        try {
+            rules = LoopbackFaults.install();
+        } catch (IllegalStateException e) {
+            LOG.warn("demo: the nftables rules for silent hosts could not be installed (they need root and nft): devices taken "
+                    + "down only lose SNMP, since ICMP on loopback always answers");
+        }
+        // Devices on an address of their own only: moving one of two devices that share an address proves nothing.
+        Map<java.net.InetAddress, Long> perAddress = devices.stream()
+                .collect(java.util.stream.Collectors.groupingBy(Device::address, java.util.stream.Collectors.counting()));
+        List<Device> candidates = devices.stream().filter(Device::enabled).filter(Checks::hasSnmp)
+                .filter(d -> d.parentId() == null).filter(d -> perAddress.get(d.address()) == 1).toList();
+        DemoFaults outages = new DemoFaults(csv, fleet, candidates, agents, rules, faults);
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("ward-demo-faults").daemon(true).factory());
+        AtomicReference<Poller> started = new AtomicReference<>();
+        AtomicBoolean stopped = new AtomicBoolean();
+        LoopbackFaults installed = rules;
+        Runnable stopAll = () -> {
+            if (!stopped.compareAndSet(false, true)) {
+                return;
+            }
+            timer.shutdownNow();
+            Poller p = started.get();
+            if (p != null) {
+                p.close();
+            }
+            agents.close();
+            if (installed != null) {
+                installed.close();
+            }
+        };
+        if (ctx.shutdownHook()) {
+            Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("ward-demo-shutdown").unstarted(stopAll));
+        }
+        Poller poller;
+        try {
+            poller = Poller.start(settings);
+            started.set(poller);
+        } catch (InvalidConfigurationException e) {
+            stopAll.run();
+            ctx.err().println("ward: " + e.getMessage());
+            ctx.err().flush();
+            return ExitCodes.USAGE;
+        } catch (WardException | IOException e) {
+            stopAll.run();
+            ctx.err().println("ward: " + e.getMessage());
+            ctx.err().flush();
+            return ExitCodes.FAILURE;
+        }
+        if (faults > 0) {
+            timer.scheduleWithFixedDelay(outages::toggle, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        poller.httpAddress().ifPresent(a -> LOG.info("demo: open http://{}:{}/ to watch the fleet",
+                a.getAddress().getHostAddress(), a.getPort()));
+        try {
+            ctx.onStarted().accept(poller);
+            poller.awaitClosed();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            stopAll.run();
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,185 @@
+package io.github.wardops.ward.runner.poll;
+
+import io.github.wardops.ward.WardException;
+import io.github.wardops.ward.inventory.Device;
+import io.github.wardops.ward.postgres.EmbeddedDatabase;
+import io.github.wardops.ward.postgres.PostgresOptions;
+import io.github.wardops.ward.postgres.PostgresStorage;
+import io.github.wardops.ward.runner.config.RunSettings;
+import io.github.wardops.ward.runner.http.ReadinessCheck;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The runner's PostgreSQL: the embedded server in {@code data-dir/pg} when no {@code db-url} is
+ * set, and {@link PostgresStorage} over it (schema migrated on open, result sink with a spool in
+ * {@code data-dir/spool}, hourly partition maintenance with the configured retention).
+ *
+ * <p>The inventory's source of truth stays the CSV file (or the bundled fleet): {@link #importInventory}
+ * upserts it into the {@code devices} table on start and after each reload, so SQL over the
+ * results can join names and labels. Opening never fails because an external database is down
+ * (the sink spools); only the embedded server failing to start is fatal. Thread-safe.
+ * {@link #close()} closes the storage, then stops the embedded server; idempotent.
+ */
+public final class Storage implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Storage.class);
+
+    private final EmbeddedDatabase embedded;
+    private final PostgresStorage storage;
+    private final String describe;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private Storage(EmbeddedDatabase embedded, PostgresStorage storage, String describe) {
+        this.embedded = embedded;
+        this.storage = storage;
+        this.describe = describe;
+    }
+
+    /**
+     * Starts the embedded server (when no {@code db-url} is set) and opens the storage.
+     *
+     * @param settings the settings; {@link RunSettings#storage()} must be on
+     * @param registry where the storage's meters go
+     * @return the storage
+     * @throws WardException when the embedded server cannot start, or the spool directory cannot be used
+     */
+    public static Storage open(RunSettings settings, MeterRegistry registry) {
+        Path dataDir = settings.dataDir().toAbsolutePath();
+        EmbeddedDatabase embedded = null;
+        try {
+            PostgresOptions.Builder b = PostgresOptions.builder()
+                    .spoolDirectory(dataDir.resolve("spool"))
+                    .meterRegistry(registry);
+            for (String table : PostgresOptions.RETAINED_TABLES) {
+                b.retention(table, settings.dbRetention());
+            }
+            String describe;
+            if (settings.dbUrl() == null) {
+                Path pg = dataDir.resolve("pg");
+                LOG.info("database: starting the embedded PostgreSQL in {} (set db-url to use your own server)", pg);
+                embedded = EmbeddedDatabase.start(pg, 0);
+                b.jdbc(embedded.jdbcUrl(), null, null);
+                describe = "embedded PostgreSQL in " + pg + " on 127.0.0.1:" + embedded.port();
+            } else {
+                b.jdbc(settings.dbUrl(), settings.dbUser(), settings.secret(RunSettings.DB_PASSWORD).orElse(null));
+                describe = "PostgreSQL " + hostPart(settings.dbUrl());
+            }
+            PostgresStorage storage = PostgresStorage.open(b.build());
+            bindPoolMetrics(storage, registry);
+            Storage s = new Storage(embedded, storage, describe);
+            String problem = s.probe();
+            if (problem == null) {
+                LOG.info("database: {} reachable, schema migrated; results spool to {} while it is away", describe,
+                        dataDir.resolve("spool"));
+            } else {
+                LOG.warn("database: {} NOT reachable ({}); starting anyway, results are spooled to {} until it is back. "
+                        + "Fix: check db-url, db-user, db-password and that the server accepts connections from this host",
+                        describe, problem, dataDir.resolve("spool"));
+            }
+            return s;
+        } catch (RuntimeException | Error e) {
+            if (embedded != null) {
+                embedded.close();
+            }
+            throw e;
+        }
+    }
+
+    /** Puts the pool's meters (hikaricp_*) on the registry, when the pool is ward's HikariCP pool. */
+    private static void bindPoolMetrics(PostgresStorage storage, MeterRegistry registry) {
+        if (storage.dataSource() instanceof com.zaxxer.hikari.HikariDataSource h) {
+            try {
+                h.setMetricsTrackerFactory(new com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory(registry));
+            } catch (RuntimeException e) {
+                LOG.info("database: the connection pool's meters are not available: {}", e.getClass().getSimpleName());
+            }
+        }
+    }
+
+    /** The URL without its query (which could hold options we do not want in a log line). */
+    private static String hostPart(String jdbcUrl) {
+        int q = jdbcUrl.indexOf('?');
+        return q < 0 ? jdbcUrl : jdbcUrl.substring(0, q);
+    }
+
+    /**
+     * The storage.
+     *
+     * @return the storage
+     */
+    public PostgresStorage storage() {
+        return storage;
+    }
+
+    /**
+     * Upserts the inventory into the {@code devices} table; a failure (database away) is logged,
+     * never thrown: the next reload or restart tries again.
+     *
+     * @param devices the inventory
+     * @return {@code true} when written
+     */
+    public boolean importInventory(Collection<Device> devices) {
+        try {
+            int n = storage.devices().upsertAll(devices);
+            LOG.info("database: {} devices of the inventory upserted into the devices table", n);
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warn("database: the inventory could not be written to the devices table ({}); polling goes on, "
+                    + "it is written again at the next inventory reload or restart", e.getClass().getSimpleName());
+            return false;
+        }
+    }
+
+    /**
+     * The readiness check {@code database}: ready when a connection answers within 2 s.
+     *
+     * @return the check
+     */
+    public ReadinessCheck readiness() {
+        return ReadinessCheck.of("database", () -> {
+            String problem = probe();
+            long spooled = storage.spooledRows();
+            return problem == null
+                    ? new ReadinessCheck.Result(true, describe + " reachable, " + spooled + " rows spooled")
+                    : new ReadinessCheck.Result(false, describe + " not reachable (" + problem + "), " + spooled
+                            + " rows spooled");
+        });
+    }
+
+    /** Null when a connection answers, else what went wrong (no secrets: the class and SQL state only). */
+    private String probe() {
+        try (Connection c = storage.dataSource().getConnection()) {
+            return c.isValid(2) ? null : "the connection did not answer";
+        } catch (SQLException e) {
+            return e.getClass().getSimpleName() + (e.getSQLState() == null ? "" : " SQLState " + e.getSQLState());
+        } catch (RuntimeException e) {
+            return e.getClass().getSimpleName();
+        }
+    }
+
+    /** Closes the storage (pool, spool, maintenance), then stops the embedded server. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            storage.close();
+        } catch (RuntimeException e) {
+            LOG.warn("closing the storage failed: {}", e.toString());
+        }
+        if (embedded != null) {
+            try {
+                embedded.close();
+            } catch (RuntimeException e) {
+                LOG.warn("stopping the embedded PostgreSQL failed: {}", e.toString());
+            }
+        }
+    }
+}
