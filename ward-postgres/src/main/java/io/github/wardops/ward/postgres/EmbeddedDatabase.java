@@ -53,6 +53,23 @@ public final class EmbeddedDatabase implements AutoCloseable {
      * @throws WardException when the server cannot start or migrate
      */
     public static EmbeddedDatabase start(Path dataDirectory, int port) {
+        return start(dataDirectory, port, true);
+    }
+
+    /**
+     * Starts the server on a data directory and migrates it, choosing who stops it when the JVM
+     * exits.
+     *
+     * @param dataDirectory the data directory; kept after {@link #close()}; never {@code null}
+     * @param port the TCP port on 127.0.0.1, or 0 for a free one
+     * @param stopOnJvmExit {@code true} to stop the server from a JVM shutdown hook of its own
+     *     (safe when nobody calls {@link #close()}); {@code false} when the owner closes it in
+     *     its own shutdown sequence, after its writers drained (a hook of our own would run
+     *     concurrently with the owner's and could stop the server under them)
+     * @return the running database
+     * @throws WardException when the server cannot start or migrate
+     */
+    public static EmbeddedDatabase start(Path dataDirectory, int port, boolean stopOnJvmExit) {
         Objects.requireNonNull(dataDirectory, "dataDirectory");
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port " + port + " must be 0-65535");
@@ -64,7 +81,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
             EmbeddedPostgres.Builder b = EmbeddedPostgres.builder()
                     .setDataDirectory(dir)
                     .setCleanDataDirectory(false)
-                    .setRegisterShutdownHook(true)
+                    .setRegisterShutdownHook(stopOnJvmExit)
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     .setServerConfig("max_connections", "50")
                     // zonky starts PostgreSQL for throw-away test databases (-F: no fsync, asynchronous

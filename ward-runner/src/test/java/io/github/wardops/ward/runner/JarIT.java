@@ -1,6 +1,7 @@
 package io.github.wardops.ward.runner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -79,12 +80,29 @@ class JarIT {
 
     @Test
     void runServesHttpAndStopsCleanlyOnSigterm() throws Exception {
+        sigtermStopsCleanly(false);
+    }
+
+    /**
+     * With the embedded PostgreSQL on: the server must outlive the engine's drain. (zonky's own
+     * shutdown hook used to stop it concurrently with ward's, so the last batch went to the spool.)
+     */
+    @Test
+    void runWithEmbeddedPostgresStopsCleanlyOnSigterm() throws Exception {
+        sigtermStopsCleanly(true);
+    }
+
+    private void sigtermStopsCleanly(boolean storage) throws Exception {
         Path csv = dir.resolve("fleet.csv");
         Files.writeString(csv, "id,name,address,enabled\n"
                 + "6f1c1b0e-4f7e-4a57-9a43-0d7a3d1f0001,a,127.43.0.1,true\n"
                 + "6f1c1b0e-4f7e-4a57-9a43-0d7a3d1f0002,b,127.43.0.2,true\n");
-        Path log = dir.resolve("run.log");
-        Process p = start(log, "run", "--inventory", csv.toString(), "--interval", "1s", "--http", "127.0.0.1:0");
+        Path log = dir.resolve(storage ? "run-pg.log" : "run.log");
+        Process p = storage
+                ? java("run", "--inventory", csv.toString(), "--interval", "1s", "--http", "127.0.0.1:0",
+                        "--storage", "postgres", "--data-dir", dir.resolve("data").toString())
+                        .redirectOutput(log.toFile()).start()
+                : start(log, "run", "--inventory", csv.toString(), "--interval", "1s", "--http", "127.0.0.1:0");
         try {
             int port = -1;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -101,6 +119,9 @@ class JarIT {
             HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
                     .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, health.statusCode());
+            if (storage) {
+                Thread.sleep(2500); // a few cycles of results flowing into the database
+            }
 
             p.destroy(); // SIGTERM
             assertTrue(p.waitFor(20, TimeUnit.SECONDS), "still running 20 s after SIGTERM; output: " + read(log));
@@ -110,6 +131,11 @@ class JarIT {
             assertTrue(all.contains("ward runner stopping"), all);
             assertTrue(all.contains("ward runner stopped"), all);
             assertTrue(!all.contains("Exception"), all);
+            if (storage) {
+                String shutdown = all.substring(all.indexOf("ward runner stopping"));
+                assertFalse(shutdown.contains(" WARN ") || shutdown.contains(" ERROR "),
+                        "no warning at shutdown (the database must outlive the engine's drain):\n" + shutdown);
+            }
         } finally {
             p.destroyForcibly();
         }

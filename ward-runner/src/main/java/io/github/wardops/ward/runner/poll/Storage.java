@@ -63,7 +63,8 @@ public final class Storage implements AutoCloseable {
             if (settings.dbUrl() == null) {
                 Path pg = dataDir.resolve("pg");
                 LOG.info("database: starting the embedded PostgreSQL in {} (set db-url to use your own server)", pg);
-                embedded = EmbeddedDatabase.start(pg, 0);
+                // The runner stops the server itself, after the engine drained into it.
+                embedded = EmbeddedDatabase.start(pg, 0, false);
                 b.jdbc(embedded.jdbcUrl(), null, null);
                 describe = "embedded PostgreSQL in " + pg + " on 127.0.0.1:" + embedded.port();
             } else {

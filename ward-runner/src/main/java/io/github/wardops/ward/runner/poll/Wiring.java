@@ -114,16 +114,19 @@ public final class Wiring implements AutoCloseable {
     }
 
     /**
-     * THE place where persistent state and alert stores plug in: the lead replaces the body with
-     * {@code storage == null ? in-memory : new Stores(storage.stateStore(), storage.alertStore())}
-     * once ward-postgres has them. Until then, both are in memory (state and alerts start afresh
-     * on restart; results and devices are already in the database).
+     * The state and alert stores: PostgreSQL's when storage is on (so a restart resumes device
+     * states and never opens an alert twice), in-memory otherwise.
      *
      * @param storage the PostgreSQL storage, or {@code null} when storage is off
      * @return the stores
      */
     static Stores stateAndAlertStores(PostgresStorage storage) {
-        return new Stores(StateStore.inMemory(), AlertStore.inMemory(ALERT_HISTORY));
+        if (storage == null) {
+            return new Stores(StateStore.inMemory(), AlertStore.inMemory(ALERT_HISTORY));
+        }
+        // Device states and alerts survive a restart: a device down at start-up keeps its
+        // down_since, and one with no open alert gets exactly one.
+        return new Stores(storage.stateStore(), storage.alertStore());
     }
 
     /**
@@ -173,14 +176,17 @@ public final class Wiring implements AutoCloseable {
             Alerting.Builder ab = Alerting.builder().rules(rules).store(alertStore).meterRegistry(registry).drainTimeout(drain);
             notifiers.forEach(ab::notifier);
             alerting = ab.build();
-            tracker = StateTracker.builder()
+            StateTracker.Builder tb = StateTracker.builder()
                     .downAfter(settings.downAfter())
                     .upAfter(settings.upAfter())
                     .meterRegistry(registry)
                     .listener(alerting)
                     .listener(cache.states())
-                    .store(stores.stateStore())
-                    .build();
+                    .store(stores.stateStore());
+            if (storage != null) {
+                tb.listener(storage.storage().stateHistory());   // every transition into state_changes
+            }
+            tracker = tb.build();
             tracker.replaceInventory(devices);
             alerting.start();
             tracker.start();
