@@ -61,7 +61,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Mixin
     RunOptions options = new RunOptions();
 
-    @Option(names = "--fault-every", paramLabel = "DURATION", defaultValue = "60s",
+    @Option(names = "--fault-every", paramLabel = "DURATION", defaultValue = "30s",
             description = "How often devices are taken down or brought back, 1s-1h (default: ${DEFAULT-VALUE}).")
     String faultEvery;
 
