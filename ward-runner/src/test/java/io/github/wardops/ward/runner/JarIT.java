@@ -180,6 +180,26 @@ class JarIT {
         assertTrue(vout.getFirst().startsWith("ward 0."), vout.toString());
     }
 
+    /** WARD_LOG_FORMAT=json turns every log line into one JSON object; command output stays plain. */
+    @Test
+    void jsonLogsWithWardLogFormat() throws Exception {
+        Path log = dir.resolve("json.log");
+        ProcessBuilder pb = java("sweep", "-v", "127.43.2.1");
+        pb.environment().put("WARD_LOG_FORMAT", "json");
+        Process p = pb.redirectOutput(log.toFile()).start();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        List<String> lines = read(log).lines().toList();
+        assertEquals(0, p.exitValue(), lines.toString());
+        List<String> logLines = lines.stream().filter(l -> l.startsWith("{")).toList();
+        assertFalse(logLines.isEmpty(), "no JSON log line: " + lines);
+        for (String l : logLines) {
+            assertTrue(l.endsWith("}") && l.contains("\"level\":\"") && l.contains("\"formattedMessage\":\""), l);
+        }
+        assertTrue(logLines.stream().anyMatch(l -> l.contains("ICMP prober ready: IPv4")), "the message is formatted: " + logLines);
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("127.43.2.1 : xmt/rcv/%loss = 1/1/0%")), "sweep output stays plain: " + lines);
+        assertTrue(lines.stream().noneMatch(l -> l.matches("^\\d{4}-\\d{2}-\\d{2}T.* INFO .*")), "no plain log line: " + lines);
+    }
+
     /**
      * Without any ICMP permission, both commands fail at start with the prober's explanation and
      * exit code 1. A new network namespace has {@code ping_group_range = "1 0"} (no group may open
