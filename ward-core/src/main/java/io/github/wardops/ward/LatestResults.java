@@ -8,6 +8,8 @@ import java.util.Optional;
 /**
  * A read view of the latest result per device and check. Its size is bounded by the inventory:
  * removing a device or a check frees its entries. Thread-safe; reads see results as they land.
+ *
+ * <p>Arguments must not be {@code null}; nothing it returns is {@code null} (absence is an empty {@code Optional} or map).
  */
 public interface LatestResults {
 

@@ -36,6 +36,8 @@ import java.util.concurrent.CompletableFuture;
  * <p>Thread-safe. {@link #close()} is idempotent: it stops scheduling, waits a bounded time for
  * probes in flight, drains sink queues within the drain timeout, and closes only what the engine
  * created (never a prober, sink or registry handed to the builder).
+ *
+ * <p>Arguments must not be {@code null}; nothing it returns is {@code null}.
  */
 public interface Ward extends AutoCloseable {
 

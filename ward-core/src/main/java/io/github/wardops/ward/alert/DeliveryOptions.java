@@ -13,6 +13,8 @@ import java.util.List;
  * @param maxAttempts attempts per notification, 1-100 (default 5)
  * @param initialBackoff the wait after the first failure, 1 ms-1 h (default 1 s)
  * @param maxBackoff the longest wait, at least {@code initialBackoff}, at most 1 h (default 60 s)
+ *
+ * <p>No component is {@code null}.
  */
 public record DeliveryOptions(int queueCapacity, int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
     /**

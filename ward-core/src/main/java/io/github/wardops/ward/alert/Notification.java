@@ -6,7 +6,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-/** What a {@link Notifier} delivers. Immutable and thread-safe. */
+/**
+ * What a {@link Notifier} delivers. Immutable and thread-safe.
+ *
+ * <p>No component of any case is {@code null}; collections are copied and unmodifiable.
+ */
 public sealed interface Notification permits Notification.Opened, Notification.Resolved, Notification.Flood {
 
     /**

@@ -8,6 +8,8 @@ import java.util.List;
  *
  * @param rules the accepted rules, in file order
  * @param rejected the rejected rules, in file order
+ *
+ * <p>Neither list is {@code null}; both are copied and unmodifiable.
  */
 public record RuleSet(List<AlertRule> rules, List<RuleProblem> rejected) {
     /**

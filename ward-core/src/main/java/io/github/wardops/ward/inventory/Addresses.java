@@ -12,6 +12,8 @@ import java.util.regex.Pattern;
  * Strict parsing of IP address literals and CIDR ranges. Never resolves a host name: ward probes
  * addresses, and a DNS lookup hidden in a parser is a stall waiting to happen. Stateless and
  * thread-safe.
+ *
+ * <p>Arguments must not be {@code null}; nothing it returns is {@code null}.
  */
 public final class Addresses {
     private static final Pattern IPV4 = Pattern.compile(

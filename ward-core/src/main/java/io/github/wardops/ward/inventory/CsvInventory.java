@@ -25,6 +25,8 @@ import java.util.function.Function;
  * <p>Reading is all-or-nothing: every bad row is reported, with its line number and the reason,
  * in one {@link InvalidConfigurationException}, and no device is returned unless the whole file
  * is valid. Fields may be quoted as in RFC 4180. Stateless and thread-safe.
+ *
+ * <p>Arguments must not be {@code null}; nothing it returns is {@code null}.
  */
 public final class CsvInventory {
     /** The most rows a file may have: a bound, so a wrong file cannot exhaust memory. */

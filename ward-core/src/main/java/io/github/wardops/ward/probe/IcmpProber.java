@@ -3,6 +3,8 @@ package io.github.wardops.ward.probe;
 /**
  * The built-in ICMP echo prober, from {@link Probers#icmp(IcmpOptions)}. One socket per address
  * family serves every outstanding echo. Thread-safe.
+ *
+ * <p>{@link #mode()} is never {@code null}.
  */
 public interface IcmpProber extends Prober {
 

@@ -9,6 +9,8 @@ import java.util.Objects;
  * The outcome of one probe: the target was {@link Up up}, {@link Down down}, or its state is
  * {@link Unknown unknown} (ward could not tell: a local error, a prober failure). Immutable and
  * thread-safe.
+ *
+ * <p>No component of any case is {@code null}: each case checks its components when it is built.
  */
 public sealed interface ProbeResult permits ProbeResult.Up, ProbeResult.Down, ProbeResult.Unknown {
 

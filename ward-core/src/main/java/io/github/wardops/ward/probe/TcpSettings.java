@@ -8,6 +8,8 @@ import io.github.wardops.ward.inventory.CheckSettings;
  * @param port the port to connect to, 1-65535
  *
  * <p>Immutable and thread-safe.
+ *
+ * <p>It has no reference component, so nothing in it can be {@code null}.
  */
 public record TcpSettings(int port) implements CheckSettings {
     /** The type name of TCP checks. */

@@ -19,6 +19,8 @@ import java.util.Map;
  * @param outDiscardsPerSecond outbound discards per second
  * @param inUtilizationPct inbound bits per second as a percentage of the speed (0-100); NaN when the speed is unknown
  * @param outUtilizationPct outbound utilisation, 0-100
+ *
+ * <p>Its components are primitives: a rate that could not be computed is {@code NaN}, never {@code null}.
  */
 public record InterfaceRates(double inBitsPerSecond, double outBitsPerSecond, double inPacketsPerSecond,
                              double outPacketsPerSecond, double inErrorsPerSecond, double outErrorsPerSecond,

@@ -17,6 +17,8 @@ import java.util.regex.PatternSyntaxException;
  * @param role the role to assign, 1-64 of {@code a-z 0-9 _ -}
  * @param field which text to match
  * @param regex a Java regular expression
+ *
+ * <p>Arguments must not be {@code null}; nothing it returns is {@code null}.
  */
 public record InterfaceRule(String role, Field field, String regex) {
     private static final Pattern ROLE = Pattern.compile("[a-z0-9_-]{1,64}");

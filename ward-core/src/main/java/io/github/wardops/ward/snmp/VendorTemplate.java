@@ -29,6 +29,8 @@ import java.util.regex.Pattern;
  * @param vendor the vendor name, 1-32 of {@code a-z 0-9 _ -}
  * @param enterprisePrefixes sysObjectID prefixes; the longest matching prefix over all templates wins
  * @param items the items to poll, names unique
+ *
+ * <p>Arguments must not be {@code null}; nothing it returns is {@code null}.
  */
 public record VendorTemplate(String vendor, List<SnmpOid> enterprisePrefixes, List<SnmpItem> items) {
     private static final Pattern VENDOR = Pattern.compile("[a-z0-9_-]{1,32}");

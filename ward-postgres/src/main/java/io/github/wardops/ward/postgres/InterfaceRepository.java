@@ -8,6 +8,8 @@ import java.util.List;
 /**
  * The {@code interfaces} and {@code interface_samples} tables, for the SNMP interface poller.
  * Each method is one short transaction. Thread-safe.
+ *
+ * <p>Arguments must not be {@code null}; lists returned are never {@code null}.
  */
 public interface InterfaceRepository {
 

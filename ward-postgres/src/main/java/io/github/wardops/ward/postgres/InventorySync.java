@@ -4,6 +4,8 @@ package io.github.wardops.ward.postgres;
  * Keeps an engine's {@link io.github.wardops.ward.inventory.Inventory} equal to the
  * {@code devices} table: inserts, updates, disables and deletes made by any program reach the
  * engine within the polling interval. See {@link PostgresStorage#syncInventory}. Thread-safe.
+ *
+ * <p>Nothing it returns is {@code null}.
  */
 public interface InventorySync extends AutoCloseable {
 

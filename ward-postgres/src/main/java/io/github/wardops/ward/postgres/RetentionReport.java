@@ -7,6 +7,8 @@ import java.util.List;
  *
  * @param created partitions created (ahead of need)
  * @param dropped partitions dropped (past retention)
+ *
+ * <p>Neither list is {@code null}; both are copied and unmodifiable.
  */
 public record RetentionReport(List<String> created, List<String> dropped) {
     /**

@@ -10,6 +10,8 @@ import java.util.UUID;
  * copied to another row (or column) does not decrypt. A row encrypted with a key that is not held,
  * or with another key under the same id, fails with a {@link io.github.wardops.ward.WardException}
  * naming the row and the key id, never the secret. Thread-safe.
+ *
+ * <p>Arguments must not be {@code null}; a missing credential is an empty {@code Optional}, never {@code null}.
  */
 public interface SnmpCredentialStore {
 

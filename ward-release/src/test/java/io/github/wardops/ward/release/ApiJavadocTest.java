@@ -14,8 +14,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every public type in a published module's exported packages has a class Javadoc that states
- * its threading contract (thread-safe, immutable, or not thread-safe). Enums are immutable by
- * nature and exempt. Doclint (release profile) checks that every member has Javadoc at all.
+ * its threading contract (thread-safe, immutable, or not thread-safe), and its Javadoc (the
+ * type's or its members') states its nullness contract. Enums are exempt from both. Doclint
+ * (release profile) checks that every member has Javadoc at all.
  */
 class ApiJavadocTest {
     private static final Pattern EXPORTS = Pattern.compile("^\\s*exports\\s+([\\w.]+)", Pattern.MULTILINE);
@@ -50,10 +51,23 @@ class ApiJavadocTest {
                     if (!t.group(2).equals("enum") && !doc.contains("thread") && !doc.contains("immutable")) {
                         problems.add(f + ": " + t.group(3) + "'s Javadoc does not say whether it is thread-safe or immutable");
                     }
+                    if (!t.group(2).equals("enum") && !javadocOf(s).contains("null")) {
+                        problems.add(f + ": " + t.group(3) + "'s Javadoc says nothing about null");
+                    }
                 }
             }
         }
         assertTrue(checked > 0, "no public types found in " + module);
         assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    /** All Javadoc comments of a source file, concatenated. */
+    private static String javadocOf(String source) {
+        StringBuilder sb = new StringBuilder();
+        Matcher m = Pattern.compile("/\\*\\*(?:(?!\\*/).)*\\*/", Pattern.DOTALL).matcher(source);
+        while (m.find()) {
+            sb.append(m.group()).append('\n');
+        }
+        return sb.toString();
     }
 }

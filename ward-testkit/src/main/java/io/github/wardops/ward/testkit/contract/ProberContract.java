@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
  * a target that does not answer is a {@code Down} (not an exception), that probes run
  * concurrently on virtual threads without mixing up their results, that a probe returns within
  * its check's timeout plus a grace, and that {@code close()} is idempotent.
+ *
+ * <p>The subclass methods must not return {@code null}; the suite fails if they do.
  */
 public abstract class ProberContract {
     /** For subclasses. */

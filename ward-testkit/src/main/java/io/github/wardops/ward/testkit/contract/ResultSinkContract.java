@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Test;
  * batch both work, and that {@code close()} is idempotent.
  *
  * <p>Not thread-safe: JUnit creates one instance per test; the subject under test is called from the test thread.
+ *
+ * <p>The subclass methods must not return {@code null}; the suite fails if they do.
  */
 public abstract class ResultSinkContract {
     /** For subclasses. */

@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
  * leaves the machine.
  *
  * <p>Not thread-safe; one instance per test class is typical.
+ *
+ * <p>Nothing it returns is {@code null}.
  */
 public final class LoopbackFaults implements AutoCloseable {
     /** Echo requests to this range are dropped: the hosts never answer ICMP. */

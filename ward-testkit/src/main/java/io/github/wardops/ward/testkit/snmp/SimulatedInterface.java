@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param packetsPerSecond unicast packet growth, both directions
  * @param errorsPerSecond error growth, both directions
  * @param octetOffset the octet counters' value at (re)start; set near 2^32 to see a 32-bit wrap soon
+ *
+ * <p>Its text components are never {@code null} (checked when built).
  */
 public record SimulatedInterface(int index, String name, String descr, String alias, int type, long speedBps,
                                  int adminStatus, int operStatus, double inOctetsPerSecond, double outOctetsPerSecond,

@@ -78,6 +78,8 @@ import org.snmp4j.transport.UdpTransportMapping;
  *
  * <p>All devices share one SNMPv3 engine ID and user table. Thread-safe; {@link #close()} stops
  * the thread and closes every socket.
+ *
+ * <p>Arguments must not be {@code null}; nothing it returns is {@code null}.
  */
 public final class SnmpSimulator implements AutoCloseable {
     private final InstantSource clock;

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Test;
  * return an empty store. Time stamps used here are whole seconds.
  *
  * <p>Not thread-safe: JUnit creates one instance per test; the store is called from the test thread.
+ *
+ * <p>The subclass methods must not return {@code null}; the suite fails if they do.
  */
 public abstract class AlertStoreContract {
     /** For subclasses. */

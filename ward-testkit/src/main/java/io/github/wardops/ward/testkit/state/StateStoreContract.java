@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Test;
  * store may keep microseconds.
  *
  * <p>Not thread-safe: JUnit creates one instance per test; the store is called from the test thread.
+ *
+ * <p>The subclass methods must not return {@code null}; the suite fails if they do.
  */
 public abstract class StateStoreContract {
     /** For subclasses. */
