@@ -67,6 +67,18 @@ class SnmpdConformanceIT {
                 rouser wardsha priv
                 createUser wardsha512 SHA-512 authpass512 AES-256 privpass512
                 rouser wardsha512 priv
+                createUser wardmd5 MD5 authpassmd5 DES privpassdes
+                rouser wardmd5 priv
+                createUser wardsha224 SHA-224 authpass224 AES-192 privpass192
+                rouser wardsha224 priv
+                createUser wardsha256 SHA-256 authpass256 AES privpass128
+                rouser wardsha256 priv
+                createUser wardsha384 SHA-384 authpass384 AES-256 privpass256
+                rouser wardsha384 priv
+                createUser wardauth SHA-256 authpassonly
+                rouser wardauth auth
+                createUser wardnoauth
+                rouser wardnoauth noauth
                 sysLocation ward conformance "quoted" \\\\ lab
                 sysContact ward
                 """);
@@ -150,6 +162,28 @@ class SnmpdConformanceIT {
                 SnmpPrivProtocol.AES256, Secret.of("privpass512"));
         compare("1.3.6.1.2.1.1", c, List.of("-v3", "-l", "authPriv", "-u", "wardsha512", "-a", "SHA-512", "-A",
                 "authpass512", "-x", "AES-256", "-X", "privpass512"));
+    }
+
+    /** Every authentication and privacy protocol ward offers, at every security level, against snmpd. */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource({
+        "wardmd5,    MD5,    authpassmd5,  DES,    privpassdes, MD5,     DES",
+        "wardsha224, SHA224, authpass224,  AES192, privpass192, SHA-224, AES-192",
+        "wardsha256, SHA256, authpass256,  AES128, privpass128, SHA-256, AES",
+        "wardsha384, SHA384, authpass384,  AES256, privpass256, SHA-384, AES-256",
+    })
+    void v3EveryProtocolMatchesSnmpbulkwalk(String user, SnmpAuthProtocol auth, String authPass, SnmpPrivProtocol priv,
+                                            String privPass, String netSnmpAuth, String netSnmpPriv) throws Exception {
+        SnmpCredentials c = SnmpCredentials.v3(user, auth, Secret.of(authPass), priv, Secret.of(privPass));
+        compare("1.3.6.1.2.1.1", c, List.of("-v3", "-l", "authPriv", "-u", user, "-a", netSnmpAuth, "-A", authPass,
+                "-x", netSnmpPriv, "-X", privPass));
+    }
+
+    @Test
+    void v3AuthNoPrivAndNoAuthNoPrivMatchSnmpbulkwalk() throws Exception {
+        compare("1.3.6.1.2.1.1", SnmpCredentials.v3("wardauth", SnmpAuthProtocol.SHA256, Secret.of("authpassonly")),
+                List.of("-v3", "-l", "authNoPriv", "-u", "wardauth", "-a", "SHA-256", "-A", "authpassonly"));
+        compare("1.3.6.1.2.1.1", SnmpCredentials.v3("wardnoauth"), List.of("-v3", "-l", "noAuthNoPriv", "-u", "wardnoauth"));
     }
 
     @Test
