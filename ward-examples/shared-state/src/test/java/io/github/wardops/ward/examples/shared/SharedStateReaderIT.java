@@ -66,6 +66,51 @@ class SharedStateReaderIT {
         }
     }
 
+    /** The writer is the ward runner, a process of its own, polling with --redis-url. */
+    @Test
+    void aSecondProcessReadsWhatTheRunnerWrote() throws Exception {
+        Path jar = Path.of("..", "..", "ward-runner", "target", "ward-runner.jar").toAbsolutePath().normalize();
+        assertTrue(Files.isRegularFile(jar), "the runner jar is built before the examples: " + jar);
+        List<String> ids = new ArrayList<>();
+        StringBuilder csv = new StringBuilder("id,name,address\n");
+        for (int i = 1; i <= 3; i++) {
+            String a = "127.0.48." + i;
+            ids.add(DeviceId.fromKey(a).toString());
+            csv.append(DeviceId.fromKey(a)).append(",runner-").append(i).append(',').append(a).append('\n');
+        }
+        Path inventory = dir.resolve("runner.csv");
+        Files.writeString(inventory, csv);
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process runner = new ProcessBuilder(java, "-Xmx256m", "-jar", jar.toString(), "run", "--inventory", inventory.toString(),
+                "--interval", "1s", "--http", "127.0.0.1:0", "--storage", "off",
+                "--redis-url", "redis://127.0.0.1:" + port)
+                .redirectErrorStream(true).redirectOutput(dir.resolve("runner.log").toFile()).start();
+        try {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+            String out = "";
+            while (System.nanoTime() < end) {
+                List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                        SharedStateReader.class.getName()));
+                cmd.addAll(ids);
+                ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+                pb.environment().put("WARD_REDIS_URL", "redis://127.0.0.1:" + port);
+                Process reader = pb.start();
+                    out = new String(reader.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(reader.waitFor(30, TimeUnit.SECONDS));
+                String got = out;
+                if (reader.exitValue() == 0 && ids.stream().allMatch(id -> got.contains(id + " UP"))) {
+                    return;
+                }
+                assertTrue(runner.isAlive(), "the runner stopped: " + Files.readString(dir.resolve("runner.log")));
+                Thread.sleep(500);
+            }
+            fail("the reader never saw every device UP; last output:\n" + out + "\nrunner log:\n" + Files.readString(dir.resolve("runner.log")));
+        } finally {
+            runner.destroy();
+            runner.waitFor(20, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void aSecondProcessReadsWhatThePollerWrote() throws Exception {
         Secret url = Secret.of("redis://127.0.0.1:" + port);
