@@ -43,7 +43,8 @@ class RedisOutageIT {
     void stoppingRedisMidWorkloadIsInvisibleToCallersAndL2ComesBackAfterARestart() throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (RedisServer server = RedisServer.start();
-             RedisTier tier = RedisTier.builder().uri(Secret.of(server.uri())).commandTimeout(TIMEOUT).build();
+             RedisTier tier = RedisTier.builder().uri(Secret.of(server.uri())).commandTimeout(TIMEOUT)
+                     .meterRegistry(registry).build();
              TieredCache<String, String> cache = TieredCache.builder("outage", Duration.ofMinutes(1), 1000)
                      .values(ValueCodec.utf8()).shared(tier).breaker(3, Duration.ofMillis(300))
                      .meterRegistry(registry).build()) {
@@ -86,6 +87,8 @@ class RedisOutageIT {
             double errorsDuringOutage = registry.find("ward.cache.l2.errors").counters().stream().mapToDouble(c -> c.count()).sum();
             assertTrue(errorsDuringOutage > 0, "L2 failures are counted");
             assertTrue(registry.get("ward.cache.l2.skipped").counter().count() > 0, "the breaker skips L2");
+            assertTrue(registry.find("lettuce.command.completion").timers().stream().anyMatch(t -> t.count() > 0),
+                    "Lettuce's command latency meters are in the same registry");
             assertEquals(Optional.of("during"), putAndGet(cache, "during"), "L1 keeps serving");
 
             server.startAgain();

@@ -143,9 +143,15 @@ public final class LettuceTier implements RedisTier {
         this.timeoutNanos = c.commandTimeout().toNanos();
         this.registry = c.registry();
         if (c.uri() != null) {
-            ownedResources = ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
-                    .reconnectDelay(Delay.exponential(Duration.ofMillis(50), RECONNECT_EVERY, 2, TimeUnit.MILLISECONDS))
-                    .build();
+            ClientResources.Builder rb = ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
+                    .reconnectDelay(Delay.exponential(Duration.ofMillis(50), RECONNECT_EVERY, 2, TimeUnit.MILLISECONDS));
+            if (c.registry() != null) {
+                // Lettuce's own command latency meters (lettuce.command.completion / .firstresponse,
+                // tagged by command type), without histograms, in the same registry as ward's.
+                rb.commandLatencyRecorder(new io.lettuce.core.metrics.MicrometerCommandLatencyRecorder(c.registry(),
+                        io.lettuce.core.metrics.MicrometerOptions.builder().histogram(false).build()));
+            }
+            ownedResources = rb.build();
             client = RedisClient.create(ownedResources);
             client.setOptions(ClientOptions.builder()
                     .autoReconnect(true)
