@@ -103,6 +103,11 @@ public final class RunOptions {
             description = "UDP port of the devices' SNMP agents (default: 161).")
     String snmpPort;
 
+    @Option(names = "--tcp-checks", paramLabel = "RULES",
+            description = "TCP connect checks by label selector: 'SELECTOR => PORT[,PORT]; ...', for example "
+                    + "'device_type in (ATM, Paybox) => 443; * => 22' (default: none).")
+    String tcpChecks;
+
     @Option(names = "--snmp-interval", paramLabel = "DURATION",
             description = "SNMP check interval of the devices with snmp_version 2c, when WARD_SNMP_COMMUNITY is set "
                     + "(default: 60s).")
@@ -141,6 +146,7 @@ public final class RunOptions {
         put(f, "redis-url", redisUrl);
         put(f, "cache-ttl", cacheTtl);
         put(f, "snmp-port", snmpPort);
+        put(f, "tcp-checks", tcpChecks);
         put(f, "snmp-interval", snmpInterval);
         return f;
     }

@@ -52,6 +52,7 @@ import java.util.function.Function;
  * @param cacheTtl how long a device's cached state lives without being refreshed, 10 s to 1 day
  * @param snmpPort the UDP port of the devices' SNMP agents, 1-65535
  * @param snmpInterval the SNMP check interval, 1 s to 1 day
+ * @param tcpChecks the TCP connect checks chosen by label selectors; never {@code null}
  * @param secrets the secrets that were set, by key; never {@code null}
  * @param effective every setting's effective value and origin, secrets masked, in table order
  */
@@ -60,7 +61,7 @@ public record RunSettings(Path configFile, Path inventory, Duration interval, Ht
                           Duration alertTick, URI webhookUrl, Duration webhookTimeout, boolean notifyLog,
                           boolean storage, String dbUrl, String dbUser, Path dataDir, Duration dbRetention,
                           String redisUrl, Duration cacheTtl, int snmpPort, Duration snmpInterval,
-                          Map<String, Secret> secrets, List<Effective> effective) {
+                          List<TcpCheckRule> tcpChecks, Map<String, Secret> secrets, List<Effective> effective) {
 
     /** The configuration file read when no other is named and it exists, in the working directory. */
     public static final String DEFAULT_CONFIG_FILE = "ward.yaml";
@@ -172,6 +173,8 @@ public record RunSettings(Path configFile, Path inventory, Duration interval, Ht
             key("cache-ttl", "5m", "how long a device's cached state lives without being refreshed"),
             key("snmp-port", "161", "the UDP port of the devices' SNMP agents"),
             key("snmp-interval", "60s", "the SNMP check interval (system, interfaces and rates, vendor items)"),
+            key("tcp-checks", null, "TCP connect checks chosen by label selectors: SELECTOR => PORT[,PORT]; ... "
+                    + "(for example: device_type in (ATM, Paybox) => 443; * => 22); none when unset"),
             secret(HTTP_TOKEN, "the bearer token the HTTP API requires (everything but /health and the page shell at /)"),
             secret(WEBHOOK_SECRET, "the HMAC-SHA256 key that signs webhook requests (header X-Ward-Signature)"),
             secret(DB_PASSWORD, "the PostgreSQL password for db-url"),
@@ -310,6 +313,7 @@ public record RunSettings(Path configFile, Path inventory, Duration interval, Ht
         Integer snmpPort = get(raw, "snmp-port", problems, s -> intRange(s, 1, 65535));
         Duration snmpInterval = get(raw, "snmp-interval", problems,
                 s -> range(Durations.parse(s), Duration.ofSeconds(1), Duration.ofDays(1)));
+        List<TcpCheckRule> tcpChecks = get(raw, "tcp-checks", problems, TcpCheckRule::parseAll);
         if (Boolean.FALSE.equals(storage) && raw.containsKey("db-url")) {
             problems.add("db-url is set but storage is off: remove one of them");
         }
@@ -327,7 +331,7 @@ public record RunSettings(Path configFile, Path inventory, Duration interval, Ht
         }
         return new RunSettings(configFile, inventory, interval, http, inFlight, pps, poll, downAfter, upAfter, rules, tick,
                 webhook, webhookTimeout, notifyLog, storage, dbUrl, dbUser, dataDir, dbRetention, redisUrl, cacheTtl,
-                snmpPort, snmpInterval, secrets, effective);
+                snmpPort, snmpInterval, tcpChecks == null ? List.of() : tcpChecks, secrets, effective);
     }
 
     /** Reads a secret from its variable, its file variable or the file named in the config file. */

@@ -5,13 +5,19 @@ import io.github.wardops.ward.inventory.Device;
 import io.github.wardops.ward.runner.config.RunSettings;
 import io.github.wardops.ward.snmp.SnmpSettings;
 import java.time.Duration;
+import io.github.wardops.ward.runner.config.TcpCheckRule;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
  * Chooses each device's checks from the settings and its labels: ICMP for every device; SNMP
  * (v2c, with the shared credentials {@value #SNMP_CREDENTIALS}) for devices whose
- * {@code snmp_version} label is {@code 2c}, when an SNMP community is configured. Stateless.
+ * {@code snmp_version} label is {@code 2c}, when an SNMP community is configured; TCP connect
+ * checks on the ports of every {@code tcp-checks} rule whose label selector matches the device
+ * (a port named by several rules is checked once). Stateless.
  */
 public final class Checks {
     /** The name of the shared SNMP credentials (the configured community). */
@@ -32,13 +38,31 @@ public final class Checks {
      */
     public static Function<Device, List<Check>> of(RunSettings settings) {
         Check icmp = Check.icmp(settings.interval());
-        if (settings.secret(RunSettings.SNMP_COMMUNITY).isEmpty()) {
-            return d -> List.of(icmp);
+        Check snmp = null;
+        if (settings.secret(RunSettings.SNMP_COMMUNITY).isPresent()) {
+            Duration timeout = settings.snmpInterval().compareTo(SNMP_TIMEOUT) < 0 ? settings.snmpInterval() : SNMP_TIMEOUT;
+            snmp = new Check("snmp", SnmpSettings.builder().credentialsRef(SNMP_CREDENTIALS).port(settings.snmpPort()).build(),
+                    settings.snmpInterval(), timeout);
         }
-        Duration timeout = settings.snmpInterval().compareTo(SNMP_TIMEOUT) < 0 ? settings.snmpInterval() : SNMP_TIMEOUT;
-        Check snmp = new Check("snmp", SnmpSettings.builder().credentialsRef(SNMP_CREDENTIALS).port(settings.snmpPort()).build(),
-                settings.snmpInterval(), timeout);
-        return d -> hasSnmp(d) ? List.of(icmp, snmp) : List.of(icmp);
+        Check snmpCheck = snmp;
+        List<TcpCheckRule> tcp = settings.tcpChecks();
+        return d -> {
+            List<Check> checks = new ArrayList<>(2);
+            checks.add(icmp);
+            if (snmpCheck != null && hasSnmp(d)) {
+                checks.add(snmpCheck);
+            }
+            Set<Integer> ports = new LinkedHashSet<>();
+            for (TcpCheckRule r : tcp) {
+                if (r.selector().matches(d.labels())) {
+                    ports.addAll(r.ports());
+                }
+            }
+            for (int port : ports) {
+                checks.add(Check.tcp(port, settings.interval()));
+            }
+            return List.copyOf(checks);
+        };
     }
 
     /**
