@@ -2,8 +2,6 @@ package io.github.wardops.ward.runner.http;
 
 import io.github.wardops.ward.DeviceStatus;
 import io.github.wardops.ward.inventory.Device;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -46,26 +44,12 @@ public record DeviceFilter(Set<DeviceStatus> statuses, Map<String, String> label
         if (rawQuery == null || rawQuery.isEmpty()) {
             return ALL;
         }
-        if (rawQuery.length() > MAX_QUERY_CHARS) {
-            throw new IllegalArgumentException("the query is longer than " + MAX_QUERY_CHARS + " characters");
-        }
         Set<DeviceStatus> statuses = EnumSet.noneOf(DeviceStatus.class);
         Map<String, String> labels = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
-        for (String pair : rawQuery.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            String key;
-            String value;
-            try {
-                key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                problems.add("bad percent-encoding in '" + pair + "'");
-                continue;
-            }
+        for (Map.Entry<String, String> kv : QueryString.parse(rawQuery, MAX_QUERY_CHARS, problems)) {
+            String key = kv.getKey();
+            String value = kv.getValue();
             switch (key) {
                 case "status" -> {
                     for (String s : value.split(",")) {

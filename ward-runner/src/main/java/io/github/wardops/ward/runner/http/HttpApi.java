@@ -375,23 +375,9 @@ public final class HttpApi implements AutoCloseable {
             Duration window = Duration.ofHours(24);
             int limit = 1000;
             List<String> problems = new ArrayList<>();
-            if (rawQuery != null && rawQuery.length() > 4096) {
-                throw new IllegalArgumentException("the query is longer than 4096 characters");
-            }
-            for (String pair : rawQuery == null ? new String[0] : rawQuery.split("&")) {
-                if (pair.isEmpty()) {
-                    continue;
-                }
-                int eq = pair.indexOf('=');
-                String key;
-                String value;
-                try {
-                    key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                    value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-                } catch (IllegalArgumentException e) {
-                    problems.add("bad percent-encoding in '" + pair + "'");
-                    continue;
-                }
+            for (Map.Entry<String, String> kv : QueryString.parse(rawQuery, 4096, problems)) {
+                String key = kv.getKey();
+                String value = kv.getValue();
                 switch (key) {
                     case "state" -> {
                         switch (value.toLowerCase(Locale.ROOT)) {
