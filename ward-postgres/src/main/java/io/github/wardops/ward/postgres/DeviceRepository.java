@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.IntConsumer;
 
 /**
  * The {@code devices} table. Each method is one short transaction. Thread-safe.
@@ -24,12 +25,26 @@ public interface DeviceRepository {
 
     /**
      * Inserts or updates devices by id, all in one transaction: all or none are stored. Checks
-     * are not stored.
+     * are not stored. When the collection holds an id twice, the later device wins.
      *
      * @param devices the devices; never {@code null}
-     * @return the number of devices written
+     * @return the number of devices written (distinct ids)
      */
-    int upsertAll(Collection<Device> devices);
+    default int upsertAll(Collection<Device> devices) {
+        return upsertAll(devices, written -> { });
+    }
+
+    /**
+     * Inserts or updates devices by id, all in one transaction, reporting progress: all or none
+     * are stored. Rows are sent in batches of a thousand; after each batch, {@code progress} is
+     * called on the calling thread with the number of devices written so far (the transaction is
+     * still open: nothing is visible to others until the method returns).
+     *
+     * @param devices the devices; never {@code null}
+     * @param progress told the running count after each batch; never {@code null}
+     * @return the number of devices written (distinct ids)
+     */
+    int upsertAll(Collection<Device> devices, IntConsumer progress);
 
     /**
      * Deletes a device (its children lose their parent).

@@ -118,6 +118,46 @@ class RepositoriesIT {
     }
 
     @Test
+    void aLargeUpsertGoesInBatchesReportsProgressAndIsStillOneTransaction() throws Exception {
+        int n = 2_500;
+        List<Device> devices = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            // every device's parent is the last device: in the last batch, so the foreign key is checked at commit
+            DeviceId parent = i == n - 1 ? null : DeviceId.fromKey("bulk-" + (n - 1));
+            devices.add(new Device(DeviceId.fromKey("bulk-" + i), "bulk " + i,
+                    java.net.InetAddress.getByName("127.60." + (i / 250) + "." + (i % 250 + 1)), Map.of("i", "" + i),
+                    parent, true, List.of()));
+        }
+        // the same id twice: the later row wins and is written once
+        devices.add(new Device(DeviceId.fromKey("bulk-0"), "bulk zero renamed", devices.get(0).address(), Map.of(),
+                DeviceId.fromKey("bulk-" + (n - 1)), false, List.of()));
+        long before = storage.devices().version();
+        List<Integer> progress = new java.util.ArrayList<>();
+        assertEquals(n, storage.devices().upsertAll(devices, progress::add));
+        assertEquals(List.of(1_000, 2_000, 2_500), progress);
+        assertEquals(n, PgSupport.count(db, "SELECT count(*) FROM devices"));
+        assertEquals(n - 1, PgSupport.count(db, "SELECT count(*) FROM devices WHERE parent_id IS NOT NULL"));
+        assertTrue(storage.devices().version() > before, "the version counter moved");
+        Device zero = storage.devices().loadAll(d -> List.of()).stream()
+                .filter(d -> d.id().equals(DeviceId.fromKey("bulk-0"))).findFirst().orElseThrow();
+        assertEquals("bulk zero renamed", zero.name());
+        assertFalse(zero.enabled());
+
+        // a row the database refuses in the third batch: the first two batches are rolled back too
+        List<Device> changed = new java.util.ArrayList<>();
+        for (Device d : devices.subList(0, n)) {
+            changed.add(new Device(d.id(), d.name() + " v2", d.address(), d.labels(), d.parentId(), d.enabled(), List.of()));
+        }
+        Device last = changed.get(n - 2);
+        changed.set(n - 2, new Device(last.id(), last.name(), last.address(), Map.of("note", "bad\u0000"), last.parentId(),
+                true, List.of()));
+        List<Integer> progress2 = new java.util.ArrayList<>();
+        assertThrows(RuntimeException.class, () -> storage.devices().upsertAll(changed, progress2::add));
+        assertEquals(List.of(1_000, 2_000), progress2, "progress stops at the failing batch");
+        assertEquals(0, PgSupport.count(db, "SELECT count(*) FROM devices WHERE name LIKE '% v2'"), "all or nothing");
+    }
+
+    @Test
     void changesMadeByAnotherProgramReachTheEngine() throws Exception {
         storage.importCsv(new StringReader("id,name,address,region\n"
                 + "b28054ed-930a-4913-a509-0f3b616e3371,one,127.0.0.5,west\n"

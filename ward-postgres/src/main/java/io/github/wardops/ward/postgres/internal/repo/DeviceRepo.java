@@ -13,11 +13,13 @@ import io.github.wardops.ward.postgres.internal.db.Json;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.IntConsumer;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.JSONB;
@@ -27,6 +29,9 @@ import org.jooq.impl.DSL;
 /** {@link DeviceRepository} over jOOQ. Thread-safe. */
 public final class DeviceRepo implements DeviceRepository {
     private static final Field<String> HOST = DSL.field("host({0})", String.class, DEVICES.ADDRESS);
+
+    /** Devices per INSERT statement: one round trip each, well under PostgreSQL's 65,535 bind parameters. */
+    static final int BATCH = 1_000;
 
     private final DSLContext ctx;
 
@@ -68,34 +73,44 @@ public final class DeviceRepo implements DeviceRepository {
     }
 
     @Override
-    public int upsertAll(Collection<Device> devices) {
+    public int upsertAll(Collection<Device> devices, IntConsumer progress) {
         Objects.requireNonNull(devices, "devices");
+        Objects.requireNonNull(progress, "progress");
         if (devices.isEmpty()) {
             return 0;
         }
+        // One row per id (the last one wins): a multi-row INSERT ... ON CONFLICT must not touch a row twice.
+        Map<UUID, Device> byId = new LinkedHashMap<>();
+        for (Device d : devices) {
+            byId.remove(d.id().value());
+            byId.put(d.id().value(), d);
+        }
+        List<Device> rows = new ArrayList<>(byId.values());
         Instant now = Instant.now();
         ctx.transaction(cfg -> {
             DSLContext tx = DSL.using(cfg);
-            for (Device d : devices) {
-                tx.insertInto(DEVICES)
-                        .set(DEVICES.ID, d.id().value())
-                        .set(DEVICES.NAME, d.name())
-                        .set(Map.of(DEVICES.ADDRESS, inet(d.address().getHostAddress())))
-                        .set(DEVICES.LABELS, JSONB.valueOf(Json.write(d.labels())))
-                        .set(DEVICES.PARENT_ID, d.parentId() == null ? null : d.parentId().value())
-                        .set(DEVICES.ENABLED, d.enabled())
-                        .set(DEVICES.UPDATED_AT, now)
-                        .onConflict(DEVICES.ID).doUpdate()
-                        .set(DEVICES.NAME, d.name())
-                        .set(Map.of(DEVICES.ADDRESS, inet(d.address().getHostAddress())))
-                        .set(DEVICES.LABELS, JSONB.valueOf(Json.write(d.labels())))
-                        .set(DEVICES.PARENT_ID, d.parentId() == null ? null : d.parentId().value())
-                        .set(DEVICES.ENABLED, d.enabled())
-                        .set(DEVICES.UPDATED_AT, now)
+            for (int from = 0; from < rows.size(); from += BATCH) {
+                List<Device> batch = rows.subList(from, Math.min(rows.size(), from + BATCH));
+                var insert = tx.insertInto(DEVICES, DEVICES.ID, DEVICES.NAME, DEVICES.ADDRESS, DEVICES.LABELS,
+                        DEVICES.PARENT_ID, DEVICES.ENABLED, DEVICES.UPDATED_AT);
+                for (Device d : batch) {
+                    insert = insert.values(DSL.val(d.id().value(), DEVICES.ID), DSL.val(d.name(), DEVICES.NAME),
+                            inet(d.address().getHostAddress()), DSL.val(JSONB.valueOf(Json.write(d.labels())), DEVICES.LABELS),
+                            DSL.val(d.parentId() == null ? null : d.parentId().value(), DEVICES.PARENT_ID),
+                            DSL.val(d.enabled(), DEVICES.ENABLED), DSL.val(now, DEVICES.UPDATED_AT));
+                }
+                insert.onConflict(DEVICES.ID).doUpdate()
+                        .set(DEVICES.NAME, DSL.excluded(DEVICES.NAME))
+                        .set(Map.of(DEVICES.ADDRESS, DSL.excluded(DEVICES.ADDRESS)))
+                        .set(DEVICES.LABELS, DSL.excluded(DEVICES.LABELS))
+                        .set(DEVICES.PARENT_ID, DSL.excluded(DEVICES.PARENT_ID))
+                        .set(DEVICES.ENABLED, DSL.excluded(DEVICES.ENABLED))
+                        .set(DEVICES.UPDATED_AT, DSL.excluded(DEVICES.UPDATED_AT))
                         .execute();
+                progress.accept(from + batch.size());
             }
         });
-        return devices.size();
+        return rows.size();
     }
 
     @Override
