@@ -60,6 +60,7 @@ class ImportIT {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("300 devices valid"), r.out());
         assertTrue(r.out().contains("imported 300 devices"), r.out());
+        assertFalse(r.out().contains("%"), "a small file has no progress lines off a terminal: " + r.out());
         // Again: an upsert, not duplicates.
         assertEquals(0, WalkIT.ward("import", "--data-dir", data.toString(), csv.toString()).code());
         try (EmbeddedDatabase db = EmbeddedDatabase.start(data.resolve("pg"), 0);
@@ -69,5 +70,50 @@ class ImportIT {
             assertEquals(300, rs.getInt(1));
             assertEquals(1, rs.getInt(2));
         }
+    }
+
+    @Test
+    void aLargeFileShowsProgressWhileReadingAndWriting() throws Exception {
+        int n = 20_000;
+        StringBuilder sb = new StringBuilder("id,name,address,region\n");
+        for (int i = 0; i < n; i++) {
+            sb.append(id("big-" + i)).append(",device-").append(i).append(",127.48.").append(i / 250).append('.')
+                    .append(i % 250 + 1).append(",Region ").append(i % 10).append('\n');
+        }
+        Path csv = Files.writeString(dir.resolve("big.csv"), sb.toString());
+        assertTrue(Files.size(csv) >= 1_000_000, "large enough for progress lines");
+        Path data = dir.resolve("data");
+        WalkIT.Run r = WalkIT.ward("import", "--data-dir", data.toString(), csv.toString());
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = r.out().lines().toList();
+        List<String> reading = lines.stream().filter(l -> l.startsWith("reading big.csv:")).toList();
+        List<String> writing = lines.stream().filter(l -> l.startsWith("writing:")).toList();
+        assertEquals(11, reading.size(), "0%, 10% ... 100%: " + r.out());
+        assertTrue(reading.get(10).matches("reading big\\.csv: 100% \\(1\\.\\d MB of 1\\.\\d MB\\)"), reading.get(10));
+        assertTrue(writing.contains("writing:  50% (10000 of 20000 devices)"), r.out());
+        assertEquals("writing: 100% (20000 of 20000 devices)", writing.get(writing.size() - 1));
+        int readIdx = lines.indexOf(reading.get(10));
+        int validIdx = lines.indexOf(n + " devices valid; writing them in one transaction ...");
+        assertTrue(readIdx >= 0 && validIdx > readIdx && lines.indexOf(writing.get(0)) > validIdx, r.out());
+        assertTrue(lines.get(lines.size() - 1).startsWith("imported " + n + " devices"), r.out());
+        try (EmbeddedDatabase db = EmbeddedDatabase.start(data.resolve("pg"), 0);
+             Connection c = db.dataSource().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select count(*) from devices")) {
+            rs.next();
+            assertEquals(n, rs.getInt(1));
+        }
+    }
+
+    @Test
+    void aFileThatIsNotUtf8IsRejectedWholeAndNamed() throws Exception {
+        byte[] latin1 = ("id,name,address\n" + id("l1") + ",Tbilisi caf\u00e9,127.47.2.1\n")
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        Path csv = Files.write(dir.resolve("latin1.csv"), latin1);
+        Path data = dir.resolve("data");
+        WalkIT.Run r = WalkIT.ward("import", "--data-dir", data.toString(), csv.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("not UTF-8 text"), r.err());
+        assertTrue(r.err().contains("nothing was imported"), r.err());
+        assertFalse(Files.exists(data), "nothing started, nothing written");
     }
 }

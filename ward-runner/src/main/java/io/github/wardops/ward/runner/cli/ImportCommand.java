@@ -6,10 +6,16 @@ import io.github.wardops.ward.runner.CliContext;
 import io.github.wardops.ward.runner.ExitCodes;
 import io.github.wardops.ward.runner.config.RunSettings;
 import io.github.wardops.ward.runner.poll.Checks;
-import io.github.wardops.ward.runner.poll.InventoryFile;
 import io.github.wardops.ward.runner.poll.Storage;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.github.wardops.ward.inventory.CsvInventory;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -26,14 +32,22 @@ import picocli.CommandLine.Parameters;
                 + "line is listed with its number, and nothing is written), then every device is upserted by id in one "
                 + "transaction.",
             "The database is the one 'ward run' would use with the same settings: the embedded PostgreSQL in "
-                + "--data-dir, or --db-url."},
+                + "--data-dir, or --db-url.",
+            "A progress line shows how much is read and written: rewritten in place on a terminal; elsewhere a line "
+                + "per 10% for files of 1 MB or more and imports of 5,000 devices or more."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:every device was written",
             "1:the database could not be reached or refused the import; nothing was written",
             "2:bad usage, invalid settings or an invalid file (every bad line listed); nothing was written"})
 public final class ImportCommand implements Callable<Integer> {
+    /** Off a terminal, files smaller than this get no reading progress lines. */
+    static final long PROGRESS_MIN_BYTES = 1_000_000;
+    /** Off a terminal, imports of fewer devices get no writing progress lines. */
+    static final int PROGRESS_MIN_DEVICES = 5_000;
+
     private final CliContext ctx;
+    private final boolean terminal;
 
     @Mixin
     RunOptions options = new RunOptions();
@@ -48,6 +62,22 @@ public final class ImportCommand implements Callable<Integer> {
      */
     public ImportCommand(CliContext ctx) {
         this.ctx = ctx;
+        this.terminal = ctx.shutdownHook() && ProgressLine.stdoutIsTerminal();
+    }
+
+    /** Reads and validates the file whole, with a progress line by bytes read. */
+    private List<Device> read(java.util.function.Function<Device, List<io.github.wardops.ward.inventory.Check>> checks)
+            throws IOException {
+        long size = Files.size(file);
+        ProgressLine reading = new ProgressLine(ctx.out(), "reading " + file.getFileName(), size, terminal,
+                PROGRESS_MIN_BYTES, ProgressLine::bytes, "");
+        // A strict decoder: bytes that are not UTF-8 are an error, never silently replaced.
+        try (Reader r = new InputStreamReader(reading.counting(Files.newInputStream(file)),
+                StandardCharsets.UTF_8.newDecoder())) {
+            return CsvInventory.read(r, file.toString(), checks, CsvInventory.DEFAULT_MAX_ROWS);
+        } finally {
+            reading.end();
+        }
     }
 
     @Override
@@ -62,14 +92,19 @@ public final class ImportCommand implements Callable<Integer> {
             }
             ctx.out().println("reading " + file + " ...");
             ctx.out().flush();
-            devices = InventoryFile.of(file, Checks.of(settings)).load();
+            devices = read(Checks.of(settings));
         } catch (InvalidConfigurationException e) {
             ctx.err().println("ward: " + e.getMessage());
             ctx.err().println("ward: nothing was imported.");
             ctx.err().flush();
             return ExitCodes.USAGE;
+        } catch (NoSuchFileException e) {
+            ctx.err().println("ward: " + file + ": no such file; nothing was imported.");
+            ctx.err().flush();
+            return ExitCodes.USAGE;
         } catch (IOException e) {
-            ctx.err().println("ward: " + file + " cannot be read: " + e.getClass().getSimpleName());
+            ctx.err().println("ward: " + file + " cannot be read (" + e.getClass().getSimpleName()
+                    + (e instanceof CharacterCodingException ? ": not UTF-8 text" : "") + "); nothing was imported.");
             ctx.err().flush();
             return ExitCodes.USAGE;
         }
@@ -77,7 +112,14 @@ public final class ImportCommand implements Callable<Integer> {
         ctx.out().flush();
         long start = System.nanoTime();
         try (Storage storage = Storage.open(settings, new SimpleMeterRegistry())) {
-            int n = storage.storage().devices().upsertAll(devices);
+            ProgressLine writing = new ProgressLine(ctx.out(), "writing", devices.size(), terminal, PROGRESS_MIN_DEVICES,
+                    String::valueOf, " devices");
+            int n;
+            try {
+                n = storage.storage().devices().upsertAll(devices, writing::update);
+            } finally {
+                writing.end();
+            }
             ctx.out().println("imported " + n + " devices in " + (System.nanoTime() - start) / 1_000_000 + " ms");
             ctx.out().flush();
             return ExitCodes.OK;
