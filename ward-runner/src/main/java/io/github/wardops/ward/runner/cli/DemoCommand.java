@@ -120,6 +120,7 @@ public final class DemoCommand implements Callable<Integer> {
             }
             Files.writeString(csv, fleet, StandardCharsets.UTF_8);
             flags.put("inventory", csv.toString());
+            flags.put("inventory-source", "file");  // the demo fleet is the bundled file, whatever the environment says
             settings = RunSettings.resolve(flags, env);
             devices = InventoryFile.of(csv, Checks.of(settings)).load();
         } catch (InvalidConfigurationException e) {

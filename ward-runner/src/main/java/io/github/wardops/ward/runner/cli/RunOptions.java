@@ -21,6 +21,11 @@ public final class RunOptions {
                     + "Default: the bundled fleet.")
     String inventory;
 
+    @Option(names = "--inventory-source", paramLabel = "file|database|both",
+            description = "Where the inventory comes from: the file (copied into the devices table), the devices table "
+                    + "alone, or both (the file upserted into the table, every device of the table polled) (default: file).")
+    String inventorySource;
+
     @Option(names = "--interval", paramLabel = "DURATION",
             description = "ICMP check interval of every device, 1s-1d, such as 30s or 1m (default: 30s).")
     String interval;
@@ -38,7 +43,7 @@ public final class RunOptions {
     String icmpPps;
 
     @Option(names = "--inventory-poll", paramLabel = "DURATION",
-            description = "How often the inventory file is checked for changes (default: 2s).")
+            description = "How often the inventory file and the devices table are checked for changes (default: 2s).")
     String inventoryPoll;
 
     @Option(names = "--down-after", paramLabel = "N",
@@ -109,9 +114,31 @@ public final class RunOptions {
     String tcpChecks;
 
     @Option(names = "--snmp-interval", paramLabel = "DURATION",
-            description = "SNMP check interval of the devices with snmp_version 2c, when WARD_SNMP_COMMUNITY is set "
-                    + "(default: 60s).")
+            description = "SNMP check interval (default: 60s).")
     String snmpInterval;
+
+    @Option(names = "--snmp-checks", paramLabel = "RULES",
+            description = "SNMP checks by label selector, first match wins: 'SELECTOR => v1|v2c|v3; ...'; v1 and v2c use "
+                    + "WARD_SNMP_COMMUNITY, v3 the --snmp-v3-* settings; 'none' turns SNMP off "
+                    + "(default: snmp_version = 1 => v1; snmp_version = 2c => v2c; snmp_version = 3 => v3).")
+    String snmpChecks;
+
+    @Option(names = "--snmp-v3-user", paramLabel = "USER", description = "SNMP v3 user of the v3 rules.")
+    String snmpV3User;
+
+    @Option(names = "--snmp-v3-level", paramLabel = "LEVEL",
+            description = "SNMP v3 security level: noAuthNoPriv, authNoPriv or authPriv (default: from the passphrases set).")
+    String snmpV3Level;
+
+    @Option(names = "--snmp-v3-auth-protocol", paramLabel = "PROTOCOL",
+            description = "SNMP v3 authentication: MD5, SHA, SHA-224, SHA-256, SHA-384, SHA-512; passphrase from "
+                    + "WARD_SNMP_V3_AUTH_PASSPHRASE or WARD_SNMP_V3_AUTH_PASSPHRASE_FILE.")
+    String snmpV3AuthProtocol;
+
+    @Option(names = "--snmp-v3-priv-protocol", paramLabel = "PROTOCOL",
+            description = "SNMP v3 privacy: DES, AES, AES-192, AES-256; passphrase from WARD_SNMP_V3_PRIV_PASSPHRASE or "
+                    + "WARD_SNMP_V3_PRIV_PASSPHRASE_FILE.")
+    String snmpV3PrivProtocol;
 
     /** Creates empty options. */
     public RunOptions() {
@@ -126,6 +153,7 @@ public final class RunOptions {
         Map<String, String> f = new LinkedHashMap<>();
         put(f, "config", config);
         put(f, "inventory", inventory);
+        put(f, "inventory-source", inventorySource);
         put(f, "interval", interval);
         put(f, "http", http);
         put(f, "max-probes-in-flight", maxProbesInFlight);
@@ -148,6 +176,11 @@ public final class RunOptions {
         put(f, "snmp-port", snmpPort);
         put(f, "tcp-checks", tcpChecks);
         put(f, "snmp-interval", snmpInterval);
+        put(f, "snmp-checks", snmpChecks);
+        put(f, "snmp-v3-user", snmpV3User);
+        put(f, "snmp-v3-level", snmpV3Level);
+        put(f, "snmp-v3-auth-protocol", snmpV3AuthProtocol);
+        put(f, "snmp-v3-priv-protocol", snmpV3PrivProtocol);
         return f;
     }
 

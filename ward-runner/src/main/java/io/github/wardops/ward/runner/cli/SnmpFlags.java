@@ -3,6 +3,7 @@ package io.github.wardops.ward.runner.cli;
 import io.github.wardops.ward.InvalidConfigurationException;
 import io.github.wardops.ward.Secret;
 import io.github.wardops.ward.inventory.Addresses;
+import io.github.wardops.ward.runner.config.SnmpNames;
 import io.github.wardops.ward.snmp.SnmpAuthProtocol;
 import io.github.wardops.ward.snmp.SnmpCredentials;
 import io.github.wardops.ward.snmp.SnmpOid;
@@ -183,82 +184,15 @@ public final class SnmpFlags {
         };
     }
 
+    private static final SnmpNames.Names FLAG_NAMES = new SnmpNames.Names("-u", "-l", "-a", "-A", "-x", "-X");
+
     private SnmpCredentials v3(List<String> problems) {
-        int before = problems.size();
         if (community != null) {
             problems.add("-c is for -v 1 and -v 2c; use -u, -l, -a, -A, -x, -X with -v 3");
         }
-        if (user == null || user.isEmpty()) {
-            problems.add("-u: a user is required with -v 3");
-        }
-        String l = level == null ? null : level.toLowerCase(Locale.ROOT);
-        if (l == null) {
-            l = privPassphrase != null ? "authpriv" : authPassphrase != null ? "authnopriv" : "noauthnopriv";
-        }
-        SnmpAuthProtocol auth = null;
-        SnmpPrivProtocol priv = null;
-        switch (l) {
-            case "noauthnopriv" -> {
-            }
-            case "authnopriv", "authpriv" -> {
-                auth = auth(problems);
-                if (authPassphrase == null) {
-                    problems.add("-A: an authentication passphrase is required with -l " + level);
-                }
-                if (l.equals("authpriv")) {
-                    priv = priv(problems);
-                    if (privPassphrase == null) {
-                        problems.add("-X: a privacy passphrase is required with -l authPriv");
-                    }
-                }
-            }
-            default -> problems.add("-l " + level + ": must be noAuthNoPriv, authNoPriv or authPriv");
-        }
-        if (problems.size() > before) {
-            return null;
-        }
-        try {
-            if (auth == null) {
-                return SnmpCredentials.v3(user);
-            }
-            if (priv == null) {
-                return SnmpCredentials.v3(user, auth, Secret.of(authPassphrase));
-            }
-            return SnmpCredentials.v3(user, auth, Secret.of(authPassphrase), priv, Secret.of(privPassphrase));
-        } catch (IllegalArgumentException | InvalidConfigurationException e) {
-            problems.add("v3 credentials: " + e.getMessage());
-            return null;
-        }
-    }
-
-    private SnmpAuthProtocol auth(List<String> problems) {
-        String a = authProtocol == null ? "MD5" : authProtocol.toUpperCase(Locale.ROOT).replace("-", "");
-        return switch (a) {
-            case "MD5" -> SnmpAuthProtocol.MD5;
-            case "SHA", "SHA1" -> SnmpAuthProtocol.SHA1;
-            case "SHA224" -> SnmpAuthProtocol.SHA224;
-            case "SHA256" -> SnmpAuthProtocol.SHA256;
-            case "SHA384" -> SnmpAuthProtocol.SHA384;
-            case "SHA512" -> SnmpAuthProtocol.SHA512;
-            default -> {
-                problems.add("-a " + authProtocol + ": must be MD5, SHA, SHA-224, SHA-256, SHA-384 or SHA-512");
-                yield null;
-            }
-        };
-    }
-
-    private SnmpPrivProtocol priv(List<String> problems) {
-        String x = privProtocol == null ? "DES" : privProtocol.toUpperCase(Locale.ROOT).replace("-", "");
-        return switch (x) {
-            case "DES" -> SnmpPrivProtocol.DES;
-            case "AES", "AES128" -> SnmpPrivProtocol.AES128;
-            case "AES192" -> SnmpPrivProtocol.AES192;
-            case "AES256" -> SnmpPrivProtocol.AES256;
-            default -> {
-                problems.add("-x " + privProtocol + ": must be DES, AES, AES-192 or AES-256");
-                yield null;
-            }
-        };
+        // net-snmp's defaults when -a or -x is not given: MD5 and DES.
+        return SnmpNames.v3(user, level, authProtocol, authPassphrase == null ? null : Secret.of(authPassphrase),
+                privProtocol, privPassphrase == null ? null : Secret.of(privPassphrase), "MD5", "DES", FLAG_NAMES, problems);
     }
 
     /**

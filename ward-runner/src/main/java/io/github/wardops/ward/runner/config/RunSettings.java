@@ -2,6 +2,8 @@ package io.github.wardops.ward.runner.config;
 
 import io.github.wardops.ward.InvalidConfigurationException;
 import io.github.wardops.ward.Secret;
+import io.github.wardops.ward.snmp.SnmpCredentials;
+import io.github.wardops.ward.snmp.SnmpSecurityLevel;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -31,6 +33,7 @@ import java.util.function.Function;
  *
  * @param configFile the YAML file read, or {@code null} when none
  * @param inventory the CSV inventory file, or {@code null} for the bundled fleet
+ * @param inventorySource where the inventory comes from: the file, the database or both
  * @param interval the ICMP check interval of every device, 1 s to 1 day
  * @param http where the HTTP API listens
  * @param maxProbesInFlight the most probes running at once, 1-1,000,000
@@ -53,15 +56,18 @@ import java.util.function.Function;
  * @param snmpPort the UDP port of the devices' SNMP agents, 1-65535
  * @param snmpInterval the SNMP check interval, 1 s to 1 day
  * @param tcpChecks the TCP connect checks chosen by label selectors; never {@code null}
+ * @param snmpChecks the SNMP checks chosen by label selectors, first match wins; never {@code null}
+ * @param snmpV3 the SNMP v3 credentials of the {@code v3} rules, or {@code null} when no v3 user is set
  * @param secrets the secrets that were set, by key; never {@code null}
  * @param effective every setting's effective value and origin, secrets masked, in table order
  */
-public record RunSettings(Path configFile, Path inventory, Duration interval, HttpAddress http, int maxProbesInFlight,
+public record RunSettings(Path configFile, Path inventory, InventorySource inventorySource, Duration interval, HttpAddress http, int maxProbesInFlight,
                           int icmpPacketsPerSecond, Duration inventoryPoll, int downAfter, int upAfter, Path alertRules,
                           Duration alertTick, URI webhookUrl, Duration webhookTimeout, boolean notifyLog,
                           boolean storage, String dbUrl, String dbUser, Path dataDir, Duration dbRetention,
                           String redisUrl, Duration cacheTtl, int snmpPort, Duration snmpInterval,
-                          List<TcpCheckRule> tcpChecks, Map<String, Secret> secrets, List<Effective> effective) {
+                          List<TcpCheckRule> tcpChecks, List<SnmpCheckRule> snmpChecks, SnmpCredentials snmpV3,
+                          Map<String, Secret> secrets, List<Effective> effective) {
 
     /** The configuration file read when no other is named and it exists, in the working directory. */
     public static final String DEFAULT_CONFIG_FILE = "ward.yaml";
@@ -75,8 +81,14 @@ public record RunSettings(Path configFile, Path inventory, Duration interval, Ht
     public static final String DB_PASSWORD = "db-password";
     /** The key of the Redis password (reserved for the Redis cache). */
     public static final String REDIS_PASSWORD = "redis-password";
-    /** The key of the SNMP v2c community of the devices whose snmp_version is 2c. */
+    /** The key of the SNMP v1/v2c community of the {@code v1} and {@code v2c} rules of snmp-checks. */
     public static final String SNMP_COMMUNITY = "snmp-community";
+    /** The key of the SNMP v3 authentication passphrase. */
+    public static final String SNMP_V3_AUTH_PASSPHRASE = "snmp-v3-auth-passphrase";
+    /** The key of the SNMP v3 privacy passphrase. */
+    public static final String SNMP_V3_PRIV_PASSPHRASE = "snmp-v3-priv-passphrase";
+    /** The default of snmp-checks: a device's {@code snmp_version} label chooses. */
+    public static final String DEFAULT_SNMP_CHECKS = "snmp_version = 1 => v1; snmp_version = 2c => v2c; snmp_version = 3 => v3";
     /** The key of the encryption key of stored credentials (reserved). */
     public static final String ENCRYPTION_KEY = "encryption-key";
     private static final long MAX_SECRET_FILE_BYTES = 64 * 1024;
@@ -86,6 +98,7 @@ public record RunSettings(Path configFile, Path inventory, Duration interval, Ht
      *
      * @param configFile config file
      * @param inventory inventory
+     * @param inventorySource inventory source
      * @param interval interval
      * @param http http
      * @param maxProbesInFlight in flight
@@ -107,10 +120,15 @@ public record RunSettings(Path configFile, Path inventory, Duration interval, Ht
      * @param cacheTtl cache TTL
      * @param snmpPort SNMP port
      * @param snmpInterval SNMP interval
+     * @param tcpChecks TCP rules
+     * @param snmpChecks SNMP rules
+     * @param snmpV3 v3 credentials
      * @param secrets secrets
      * @param effective effective values
      */
     public RunSettings {
+        tcpChecks = List.copyOf(tcpChecks);
+        snmpChecks = List.copyOf(snmpChecks);
         secrets = Map.copyOf(secrets);
         effective = List.copyOf(effective);
     }
@@ -149,11 +167,14 @@ public record RunSettings(Path configFile, Path inventory, Duration interval, Ht
     public static final List<Key> KEYS = List.of(
             key("inventory", null, "the CSV inventory (id,name,address required; parent_id, enabled optional; other columns "
                     + "become labels); the bundled 875-device fleet when unset"),
+            key("inventory-source", "file", "where the inventory comes from: file (the inventory file, copied into the "
+                    + "devices table), database (the devices table alone) or both (the file upserted into the table, "
+                    + "every device of the table polled)"),
             key("interval", "30s", "the ICMP check interval of every device"),
             key("http", "127.0.0.1:9090", "where the HTTP API listens: HOST:PORT, [V6]:PORT (port 0 = any free port) or off"),
             key("max-probes-in-flight", "4096", "the most probes running at once"),
             key("icmp-pps", "10000", "the most ICMP echoes sent per second"),
-            key("inventory-poll", "2s", "how often the inventory file is checked for changes"),
+            key("inventory-poll", "2s", "how often the inventory file and the devices table are checked for changes"),
             key("down-after", "3", "failed cycles in a row that confirm a device DOWN"),
             key("up-after", "2", "successful cycles in a row that confirm a DOWN device UP again"),
             key("alert-rules", null, "the alert rule file (JSON, as the fleet's alert-rules.json); the bundled rules when unset"),
@@ -175,11 +196,23 @@ public record RunSettings(Path configFile, Path inventory, Duration interval, Ht
             key("snmp-interval", "60s", "the SNMP check interval (system, interfaces and rates, vendor items)"),
             key("tcp-checks", null, "TCP connect checks chosen by label selectors: SELECTOR => PORT[,PORT]; ... "
                     + "(for example: device_type in (ATM, Paybox) => 443; * => 22); none when unset"),
+            key("snmp-checks", DEFAULT_SNMP_CHECKS, "SNMP checks (system, interfaces and rates, vendor template) chosen "
+                    + "by label selectors: SELECTOR => v1|v2c|v3; ..., the first matching rule wins; v1 and v2c use "
+                    + "snmp-community, v3 the snmp-v3 settings; none turns SNMP off"),
+            key("snmp-v3-user", null, "the SNMP v3 user (security name) of the v3 rules"),
+            key("snmp-v3-level", null, "the v3 security level: noAuthNoPriv, authNoPriv or authPriv; when unset, "
+                    + "authPriv if a privacy passphrase is set, authNoPriv if only an authentication passphrase is"),
+            key("snmp-v3-auth-protocol", null, "the v3 authentication protocol: MD5, SHA, SHA-224, SHA-256, SHA-384 or "
+                    + "SHA-512; required at authNoPriv and authPriv"),
+            key("snmp-v3-priv-protocol", null, "the v3 privacy protocol: DES, AES, AES-192 or AES-256; required at authPriv"),
             secret(HTTP_TOKEN, "the bearer token the HTTP API requires (everything but /health and the page shell at /)"),
             secret(WEBHOOK_SECRET, "the HMAC-SHA256 key that signs webhook requests (header X-Ward-Signature)"),
             secret(DB_PASSWORD, "the PostgreSQL password for db-url"),
             secret(REDIS_PASSWORD, "the Redis password (AUTH) for redis-url"),
-            secret(SNMP_COMMUNITY, "the SNMP v2c community; when set, devices whose snmp_version column is 2c get an SNMP check"),
+            secret(SNMP_COMMUNITY, "the SNMP v1/v2c community of the v1 and v2c rules of snmp-checks; without it those "
+                    + "rules are off"),
+            secret(SNMP_V3_AUTH_PASSPHRASE, "the SNMP v3 authentication passphrase (8 characters or more)"),
+            secret(SNMP_V3_PRIV_PASSPHRASE, "the SNMP v3 privacy passphrase (8 characters or more)"),
             secret(ENCRYPTION_KEY, "the key that encrypts stored device credentials (reserved)"));
 
     private static Key key(String key, String def, String description) {
@@ -314,6 +347,31 @@ public record RunSettings(Path configFile, Path inventory, Duration interval, Ht
         Duration snmpInterval = get(raw, "snmp-interval", problems,
                 s -> range(Durations.parse(s), Duration.ofSeconds(1), Duration.ofDays(1)));
         List<TcpCheckRule> tcpChecks = get(raw, "tcp-checks", problems, TcpCheckRule::parseAll);
+        InventorySource source = get(raw, "inventory-source", problems, InventorySource::parse);
+        if (source != null && source.readsDatabase() && Boolean.FALSE.equals(storage)) {
+            problems.add("inventory-source = '" + raw.get("inventory-source")[0] + "' (from " + raw.get("inventory-source")[1]
+                    + "): needs the database, but storage is off");
+        }
+        if (source == InventorySource.DATABASE && raw.containsKey("inventory")) {
+            problems.add("inventory = '" + raw.get("inventory")[0] + "' (from " + raw.get("inventory")[1]
+                    + "): inventory-source is database, so the file would not be read; use inventory-source both, "
+                    + "or import it with 'ward import'");
+        }
+        SnmpCredentials v3 = snmpV3(raw, secrets, problems);
+        List<SnmpCheckRule> snmpChecks = get(raw, "snmp-checks", problems, SnmpCheckRule::parseAll);
+        if (snmpChecks != null && !"default".equals(raw.get("snmp-checks")[1])) {
+            // Rules the operator wrote must have their credentials; the default rules just stay off.
+            for (SnmpCheckRule r : snmpChecks) {
+                String missing = r.profile().equals("v3")
+                        ? (v3 == null && !raw.containsKey("snmp-v3-user") ? "snmp-v3-user is not set" : null)
+                        : (secrets.containsKey(SNMP_COMMUNITY) ? null : "snmp-community is not set (WARD_SNMP_COMMUNITY or "
+                                + "WARD_SNMP_COMMUNITY_FILE)");
+                if (missing != null) {
+                    problems.add("snmp-checks (from " + raw.get("snmp-checks")[1] + "): rule '" + r.text() + "' uses "
+                            + r.profile() + " credentials, but " + missing);
+                }
+            }
+        }
         if (Boolean.FALSE.equals(storage) && raw.containsKey("db-url")) {
             problems.add("db-url is set but storage is off: remove one of them");
         }
@@ -329,9 +387,59 @@ public record RunSettings(Path configFile, Path inventory, Duration interval, Ht
         if (!problems.isEmpty()) {
             throw new InvalidConfigurationException("ward run", problems);
         }
-        return new RunSettings(configFile, inventory, interval, http, inFlight, pps, poll, downAfter, upAfter, rules, tick,
+        return new RunSettings(configFile, inventory, source, interval, http, inFlight, pps, poll, downAfter, upAfter, rules, tick,
                 webhook, webhookTimeout, notifyLog, storage, dbUrl, dbUser, dataDir, dbRetention, redisUrl, cacheTtl,
-                snmpPort, snmpInterval, tcpChecks == null ? List.of() : tcpChecks, secrets, effective);
+                snmpPort, snmpInterval, tcpChecks == null ? List.of() : tcpChecks, snmpChecks, v3, secrets, effective);
+    }
+
+    private static final SnmpNames.Names V3_NAMES = new SnmpNames.Names("snmp-v3-user", "snmp-v3-level",
+            "snmp-v3-auth-protocol", SNMP_V3_AUTH_PASSPHRASE, "snmp-v3-priv-protocol", SNMP_V3_PRIV_PASSPHRASE);
+
+    /** The v3 credentials, when a v3 user or any other v3 setting is set; problems name the keys, never a passphrase. */
+    private static SnmpCredentials snmpV3(Map<String, String[]> raw, Map<String, Secret> secrets, List<String> problems) {
+        List<String> keys = List.of("snmp-v3-user", "snmp-v3-level", "snmp-v3-auth-protocol", "snmp-v3-priv-protocol");
+        boolean any = keys.stream().anyMatch(raw::containsKey) || secrets.containsKey(SNMP_V3_AUTH_PASSPHRASE)
+                || secrets.containsKey(SNMP_V3_PRIV_PASSPHRASE);
+        if (!any) {
+            return null;
+        }
+        String user = raw.containsKey("snmp-v3-user") ? raw.get("snmp-v3-user")[0].strip() : null;
+        String level = raw.containsKey("snmp-v3-level") ? raw.get("snmp-v3-level")[0] : null;
+        String auth = raw.containsKey("snmp-v3-auth-protocol") ? raw.get("snmp-v3-auth-protocol")[0] : null;
+        String priv = raw.containsKey("snmp-v3-priv-protocol") ? raw.get("snmp-v3-priv-protocol")[0] : null;
+        SnmpCredentials c = SnmpNames.v3(user, level, auth, secrets.get(SNMP_V3_AUTH_PASSPHRASE), priv,
+                secrets.get(SNMP_V3_PRIV_PASSPHRASE), null, null, V3_NAMES, problems);
+        if (c == null) {
+            return null;
+        }
+        SnmpSecurityLevel l = ((SnmpCredentials.Usm) c).level();
+        // A protocol or passphrase the level does not use is a mistake worth saying, not a silent no-op.
+        if (l == SnmpSecurityLevel.NO_AUTH_NO_PRIV && (auth != null || secrets.containsKey(SNMP_V3_AUTH_PASSPHRASE))) {
+            problems.add("snmp-v3-level is noAuthNoPriv, but an authentication protocol or passphrase is set: remove it or "
+                    + "raise the level");
+            return null;
+        }
+        if (l != SnmpSecurityLevel.AUTH_PRIV && (priv != null || secrets.containsKey(SNMP_V3_PRIV_PASSPHRASE))) {
+            problems.add("snmp-v3-level is " + SnmpNames.name(l) + ", but a privacy protocol or passphrase is set: remove "
+                    + "it or use authPriv");
+            return null;
+        }
+        return c;
+    }
+
+    /**
+     * The credentials of an snmp-checks profile, when they are configured.
+     *
+     * @param profile {@code v1}, {@code v2c} or {@code v3}
+     * @return the credentials; empty when the community (v1, v2c) or the v3 user is not set
+     */
+    public Optional<SnmpCredentials> snmpCredentials(String profile) {
+        return switch (profile) {
+            case "v1" -> secret(SNMP_COMMUNITY).map(SnmpCredentials::v1);
+            case "v2c" -> secret(SNMP_COMMUNITY).map(SnmpCredentials::v2c);
+            case "v3" -> Optional.ofNullable(snmpV3);
+            default -> Optional.empty();
+        };
     }
 
     /** Reads a secret from its variable, its file variable or the file named in the config file. */

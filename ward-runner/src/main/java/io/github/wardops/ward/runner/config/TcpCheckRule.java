@@ -19,7 +19,7 @@ import java.util.Set;
  */
 public record TcpCheckRule(String text, LabelSelector selector, List<Integer> ports) {
     /** The most rules the setting may hold. */
-    public static final int MAX_RULES = 100;
+    public static final int MAX_RULES = SelectorRules.MAX_RULES;
 
     /**
      * Validates and copies.
@@ -42,36 +42,10 @@ public record TcpCheckRule(String text, LabelSelector selector, List<Integer> po
      * @throws IllegalArgumentException naming every bad rule and why
      */
     public static List<TcpCheckRule> parseAll(String value) {
-        List<TcpCheckRule> rules = new ArrayList<>();
-        List<String> problems = new ArrayList<>();
-        if (value == null || value.isBlank()) {
-            return List.of();
-        }
-        String[] parts = value.split(";");
-        if (parts.length > MAX_RULES) {
-            throw new IllegalArgumentException("more than " + MAX_RULES + " rules");
-        }
-        for (String part : parts) {
-            String rule = part.strip();
-            if (rule.isEmpty()) {
-                continue;
-            }
-            int arrow = rule.lastIndexOf("=>");
-            if (arrow < 0) {
-                problems.add("rule '" + rule + "' has no '=>' between the selector and the ports");
-                continue;
-            }
-            String sel = rule.substring(0, arrow).strip();
-            LabelSelector selector;
-            try {
-                selector = sel.equals("*") ? LabelSelector.any() : LabelSelector.parse(sel);
-            } catch (RuntimeException e) {
-                problems.add("rule '" + rule + "': bad selector: " + e.getMessage());
-                continue;
-            }
+        return SelectorRules.parse(value, r -> {
             Set<Integer> ports = new LinkedHashSet<>();
-            boolean ok = true;
-            for (String p : rule.substring(arrow + 2).split(",")) {
+            List<String> bad = new ArrayList<>();
+            for (String p : r.value().split(",")) {
                 String t = p.strip();
                 try {
                     int port = Integer.parseInt(t);
@@ -80,19 +54,16 @@ public record TcpCheckRule(String text, LabelSelector selector, List<Integer> po
                     }
                     ports.add(port);
                 } catch (NumberFormatException e) {
-                    problems.add("rule '" + rule + "': '" + t + "' is not a port (1-65535)");
-                    ok = false;
+                    bad.add("'" + t + "' is not a port (1-65535)");
                 }
             }
-            if (ok && ports.isEmpty()) {
-                problems.add("rule '" + rule + "' names no port");
-            } else if (ok) {
-                rules.add(new TcpCheckRule(rule, selector, new ArrayList<>(ports)));
+            if (!bad.isEmpty()) {
+                throw new IllegalArgumentException(String.join(", ", bad));
             }
-        }
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(String.join("; ", problems));
-        }
-        return List.copyOf(rules);
+            if (ports.isEmpty()) {
+                throw new IllegalArgumentException("names no port");
+            }
+            return new TcpCheckRule(r.text(), r.selector(), new ArrayList<>(ports));
+        });
     }
 }

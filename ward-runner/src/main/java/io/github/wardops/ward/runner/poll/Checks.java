@@ -3,31 +3,43 @@ package io.github.wardops.ward.runner.poll;
 import io.github.wardops.ward.inventory.Check;
 import io.github.wardops.ward.inventory.Device;
 import io.github.wardops.ward.runner.config.RunSettings;
+import io.github.wardops.ward.runner.config.SnmpCheckRule;
+import io.github.wardops.ward.runner.config.TcpCheckRule;
 import io.github.wardops.ward.snmp.SnmpSettings;
 import java.time.Duration;
-import io.github.wardops.ward.runner.config.TcpCheckRule;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Chooses each device's checks from the settings and its labels: ICMP for every device; SNMP
- * (v2c, with the shared credentials {@value #SNMP_CREDENTIALS}) for devices whose
- * {@code snmp_version} label is {@code 2c}, when an SNMP community is configured; TCP connect
- * checks on the ports of every {@code tcp-checks} rule whose label selector matches the device
- * (a port named by several rules is checked once). Stateless.
+ * Chooses each device's checks from the settings and its labels: ICMP for every device; one SNMP
+ * check (system group, interfaces with rates, vendor template items) from the first
+ * {@code snmp-checks} rule whose label selector matches the device, with the credentials of that
+ * rule's version (rules whose credentials are not configured are skipped); TCP connect checks on
+ * the ports of every {@code tcp-checks} rule whose selector matches (a port named by several rules
+ * is checked once). Stateless.
  */
 public final class Checks {
-    /** The name of the shared SNMP credentials (the configured community). */
-    public static final String SNMP_CREDENTIALS = "fleet-v2c";
-    /** The CSV column (label) naming a device's SNMP version. */
-    public static final String SNMP_VERSION_LABEL = "snmp_version";
+    /** The name of every SNMP check. */
+    public static final String SNMP_CHECK = SnmpSettings.TYPE;
     /** The longest one SNMP poll may take. */
     public static final Duration SNMP_TIMEOUT = Duration.ofSeconds(10);
 
     private Checks() {
+    }
+
+    /**
+     * The snmp-checks rules that are on: those whose credentials are configured.
+     *
+     * @param settings the settings
+     * @return the rules, in order
+     */
+    public static List<SnmpCheckRule> activeSnmpRules(RunSettings settings) {
+        return settings.snmpChecks().stream().filter(r -> settings.snmpCredentials(r.profile()).isPresent()).toList();
     }
 
     /**
@@ -38,19 +50,23 @@ public final class Checks {
      */
     public static Function<Device, List<Check>> of(RunSettings settings) {
         Check icmp = Check.icmp(settings.interval());
-        Check snmp = null;
-        if (settings.secret(RunSettings.SNMP_COMMUNITY).isPresent()) {
-            Duration timeout = settings.snmpInterval().compareTo(SNMP_TIMEOUT) < 0 ? settings.snmpInterval() : SNMP_TIMEOUT;
-            snmp = new Check("snmp", SnmpSettings.builder().credentialsRef(SNMP_CREDENTIALS).port(settings.snmpPort()).build(),
-                    settings.snmpInterval(), timeout);
+        Duration timeout = settings.snmpInterval().compareTo(SNMP_TIMEOUT) < 0 ? settings.snmpInterval() : SNMP_TIMEOUT;
+        Map<String, Check> snmpByProfile = new LinkedHashMap<>();
+        List<SnmpCheckRule> snmp = activeSnmpRules(settings);
+        for (SnmpCheckRule r : snmp) {
+            // The rule's version names the shared credentials, registered under the same name in Wiring.
+            snmpByProfile.computeIfAbsent(r.profile(), p -> new Check(SNMP_CHECK,
+                    SnmpSettings.builder().credentialsRef(p).port(settings.snmpPort()).build(), settings.snmpInterval(), timeout));
         }
-        Check snmpCheck = snmp;
         List<TcpCheckRule> tcp = settings.tcpChecks();
         return d -> {
             List<Check> checks = new ArrayList<>(2);
             checks.add(icmp);
-            if (snmpCheck != null && hasSnmp(d)) {
-                checks.add(snmpCheck);
+            for (SnmpCheckRule r : snmp) {
+                if (r.selector().matches(d.labels())) {
+                    checks.add(snmpByProfile.get(r.profile()));
+                    break;
+                }
             }
             Set<Integer> ports = new LinkedHashSet<>();
             for (TcpCheckRule r : tcp) {
@@ -66,13 +82,27 @@ public final class Checks {
     }
 
     /**
-     * Whether the device's {@code snmp_version} label is {@code 2c}.
+     * Whether the device has an SNMP check.
      *
-     * @param d the device
-     * @return whether it gets an SNMP check when a community is configured
+     * @param d the device, with its checks
+     * @return whether one of its checks is SNMP
      */
     public static boolean hasSnmp(Device d) {
-        String v = d.labels().get(SNMP_VERSION_LABEL);
-        return v != null && v.strip().equalsIgnoreCase("2c");
+        return d.checks().stream().anyMatch(c -> c.name().equals(SNMP_CHECK));
+    }
+
+    /**
+     * The SNMP credentials name (the rule's version) of a device's SNMP check.
+     *
+     * @param d the device, with its checks
+     * @return {@code v1}, {@code v2c} or {@code v3}; {@code null} when it has no SNMP check
+     */
+    public static String snmpProfile(Device d) {
+        for (Check c : d.checks()) {
+            if (c.settings() instanceof SnmpSettings s) {
+                return s.credentialsRef();
+            }
+        }
+        return null;
     }
 }

@@ -7,6 +7,7 @@ import io.github.wardops.ward.inventory.Check;
 import io.github.wardops.ward.inventory.Device;
 import io.github.wardops.ward.inventory.DeviceId;
 import io.github.wardops.ward.runner.config.Durations;
+import io.github.wardops.ward.runner.config.InventorySource;
 import io.github.wardops.ward.runner.config.RunSettings;
 import io.github.wardops.ward.runner.http.HttpApi;
 import io.micrometer.core.instrument.Counter;
@@ -44,6 +45,7 @@ public final class Poller implements AutoCloseable {
 
     private final RunSettings settings;
     private final InventoryFile inventory;
+    private final InventoryFeed feed;
     private final Wiring wiring;
     private final Ward ward;
     private final PrometheusMeterRegistry registry;
@@ -56,18 +58,21 @@ public final class Poller implements AutoCloseable {
     private volatile InventoryFile.Stamp stamp;
     private long overrunsAtLastSummary;
 
-    private Poller(RunSettings settings, InventoryFile inventory, Wiring wiring, HttpApi http, InventoryFile.Stamp stamp) {
+    private Poller(RunSettings settings, InventoryFile inventory, InventoryFeed feed, Wiring wiring, HttpApi http,
+                   InventoryFile.Stamp stamp) {
         this.settings = settings;
         this.inventory = inventory;
+        this.feed = feed;
         this.wiring = wiring;
         this.ward = wiring.ward();
         this.registry = wiring.registry();
         this.http = http;
         this.stamp = stamp;
         this.reloadsApplied = Counter.builder("ward.runner.inventory.reloads").tag("outcome", "applied")
-                .description("Inventory file changes read and applied").register(registry);
+                .description("Inventory changes (file or devices table) read and applied").register(registry);
         this.reloadsRejected = Counter.builder("ward.runner.inventory.reloads").tag("outcome", "rejected")
-                .description("Inventory file changes rejected as invalid; the previous inventory stayed").register(registry);
+                .description("Inventory changes rejected as invalid or unreadable; the previous inventory stayed")
+                .register(registry);
         this.tasks = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("ward-runner-tasks").daemon(true).factory());
     }
 
@@ -84,30 +89,47 @@ public final class Poller implements AutoCloseable {
     public static Poller start(RunSettings settings) throws IOException {
         Duration interval = settings.interval();
         var checks = Checks.of(settings);
-        InventoryFile inventory = settings.inventoryFile()
+        InventorySource source = settings.inventorySource();
+        InventoryFile inventory = !source.readsFile() ? null : settings.inventoryFile()
                 .map(f -> InventoryFile.of(f, checks))
                 .orElseGet(() -> InventoryFile.bundled(checks));
-        InventoryFile.Stamp stamp = inventory.stamp();
-        List<Device> devices;
-        try {
-            devices = inventory.load();
-        } catch (IOException e) {
-            throw new InvalidConfigurationException("inventory " + inventory.describe(),
-                    List.of("cannot be read: " + (e.getMessage() == null ? e.toString() : e.getMessage())));
+        InventoryFile.Stamp stamp = inventory == null ? null : inventory.stamp();
+        List<Device> fileDevices = List.of();
+        if (inventory != null) {
+            try {
+                fileDevices = inventory.load();
+            } catch (IOException e) {
+                throw new InvalidConfigurationException("inventory " + inventory.describe(),
+                        List.of("cannot be read: " + (e.getMessage() == null ? e.toString() : e.getMessage())));
+            }
+            LOG.info("inventory {}: {} devices, {} enabled, {} behind a parent", inventory.describe(), fileDevices.size(),
+                    fileDevices.stream().filter(Device::enabled).count(),
+                    fileDevices.stream().filter(d -> d.parentId() != null).count());
         }
-        long enabled = devices.stream().filter(Device::enabled).count();
-        long withParent = devices.stream().filter(d -> d.parentId() != null).count();
-        LOG.info("inventory {}: {} devices, {} enabled, {} behind a parent, ICMP every {}", inventory.describe(), devices.size(),
-                enabled, withParent, Durations.format(interval));
 
-        Wiring wiring = Wiring.build(settings, devices, Duration.ofSeconds(DRAIN_SECONDS));
+        Wiring wiring = Wiring.build(settings, fileDevices, Duration.ofSeconds(DRAIN_SECONDS));
         HttpApi http = null;
         try {
+            InventoryFeed feed = new InventoryFeed(source, wiring.database(), checks);
+            if (inventory != null) {
+                feed.fileRead(fileDevices);
+            }
+            if (source.readsDatabase()) {
+                feed.refreshDatabase();
+                wiring.addReadinessCheck(feed.readiness());
+            }
+            List<Device> devices = feed.current();
+            if (source.readsDatabase()) {
+                wiring.replaceInventory(devices);
+            }
+            LOG.info("inventory ({}): {} devices, {} enabled; ICMP every {}; {}", describe(source, inventory), devices.size(),
+                    devices.stream().filter(Device::enabled).count(), Durations.format(interval),
+                    Wiring.snmpCounts(devices));
             if (settings.http().enabled()) {
                 http = HttpApi.start(settings.http().address(), settings.secret(RunSettings.HTTP_TOKEN).orElse(null),
                         wiring.httpBackend());
             }
-            Poller p = new Poller(settings, inventory, wiring, http, stamp);
+            Poller p = new Poller(settings, inventory, feed, wiring, http, stamp);
             wiring.startEngine();
             p.schedule();
             LOG.info("ward runner started: {} devices, HTTP {}{}", devices.size(),
@@ -123,6 +145,14 @@ public final class Poller implements AutoCloseable {
         }
     }
 
+    private static String describe(InventorySource source, InventoryFile file) {
+        return switch (source) {
+            case FILE -> "from " + file.describe();
+            case DATABASE -> "from the devices table";
+            case BOTH -> "from the devices table and " + file.describe();
+        };
+    }
+
     private static String hostPort(InetSocketAddress a) {
         String h = a.getAddress().getHostAddress();
         return (h.indexOf(':') >= 0 ? "[" + h + "]" : h) + ":" + a.getPort();
@@ -133,9 +163,12 @@ public final class Poller implements AutoCloseable {
         tasks.scheduleAtFixedRate(this::logSummary, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
         long tickMs = settings.alertTick().toMillis();
         tasks.scheduleWithFixedDelay(this::tick, tickMs, tickMs, TimeUnit.MILLISECONDS);
-        if (inventory.watchable()) {
-            long pollMs = settings.inventoryPoll().toMillis();
+        long pollMs = settings.inventoryPoll().toMillis();
+        if (inventory != null && inventory.watchable()) {
             tasks.scheduleWithFixedDelay(this::checkInventory, pollMs, pollMs, TimeUnit.MILLISECONDS);
+        }
+        if (settings.inventorySource().readsDatabase()) {
+            tasks.scheduleWithFixedDelay(this::checkDatabase, pollMs, pollMs, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -182,6 +215,30 @@ public final class Poller implements AutoCloseable {
                     inventory.describe(), e.toString(), ward.inventory().size());
             return;
         }
+        feed.fileRead(devices);
+        if (settings.inventorySource().readsDatabase()) {
+            feed.refreshDatabase();  // the file was just upserted into the table: take it with the table's other devices
+        }
+        apply("inventory " + inventory.describe() + " reloaded", false);
+    }
+
+    /** Re-reads the devices table when its version moved; keeps the old inventory when it cannot. */
+    void checkDatabase() {
+        try {
+            switch (feed.refreshDatabase()) {
+                case CHANGED -> apply("inventory: the devices table changed", true);
+                case REJECTED -> reloadsRejected.increment();
+                case UNCHANGED, FAILED -> {
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.error("inventory: reading the devices table failed: {}", e.toString());
+        }
+    }
+
+    /** Applies the feed's current inventory and logs what changed; a table change that changes nothing is silent. */
+    private void apply(String what, boolean fromTable) {
+        List<Device> devices = feed.current();
         Map<DeviceId, Device> before = new HashMap<>();
         for (Device d : ward.inventory().devices()) {
             before.put(d.id(), d);
@@ -196,16 +253,18 @@ public final class Poller implements AutoCloseable {
                 changed++;
             }
         }
+        if (fromTable && added == 0 && changed == 0 && before.isEmpty()) {
+            return;  // our own upsert moved the table's version: nothing to do
+        }
         try {
             wiring.replaceInventory(devices);
         } catch (RuntimeException e) {
             reloadsRejected.increment();
-            LOG.error("inventory {} changed but was not applied: {}", inventory.describe(), e.getMessage());
+            LOG.error("{}, but was not applied: {}", what, e.getMessage());
             return;
         }
         reloadsApplied.increment();
-        LOG.info("inventory {} reloaded: {} devices ({} added, {} changed, {} removed)", inventory.describe(),
-                devices.size(), added, changed, before.size());
+        LOG.info("{}: {} devices ({} added, {} changed, {} removed)", what, devices.size(), added, changed, before.size());
     }
 
     /**

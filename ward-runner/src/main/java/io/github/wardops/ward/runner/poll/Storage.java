@@ -21,9 +21,10 @@ import org.slf4j.LoggerFactory;
  * set, and {@link PostgresStorage} over it (schema migrated on open, result sink with a spool in
  * {@code data-dir/spool}, hourly partition maintenance with the configured retention).
  *
- * <p>The inventory's source of truth stays the CSV file (or the bundled fleet): {@link #importInventory}
- * upserts it into the {@code devices} table on start and after each reload, so SQL over the
- * results can join names and labels. Opening never fails because an external database is down
+ * <p>With {@code inventory-source} {@code file} or {@code both}, {@link #importInventory} upserts
+ * the file into the {@code devices} table on start and after each reload, so SQL over the results
+ * can join names and labels (and, with {@code both}, so the table holds every device polled).
+ * Opening never fails because an external database is down
  * (the sink spools); only the embedded server failing to start is fatal. Thread-safe.
  * {@link #close()} closes the storage, then stops the embedded server; idempotent.
  */

@@ -15,10 +15,10 @@ import io.github.wardops.ward.probe.IcmpOptions;
 import io.github.wardops.ward.probe.IcmpProber;
 import io.github.wardops.ward.probe.Probers;
 import io.github.wardops.ward.runner.config.RunSettings;
+import io.github.wardops.ward.runner.config.SnmpCheckRule;
 import io.github.wardops.ward.runner.http.HttpApi;
 import io.github.wardops.ward.runner.http.ReadinessCheck;
 import io.github.wardops.ward.postgres.PostgresStorage;
-import io.github.wardops.ward.snmp.SnmpCredentials;
 import io.github.wardops.ward.snmp.SnmpOptions;
 import io.github.wardops.ward.snmp.SnmpProber;
 import io.github.wardops.ward.snmp.SnmpProbers;
@@ -133,7 +133,7 @@ public final class Wiring implements AutoCloseable {
      * Reads the alert rules and builds every part; the engine is built, not started.
      *
      * @param settings the effective settings
-     * @param devices the inventory
+     * @param devices the initial inventory (the poller may replace it before the engine starts)
      * @param drain how long the engine and alerting may drain at close
      * @return the parts
      * @throws InvalidConfigurationException when the rule file cannot be read or is not a JSON rule list
@@ -160,7 +160,6 @@ public final class Wiring implements AutoCloseable {
             prober = Probers.icmp(IcmpOptions.builder().packetsPerSecond(settings.icmpPacketsPerSecond()).build());
             if (settings.storage()) {
                 storage = Storage.open(settings, registry);
-                storage.importInventory(devices);
             }
             cache = Cache.open(settings, registry);
             Stores stores = stateAndAlertStores(storage == null ? null : storage.storage());
@@ -191,17 +190,24 @@ public final class Wiring implements AutoCloseable {
             alerting.start();
             tracker.start();
             Ward.Builder wb = Ward.builder();
-            if (settings.secret(RunSettings.SNMP_COMMUNITY).isPresent()) {
-                snmp = SnmpProbers.create(SnmpOptions.builder()
-                        .credentials(Checks.SNMP_CREDENTIALS, SnmpCredentials.v2c(settings.secret(RunSettings.SNMP_COMMUNITY).get()))
-                        .meterRegistry(registry)
-                        .build());
+            List<SnmpCheckRule> snmpRules = Checks.activeSnmpRules(settings);
+            if (!snmpRules.isEmpty()) {
+                SnmpOptions.Builder sb = SnmpOptions.builder().meterRegistry(registry);
+                for (String profile : SnmpCheckRule.PROFILES) {
+                    settings.snmpCredentials(profile).ifPresent(c -> sb.credentials(profile, c));
+                }
+                snmp = SnmpProbers.create(sb.build());
                 wb.prober(snmp);
-                long withSnmp = devices.stream().filter(d -> d.checks().stream().anyMatch(c -> c.name().equals("snmp"))).count();
-                LOG.info("snmp: v2c on UDP port {} every {}, {} devices with snmp_version 2c", settings.snmpPort(),
-                        io.github.wardops.ward.runner.config.Durations.format(settings.snmpInterval()), withSnmp);
+                LOG.info("snmp: UDP port {} every {}; rules in force: {}; {}", settings.snmpPort(),
+                        io.github.wardops.ward.runner.config.Durations.format(settings.snmpInterval()),
+                        snmpRules.stream().map(SnmpCheckRule::text).toList(), snmpCounts(devices));
             } else {
-                LOG.info("snmp: off (set WARD_SNMP_COMMUNITY or WARD_SNMP_COMMUNITY_FILE to poll devices with snmp_version 2c)");
+                LOG.info("snmp: off ({})", settings.snmpChecks().isEmpty() ? "snmp-checks is none"
+                        : "no credentials: set WARD_SNMP_COMMUNITY (v1, v2c) or snmp-v3-user (v3)");
+            }
+            List<SnmpCheckRule> inactive = settings.snmpChecks().stream().filter(r -> !snmpRules.contains(r)).toList();
+            if (!inactive.isEmpty() && !snmpRules.isEmpty()) {
+                LOG.info("snmp: rules without credentials, off: {}", inactive.stream().map(SnmpCheckRule::text).toList());
             }
             if (storage != null) {
                 wb.sink(storage.storage().resultSink(), PostgresStorage.recommendedSinkOptions());
@@ -233,6 +239,19 @@ public final class Wiring implements AutoCloseable {
             closeQuietly(all);
             throw e;
         }
+    }
+
+    /** How many devices got an SNMP check, by version, for the start-up line. */
+    static String snmpCounts(Collection<Device> devices) {
+        java.util.Map<String, Long> by = new java.util.TreeMap<>();
+        for (Device d : devices) {
+            String p = Checks.snmpProfile(d);
+            if (p != null) {
+                by.merge(p, 1L, Long::sum);
+            }
+        }
+        long total = by.values().stream().mapToLong(Long::longValue).sum();
+        return total + " devices with an SNMP check" + (by.isEmpty() ? "" : " " + by);
     }
 
     /** Reads the rule file (or the bundled one); rejected rules are logged and skipped, never fatal. */
@@ -290,9 +309,15 @@ public final class Wiring implements AutoCloseable {
             tracker.replaceInventory(ward.inventory().devices());
             throw e;
         }
-        if (storage != null) {
-            storage.importInventory(devices);
-        }
+    }
+
+    /**
+     * The runner's PostgreSQL.
+     *
+     * @return the storage, or {@code null} when storage is off
+     */
+    Storage database() {
+        return storage;
     }
 
     /**

@@ -204,4 +204,75 @@ class RunSettingsTest {
         assertEquals(List.of("webhook-secret is set but webhook-url is not: set WARD_WEBHOOK_URL (or webhook-url) too"),
                 orphan.problems());
     }
+
+    @Test
+    void snmpRulesAndV3CredentialsAreValidatedTogetherWithoutEchoingPassphrases() {
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> RunSettings.resolve(
+                Map.of("snmp-checks", "snmp_version = 3 => v4; bad selector ( => v2c; region = X"),
+                Map.of("WARD_SNMP_V3_AUTH_PASSPHRASE", "secret-auth-pp", "WARD_SNMP_V3_PRIV_PASSPHRASE", "secret-priv-pp"),
+                null));
+        String m = e.getMessage();
+        assertTrue(m.contains("'v4' must be v1, v2c or v3"), m);
+        assertTrue(m.contains("rule 'bad selector ( => v2c': bad selector"), m);
+        assertTrue(m.contains("rule 'region = X' has no '=>'"), m);
+        assertTrue(m.contains("snmp-v3-user: a user is required"), m);
+        assertTrue(m.contains("snmp-v3-auth-protocol: required"), m);
+        assertTrue(m.contains("snmp-v3-priv-protocol: required"), m);
+        assertFalse(m.contains("secret-auth-pp") || m.contains("secret-priv-pp"), m);
+
+        // rules the operator wrote need their credentials; the default ones just stay off
+        InvalidConfigurationException noCreds = assertThrows(InvalidConfigurationException.class, () -> RunSettings.resolve(
+                Map.of("snmp-checks", "device_type = Router => v2c; * => v3"), Map.of(), null));
+        assertTrue(noCreds.getMessage().contains("rule 'device_type = Router => v2c' uses v2c credentials, but snmp-community"
+                + " is not set"), noCreds.getMessage());
+        assertTrue(noCreds.getMessage().contains("rule '* => v3' uses v3 credentials, but snmp-v3-user is not set"),
+                noCreds.getMessage());
+        assertEquals(3, RunSettings.resolve(Map.of(), Map.of(), null).snmpChecks().size());
+
+        InvalidConfigurationException mismatch = assertThrows(InvalidConfigurationException.class, () -> RunSettings.resolve(
+                Map.of("snmp-v3-user", "ward", "snmp-v3-level", "authNoPriv", "snmp-v3-auth-protocol", "SHA",
+                        "snmp-v3-priv-protocol", "AES"),
+                Map.of("WARD_SNMP_V3_AUTH_PASSPHRASE", "secret-auth-pp"), null));
+        assertTrue(mismatch.getMessage().contains("snmp-v3-level is authNoPriv, but a privacy protocol or passphrase is set"),
+                mismatch.getMessage());
+
+        InvalidConfigurationException shortPass = assertThrows(InvalidConfigurationException.class, () -> RunSettings.resolve(
+                Map.of("snmp-v3-user", "ward", "snmp-v3-auth-protocol", "MD4"),
+                Map.of("WARD_SNMP_V3_AUTH_PASSPHRASE", "short"), null));
+        assertTrue(shortPass.getMessage().contains("snmp-v3-auth-protocol MD4: must be MD5, SHA"), shortPass.getMessage());
+        assertFalse(shortPass.getMessage().contains("short'"), shortPass.getMessage());
+
+        InvalidConfigurationException tooShort = assertThrows(InvalidConfigurationException.class, () -> RunSettings.resolve(
+                Map.of("snmp-v3-user", "ward", "snmp-v3-auth-protocol", "SHA"),
+                Map.of("WARD_SNMP_V3_AUTH_PASSPHRASE", "pp-7chr"), null));
+        assertTrue(tooShort.getMessage().contains("SNMP v3 credentials:"), tooShort.getMessage());
+        assertFalse(tooShort.getMessage().contains("pp-7chr"), tooShort.getMessage());
+
+        RunSettings ok = RunSettings.resolve(Map.of("snmp-v3-user", "ward", "snmp-v3-auth-protocol", "SHA"),
+                Map.of("WARD_SNMP_V3_AUTH_PASSPHRASE", "auth-pass-value"), null);
+        String printed = ok.describe();
+        assertTrue(printed.contains("snmp-v3-auth-passphrase: '***'"), printed);
+        assertTrue(printed.contains("snmp-v3-user: 'ward'"), printed);
+        assertFalse(printed.contains("auth-pass-value"), printed);
+        assertFalse(ok.toString().contains("auth-pass-value"), "not even in toString");
+    }
+
+    @Test
+    void theInventorySourceNeedsTheDatabaseAndDatabaseAloneReadsNoFile() {
+        assertEquals(InventorySource.FILE, RunSettings.resolve(Map.of(), Map.of(), null).inventorySource());
+        assertEquals(InventorySource.BOTH, RunSettings.resolve(Map.of("inventory-source", "Both", "inventory", "/tmp/f.csv"),
+                Map.of(), null).inventorySource());
+        assertEquals(InventorySource.DATABASE, RunSettings.resolve(Map.of(), Map.of("WARD_INVENTORY_SOURCE", "database"), null)
+                .inventorySource());
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> RunSettings.resolve(
+                Map.of("inventory-source", "database", "storage", "off", "inventory", "/tmp/f.csv"), Map.of(), null));
+        assertTrue(e.getMessage().contains("inventory-source = 'database' (from --inventory-source): needs the database, "
+                + "but storage is off"), e.getMessage());
+        assertTrue(e.getMessage().contains("inventory = '/tmp/f.csv' (from --inventory): inventory-source is database"),
+                e.getMessage());
+        InvalidConfigurationException bad = assertThrows(InvalidConfigurationException.class, () -> RunSettings.resolve(
+                Map.of("inventory-source", "ldap"), Map.of(), null));
+        assertTrue(bad.getMessage().contains("inventory-source = 'ldap' (from --inventory-source): must be file, database or "
+                + "both"), bad.getMessage());
+    }
 }
