@@ -74,6 +74,10 @@ public final class SnmpSession implements AutoCloseable {
     private static final OID USM_STATS = new OID("1.3.6.1.6.3.15.1.1");
     private static final String[] USM_STATS_NAMES = {"", "unsupportedSecLevels", "notInTimeWindows",
         "unknownUserNames", "unknownEngineIDs", "wrongDigests", "decryptionErrors"};
+    /** What each USM report most likely means, for the operator reading the check's detail. */
+    private static final String[] USM_STATS_HINTS = {"", "the user may not use this security level",
+        "the agent's clock window was missed", "no such user on the agent", "the agent's engine ID is unknown",
+        "wrong authentication passphrase or protocol", "wrong privacy passphrase or protocol"};
 
     /** A request's outcome: the agent's answer, or why there is none. */
     public sealed interface Reply permits Answer, Failure {
@@ -327,7 +331,8 @@ public final class SnmpSession implements AutoCloseable {
             if (oid != null && oid.startsWith(USM_STATS) && oid.size() > USM_STATS.size()) {
                 int k = oid.get(USM_STATS.size());
                 if (k > 0 && k < USM_STATS_NAMES.length) {
-                    return "usmStats" + Character.toUpperCase(USM_STATS_NAMES[k].charAt(0)) + USM_STATS_NAMES[k].substring(1);
+                    return "usmStats" + Character.toUpperCase(USM_STATS_NAMES[k].charAt(0)) + USM_STATS_NAMES[k].substring(1)
+                            + " (" + USM_STATS_HINTS[k] + ")";
                 }
             }
             if (oid != null) {
