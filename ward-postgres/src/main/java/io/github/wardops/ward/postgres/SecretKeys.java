@@ -82,18 +82,52 @@ public final class SecretKeys {
      * @throws IOException when the file cannot be read
      */
     public static SecretKeys fromFile(Path file) throws IOException {
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+    }
+
+    /**
+     * Parses keys from text: either one base64 key alone (its id is {@code default}), or the
+     * key-file format, one {@code id=base64key} per line ({@code #} comments and blank lines
+     * allowed), the first key being the current one. Generate a key with
+     * {@code head -c 32 /dev/urandom | base64}.
+     *
+     * @param text the text, such as the value of an environment variable or a file's content
+     * @param source a name for messages, such as the variable or the file
+     * @return the keys
+     * @throws InvalidConfigurationException naming every bad line (never a key)
+     */
+    public static SecretKeys parse(String text, String source) {
+        Objects.requireNonNull(text, "text");
+        String[] lines = text.split("\\R");
+        List<String> content = new ArrayList<>();
+        for (String line : lines) {
+            String l = line.strip();
+            if (!l.isEmpty() && !l.startsWith("#")) {
+                content.add(l);
+            }
+        }
+        if (content.size() == 1) {
+            // One bare base64 key: it decodes to exactly 32 bytes, which an id=key line never does.
+            try {
+                byte[] raw = Base64.getDecoder().decode(content.get(0));
+                if (raw.length == 32) {
+                    return of("default", Map.of("default", raw));
+                }
+            } catch (IllegalArgumentException e) {
+                // not a bare key: read it as id=key below
+            }
+        }
         Map<String, byte[]> keys = new LinkedHashMap<>();
         List<String> p = new ArrayList<>();
         String first = null;
-        for (int i = 0; i < lines.size(); i++) {
-            String l = lines.get(i).strip();
+        for (int i = 0; i < lines.length; i++) {
+            String l = lines[i].strip();
             if (l.isEmpty() || l.startsWith("#")) {
                 continue;
             }
             int eq = l.indexOf('=');
             if (eq <= 0) {
-                p.add(file + " line " + (i + 1) + ": expected id=base64key");
+                p.add(source + " line " + (i + 1) + ": expected id=base64key (or one base64 key of 32 bytes alone)");
                 continue;
             }
             String id = l.substring(0, eq).strip();
@@ -101,11 +135,11 @@ public final class SecretKeys {
                 keys.put(id, Base64.getDecoder().decode(l.substring(eq + 1).strip()));
                 first = first == null ? id : first;
             } catch (IllegalArgumentException e) {
-                p.add(file + " line " + (i + 1) + ": key '" + id + "' is not valid base64");
+                p.add(source + " line " + (i + 1) + ": key '" + id + "' is not valid base64");
             }
         }
         if (keys.isEmpty() && p.isEmpty()) {
-            p.add(file + ": no key in the file");
+            p.add(source + ": no key");
         }
         if (!p.isEmpty()) {
             throw new InvalidConfigurationException("SecretKeys", p);

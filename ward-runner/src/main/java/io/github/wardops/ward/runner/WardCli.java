@@ -2,6 +2,7 @@ package io.github.wardops.ward.runner;
 
 import io.github.wardops.ward.InvalidConfigurationException;
 import io.github.wardops.ward.runner.cli.ConfigCommand;
+import io.github.wardops.ward.runner.cli.CredentialsCommand;
 import io.github.wardops.ward.runner.cli.DemoCommand;
 import io.github.wardops.ward.runner.cli.ImportCommand;
 import io.github.wardops.ward.runner.cli.SimulateCommand;
@@ -70,6 +71,7 @@ public final class WardCli {
         cl.addSubcommand("import", new ImportCommand(ctx));
         cl.addSubcommand("demo", new DemoCommand(ctx));
         cl.addSubcommand("simulate", new SimulateCommand(ctx));
+        cl.addSubcommand("credentials", new CredentialsCommand(ctx));
         CommandLine probe = new CommandLine(new ProbeCommand(ctx));
         probe.addSubcommand("snmp-get", new ProbeCommand.SnmpGet(ctx));
         cl.addSubcommand("probe", probe);

@@ -237,4 +237,77 @@ class SnmpV3IT {
         }
         return all.toArray(String[]::new);
     }
+
+    private static WalkIT.Run cli(Map<String, String> env, String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        CliContext ctx = new CliContext(env, new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true), false,
+                p -> {
+                    throw new AssertionError("a poller started");
+                });
+        int code = WardCli.execute(ctx, args);
+        return new WalkIT.Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void credentialsStoredEncryptedAreUsedByRulesAndChangesArriveWhileRunning() throws Exception {
+        String key = java.util.Base64.getEncoder().encodeToString("ward-runner-it-32-byte-key-00000".getBytes());
+        String data = dir.resolve("data").toString();
+        Map<String, String> env = Map.of("WARD_ENCRYPTION_KEY", key, "WARD_SNMP_V3_AUTH_PASSPHRASE", AUTH,
+                "WARD_SNMP_V3_PRIV_PASSPHRASE", PRIV);
+
+        WalkIT.Run noKey = cli(Map.of(), "credentials", "add", "core", "-v", "3", "-u", "wardv3", "-a", "SHA-256", "-x",
+                "AES", "-A", AUTH, "-X", PRIV, "--data-dir", data);
+        assertEquals(2, noKey.code(), noKey.err());
+        assertTrue(noKey.err().contains("encryption-key is not set"), noKey.err());
+        WalkIT.Run badName = cli(env, "credentials", "add", "v3", "-v", "2c", "--data-dir", data);
+        assertEquals(2, badName.code(), badName.err());
+        assertTrue(badName.err().contains("v1, v2c and v3 are the names of the credentials in the settings"), badName.err());
+        assertTrue(badName.err().contains("-c: a community is required"), "no silent 'public': " + badName.err());
+
+        WalkIT.Run add = cli(env, "credentials", "add", "core", "-v", "3", "-u", "wardv3", "-a", "SHA-256", "-x", "AES",
+                "--data-dir", data);
+        assertEquals(0, add.code(), add.err());
+        assertTrue(add.out().contains("stored SNMP credentials 'core' (v3, user wardv3, authPriv, SHA-256/AES-128)"),
+                add.out());
+        WalkIT.Run list = cli(env, "credentials", "list", "--data-dir", data);
+        assertEquals(0, list.code(), list.err());
+        assertTrue(list.out().matches("(?s).*core\\s+v3\\s+wardv3\\s+authPriv\\s+SHA-256\\s+AES-128.*"), list.out());
+        assertFalse(list.out().contains(AUTH) || list.out().contains(PRIV), list.out());
+        String otherKey = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        WalkIT.Run wrongKey = cli(Map.of("WARD_ENCRYPTION_KEY", otherKey), "credentials", "list", "--data-dir", data);
+        assertEquals(1, wrongKey.code(), wrongKey.out() + wrongKey.err());
+        assertTrue(wrongKey.err().contains("does not match the key that encrypted it"), wrongKey.err());
+
+        Map<String, String> runEnv = new HashMap<>(Map.of("WARD_ENCRYPTION_KEY", key, "WARD_STORAGE", "postgres"));
+        try (InProcessRunner r = InProcessRunner.start(runEnv, "run", "--inventory", fleet().toString(), "--interval", "1s",
+                "--http", "127.0.0.1:0", "--snmp-port", String.valueOf(port), "--snmp-interval", "1s", "--data-dir", data,
+                "--inventory-poll", "200ms", "--snmp-checks", "snmp_version = 3 => core")) {
+            JsonNode v3 = awaitSnmp(r, V3, d -> snmpCheck(d).get("outcome").asText().equals("UP")
+                    && d.get("interfaces").size() > 0);
+            assertTrue(v3.get("interfaces").size() >= 1, v3.toString());
+            assertEquals(null, snmpCheck(r.getJson("/api/devices/" + V2)), "no rule for 2c devices here");
+
+            // Another program replaces 'core' with a wrong passphrase: the next polls use it.
+            var store = r.poller.wiring().storage().orElseThrow().snmpCredentials(
+                    io.github.wardops.ward.postgres.SecretKeys.parse(key, "test"));
+            var old = store.loadAll().get(0);
+            store.save(new io.github.wardops.ward.postgres.StoredSnmpCredential(old.id(), "core", "v3", null, "wardv3",
+                    "SHA-256", io.github.wardops.ward.Secret.of("not-the-v3-auth-pass"), "AES-128",
+                    io.github.wardops.ward.Secret.of(PRIV), null));
+            awaitSnmp(r, V3, d -> snmpCheck(d).path("detail").asText().contains("usmStatsWrongDigests"));
+
+            // Deleted: the rule is skipped, the device keeps only ICMP.
+            store.delete(old.id());
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (snmpCheck(r.getJson("/api/devices/" + V3)) != null) {
+                if (System.nanoTime() - deadline > 0) {
+                    fail("the SNMP check stayed after its credentials were deleted");
+                }
+                Thread.sleep(200);
+            }
+            String served = r.get("/api/devices/" + V3).body() + r.get("/metrics").body() + r.err;
+            assertFalse(served.contains(AUTH) || served.contains(PRIV) || served.contains(key), "no secret served");
+        }
+    }
 }

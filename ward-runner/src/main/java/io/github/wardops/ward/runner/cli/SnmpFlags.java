@@ -1,53 +1,27 @@
 package io.github.wardops.ward.runner.cli;
 
-import io.github.wardops.ward.InvalidConfigurationException;
-import io.github.wardops.ward.Secret;
 import io.github.wardops.ward.inventory.Addresses;
-import io.github.wardops.ward.runner.config.SnmpNames;
-import io.github.wardops.ward.snmp.SnmpAuthProtocol;
 import io.github.wardops.ward.snmp.SnmpCredentials;
 import io.github.wardops.ward.snmp.SnmpOid;
-import io.github.wardops.ward.snmp.SnmpPrivProtocol;
 import io.github.wardops.ward.snmp.SnmpTarget;
 import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * net-snmp's familiar flags, shared by {@code ward walk} and {@code ward probe snmp-get}:
- * {@code -v 1|2c|3}, {@code -c}, {@code -u}, {@code -l}, {@code -a}, {@code -A}, {@code -x},
- * {@code -X}, {@code -t}, {@code -r}; and {@code TARGET} as {@code host[:port]}. Validated all at
- * once by {@link #resolve}. Secrets given as flags are visible in the process list, as with
- * net-snmp; {@code WARD_SNMP_COMMUNITY} is read when {@code -c} is not given. Not thread-safe.
+ * net-snmp's familiar flags, shared by {@code ward walk} and {@code ward probe snmp-get}: the
+ * credential flags ({@link SnmpCredentialFlags}), {@code -t}, {@code -r}; and {@code TARGET} as
+ * {@code host[:port]}. Validated all at once by {@link #resolve}. Secrets given as flags are
+ * visible in the process list, as with net-snmp; the {@code WARD_SNMP_*} variables are read
+ * when they are not given. Not thread-safe.
  */
 public final class SnmpFlags {
-    @Option(names = "-v", paramLabel = "1|2c|3", defaultValue = "2c", description = "SNMP version (default: 2c).")
-    String version;
-
-    @Option(names = "-c", paramLabel = "COMMUNITY", description = "v1/v2c community (default: WARD_SNMP_COMMUNITY, else public).")
-    String community;
-
-    @Option(names = "-u", paramLabel = "USER", description = "v3 security name.")
-    String user;
-
-    @Option(names = "-l", paramLabel = "LEVEL", description = "v3 security level: noAuthNoPriv, authNoPriv or authPriv.")
-    String level;
-
-    @Option(names = "-a", paramLabel = "PROTOCOL", description = "v3 authentication: MD5, SHA, SHA-224, SHA-256, SHA-384, SHA-512.")
-    String authProtocol;
-
-    @Option(names = "-A", paramLabel = "PASSPHRASE", description = "v3 authentication passphrase.")
-    String authPassphrase;
-
-    @Option(names = "-x", paramLabel = "PROTOCOL", description = "v3 privacy: DES, AES (AES-128), AES-192, AES-256.")
-    String privProtocol;
-
-    @Option(names = "-X", paramLabel = "PASSPHRASE", description = "v3 privacy passphrase.")
-    String privPassphrase;
+    @Mixin
+    SnmpCredentialFlags credentials = new SnmpCredentialFlags();
 
     @Option(names = "-t", paramLabel = "SECONDS", defaultValue = "1", description = "Timeout per attempt in seconds (default: 1).")
     String timeout;
@@ -122,11 +96,11 @@ public final class SnmpFlags {
         } catch (NumberFormatException e) {
             problems.add("-r " + retries + ": not a whole number");
         }
-        SnmpCredentials credentials = credentials(env, problems);
+        SnmpCredentials creds = credentials.credentials(env, true, problems);
         if (problems.size() > before) {
             return null;
         }
-        return new Resolved(new SnmpTarget(address, port, t, r, 25, 50), credentials);
+        return new Resolved(new SnmpTarget(address, port, t, r, 25, 50), creds);
     }
 
     private static int port(String s, String target, List<String> problems) {
@@ -140,59 +114,6 @@ public final class SnmpFlags {
         }
         problems.add("target '" + target + "': port must be 1-65535");
         return SnmpTarget.DEFAULT_PORT;
-    }
-
-    private SnmpCredentials credentials(java.util.Map<String, String> env, List<String> problems) {
-        String v = version.strip().toLowerCase(Locale.ROOT);
-        switch (v) {
-            case "1", "2c" -> {
-                String c = community != null ? community : env.getOrDefault("WARD_SNMP_COMMUNITY", "public");
-                if (c.isEmpty()) {
-                    problems.add("-c: the community must not be empty");
-                    return null;
-                }
-                for (String f : List.of("u", "l", "a", "A", "x", "X")) {
-                    if (v3Flag(f) != null) {
-                        problems.add("-" + f + " is for -v 3 only");
-                    }
-                }
-                try {
-                    return v.equals("1") ? SnmpCredentials.v1(Secret.of(c)) : SnmpCredentials.v2c(Secret.of(c));
-                } catch (IllegalArgumentException e) {
-                    problems.add("-c: " + e.getMessage());
-                    return null;
-                }
-            }
-            case "3" -> {
-                return v3(problems);
-            }
-            default -> {
-                problems.add("-v " + version + ": must be 1, 2c or 3");
-                return null;
-            }
-        }
-    }
-
-    private String v3Flag(String f) {
-        return switch (f) {
-            case "u" -> user;
-            case "l" -> level;
-            case "a" -> authProtocol;
-            case "A" -> authPassphrase;
-            case "x" -> privProtocol;
-            default -> privPassphrase;
-        };
-    }
-
-    private static final SnmpNames.Names FLAG_NAMES = new SnmpNames.Names("-u", "-l", "-a", "-A", "-x", "-X");
-
-    private SnmpCredentials v3(List<String> problems) {
-        if (community != null) {
-            problems.add("-c is for -v 1 and -v 2c; use -u, -l, -a, -A, -x, -X with -v 3");
-        }
-        // net-snmp's defaults when -a or -x is not given: MD5 and DES.
-        return SnmpNames.v3(user, level, authProtocol, authPassphrase == null ? null : Secret.of(authPassphrase),
-                privProtocol, privPassphrase == null ? null : Secret.of(privPassphrase), "MD5", "DES", FLAG_NAMES, problems);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.github.wardops.ward.runner.config;
 
 import io.github.wardops.ward.InvalidConfigurationException;
 import io.github.wardops.ward.Secret;
+import io.github.wardops.ward.postgres.SecretKeys;
 import io.github.wardops.ward.snmp.SnmpCredentials;
 import io.github.wardops.ward.snmp.SnmpSecurityLevel;
 import java.io.IOException;
@@ -58,6 +59,7 @@ import java.util.function.Function;
  * @param tcpChecks the TCP connect checks chosen by label selectors; never {@code null}
  * @param snmpChecks the SNMP checks chosen by label selectors, first match wins; never {@code null}
  * @param snmpV3 the SNMP v3 credentials of the {@code v3} rules, or {@code null} when no v3 user is set
+ * @param encryptionKeys the keys of the SNMP credentials stored in the database, or {@code null} when {@code encryption-key} is unset
  * @param secrets the secrets that were set, by key; never {@code null}
  * @param effective every setting's effective value and origin, secrets masked, in table order
  */
@@ -67,7 +69,7 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
                           boolean storage, String dbUrl, String dbUser, Path dataDir, Duration dbRetention,
                           String redisUrl, Duration cacheTtl, int snmpPort, Duration snmpInterval,
                           List<TcpCheckRule> tcpChecks, List<SnmpCheckRule> snmpChecks, SnmpCredentials snmpV3,
-                          Map<String, Secret> secrets, List<Effective> effective) {
+                          SecretKeys encryptionKeys, Map<String, Secret> secrets, List<Effective> effective) {
 
     /** The configuration file read when no other is named and it exists, in the working directory. */
     public static final String DEFAULT_CONFIG_FILE = "ward.yaml";
@@ -89,7 +91,7 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
     public static final String SNMP_V3_PRIV_PASSPHRASE = "snmp-v3-priv-passphrase";
     /** The default of snmp-checks: a device's {@code snmp_version} label chooses. */
     public static final String DEFAULT_SNMP_CHECKS = "snmp_version = 1 => v1; snmp_version = 2c => v2c; snmp_version = 3 => v3";
-    /** The key of the encryption key of stored credentials (reserved). */
+    /** The key of the AES-256 key(s) that encrypt the SNMP credentials stored in the database. */
     public static final String ENCRYPTION_KEY = "encryption-key";
     private static final long MAX_SECRET_FILE_BYTES = 64 * 1024;
 
@@ -123,6 +125,7 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
      * @param tcpChecks TCP rules
      * @param snmpChecks SNMP rules
      * @param snmpV3 v3 credentials
+     * @param encryptionKeys stored credentials' keys
      * @param secrets secrets
      * @param effective effective values
      */
@@ -197,8 +200,9 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
             key("tcp-checks", null, "TCP connect checks chosen by label selectors: SELECTOR => PORT[,PORT]; ... "
                     + "(for example: device_type in (ATM, Paybox) => 443; * => 22); none when unset"),
             key("snmp-checks", DEFAULT_SNMP_CHECKS, "SNMP checks (system, interfaces and rates, vendor template) chosen "
-                    + "by label selectors: SELECTOR => v1|v2c|v3; ..., the first matching rule wins; v1 and v2c use "
-                    + "snmp-community, v3 the snmp-v3 settings; none turns SNMP off"),
+                    + "by label selectors: SELECTOR => v1|v2c|v3|NAME; ..., the first matching rule wins; v1 and v2c use "
+                    + "snmp-community, v3 the snmp-v3 settings, NAME the credentials stored with 'ward credentials add'; "
+                    + "none turns SNMP off"),
             key("snmp-v3-user", null, "the SNMP v3 user (security name) of the v3 rules"),
             key("snmp-v3-level", null, "the v3 security level: noAuthNoPriv, authNoPriv or authPriv; when unset, "
                     + "authPriv if a privacy passphrase is set, authNoPriv if only an authentication passphrase is"),
@@ -213,7 +217,8 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
                     + "rules are off"),
             secret(SNMP_V3_AUTH_PASSPHRASE, "the SNMP v3 authentication passphrase (8 characters or more)"),
             secret(SNMP_V3_PRIV_PASSPHRASE, "the SNMP v3 privacy passphrase (8 characters or more)"),
-            secret(ENCRYPTION_KEY, "the key that encrypts stored device credentials (reserved)"));
+            secret(ENCRYPTION_KEY, "the AES-256 key that encrypts SNMP credentials stored with 'ward credentials': one "
+                    + "base64 key of 32 bytes, or id=base64 lines, the first current (rotation)"));
 
     private static Key key(String key, String def, String description) {
         return new Key(key, env(key), def, description, false);
@@ -358,10 +363,31 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
                     + "or import it with 'ward import'");
         }
         SnmpCredentials v3 = snmpV3(raw, secrets, problems);
+        SecretKeys keys = null;
+        if (secrets.containsKey(ENCRYPTION_KEY)) {
+            try {
+                String origin = effective.stream().filter(x -> x.key().equals(ENCRYPTION_KEY)).map(Effective::origin)
+                        .findFirst().orElse("?");
+                keys = SecretKeys.parse(secrets.get(ENCRYPTION_KEY).reveal(), ENCRYPTION_KEY + " (from " + origin + ")");
+            } catch (InvalidConfigurationException e) {
+                problems.addAll(e.problems());
+            }
+        }
         List<SnmpCheckRule> snmpChecks = get(raw, "snmp-checks", problems, SnmpCheckRule::parseAll);
         if (snmpChecks != null && !"default".equals(raw.get("snmp-checks")[1])) {
             // Rules the operator wrote must have their credentials; the default rules just stay off.
             for (SnmpCheckRule r : snmpChecks) {
+                if (r.stored()) {
+                    if (Boolean.FALSE.equals(storage)) {
+                        problems.add("snmp-checks (from " + raw.get("snmp-checks")[1] + "): rule '" + r.text()
+                                + "' uses stored credentials '" + r.profile() + "', but storage is off");
+                    } else if (!secrets.containsKey(ENCRYPTION_KEY)) {
+                        problems.add("snmp-checks (from " + raw.get("snmp-checks")[1] + "): rule '" + r.text()
+                                + "' uses stored credentials '" + r.profile() + "', but encryption-key is not set "
+                                + "(WARD_ENCRYPTION_KEY or WARD_ENCRYPTION_KEY_FILE)");
+                    }
+                    continue;
+                }
                 String missing = r.profile().equals("v3")
                         ? (v3 == null && !raw.containsKey("snmp-v3-user") ? "snmp-v3-user is not set" : null)
                         : (secrets.containsKey(SNMP_COMMUNITY) ? null : "snmp-community is not set (WARD_SNMP_COMMUNITY or "
@@ -389,7 +415,7 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
         }
         return new RunSettings(configFile, inventory, source, interval, http, inFlight, pps, poll, downAfter, upAfter, rules, tick,
                 webhook, webhookTimeout, notifyLog, storage, dbUrl, dbUser, dataDir, dbRetention, redisUrl, cacheTtl,
-                snmpPort, snmpInterval, tcpChecks == null ? List.of() : tcpChecks, snmpChecks, v3, secrets, effective);
+                snmpPort, snmpInterval, tcpChecks == null ? List.of() : tcpChecks, snmpChecks, v3, keys, secrets, effective);
     }
 
     private static final SnmpNames.Names V3_NAMES = new SnmpNames.Names("snmp-v3-user", "snmp-v3-level",

@@ -180,4 +180,36 @@ public final class SnmpNames {
             case AUTH_PRIV -> "authPriv";
         };
     }
+
+    /**
+     * net-snmp's name of an authentication protocol, which {@link #auth} reads back.
+     *
+     * @param p the protocol
+     * @return {@code MD5}, {@code SHA}, {@code SHA-224}...
+     */
+    public static String name(SnmpAuthProtocol p) {
+        return switch (p) {
+            case MD5 -> "MD5";
+            case SHA1 -> "SHA";
+            case SHA224 -> "SHA-224";
+            case SHA256 -> "SHA-256";
+            case SHA384 -> "SHA-384";
+            case SHA512 -> "SHA-512";
+        };
+    }
+
+    /**
+     * net-snmp's name of a privacy protocol, which {@link #priv} reads back.
+     *
+     * @param p the protocol
+     * @return {@code DES}, {@code AES-128}, {@code AES-192} or {@code AES-256}
+     */
+    public static String name(SnmpPrivProtocol p) {
+        return switch (p) {
+            case DES -> "DES";
+            case AES128 -> "AES-128";
+            case AES192 -> "AES-192";
+            case AES256 -> "AES-256";
+        };
+    }
 }

@@ -39,33 +39,72 @@ public final class Checks {
      * @return the rules, in order
      */
     public static List<SnmpCheckRule> activeSnmpRules(RunSettings settings) {
-        return settings.snmpChecks().stream().filter(r -> settings.snmpCredentials(r.profile()).isPresent()).toList();
+        return settings.snmpChecks().stream()
+                .filter(r -> r.stored() ? settings.encryptionKeys() != null : settings.snmpCredentials(r.profile()).isPresent())
+                .toList();
     }
 
     /**
-     * The check chooser for these settings.
+     * The check chooser for these settings, without stored credentials (rules naming them are skipped).
      *
      * @param settings the settings
      * @return a function giving each device its checks; never {@code null}
      */
     public static Function<Device, List<Check>> of(RunSettings settings) {
+        return of(settings, null);
+    }
+
+    /**
+     * The check chooser for these settings. A rule naming stored credentials that are not (or not
+     * yet) stored is skipped, so the next matching rule decides.
+     *
+     * @param settings the settings
+     * @param stored the stored credentials, or {@code null} when no rule names any
+     * @return a function giving each device its checks; never {@code null}
+     */
+    static Function<Device, List<Check>> of(RunSettings settings, StoredCredentials stored) {
         Check icmp = Check.icmp(settings.interval());
         Duration timeout = settings.snmpInterval().compareTo(SNMP_TIMEOUT) < 0 ? settings.snmpInterval() : SNMP_TIMEOUT;
         Map<String, Check> snmpByProfile = new LinkedHashMap<>();
         List<SnmpCheckRule> snmp = activeSnmpRules(settings);
         for (SnmpCheckRule r : snmp) {
-            // The rule's version names the shared credentials, registered under the same name in Wiring.
-            snmpByProfile.computeIfAbsent(r.profile(), p -> new Check(SNMP_CHECK,
-                    SnmpSettings.builder().credentialsRef(p).port(settings.snmpPort()).build(), settings.snmpInterval(), timeout));
+            if (!r.stored()) {
+                // The rule's version names the shared credentials, registered under the same name in Wiring.
+                snmpByProfile.computeIfAbsent(r.profile(), p -> new Check(SNMP_CHECK,
+                        SnmpSettings.builder().credentialsRef(p).port(settings.snmpPort()).build(), settings.snmpInterval(),
+                        timeout));
+            }
         }
+        // Stored credentials travel inline in the check; one check per name and credentials, rebuilt when they change.
+        Map<String, Check> storedChecks = new java.util.concurrent.ConcurrentHashMap<>();
+        Function<SnmpCheckRule, Check> checkOf = r -> {
+            if (!r.stored()) {
+                return snmpByProfile.get(r.profile());
+            }
+            io.github.wardops.ward.snmp.SnmpCredentials c = stored == null ? null : stored.get(r.profile());
+            if (c == null) {
+                return null;
+            }
+            Check cached = storedChecks.get(r.profile());
+            if (cached != null && c.equals(((SnmpSettings) cached.settings()).credentials())) {
+                return cached;
+            }
+            Check fresh = new Check(SNMP_CHECK, SnmpSettings.builder().credentials(c).port(settings.snmpPort()).build(),
+                    settings.snmpInterval(), timeout);
+            storedChecks.put(r.profile(), fresh);
+            return fresh;
+        };
         List<TcpCheckRule> tcp = settings.tcpChecks();
         return d -> {
             List<Check> checks = new ArrayList<>(2);
             checks.add(icmp);
             for (SnmpCheckRule r : snmp) {
                 if (r.selector().matches(d.labels())) {
-                    checks.add(snmpByProfile.get(r.profile()));
-                    break;
+                    Check c = checkOf.apply(r);
+                    if (c != null) {
+                        checks.add(c);
+                        break;
+                    }
                 }
             }
             Set<Integer> ports = new LinkedHashSet<>();
@@ -92,15 +131,15 @@ public final class Checks {
     }
 
     /**
-     * The SNMP credentials name (the rule's version) of a device's SNMP check.
+     * The SNMP credentials of a device's SNMP check, for messages.
      *
      * @param d the device, with its checks
-     * @return {@code v1}, {@code v2c} or {@code v3}; {@code null} when it has no SNMP check
+     * @return {@code v1}, {@code v2c}, {@code v3} or {@code stored}; {@code null} when it has no SNMP check
      */
     public static String snmpProfile(Device d) {
         for (Check c : d.checks()) {
             if (c.settings() instanceof SnmpSettings s) {
-                return s.credentialsRef();
+                return s.credentialsRef() != null ? s.credentialsRef() : "stored";
             }
         }
         return null;

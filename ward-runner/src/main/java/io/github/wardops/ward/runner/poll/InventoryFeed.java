@@ -81,6 +81,16 @@ final class InventoryFeed {
     }
 
     /**
+     * Chooses every device's checks again (the stored SNMP credentials changed).
+     *
+     * @param checks the check chooser
+     */
+    void recheck(Function<Device, List<Check>> checks) {
+        fileDevices = fileDevices.stream().map(d -> d.withChecks(checks.apply(d))).toList();
+        dbDevices = dbDevices.stream().map(d -> d.withChecks(checks.apply(d))).toList();
+    }
+
+    /**
      * Reads the {@code devices} table when its version moved.
      *
      * @return what happened

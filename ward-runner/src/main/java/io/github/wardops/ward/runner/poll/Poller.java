@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -46,6 +47,8 @@ public final class Poller implements AutoCloseable {
     private final RunSettings settings;
     private final InventoryFile inventory;
     private final InventoryFeed feed;
+    private final StoredCredentials stored;
+    private final Function<Device, List<Check>> checks;
     private final Wiring wiring;
     private final Ward ward;
     private final PrometheusMeterRegistry registry;
@@ -58,11 +61,13 @@ public final class Poller implements AutoCloseable {
     private volatile InventoryFile.Stamp stamp;
     private long overrunsAtLastSummary;
 
-    private Poller(RunSettings settings, InventoryFile inventory, InventoryFeed feed, Wiring wiring, HttpApi http,
-                   InventoryFile.Stamp stamp) {
+    private Poller(RunSettings settings, InventoryFile inventory, InventoryFeed feed, StoredCredentials stored,
+                   Function<Device, List<Check>> checks, Wiring wiring, HttpApi http, InventoryFile.Stamp stamp) {
         this.settings = settings;
         this.inventory = inventory;
         this.feed = feed;
+        this.stored = stored;
+        this.checks = checks;
         this.wiring = wiring;
         this.ward = wiring.ward();
         this.registry = wiring.registry();
@@ -88,7 +93,14 @@ public final class Poller implements AutoCloseable {
      */
     public static Poller start(RunSettings settings) throws IOException {
         Duration interval = settings.interval();
-        var checks = Checks.of(settings);
+        java.util.Set<String> storedNames = new java.util.TreeSet<>();
+        for (var r : Checks.activeSnmpRules(settings)) {
+            if (r.stored()) {
+                storedNames.add(r.profile());
+            }
+        }
+        StoredCredentials stored = storedNames.isEmpty() ? null : new StoredCredentials(settings.encryptionKeys(), storedNames);
+        var checks = Checks.of(settings, stored);
         InventorySource source = settings.inventorySource();
         InventoryFile inventory = !source.readsFile() ? null : settings.inventoryFile()
                 .map(f -> InventoryFile.of(f, checks))
@@ -111,6 +123,11 @@ public final class Poller implements AutoCloseable {
         HttpApi http = null;
         try {
             InventoryFeed feed = new InventoryFeed(source, wiring.database(), checks);
+            if (stored != null) {
+                // The file was read before the database was open: choose its checks again with the stored credentials.
+                stored.refresh(wiring.database());
+                fileDevices = fileDevices.stream().map(d -> d.withChecks(checks.apply(d))).toList();
+            }
             if (inventory != null) {
                 feed.fileRead(fileDevices);
             }
@@ -119,7 +136,8 @@ public final class Poller implements AutoCloseable {
                 wiring.addReadinessCheck(feed.readiness());
             }
             List<Device> devices = feed.current();
-            if (source.readsDatabase()) {
+            if (source.readsDatabase() || stored != null) {
+                // The parts were built with the file's devices as first read; the engine has not started yet.
                 wiring.replaceInventory(devices);
             }
             LOG.info("inventory ({}): {} devices, {} enabled; ICMP every {}; {}", describe(source, inventory), devices.size(),
@@ -129,7 +147,7 @@ public final class Poller implements AutoCloseable {
                 http = HttpApi.start(settings.http().address(), settings.secret(RunSettings.HTTP_TOKEN).orElse(null),
                         wiring.httpBackend());
             }
-            Poller p = new Poller(settings, inventory, feed, wiring, http, stamp);
+            Poller p = new Poller(settings, inventory, feed, stored, checks, wiring, http, stamp);
             wiring.startEngine();
             p.schedule();
             LOG.info("ward runner started: {} devices, HTTP {}{}", devices.size(),
@@ -169,6 +187,9 @@ public final class Poller implements AutoCloseable {
         }
         if (settings.inventorySource().readsDatabase()) {
             tasks.scheduleWithFixedDelay(this::checkDatabase, pollMs, pollMs, TimeUnit.MILLISECONDS);
+        }
+        if (stored != null) {
+            tasks.scheduleWithFixedDelay(this::checkCredentials, pollMs, pollMs, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -233,6 +254,18 @@ public final class Poller implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOG.error("inventory: reading the devices table failed: {}", e.toString());
+        }
+    }
+
+    /** Re-reads the stored SNMP credentials; when they changed, every device's checks are chosen again. */
+    void checkCredentials() {
+        try {
+            if (stored.refresh(wiring.database())) {
+                feed.recheck(checks);
+                apply("snmp: the stored credentials changed", true);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("snmp: reading the stored credentials failed: {}", e.toString());
         }
     }
 

@@ -172,7 +172,9 @@ class RunSettingsTest {
         List<String> p = e.problems();
         String all = String.join("\n", p) + e.getMessage();
         assertFalse(all.contains("secret-value"), all);
-        assertEquals(4, p.size(), all);
+        assertEquals(5, p.size(), all);
+        assertTrue(p.get(4).equals("encryption-key (from WARD_ENCRYPTION_KEY) line 1: expected id=base64key (or one base64 "
+                + "key of 32 bytes alone)"), p.get(4));
         assertTrue(p.get(0).startsWith("http-token: set by both WARD_HTTP_TOKEN and http-token-file"), p.get(0));
         assertTrue(p.get(1).equals("webhook-secret-file = '" + empty + "' (from WARD_WEBHOOK_SECRET_FILE): the file is empty"), p.get(1));
         assertTrue(p.get(2).startsWith("db-password-file = '" + dir.resolve("missing") + "' (from WARD_DB_PASSWORD_FILE): cannot be read"),
@@ -208,11 +210,11 @@ class RunSettingsTest {
     @Test
     void snmpRulesAndV3CredentialsAreValidatedTogetherWithoutEchoingPassphrases() {
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> RunSettings.resolve(
-                Map.of("snmp-checks", "snmp_version = 3 => v4; bad selector ( => v2c; region = X"),
+                Map.of("snmp-checks", "snmp_version = 3 => v 4; bad selector ( => v2c; region = X"),
                 Map.of("WARD_SNMP_V3_AUTH_PASSPHRASE", "secret-auth-pp", "WARD_SNMP_V3_PRIV_PASSPHRASE", "secret-priv-pp"),
                 null));
         String m = e.getMessage();
-        assertTrue(m.contains("'v4' must be v1, v2c or v3"), m);
+        assertTrue(m.contains("'v 4' must be v1, v2c, v3 or the name of stored credentials"), m);
         assertTrue(m.contains("rule 'bad selector ( => v2c': bad selector"), m);
         assertTrue(m.contains("rule 'region = X' has no '=>'"), m);
         assertTrue(m.contains("snmp-v3-user: a user is required"), m);
@@ -274,5 +276,34 @@ class RunSettingsTest {
                 Map.of("inventory-source", "ldap"), Map.of(), null));
         assertTrue(bad.getMessage().contains("inventory-source = 'ldap' (from --inventory-source): must be file, database or "
                 + "both"), bad.getMessage());
+    }
+
+    @Test
+    void storedCredentialRulesNeedTheDatabaseAndAKeyWhichIsNeverEchoed() {
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> RunSettings.resolve(
+                Map.of("snmp-checks", "region = Tbilisi => core-v3; * => bad/name"), Map.of(), null));
+        assertTrue(e.getMessage().contains("'bad/name' must be v1, v2c, v3 or the name of stored credentials"), e.getMessage());
+        InvalidConfigurationException noKey = assertThrows(InvalidConfigurationException.class, () -> RunSettings.resolve(
+                Map.of("snmp-checks", "region = Tbilisi => core-v3"), Map.of(), null));
+        assertTrue(noKey.getMessage().contains("rule 'region = Tbilisi => core-v3' uses stored credentials 'core-v3', but "
+                + "encryption-key is not set"), noKey.getMessage());
+        InvalidConfigurationException off = assertThrows(InvalidConfigurationException.class, () -> RunSettings.resolve(
+                Map.of("snmp-checks", "* => core-v3", "storage", "off"), Map.of(), null));
+        assertTrue(off.getMessage().contains("uses stored credentials 'core-v3', but storage is off"), off.getMessage());
+
+        String notAKey = "this-is-not-a-key-but-a-secret-value";
+        InvalidConfigurationException bad = assertThrows(InvalidConfigurationException.class, () -> RunSettings.resolve(
+                Map.of(), Map.of("WARD_ENCRYPTION_KEY", notAKey), null));
+        assertTrue(bad.getMessage().contains("encryption-key (from WARD_ENCRYPTION_KEY) line 1: expected id=base64key"),
+                bad.getMessage());
+        assertFalse(bad.getMessage().contains(notAKey), bad.getMessage());
+
+        String key = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        RunSettings ok = RunSettings.resolve(Map.of("snmp-checks", "region = Tbilisi => core-v3; * => v2c"),
+                Map.of("WARD_ENCRYPTION_KEY", key, "WARD_SNMP_COMMUNITY", "c"), null);
+        assertEquals("default", ok.encryptionKeys().currentId());
+        assertTrue(ok.snmpChecks().get(0).stored());
+        assertFalse(ok.snmpChecks().get(1).stored());
+        assertFalse(ok.describe().contains(key), "the key is masked");
     }
 }
