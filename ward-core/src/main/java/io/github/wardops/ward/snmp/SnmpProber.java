@@ -42,6 +42,14 @@ public interface SnmpProber extends Prober {
     SnmpResponse walk(SnmpTarget target, SnmpCredentials credentials, SnmpOid root) throws InterruptedException;
 
     /**
+     * The local address and port of the UDP socket requests go out from, bound when the prober
+     * was created (the port is chosen by the system).
+     *
+     * @return the address; never {@code null}
+     */
+    java.net.InetSocketAddress localAddress();
+
+    /**
      * The requests sent and not yet answered or timed out. It returns to 0 when idle.
      *
      * @return the count

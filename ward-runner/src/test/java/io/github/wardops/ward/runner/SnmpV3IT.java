@@ -169,6 +169,9 @@ class SnmpV3IT {
             assertTrue(v3.get("interfaces").size() >= 1, "snmpd's interfaces (lo at least): " + v3);
             JsonNode v2 = awaitSnmp(r, V2, d -> snmpCheck(d).get("outcome").asText().equals("UP"));
             assertEquals("UP", snmpCheck(v2).get("outcome").asText(), v2.toString());
+            String ready = r.get("/ready").body();
+            assertTrue(ready.matches("(?s).*\\{\"name\":\"snmp\",\"ok\":true,\"detail\":\"socket bound to UDP [^\"]+:\\d+, \\d+ requests pending\"\\}.*"),
+                    ready);
             JsonNode none = r.getJson("/api/devices/" + NONE);
             assertEquals(null, snmpCheck(none), "no rule matches an ATM: ICMP only: " + none);
             for (String body : new String[] {r.get("/api/devices/" + V3).body(), r.get("/metrics").body()}) {

@@ -195,6 +195,11 @@ public final class SnmpPoller implements SnmpProber {
     }
 
     @Override
+    public java.net.InetSocketAddress localAddress() {
+        return session.localAddress();
+    }
+
+    @Override
     public int pendingRequests() {
         return session.pending();
     }

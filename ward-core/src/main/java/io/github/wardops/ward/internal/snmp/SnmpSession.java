@@ -105,6 +105,7 @@ public final class SnmpSession implements AutoCloseable {
     private final MPv3 mpv3;
     private final Semaphore permits;
     private final AtomicInteger pending = new AtomicInteger();
+    private final java.net.InetSocketAddress localAddress;
     private final Set<Pending> inFlight = ConcurrentHashMap.newKeySet();
     private final Map<String, EngineEntry> engineIds;
     private final int maxEngineIds;
@@ -154,6 +155,8 @@ public final class SnmpSession implements AutoCloseable {
         dispatcher.addMessageProcessingModel(mpv3);
         snmp = new Snmp(dispatcher, transport);
         snmp.listen();
+        UdpAddress bound = transport.getListenAddress();
+        localAddress = new java.net.InetSocketAddress(bound.getInetAddress(), bound.getPort());
         permits = new Semaphore(options.maxRequestsInFlight());
         engineIds = new LinkedHashMap<>(256, 0.75f, true);
         MeterRegistry r = options.meterRegistry();
@@ -205,13 +208,18 @@ public final class SnmpSession implements AutoCloseable {
     }
 
     /**
-
-     * Returns requests sent and not finished.
-
+     * The local address of the session's UDP socket.
      *
+     * @return the address and port
+     */
+    public java.net.InetSocketAddress localAddress() {
+        return localAddress;
+    }
 
-     * @return requests sent and not finished
-
+    /**
+     * Requests sent and not yet answered or timed out.
+     *
+     * @return the count
      */
     public int pending() {
         return pending.get();

@@ -171,7 +171,8 @@ public final class Poller implements AutoCloseable {
         };
     }
 
-    private static String hostPort(InetSocketAddress a) {
+    /** {@code 127.0.0.1:9090}, {@code [::1]:9090}: an address for people. */
+    static String hostPort(InetSocketAddress a) {
         String h = a.getAddress().getHostAddress();
         return (h.indexOf(':') >= 0 ? "[" + h + "]" : h) + ":" + a.getPort();
     }

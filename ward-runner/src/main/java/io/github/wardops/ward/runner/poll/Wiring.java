@@ -102,6 +102,11 @@ public final class Wiring implements AutoCloseable {
             readiness.add(storage.readiness());
         }
         readiness.add(cache.readiness());
+        if (snmp != null) {
+            String bound = Poller.hostPort(snmp.localAddress());
+            readiness.add(ReadinessCheck.of("snmp", () -> new ReadinessCheck.Result(true, "socket bound to UDP " + bound + ", "
+                    + snmp.pendingRequests() + " requests pending")));
+        }
     }
 
     /**
@@ -198,7 +203,8 @@ public final class Wiring implements AutoCloseable {
                 }
                 snmp = SnmpProbers.create(sb.build());
                 wb.prober(snmp);
-                LOG.info("snmp: UDP port {} every {}; rules in force: {}; {}", settings.snmpPort(),
+                LOG.info("snmp: requests go out from UDP {}; agents on port {} every {}; rules in force: {}; {}",
+                        Poller.hostPort(snmp.localAddress()), settings.snmpPort(),
                         io.github.wardops.ward.runner.config.Durations.format(settings.snmpInterval()),
                         snmpRules.stream().map(SnmpCheckRule::text).toList(), snmpCounts(devices));
             } else {
