@@ -25,12 +25,14 @@ import javax.crypto.spec.SecretKeySpec;
  * has run. Immutable and thread-safe; {@link #toString()} prints key ids only.
  */
 public final class SecretKeys {
-    /** The environment variable holding a base64 32-byte key. */
-    public static final String ENV_KEY = "WARD_SECRET_KEY";
-    /** The environment variable naming that key's id (default {@code default}). */
-    public static final String ENV_KEY_ID = "WARD_SECRET_KEY_ID";
-    /** The environment variable holding the path of a key file. */
-    public static final String ENV_KEY_FILE = "WARD_SECRET_KEY_FILE";
+    /**
+     * The environment variable holding the key: one base64 key of 32 bytes, or {@code id=base64key}
+     * lines (the first current). The runner's {@code encryption-key} secret reads the same
+     * variable, so an embedding application and the runner share one configuration.
+     */
+    public static final String ENV_KEY = "WARD_ENCRYPTION_KEY";
+    /** The environment variable holding the path of a file with the key (the same formats). */
+    public static final String ENV_KEY_FILE = "WARD_ENCRYPTION_KEY_FILE";
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     private final String currentId;
@@ -148,11 +150,11 @@ public final class SecretKeys {
     }
 
     /**
-     * Reads the key from the environment: {@value #ENV_KEY_FILE} (a key file) or
-     * {@value #ENV_KEY} (base64) with {@value #ENV_KEY_ID}.
+     * Reads the key from the environment: the file named by {@value #ENV_KEY_FILE}, else
+     * {@value #ENV_KEY}; both in the formats of {@link #parse}.
      *
      * @return the keys
-     * @throws InvalidConfigurationException when neither is set or the key is bad
+     * @throws InvalidConfigurationException when neither is set or the key is bad (never echoing it)
      * @throws IOException when the key file cannot be read
      */
     public static SecretKeys fromEnvironment() throws IOException {
@@ -162,21 +164,14 @@ public final class SecretKeys {
     static SecretKeys fromEnvironment(Map<String, String> env) throws IOException {
         String file = env.get(ENV_KEY_FILE);
         if (file != null && !file.isBlank()) {
-            return fromFile(Path.of(file));
+            return fromFile(Path.of(file.strip()));
         }
         String key = env.get(ENV_KEY);
         if (key == null || key.isBlank()) {
             throw new InvalidConfigurationException("SecretKeys", List.of("neither " + ENV_KEY_FILE + " nor " + ENV_KEY
                     + " is set: SNMP secrets need a key from configuration"));
         }
-        String id = env.getOrDefault(ENV_KEY_ID, "default");
-        byte[] raw;
-        try {
-            raw = Base64.getDecoder().decode(key.strip());
-        } catch (IllegalArgumentException e) {
-            throw new InvalidConfigurationException("SecretKeys", List.of(ENV_KEY + ": not valid base64"));
-        }
-        return of(id, Map.of(id, raw));
+        return parse(key, ENV_KEY);
     }
 
     /**

@@ -77,7 +77,7 @@ class PostgresOptionsTest {
     @Test
     void keysFromTheEnvironment(@TempDir Path dir) throws Exception {
         String good = Base64.getEncoder().encodeToString(new byte[32]);
-        assertEquals("prod-2026", SecretKeys.fromEnvironment(Map.of(SecretKeys.ENV_KEY, good, SecretKeys.ENV_KEY_ID, "prod-2026")).currentId());
+        assertEquals("prod-2026", SecretKeys.fromEnvironment(Map.of(SecretKeys.ENV_KEY, "prod-2026=" + good)).currentId());
         assertEquals("default", SecretKeys.fromEnvironment(Map.of(SecretKeys.ENV_KEY, good)).currentId());
         assertThrows(InvalidConfigurationException.class, () -> SecretKeys.fromEnvironment(Map.of()));
         assertThrows(InvalidConfigurationException.class, () -> SecretKeys.fromEnvironment(Map.of(SecretKeys.ENV_KEY, "??")));

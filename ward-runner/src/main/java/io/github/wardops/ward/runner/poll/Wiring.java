@@ -203,10 +203,10 @@ public final class Wiring implements AutoCloseable {
                 }
                 snmp = SnmpProbers.create(sb.build());
                 wb.prober(snmp);
-                LOG.info("snmp: requests go out from UDP {}; agents on port {} every {}; rules in force: {}; {}",
+                LOG.info("snmp: requests go out from UDP {}; agents on port {} every {}; rules in force: {}",
                         Poller.hostPort(snmp.localAddress()), settings.snmpPort(),
                         io.github.wardops.ward.runner.config.Durations.format(settings.snmpInterval()),
-                        snmpRules.stream().map(SnmpCheckRule::text).toList(), snmpCounts(devices));
+                        snmpRules.stream().map(SnmpCheckRule::text).toList());
             } else {
                 LOG.info("snmp: off ({})", settings.snmpChecks().isEmpty() ? "snmp-checks is none"
                         : "no credentials: set WARD_SNMP_COMMUNITY (v1, v2c) or snmp-v3-user (v3)");

@@ -302,6 +302,9 @@ class RunSettingsTest {
         RunSettings ok = RunSettings.resolve(Map.of("snmp-checks", "region = Tbilisi => core-v3; * => v2c"),
                 Map.of("WARD_ENCRYPTION_KEY", key, "WARD_SNMP_COMMUNITY", "c"), null);
         assertEquals("default", ok.encryptionKeys().currentId());
+        RunSettings.Key k = RunSettings.find(RunSettings.ENCRYPTION_KEY).orElseThrow();
+        assertEquals(io.github.wardops.ward.postgres.SecretKeys.ENV_KEY, k.env(), "one variable for the library and the runner");
+        assertEquals(io.github.wardops.ward.postgres.SecretKeys.ENV_KEY_FILE, k.fileEnv());
         assertTrue(ok.snmpChecks().get(0).stored());
         assertFalse(ok.snmpChecks().get(1).stored());
         assertFalse(ok.describe().contains(key), "the key is masked");
