@@ -15,11 +15,13 @@ import java.util.function.IntConsumer;
 public interface DeviceRepository {
 
     /**
-     * Reads every device, enabled or not.
+     * Reads every device, enabled or not: all or nothing.
      *
      * @param checks the checks each device gets (the table holds no checks), chosen from the
      *     device; never {@code null}
      * @return the devices, ordered by id
+     * @throws io.github.wardops.ward.WardException when a row cannot be used (the first 20 are named
+     *     with the reason, the rest counted), or the table holds more than 1,000,000 devices
      */
     List<Device> loadAll(Function<Device, List<Check>> checks);
 
@@ -30,21 +32,24 @@ public interface DeviceRepository {
      * @param devices the devices; never {@code null}
      * @return the number of devices written (distinct ids)
      */
-    default int upsertAll(Collection<Device> devices) {
-        return upsertAll(devices, written -> { });
-    }
+    int upsertAll(Collection<Device> devices);
 
     /**
      * Inserts or updates devices by id, all in one transaction, reporting progress: all or none
-     * are stored. Rows are sent in batches of a thousand; after each batch, {@code progress} is
-     * called on the calling thread with the number of devices written so far (the transaction is
-     * still open: nothing is visible to others until the method returns).
+     * are stored. ward's repository sends rows in batches of a thousand and, after each batch,
+     * calls {@code progress} on the calling thread with the number of devices written so far (the
+     * transaction is still open: nothing is visible to others until the method returns). The
+     * default reports once, at the end.
      *
      * @param devices the devices; never {@code null}
      * @param progress told the running count after each batch; never {@code null}
      * @return the number of devices written (distinct ids)
      */
-    int upsertAll(Collection<Device> devices, IntConsumer progress);
+    default int upsertAll(Collection<Device> devices, IntConsumer progress) {
+        int n = upsertAll(devices);
+        progress.accept(n);
+        return n;
+    }
 
     /**
      * Deletes a device (its children lose their parent).

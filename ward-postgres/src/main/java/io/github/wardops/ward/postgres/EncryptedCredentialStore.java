@@ -12,6 +12,7 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import javax.crypto.AEADBadTagException;
@@ -139,6 +140,22 @@ final class EncryptedCredentialStore implements SnmpCredentialStore {
     @Override
     public List<StoredSnmpCredential> loadAll() {
         return ctx.selectFrom(SNMP_CREDENTIALS).orderBy(SNMP_CREDENTIALS.NAME).fetch(this::map);
+    }
+
+    @Override
+    public java.util.SequencedMap<String, UUID> names() {
+        java.util.SequencedMap<String, UUID> out = new java.util.LinkedHashMap<>();
+        for (var r : ctx.select(SNMP_CREDENTIALS.NAME, SNMP_CREDENTIALS.ID).from(SNMP_CREDENTIALS)
+                .orderBy(SNMP_CREDENTIALS.NAME).fetch()) {
+            out.put(r.value1(), r.value2());
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<StoredSnmpCredential> loadByName(String name) {
+        Objects.requireNonNull(name, "name");
+        return ctx.selectFrom(SNMP_CREDENTIALS).where(SNMP_CREDENTIALS.NAME.eq(name)).fetchOptional().map(this::map);
     }
 
     @Override

@@ -128,13 +128,18 @@ public final class SecretKeys {
                 continue;
             }
             int eq = l.indexOf('=');
-            if (eq <= 0) {
-                p.add(source + " line " + (i + 1) + ": expected id=base64key (or one base64 key of 32 bytes alone)");
+            String id = eq <= 0 ? "" : l.substring(0, eq).strip();
+            String value = eq <= 0 ? "" : l.substring(eq + 1).strip();
+            // A bare key's '=' padding also splits it: "id" would then be key material. Such a line has
+            // nothing (or only more padding) after its first '='.
+            if (eq <= 0 || !ID.matcher(id).matches() || value.isEmpty() || value.startsWith("=")) {
+                // Never quote the text: a key that is not 32 bytes, or not standard base64, lands here whole.
+                p.add(source + " line " + (i + 1) + ": not a key: expected one standard base64 key of 32 bytes alone "
+                        + "(head -c 32 /dev/urandom | base64), or id=base64key lines with ids of letters, digits or . _ -");
                 continue;
             }
-            String id = l.substring(0, eq).strip();
             try {
-                keys.put(id, Base64.getDecoder().decode(l.substring(eq + 1).strip()));
+                keys.put(id, Base64.getDecoder().decode(value));
                 first = first == null ? id : first;
             } catch (IllegalArgumentException e) {
                 p.add(source + " line " + (i + 1) + ": key '" + id + "' is not valid base64");

@@ -40,6 +40,23 @@ public interface SnmpCredentialStore {
     List<StoredSnmpCredential> loadAll();
 
     /**
+     * The names and ids of every row, ordered by name, without decrypting anything: a row that
+     * cannot be decrypted can still be found and deleted.
+     *
+     * @return name to row id, in name order
+     */
+    java.util.SequencedMap<String, UUID> names();
+
+    /**
+     * Reads and decrypts the credentials of one name; other rows are not touched.
+     *
+     * @param name the unique name
+     * @return the credentials, if a row has that name
+     * @throws io.github.wardops.ward.WardException when they cannot be decrypted
+     */
+    Optional<StoredSnmpCredential> loadByName(String name);
+
+    /**
      * Deletes credentials (devices using them lose the reference).
      *
      * @param id the row id

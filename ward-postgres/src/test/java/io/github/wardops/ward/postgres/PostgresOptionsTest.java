@@ -63,7 +63,7 @@ class PostgresOptionsTest {
         Files.writeString(f, "# ward keys\nk2=" + good + "\nbroken line\nk3=%%%notbase64\nk4=" + Base64.getEncoder()
                 .encodeToString(new byte[16]) + "\n");
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> SecretKeys.fromFile(f));
-        assertTrue(e.getMessage().contains("line 3: expected id=base64key"), e.getMessage());
+        assertTrue(e.getMessage().contains("line 3: not a key: expected"), e.getMessage());
         assertTrue(e.getMessage().contains("line 4: key 'k3' is not valid base64"), e.getMessage());
         Files.writeString(f, "k2=" + good + "\nk1=" + good + "\n");
         SecretKeys keys = SecretKeys.fromFile(f);

@@ -158,6 +158,23 @@ class RepositoriesIT {
     }
 
     @Test
+    void rowsWardCannotUseAreNamedUpToALimitAndCounted() throws Exception {
+        try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
+            st.execute("INSERT INTO devices (id, name, address, labels) VALUES ('" + UUID.randomUUID()
+                    + "', 'good', '127.0.0.5', '{}')");
+            for (int i = 0; i < 25; i++) {
+                st.execute("INSERT INTO devices (id, name, address, labels) VALUES ('" + UUID.randomUUID() + "', 'bad" + i
+                        + "', '127.0.1." + (i + 1) + "', '{\"site\": {\"floor\": " + i + "}}')");
+            }
+        }
+        WardException e = assertThrows(WardException.class, () -> storage.devices().loadAll(d -> List.of()));
+        String m = e.getMessage();
+        assertTrue(m.startsWith("the devices table has 25 row(s) ward cannot use: device "), m);
+        assertEquals(20, m.split("labels: nested values are not supported", -1).length - 1, m);
+        assertTrue(m.endsWith("; and 5 more"), m);
+    }
+
+    @Test
     void changesMadeByAnotherProgramReachTheEngine() throws Exception {
         storage.importCsv(new StringReader("id,name,address,region\n"
                 + "b28054ed-930a-4913-a509-0f3b616e3371,one,127.0.0.5,west\n"
@@ -293,7 +310,14 @@ class RepositoriesIT {
         }
         WardException moved = assertThrows(WardException.class, () -> store.load(other));
         assertTrue(moved.getMessage().contains("moved from another row"), moved.getMessage());
-        store.delete(other);
+        // one bad row does not hide the others: names without decrypting, one name at a time
+        assertThrows(WardException.class, store::loadAll);
+        assertEquals(List.of("branch-routers", "v3-core"), List.copyOf(store.names().keySet()));
+        assertEquals(other, store.names().get("v3-core"));
+        assertEquals(Secret.of("s3cret-community"), store.loadByName("branch-routers").orElseThrow().community());
+        assertThrows(WardException.class, () -> store.loadByName("v3-core"));
+        assertTrue(store.loadByName("nobody").isEmpty());
+        store.delete(store.names().get("v3-core"));
 
         // rotation: add k2 as current, keep k1 to read, re-encrypt, then k1 can go
         SnmpCredentialStore rotated = storage.snmpCredentials(SecretKeys.of("k2", Map.of("k1", k1, "k2", k2)));

@@ -31,13 +31,25 @@ class SecretKeysTest {
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> SecretKeys.parse(
                 "just-text-no-equals\nbad id!=" + K1 + "\nshort=" + shortKey + "\nnotb64=%%%\n", "WARD_ENCRYPTION_KEY"));
         String m = e.getMessage();
-        assertTrue(m.contains("WARD_ENCRYPTION_KEY line 1: expected id=base64key"), m);
+        assertTrue(m.contains("WARD_ENCRYPTION_KEY line 1: not a key: expected one standard base64 key of 32 bytes"), m);
+        assertTrue(m.contains("WARD_ENCRYPTION_KEY line 2: not a key"), "an id that is not an id is not quoted: " + m);
         assertTrue(m.contains("WARD_ENCRYPTION_KEY line 4: key 'notb64' is not valid base64"), m);
         assertFalse(m.contains(K1) || m.contains(shortKey), m);
         InvalidConfigurationException ids = assertThrows(InvalidConfigurationException.class,
-                () -> SecretKeys.parse("bad id!=" + K1 + "\nshort=" + shortKey, "f"));
-        assertTrue(ids.getMessage().contains("key id 'bad id!'"), ids.getMessage());
+                () -> SecretKeys.parse("ok=" + K1 + "\nshort=" + shortKey, "f"));
         assertTrue(ids.getMessage().contains("key 'short': must be 32 bytes (AES-256), got 16 bytes"), ids.getMessage());
+        // Keys of the wrong size or alphabet, alone: whatever part of them is read as an "id" is never echoed.
+        String key16 = Base64.getEncoder().encodeToString(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
+        byte[] b32 = new byte[32];
+        java.util.Arrays.fill(b32, (byte) 0xfb);
+        String urlSafe = Base64.getUrlEncoder().encodeToString(b32);
+        for (String bad : List.of(key16, urlSafe, key16.substring(0, key16.length() - 2))) {
+            String msg = assertThrows(InvalidConfigurationException.class, () -> SecretKeys.parse(bad, "K")).getMessage();
+            assertTrue(msg.contains("K line 1: not a key"), msg);
+            for (int n = 8; n <= bad.length(); n++) {
+                assertFalse(msg.contains(bad.substring(0, n)), "no prefix of the key in: " + msg);
+            }
+        }
         for (String empty : List.of("", "\n# only a comment\n")) {
             assertTrue(assertThrows(InvalidConfigurationException.class, () -> SecretKeys.parse(empty, "f")).getMessage()
                     .contains("f: no key"));

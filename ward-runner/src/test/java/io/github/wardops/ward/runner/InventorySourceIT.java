@@ -154,4 +154,40 @@ class InventorySourceIT {
             assertTrue(byId(r.devices(), B) != null, "removing a row from the file does not delete the device");
         }
     }
+
+    @Test
+    void aTableWithABadRowAtStartIsCountedNotReadyAndPolledOnceFixed() throws Exception {
+        Path data = dir.resolve("data");
+        Path seed = csv("seed.csv", A + ",a,127.45.2.1,Router");
+        assertEquals(0, WalkIT.ward("import", "--data-dir", data.toString(), seed.toString()).code());
+        String[] args = {"run", "--inventory-source", "database", "--data-dir", data.toString(), "--interval", "1s",
+            "--http", "127.0.0.1:0", "--inventory-poll", "100ms"};
+        try (InProcessRunner r = InProcessRunner.start(Map.of("WARD_STORAGE", "postgres"), args)) {
+            DataSource ds = r.poller.wiring().storage().orElseThrow().dataSource();
+            r.awaitDevices(BOUND, d -> d.size() == 1);
+            // Another program writes a row ward cannot use while it runs: counted, the device read before stays.
+            sql(ds, "INSERT INTO devices (id, name, address, labels) VALUES ('" + B + "', 'b', '127.45.2.2', "
+                    + "'{\"rack\": [1, 2]}')");
+            await("the rejection counted", () -> r.get("/metrics").body()
+                    .contains("ward_runner_inventory_reloads_total{outcome=\"rejected\"} 1.0"));
+            String ready = r.get("/ready").body();
+            assertTrue(ready.contains("\"name\":\"inventory\",\"ok\":true"), "read once, so still ready: " + ready);
+            assertTrue(ready.contains("last read: the devices table has 1 row(s) ward cannot use: device " + B), ready);
+            assertEquals(1, r.devices().size());
+        }
+        // Started with the bad row in the table: counted at start, not ready, nothing polled until it is fixed.
+        try (InProcessRunner r = InProcessRunner.start(Map.of("WARD_STORAGE", "postgres"), args)) {
+            DataSource ds = r.poller.wiring().storage().orElseThrow().dataSource();
+            assertTrue(r.get("/metrics").body().contains("ward_runner_inventory_reloads_total{outcome=\"rejected\"} 1.0"));
+            var notReady = r.get("/ready");
+            assertEquals(503, notReady.statusCode(), notReady.body());
+            assertTrue(notReady.body().contains("the devices table has not been read: the devices table has 1 row(s)"),
+                    notReady.body());
+            assertEquals(0, r.devices().size());
+            sql(ds, "UPDATE devices SET labels = '{\"rack\": \"1-2\"}' WHERE id = '" + B + "'");
+            r.awaitDevices(BOUND, d -> d.size() == 2);
+            await("ready once read", () -> r.get("/ready").statusCode() == 200);
+            assertTrue(r.get("/ready").body().contains("\"detail\":\"devices table read (database)\""), "problem cleared");
+        }
+    }
 }

@@ -281,20 +281,31 @@ class SnmpV3IT {
         WalkIT.Run wrongKey = cli(Map.of("WARD_ENCRYPTION_KEY", otherKey), "credentials", "list", "--data-dir", data);
         assertEquals(1, wrongKey.code(), wrongKey.out() + wrongKey.err());
         assertTrue(wrongKey.err().contains("does not match the key that encrypted it"), wrongKey.err());
+        // A row under another key (another tool, a dropped key): listed as unreadable, the others still work.
+        WalkIT.Run broken = cli(Map.of("WARD_ENCRYPTION_KEY", "other=" + otherKey), "credentials", "add", "broken", "-v", "2c",
+                "-c", "another-community", "--data-dir", data);
+        assertEquals(0, broken.code(), broken.err());
+        WalkIT.Run mixed = cli(env, "credentials", "list", "--data-dir", data);
+        assertEquals(1, mixed.code(), mixed.out() + mixed.err());
+        assertTrue(mixed.out().contains("broken                   (cannot be decrypted; see below)"), mixed.out());
+        assertTrue(mixed.out().matches("(?s).*core\\s+v3\\s+wardv3.*"), mixed.out());
+        assertTrue(mixed.out().contains("1 stored, 1 unreadable"), mixed.out());
+        assertTrue(mixed.err().contains("key id 'other' is not configured"), mixed.err());
+        assertFalse(mixed.out().contains("another-community") || mixed.err().contains("another-community"));
 
         Map<String, String> runEnv = new HashMap<>(Map.of("WARD_ENCRYPTION_KEY", key, "WARD_STORAGE", "postgres"));
         try (InProcessRunner r = InProcessRunner.start(runEnv, "run", "--inventory", fleet().toString(), "--interval", "1s",
                 "--http", "127.0.0.1:0", "--snmp-port", String.valueOf(port), "--snmp-interval", "1s", "--data-dir", data,
-                "--inventory-poll", "200ms", "--snmp-checks", "snmp_version = 3 => core")) {
+                "--inventory-poll", "200ms", "--snmp-checks", "snmp_version = 3 => core; device_type = Switch => broken")) {
             JsonNode v3 = awaitSnmp(r, V3, d -> snmpCheck(d).get("outcome").asText().equals("UP")
                     && d.get("interfaces").size() > 0);
             assertTrue(v3.get("interfaces").size() >= 1, v3.toString());
-            assertEquals(null, snmpCheck(r.getJson("/api/devices/" + V2)), "no rule for 2c devices here");
+            assertEquals(null, snmpCheck(r.getJson("/api/devices/" + V2)), "its rule's credentials cannot be decrypted");
 
             // Another program replaces 'core' with a wrong passphrase: the next polls use it.
             var store = r.poller.wiring().storage().orElseThrow().snmpCredentials(
                     io.github.wardops.ward.postgres.SecretKeys.parse(key, "test"));
-            var old = store.loadAll().get(0);
+            var old = store.loadByName("core").orElseThrow();
             store.save(new io.github.wardops.ward.postgres.StoredSnmpCredential(old.id(), "core", "v3", null, "wardv3",
                     "SHA-256", io.github.wardops.ward.Secret.of("not-the-v3-auth-pass"), "AES-128",
                     io.github.wardops.ward.Secret.of(PRIV), null));
@@ -312,5 +323,14 @@ class SnmpV3IT {
             String served = r.get("/api/devices/" + V3).body() + r.get("/metrics").body() + r.err;
             assertFalse(served.contains(AUTH) || served.contains(PRIV) || served.contains(key), "no secret served");
         }
+        // With a ward.yaml full of SNMP settings and the SNMP secrets in the environment, the database
+        // commands still work (they check only the database's settings), and the unreadable row can go.
+        Path yaml = Files.writeString(dir.resolve("ward.yaml"), "snmp-checks: \"device_type = Router => v2c\"\n"
+                + "snmp-v3-user: wardv3\nsnmp-v3-auth-protocol: SHA-256\n");
+        WalkIT.Run delete = cli(env, "credentials", "delete", "broken", "--config", yaml.toString(), "--data-dir", data);
+        assertEquals(0, delete.code(), delete.err());
+        WalkIT.Run after = cli(env, "credentials", "list", "--config", yaml.toString(), "--data-dir", data);
+        assertEquals(0, after.code(), after.err());
+        assertTrue(after.out().contains("0 stored"), after.out());
     }
 }

@@ -26,7 +26,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -197,10 +196,7 @@ public final class AlertEngine implements Alerting {
     }
 
     private static Map<String, String> labels(Device d) {
-        Map<String, String> m = new HashMap<>(d.labels());
-        m.put("id", d.id().toString());
-        m.put("name", d.name().strip());
-        return m;
+        return io.github.wardops.ward.alert.LabelSelector.labelsOf(d);
     }
 
     private void evaluate(DeviceView view) {

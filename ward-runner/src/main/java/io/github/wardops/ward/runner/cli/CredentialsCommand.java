@@ -14,7 +14,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -68,10 +67,9 @@ public final class CredentialsCommand implements Callable<Integer> {
         Logging.rootLevel("WARN");
         RunSettings settings = null;
         try {
-            // The WARD_SNMP_* variables are this command's inputs (the community, the passphrases), not run settings.
-            java.util.Map<String, String> env = new java.util.HashMap<>(ctx.env());
-            env.keySet().removeIf(k -> k.startsWith("WARD_SNMP_"));
-            settings = RunSettings.resolve(options.flags(), env);
+            // The WARD_SNMP_* variables are also this command's inputs (the community, the passphrases):
+            // the run's SNMP settings are not checked here, only the database's and the key.
+            settings = RunSettings.resolveForDatabase(options.flags(), ctx.env());
         } catch (InvalidConfigurationException e) {
             problems.addAll(0, e.problems());
         }
@@ -93,10 +91,6 @@ public final class CredentialsCommand implements Callable<Integer> {
             ctx.err().flush();
             return ExitCodes.FAILURE;
         }
-    }
-
-    static Optional<StoredSnmpCredential> byName(SnmpCredentialStore store, String name) {
-        return store.loadAll().stream().filter(c -> c.name().equals(name)).findFirst();
     }
 
     static StoredSnmpCredential toStored(UUID id, String name, SnmpCredentials c) {
@@ -139,9 +133,10 @@ public final class CredentialsCommand implements Callable<Integer> {
             }
             SnmpCredentials c = flags.credentials(parent.ctx.env(), false, problems);
             return parent.withStore(options, "ward credentials add", problems, store -> {
-                Optional<StoredSnmpCredential> old = byName(store, name);
-                store.save(toStored(old.map(StoredSnmpCredential::id).orElseGet(UUID::randomUUID), name, c));
-                parent.ctx.out().println((old.isPresent() ? "replaced" : "stored") + " SNMP credentials '" + name + "' ("
+                // Found by name without decrypting: a row the key cannot open can still be replaced.
+                UUID old = store.names().get(name);
+                store.save(toStored(old == null ? UUID.randomUUID() : old, name, c));
+                parent.ctx.out().println((old != null ? "replaced" : "stored") + " SNMP credentials '" + name + "' ("
                         + describe(c) + ")");
                 parent.ctx.out().flush();
                 return ExitCodes.OK;
@@ -171,19 +166,35 @@ public final class CredentialsCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             return parent.withStore(options, "ward credentials list", new ArrayList<>(), store -> {
-                List<StoredSnmpCredential> all = store.loadAll();
                 parent.ctx.out().printf(Locale.ROOT, "%-24s %-7s %-16s %-12s %-8s %-8s%n", "NAME", "VERSION", "USER", "LEVEL",
                         "AUTH", "PRIV");
-                for (StoredSnmpCredential s : all) {
+                int shown = 0;
+                int unreadable = 0;
+                for (String name : store.names().keySet()) {
+                    StoredSnmpCredential s;
+                    try {
+                        s = store.loadByName(name).orElse(null);
+                    } catch (io.github.wardops.ward.WardException e) {
+                        // One row the key cannot open: say which and why (row and key id, never a secret), list the rest.
+                        parent.ctx.out().printf(Locale.ROOT, "%-24s %s%n", name, "(cannot be decrypted; see below)");
+                        parent.ctx.err().println("ward credentials list: " + e.getMessage());
+                        unreadable++;
+                        continue;
+                    }
+                    if (s == null) {
+                        continue;  // deleted meanwhile
+                    }
+                    shown++;
                     String level = !s.version().equals("v3") ? "-" : s.privPassphrase() != null ? "authPriv"
                             : s.authPassphrase() != null ? "authNoPriv" : "noAuthNoPriv";
                     parent.ctx.out().printf(Locale.ROOT, "%-24s %-7s %-16s %-12s %-8s %-8s%n", s.name(), s.version(),
                             s.user() == null ? "-" : s.user(), level, s.authProtocol() == null ? "-" : s.authProtocol(),
                             s.privProtocol() == null ? "-" : s.privProtocol());
                 }
-                parent.ctx.out().println(all.size() + " stored");
+                parent.ctx.out().println(shown + " stored" + (unreadable == 0 ? "" : ", " + unreadable + " unreadable"));
                 parent.ctx.out().flush();
-                return ExitCodes.OK;
+                parent.ctx.err().flush();
+                return unreadable == 0 ? ExitCodes.OK : ExitCodes.FAILURE;
             });
         }
     }
@@ -203,8 +214,8 @@ public final class CredentialsCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             return parent.withStore(options, "ward credentials delete", new ArrayList<>(), store -> {
-                Optional<StoredSnmpCredential> old = byName(store, name);
-                if (old.isEmpty() || !store.delete(old.get().id())) {
+                UUID old = store.names().get(name);
+                if (old == null || !store.delete(old)) {
                     parent.ctx.err().println("ward credentials delete: no stored credentials named '" + name + "'");
                     parent.ctx.err().flush();
                     return ExitCodes.FAILURE;

@@ -68,9 +68,10 @@ public final class ImportCommand implements Callable<Integer> {
     /** Reads and validates the file whole, with a progress line by bytes read. */
     private List<Device> read(java.util.function.Function<Device, List<io.github.wardops.ward.inventory.Check>> checks)
             throws IOException {
-        long size = Files.size(file);
-        ProgressLine reading = new ProgressLine(ctx.out(), "reading " + file.getFileName(), size, terminal,
-                PROGRESS_MIN_BYTES, ProgressLine::bytes, "");
+        // A pipe or a device (/dev/stdin) has no size to measure progress against: no reading progress then.
+        long size = Files.isRegularFile(file) ? Files.size(file) : 0;
+        ProgressLine reading = new ProgressLine(ctx.out(), "reading " + file.getFileName(), size, terminal && size > 0,
+                size > 0 ? PROGRESS_MIN_BYTES : Long.MAX_VALUE, ProgressLine::bytes, "");
         // A strict decoder: bytes that are not UTF-8 are an error, never silently replaced.
         try (Reader r = new InputStreamReader(reading.counting(Files.newInputStream(file)),
                 StandardCharsets.UTF_8.newDecoder())) {

@@ -120,7 +120,7 @@ public final class RunOptions {
     @Option(names = "--snmp-checks", paramLabel = "RULES",
             description = "SNMP checks by label selector, first match wins: 'SELECTOR => v1|v2c|v3; ...'; v1 and v2c use "
                     + "WARD_SNMP_COMMUNITY, v3 the --snmp-v3-* settings; 'none' turns SNMP off "
-                    + "(default: snmp_version = 1 => v1; snmp_version = 2c => v2c; snmp_version = 3 => v3).")
+                    + "(default: snmp_version = 1 => v1; snmp_version in (2c, 2C) => v2c; snmp_version = 3 => v3).")
     String snmpChecks;
 
     @Option(names = "--snmp-v3-user", paramLabel = "USER", description = "SNMP v3 user of the v3 rules.")

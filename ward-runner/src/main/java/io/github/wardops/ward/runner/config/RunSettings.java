@@ -90,7 +90,8 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
     /** The key of the SNMP v3 privacy passphrase. */
     public static final String SNMP_V3_PRIV_PASSPHRASE = "snmp-v3-priv-passphrase";
     /** The default of snmp-checks: a device's {@code snmp_version} label chooses. */
-    public static final String DEFAULT_SNMP_CHECKS = "snmp_version = 1 => v1; snmp_version = 2c => v2c; snmp_version = 3 => v3";
+    public static final String DEFAULT_SNMP_CHECKS =
+            "snmp_version = 1 => v1; snmp_version in (2c, 2C) => v2c; snmp_version = 3 => v3";
     /** The key of the AES-256 key(s) that encrypt the SNMP credentials stored in the database. */
     public static final String ENCRYPTION_KEY = "encryption-key";
     private static final long MAX_SECRET_FILE_BYTES = 64 * 1024;
@@ -269,6 +270,26 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
      * @throws IllegalArgumentException for a flag key that is not a setting (a programming error)
      */
     public static RunSettings resolve(Map<String, String> flags, Map<String, String> env, Path defaultConfig) {
+        return resolve(flags, env, defaultConfig, true);
+    }
+
+    /**
+     * Resolves the settings for a command that only uses the database ({@code ward credentials}):
+     * as {@link #resolve(Map, Map)}, but the SNMP polling settings ({@code snmp-checks},
+     * {@code snmp-v3-*} and the SNMP secrets) are not checked against each other, and no v3
+     * credentials are built: such a command takes its SNMP input from its own flags.
+     *
+     * @param flags values given on the command line, by key
+     * @param env the process environment
+     * @return the settings; {@link #snmpV3()} is {@code null}
+     * @throws InvalidConfigurationException listing every invalid value of the other settings
+     */
+    public static RunSettings resolveForDatabase(Map<String, String> flags, Map<String, String> env) {
+        return resolve(flags, env, Path.of(DEFAULT_CONFIG_FILE), false);
+    }
+
+    private static RunSettings resolve(Map<String, String> flags, Map<String, String> env, Path defaultConfig,
+                                       boolean checkSnmp) {
         for (String k : flags.keySet()) {
             if (!k.equals("config") && find(k).filter(x -> !x.secret()).isEmpty()) {
                 throw new IllegalArgumentException("unknown setting " + k);
@@ -362,7 +383,7 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
                     + "): inventory-source is database, so the file would not be read; use inventory-source both, "
                     + "or import it with 'ward import'");
         }
-        SnmpCredentials v3 = snmpV3(raw, secrets, problems);
+        SnmpCredentials v3 = checkSnmp ? snmpV3(raw, secrets, problems) : null;
         SecretKeys keys = null;
         if (secrets.containsKey(ENCRYPTION_KEY)) {
             try {
@@ -373,8 +394,9 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
                 problems.addAll(e.problems());
             }
         }
-        List<SnmpCheckRule> snmpChecks = get(raw, "snmp-checks", problems, SnmpCheckRule::parseAll);
-        if (snmpChecks != null && !"default".equals(raw.get("snmp-checks")[1])) {
+        List<SnmpCheckRule> snmpChecks = get(raw, "snmp-checks", checkSnmp ? problems : new ArrayList<>(),
+                SnmpCheckRule::parseAll);
+        if (checkSnmp && snmpChecks != null && !"default".equals(raw.get("snmp-checks")[1])) {
             // Rules the operator wrote must have their credentials; the default rules just stay off.
             for (SnmpCheckRule r : snmpChecks) {
                 if (r.stored()) {
@@ -415,7 +437,8 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
         }
         return new RunSettings(configFile, inventory, source, interval, http, inFlight, pps, poll, downAfter, upAfter, rules, tick,
                 webhook, webhookTimeout, notifyLog, storage, dbUrl, dbUser, dataDir, dbRetention, redisUrl, cacheTtl,
-                snmpPort, snmpInterval, tcpChecks == null ? List.of() : tcpChecks, snmpChecks, v3, keys, secrets, effective);
+                snmpPort, snmpInterval, tcpChecks == null ? List.of() : tcpChecks,
+                snmpChecks == null ? List.of() : snmpChecks, v3, keys, secrets, effective);
     }
 
     private static final SnmpNames.Names V3_NAMES = new SnmpNames.Names("snmp-v3-user", "snmp-v3-level",

@@ -112,6 +112,15 @@ public final class SnmpNames {
         }
         SnmpSecurityLevel l;
         if (level == null) {
+            // A protocol without its passphrase would silently lower the level: almost surely a forgotten passphrase.
+            if (priv != null && privPassphrase == null) {
+                problems.add(n.priv() + " " + priv + " is given but no privacy passphrase (" + n.privPassphrase()
+                        + "); give it, or set " + n.level() + " to say which level you mean");
+            }
+            if (auth != null && authPassphrase == null) {
+                problems.add(n.auth() + " " + auth + " is given but no authentication passphrase (" + n.authPassphrase()
+                        + "); give it, or set " + n.level() + " to say which level you mean");
+            }
             l = privPassphrase != null ? SnmpSecurityLevel.AUTH_PRIV
                     : authPassphrase != null ? SnmpSecurityLevel.AUTH_NO_PRIV : SnmpSecurityLevel.NO_AUTH_NO_PRIV;
         } else {

@@ -96,10 +96,11 @@ public final class Checks {
         };
         List<TcpCheckRule> tcp = settings.tcpChecks();
         return d -> {
+            Map<String, String> labels = io.github.wardops.ward.alert.LabelSelector.labelsOf(d);  // with id and name
             List<Check> checks = new ArrayList<>(2);
             checks.add(icmp);
             for (SnmpCheckRule r : snmp) {
-                if (r.selector().matches(d.labels())) {
+                if (r.selector().matches(labels)) {
                     Check c = checkOf.apply(r);
                     if (c != null) {
                         checks.add(c);
@@ -109,7 +110,7 @@ public final class Checks {
             }
             Set<Integer> ports = new LinkedHashSet<>();
             for (TcpCheckRule r : tcp) {
-                if (r.selector().matches(d.labels())) {
+                if (r.selector().matches(labels)) {
                     ports.addAll(r.ports());
                 }
             }

@@ -35,7 +35,7 @@ final class InventoryFeed {
         UNCHANGED,
         /** The table was read and its devices kept. */
         CHANGED,
-        /** The table holds rows ward cannot use; the previous devices are kept until the table changes again. */
+        /** The table holds rows ward cannot use (counted); the previous devices are kept until the table changes again. */
         REJECTED,
         /** The database could not be reached; retried at the next poll. */
         FAILED
@@ -44,6 +44,7 @@ final class InventoryFeed {
     private final InventorySource source;
     private final Storage storage;
     private final Function<Device, List<Check>> checks;
+    private final io.micrometer.core.instrument.Counter rejected;
     private List<Device> fileDevices = List.of();
     private List<Device> dbDevices = List.of();
     private long dbVersion = Long.MIN_VALUE;
@@ -57,14 +58,20 @@ final class InventoryFeed {
      * @param source where the inventory comes from
      * @param storage the database, or {@code null} when storage is off (then the source must be {@link InventorySource#FILE})
      * @param checks the checks each device of the table gets
+     * @param registry where rejected reads of the table are counted
      */
-    InventoryFeed(InventorySource source, Storage storage, Function<Device, List<Check>> checks) {
+    InventoryFeed(InventorySource source, Storage storage, Function<Device, List<Check>> checks,
+                  io.micrometer.core.instrument.MeterRegistry registry) {
         this.source = Objects.requireNonNull(source, "source");
         if (source.readsDatabase() && storage == null) {
             throw new IllegalArgumentException("inventory-source " + source + " needs storage");
         }
         this.storage = storage;
         this.checks = checks;
+        // The same meter as the poller's file rejections: one count of inventories that were not applied.
+        this.rejected = io.micrometer.core.instrument.Counter.builder("ward.runner.inventory.reloads").tag("outcome", "rejected")
+                .description("Inventory changes rejected as invalid or unreadable; the previous inventory stayed")
+                .register(registry);
     }
 
     /**
@@ -99,7 +106,7 @@ final class InventoryFeed {
         if (!source.readsDatabase()) {
             return DbRead.UNCHANGED;
         }
-        long v;
+        long v = Long.MIN_VALUE;
         List<Device> read;
         try {
             v = storage.storage().devices().version();
@@ -108,8 +115,12 @@ final class InventoryFeed {
             }
             read = storage.storage().devices().loadAll(checks);
         } catch (WardException e) {
-            // Bad rows: say so once for this version of the table, keep polling what we had.
-            dbVersion = storageVersionOr(dbVersion);
+            // Bad rows: say so once for this version of the table (the one read before loading, so a fix
+            // committed meanwhile moves the version again and is read at the next poll), keep what we had.
+            if (v != Long.MIN_VALUE) {
+                dbVersion = v;
+            }
+            rejected.increment();
             dbProblem = e.getMessage();
             LOG.error("inventory: {}; still polling the previous {} devices of the table until it changes", e.getMessage(),
                     dbDevices.size());
@@ -137,14 +148,6 @@ final class InventoryFeed {
         }
         dbLoaded = true;
         return DbRead.CHANGED;
-    }
-
-    private long storageVersionOr(long fallback) {
-        try {
-            return storage.storage().devices().version();
-        } catch (RuntimeException e) {
-            return fallback;
-        }
     }
 
     /**

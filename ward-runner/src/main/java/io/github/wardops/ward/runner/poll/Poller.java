@@ -59,6 +59,7 @@ public final class Poller implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch closedLatch = new CountDownLatch(1);
     private volatile InventoryFile.Stamp stamp;
+    private boolean credentialsPending;
     private long overrunsAtLastSummary;
 
     private Poller(RunSettings settings, InventoryFile inventory, InventoryFeed feed, StoredCredentials stored,
@@ -122,7 +123,7 @@ public final class Poller implements AutoCloseable {
         Wiring wiring = Wiring.build(settings, fileDevices, Duration.ofSeconds(DRAIN_SECONDS));
         HttpApi http = null;
         try {
-            InventoryFeed feed = new InventoryFeed(source, wiring.database(), checks);
+            InventoryFeed feed = new InventoryFeed(source, wiring.database(), checks, wiring.registry());
             if (stored != null) {
                 // The file was read before the database was open: choose its checks again with the stored credentials.
                 stored.refresh(wiring.database());
@@ -247,11 +248,8 @@ public final class Poller implements AutoCloseable {
     /** Re-reads the devices table when its version moved; keeps the old inventory when it cannot. */
     void checkDatabase() {
         try {
-            switch (feed.refreshDatabase()) {
-                case CHANGED -> apply("inventory: the devices table changed", true);
-                case REJECTED -> reloadsRejected.increment();
-                case UNCHANGED, FAILED -> {
-                }
+            if (feed.refreshDatabase() == InventoryFeed.DbRead.CHANGED) {
+                apply("inventory: the devices table changed", true);
             }
         } catch (RuntimeException e) {
             LOG.error("inventory: reading the devices table failed: {}", e.toString());
@@ -261,17 +259,23 @@ public final class Poller implements AutoCloseable {
     /** Re-reads the stored SNMP credentials; when they changed, every device's checks are chosen again. */
     void checkCredentials() {
         try {
-            if (stored.refresh(wiring.database())) {
+            // A change the engine refused is tried again at the next poll, not forgotten.
+            if (stored.refresh(wiring.database()) || credentialsPending) {
                 feed.recheck(checks);
-                apply("snmp: the stored credentials changed", true);
+                credentialsPending = !apply("snmp: the stored credentials changed", true);
             }
         } catch (RuntimeException e) {
             LOG.error("snmp: reading the stored credentials failed: {}", e.toString());
         }
     }
 
-    /** Applies the feed's current inventory and logs what changed; a table change that changes nothing is silent. */
-    private void apply(String what, boolean fromTable) {
+    /**
+     * Applies the feed's current inventory and logs what changed; a table change that changes
+     * nothing is silent.
+     *
+     * @return {@code false} when the engine refused the inventory
+     */
+    private boolean apply(String what, boolean fromTable) {
         List<Device> devices = feed.current();
         Map<DeviceId, Device> before = new HashMap<>();
         for (Device d : ward.inventory().devices()) {
@@ -288,17 +292,18 @@ public final class Poller implements AutoCloseable {
             }
         }
         if (fromTable && added == 0 && changed == 0 && before.isEmpty()) {
-            return;  // our own upsert moved the table's version: nothing to do
+            return true;  // our own upsert moved the table's version: nothing to do
         }
         try {
             wiring.replaceInventory(devices);
         } catch (RuntimeException e) {
             reloadsRejected.increment();
             LOG.error("{}, but was not applied: {}", what, e.getMessage());
-            return;
+            return false;
         }
         reloadsApplied.increment();
         LOG.info("{}: {} devices ({} added, {} changed, {} removed)", what, devices.size(), added, changed, before.size());
+        return true;
     }
 
     /**

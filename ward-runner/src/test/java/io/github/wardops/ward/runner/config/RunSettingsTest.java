@@ -173,8 +173,8 @@ class RunSettingsTest {
         String all = String.join("\n", p) + e.getMessage();
         assertFalse(all.contains("secret-value"), all);
         assertEquals(5, p.size(), all);
-        assertTrue(p.get(4).equals("encryption-key (from WARD_ENCRYPTION_KEY) line 1: expected id=base64key (or one base64 "
-                + "key of 32 bytes alone)"), p.get(4));
+        assertTrue(p.get(4).startsWith("encryption-key (from WARD_ENCRYPTION_KEY) line 1: not a key: expected one standard "
+                + "base64 key of 32 bytes alone"), p.get(4));
         assertTrue(p.get(0).startsWith("http-token: set by both WARD_HTTP_TOKEN and http-token-file"), p.get(0));
         assertTrue(p.get(1).equals("webhook-secret-file = '" + empty + "' (from WARD_WEBHOOK_SECRET_FILE): the file is empty"), p.get(1));
         assertTrue(p.get(2).startsWith("db-password-file = '" + dir.resolve("missing") + "' (from WARD_DB_PASSWORD_FILE): cannot be read"),
@@ -238,6 +238,13 @@ class RunSettingsTest {
         assertTrue(mismatch.getMessage().contains("snmp-v3-level is authNoPriv, but a privacy protocol or passphrase is set"),
                 mismatch.getMessage());
 
+        InvalidConfigurationException forgotten = assertThrows(InvalidConfigurationException.class, () -> RunSettings.resolve(
+                Map.of("snmp-v3-user", "ward", "snmp-v3-auth-protocol", "SHA", "snmp-v3-priv-protocol", "AES"),
+                Map.of("WARD_SNMP_V3_AUTH_PASSPHRASE", "secret-auth-pp"), null));
+        assertTrue(forgotten.getMessage().contains("snmp-v3-priv-protocol AES is given but no privacy passphrase "
+                + "(snmp-v3-priv-passphrase)"), forgotten.getMessage());
+        assertEquals(1, forgotten.problems().size(), forgotten.getMessage());
+
         InvalidConfigurationException shortPass = assertThrows(InvalidConfigurationException.class, () -> RunSettings.resolve(
                 Map.of("snmp-v3-user", "ward", "snmp-v3-auth-protocol", "MD4"),
                 Map.of("WARD_SNMP_V3_AUTH_PASSPHRASE", "short"), null));
@@ -294,7 +301,7 @@ class RunSettingsTest {
         String notAKey = "this-is-not-a-key-but-a-secret-value";
         InvalidConfigurationException bad = assertThrows(InvalidConfigurationException.class, () -> RunSettings.resolve(
                 Map.of(), Map.of("WARD_ENCRYPTION_KEY", notAKey), null));
-        assertTrue(bad.getMessage().contains("encryption-key (from WARD_ENCRYPTION_KEY) line 1: expected id=base64key"),
+        assertTrue(bad.getMessage().contains("encryption-key (from WARD_ENCRYPTION_KEY) line 1: not a key"),
                 bad.getMessage());
         assertFalse(bad.getMessage().contains(notAKey), bad.getMessage());
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.github.wardops.ward.inventory.Device;
 import io.github.wardops.ward.inventory.DeviceId;
 import io.github.wardops.ward.runner.config.InventorySource;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -25,9 +26,9 @@ class InventoryFeedTest {
 
     @Test
     void theFileSourceNeedsNoDatabaseButTheOthersDo() {
-        InventoryFeed file = new InventoryFeed(InventorySource.FILE, null, x -> List.of());
+        InventoryFeed file = new InventoryFeed(InventorySource.FILE, null, x -> List.of(), new SimpleMeterRegistry());
         assertEquals(InventoryFeed.DbRead.UNCHANGED, file.refreshDatabase(), "never reads a table");
-        assertThrows(IllegalArgumentException.class, () -> new InventoryFeed(InventorySource.DATABASE, null, x -> List.of()));
-        assertThrows(IllegalArgumentException.class, () -> new InventoryFeed(InventorySource.BOTH, null, x -> List.of()));
+        assertThrows(IllegalArgumentException.class, () -> new InventoryFeed(InventorySource.DATABASE, null, x -> List.of(), new SimpleMeterRegistry()));
+        assertThrows(IllegalArgumentException.class, () -> new InventoryFeed(InventorySource.BOTH, null, x -> List.of(), new SimpleMeterRegistry()));
     }
 }

@@ -76,6 +76,14 @@ class WiringPartsTest {
         assertEquals(io.github.wardops.ward.snmp.SnmpAuthProtocol.SHA256, v3.auth());
         assertEquals(io.github.wardops.ward.snmp.SnmpPrivProtocol.AES256, v3.priv());
 
+        // the pseudo-labels id and name work as in alert rules
+        RunSettings byName = RunSettings.resolve(Map.of("snmp-checks", "name = core-1 => v2c; id = " + atm.id() + " => v1",
+                "tcp-checks", "name = core-1 => 22"), Map.of("WARD_SNMP_COMMUNITY", "c"), null);
+        Device core = Device.builder(DeviceId.fromKey("core"), " core-1 ", InetAddress.getByName("127.49.0.5")).build();
+        assertEquals(List.of("icmp", "snmp", "tcp:22"), Checks.of(byName).apply(core).stream().map(Check::name).toList());
+        assertEquals("v1", Checks.snmpProfile(atm.withChecks(Checks.of(byName).apply(atm))));
+        assertEquals(1, Checks.of(byName).apply(sw).size());
+
         RunSettings none = RunSettings.resolve(Map.of("snmp-checks", "none"), Map.of("WARD_SNMP_COMMUNITY", "c"), null);
         assertEquals(1, Checks.of(none).apply(device("2c")).size(), "none turns SNMP off");
     }

@@ -32,6 +32,10 @@ public final class DeviceRepo implements DeviceRepository {
 
     /** Devices per INSERT statement: one round trip each, well under PostgreSQL's 65,535 bind parameters. */
     static final int BATCH = 1_000;
+    /** The most devices one read of the table returns (as a CSV inventory may hold). */
+    static final int MAX_DEVICES = io.github.wardops.ward.inventory.CsvInventory.DEFAULT_MAX_ROWS;
+    /** The most bad rows named in one error; the rest are counted. */
+    static final int MAX_PROBLEMS = 20;
 
     private final DSLContext ctx;
 
@@ -53,8 +57,14 @@ public final class DeviceRepo implements DeviceRepository {
         Objects.requireNonNull(checks, "checks");
         List<Device> out = new ArrayList<>();
         List<String> problems = new ArrayList<>();
-        for (Record r : ctx.select(DEVICES.ID, DEVICES.NAME, HOST, DEVICES.LABELS, DEVICES.PARENT_ID, DEVICES.ENABLED)
-                .from(DEVICES).orderBy(DEVICES.ID).fetch()) {
+        int bad = 0;
+        var rows = ctx.select(DEVICES.ID, DEVICES.NAME, HOST, DEVICES.LABELS, DEVICES.PARENT_ID, DEVICES.ENABLED)
+                .from(DEVICES).orderBy(DEVICES.ID).limit(MAX_DEVICES + 1).fetch();
+        if (rows.size() > MAX_DEVICES) {
+            throw new WardException("the devices table holds more than " + MAX_DEVICES + " devices, more than one ward "
+                    + "inventory may hold");
+        }
+        for (Record r : rows) {
             UUID id = r.get(DEVICES.ID);
             try {
                 Map<String, String> labels = Json.read(r.get(DEVICES.LABELS).data());
@@ -63,13 +73,22 @@ public final class DeviceRepo implements DeviceRepository {
                         parent == null ? null : new DeviceId(parent), r.get(DEVICES.ENABLED), List.of());
                 out.add(d.withChecks(checks.apply(d)));
             } catch (RuntimeException e) {
-                problems.add("device " + id + ": " + e.getMessage());
+                bad++;
+                if (problems.size() < MAX_PROBLEMS) {
+                    problems.add("device " + id + ": " + e.getMessage());
+                }
             }
         }
-        if (!problems.isEmpty()) {
-            throw new WardException("the devices table has rows ward cannot use: " + String.join("; ", problems));
+        if (bad > 0) {
+            throw new WardException("the devices table has " + bad + " row(s) ward cannot use: " + String.join("; ", problems)
+                    + (bad > problems.size() ? "; and " + (bad - problems.size()) + " more" : ""));
         }
         return out;
+    }
+
+    @Override
+    public int upsertAll(Collection<Device> devices) {
+        return upsertAll(devices, written -> { });
     }
 
     @Override
