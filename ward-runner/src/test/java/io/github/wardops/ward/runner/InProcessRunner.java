@@ -145,6 +145,36 @@ final class InProcessRunner implements AutoCloseable {
         return last;
     }
 
+    /** Waits up to the bound for the condition, polling every 100 ms; fails the test with {@code what}. */
+    static void await(String what, Duration bound, java.util.concurrent.Callable<Boolean> until) throws Exception {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (!until.call()) {
+            if (System.nanoTime() - deadline > 0) {
+                fail(what + " not within " + bound);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** The element of a JSON list (devices, alerts' devices) with this id; {@code null} when absent. */
+    static JsonNode byId(JsonNode list, String id) {
+        for (JsonNode d : list) {
+            if (d.get("id").asText().equals(id)) {
+                return d;
+            }
+        }
+        return null;
+    }
+
+    /** The first column of the first row of a query, such as a {@code count(*)}. */
+    static long queryLong(javax.sql.DataSource ds, String sql) throws Exception {
+        try (java.sql.Connection c = ds.getConnection(); java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     static long count(JsonNode devices, String status) {
         long n = 0;
         for (JsonNode d : devices) {

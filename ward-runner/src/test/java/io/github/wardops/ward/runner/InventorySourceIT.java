@@ -3,7 +3,6 @@ package io.github.wardops.ward.runner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.wardops.ward.inventory.DeviceId;
@@ -11,11 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,32 +46,6 @@ class InventorySourceIT {
         }
     }
 
-    private static long count(DataSource ds, String query) throws Exception {
-        try (Connection c = ds.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(query)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    private static JsonNode byId(JsonNode list, String id) {
-        for (JsonNode d : list) {
-            if (d.get("id").asText().equals(id)) {
-                return d;
-            }
-        }
-        return null;
-    }
-
-    private static void await(String what, Callable<Boolean> until) throws Exception {
-        long deadline = System.nanoTime() + BOUND.toNanos();
-        while (!until.call()) {
-            if (System.nanoTime() - deadline > 0) {
-                fail(what + " not within " + BOUND);
-            }
-            Thread.sleep(100);
-        }
-    }
-
     private static String checkNames(InProcessRunner r, String id) throws Exception {
         StringBuilder sb = new StringBuilder();
         for (JsonNode c : r.getJson("/api/devices/" + id).get("checks")) {
@@ -93,7 +64,7 @@ class InventorySourceIT {
                 "--inventory-poll", "100ms", "--tcp-checks", "device_type = ATM => 9")) {
             DataSource ds = r.poller.wiring().storage().orElseThrow().dataSource();
             JsonNode both = r.awaitDevices(BOUND, d -> d.size() == 2 && InProcessRunner.count(d, "UP") == 2);
-            assertEquals("a", byId(both, A).get("name").asText());
+            assertEquals("a", InProcessRunner.byId(both, A).get("name").asText());
             assertEquals("icmp tcp:9", checkNames(r, B), "checks come from the row's labels, as for a file");
             assertEquals("icmp", checkNames(r, A));
             JsonNode ready = r.getJson("/ready");
@@ -104,24 +75,24 @@ class InventorySourceIT {
                             + "'{\"device_type\": \"ATM\"}')",
                     "UPDATE devices SET name = 'a renamed' WHERE id = '" + A + "'",
                     "UPDATE devices SET enabled = false WHERE id = '" + B + "'");
-            JsonNode after = r.awaitDevices(BOUND, d -> d.size() == 3 && byId(d, C) != null
-                    && byId(d, A).get("name").asText().equals("a renamed") && !byId(d, B).get("enabled").asBoolean());
+            JsonNode after = r.awaitDevices(BOUND, d -> d.size() == 3 && InProcessRunner.byId(d, C) != null
+                    && InProcessRunner.byId(d, A).get("name").asText().equals("a renamed") && !InProcessRunner.byId(d, B).get("enabled").asBoolean());
             assertEquals("icmp tcp:9", checkNames(r, C));
-            r.awaitDevices(BOUND, d -> byId(d, C).get("status").asText().equals("UP"));
+            r.awaitDevices(BOUND, d -> InProcessRunner.byId(d, C).get("status").asText().equals("UP"));
             assertTrue(after.size() == 3);
 
             // A row ward cannot use (a nested label): rejected, nothing lost, counted.
             sql(ds, "INSERT INTO devices (id, name, address, labels) VALUES ('" + D + "', 'd', '127.45.0.4', "
                     + "'{\"site\": {\"floor\": 2}}')");
-            await("the rejection counted", () -> r.get("/metrics").body()
+            InProcessRunner.await("the rejection counted", BOUND, () -> r.get("/metrics").body()
                     .contains("ward_runner_inventory_reloads_total{outcome=\"rejected\"} 1.0"));
             assertEquals(3, r.devices().size(), "the previous devices are still polled");
-            assertTrue(byId(r.devices(), D) == null);
+            assertTrue(InProcessRunner.byId(r.devices(), D) == null);
 
             // Fixed, and a delete: both arrive.
             sql(ds, "UPDATE devices SET labels = '{\"site\": \"floor 2\"}' WHERE id = '" + D + "'",
                     "DELETE FROM devices WHERE id = '" + A + "'");
-            r.awaitDevices(BOUND, d -> d.size() == 3 && byId(d, D) != null && byId(d, A) == null);
+            r.awaitDevices(BOUND, d -> d.size() == 3 && InProcessRunner.byId(d, D) != null && InProcessRunner.byId(d, A) == null);
             String metrics = r.get("/metrics").body();
             assertFalse(metrics.contains("ward_runner_inventory_reloads_total{outcome=\"applied\"} 0.0"), metrics);
         }
@@ -139,19 +110,19 @@ class InventorySourceIT {
                 "127.0.0.1:0", "--inventory-poll", "100ms")) {
             DataSource ds = r.poller.wiring().storage().orElseThrow().dataSource();
             r.awaitDevices(BOUND, d -> d.size() == 3 && InProcessRunner.count(d, "UP") == 3);
-            assertEquals(3, count(ds, "SELECT count(*) FROM devices"), "the file was upserted");
+            assertEquals(3, InProcessRunner.queryLong(ds, "SELECT count(*) FROM devices"), "the file was upserted");
 
             // Edits in the table: C's arrives; A's is overridden by the file's row.
             sql(ds, "UPDATE devices SET name = 'a edited in sql' WHERE id = '" + A + "'",
                     "UPDATE devices SET name = 'c edited in sql' WHERE id = '" + C + "'");
-            r.awaitDevices(BOUND, d -> byId(d, C).get("name").asText().equals("c edited in sql"));
-            assertEquals("a", byId(r.devices(), A).get("name").asText(), "the file's row wins for a device in both");
+            r.awaitDevices(BOUND, d -> InProcessRunner.byId(d, C).get("name").asText().equals("c edited in sql"));
+            assertEquals("a", InProcessRunner.byId(r.devices(), A).get("name").asText(), "the file's row wins for a device in both");
 
             // The file changes: D is added to the table and polled; B, gone from the file, stays (it is in the table).
             csv("fleet.csv", A + ",a,127.45.1.1,Router", D + ",d,127.45.1.4,Router");
-            r.awaitDevices(BOUND, d -> d.size() == 4 && byId(d, D) != null);
-            assertEquals(1, count(ds, "SELECT count(*) FROM devices WHERE id = '" + D + "' AND name = 'd'"));
-            assertTrue(byId(r.devices(), B) != null, "removing a row from the file does not delete the device");
+            r.awaitDevices(BOUND, d -> d.size() == 4 && InProcessRunner.byId(d, D) != null);
+            assertEquals(1, InProcessRunner.queryLong(ds, "SELECT count(*) FROM devices WHERE id = '" + D + "' AND name = 'd'"));
+            assertTrue(InProcessRunner.byId(r.devices(), B) != null, "removing a row from the file does not delete the device");
         }
     }
 
@@ -168,7 +139,7 @@ class InventorySourceIT {
             // Another program writes a row ward cannot use while it runs: counted, the device read before stays.
             sql(ds, "INSERT INTO devices (id, name, address, labels) VALUES ('" + B + "', 'b', '127.45.2.2', "
                     + "'{\"rack\": [1, 2]}')");
-            await("the rejection counted", () -> r.get("/metrics").body()
+            InProcessRunner.await("the rejection counted", BOUND, () -> r.get("/metrics").body()
                     .contains("ward_runner_inventory_reloads_total{outcome=\"rejected\"} 1.0"));
             String ready = r.get("/ready").body();
             assertTrue(ready.contains("\"name\":\"inventory\",\"ok\":true"), "read once, so still ready: " + ready);
@@ -186,7 +157,7 @@ class InventorySourceIT {
             assertEquals(0, r.devices().size());
             sql(ds, "UPDATE devices SET labels = '{\"rack\": \"1-2\"}' WHERE id = '" + B + "'");
             r.awaitDevices(BOUND, d -> d.size() == 2);
-            await("ready once read", () -> r.get("/ready").statusCode() == 200);
+            InProcessRunner.await("ready once read", BOUND, () -> r.get("/ready").statusCode() == 200);
             assertTrue(r.get("/ready").body().contains("\"detail\":\"devices table read (database)\""), "problem cleared");
         }
     }

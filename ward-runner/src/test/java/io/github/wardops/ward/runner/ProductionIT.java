@@ -14,14 +14,10 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Assumptions;
@@ -56,23 +52,6 @@ class ProductionIT {
         return out;
     }
 
-    private static void await(String what, Callable<Boolean> until) throws Exception {
-        long deadline = System.nanoTime() + BOUND.toNanos();
-        while (!until.call()) {
-            if (System.nanoTime() - deadline > 0) {
-                fail(what + " not within " + BOUND);
-            }
-            Thread.sleep(100);
-        }
-    }
-
-    private static long count(DataSource ds, String sql) throws Exception {
-        try (Connection c = ds.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
     private static JsonNode check(JsonNode ready, String name) {
         for (JsonNode c : ready.get("checks")) {
             if (c.get("name").asText().equals(name)) {
@@ -96,7 +75,7 @@ class ProductionIT {
                 "--maxmemory", "64mb", "--maxmemory-policy", "volatile-lru")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
         try (EmbeddedDatabase external = EmbeddedDatabase.start(dir.resolve("external-pg"), 0)) {
-            await("redis-server answering", () -> redisCli(redisPort, "PING").equals("PONG"));
+            InProcessRunner.await("redis-server answering", BOUND, () -> redisCli(redisPort, "PING").equals("PONG"));
             Path csv = Files.writeString(dir.resolve("fleet.csv"), "id,name,address\n"
                     + DeviceId.fromKey("prod-a") + ",a,127.45.0.1\n" + DeviceId.fromKey("prod-b") + ",b,127.45.0.2\n");
             Path dbPassword = Files.writeString(dir.resolve("db-password"), "unused-by-trust-auth\n");
@@ -119,23 +98,23 @@ class ProductionIT {
             try (InProcessRunner r = InProcessRunner.start(Map.of("WARD_STORAGE", "postgres"), "run", "--config", yaml.toString())) {
                 r.awaitDevices(BOUND, d -> InProcessRunner.count(d, "UP") == 2);
                 DataSource ds = external.dataSource();
-                await("results in the external database", () -> count(ds, "select count(distinct device_id) from ping_results") == 2);
-                assertEquals(2, count(ds, "select count(*) from devices"));
+                InProcessRunner.await("results in the external database", BOUND, () -> InProcessRunner.queryLong(ds, "select count(distinct device_id) from ping_results") == 2);
+                assertEquals(2, InProcessRunner.queryLong(ds, "select count(*) from devices"));
                 assertFalse(Files.exists(data.resolve("pg")), "no embedded server with a db-url");
 
                 JsonNode ready = InProcessRunner.JSON.readTree(r.get("/ready").body());
                 assertTrue(check(ready, "database").get("ok").asBoolean(), ready.toString());
-                await("the cache connected to Redis", () -> check(InProcessRunner.JSON.readTree(r.get("/ready").body()), "cache")
+                InProcessRunner.await("the cache connected to Redis", BOUND, () -> check(InProcessRunner.JSON.readTree(r.get("/ready").body()), "cache")
                         .get("ok").asBoolean());
                 JsonNode cache = check(InProcessRunner.JSON.readTree(r.get("/ready").body()), "cache");
                 assertTrue(cache.toString().contains("volatile-lru"), cache.toString());
                 assertFalse(r.get("/ready").body().contains(REDIS_PASSWORD));
-                await("device states written to Redis", () -> Long.parseLong(redisCli(redisPort, "DBSIZE")) >= 2);
+                InProcessRunner.await("device states written to Redis", BOUND, () -> Long.parseLong(redisCli(redisPort, "DBSIZE")) >= 2);
                 assertFalse(r.poller.wiring().cache().get(DeviceId.fromKey("prod-a")).isEmpty());
 
                 // Redis goes away: polling goes on, /ready says what is wrong.
                 redis.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                await("the cache reported not ready", () -> !check(InProcessRunner.JSON.readTree(r.get("/ready").body()), "cache")
+                InProcessRunner.await("the cache reported not ready", BOUND, () -> !check(InProcessRunner.JSON.readTree(r.get("/ready").body()), "cache")
                         .get("ok").asBoolean());
                 assertEquals(503, r.get("/ready").statusCode());
                 assertEquals(2, InProcessRunner.count(r.devices(), "UP"));

@@ -241,17 +241,6 @@ class SnmpV3IT {
         return all.toArray(String[]::new);
     }
 
-    private static WalkIT.Run cli(Map<String, String> env, String... args) {
-        java.io.StringWriter out = new java.io.StringWriter();
-        java.io.StringWriter err = new java.io.StringWriter();
-        CliContext ctx = new CliContext(env, new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true), false,
-                p -> {
-                    throw new AssertionError("a poller started");
-                });
-        int code = WardCli.execute(ctx, args);
-        return new WalkIT.Run(code, out.toString(), err.toString());
-    }
-
     @Test
     void credentialsStoredEncryptedAreUsedByRulesAndChangesArriveWhileRunning() throws Exception {
         String key = java.util.Base64.getEncoder().encodeToString("ward-runner-it-32-byte-key-00000".getBytes());
@@ -259,33 +248,33 @@ class SnmpV3IT {
         Map<String, String> env = Map.of("WARD_ENCRYPTION_KEY", key, "WARD_SNMP_V3_AUTH_PASSPHRASE", AUTH,
                 "WARD_SNMP_V3_PRIV_PASSPHRASE", PRIV);
 
-        WalkIT.Run noKey = cli(Map.of(), "credentials", "add", "core", "-v", "3", "-u", "wardv3", "-a", "SHA-256", "-x",
+        WalkIT.Run noKey = WalkIT.ward(Map.of(), "credentials", "add", "core", "-v", "3", "-u", "wardv3", "-a", "SHA-256", "-x",
                 "AES", "-A", AUTH, "-X", PRIV, "--data-dir", data);
         assertEquals(2, noKey.code(), noKey.err());
         assertTrue(noKey.err().contains("encryption-key is not set"), noKey.err());
-        WalkIT.Run badName = cli(env, "credentials", "add", "v3", "-v", "2c", "--data-dir", data);
+        WalkIT.Run badName = WalkIT.ward(env, "credentials", "add", "v3", "-v", "2c", "--data-dir", data);
         assertEquals(2, badName.code(), badName.err());
         assertTrue(badName.err().contains("v1, v2c and v3 are the names of the credentials in the settings"), badName.err());
         assertTrue(badName.err().contains("-c: a community is required"), "no silent 'public': " + badName.err());
 
-        WalkIT.Run add = cli(env, "credentials", "add", "core", "-v", "3", "-u", "wardv3", "-a", "SHA-256", "-x", "AES",
+        WalkIT.Run add = WalkIT.ward(env, "credentials", "add", "core", "-v", "3", "-u", "wardv3", "-a", "SHA-256", "-x", "AES",
                 "--data-dir", data);
         assertEquals(0, add.code(), add.err());
         assertTrue(add.out().contains("stored SNMP credentials 'core' (v3, user wardv3, authPriv, SHA-256/AES-128)"),
                 add.out());
-        WalkIT.Run list = cli(env, "credentials", "list", "--data-dir", data);
+        WalkIT.Run list = WalkIT.ward(env, "credentials", "list", "--data-dir", data);
         assertEquals(0, list.code(), list.err());
         assertTrue(list.out().matches("(?s).*core\\s+v3\\s+wardv3\\s+authPriv\\s+SHA-256\\s+AES-128.*"), list.out());
         assertFalse(list.out().contains(AUTH) || list.out().contains(PRIV), list.out());
         String otherKey = java.util.Base64.getEncoder().encodeToString(new byte[32]);
-        WalkIT.Run wrongKey = cli(Map.of("WARD_ENCRYPTION_KEY", otherKey), "credentials", "list", "--data-dir", data);
+        WalkIT.Run wrongKey = WalkIT.ward(Map.of("WARD_ENCRYPTION_KEY", otherKey), "credentials", "list", "--data-dir", data);
         assertEquals(1, wrongKey.code(), wrongKey.out() + wrongKey.err());
         assertTrue(wrongKey.err().contains("does not match the key that encrypted it"), wrongKey.err());
         // A row under another key (another tool, a dropped key): listed as unreadable, the others still work.
-        WalkIT.Run broken = cli(Map.of("WARD_ENCRYPTION_KEY", "other=" + otherKey), "credentials", "add", "broken", "-v", "2c",
+        WalkIT.Run broken = WalkIT.ward(Map.of("WARD_ENCRYPTION_KEY", "other=" + otherKey), "credentials", "add", "broken", "-v", "2c",
                 "-c", "another-community", "--data-dir", data);
         assertEquals(0, broken.code(), broken.err());
-        WalkIT.Run mixed = cli(env, "credentials", "list", "--data-dir", data);
+        WalkIT.Run mixed = WalkIT.ward(env, "credentials", "list", "--data-dir", data);
         assertEquals(1, mixed.code(), mixed.out() + mixed.err());
         assertTrue(mixed.out().contains("broken                   (cannot be decrypted; see below)"), mixed.out());
         assertTrue(mixed.out().matches("(?s).*core\\s+v3\\s+wardv3.*"), mixed.out());
@@ -327,9 +316,9 @@ class SnmpV3IT {
         // commands still work (they check only the database's settings), and the unreadable row can go.
         Path yaml = Files.writeString(dir.resolve("ward.yaml"), "snmp-checks: \"device_type = Router => v2c\"\n"
                 + "snmp-v3-user: wardv3\nsnmp-v3-auth-protocol: SHA-256\n");
-        WalkIT.Run delete = cli(env, "credentials", "delete", "broken", "--config", yaml.toString(), "--data-dir", data);
+        WalkIT.Run delete = WalkIT.ward(env, "credentials", "delete", "broken", "--config", yaml.toString(), "--data-dir", data);
         assertEquals(0, delete.code(), delete.err());
-        WalkIT.Run after = cli(env, "credentials", "list", "--config", yaml.toString(), "--data-dir", data);
+        WalkIT.Run after = WalkIT.ward(env, "credentials", "list", "--config", yaml.toString(), "--data-dir", data);
         assertEquals(0, after.code(), after.err());
         assertTrue(after.out().contains("0 stored"), after.out());
     }

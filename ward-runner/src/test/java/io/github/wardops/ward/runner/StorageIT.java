@@ -16,7 +16,6 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,16 +52,6 @@ class StorageIT {
         }
     }
 
-    private static void await(String what, Callable<Boolean> until) throws Exception {
-        long deadline = System.nanoTime() + BOUND.toNanos();
-        while (!until.call()) {
-            if (System.nanoTime() - deadline > 0) {
-                fail(what + " not within " + BOUND);
-            }
-            Thread.sleep(100);
-        }
-    }
-
     private static JsonNode byId(JsonNode list, String id) {
         for (JsonNode d : list) {
             if (d.get("id").asText().equals(id)) {
@@ -94,7 +83,7 @@ class StorageIT {
                 r.awaitDevices(BOUND, d -> InProcessRunner.count(d, "UP") == 2);
 
                 // After a cycle, the results are in ping_results, and the inventory in devices.
-                await("ping results of both devices stored", () -> query(ds,
+                InProcessRunner.await("ping results of both devices stored", BOUND, () -> query(ds,
                         "select count(distinct device_id) from ping_results where status = 'UP'", null) == 2);
                 assertEquals(2, query(ds, "select count(*) from devices", null));
                 assertEquals(1, query(ds, "select count(*) from devices where labels->>'region' = 'Achara' and id = ?", A));
@@ -112,8 +101,8 @@ class StorageIT {
                 writeCsv(LoopbackFaults.silentHost(7));
                 r.awaitDevices(BOUND, d -> byId(d, B).get("status").asText().equals("DOWN")
                         && byId(d, A).get("status").asText().equals("UP"));
-                await("an open alert for b", () -> hasAlert(r.getJson("/api/alerts"), B, true));
-                await("b's failed pings stored", () -> query(ds,
+                InProcessRunner.await("an open alert for b", BOUND, () -> hasAlert(r.getJson("/api/alerts"), B, true));
+                InProcessRunner.await("b's failed pings stored", BOUND, () -> query(ds,
                         "select count(*) from ping_results where status = 'DOWN' and device_id = ?", B) > 0);
                 assertEquals(0, query(ds, "select count(*) from ping_results where status = 'DOWN' and device_id = ?", A));
                 String metrics = r.get("/metrics").body();
@@ -124,10 +113,10 @@ class StorageIT {
                 // B comes back.
                 writeCsv("127.44.0.2");
                 r.awaitDevices(BOUND, d -> byId(d, B).get("status").asText().equals("UP"));
-                await("b's alert resolved", () -> hasAlert(r.getJson("/api/alerts?state=resolved"), B, false));
+                InProcessRunner.await("b's alert resolved", BOUND, () -> hasAlert(r.getJson("/api/alerts?state=resolved"), B, false));
                 assertFalse(hasAlert(r.getJson("/api/alerts"), B, true));
                 long upAfter = query(ds, "select count(*) from ping_results where status = 'UP' and device_id = ?", B);
-                await("b's pings stored as up again", () -> query(ds,
+                InProcessRunner.await("b's pings stored as up again", BOUND, () -> query(ds,
                         "select count(*) from ping_results where status = 'UP' and device_id = ?", B) > upAfter);
                 String metricsAfter = r.get("/metrics").body();
                 assertTrue(metricsAfter.contains("ward_state_devices{status=\"down\"} 0.0"), metricsAfter);

@@ -42,9 +42,14 @@ class WalkIT {
     }
 
     static Run ward(String... args) {
+        return ward(Map.of(), args);
+    }
+
+    /** Runs a command that must not start a poller, in this JVM, with this environment. */
+    static Run ward(Map<String, String> env, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CliContext ctx = new CliContext(Map.of(), new PrintWriter(out, true), new PrintWriter(err, true), false, p -> {
+        CliContext ctx = new CliContext(env, new PrintWriter(out, true), new PrintWriter(err, true), false, p -> {
             throw new AssertionError("a poller started");
         });
         int code = WardCli.execute(ctx, args);
