@@ -4,6 +4,8 @@
  * <p>Exported packages are the API; everything under {@code io.github.wardops.ward.internal}
  * is implementation and may change in any release.
  */
+// "module": the qualified export below names ward's own modules, which are built after this one
+@SuppressWarnings("module")
 module io.github.wardops.ward {
     requires transitive micrometer.core;
     requires org.slf4j;
@@ -19,4 +21,7 @@ module io.github.wardops.ward {
     exports io.github.wardops.ward.state;
     exports io.github.wardops.ward.alert;
     exports io.github.wardops.ward.cache;
+
+    // ward's own modules share these internals; nobody else may use them
+    exports io.github.wardops.ward.internal.support to io.github.wardops.ward.postgres, io.github.wardops.ward.redis;
 }

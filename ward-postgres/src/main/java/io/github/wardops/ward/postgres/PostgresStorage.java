@@ -1,5 +1,6 @@
 package io.github.wardops.ward.postgres;
 
+import io.github.wardops.ward.internal.support.Guard;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.wardops.ward.InvalidConfigurationException;
@@ -39,6 +40,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -170,9 +172,9 @@ public final class PostgresStorage implements AutoCloseable {
         this.maintenance = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("ward-pg-maintenance").daemon(true).factory());
         long retry = options.retryInterval().toMillis();
-        maintenance.scheduleWithFixedDelay(this::drainQuietly, retry, retry, TimeUnit.MILLISECONDS);
+        maintenance.scheduleWithFixedDelay(Guard.periodic("spool replay", LOG, this::drainQuietly), retry, retry, TimeUnit.MILLISECONDS);
         long every = options.maintenanceInterval().toMillis();
-        maintenance.scheduleWithFixedDelay(this::maintainQuietly, 0, every, TimeUnit.MILLISECONDS);
+        maintenance.scheduleWithFixedDelay(Guard.periodic("partition maintenance", LOG, this::maintainQuietly), 0, every, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -273,6 +275,18 @@ public final class PostgresStorage implements AutoCloseable {
      */
     public long spooledRows() {
         return sink.spoolPendingRows();
+    }
+
+    /**
+     * What keeps results from reaching the database right now: the spool cannot write (a full
+     * disk: results are being lost, counted in {@code ward.storage.spool.dropped{reason=io_error}}),
+     * or the database refuses writes (results wait in the spool). A readiness check should fail
+     * while this is present; it clears by itself once writing works again.
+     *
+     * @return the problem, for people; empty while results are written
+     */
+    public Optional<String> writeProblem() {
+        return sink.problem();
     }
 
     /**

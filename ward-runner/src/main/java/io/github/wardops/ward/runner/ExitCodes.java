@@ -13,6 +13,11 @@ public final class ExitCodes {
     public static final int FAILURE = 1;
     /** Bad usage or invalid configuration (an unknown flag, an invalid inventory); nothing was started. */
     public static final int USAGE = 2;
+    /**
+     * A fatal error inside ward ({@link OutOfMemoryError}, {@link StackOverflowError}...): the
+     * process ended so that its supervisor restarts it (70 is {@code EX_SOFTWARE} of sysexits.h).
+     */
+    public static final int FATAL = 70;
 
     private ExitCodes() {
     }

@@ -32,6 +32,7 @@ public final class WardCli {
      * @param args the arguments
      */
     public static void main(String[] args) {
+        FatalErrors.install();
         CliContext ctx = CliContext.system();
         int code = execute(ctx, args);
         ctx.out().flush();

@@ -1,5 +1,6 @@
 package io.github.wardops.ward.internal.cache;
 
+import io.github.wardops.ward.internal.support.Guard;
 import io.github.wardops.ward.DeviceStatus;
 import io.github.wardops.ward.cache.DeviceSnapshot;
 import io.github.wardops.ward.cache.DeviceStateCache;
@@ -351,6 +352,9 @@ public final class DeviceStatePublisher implements DeviceStateCache {
             if (logLimiter.allow("flush")) {
                 LOG.warn("device state cache {}: flush failed: {}", config.name(), e.toString());
             }
+        } catch (Error e) {
+            Guard.fatal("device state cache " + config.name() + " flush", e);
+            throw e;
         }
     }
 

@@ -17,6 +17,8 @@ import java.util.function.LongConsumer;
  * keep their phase across restarts.
  */
 final class Schedule {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Schedule.class);
+    private static final LogLimiter LOG_LIMIT = new LogLimiter(java.util.concurrent.TimeUnit.MINUTES.toNanos(1));
     interface Dispatcher {
         /** Called on the schedule thread with the lock not held; must return quickly. */
         void dispatch(CheckSlot slot, long plannedNanos);
@@ -184,7 +186,15 @@ final class Schedule {
             } finally {
                 lock.unlock();
             }
-            dispatcher.dispatch(due.slot, due.due);
+            try {
+                dispatcher.dispatch(due.slot, due.due);
+            } catch (RuntimeException e) {
+                // one check that could not be started must not end scheduling for the whole fleet
+                if (LOG_LIMIT.allow("dispatch")) {
+                    LOG.error("the scheduler could not start a check ({}); scheduling goes on, this message repeats at "
+                            + "most once a minute", e.toString(), e);
+                }
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.github.wardops.ward.internal.engine;
 
+import io.github.wardops.ward.internal.support.Guard;
 import io.github.wardops.ward.probe.ProbeResult;
 import io.github.wardops.ward.sink.ResultSink;
 import io.github.wardops.ward.sink.SinkOptions;
@@ -121,6 +122,9 @@ final class SinkDispatcher {
             failures.increment();
         } catch (Throwable e) {
             failures.increment();
+            if (e instanceof Error) {
+                Guard.fatal("sink '" + name + "'", e);
+            }
             if (LOG_LIMIT.allow(name)) {
                 LOG.warn("sink '{}' failed to write a batch of {} results ({}: {}); results go on to it; "
                         + "this message repeats at most once a minute", name, batch.size(), e.getClass().getName(), e.getMessage());

@@ -1,5 +1,6 @@
 package io.github.wardops.ward.internal.engine;
 
+import io.github.wardops.ward.internal.support.Guard;
 import io.github.wardops.ward.DeviceStatus;
 import io.github.wardops.ward.LatestResults;
 import io.github.wardops.ward.Ward;
@@ -496,6 +497,11 @@ public final class WardEngine implements Ward, Inventory, LatestResults {
             throw e;
         } catch (Throwable t) {
             meters.failed(check.type());
+            if (t instanceof Error) {
+                // ward itself (or the prober) is broken, not the device: the result is UNKNOWN,
+                // and the error goes to the uncaught-exception handler (the runner exits)
+                Guard.fatal("the " + check.type() + " prober", t);
+            }
             if (LOG_LIMIT.allow("prober-" + check.type())) {
                 LOG.warn("the {} prober threw {} (device {}); counted in ward.probes.failed; this message repeats at most once a minute",
                         check.type(), t.getClass().getName(), device.id());
@@ -531,6 +537,9 @@ public final class WardEngine implements Ward, Inventory, LatestResults {
                 l.onResult(r);
             } catch (Throwable t) {
                 meters.listenerFailed();
+                if (t instanceof Error) {
+                    Guard.fatal("result listener " + l.getClass().getName(), t);
+                }
                 if (LOG_LIMIT.allow("listener-" + l.getClass().getName())) {
                     LOG.warn("result listener {} threw {}; counted in ward.listener.failures; this message repeats at most once a minute",
                             l.getClass().getName(), t.toString());

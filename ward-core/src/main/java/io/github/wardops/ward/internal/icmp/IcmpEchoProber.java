@@ -1,5 +1,6 @@
 package io.github.wardops.ward.internal.icmp;
 
+import io.github.wardops.ward.internal.support.Guard;
 import static io.github.wardops.ward.internal.nativeio.Libc.*;
 
 import io.github.wardops.ward.WardException;
@@ -63,7 +64,11 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
     private static final int MAX_READS_PER_WAKE = 8192;
     private static final long GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    enum Status { REPLY, ICMP_ERROR, TIMEOUT, SEND_ERROR }
+    enum Status {
+        REPLY, ICMP_ERROR, TIMEOUT, SEND_ERROR,
+        /** ward could not tell: its receiver stopped. Never a device failure. */
+        IMPAIRED
+    }
 
     record Outcome(Status status, long rttNanos, int icmpType, int icmpCode, int errno) {
     }
@@ -101,8 +106,12 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
     private final Thread receiver;
     private volatile boolean running = true;
     private volatile boolean receiverAlive = true;
+    /** Why the receiver stopped, for the UNKNOWN results that follow; {@code null} while it runs. */
+    private volatile String receiverStopped;
     /** A test seam: the receiver sleeps this long once, as if a GC pause or a busy CPU held it. */
     private volatile long stallOnceNanos;
+    /** A test seam: the receiver throws this at its next turn, as if it ran out of memory. */
+    private volatile Throwable failOnce;
 
     final LongAdder sent = new LongAdder();
     final LongAdder replies = new LongAdder();
@@ -286,6 +295,10 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
         if (sock == null) {
             return new ProbeResult.Unknown(id, check, type(), at, v6Problem);
         }
+        if (!receiverAlive) {
+            return new ProbeResult.Unknown(id, check, type(), at, "ward's ICMP receiver stopped (" + receiverStopped
+                    + "): the device was not judged");
+        }
         byte[] target = address.getAddress();
         List<Echo> echoes = new ArrayList<>(s.count());
         long start = System.nanoTime();
@@ -305,6 +318,7 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
             Outcome firstError = null;
             Outcome firstSendError = null;
             int sendFailures = 0;
+            int impaired = 0;
             for (Echo e : echoes) {
                 Outcome o = await(e);
                 switch (o.status()) {
@@ -316,12 +330,19 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
                     }
                     case TIMEOUT -> {
                     }
+                    case IMPAIRED -> impaired++;
                 }
             }
             int sentCount = echoes.size() - sendFailures;
             PingStats stats = PingStats.of(echoes.size(), rtts, received);
             if (received > 0) {
                 return new ProbeResult.Up(id, check, type(), at, stats.rttAvg(), stats);
+            }
+            if (impaired > 0) {
+                // ward's receiver stopped while these echoes were out: a reply may have come
+                // unread, so this says nothing about the device
+                return new ProbeResult.Unknown(id, check, type(), at, "ward's ICMP receiver stopped (" + receiverStopped
+                        + "): the device was not judged");
             }
             if (firstError != null) {
                 return down(request, at, stats, firstError.icmpType(), firstError.icmpCode(), isV6);
@@ -390,8 +411,9 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
             long wait = e.deadline + GRACE_NANOS - System.nanoTime();
             return e.result.get(Math.max(1, wait), TimeUnit.NANOSECONDS);
         } catch (TimeoutException te) {
-            finish(e, new Outcome(Status.TIMEOUT, 0, 0, 0, 0));
-            return e.result.getNow(new Outcome(Status.TIMEOUT, 0, 0, 0, 0));
+            // only reached when the receiver is not running: nobody read the socket
+            finish(e, new Outcome(Status.IMPAIRED, 0, 0, 0, 0));
+            return e.result.getNow(new Outcome(Status.IMPAIRED, 0, 0, 0, 0));
         } catch (ExecutionException ee) {
             return new Outcome(Status.SEND_ERROR, 0, 0, 0, EINVAL);
         }
@@ -514,6 +536,14 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
             IcmpSocket[] socks = v6 == null ? new IcmpSocket[] {v4} : new IcmpSocket[] {v4, v6};
             MemorySegment fds = arena.allocate(8L * socks.length, 8);
             while (running) {
+                Throwable fail = failOnce;
+                if (fail != null) {
+                    failOnce = null;
+                    if (fail instanceof Error injected) {
+                        throw injected;
+                    }
+                    throw (RuntimeException) fail;
+                }
                 long stall = stallOnceNanos;
                 if (stall > 0) {
                     stallOnceNanos = 0;
@@ -567,11 +597,20 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
                 }
             }
         } catch (Throwable t) {
-            LOG.error("the ICMP receiver stopped on an unexpected error; ICMP probes will time out", t);
+            receiverStopped = t.getClass().getSimpleName();
+            receiverAlive = false;
+            LOG.error("the ICMP receiver stopped on an unexpected error; ICMP probes are UNKNOWN from now on, never DOWN",
+                    t);
+            if (t instanceof Error) {
+                Guard.fatal("the ICMP receiver", t);
+            }
         } finally {
+            if (receiverStopped == null) {
+                receiverStopped = "closed";
+            }
             receiverAlive = false;
             for (Echo e : pending.values()) {
-                finish(e, new Outcome(Status.TIMEOUT, 0, 0, 0, 0));
+                finish(e, new Outcome(Status.IMPAIRED, 0, 0, 0, 0));
             }
         }
     }
@@ -714,6 +753,14 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
     /** Test seam: makes the receiver stall once, before its next poll. */
     void stallReceiverOnce(Duration d) {
         stallOnceNanos = d.toNanos();
+    }
+
+    /** Test seam: makes the receiver throw (an {@link Error} or a {@link RuntimeException}) at its next turn. */
+    void failReceiverOnce(Throwable t) {
+        if (!(t instanceof Error) && !(t instanceof RuntimeException)) {
+            throw new IllegalArgumentException("an Error or a RuntimeException");
+        }
+        failOnce = t;
     }
 
     @Override

@@ -259,4 +259,47 @@ class IcmpEchoProberIT {
             assertEquals(0, p.timeouts.sum());
         }
     }
+
+    /**
+     * Regression: an OutOfMemoryError in the receiver ended it with one log line; every later
+     * probe then timed out, so devices that were up went DOWN and opened false alerts. Now the
+     * error reaches the uncaught-exception handler (the runner exits on it) and what the prober
+     * can no longer judge is UNKNOWN.
+     */
+    @Test
+    void aReceiverThatDiesMakesProbesUnknownNeverDownAndReportsTheError() throws Exception {
+        Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
+        List<Throwable> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> reported.add(e));
+        try (IcmpEchoProber p = IcmpEchoProber.open(IcmpOptions.builder().socketMode(IcmpSocketMode.RAW).build())) {
+            assertInstanceOf(ProbeResult.Up.class, p.probe(request("127.41.0.1")));
+            OutOfMemoryError injected = new OutOfMemoryError("injected by the test");
+            p.failReceiverOnce(injected);
+            // the receiver dies when it next wakes: the probe in flight may still see a reply (UP),
+            // and is never DOWN; every probe after it is UNKNOWN
+            ProbeResult during = p.probe(request("127.41.0.2"));
+            assertFalse(during instanceof ProbeResult.Down, () -> "never DOWN: " + during);
+            for (int i = 3; i <= 5; i++) {
+                ProbeResult r = p.probe(request("127.41.0." + i));
+                ProbeResult.Unknown u = assertInstanceOf(ProbeResult.Unknown.class, r, () -> "expected UNKNOWN: " + r);
+                assertTrue(u.detail().contains("receiver stopped (OutOfMemoryError)"), u.detail());
+            }
+            assertEquals(List.of(injected), reported);
+        } finally {
+            Thread.setDefaultUncaughtExceptionHandler(before);
+        }
+    }
+
+    @Test
+    void aReceiverThatDiesOfAnExceptionMakesProbesUnknown() throws Exception {
+        try (IcmpEchoProber p = IcmpEchoProber.open(IcmpOptions.builder().socketMode(IcmpSocketMode.RAW).build())) {
+            p.failReceiverOnce(new IllegalStateException("injected by the test"));
+            // the receiver wakes for this probe's reply, or at its next poll timeout, and dies
+            ProbeResult first = p.probe(request("127.41.1.1"));
+            assertFalse(first instanceof ProbeResult.Down, () -> "never DOWN: " + first);
+            ProbeResult later = p.probe(request("127.41.1.2"));
+            ProbeResult.Unknown u = assertInstanceOf(ProbeResult.Unknown.class, later, () -> "expected UNKNOWN: " + later);
+            assertTrue(u.detail().contains("receiver stopped (IllegalStateException)"), u.detail());
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package io.github.wardops.ward.internal.redis;
 
+import io.github.wardops.ward.internal.support.Guard;
 import io.github.wardops.ward.WardException;
 import io.github.wardops.ward.redis.RedisServerCheck;
 import io.github.wardops.ward.redis.RedisTier;
@@ -201,10 +202,10 @@ public final class LettuceTier implements RedisTier {
             return t;
         });
         connectInBackground();
-        housekeeping.scheduleWithFixedDelay(this::connectInBackground, RECONNECT_EVERY.toMillis(), RECONNECT_EVERY.toMillis(),
+        housekeeping.scheduleWithFixedDelay(Guard.periodic("Redis reconnect", LOG, this::connectInBackground), RECONNECT_EVERY.toMillis(), RECONNECT_EVERY.toMillis(),
                 TimeUnit.MILLISECONDS);
         long checkMillis = c.serverCheckInterval().toMillis();
-        housekeeping.scheduleWithFixedDelay(this::checkGuarded, 0, checkMillis, TimeUnit.MILLISECONDS);
+        housekeeping.scheduleWithFixedDelay(Guard.periodic("Redis server check", LOG, this::checkGuarded), 0, checkMillis, TimeUnit.MILLISECONDS);
     }
 
     private static void warnIfUnbounded(ClientOptions o, String what) {

@@ -1,5 +1,6 @@
 package io.github.wardops.ward.runner.cli;
 
+import io.github.wardops.ward.internal.support.Guard;
 import io.github.wardops.ward.InvalidConfigurationException;
 import io.github.wardops.ward.WardException;
 import io.github.wardops.ward.inventory.Device;
@@ -190,7 +191,7 @@ public final class DemoCommand implements Callable<Integer> {
             return ExitCodes.FAILURE;
         }
         if (faults > 0) {
-            timer.scheduleWithFixedDelay(outages::toggle, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+            timer.scheduleWithFixedDelay(Guard.periodic("demo outages", LOG, outages::toggle), every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
         }
         poller.httpAddress().ifPresent(a -> LOG.info("demo: open http://{}:{}/ to watch the fleet",
                 a.getAddress().getHostAddress(), a.getPort()));

@@ -1,6 +1,8 @@
 package io.github.wardops.ward.runner.poll;
 
 import io.github.wardops.ward.InvalidConfigurationException;
+import io.github.wardops.ward.internal.support.Guard;
+import io.github.wardops.ward.runner.Failpoints;
 import io.github.wardops.ward.Ward;
 import io.github.wardops.ward.WardException;
 import io.github.wardops.ward.inventory.Check;
@@ -180,22 +182,30 @@ public final class Poller implements AutoCloseable {
 
     private void schedule() {
         long intervalMs = settings.interval().toMillis();
-        tasks.scheduleAtFixedRate(this::logSummary, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+        // Every task is guarded: an exception is logged and the task keeps its schedule (a scheduled
+        // executor would silently cancel it); an Error goes to the uncaught-exception handler, which
+        // ends the process (FatalErrors).
+        tasks.scheduleAtFixedRate(Guard.periodic("cycle summary", LOG, this::logSummary), intervalMs, intervalMs,
+                TimeUnit.MILLISECONDS);
         long tickMs = settings.alertTick().toMillis();
-        tasks.scheduleWithFixedDelay(this::tick, tickMs, tickMs, TimeUnit.MILLISECONDS);
+        tasks.scheduleWithFixedDelay(Guard.periodic("alert tick", LOG, this::tick), tickMs, tickMs, TimeUnit.MILLISECONDS);
         long pollMs = settings.inventoryPoll().toMillis();
         if (inventory != null && inventory.watchable()) {
-            tasks.scheduleWithFixedDelay(this::checkInventory, pollMs, pollMs, TimeUnit.MILLISECONDS);
+            tasks.scheduleWithFixedDelay(Guard.periodic("inventory reload", LOG, this::checkInventory), pollMs, pollMs,
+                    TimeUnit.MILLISECONDS);
         }
         if (settings.inventorySource().readsDatabase()) {
-            tasks.scheduleWithFixedDelay(this::checkDatabase, pollMs, pollMs, TimeUnit.MILLISECONDS);
+            tasks.scheduleWithFixedDelay(Guard.periodic("devices table reload", LOG, this::checkDatabase), pollMs, pollMs,
+                    TimeUnit.MILLISECONDS);
         }
         if (stored != null) {
-            tasks.scheduleWithFixedDelay(this::checkCredentials, pollMs, pollMs, TimeUnit.MILLISECONDS);
+            tasks.scheduleWithFixedDelay(Guard.periodic("credentials reload", LOG, this::checkCredentials), pollMs, pollMs,
+                    TimeUnit.MILLISECONDS);
         }
     }
 
     private void tick() {
+        Failpoints.hit("alert-tick");
         try {
             wiring.alerting().tick();
         } catch (RuntimeException e) {
@@ -220,6 +230,7 @@ public final class Poller implements AutoCloseable {
         if (now == null || now.equals(stamp)) {
             return;
         }
+        Failpoints.hit("inventory-reload");
         stamp = now;
         List<Device> devices;
         try {

@@ -1,5 +1,6 @@
 package io.github.wardops.ward.postgres.internal.repo;
 
+import io.github.wardops.ward.internal.support.Guard;
 import io.github.wardops.ward.inventory.Check;
 import io.github.wardops.ward.inventory.Device;
 import io.github.wardops.ward.inventory.Inventory;
@@ -46,7 +47,7 @@ public final class InventoryPoller implements InventorySync {
                 Thread.ofPlatform().name("ward-pg-inventory").daemon(true).factory());
         poll();
         long ms = interval.toMillis();
-        timer.scheduleWithFixedDelay(this::poll, ms, ms, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(Guard.periodic("devices table poll", LOG, this::poll), ms, ms, TimeUnit.MILLISECONDS);
     }
 
     private void poll() {
