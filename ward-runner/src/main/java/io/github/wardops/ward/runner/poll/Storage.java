@@ -145,8 +145,14 @@ public final class Storage implements AutoCloseable {
      */
     public ReadinessCheck readiness() {
         return ReadinessCheck.of("database", () -> {
+            // Never "ready" while results are lost or cannot be written, even if a connection answers
+            var writing = storage.writeProblem();
             String problem = probe();
             long spooled = storage.spooledRows();
+            if (writing.isPresent()) {
+                return new ReadinessCheck.Result(false, describe + (problem == null ? " reachable" : " not reachable ("
+                        + problem + ")") + ", but " + writing.get() + "; " + spooled + " rows spooled");
+            }
             return problem == null
                     ? new ReadinessCheck.Result(true, describe + " reachable, " + spooled + " rows spooled")
                     : new ReadinessCheck.Result(false, describe + " not reachable (" + problem + "), " + spooled

@@ -11,8 +11,9 @@ public final class PgErrors {
 
     /**
      * Whether retrying later may succeed: connection failures (SQLState class 08), shutdowns and
-     * restarts (57P01-57P03), lack of resources (class 53), serialization failures and deadlocks,
-     * pool timeouts and I/O errors.
+     * restarts (57P01-57P03), lack of resources (class 53, such as a full disk), serialization
+     * failures and deadlocks, a read-only database (25006: a failover to a standby), pool timeouts and
+     * I/O errors.
      *
      * @param t the failure
      * @return {@code true} when the same write may succeed later
@@ -26,7 +27,9 @@ public final class PgErrors {
             if (c instanceof SQLException s && s.getSQLState() != null) {
                 String st = s.getSQLState();
                 if (st.startsWith("08") || st.startsWith("53") || st.startsWith("57P") || st.equals("40001")
-                        || st.equals("40P01") || st.equals("55P03") || st.equals("57014")) {
+                        || st.equals("40P01") || st.equals("55P03") || st.equals("57014")
+                        // a read-only transaction: a failover to a standby, or a database set read-only
+                        || st.equals("25006")) {
                     return true;
                 }
             }

@@ -47,7 +47,13 @@ public final class PostgresResultSink implements ResultSink {
     private volatile long spoolPending;
     private volatile Instant spoolOldest;
     private long lastLogNanos = System.nanoTime() - 120_000_000_000L;
+    private long lastLossLogNanos = System.nanoTime() - 120_000_000_000L;
     private volatile boolean closed;
+    /** Why the spool cannot take results (they are being lost), or {@code null}. */
+    private volatile String spoolFailure;
+    private volatile long lostSinceFailure;
+    /** Why the database does not take writes (results wait in the spool), or {@code null}. */
+    private volatile String databaseFailure;
 
     /**
      * Creates the sink.
@@ -92,6 +98,7 @@ public final class PostgresResultSink implements ResultSink {
             }
             try {
                 writeDirect(batch);
+                databaseFailure = null;
             } catch (RuntimeException e) {
                 if (!PgErrors.isTransient(e)) {
                     throw e;
@@ -132,6 +139,9 @@ public final class PostgresResultSink implements ResultSink {
                 meters.replayed.increment(n);
                 total += n;
             } while (n > 0 && !spool.isEmpty());
+            if (spool.isEmpty()) {
+                databaseFailure = null;
+            }
             if (total > 0) {
                 LOG.info("replayed {} spooled rows into PostgreSQL", total);
             }
@@ -224,18 +234,53 @@ public final class PostgresResultSink implements ResultSink {
         try {
             spool.append(batch);
             meters.batchesSpooled.increment();
+            if (spoolFailure != null) {
+                LOG.info("the spool in {} takes results again; {} results were lost while it could not",
+                        spool.directory(), lostSinceFailure);
+                spoolFailure = null;
+                lostSinceFailure = 0;
+            }
         } catch (IOException | RuntimeException e) {
             meters.droppedIo.increment(batch.size());
-            logLimited("could not spool " + batch.size() + " results to " + spool.directory() + ": " + e.getMessage(), e);
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            boolean first = spoolFailure == null;
+            spoolFailure = "the spool in " + spool.directory() + " cannot write (" + why + ")";
+            lostSinceFailure += batch.size();
+            long now = System.nanoTime();
+            if (first || now - lastLossLogNanos >= 60_000_000_000L) {
+                lastLossLogNanos = now;
+                LOG.error("results are being LOST: {} results could not be spooled to {} ({}); {} lost so far, counted "
+                        + "in ward.storage.spool.dropped (reason io_error); writing resumes by itself when it can "
+                        + "(this message repeats at most once a minute)", batch.size(), spool.directory(), why,
+                        lostSinceFailure);
+            }
         }
         refreshSpoolState();
     }
 
+    /**
+     * What keeps results from being stored right now, for readiness: the spool cannot write
+     * (results are being lost), or the database refuses writes (results wait in the spool).
+     *
+     * @return the problem, empty when results are written to the database (or nothing was written yet)
+     */
+    public java.util.Optional<String> problem() {
+        String s = spoolFailure;
+        String d = databaseFailure;
+        if (s != null) {
+            return java.util.Optional.of("results are being lost: " + s + ", " + lostSinceFailure + " lost so far"
+                    + (d == null ? "" : "; and " + d));
+        }
+        return java.util.Optional.ofNullable(d);
+    }
+
     private void down(Exception e) {
+        databaseFailure = "PostgreSQL does not take writes (" + PgErrors.describe(e) + "); results wait in the spool";
         boolean wasUp = !clock.instant().isBefore(retryAt);
         retryAt = clock.instant().plus(retryInterval);
         if (wasUp) {
-            logLimited("PostgreSQL is unreachable; spooling results to " + spool.directory() + " and retrying every "
+            logLimited("PostgreSQL does not take writes (unreachable, read-only or out of space); spooling results to "
+                    + spool.directory() + " and retrying every "
                     + retryInterval + ": " + PgErrors.describe(e), null);
         }
     }

@@ -313,10 +313,20 @@ public final class Spool implements AutoCloseable {
         b.putInt(8, (int) c.getValue());
         b.flip();
         long pos = current.bytes;
-        while (b.hasRemaining()) {
-            pos += writer.write(b, pos);
+        try {
+            while (b.hasRemaining()) {
+                pos += writer.write(b, pos);
+            }
+            writer.force(false);
+        } catch (IOException e) {
+            // a full disk: cut what was half written, so the segment ends on a whole record
+            try {
+                writer.truncate(current.bytes);
+            } catch (IOException ignored) {
+                // the next append writes over it from the same offset; a scan cuts a torn tail
+            }
+            throw e;
         }
-        writer.force(false);
         current.bytes += recLen;
         current.rows += batch.size();
         current.first = current.first == null ? now : current.first;
