@@ -114,7 +114,7 @@ public final class DemoCommand implements Callable<Integer> {
         List<Device> devices;
         try {
             Path dataDir = RunSettings.resolve(flags, env).dataDir();
-            Files.createDirectories(dataDir);
+            io.github.wardops.ward.internal.support.PrivateFiles.directory(dataDir);
             csv = dataDir.resolve("demo-fleet.csv");
             try (InputStream in = DemoCommand.class.getResourceAsStream(InventoryFile.BUNDLED)) {
                 fleet = new String(in.readAllBytes(), StandardCharsets.UTF_8);

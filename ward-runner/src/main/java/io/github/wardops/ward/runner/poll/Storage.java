@@ -1,6 +1,7 @@
 package io.github.wardops.ward.runner.poll;
 
 import io.github.wardops.ward.WardException;
+import io.github.wardops.ward.internal.support.PrivateFiles;
 import io.github.wardops.ward.inventory.Device;
 import io.github.wardops.ward.postgres.EmbeddedDatabase;
 import io.github.wardops.ward.postgres.PostgresOptions;
@@ -53,6 +54,11 @@ public final class Storage implements AutoCloseable {
     public static Storage open(RunSettings settings, MeterRegistry registry) {
         Path dataDir = settings.dataDir().toAbsolutePath();
         EmbeddedDatabase embedded = null;
+        try {
+            PrivateFiles.directory(dataDir);
+        } catch (java.io.IOException e) {
+            throw new WardException("cannot use the data directory " + dataDir + ": " + e.getMessage(), e);
+        }
         try {
             PostgresOptions.Builder b = PostgresOptions.builder()
                     .spoolDirectory(dataDir.resolve("spool"))

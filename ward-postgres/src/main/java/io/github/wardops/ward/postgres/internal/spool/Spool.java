@@ -1,5 +1,6 @@
 package io.github.wardops.ward.postgres.internal.spool;
 
+import io.github.wardops.ward.internal.support.PrivateFiles;
 import io.github.wardops.ward.probe.ProbeResult;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -129,9 +130,10 @@ public final class Spool implements AutoCloseable {
         this.segmentBytes = segmentBytes;
         this.clock = clock;
         this.listener = listener;
-        Files.createDirectories(dir);
-        this.lockChannel = FileChannel.open(dir.resolve("spool.lock"), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE);
+        // results are the operator's data: the directory and its files are for ward's user alone
+        PrivateFiles.directory(dir);
+        this.lockChannel = FileChannel.open(dir.resolve("spool.lock"),
+                java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), PrivateFiles.fileAttributes(dir));
         try {
             this.lock = lockChannel.tryLock();
         } catch (java.nio.channels.OverlappingFileLockException e) {
@@ -338,7 +340,8 @@ public final class Spool implements AutoCloseable {
         closeWriter();
         long seq = nextSeq++;
         Path p = dir.resolve(String.format("segment-%019d.spool", seq));
-        writer = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ);
+        writer = FileChannel.open(p, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                StandardOpenOption.READ), PrivateFiles.fileAttributes(dir));
         current = new Segment(seq, p);
         segments.put(seq, current);
     }

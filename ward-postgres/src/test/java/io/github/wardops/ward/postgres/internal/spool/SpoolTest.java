@@ -129,6 +129,23 @@ class SpoolTest {
         assertEquals(Map.of(), losses.dropped);
     }
 
+    /** Spooled results are the operator's data: no other local user may read them or plant a segment. */
+    @Test
+    void theSpoolDirectoryAndItsFilesAreForTheOwnerOnly(@TempDir Path parent) throws Exception {
+        Path dir = parent.resolve("spool");
+        try (Spool s = new Spool(dir, 1 << 20, Duration.ofHours(1), 1 << 16, new FakeClock(), new Losses())) {
+            s.append(batch(0, 3));
+        }
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                java.nio.file.Files.getPosixFilePermissions(dir)));
+        try (var files = java.nio.file.Files.list(dir)) {
+            for (Path f : files.toList()) {
+                assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                        java.nio.file.Files.getPosixFilePermissions(f)), f.toString());
+            }
+        }
+    }
+
     @Test
     void aFailingHandlerKeepsTheRecord(@TempDir Path dir) throws Exception {
         try (Spool s = new Spool(dir, 1 << 20, Duration.ofHours(1), 1 << 16, new FakeClock(), new Losses())) {
