@@ -30,8 +30,10 @@ import java.util.regex.Pattern;
  * <p>Secret settings ({@link Key#secret()}) have no flag and are never read from the YAML file
  * itself: they come from their environment variable ({@code WARD_HTTP_TOKEN}) or from a file
  * named by {@code WARD_HTTP_TOKEN_FILE} (or by {@code http-token-file} in the YAML file). Their
- * values are {@link Secret}s and never appear in a message or in {@link #effective()}.
- * Immutable.
+ * values are {@link Secret}s and never appear in a message or in {@link #effective()}. A URL
+ * setting ({@code db-url}, {@code redis-url}, {@code webhook-url}) that holds a password (user
+ * information, or a parameter whose name holds {@code password}, in any case) is refused, naming
+ * the setting and the secret setting to use instead, never the value. Immutable.
  *
  * @param configFile the YAML file read, or {@code null} when none
  * @param inventory the CSV inventory file, or {@code null} for the bundled fleet
