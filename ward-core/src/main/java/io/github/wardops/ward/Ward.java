@@ -116,6 +116,7 @@ public interface Ward extends AutoCloseable {
         private MeterRegistry meterRegistry;
         private Clock clock = Clock.systemUTC();
         private IcmpOptions icmpOptions = IcmpOptions.defaults();
+        private boolean allowLinkLocal;
         private final List<String> problems = new ArrayList<>();
 
         private Builder() {
@@ -238,6 +239,21 @@ public interface Ward extends AutoCloseable {
         }
 
         /**
+         * Sets whether devices with link-local addresses ({@code 169.254.0.0/16},
+         * {@code fe80::/10}) are accepted (default {@code false}: an inventory change holding one
+         * is rejected whole, naming the device). A link-local address names a different host on
+         * every network segment, so probing one is a deliberate choice. Multicast, broadcast and
+         * unspecified addresses are never accepted ({@link Device}).
+         *
+         * @param allow whether link-local addresses are accepted
+         * @return this builder
+         */
+        public Builder allowLinkLocal(boolean allow) {
+            this.allowLinkLocal = allow;
+            return this;
+        }
+
+        /**
          * Sets the clock that stamps results (default: the system UTC clock).
          *
          * @param c the clock
@@ -272,7 +288,7 @@ public interface Ward extends AutoCloseable {
                 throw new InvalidConfigurationException("Ward", p);
             }
             return new WardEngine(new WardEngine.Config(Map.copyOf(probers), List.copyOf(sinks), List.copyOf(listeners),
-                    List.copyOf(devices), maxProbesInFlight, drainTimeout, meterRegistry, clock, icmpOptions));
+                    List.copyOf(devices), maxProbesInFlight, drainTimeout, meterRegistry, clock, icmpOptions, allowLinkLocal));
         }
     }
 }

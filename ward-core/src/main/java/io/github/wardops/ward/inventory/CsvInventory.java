@@ -1,11 +1,10 @@
 package io.github.wardops.ward.inventory;
 
 import io.github.wardops.ward.InvalidConfigurationException;
-import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Reader;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,21 +23,27 @@ import java.util.function.Function;
  *
  * <p>Reading is all-or-nothing: every bad row is reported, with its line number and the reason,
  * in one {@link InvalidConfigurationException}, and no device is returned unless the whole file
- * is valid. Fields may be quoted as in RFC 4180. Stateless and thread-safe.
+ * is valid. Fields may be quoted as in RFC 4180 (without line breaks inside quotes).
+ *
+ * <p>What a file may hold ({@link CsvOptions}): lines of at most 64 KiB, the header included,
+ * checked while reading, so an over-long line is never held in memory whole; UTF-8 text only,
+ * checked line by line; no control characters (U+0000-U+001F, TAB included, U+007F-U+009F) in
+ * any field; no address ward never probes (multicast, broadcast, unspecified, and link-local
+ * unless allowed, see {@link Addresses#requireProbeable}). Each is reported with its line number,
+ * and the column for control characters. Stateless and thread-safe.
  *
  * <p>Arguments must not be {@code null}; nothing it returns is {@code null}.
  */
 public final class CsvInventory {
     /** The most rows a file may have: a bound, so a wrong file cannot exhaust memory. */
-    public static final int DEFAULT_MAX_ROWS = 1_000_000;
-    private static final int MAX_LINE_CHARS = 64 * 1024;
+    public static final int DEFAULT_MAX_ROWS = CsvOptions.DEFAULT_MAX_ROWS;
     private static final int MAX_PROBLEMS = 200;
 
     private CsvInventory() {
     }
 
     /**
-     * Reads a CSV file.
+     * Reads a CSV file with the default {@link CsvOptions}.
      *
      * @param file the file
      * @param checks the checks each device gets, chosen from the device (its labels, say)
@@ -47,13 +52,49 @@ public final class CsvInventory {
      * @throws IOException when the file cannot be read
      */
     public static List<Device> read(Path file, Function<Device, List<Check>> checks) throws IOException {
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return read(r, file.toString(), checks, DEFAULT_MAX_ROWS);
+        return read(file, checks, CsvOptions.defaults());
+    }
+
+    /**
+     * Reads a CSV file.
+     *
+     * @param file the file
+     * @param checks the checks each device gets, chosen from the device (its labels, say)
+     * @param options the limits and the accepted addresses
+     * @return the devices, in file order
+     * @throws InvalidConfigurationException listing every bad row
+     * @throws IOException when the file cannot be read
+     */
+    public static List<Device> read(Path file, Function<Device, List<Check>> checks, CsvOptions options)
+            throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return read(in, file.toString(), checks, options);
         }
     }
 
     /**
-     * Reads CSV text.
+     * Reads CSV bytes, which must be UTF-8 (a leading byte order mark is skipped).
+     *
+     * @param in the bytes; read to the end, not closed
+     * @param source a name for messages, such as the file name
+     * @param checks the checks each device gets
+     * @param options the limits and the accepted addresses
+     * @return the devices, in file order
+     * @throws InvalidConfigurationException listing every bad row
+     * @throws IOException when reading fails
+     */
+    public static List<Device> read(InputStream in, String source, Function<Device, List<Check>> checks,
+                                    CsvOptions options) throws IOException {
+        Objects.requireNonNull(in, "in");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(checks, "checks");
+        Objects.requireNonNull(options, "options");
+        return read(new CsvLines(in, options.maxLineBytes()), source, checks, options);
+    }
+
+    /**
+     * Reads CSV text with the default options and another row limit. The line limit counts the
+     * text's UTF-8 bytes, as for a file.
      *
      * @param reader the text; not closed
      * @param source a name for messages, such as the file name
@@ -65,13 +106,37 @@ public final class CsvInventory {
      */
     public static List<Device> read(Reader reader, String source, Function<Device, List<Check>> checks, int maxRows)
             throws IOException {
-        Objects.requireNonNull(checks, "checks");
-        BufferedReader in = reader instanceof BufferedReader b ? b : new BufferedReader(reader);
+        return read(reader, source, checks, CsvOptions.defaults().withMaxRows(maxRows));
+    }
+
+    /**
+     * Reads CSV text. The line limit counts the text's UTF-8 bytes, as for a file.
+     *
+     * @param reader the text; not closed
+     * @param source a name for messages, such as the file name
+     * @param checks the checks each device gets
+     * @param options the limits and the accepted addresses
+     * @return the devices, in file order
+     * @throws InvalidConfigurationException listing every bad row
+     * @throws IOException when reading fails
+     */
+    public static List<Device> read(Reader reader, String source, Function<Device, List<Check>> checks,
+                                    CsvOptions options) throws IOException {
+        Objects.requireNonNull(reader, "reader");
+        return read(new CsvLines.Utf8Bytes(reader), source, checks, options);
+    }
+
+    private static List<Device> read(CsvLines in, String source, Function<Device, List<Check>> checks,
+                                     CsvOptions options) throws IOException {
         List<String> problems = new ArrayList<>();
-        String headerLine = in.readLine();
-        if (headerLine == null) {
+        CsvLines.Line first = in.next();
+        if (first == null) {
             throw new InvalidConfigurationException(source, List.of("line 1: the file is empty; expected a header with id,name,address"));
         }
+        if (first.problem() != null) {
+            throw new InvalidConfigurationException(source, List.of("line 1 (the header): " + first.problem()));
+        }
+        String headerLine = first.text();
         if (!headerLine.isEmpty() && headerLine.charAt(0) == '\uFEFF') {
             headerLine = headerLine.substring(1);
         }
@@ -83,6 +148,10 @@ public final class CsvInventory {
         }
         Map<String, Integer> col = new HashMap<>();
         for (int i = 0; i < header.size(); i++) {
+            if (Text.firstControl(header.get(i)) >= 0) {
+                problems.add("line 1, column " + (i + 1) + ": the column name " + Text.describeControl(header.get(i)));
+                continue;
+            }
             String h = header.get(i).strip().toLowerCase(Locale.ROOT);
             if (h.isEmpty()) {
                 problems.add("line 1: column " + (i + 1) + " has no name");
@@ -90,6 +159,9 @@ public final class CsvInventory {
                 problems.add("line 1: column '" + h + "' appears twice");
             }
             header.set(i, h);
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidConfigurationException(source, problems);
         }
         for (String required : List.of("id", "name", "address")) {
             if (!col.containsKey(required)) {
@@ -99,23 +171,28 @@ public final class CsvInventory {
         if (!problems.isEmpty()) {
             throw new InvalidConfigurationException(source, problems);
         }
+        int maxRows = options.maxRows();
         List<Device> devices = new ArrayList<>();
         Map<DeviceId, Integer> seen = new HashMap<>();
         List<Object[]> parents = new ArrayList<>();
-        String line;
-        int lineNo = 1;
+        CsvLines.Line next;
         int rows = 0;
-        while ((line = in.readLine()) != null) {
-            lineNo++;
-            if (line.isBlank()) {
+        while ((next = in.next()) != null) {
+            if (problems.size() >= MAX_PROBLEMS) {
+                problems.add("... stopped after " + MAX_PROBLEMS + " problems");
+                break;
+            }
+            int lineNo = next.number();
+            String line = next.text();
+            if (line != null && line.isBlank() && Text.firstControl(line.replace('\t', ' ').replace('\r', ' ')) < 0) {
                 continue;
             }
             if (++rows > maxRows) {
                 problems.add("line " + lineNo + ": more than " + maxRows + " rows; split the file or raise the limit");
                 break;
             }
-            if (line.length() > MAX_LINE_CHARS) {
-                problems.add("line " + lineNo + ": longer than " + MAX_LINE_CHARS + " characters");
+            if (next.problem() != null) {
+                problems.add("line " + lineNo + ": " + next.problem());
                 continue;
             }
             List<String> f;
@@ -123,6 +200,17 @@ public final class CsvInventory {
                 f = splitLine(line);
             } catch (IllegalArgumentException e) {
                 problems.add("line " + lineNo + ": " + e.getMessage());
+                continue;
+            }
+            boolean controls = false;
+            for (int i = 0; i < f.size(); i++) {
+                if (Text.firstControl(f.get(i)) >= 0) {
+                    problems.add("line " + lineNo + ", " + (i < header.size() ? "column '" + header.get(i) + "'"
+                            : "column " + (i + 1)) + ": " + Text.describeControl(f.get(i)));
+                    controls = true;
+                }
+            }
+            if (controls) {
                 continue;
             }
             if (f.size() != header.size()) {
@@ -143,6 +231,11 @@ public final class CsvInventory {
             InetAddress address = null;
             try {
                 address = Addresses.parse(f.get(col.get("address")));
+                String refused = Addresses.refusal(address, options.allowLinkLocal());
+                if (refused != null) {
+                    rowProblems.add(refused);
+                    address = null;
+                }
             } catch (IllegalArgumentException e) {
                 rowProblems.add("bad address: " + e.getMessage());
             }
@@ -175,10 +268,6 @@ public final class CsvInventory {
                 for (String p : rowProblems) {
                     problems.add("line " + lineNo + ": " + p);
                 }
-                if (problems.size() >= MAX_PROBLEMS) {
-                    problems.add("... stopped after " + MAX_PROBLEMS + " problems");
-                    break;
-                }
                 continue;
             }
             Map<String, String> labels = new LinkedHashMap<>();
@@ -192,8 +281,9 @@ public final class CsvInventory {
                     labels.put(h, v);
                 }
             }
-            Device d = new Device(id, name, address, labels, parent, enabled, List.of());
+            Device d;
             try {
+                d = new Device(id, name, address, labels, parent, enabled, List.of());
                 d = d.withChecks(checks.apply(d));
             } catch (IllegalArgumentException e) {
                 problems.add("line " + lineNo + ": " + e.getMessage());

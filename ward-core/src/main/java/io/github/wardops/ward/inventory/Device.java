@@ -14,6 +14,11 @@ import java.util.Set;
  * A monitored device. Immutable and thread-safe; changes are new instances applied to the
  * {@link Inventory}.
  *
+ * <p>Its name and labels hold no control characters (U+0000-U+001F, TAB included, and
+ * U+007F-U+009F), and its address is one ward may probe: never multicast, broadcast or
+ * unspecified ({@link Addresses#requireProbeable}). Link-local addresses are accepted here; the
+ * engine and the inventory readers refuse them unless allowed explicitly.
+ *
  * @param id the stable id; never {@code null}
  * @param name a display name (kept as given, trailing spaces included); never {@code null}
  * @param address the IPv4 or IPv6 address probes go to; never {@code null}
@@ -37,6 +42,8 @@ public record Device(DeviceId id, String name, InetAddress address, Map<String, 
      * @param parentId the parent id, or {@code null}
      * @param enabled whether enabled
      * @param checks the checks
+     * @throws IllegalArgumentException when the name or a label holds a control character, the
+     *     address is one ward never probes, two checks share a name, or the device is its own parent
      */
     public Device {
         Objects.requireNonNull(id, "device id");
@@ -45,6 +52,23 @@ public record Device(DeviceId id, String name, InetAddress address, Map<String, 
         Objects.requireNonNull(labels, "device labels");
         Objects.requireNonNull(checks, "device checks");
         labels = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+        if (Text.firstControl(name) >= 0) {
+            throw new IllegalArgumentException("device " + id + ": the name " + Text.describeControl(name));
+        }
+        for (Map.Entry<String, String> e : labels.entrySet()) {
+            String k = Objects.requireNonNull(e.getKey(), "label key");
+            String v = Objects.requireNonNull(e.getValue(), "label value");
+            if (Text.firstControl(k) >= 0) {
+                throw new IllegalArgumentException("device " + id + ": a label key " + Text.describeControl(k));
+            }
+            if (Text.firstControl(v) >= 0) {
+                throw new IllegalArgumentException("device " + id + ": label '" + k + "' " + Text.describeControl(v));
+            }
+        }
+        String refused = Addresses.refusal(address, true);
+        if (refused != null) {
+            throw new IllegalArgumentException("device " + id + ": " + refused);
+        }
         checks = List.copyOf(checks);
         Set<String> names = new HashSet<>();
         for (Check c : checks) {

@@ -8,7 +8,9 @@ import java.util.Objects;
  * Where and how to send requests to one agent: address, port, per-request timeout and retries,
  * GETBULK max-repetitions and the most varbinds ward puts in one request. Immutable.
  *
- * @param address the agent's address; never {@code null}
+ * @param address the agent's address; never {@code null}, never one ward refuses to probe
+ *     (multicast, broadcast, unspecified: see
+ *     {@link io.github.wardops.ward.inventory.Addresses#requireProbeable})
  * @param port the UDP port, 1-65535
  * @param timeout the time to wait for each attempt, 10 ms-60 s
  * @param retries attempts after the first, 0-10
@@ -29,10 +31,12 @@ public record SnmpTarget(InetAddress address, int port, Duration timeout, int re
      * @param retries the retries
      * @param maxRepetitions the max repetitions
      * @param maxVarbindsPerPdu the max varbinds per request
+     * @throws IllegalArgumentException for a value out of range, or an address ward never probes
      */
     public SnmpTarget {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(timeout, "timeout");
+        io.github.wardops.ward.inventory.Addresses.requireProbeable(address, true);
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port " + port + " must be 1-65535");
         }

@@ -29,4 +29,36 @@ class AddressesTest {
         assertThrows(IllegalArgumentException.class, () -> Addresses.expand("127.0.0.0/33", 10));
         assertThrows(IllegalArgumentException.class, () -> Addresses.expand("127.0.0.0/x", 10));
     }
+
+    @Test
+    void addressesWardNeverProbesAreRefusedInEveryForm() {
+        for (String a : new String[] {"224.0.0.1", "239.1.2.3", "ff02::1", "ff05::2", "255.255.255.255", "0.0.0.0", "0.0.0.1",
+            "::", "::ffff:224.0.0.1", "::ffff:255.255.255.255", "::ffff:0.0.0.0"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Addresses.parseTarget(a, true), a);
+            assertTrue(e.getMessage().contains("so ward never probes it"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> Addresses.requireProbeable(Addresses.parse(a), true), a);
+        }
+        // Built byte by byte, an IPv4-mapped address can stay an Inet6Address: judged by its IPv4 address all the same.
+        byte[] mapped = new byte[16];
+        mapped[10] = (byte) 0xff;
+        mapped[11] = (byte) 0xff;
+        mapped[12] = (byte) 224;
+        mapped[15] = 1;
+        assertThrows(IllegalArgumentException.class, () -> Addresses.requireProbeable(
+                java.net.Inet6Address.getByAddress(null, mapped, -1), true));
+    }
+
+    @Test
+    void linkLocalOnlyWhenAllowedAndLoopbackAlways() {
+        for (String a : new String[] {"169.254.0.1", "169.254.255.254", "fe80::1", "febf::1", "::ffff:169.254.1.1"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Addresses.parseTarget(a, false), a);
+            assertTrue(e.getMessage().contains("is link-local"), e.getMessage());
+            assertTrue(Addresses.isLinkLocal(Addresses.parse(a)), a);
+            assertEquals(Addresses.parse(a), Addresses.parseTarget(a, true));
+        }
+        for (String a : new String[] {"127.0.0.1", "127.255.255.254", "::1", "10.0.0.1", "169.253.255.255", "169.255.0.0",
+            "fec0::1", "223.255.255.255", "240.0.0.1", "255.255.255.254", "1.0.0.0", "2001:db8::1"}) {
+            assertEquals(Addresses.parse(a), Addresses.parseTarget(a, false), a);
+        }
+    }
 }

@@ -15,7 +15,8 @@ import java.util.function.IntConsumer;
 public interface DeviceRepository {
 
     /**
-     * Reads every device, enabled or not: all or nothing.
+     * Reads every device, enabled or not: all or nothing. A row with a link-local address is a
+     * row ward cannot use: see {@link #loadAll(Function, boolean)}.
      *
      * @param checks the checks each device gets (the table holds no checks), chosen from the
      *     device; never {@code null}
@@ -24,6 +25,33 @@ public interface DeviceRepository {
      *     with the reason, the rest counted), or the table holds more than 1,000,000 devices
      */
     List<Device> loadAll(Function<Device, List<Check>> checks);
+
+    /**
+     * Reads every device, enabled or not: all or nothing. A row ward cannot use is one that
+     * does not make a valid {@link Device} (a control character in its name or labels, a nested
+     * label, an address ward never probes) or, unless {@code allowLinkLocal}, has a link-local
+     * address.
+     *
+     * @param checks the checks each device gets (the table holds no checks), chosen from the
+     *     device; never {@code null}
+     * @param allowLinkLocal whether rows with link-local addresses ({@code 169.254.0.0/16},
+     *     {@code fe80::/10}) are used
+     * @return the devices, ordered by id
+     * @throws io.github.wardops.ward.WardException when a row cannot be used (the first 20 are named
+     *     with the reason, the rest counted), or the table holds more than 1,000,000 devices
+     */
+    default List<Device> loadAll(Function<Device, List<Check>> checks, boolean allowLinkLocal) {
+        List<Device> all = loadAll(checks);
+        if (!allowLinkLocal) {
+            List<String> bad = all.stream().filter(d -> io.github.wardops.ward.inventory.Addresses.isLinkLocal(d.address()))
+                    .map(d -> "device " + d.id() + ": address " + d.address().getHostAddress() + " is link-local").toList();
+            if (!bad.isEmpty()) {
+                throw new io.github.wardops.ward.WardException("the devices table has " + bad.size()
+                        + " row(s) ward cannot use: " + String.join("; ", bad.subList(0, Math.min(20, bad.size()))));
+            }
+        }
+        return all;
+    }
 
     /**
      * Inserts or updates devices by id, all in one transaction: all or none are stored. Checks

@@ -454,9 +454,10 @@ public final class PostgresStorage implements AutoCloseable {
      * @throws IOException when the file cannot be read
      */
     public int importCsv(Path file) throws IOException {
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return importCsv(r, file.toString());
-        }
+        // Read as bytes: lines bounded while read, and bytes that are not UTF-8 reported with their line.
+        List<Device> parsed = CsvInventory.read(file, d -> List.of());
+        ensureSchema();
+        return devices.upsertAll(parsed);
     }
 
     /**

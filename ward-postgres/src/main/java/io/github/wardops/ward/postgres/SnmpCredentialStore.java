@@ -6,10 +6,17 @@ import java.util.UUID;
 
 /**
  * The {@code snmp_credentials} table, with communities and passphrases encrypted with
- * AES-256-GCM under {@link SecretKeys}. The row id is bound as associated data, so a ciphertext
- * copied to another row (or column) does not decrypt. A row encrypted with a key that is not held,
- * or with another key under the same id, fails with a {@link io.github.wardops.ward.WardException}
- * naming the row and the key id, never the secret. Thread-safe.
+ * AES-256-GCM under {@link SecretKeys}. Every column that gives a secret its meaning is bound as
+ * associated data: the row id, the column, the name, version, v3 user, protocols and context, and
+ * which secrets the row holds. So a ciphertext copied to another row (or column) does not
+ * decrypt, and neither does a row whose user, protocols or level were changed in the table. A
+ * row encrypted with a key that is not held, or with another key under the same id, or changed,
+ * fails with a {@link io.github.wardops.ward.WardException} naming the row and the key id, never
+ * the secret; other rows are not affected.
+ *
+ * <p>Rows written before this binding (which held the row id and column only) are re-encrypted
+ * with it, under the current key, the first time a store opened with the keys is used; a row the
+ * keys cannot decrypt is left as it is. Thread-safe.
  *
  * <p>Arguments must not be {@code null}; a missing credential is an empty {@code Optional}, never {@code null}.
  */
@@ -65,7 +72,8 @@ public interface SnmpCredentialStore {
     boolean delete(UUID id);
 
     /**
-     * Re-encrypts every row not under the current key (key rotation), in one transaction.
+     * Re-encrypts every row not under the current key (key rotation), or not yet bound to all its
+     * columns, in one transaction.
      *
      * @return the rows re-encrypted
      */

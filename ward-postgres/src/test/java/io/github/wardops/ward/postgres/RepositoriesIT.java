@@ -143,14 +143,14 @@ class RepositoriesIT {
         assertEquals("bulk zero renamed", zero.name());
         assertFalse(zero.enabled());
 
-        // a row the database refuses in the third batch: the first two batches are rolled back too
+        // a row the database refuses in the third batch (an empty name breaks the table's CHECK): the first two
+        // batches are rolled back too
         List<Device> changed = new java.util.ArrayList<>();
         for (Device d : devices.subList(0, n)) {
             changed.add(new Device(d.id(), d.name() + " v2", d.address(), d.labels(), d.parentId(), d.enabled(), List.of()));
         }
         Device last = changed.get(n - 2);
-        changed.set(n - 2, new Device(last.id(), last.name(), last.address(), Map.of("note", "bad\u0000"), last.parentId(),
-                true, List.of()));
+        changed.set(n - 2, new Device(last.id(), "", last.address(), last.labels(), last.parentId(), true, List.of()));
         List<Integer> progress2 = new java.util.ArrayList<>();
         assertThrows(RuntimeException.class, () -> storage.devices().upsertAll(changed, progress2::add));
         assertEquals(List.of(1_000, 2_000), progress2, "progress stops at the failing batch");
@@ -172,6 +172,52 @@ class RepositoriesIT {
         assertTrue(m.startsWith("the devices table has 25 row(s) ward cannot use: device "), m);
         assertEquals(20, m.split("labels: nested values are not supported", -1).length - 1, m);
         assertTrue(m.endsWith("; and 5 more"), m);
+    }
+
+    @Test
+    void rowsWithControlCharactersOrAddressesWardNeverProbesAreRowsWardCannotUse() throws Exception {
+        UUID good = UUID.randomUUID();
+        UUID esc = UUID.randomUUID();
+        UUID bel = UUID.randomUUID();
+        UUID multicast = UUID.randomUUID();
+        UUID linkLocal = UUID.randomUUID();
+        try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
+            st.execute("INSERT INTO devices (id, name, address, labels) VALUES ('" + good + "', 'good', '127.0.0.5', '{}')");
+            st.execute("INSERT INTO devices (id, name, address, labels) VALUES ('" + esc + "', E'evil\\x1b[2J', '127.0.0.6', '{}')");
+            st.execute("INSERT INTO devices (id, name, address, labels) VALUES ('" + bel + "', 'bel', '127.0.0.7', "
+                    + "'{\"site\": \"a\\u0007b\"}')");
+            st.execute("INSERT INTO devices (id, name, address, labels) VALUES ('" + multicast + "', 'mc', '224.0.0.1', '{}')");
+            st.execute("INSERT INTO devices (id, name, address, labels) VALUES ('" + linkLocal + "', 'll', 'fe80::1', '{}')");
+        }
+        WardException e = assertThrows(WardException.class, () -> storage.devices().loadAll(d -> List.of()));
+        String m = e.getMessage();
+        assertTrue(m.startsWith("the devices table has 4 row(s) ward cannot use: "), m);
+        assertTrue(m.contains("device " + esc + ": the name holds the control character U+001B at character 5"), m);
+        assertTrue(m.contains("device " + bel + ": label 'site' holds the control character U+0007 at character 2"), m);
+        assertTrue(m.contains("device " + multicast + ": address 224.0.0.1 is multicast"), m);
+        assertTrue(m.contains("device " + linkLocal + ": address fe80:0:0:0:0:0:0:1 is link-local"), m);
+        assertFalse(m.contains("\u001b") || m.contains("\u0007"), "the message never carries the control characters");
+        try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
+            st.execute("DELETE FROM devices WHERE id IN ('" + esc + "', '" + bel + "', '" + multicast + "')");
+        }
+        assertThrows(WardException.class, () -> storage.devices().loadAll(d -> List.of(), false));
+        assertEquals(2, storage.devices().loadAll(d -> List.of(), true).size(), "link-local when allowed");
+    }
+
+    @Test
+    void importingAFileWithANulOrLatin1BytesNamesTheLineAndWritesNothing(@TempDir Path dir) throws Exception {
+        Path nul = java.nio.file.Files.writeString(dir.resolve("nul.csv"), "id,name,address\n"
+                + "b28054ed-930a-4913-a509-0f3b616e3371,ok,127.0.0.5\n"
+                + "7624d23c-c318-4ed3-88b0-ef3f146d6abe,bad\u0000name,127.0.0.6\n");
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> storage.importCsv(nul));
+        assertEquals(List.of("line 3, column 'name': holds the control character U+0000 at character 4; control characters "
+                + "(U+0000-U+001F, U+007F-U+009F) are not allowed"), e.problems());
+        byte[] latin1 = "id,name,address\nb28054ed-930a-4913-a509-0f3b616e3371,caf\u00e9,127.0.0.5\n"
+                .getBytes(StandardCharsets.ISO_8859_1);
+        Path bad = java.nio.file.Files.write(dir.resolve("latin1.csv"), latin1);
+        e = assertThrows(InvalidConfigurationException.class, () -> storage.importCsv(bad));
+        assertEquals(List.of("line 2: not UTF-8 text (byte 41 of the line); save the file as UTF-8"), e.problems());
+        assertEquals(0, PgSupport.count(db, "SELECT count(*) FROM devices"));
     }
 
     @Test

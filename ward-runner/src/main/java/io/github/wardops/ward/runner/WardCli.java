@@ -11,6 +11,7 @@ import io.github.wardops.ward.runner.cli.WalkCommand;
 import io.github.wardops.ward.runner.cli.RunCommand;
 import io.github.wardops.ward.runner.cli.SweepCommand;
 import io.github.wardops.ward.runner.cli.WardCommand;
+import io.github.wardops.ward.runner.log.LogSafety;
 import java.util.Set;
 import org.snmp4j.SNMP4JSettings;
 import picocli.CommandLine;
@@ -49,6 +50,8 @@ public final class WardCli {
      * @return the exit code, one of {@link ExitCodes}
      */
     public static int execute(CliContext ctx, String... args) {
+        // Before any library logs: no protocol trace (passwords) at any level, JUL through the safe encoders.
+        LogSafety.install();
         // An agent answers a wrong v3 passphrase with an unauthenticated usmStatsWrongDigests report.
         // SNMP4J drops such reports by default (RFC 3412 7.2.11b), so the operator would only see
         // TIMEOUT; net-snmp shows "Authentication failure". The runner owns its JVM, so it makes

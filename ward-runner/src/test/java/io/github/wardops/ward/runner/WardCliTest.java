@@ -170,4 +170,47 @@ class WardCliTest {
         assertTrue(err.toString().contains("alert-rules " + missing + ": 1 invalid setting"), err.toString());
         assertTrue(err.toString().contains("- no such file"), err.toString());
     }
+
+    @Test
+    void addressesWardNeverProbesAreRefusedByEveryOneShotCommandBeforeAnythingIsSent() {
+        String[][] cases = {
+            {"probe", "icmp", "127.0.0.1", "224.0.0.1"},
+            {"probe", "icmp", "169.254.1.1"},
+            {"probe", "tcp", "[ff02::1]:22"},
+            {"probe", "tcp", "255.255.255.255:80"},
+            {"probe", "snmp-get", "0.0.0.0", ".1.3.6.1.2.1.1.1.0"},
+            {"walk", "[::]:161"},
+            {"walk", "::ffff:224.0.0.251"},
+            {"walk", "fe80::1"},
+            {"sweep", "127.0.0.1", "239.0.0.0/30"},
+            {"sweep", "169.254.0.1"},
+        };
+        for (String[] c : cases) {
+            err.getBuffer().setLength(0);
+            assertEquals(ExitCodes.USAGE, run(Map.of("WARD_SNMP_COMMUNITY", "public"), c), String.join(" ", c) + ": " + err);
+            assertTrue(err.toString().contains("ward never probes it") || err.toString().contains("is link-local"),
+                    String.join(" ", c) + ": " + err);
+        }
+    }
+
+    @Test
+    void importRejectsControlCharactersLongLinesAndForbiddenAddressesByLineBeforeOpeningTheDatabase() throws Exception {
+        Path data = dir.resolve("data");
+        Path csv = java.nio.file.Files.writeString(dir.resolve("bad.csv"), "id,name,address,site\n"
+                + "b28054ed-930a-4913-a509-0f3b616e3371,nul\u0000name,127.0.0.1,a\n"
+                + "7624d23c-c318-4ed3-88b0-ef3f146d6abe,esc,127.0.0.2,\u001b]0;owned\u0007\n"
+                + "a3555a7e-3168-408d-9e2e-9e3efb98b21f,long," + "1".repeat(70_000) + ",a\n"
+                + "8cde4671-63bc-40b9-ab62-bad983d74c19,mc,224.0.0.1,a\n"
+                + "8cde4671-63bc-40b9-ab62-bad983d74c10,ll,fe80::1,a\n");
+        assertEquals(ExitCodes.USAGE, run(Map.of("WARD_STORAGE", "postgres"), "import", "--data-dir", data.toString(), csv.toString()));
+        String e = err.toString();
+        assertTrue(e.contains("line 2, column 'name': holds the control character U+0000 at character 4"), e);
+        assertTrue(e.contains("line 3, column 'site': holds the control character U+001B at character 1"), e);
+        assertTrue(e.contains("line 4: longer than 65536 bytes, the limit of a line"), e);
+        assertTrue(e.contains("line 5: address 224.0.0.1 is multicast"), e);
+        assertTrue(e.contains("line 6: address fe80:0:0:0:0:0:0:1 is link-local"), e);
+        assertFalse(e.contains("\u0000") || e.contains("\u001b"), "no raw control character is echoed");
+        assertTrue(e.contains("nothing was imported"), e);
+        assertFalse(java.nio.file.Files.exists(data), "the database was never opened");
+    }
 }

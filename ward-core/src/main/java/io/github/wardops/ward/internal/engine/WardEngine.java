@@ -5,6 +5,7 @@ import io.github.wardops.ward.DeviceStatus;
 import io.github.wardops.ward.LatestResults;
 import io.github.wardops.ward.Ward;
 import io.github.wardops.ward.WardException;
+import io.github.wardops.ward.inventory.Addresses;
 import io.github.wardops.ward.inventory.Check;
 import io.github.wardops.ward.inventory.Device;
 import io.github.wardops.ward.inventory.DeviceId;
@@ -65,10 +66,12 @@ public final class WardEngine implements Ward, Inventory, LatestResults {
      * @param meterRegistry the user's registry, or {@code null}
      * @param clock the clock
      * @param icmpOptions options for an engine-created ICMP prober
+     * @param allowLinkLocal whether devices with link-local addresses are accepted
      */
     public record Config(Map<String, Prober> probers, List<Map.Entry<ResultSink, SinkOptions>> sinks,
                          List<ResultListener> listeners, List<Device> devices, int maxProbesInFlight,
-                         Duration drainTimeout, MeterRegistry meterRegistry, Clock clock, IcmpOptions icmpOptions) {
+                         Duration drainTimeout, MeterRegistry meterRegistry, Clock clock, IcmpOptions icmpOptions,
+                         boolean allowLinkLocal) {
     }
 
     private static final class DeviceEntry {
@@ -196,6 +199,10 @@ public final class WardEngine implements Ward, Inventory, LatestResults {
             List<String> problems = new ArrayList<>();
             for (InventoryChange c : changes) {
                 if (c instanceof InventoryChange.Upsert u) {
+                    if (!config.allowLinkLocal() && Addresses.isLinkLocal(u.device().address())) {
+                        problems.add("device " + u.device().id() + ": address " + u.device().address().getHostAddress()
+                                + " is link-local; allow it with Ward.Builder.allowLinkLocal(true)");
+                    }
                     for (Check ch : u.device().checks()) {
                         if (!userProbers.containsKey(ch.type()) && !isBuiltIn(ch.type())) {
                             problems.add("device " + u.device().id() + " check '" + ch.name()

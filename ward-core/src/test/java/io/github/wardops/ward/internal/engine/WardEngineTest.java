@@ -150,6 +150,26 @@ class WardEngineTest {
     }
 
     @Test
+    void linkLocalDevicesAreRejectedUnlessAllowedAndNothingIsApplied() {
+        Device good = device(1, Check.tcp(22, Duration.ofSeconds(5)));
+        Device v4 = Device.builder(DeviceId.fromKey("ll4"), "ll4", Addresses.parse("169.254.7.7"))
+                .check(Check.tcp(22, Duration.ofSeconds(5))).build();
+        Device v6 = Device.builder(DeviceId.fromKey("ll6"), "ll6", Addresses.parse("fe80::7"))
+                .check(Check.tcp(22, Duration.ofSeconds(5))).build();
+        try (Ward w = Ward.builder().build()) {
+            WardException e = assertThrows(WardException.class, () -> w.inventory().replaceAll(List.of(good, v4, v6)));
+            assertTrue(e.getMessage().contains("device " + v4.id() + ": address 169.254.7.7 is link-local; allow it with "
+                    + "Ward.Builder.allowLinkLocal(true)"), e.getMessage());
+            assertTrue(e.getMessage().contains("device " + v6.id() + ": address fe80:0:0:0:0:0:0:7 is link-local"), e.getMessage());
+            assertEquals(0, w.inventory().size());
+        }
+        try (Ward w = Ward.builder().allowLinkLocal(true).build()) {
+            w.inventory().replaceAll(List.of(good, v4, v6));
+            assertEquals(3, w.inventory().size());
+        }
+    }
+
+    @Test
     void unknownCheckTypeIsRejectedAndNothingApplied() {
         try (Ward w = Ward.builder().build()) {
             Device good = device(1, Check.tcp(22, Duration.ofSeconds(5)));

@@ -9,11 +9,9 @@ import io.github.wardops.ward.runner.poll.Checks;
 import io.github.wardops.ward.runner.poll.Storage;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.github.wardops.ward.inventory.CsvInventory;
+import io.github.wardops.ward.inventory.CsvOptions;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.Reader;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -66,16 +64,16 @@ public final class ImportCommand implements Callable<Integer> {
     }
 
     /** Reads and validates the file whole, with a progress line by bytes read. */
-    private List<Device> read(java.util.function.Function<Device, List<io.github.wardops.ward.inventory.Check>> checks)
-            throws IOException {
+    private List<Device> read(java.util.function.Function<Device, List<io.github.wardops.ward.inventory.Check>> checks,
+                              CsvOptions csv) throws IOException {
         // A pipe or a device (/dev/stdin) has no size to measure progress against: no reading progress then.
         long size = Files.isRegularFile(file) ? Files.size(file) : 0;
         ProgressLine reading = new ProgressLine(ctx.out(), "reading " + file.getFileName(), size, terminal && size > 0,
                 size > 0 ? PROGRESS_MIN_BYTES : Long.MAX_VALUE, ProgressLine::bytes, "");
-        // A strict decoder: bytes that are not UTF-8 are an error, never silently replaced.
-        try (Reader r = new InputStreamReader(reading.counting(Files.newInputStream(file)),
-                StandardCharsets.UTF_8.newDecoder())) {
-            return CsvInventory.read(r, file.toString(), checks, CsvInventory.DEFAULT_MAX_ROWS);
+        // Bytes, read line by line with a bound on each line; bytes that are not UTF-8 are an error of
+        // their line, never silently replaced.
+        try (InputStream in = reading.counting(Files.newInputStream(file))) {
+            return CsvInventory.read(in, file.toString(), checks, csv);
         } finally {
             reading.end();
         }
@@ -93,7 +91,7 @@ public final class ImportCommand implements Callable<Integer> {
             }
             ctx.out().println("reading " + file + " ...");
             ctx.out().flush();
-            devices = read(Checks.of(settings));
+            devices = read(Checks.of(settings), CsvOptions.defaults().withAllowLinkLocal(settings.allowLinkLocal()));
         } catch (InvalidConfigurationException e) {
             ctx.err().println("ward: " + e.getMessage());
             ctx.err().println("ward: nothing was imported.");
@@ -104,8 +102,7 @@ public final class ImportCommand implements Callable<Integer> {
             ctx.err().flush();
             return ExitCodes.USAGE;
         } catch (IOException e) {
-            ctx.err().println("ward: " + file + " cannot be read (" + e.getClass().getSimpleName()
-                    + (e instanceof CharacterCodingException ? ": not UTF-8 text" : "") + "); nothing was imported.");
+            ctx.err().println("ward: " + file + " cannot be read (" + e.getClass().getSimpleName() + "); nothing was imported.");
             ctx.err().flush();
             return ExitCodes.USAGE;
         }

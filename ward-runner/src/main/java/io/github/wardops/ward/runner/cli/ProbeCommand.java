@@ -95,6 +95,10 @@ public final class ProbeCommand implements Callable<Integer> {
         @Parameters(paramLabel = "ADDRESS", arity = "1..*")
         List<String> addresses;
 
+        @picocli.CommandLine.Option(names = "--allow-link-local",
+                description = "Accept link-local addresses (169.254.0.0/16, fe80::/10).")
+        boolean allowLinkLocal;
+
         @Override
         public Integer call() throws InterruptedException {
             Logging.rootLevel("WARN");
@@ -102,7 +106,7 @@ public final class ProbeCommand implements Callable<Integer> {
             List<Device> devices = new ArrayList<>();
             for (String a : addresses) {
                 try {
-                    InetAddress ip = Addresses.parse(a);
+                    InetAddress ip = Addresses.parseTarget(a, allowLinkLocal);
                     devices.add(Device.builder(DeviceId.fromKey(a), a, ip).check(Check.icmp(Duration.ofSeconds(30))).build());
                 } catch (IllegalArgumentException e) {
                     problems.add("'" + a + "': " + e.getMessage());
@@ -125,6 +129,10 @@ public final class ProbeCommand implements Callable<Integer> {
 
         @Parameters(paramLabel = "ADDRESS:PORT", arity = "1..*")
         List<String> targets;
+
+        @picocli.CommandLine.Option(names = "--allow-link-local",
+                description = "Accept link-local addresses (169.254.0.0/16, fe80::/10).")
+        boolean allowLinkLocal;
 
         @Override
         public Integer call() throws Exception {
@@ -150,7 +158,7 @@ public final class ProbeCommand implements Callable<Integer> {
                     if (port < 1 || port > 65535) {
                         throw new IllegalArgumentException("the port must be 1-65535");
                     }
-                    devices.add(Device.builder(DeviceId.fromKey(t), t, Addresses.parse(host))
+                    devices.add(Device.builder(DeviceId.fromKey(t), t, Addresses.parseTarget(host, allowLinkLocal))
                             .check(Check.tcp(port, Duration.ofSeconds(30))).build());
                 } catch (IllegalArgumentException e) {
                     problems.add("'" + t + "': " + e.getMessage());

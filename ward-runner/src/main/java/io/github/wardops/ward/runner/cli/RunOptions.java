@@ -26,6 +26,11 @@ public final class RunOptions {
                     + "alone, or both (the file upserted into the table, every device of the table polled) (default: file).")
     String inventorySource;
 
+    @Option(names = "--allow-link-local", paramLabel = "true|false",
+            description = "Poll devices with link-local addresses (169.254.0.0/16, fe80::/10) (default: false). "
+                    + "Multicast, broadcast and unspecified addresses are never polled.")
+    String allowLinkLocal;
+
     @Option(names = "--interval", paramLabel = "DURATION",
             description = "ICMP check interval of every device, 1s-1d, such as 30s or 1m (default: 30s).")
     String interval;
@@ -154,6 +159,7 @@ public final class RunOptions {
         put(f, "config", config);
         put(f, "inventory", inventory);
         put(f, "inventory-source", inventorySource);
+        put(f, "allow-link-local", allowLinkLocal);
         put(f, "interval", interval);
         put(f, "http", http);
         put(f, "max-probes-in-flight", maxProbesInFlight);

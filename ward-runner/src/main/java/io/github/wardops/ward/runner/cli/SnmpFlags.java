@@ -29,6 +29,9 @@ public final class SnmpFlags {
     @Option(names = "-r", paramLabel = "N", defaultValue = "5", description = "Retries (default: 5).")
     String retries;
 
+    @Option(names = "--allow-link-local", description = "Accept a link-local TARGET (169.254.0.0/16, fe80::/10).")
+    boolean allowLinkLocal;
+
     /** Creates empty flags. */
     public SnmpFlags() {
     }
@@ -76,6 +79,14 @@ public final class SnmpFlags {
             address = Addresses.parse(host);
         } catch (IllegalArgumentException e) {
             problems.add("target '" + target + "': " + e.getMessage() + " (an IP address; host names are not resolved)");
+        }
+        if (address != null) {
+            try {
+                Addresses.requireProbeable(address, allowLinkLocal);
+            } catch (IllegalArgumentException e) {
+                problems.add("target '" + target + "': " + e.getMessage());
+                address = null;
+            }
         }
         Duration t = null;
         try {

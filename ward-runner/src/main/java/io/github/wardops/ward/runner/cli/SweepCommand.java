@@ -61,6 +61,10 @@ public final class SweepCommand implements Callable<Integer> {
             description = "The most targets accepted, a guard against a mistyped range (default: ${DEFAULT-VALUE}).")
     int maxTargets;
 
+    @Option(names = "--allow-link-local", description = "Accept link-local addresses (169.254.0.0/16, fe80::/10). "
+            + "Multicast, broadcast and unspecified addresses are never pinged.")
+    boolean allowLinkLocal;
+
     @Option(names = {"-v", "--verbose"}, description = "Log at INFO (default: warnings only).")
     boolean verbose;
 
@@ -135,7 +139,7 @@ public final class SweepCommand implements Callable<Integer> {
                 problems.addAll(e.problems());
             }
             try {
-                list = SweepTargets.parse(targets, Math.max(1, maxTargets));
+                list = SweepTargets.parse(targets, Math.max(1, maxTargets), allowLinkLocal);
             } catch (InvalidConfigurationException e) {
                 problems.addAll(e.problems());
             }

@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * The effective settings of {@code ward run}. Each setting has a key (the flag without its
@@ -29,12 +30,15 @@ import java.util.function.Function;
  * <p>Secret settings ({@link Key#secret()}) have no flag and are never read from the YAML file
  * itself: they come from their environment variable ({@code WARD_HTTP_TOKEN}) or from a file
  * named by {@code WARD_HTTP_TOKEN_FILE} (or by {@code http-token-file} in the YAML file). Their
- * values are {@link Secret}s and never appear in a message or in {@link #effective()}.
- * Immutable.
+ * values are {@link Secret}s and never appear in a message or in {@link #effective()}. A URL
+ * setting ({@code db-url}, {@code redis-url}, {@code webhook-url}) that holds a password (user
+ * information, or a parameter whose name holds {@code password}, in any case) is refused, naming
+ * the setting and the secret setting to use instead, never the value. Immutable.
  *
  * @param configFile the YAML file read, or {@code null} when none
  * @param inventory the CSV inventory file, or {@code null} for the bundled fleet
  * @param inventorySource where the inventory comes from: the file, the database or both
+ * @param allowLinkLocal whether devices with link-local addresses (169.254.0.0/16, fe80::/10) are polled
  * @param interval the ICMP check interval of every device, 1 s to 1 day
  * @param http where the HTTP API listens
  * @param maxProbesInFlight the most probes running at once, 1-1,000,000
@@ -63,7 +67,8 @@ import java.util.function.Function;
  * @param secrets the secrets that were set, by key; never {@code null}
  * @param effective every setting's effective value and origin, secrets masked, in table order
  */
-public record RunSettings(Path configFile, Path inventory, InventorySource inventorySource, Duration interval, HttpAddress http, int maxProbesInFlight,
+public record RunSettings(Path configFile, Path inventory, InventorySource inventorySource, boolean allowLinkLocal,
+                          Duration interval, HttpAddress http, int maxProbesInFlight,
                           int icmpPacketsPerSecond, Duration inventoryPoll, int downAfter, int upAfter, Path alertRules,
                           Duration alertTick, URI webhookUrl, Duration webhookTimeout, boolean notifyLog,
                           boolean storage, String dbUrl, String dbUser, Path dataDir, Duration dbRetention,
@@ -79,6 +84,7 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
     public static final String HTTP_TOKEN = "http-token";
     /** The key of the webhook's HMAC secret. */
     public static final String WEBHOOK_SECRET = "webhook-secret";
+    private static final String WEBHOOK_SECRET_ENV = "WARD_WEBHOOK_SECRET";
     /** The key of the database password (reserved for the PostgreSQL storage). */
     public static final String DB_PASSWORD = "db-password";
     /** The key of the Redis password (reserved for the Redis cache). */
@@ -102,6 +108,7 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
      * @param configFile config file
      * @param inventory inventory
      * @param inventorySource inventory source
+     * @param allowLinkLocal link-local addresses allowed
      * @param interval interval
      * @param http http
      * @param maxProbesInFlight in flight
@@ -174,6 +181,8 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
             key("inventory-source", "file", "where the inventory comes from: file (the inventory file, copied into the "
                     + "devices table), database (the devices table alone) or both (the file upserted into the table, "
                     + "every device of the table polled)"),
+            key("allow-link-local", "false", "whether devices with link-local addresses (169.254.0.0/16, fe80::/10) are "
+                    + "polled; multicast, broadcast and unspecified addresses never are"),
             key("interval", "30s", "the ICMP check interval of every device"),
             key("http", "127.0.0.1:9090", "where the HTTP API listens: HOST:PORT, [V6]:PORT (port 0 = any free port) or off"),
             key("max-probes-in-flight", "4096", "the most probes running at once"),
@@ -374,6 +383,7 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
                 s -> range(Durations.parse(s), Duration.ofSeconds(1), Duration.ofDays(1)));
         List<TcpCheckRule> tcpChecks = get(raw, "tcp-checks", problems, TcpCheckRule::parseAll);
         InventorySource source = get(raw, "inventory-source", problems, InventorySource::parse);
+        Boolean allowLinkLocal = get(raw, "allow-link-local", problems, RunSettings::bool);
         if (source != null && source.readsDatabase() && Boolean.FALSE.equals(storage)) {
             problems.add("inventory-source = '" + raw.get("inventory-source")[0] + "' (from " + raw.get("inventory-source")[1]
                     + "): needs the database, but storage is off");
@@ -435,7 +445,7 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
         if (!problems.isEmpty()) {
             throw new InvalidConfigurationException("ward run", problems);
         }
-        return new RunSettings(configFile, inventory, source, interval, http, inFlight, pps, poll, downAfter, upAfter, rules, tick,
+        return new RunSettings(configFile, inventory, source, allowLinkLocal, interval, http, inFlight, pps, poll, downAfter, upAfter, rules, tick,
                 webhook, webhookTimeout, notifyLog, storage, dbUrl, dbUser, dataDir, dbRetention, redisUrl, cacheTtl,
                 snmpPort, snmpInterval, tcpChecks == null ? List.of() : tcpChecks,
                 snmpChecks == null ? List.of() : snmpChecks, v3, keys, secrets, effective);
@@ -593,7 +603,64 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
         return Path.of(s);
     }
 
+    /**
+     * A URL setting refused because it holds a secret: the problem names the setting and where it
+     * came from, never the value (which {@link #get} then leaves out).
+     */
+    private static final class HoldsSecret extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        HoldsSecret(String instead) {
+            super("holds a password (user information, or a password parameter such as password= or sslpassword=, in any "
+                    + "case); the value is not shown. A URL is printed in logs and status pages, so secrets never go in one: "
+                    + instead);
+        }
+    }
+
+    /** A query parameter whose name holds a password, in any case and position: password=, sslpassword=, PWD=. */
+    private static final Pattern PASSWORD_PARAMETER =
+            Pattern.compile("(?i)(?:^|[?&;])[^=&;?#/]*(?:password|passwd|pwd)[^=&;?#/]*=");
+
+    /** Whether a URL holds user information (anything before an {@code @} in its authority) or a password parameter. */
+    static boolean holdsSecret(String url) {
+        String u = url.strip();
+        int scheme = u.indexOf("://");
+        if (scheme >= 0) {
+            int from = scheme + 3;
+            int end = u.length();
+            for (char c : new char[] {'/', '?', '#'}) {
+                int i = u.indexOf(c, from);
+                if (i >= 0 && i < end) {
+                    end = i;
+                }
+            }
+            if (u.substring(from, end).indexOf('@') >= 0) {
+                return true;
+            }
+        }
+        return PASSWORD_PARAMETER.matcher(u).find() || PASSWORD_PARAMETER.matcher(percentDecoded(u)).find();
+    }
+
+    /** {@code %xx} sequences decoded (bytes as Latin-1, enough to find a name); malformed ones kept. */
+    private static String percentDecoded(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '%' && i + 2 < s.length() && Character.digit(s.charAt(i + 1), 16) >= 0
+                    && Character.digit(s.charAt(i + 2), 16) >= 0) {
+                sb.append((char) Integer.parseInt(s.substring(i + 1, i + 3), 16));
+                i += 2;
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
     private static URI httpUri(String s) {
+        if (holdsSecret(s)) {
+            throw new HoldsSecret("sign requests with " + WEBHOOK_SECRET_ENV + "_FILE (or " + WEBHOOK_SECRET_ENV + ") instead");
+        }
         URI u;
         try {
             u = new URI(s);
@@ -605,7 +672,7 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
             throw new IllegalArgumentException("must be an absolute http:// or https:// URL");
         }
         if (u.getRawUserInfo() != null) {
-            throw new IllegalArgumentException("must not hold credentials; sign requests with WARD_WEBHOOK_SECRET instead");
+            throw new HoldsSecret("sign requests with " + WEBHOOK_SECRET_ENV + "_FILE (or " + WEBHOOK_SECRET_ENV + ") instead");
         }
         return u;
     }
@@ -626,16 +693,19 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
     }
 
     private static String jdbcUrl(String s) {
+        if (holdsSecret(s)) {
+            throw new HoldsSecret("set the user with db-user and the password with WARD_DB_PASSWORD_FILE (or WARD_DB_PASSWORD)");
+        }
         if (!s.startsWith("jdbc:postgresql:")) {
             throw new IllegalArgumentException("must be a PostgreSQL JDBC URL, jdbc:postgresql://HOST:PORT/DATABASE");
-        }
-        if (s.contains("password=")) {
-            throw new IllegalArgumentException("must not hold the password; set WARD_DB_PASSWORD or WARD_DB_PASSWORD_FILE");
         }
         return s;
     }
 
     private static String redisUrl(String s) {
+        if (holdsSecret(s)) {
+            throw new HoldsSecret("set the password with WARD_REDIS_PASSWORD_FILE (or WARD_REDIS_PASSWORD)");
+        }
         URI u;
         try {
             u = new URI(s);
@@ -647,7 +717,7 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
             throw new IllegalArgumentException("must be redis://HOST:PORT or rediss://HOST:PORT");
         }
         if (u.getRawUserInfo() != null) {
-            throw new IllegalArgumentException("must not hold credentials; set WARD_REDIS_PASSWORD or WARD_REDIS_PASSWORD_FILE");
+            throw new HoldsSecret("set the password with WARD_REDIS_PASSWORD_FILE (or WARD_REDIS_PASSWORD)");
         }
         return s;
     }
@@ -667,6 +737,9 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
         }
         try {
             return parse.apply(v[0].strip());
+        } catch (HoldsSecret e) {
+            problems.add(key + " (from " + v[1] + "): " + e.getMessage());
+            return null;
         } catch (IllegalArgumentException e) {
             problems.add(key + " = '" + masked(key, v[0]) + "' (from " + v[1] + "): " + e.getMessage());
             return null;
@@ -693,11 +766,11 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
         return (int) v;
     }
 
-    /** A URL's user info (a password, say) never reaches a message. */
+    /** A URL that holds a secret (user info, a password parameter) never reaches a message: none of it is shown. */
     private static String masked(String key, String value) {
-        if (!key.endsWith("-url")) {
+        if (!key.endsWith("-url") || !holdsSecret(value)) {
             return value;
         }
-        return value.replaceAll("(?<=://)[^/@]*@", "***@").replaceAll("(?i)(password=)[^&]*", "$1***");
+        return "*** (not shown: it holds a password)";
     }
 }

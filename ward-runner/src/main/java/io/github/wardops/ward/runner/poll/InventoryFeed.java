@@ -45,6 +45,7 @@ final class InventoryFeed {
     private final Storage storage;
     private final Function<Device, List<Check>> checks;
     private final io.micrometer.core.instrument.Counter rejected;
+    private final boolean allowLinkLocal;
     private List<Device> fileDevices = List.of();
     private List<Device> dbDevices = List.of();
     private long dbVersion = Long.MIN_VALUE;
@@ -62,6 +63,21 @@ final class InventoryFeed {
      */
     InventoryFeed(InventorySource source, Storage storage, Function<Device, List<Check>> checks,
                   io.micrometer.core.instrument.MeterRegistry registry) {
+        this(source, storage, checks, registry, false);
+    }
+
+    /**
+     * Creates the feed.
+     *
+     * @param source where the inventory comes from
+     * @param storage the database, or {@code null} when storage is off (then the source must be {@link InventorySource#FILE})
+     * @param checks the checks each device of the table gets
+     * @param registry where rejected reads of the table are counted
+     * @param allowLinkLocal whether rows with link-local addresses are used (else they are rows ward cannot use)
+     */
+    InventoryFeed(InventorySource source, Storage storage, Function<Device, List<Check>> checks,
+                  io.micrometer.core.instrument.MeterRegistry registry, boolean allowLinkLocal) {
+        this.allowLinkLocal = allowLinkLocal;
         this.source = Objects.requireNonNull(source, "source");
         if (source.readsDatabase() && storage == null) {
             throw new IllegalArgumentException("inventory-source " + source + " needs storage");
@@ -113,7 +129,7 @@ final class InventoryFeed {
             if (v == dbVersion) {
                 return DbRead.UNCHANGED;
             }
-            read = storage.storage().devices().loadAll(checks);
+            read = storage.storage().devices().loadAll(checks, allowLinkLocal);
         } catch (WardException e) {
             // Bad rows: say so once for this version of the table (the one read before loading, so a fix
             // committed meanwhile moves the version again and is read at the next poll), keep what we had.

@@ -3,12 +3,10 @@ package io.github.wardops.ward.runner.poll;
 import io.github.wardops.ward.InvalidConfigurationException;
 import io.github.wardops.ward.inventory.Check;
 import io.github.wardops.ward.inventory.CsvInventory;
+import io.github.wardops.ward.inventory.CsvOptions;
 import io.github.wardops.ward.inventory.Device;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -38,10 +36,23 @@ public final class InventoryFile {
 
     private final Path file;
     private final Function<Device, List<Check>> checks;
+    private final CsvOptions options;
 
-    private InventoryFile(Path file, Function<Device, List<Check>> checks) {
+    private InventoryFile(Path file, Function<Device, List<Check>> checks, CsvOptions options) {
         this.file = file;
         this.checks = Objects.requireNonNull(checks, "checks");
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    /**
+     * A CSV file, read with the default {@link CsvOptions} (lines of 64 KiB, no link-local addresses).
+     *
+     * @param file the file; never {@code null}
+     * @param checks the checks each device gets
+     * @return the source
+     */
+    public static InventoryFile of(Path file, Function<Device, List<Check>> checks) {
+        return of(file, checks, CsvOptions.defaults());
     }
 
     /**
@@ -49,10 +60,11 @@ public final class InventoryFile {
      *
      * @param file the file; never {@code null}
      * @param checks the checks each device gets
+     * @param options the limits and the accepted addresses
      * @return the source
      */
-    public static InventoryFile of(Path file, Function<Device, List<Check>> checks) {
-        return new InventoryFile(Objects.requireNonNull(file, "file"), checks);
+    public static InventoryFile of(Path file, Function<Device, List<Check>> checks, CsvOptions options) {
+        return new InventoryFile(Objects.requireNonNull(file, "file"), checks, options);
     }
 
     /**
@@ -62,7 +74,7 @@ public final class InventoryFile {
      * @return the source
      */
     public static InventoryFile bundled(Function<Device, List<Check>> checks) {
-        return new InventoryFile(null, checks);
+        return new InventoryFile(null, checks, CsvOptions.defaults());
     }
 
     /**
@@ -96,12 +108,12 @@ public final class InventoryFile {
             if (in == null) {
                 throw new IOException("the bundled fleet " + BUNDLED + " is missing from the class path");
             }
-            try (Reader r = new InputStreamReader(in, StandardCharsets.UTF_8)) {
-                return CsvInventory.read(r, describe(), checks, CsvInventory.DEFAULT_MAX_ROWS);
+            try (in) {
+                return CsvInventory.read(in, describe(), checks, options);
             }
         }
         try {
-            return CsvInventory.read(file, checks);
+            return CsvInventory.read(file, checks, options);
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException(file.toString(), null, "no such inventory file");
         }

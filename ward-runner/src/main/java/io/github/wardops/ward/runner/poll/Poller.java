@@ -6,6 +6,7 @@ import io.github.wardops.ward.runner.Failpoints;
 import io.github.wardops.ward.Ward;
 import io.github.wardops.ward.WardException;
 import io.github.wardops.ward.inventory.Check;
+import io.github.wardops.ward.inventory.CsvOptions;
 import io.github.wardops.ward.inventory.Device;
 import io.github.wardops.ward.inventory.DeviceId;
 import io.github.wardops.ward.runner.config.Durations;
@@ -106,7 +107,7 @@ public final class Poller implements AutoCloseable {
         var checks = Checks.of(settings, stored);
         InventorySource source = settings.inventorySource();
         InventoryFile inventory = !source.readsFile() ? null : settings.inventoryFile()
-                .map(f -> InventoryFile.of(f, checks))
+                .map(f -> InventoryFile.of(f, checks, CsvOptions.defaults().withAllowLinkLocal(settings.allowLinkLocal())))
                 .orElseGet(() -> InventoryFile.bundled(checks));
         InventoryFile.Stamp stamp = inventory == null ? null : inventory.stamp();
         List<Device> fileDevices = List.of();
@@ -125,7 +126,8 @@ public final class Poller implements AutoCloseable {
         Wiring wiring = Wiring.build(settings, fileDevices, Duration.ofSeconds(DRAIN_SECONDS));
         HttpApi http = null;
         try {
-            InventoryFeed feed = new InventoryFeed(source, wiring.database(), checks, wiring.registry());
+            InventoryFeed feed = new InventoryFeed(source, wiring.database(), checks, wiring.registry(),
+                    settings.allowLinkLocal());
             if (stored != null) {
                 // The file was read before the database was open: choose its checks again with the stored credentials.
                 stored.refresh(wiring.database());

@@ -225,6 +225,7 @@ public final class Wiring implements AutoCloseable {
                     .listener(cache.states())
                     .meterRegistry(registry)
                     .maxProbesInFlight(settings.maxProbesInFlight())
+                    .allowLinkLocal(settings.allowLinkLocal())
                     .drainTimeout(drain)
                     .devices(devices)
                     .build();

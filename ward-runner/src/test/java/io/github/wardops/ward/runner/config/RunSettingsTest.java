@@ -16,6 +16,66 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class RunSettingsTest {
+    static final String HOLDS = "holds a password (user information, or a password parameter such as password= or "
+            + "sslpassword=, in any case); the value is not shown. A URL is printed in logs and status pages, so secrets "
+            + "never go in one: ";
+
+    @Test
+    void urlsHoldingAPasswordAreRefusedNamingTheSettingAndTheSecretToUseNeverTheValue() {
+        String db = "set the user with db-user and the password with WARD_DB_PASSWORD_FILE (or WARD_DB_PASSWORD)";
+        String redis = "set the password with WARD_REDIS_PASSWORD_FILE (or WARD_REDIS_PASSWORD)";
+        String hook = "sign requests with WARD_WEBHOOK_SECRET_FILE (or WARD_WEBHOOK_SECRET) instead";
+        Map<String, List<String>> refused = Map.of(
+                "db-url", List.of("jdbc:postgresql://ward:S3cretValue@127.0.0.1:5432/ward",
+                        "jdbc:postgresql://S3cretValue@127.0.0.1/ward",
+                        "jdbc:postgresql://127.0.0.1/ward?password=S3cretValue",
+                        "jdbc:postgresql://127.0.0.1/ward?PASSWORD=S3cretValue",
+                        "jdbc:postgresql://127.0.0.1/ward?user=ward&Password=S3cretValue",
+                        "jdbc:postgresql://127.0.0.1/ward?ssl=true&sslpassword=S3cretValue&sslmode=verify-full",
+                        "jdbc:postgresql://127.0.0.1/ward?ssl=true&sslPassword=S3cretValue",
+                        "jdbc:postgresql://127.0.0.1/ward?%70assword=S3cretValue"),
+                "redis-url", List.of("redis://:S3cretValue@127.0.0.1:6379", "redis://default:S3cretValue@127.0.0.1:6379",
+                        "redis://S3cretValue@127.0.0.1", "rediss://127.0.0.1:6380/0?password=S3cretValue",
+                        "redis://127.0.0.1?timeout=5s&PassWord=S3cretValue"),
+                "webhook-url", List.of("https://hook:S3cretValue@127.0.0.1/x", "https://127.0.0.1/x?password=S3cretValue",
+                        "http://127.0.0.1:8080/hook?a=1&PASSWORD=S3cretValue"));
+        for (Map.Entry<String, List<String>> e : refused.entrySet()) {
+            String instead = switch (e.getKey()) {
+                case "db-url" -> db;
+                case "redis-url" -> redis;
+                default -> hook;
+            };
+            for (String url : e.getValue()) {
+                InvalidConfigurationException x = assertThrows(InvalidConfigurationException.class,
+                        () -> RunSettings.resolve(Map.of(e.getKey(), url), Map.of(), null), url);
+                assertEquals(List.of(e.getKey() + " (from --" + e.getKey() + "): " + HOLDS + instead), x.problems(), url);
+                assertFalse(x.getMessage().contains("S3cretValue"), x.getMessage());
+                // From the environment too, named as such.
+                String env = "WARD_" + e.getKey().toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+                InvalidConfigurationException y = assertThrows(InvalidConfigurationException.class,
+                        () -> RunSettings.resolve(Map.of(), Map.of(env, url), null), url);
+                assertEquals(List.of(e.getKey() + " (from " + env + "): " + HOLDS + instead), y.problems(), url);
+            }
+        }
+        // A user without a password, and parameters that only look alike, are fine for PostgreSQL.
+        RunSettings ok = RunSettings.resolve(Map.of("db-url", "jdbc:postgresql://127.0.0.1:5432/ward?user=ward&sslmode=require",
+                "redis-url", "redis://127.0.0.1:6379/1?timeout=10s", "webhook-url", "https://127.0.0.1/hook?team=ops"), Map.of(), null);
+        assertEquals("jdbc:postgresql://127.0.0.1:5432/ward?user=ward&sslmode=require", ok.dbUrl());
+        // A URL that is refused for another reason is still not echoed when it holds a password.
+        InvalidConfigurationException other = assertThrows(InvalidConfigurationException.class,
+                () -> RunSettings.resolve(Map.of("db-url", "mysql://root:S3cretValue@127.0.0.1/ward"), Map.of(), null));
+        assertFalse(other.getMessage().contains("S3cretValue"), other.getMessage());
+    }
+
+    @Test
+    void allowLinkLocalIsOffByDefaultAndABoolean() {
+        assertFalse(RunSettings.resolve(Map.of(), Map.of(), null).allowLinkLocal());
+        assertTrue(RunSettings.resolve(Map.of(), Map.of("WARD_ALLOW_LINK_LOCAL", "true"), null).allowLinkLocal());
+        assertTrue(RunSettings.resolve(Map.of("allow-link-local", "yes"), Map.of(), null).allowLinkLocal());
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> RunSettings.resolve(Map.of("allow-link-local", "sometimes"), Map.of(), null));
+        assertEquals(List.of("allow-link-local = 'sometimes' (from --allow-link-local): must be true or false"), e.problems());
+    }
 
     @Test
     void defaultsWithoutFlagsOrEnvironment() {
@@ -137,9 +197,9 @@ class RunSettingsTest {
                 Map.of("WARD_DB_USER", ""), null));
         String all = String.join("\n", e.problems());
         assertEquals(5, e.problems().size(), all);
-        assertTrue(all.contains("db-url = 'jdbc:postgresql://127.0.0.1/ward?password=***' (from --db-url): must not hold the password"), all);
+        assertTrue(all.contains("db-url (from --db-url): holds a password (user information, or a password parameter"), all);
         assertTrue(all.contains("storage = 'sideways' (from --storage): must be postgres or off"), all);
-        assertTrue(all.contains("redis-url = 'redis://***@127.0.0.1:6379' (from --redis-url): must not hold credentials"), all);
+        assertTrue(all.contains("redis-url (from --redis-url): holds a password (user information, or a password parameter"), all);
         assertTrue(all.contains("db-retention = '2h'"), all);
         assertTrue(all.contains("cache-ttl = 'soon'"), all);
         assertFalse(all.contains("hunter2"), all);
@@ -199,8 +259,8 @@ class RunSettingsTest {
         assertTrue(p.contains("alert-rules = '' (from --alert-rules): must not be empty"), p.toString());
         InvalidConfigurationException creds = assertThrows(InvalidConfigurationException.class,
                 () -> RunSettings.resolve(Map.of("webhook-url", "https://user:pass-word@127.0.0.1/x"), Map.of()));
-        assertEquals(List.of("webhook-url = 'https://***@127.0.0.1/x' (from --webhook-url): must not hold credentials; "
-                + "sign requests with WARD_WEBHOOK_SECRET instead"), creds.problems());
+        assertEquals(List.of("webhook-url (from --webhook-url): " + HOLDS + "sign requests with WARD_WEBHOOK_SECRET_FILE (or "
+                + "WARD_WEBHOOK_SECRET) instead"), creds.problems());
         InvalidConfigurationException orphan = assertThrows(InvalidConfigurationException.class,
                 () -> RunSettings.resolve(Map.of(), Map.of("WARD_WEBHOOK_SECRET", "s")));
         assertEquals(List.of("webhook-secret is set but webhook-url is not: set WARD_WEBHOOK_URL (or webhook-url) too"),

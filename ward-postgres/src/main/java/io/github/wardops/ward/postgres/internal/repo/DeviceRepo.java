@@ -54,6 +54,11 @@ public final class DeviceRepo implements DeviceRepository {
 
     @Override
     public List<Device> loadAll(Function<Device, List<Check>> checks) {
+        return loadAll(checks, false);
+    }
+
+    @Override
+    public List<Device> loadAll(Function<Device, List<Check>> checks, boolean allowLinkLocal) {
         Objects.requireNonNull(checks, "checks");
         List<Device> out = new ArrayList<>();
         List<String> problems = new ArrayList<>();
@@ -69,13 +74,17 @@ public final class DeviceRepo implements DeviceRepository {
             try {
                 Map<String, String> labels = Json.read(r.get(DEVICES.LABELS).data());
                 UUID parent = r.get(DEVICES.PARENT_ID);
+                // The Device checks names and labels (no control characters) and the address (one ward may probe).
                 Device d = new Device(new DeviceId(id), r.get(DEVICES.NAME), Addresses.parse(r.get(HOST)), labels,
                         parent == null ? null : new DeviceId(parent), r.get(DEVICES.ENABLED), List.of());
+                Addresses.requireProbeable(d.address(), allowLinkLocal);
                 out.add(d.withChecks(checks.apply(d)));
             } catch (RuntimeException e) {
                 bad++;
                 if (problems.size() < MAX_PROBLEMS) {
-                    problems.add("device " + id + ": " + e.getMessage());
+                    String m = String.valueOf(e.getMessage());
+                    String prefix = "device " + id + ": ";
+                    problems.add(prefix + (m.startsWith(prefix) ? m.substring(prefix.length()) : m));
                 }
             }
         }

@@ -120,6 +120,11 @@ public class SnmpCredentials extends TableImpl<SnmpCredentialsRecord> {
      */
     public final TableField<SnmpCredentialsRecord, Instant> UPDATED_AT = createField(DSL.name("updated_at"), SQLDataType.INSTANT.nullable(false).defaultValue(DSL.field(DSL.raw("now()"), SQLDataType.INSTANT)), this, "");
 
+    /**
+     * The column <code>snmp_credentials.aad_format</code>.
+     */
+    public final TableField<SnmpCredentialsRecord, Short> AAD_FORMAT = createField(DSL.name("aad_format"), SQLDataType.SMALLINT.nullable(false).defaultValue(DSL.field(DSL.raw("1"), SQLDataType.SMALLINT)), this, "");
+
     private SnmpCredentials(Name alias, Table<SnmpCredentialsRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }
@@ -212,6 +217,7 @@ public class SnmpCredentials extends TableImpl<SnmpCredentialsRecord> {
     @Override
     public List<Check<SnmpCredentialsRecord>> getChecks() {
         return Arrays.asList(
+            Internal.createCheck(this, DSL.name("snmp_credentials_aad_format_check"), "((aad_format = ANY (ARRAY[1, 2])))", true),
             Internal.createCheck(this, DSL.name("snmp_credentials_check"), "(((key_id IS NOT NULL) OR ((community_enc IS NULL) AND (v3_auth_pass_enc IS NULL) AND (v3_priv_pass_enc IS NULL))))", true),
             Internal.createCheck(this, DSL.name("snmp_credentials_version_check"), "((version = ANY (ARRAY['v1'::text, 'v2c'::text, 'v3'::text])))", true)
         );

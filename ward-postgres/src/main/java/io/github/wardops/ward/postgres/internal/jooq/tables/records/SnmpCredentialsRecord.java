@@ -189,6 +189,20 @@ public class SnmpCredentialsRecord extends UpdatableRecordImpl<SnmpCredentialsRe
         return (Instant) get(11);
     }
 
+    /**
+     * Setter for <code>snmp_credentials.aad_format</code>.
+     */
+    public void setAadFormat(Short value) {
+        set(12, value);
+    }
+
+    /**
+     * Getter for <code>snmp_credentials.aad_format</code>.
+     */
+    public Short getAadFormat() {
+        return (Short) get(12);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -212,7 +226,7 @@ public class SnmpCredentialsRecord extends UpdatableRecordImpl<SnmpCredentialsRe
     /**
      * Create a detached, initialised SnmpCredentialsRecord
      */
-    public SnmpCredentialsRecord(UUID id, String name, String version, String keyId, byte[] communityEnc, String v3User, String v3AuthProtocol, byte[] v3AuthPassEnc, String v3PrivProtocol, byte[] v3PrivPassEnc, String v3Context, Instant updatedAt) {
+    public SnmpCredentialsRecord(UUID id, String name, String version, String keyId, byte[] communityEnc, String v3User, String v3AuthProtocol, byte[] v3AuthPassEnc, String v3PrivProtocol, byte[] v3PrivPassEnc, String v3Context, Instant updatedAt, Short aadFormat) {
         super(SnmpCredentials.SNMP_CREDENTIALS);
 
         setId(id);
@@ -227,6 +241,7 @@ public class SnmpCredentialsRecord extends UpdatableRecordImpl<SnmpCredentialsRe
         setV3PrivPassEnc(v3PrivPassEnc);
         setV3Context(v3Context);
         setUpdatedAt(updatedAt);
+        setAadFormat(aadFormat);
         resetTouchedOnNotNull();
     }
 }
