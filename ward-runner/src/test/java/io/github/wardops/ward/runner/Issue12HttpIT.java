@@ -116,6 +116,39 @@ class Issue12HttpIT {
     }
 
     @Test
+    void withTheDefaultLimitsSlowClientsFromManyAddressesCannotLockOutHealth() throws Exception {
+        try (InProcessRunner r = InProcessRunner.start("run", "--inventory", csv().toString(), "--interval", "1s",
+                "--http", "127.0.0.1:0")) {
+            InetSocketAddress at = at(r);
+            List<RawHttp> slow = new ArrayList<>();
+            try {
+                // 300 partial request lines from 75 addresses, 4 each: under the per-address bound, over the total.
+                for (int i = 0; i < 300; i++) {
+                    try {
+                        slow.add(RawHttp.connect(at, java.net.InetAddress.ofLiteral("127.47.0." + (i % 75 + 1)), 0)
+                                .send("GET /api/dev"));
+                    } catch (java.io.IOException e) {
+                        // reset: evicted to make room for a later one
+                    }
+                }
+                for (int i = 0; i < 5; i++) {
+                    long t0 = System.nanoTime();
+                    assertEquals(200, r.get("/health").statusCode());
+                    long ms = (System.nanoTime() - t0) / 1_000_000;
+                    assertTrue(ms < 1000, "/health answered after " + ms + " ms");
+                }
+                String metrics = r.get("/metrics").body();
+                assertTrue(metric(metrics, "ward_http_rejected_total{reason=\"evicted\"}") >= 44, metrics);
+                assertTrue(metric(metrics, "ward_http_connections") <= 256, metrics);
+            } finally {
+                for (RawHttp c : slow) {
+                    c.close();
+                }
+            }
+        }
+    }
+
+    @Test
     void aForeignHostGets421AndEveryAnswerCarriesNoStoreAndNosniff() throws Exception {
         try (InProcessRunner r = InProcessRunner.start(Map.of("WARD_HTTP_TOKEN", TOKEN), "run", "--inventory", csv().toString(),
                 "--interval", "1s", "--http", "127.0.0.1:0", "--http-hosts", "ward.example.org")) {

@@ -10,6 +10,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +25,12 @@ final class Connection implements Runnable {
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int LINGER_BYTES = 64 * 1024;
+    /** No complete request yet: the connection may be evicted to make room. */
+    private static final int WAITING = 0;
+    /** A request is being handled or answered. */
+    private static final int BUSY = 1;
+    /** Closed by the server to make room for a new connection. */
+    private static final int EVICTED = 2;
 
     private final HttpServer server;
     private final Socket socket;
@@ -33,12 +40,36 @@ final class Connection implements Runnable {
     private volatile long writeDeadline;
     private volatile boolean idle;
     private volatile boolean aborted;
+    private final AtomicInteger state = new AtomicInteger(WAITING);
+    private volatile long waitingSince;
 
     Connection(HttpServer server, Socket socket, String addressKey, long acceptedNanos) {
         this.server = server;
         this.socket = socket;
         this.addressKey = addressKey;
         this.acceptedNanos = acceptedNanos;
+        this.waitingSince = acceptedNanos;
+    }
+
+    /**
+     * Since when the connection waits for a complete request (its head and body), or
+     * {@link Long#MAX_VALUE} while a request is handled.
+     */
+    long waitingSince() {
+        return state.get() == WAITING ? waitingSince : Long.MAX_VALUE;
+    }
+
+    /**
+     * Closes the connection to make room, if it still waits for a complete request.
+     *
+     * @return whether it was evicted (a request that completed meanwhile keeps it)
+     */
+    boolean evict() {
+        if (!state.compareAndSet(WAITING, EVICTED)) {
+            return false;
+        }
+        abort();
+        return true;
     }
 
     String addressKey() {
@@ -138,6 +169,9 @@ final class Connection implements Runnable {
                 }
                 request = new Request(head.method(), head.rawPath(), head.rawQuery(), head.http11(), head.headers(), body,
                         (InetSocketAddress) socket.getRemoteSocketAddress(), head.segments());
+                if (!state.compareAndSet(WAITING, BUSY)) {
+                    return; // evicted just now
+                }
             } catch (HttpError e) {
                 refuse(e, reader.started());
                 return;
@@ -152,6 +186,8 @@ final class Connection implements Runnable {
             if (response.closes()) {
                 return;
             }
+            waitingSince = System.nanoTime();
+            state.set(WAITING);
         }
     }
 

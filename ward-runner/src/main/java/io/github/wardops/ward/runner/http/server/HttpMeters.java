@@ -24,8 +24,10 @@ final class HttpMeters {
     private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
     private static final long LOG_PERIOD_NANOS = TimeUnit.MINUTES.toNanos(1);
 
-    /** Connection refused: {@code http-max-connections} open. */
+    /** Connection refused: {@code http-max-connections} open, each handling a request. */
     static final String MAX_CONNECTIONS = "max-connections";
+    /** Connection closed to make room: the one waiting longest for a complete request, when every connection is taken. */
+    static final String EVICTED = "evicted";
     /** Connection refused: {@code http-max-connections-per-address} open from that address. */
     static final String MAX_PER_ADDRESS = "max-connections-per-address";
     /** Closed: the request line and headers were not complete within {@code http-header-timeout}. */
@@ -44,7 +46,7 @@ final class HttpMeters {
     static final String NOT_IMPLEMENTED = "not-implemented";
     /** {@code 421}: a {@code Host} that is not on the allow-list. */
     static final String MISDIRECTED = "misdirected";
-    static final List<String> REASONS = List.of(MAX_CONNECTIONS, MAX_PER_ADDRESS, HEADER_TIMEOUT, BODY_TIMEOUT,
+    static final List<String> REASONS = List.of(MAX_CONNECTIONS, EVICTED, MAX_PER_ADDRESS, HEADER_TIMEOUT, BODY_TIMEOUT,
             WRITE_TIMEOUT, BUSY, MALFORMED, TOO_LARGE, NOT_IMPLEMENTED, MISDIRECTED);
 
     private final MeterRegistry registry;

@@ -27,8 +27,11 @@ import org.slf4j.LoggerFactory;
  * loop, one platform thread per connection, bodies with {@code Content-Length} only.
  *
  * <ul>
- *   <li>Connections are bounded in total and per client address (IPv6: per /64); one over a bound
- *       is closed at once.</li>
+ *   <li>Connections are bounded per client address (IPv6: per /64): one over the bound is closed
+ *       at once. They are bounded in total too: when all are taken, the one that has waited
+ *       longest without sending a complete request is closed to make room (so slow clients from
+ *       many addresses cannot lock out a liveness probe), and only when every connection is
+ *       handling a request is the new one closed.</li>
  *   <li>The request line and headers, and then the body, each have a deadline (not an idle
  *       timeout: a client trickling a byte a second is still cut off); a kept-alive connection
  *       is closed after {@code idleTimeout} without a request; an answer that cannot be written
@@ -184,13 +187,6 @@ public final class HttpServer implements AutoCloseable {
     private void admit(Socket s) {
         InetAddress from = s.getInetAddress();
         String key = addressKey(from);
-        int total = open.incrementAndGet();
-        if (total > limits.maxConnections()) {
-            open.decrementAndGet();
-            refuse(s, HttpMeters.MAX_CONNECTIONS, "refused a connection: " + limits.maxConnections()
-                    + " connections are open (http-max-connections)");
-            return;
-        }
         boolean[] ok = {false};
         perAddress.compute(key, (k, n) -> {
             int c = n == null ? 0 : n;
@@ -201,9 +197,14 @@ public final class HttpServer implements AutoCloseable {
             return c + 1;
         });
         if (!ok[0]) {
-            open.decrementAndGet();
             refuse(s, HttpMeters.MAX_PER_ADDRESS, "refused a connection: " + limits.maxConnectionsPerAddress()
                     + " connections are open from this address (http-max-connections-per-address)");
+            return;
+        }
+        if (open.incrementAndGet() > limits.maxConnections() && !evictOne()) {
+            releaseCounts(key);
+            refuse(s, HttpMeters.MAX_CONNECTIONS, "refused a connection: " + limits.maxConnections()
+                    + " connections are open, each handling a request (http-max-connections)");
             return;
         }
         Connection c = new Connection(this, s, key, System.nanoTime());
@@ -215,6 +216,39 @@ public final class HttpServer implements AutoCloseable {
             releaseCounts(key);
             refuse(s, HttpMeters.MAX_CONNECTIONS, "refused a connection: no thread is free for it");
         }
+    }
+
+    /**
+     * Makes room when every connection is taken: closes the one that has waited longest without
+     * sending a complete request (a slow or silent client, or an idle kept-alive one). A new
+     * client, such as a liveness probe, thus always gets in while connections are merely held
+     * open; the evicted one's count goes when its thread ends, a moment later.
+     *
+     * @return {@code false} when every connection is handling a request
+     */
+    private boolean evictOne() {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Connection oldest = null;
+            long since = Long.MAX_VALUE;
+            for (Connection c : live) {
+                long w = c.waitingSince();
+                if (w != Long.MAX_VALUE && (oldest == null || w - since < 0)) {
+                    oldest = c;
+                    since = w;
+                }
+            }
+            if (oldest == null) {
+                return false;
+            }
+            if (oldest.evict()) {
+                long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since);
+                meters.rejected(HttpMeters.EVICTED, oldest.socket().getInetAddress(), () -> "closed a connection without a "
+                        + "complete request after " + waitedMs + " ms to make room: " + limits.maxConnections()
+                        + " connections are open (http-max-connections)");
+                return true;
+            }
+        }
+        return false;
     }
 
     private void refuse(Socket s, String reason, String what) {

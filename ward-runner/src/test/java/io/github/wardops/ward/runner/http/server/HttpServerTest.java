@@ -34,6 +34,7 @@ class HttpServerTest {
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final CountDownLatch release = new CountDownLatch(1);
+    private final java.util.concurrent.atomic.AtomicInteger holding = new java.util.concurrent.atomic.AtomicInteger();
     private HttpServer server;
 
     @AfterEach
@@ -61,6 +62,15 @@ class HttpServerTest {
                 })
                 .getLight("/health", (q, r) -> r.send(200, "application/json", "{\"status\":\"ok\"}"))
                 .get("/work", (q, r) -> r.send(200, "text/plain", "done"))
+                .getLight("/hold", (q, r) -> {
+                    holding.incrementAndGet();
+                    try {
+                        release.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    r.send(200, "text/plain", "held");
+                })
                 .get("/slow", (q, r) -> {
                     try {
                         release.await(30, TimeUnit.SECONDS);
@@ -314,15 +324,47 @@ class HttpServerTest {
                 assertEquals(200, again.exchange(get("/health")).status());
             }
             InProcessAwait.until("the extra connection released", () -> server.openConnections() == 2);
-            // The total bound: 8 in all, whichever the addresses.
+            // The total bound, 8: a new client gets in by closing the connection that has waited longest.
             for (int i = 0; i < 6; i++) {
                 held.add(RawHttp.connect(at, InetAddress.ofLiteral("127.0.1." + (i + 1)), 0));
+                Thread.sleep(20);
             }
             InProcessAwait.until("8 connections open", () -> server.openConnections() == 8, () -> server.openConnections());
-            assertTrue(closedAtOnce(at, InetAddress.ofLiteral("127.0.2.1")), "the ninth connection is closed at once");
-            assertEquals(1, rejected("max-connections"));
+            try (RawHttp ninth = RawHttp.connect(at, InetAddress.ofLiteral("127.0.2.1"), 0)) {
+                assertEquals(200, ninth.exchange(get("/health")).status(), "a new client gets in");
+            }
+            assertTrue(held.get(0).closedWithin(Duration.ofSeconds(2)), "the oldest waiting connection made room");
+            for (RawHttp c : held.subList(1, held.size())) {
+                assertFalse(c.closedWithin(Duration.ofMillis(50)), "the others stay");
+            }
+            assertEquals(1, rejected("evicted"));
+            assertEquals(0, rejected("max-connections"));
         } finally {
             for (RawHttp c : held) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
+    void whenEveryConnectionIsHandlingARequestANewOneIsClosedAtOnce() throws Exception {
+        InetSocketAddress at = start(limits(4, 4, 2, Duration.ofSeconds(20), Duration.ofSeconds(20), Duration.ofSeconds(20),
+                Duration.ofSeconds(20)));
+        List<RawHttp> busy = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                busy.add(RawHttp.connect(at, InetAddress.ofLiteral("127.0.3." + (i + 1)), 0).send(get("/hold")));
+            }
+            InProcessAwait.until("4 requests held", () -> holding.get() == 4, holding::get);
+            assertTrue(closedAtOnce(at, InetAddress.ofLiteral("127.0.3.9")), "nothing to evict: refused");
+            assertEquals(1, rejected("max-connections"));
+            assertEquals(0, rejected("evicted"));
+            release.countDown();
+            for (RawHttp c : busy) {
+                assertEquals("held", c.read().text());
+            }
+        } finally {
+            for (RawHttp c : busy) {
                 c.close();
             }
         }
