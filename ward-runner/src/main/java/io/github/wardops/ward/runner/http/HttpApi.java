@@ -222,7 +222,7 @@ public final class HttpApi implements AutoCloseable {
         if (mine) {
             try {
                 f.complete(evaluateReadiness());
-            } catch (RuntimeException | Error e) {
+            } catch (IOException | RuntimeException | Error e) {
                 f.completeExceptionally(e);
                 throw e;
             } finally {

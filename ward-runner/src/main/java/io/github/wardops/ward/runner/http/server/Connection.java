@@ -31,6 +31,8 @@ final class Connection implements Runnable {
     private static final int BUSY = 1;
     /** Closed by the server to make room for a new connection. */
     private static final int EVICTED = 2;
+    /** A complete request waits for a handler slot: it may be evicted too, after every {@link #WAITING} one. */
+    private static final int QUEUED = 3;
 
     private final HttpServer server;
     private final Socket socket;
@@ -52,24 +54,41 @@ final class Connection implements Runnable {
     }
 
     /**
-     * Since when the connection waits for a complete request (its head and body), or
-     * {@link Long#MAX_VALUE} while a request is handled.
+     * Since when the connection waits: for a complete request (its head and body) when
+     * {@code queued} is {@code false}, for a handler slot when it is {@code true}; otherwise
+     * {@link Long#MAX_VALUE}.
      */
-    long waitingSince() {
-        return state.get() == WAITING ? waitingSince : Long.MAX_VALUE;
+    long waitingSince(boolean queued) {
+        return state.get() == (queued ? QUEUED : WAITING) ? waitingSince : Long.MAX_VALUE;
     }
 
     /**
-     * Closes the connection to make room, if it still waits for a complete request.
+     * Closes the connection to make room, if it still waits (for a complete request, or for a
+     * slot when {@code queued}).
      *
-     * @return whether it was evicted (a request that completed meanwhile keeps it)
+     * @return whether it was evicted (one that moved on meanwhile keeps it)
      */
-    boolean evict() {
-        if (!state.compareAndSet(WAITING, EVICTED)) {
+    boolean evict(boolean queued) {
+        if (!state.compareAndSet(queued ? QUEUED : WAITING, EVICTED)) {
             return false;
         }
         abort();
         return true;
+    }
+
+    /** Marks the request as waiting for a handler slot. */
+    void queue() {
+        waitingSince = System.nanoTime();
+        state.compareAndSet(BUSY, QUEUED);
+    }
+
+    /**
+     * Ends the wait for a slot.
+     *
+     * @return {@code false} when the connection was evicted meanwhile
+     */
+    boolean unqueue() {
+        return state.compareAndSet(QUEUED, BUSY);
     }
 
     String addressKey() {
@@ -179,7 +198,7 @@ final class Connection implements Runnable {
                 return;
             }
             Response response = new Response(this, request.isHead(), head.http11(), head.close() || server.closing());
-            server.dispatch(request, response);
+            server.dispatch(this, request, response);
             response.finish();
             disarmWrite();
             server.meters().answered(response.status());

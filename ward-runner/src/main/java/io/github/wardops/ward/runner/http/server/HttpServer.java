@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,9 +30,10 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>Connections are bounded per client address (IPv6: per /64): one over the bound is closed
  *       at once. They are bounded in total too: when all are taken, the one that has waited
- *       longest without sending a complete request is closed to make room (so slow clients from
- *       many addresses cannot lock out a liveness probe), and only when every connection is
- *       handling a request is the new one closed.</li>
+ *       longest without sending a complete request (else the request that has waited longest
+ *       for a slot) is closed to make room, so slow clients or a request flood from many
+ *       addresses cannot lock out a liveness probe; only when every connection is being
+ *       answered is the new one closed.</li>
  *   <li>The request line and headers, and then the body, each have a deadline (not an idle
  *       timeout: a client trickling a byte a second is still cut off); a kept-alive connection
  *       is closed after {@code idleTimeout} without a request; an answer that cannot be written
@@ -58,6 +60,7 @@ public final class HttpServer implements AutoCloseable {
     private final HostAllowList hosts;
     private final HttpMeters meters;
     private final Semaphore slots;
+    private final long slotWaitMillis;
     private final AtomicInteger open = new AtomicInteger();
     private final ConcurrentHashMap<String, Integer> perAddress = new ConcurrentHashMap<>();
     private final Set<Connection> live = ConcurrentHashMap.newKeySet();
@@ -67,13 +70,14 @@ public final class HttpServer implements AutoCloseable {
     private final AtomicLong lastAcceptFailureLog = new AtomicLong(System.nanoTime() - TimeUnit.MINUTES.toNanos(1));
     private volatile boolean closing;
 
-    private HttpServer(ServerSocket listener, HttpLimits limits, Router router, MeterRegistry registry) {
+    private HttpServer(ServerSocket listener, HttpLimits limits, Router router, MeterRegistry registry, Duration slotWait) {
         this.listener = listener;
         this.limits = limits;
         this.router = router;
         this.hosts = new HostAllowList(limits.hosts());
         this.meters = new HttpMeters(registry, open::get);
         this.slots = new Semaphore(limits.maxConcurrentRequests(), true);
+        this.slotWaitMillis = slotWait.toMillis();
         // A few threads over the bound: a connection's thread returns to the pool just after it is counted out.
         this.connections = new ThreadPoolExecutor(0, limits.maxConnections() + 16, 30, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), niced("ward-http-"));
@@ -95,6 +99,12 @@ public final class HttpServer implements AutoCloseable {
      */
     public static HttpServer start(InetSocketAddress address, HttpLimits limits, Router router, MeterRegistry registry)
             throws IOException {
+        return start(address, limits, router, registry, HttpLimits.SLOT_WAIT);
+    }
+
+    /** As {@link #start(InetSocketAddress, HttpLimits, Router, MeterRegistry)}, with another wait for a slot (tests). */
+    static HttpServer start(InetSocketAddress address, HttpLimits limits, Router router, MeterRegistry registry,
+                            Duration slotWait) throws IOException {
         ServerSocket listener = new ServerSocket();
         try {
             listener.setReuseAddress(true);
@@ -109,7 +119,7 @@ public final class HttpServer implements AutoCloseable {
             listener.close();
             throw e;
         }
-        HttpServer server = new HttpServer(listener, limits, router, registry);
+        HttpServer server = new HttpServer(listener, limits, router, registry, slotWait);
         server.acceptor.start();
         server.watchdog.start();
         return server;
@@ -131,6 +141,17 @@ public final class HttpServer implements AutoCloseable {
      */
     public int openConnections() {
         return open.get();
+    }
+
+    /** How many requests wait for a handler slot now. */
+    int queuedRequests() {
+        int n = 0;
+        for (Connection c : live) {
+            if (c.waitingSince(true) != Long.MAX_VALUE) {
+                n++;
+            }
+        }
+        return n;
     }
 
     HttpLimits limits() {
@@ -220,32 +241,37 @@ public final class HttpServer implements AutoCloseable {
 
     /**
      * Makes room when every connection is taken: closes the one that has waited longest without
-     * sending a complete request (a slow or silent client, or an idle kept-alive one). A new
-     * client, such as a liveness probe, thus always gets in while connections are merely held
-     * open; the evicted one's count goes when its thread ends, a moment later.
+     * sending a complete request (a slow or silent client, or an idle kept-alive one), else the
+     * one whose request has waited longest for a handler slot. A new client, such as a liveness
+     * probe, thus gets in while connections are merely held open or queued; the evicted one's
+     * count goes when its thread ends, a moment later (at most {@link HttpLimits#SLOT_WAIT}).
      *
-     * @return {@code false} when every connection is handling a request
+     * @return {@code false} when every connection is handling a request in a slot (or a light one)
      */
     private boolean evictOne() {
-        for (int attempt = 0; attempt < 3; attempt++) {
-            Connection oldest = null;
-            long since = Long.MAX_VALUE;
-            for (Connection c : live) {
-                long w = c.waitingSince();
-                if (w != Long.MAX_VALUE && (oldest == null || w - since < 0)) {
-                    oldest = c;
-                    since = w;
+        for (boolean queued : new boolean[] {false, true}) {
+            for (int attempt = 0; attempt < 3; attempt++) {
+                Connection oldest = null;
+                long since = Long.MAX_VALUE;
+                for (Connection c : live) {
+                    long w = c.waitingSince(queued);
+                    if (w != Long.MAX_VALUE && (oldest == null || w - since < 0)) {
+                        oldest = c;
+                        since = w;
+                    }
                 }
-            }
-            if (oldest == null) {
-                return false;
-            }
-            if (oldest.evict()) {
-                long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since);
-                meters.rejected(HttpMeters.EVICTED, oldest.socket().getInetAddress(), () -> "closed a connection without a "
-                        + "complete request after " + waitedMs + " ms to make room: " + limits.maxConnections()
-                        + " connections are open (http-max-connections)");
-                return true;
+                if (oldest == null) {
+                    break;
+                }
+                if (oldest.evict(queued)) {
+                    long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since);
+                    String what = queued ? "whose request waited " + waitedMs + " ms for a slot"
+                            : "without a complete request after " + waitedMs + " ms";
+                    meters.rejected(HttpMeters.EVICTED, oldest.socket().getInetAddress(), () -> "closed a connection "
+                            + what + " to make room: " + limits.maxConnections() + " connections are open "
+                            + "(http-max-connections)");
+                    return true;
+                }
             }
         }
         return false;
@@ -302,7 +328,7 @@ public final class HttpServer implements AutoCloseable {
     }
 
     /** Runs the guard, the route (in a slot unless light), and turns a failure into a 500 while it can. */
-    void dispatch(Request request, Response response) throws IOException {
+    void dispatch(Connection conn, Request request, Response response) throws IOException {
         try {
             if (!router.guard().pass(request, response)) {
                 return;
@@ -310,17 +336,27 @@ public final class HttpServer implements AutoCloseable {
             Router.Match m = router.match(request);
             if (m.light()) {
                 m.handler().handle(request, response);
-            } else if (!slots.tryAcquire(HttpLimits.SLOT_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                meters.rejected(HttpMeters.BUSY, request.remote().getAddress(), () -> "answered 503: "
-                        + limits.maxConcurrentRequests() + " requests were in progress for a second "
-                        + "(http-max-concurrent-requests)");
-                response.header("Retry-After", "1");
-                response.send(503, Json.TYPE, Json.error("too many requests in progress; try again"));
             } else {
-                try {
-                    m.handler().handle(request, response);
-                } finally {
-                    slots.release();
+                conn.queue();
+                boolean slot = slots.tryAcquire(slotWaitMillis, TimeUnit.MILLISECONDS);
+                if (!conn.unqueue()) {
+                    if (slot) {
+                        slots.release();
+                    }
+                    throw new IOException("closed to make room while waiting for a slot");
+                }
+                if (!slot) {
+                    meters.rejected(HttpMeters.BUSY, request.remote().getAddress(), () -> "answered 503: "
+                            + limits.maxConcurrentRequests() + " requests were in progress for " + slotWaitMillis
+                            + " ms (http-max-concurrent-requests)");
+                    response.header("Retry-After", "1");
+                    response.send(503, Json.TYPE, Json.error("too many requests in progress; try again"));
+                } else {
+                    try {
+                        m.handler().handle(request, response);
+                    } finally {
+                        slots.release();
+                    }
                 }
             }
             if (!response.started()) {

@@ -51,6 +51,10 @@ class HttpServerTest {
     }
 
     private InetSocketAddress start(HttpLimits limits) throws IOException {
+        return start(limits, HttpLimits.SLOT_WAIT);
+    }
+
+    private InetSocketAddress start(HttpLimits limits, Duration slotWait) throws IOException {
         Router router = new Router()
                 .guard((q, r) -> {
                     if (q.rawPath().equals("/secret")) {
@@ -72,6 +76,7 @@ class HttpServerTest {
                     r.send(200, "text/plain", "held");
                 })
                 .get("/slow", (q, r) -> {
+                    holding.incrementAndGet();
                     try {
                         release.await(30, TimeUnit.SECONDS);
                     } catch (InterruptedException e) {
@@ -92,7 +97,7 @@ class HttpServerTest {
                 .get("/broken", (q, r) -> {
                     throw new IllegalStateException("a handler bug");
                 });
-        server = HttpServer.start(new InetSocketAddress(LOOPBACK, 0), limits, router, registry);
+        server = HttpServer.start(new InetSocketAddress(LOOPBACK, 0), limits, router, registry, slotWait);
         return server.address();
     }
 
@@ -370,6 +375,31 @@ class HttpServerTest {
         }
     }
 
+    @Test
+    void aRequestWaitingForASlotMakesRoomForANewClientWhenNothingElseCan() throws Exception {
+        InetSocketAddress at = start(limits(3, 3, 1, Duration.ofSeconds(20), Duration.ofSeconds(20), Duration.ofSeconds(20),
+                Duration.ofSeconds(20)), Duration.ofSeconds(10));
+        try (RawHttp slow = RawHttp.connect(at, InetAddress.ofLiteral("127.0.4.1"), 0);
+             RawHttp queued1 = RawHttp.connect(at, InetAddress.ofLiteral("127.0.4.2"), 0);
+             RawHttp queued2 = RawHttp.connect(at, InetAddress.ofLiteral("127.0.4.3"), 0)) {
+            slow.send(get("/slow"));
+            InProcessAwait.until("/slow in its slot", () -> holding.get() == 1);
+            queued1.send(get("/work"));
+            InProcessAwait.until("one request queued", () -> server.queuedRequests() == 1);
+            queued2.send(get("/work"));
+            InProcessAwait.until("two requests queued", () -> server.queuedRequests() == 2);
+            // Every connection has a complete request: /slow in the one slot, two waiting for it.
+            try (RawHttp health = RawHttp.connect(at, InetAddress.ofLiteral("127.0.4.9"), 0)) {
+                assertEquals(200, health.exchange(get("/health")).status(), "a liveness probe still gets in");
+            }
+            assertTrue(queued1.closedWithin(Duration.ofSeconds(3)), "the longest-queued request made room");
+            assertEquals(1, rejected("evicted"));
+            release.countDown();
+            assertEquals("late", slow.read().text());
+            assertEquals("done", queued2.read().text(), "the other one got the slot in the end");
+        }
+    }
+
     /** Whether a new connection from this address is reset or closed by the server within 2 s. */
     private static boolean closedAtOnce(InetSocketAddress at, InetAddress from) throws IOException {
         try (RawHttp c = RawHttp.connect(at, from, 0)) {
@@ -399,8 +429,7 @@ class HttpServerTest {
                 Duration.ofSeconds(5)));
         try (RawHttp slow = RawHttp.connect(at)) {
             slow.send(get("/slow"));
-            InProcessAwait.until("/slow is in progress", () -> server.openConnections() == 1);
-            Thread.sleep(200);
+            InProcessAwait.until("/slow holds the slot", () -> holding.get() == 1);
             long t0 = System.nanoTime();
             RawHttp.Answer busy = RawHttp.once(at, get("/work"));
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
