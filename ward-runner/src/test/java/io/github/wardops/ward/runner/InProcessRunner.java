@@ -82,9 +82,14 @@ final class InProcessRunner implements AutoCloseable {
 
     /** Runs {@code ward} with arguments that must not start a poller; returns its exit code and output. */
     static Failed runToExit(String... args) {
+        return runToExit(Map.of(), args);
+    }
+
+    /** Runs {@code ward} with the environment and arguments that must not start a poller. */
+    static Failed runToExit(Map<String, String> env, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CliContext ctx = new CliContext(withoutStorageByDefault(Map.of()), new PrintWriter(out, true), new PrintWriter(err, true), false, p -> {
+        CliContext ctx = new CliContext(withoutStorageByDefault(env), new PrintWriter(out, true), new PrintWriter(err, true), false, p -> {
             p.close();
             fail("the poller started");
         });

@@ -39,6 +39,44 @@ public final class RunOptions {
             description = "HTTP API listen address; port 0 picks a free port; 'off' disables it (default: 127.0.0.1:9090).")
     String http;
 
+    @Option(names = "--http-allow-insecure", paramLabel = "true|false",
+            description = "Allow the HTTP API on a non-loopback address without a bearer token: an open API, with a "
+                    + "warning at every start (default: false: such a start is refused).")
+    String httpAllowInsecure;
+
+    @Option(names = "--http-hosts", paramLabel = "HOSTS",
+            description = "Host header values answered besides loopback names and the address a request arrived on: "
+                    + "NAME, NAME:PORT, [V6]:PORT, comma-separated, or * (default: none; others get 421).")
+    String httpHosts;
+
+    @Option(names = "--http-max-connections", paramLabel = "N",
+            description = "The most HTTP connections open at once (default: 256).")
+    String httpMaxConnections;
+
+    @Option(names = "--http-max-connections-per-address", paramLabel = "N",
+            description = "The most HTTP connections open at once from one client address, IPv6 by /64 (default: 32).")
+    String httpMaxConnectionsPerAddress;
+
+    @Option(names = "--http-max-concurrent-requests", paramLabel = "N",
+            description = "The most HTTP requests handled at once, /health, /ready and the page excepted (default: 4).")
+    String httpMaxConcurrentRequests;
+
+    @Option(names = "--http-header-timeout", paramLabel = "DURATION",
+            description = "Deadline for a request's line and headers (default: 10s).")
+    String httpHeaderTimeout;
+
+    @Option(names = "--http-body-timeout", paramLabel = "DURATION",
+            description = "Deadline for a request's body, from the end of its headers (default: 10s).")
+    String httpBodyTimeout;
+
+    @Option(names = "--http-idle-timeout", paramLabel = "DURATION",
+            description = "How long a kept-alive HTTP connection may wait for its next request (default: 30s).")
+    String httpIdleTimeout;
+
+    @Option(names = "--http-write-timeout", paramLabel = "DURATION",
+            description = "Deadline for writing one HTTP answer (default: 30s).")
+    String httpWriteTimeout;
+
     @Option(names = "--max-probes-in-flight", paramLabel = "N",
             description = "The most probes running at once (default: 4096).")
     String maxProbesInFlight;
@@ -162,6 +200,15 @@ public final class RunOptions {
         put(f, "allow-link-local", allowLinkLocal);
         put(f, "interval", interval);
         put(f, "http", http);
+        put(f, "http-allow-insecure", httpAllowInsecure);
+        put(f, "http-hosts", httpHosts);
+        put(f, "http-max-connections", httpMaxConnections);
+        put(f, "http-max-connections-per-address", httpMaxConnectionsPerAddress);
+        put(f, "http-max-concurrent-requests", httpMaxConcurrentRequests);
+        put(f, "http-header-timeout", httpHeaderTimeout);
+        put(f, "http-body-timeout", httpBodyTimeout);
+        put(f, "http-idle-timeout", httpIdleTimeout);
+        put(f, "http-write-timeout", httpWriteTimeout);
         put(f, "max-probes-in-flight", maxProbesInFlight);
         put(f, "icmp-pps", icmpPps);
         put(f, "inventory-poll", inventoryPoll);

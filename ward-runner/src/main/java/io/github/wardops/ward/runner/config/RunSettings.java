@@ -3,6 +3,8 @@ package io.github.wardops.ward.runner.config;
 import io.github.wardops.ward.InvalidConfigurationException;
 import io.github.wardops.ward.Secret;
 import io.github.wardops.ward.postgres.SecretKeys;
+import io.github.wardops.ward.runner.http.server.HostAllowList;
+import io.github.wardops.ward.runner.http.server.HttpLimits;
 import io.github.wardops.ward.snmp.SnmpCredentials;
 import io.github.wardops.ward.snmp.SnmpSecurityLevel;
 import java.io.IOException;
@@ -41,6 +43,8 @@ import java.util.regex.Pattern;
  * @param allowLinkLocal whether devices with link-local addresses (169.254.0.0/16, fe80::/10) are polled
  * @param interval the ICMP check interval of every device, 1 s to 1 day
  * @param http where the HTTP API listens
+ * @param httpLimits the HTTP server's bounds: connections, deadlines, requests at once, accepted hosts
+ * @param httpAllowInsecure whether HTTP may listen beyond loopback without a bearer token
  * @param maxProbesInFlight the most probes running at once, 1-1,000,000
  * @param icmpPacketsPerSecond the ICMP send pacing, 1-1,000,000 echoes per second
  * @param inventoryPoll how often the inventory file is checked for changes, 100 ms to 1 hour
@@ -68,7 +72,8 @@ import java.util.regex.Pattern;
  * @param effective every setting's effective value and origin, secrets masked, in table order
  */
 public record RunSettings(Path configFile, Path inventory, InventorySource inventorySource, boolean allowLinkLocal,
-                          Duration interval, HttpAddress http, int maxProbesInFlight,
+                          Duration interval, HttpAddress http, HttpLimits httpLimits, boolean httpAllowInsecure,
+                          int maxProbesInFlight,
                           int icmpPacketsPerSecond, Duration inventoryPoll, int downAfter, int upAfter, Path alertRules,
                           Duration alertTick, URI webhookUrl, Duration webhookTimeout, boolean notifyLog,
                           boolean storage, String dbUrl, String dbUser, Path dataDir, Duration dbRetention,
@@ -111,6 +116,8 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
      * @param allowLinkLocal link-local addresses allowed
      * @param interval interval
      * @param http http
+     * @param httpLimits HTTP bounds
+     * @param httpAllowInsecure HTTP without a token beyond loopback
      * @param maxProbesInFlight in flight
      * @param icmpPacketsPerSecond pps
      * @param inventoryPoll inventory poll
@@ -185,6 +192,21 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
                     + "polled; multicast, broadcast and unspecified addresses never are"),
             key("interval", "30s", "the ICMP check interval of every device"),
             key("http", "127.0.0.1:9090", "where the HTTP API listens: HOST:PORT, [V6]:PORT (port 0 = any free port) or off"),
+            key("http-allow-insecure", "false", "allow the HTTP API on an address other than loopback without http-token "
+                    + "(an open API, with a warning at every start); otherwise such a start is refused"),
+            key("http-hosts", null, "Host header values the HTTP API answers besides loopback names and the address a "
+                    + "request arrived on: NAME, NAME:PORT or [V6]:PORT, comma-separated, or * for any; others get 421"),
+            key("http-max-connections", "256", "the most HTTP connections open at once; more are closed at once"),
+            key("http-max-connections-per-address", "32", "the most HTTP connections open at once from one client "
+                    + "address (IPv6: one /64); more are closed at once"),
+            key("http-max-concurrent-requests", "4", "the most HTTP requests handled at once (/health, /ready and the "
+                    + "page excepted); more wait up to 1 s, then get 503"),
+            key("http-header-timeout", "10s", "the deadline for an HTTP request's line and headers, from the connection's "
+                    + "start (on a kept-alive connection, from the request's first byte)"),
+            key("http-body-timeout", "10s", "the deadline for an HTTP request's body, from the end of its headers"),
+            key("http-idle-timeout", "30s", "how long a kept-alive HTTP connection may wait for its next request"),
+            key("http-write-timeout", "30s", "the deadline for writing one HTTP answer; a client that does not take it "
+                    + "is disconnected"),
             key("max-probes-in-flight", "4096", "the most probes running at once"),
             key("icmp-pps", "10000", "the most ICMP echoes sent per second"),
             key("inventory-poll", "2s", "how often the inventory file and the devices table are checked for changes"),
@@ -286,7 +308,8 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
      * Resolves the settings for a command that only uses the database ({@code ward credentials}):
      * as {@link #resolve(Map, Map)}, but the SNMP polling settings ({@code snmp-checks},
      * {@code snmp-v3-*} and the SNMP secrets) are not checked against each other, and no v3
-     * credentials are built: such a command takes its SNMP input from its own flags.
+     * credentials are built: such a command takes its SNMP input from its own flags. Nor is an
+     * HTTP address beyond loopback without a token refused: such a command serves no HTTP.
      *
      * @param flags values given on the command line, by key
      * @param env the process environment
@@ -357,6 +380,8 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
         Path inventory = get(raw, "inventory", problems, RunSettings::path);
         Duration interval = get(raw, "interval", problems, s -> range(Durations.parse(s), Duration.ofSeconds(1), Duration.ofDays(1)));
         HttpAddress http = get(raw, "http", problems, HttpAddress::parse);
+        Boolean httpAllowInsecure = get(raw, "http-allow-insecure", problems, RunSettings::bool);
+        HttpLimits httpLimits = httpLimits(raw, problems);
         Integer inFlight = get(raw, "max-probes-in-flight", problems, s -> intRange(s, 1, 1_000_000));
         Integer pps = get(raw, "icmp-pps", problems, s -> intRange(s, 1, 1_000_000));
         Duration poll = get(raw, "inventory-poll", problems,
@@ -442,13 +467,84 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
         if (secrets.containsKey(WEBHOOK_SECRET) && webhook == null && !raw.containsKey("webhook-url")) {
             problems.add("webhook-secret is set but webhook-url is not: set WARD_WEBHOOK_URL (or webhook-url) too");
         }
+        httpTokenProblems(secrets, effective, problems);
+        if (checkSnmp) {
+            // Database-only commands serve no HTTP, so only ward run and ward config check the exposure.
+            httpExposureProblems(raw, http, Boolean.TRUE.equals(httpAllowInsecure), secrets, problems);
+        }
         if (!problems.isEmpty()) {
             throw new InvalidConfigurationException("ward run", problems);
         }
-        return new RunSettings(configFile, inventory, source, allowLinkLocal, interval, http, inFlight, pps, poll, downAfter, upAfter, rules, tick,
+        return new RunSettings(configFile, inventory, source, allowLinkLocal, interval, http, httpLimits, httpAllowInsecure,
+                inFlight, pps, poll, downAfter, upAfter, rules, tick,
                 webhook, webhookTimeout, notifyLog, storage, dbUrl, dbUser, dataDir, dbRetention, redisUrl, cacheTtl,
                 snmpPort, snmpInterval, tcpChecks == null ? List.of() : tcpChecks,
                 snmpChecks == null ? List.of() : snmpChecks, v3, keys, secrets, effective);
+    }
+
+    /** The shortest bearer token accepted. */
+    public static final int MIN_HTTP_TOKEN_CHARS = 16;
+
+    /** The HTTP server's bounds; {@code null} when one of them is invalid (then in {@code problems}). */
+    private static HttpLimits httpLimits(Map<String, String[]> raw, List<String> problems) {
+        List<String> hosts = get(raw, "http-hosts", problems, HostAllowList::parse);
+        Integer max = get(raw, "http-max-connections", problems, s -> intRange(s, 1, 10_000));
+        Integer perAddress = get(raw, "http-max-connections-per-address", problems, s -> intRange(s, 1, 10_000));
+        Integer requests = get(raw, "http-max-concurrent-requests", problems, s -> intRange(s, 1, 1024));
+        Duration header = get(raw, "http-header-timeout", problems,
+                s -> range(Durations.parse(s), Duration.ofMillis(100), Duration.ofMinutes(10)));
+        Duration body = get(raw, "http-body-timeout", problems,
+                s -> range(Durations.parse(s), Duration.ofMillis(100), Duration.ofMinutes(10)));
+        Duration idle = get(raw, "http-idle-timeout", problems,
+                s -> range(Durations.parse(s), Duration.ofMillis(100), Duration.ofHours(1)));
+        Duration write = get(raw, "http-write-timeout", problems,
+                s -> range(Durations.parse(s), Duration.ofSeconds(1), Duration.ofHours(1)));
+        if (max != null && perAddress != null && perAddress > max) {
+            String[] v = raw.get("http-max-connections-per-address");
+            problems.add("http-max-connections-per-address = '" + v[0] + "' (from " + v[1]
+                    + "): must be at most http-max-connections (" + max + ")");
+            return null;
+        }
+        if (max == null || perAddress == null || requests == null || header == null || body == null || idle == null
+                || write == null) {
+            return null;
+        }
+        return new HttpLimits(max, perAddress, requests, header, body, idle, write, hosts == null ? List.of() : hosts);
+    }
+
+    /** A bearer token must be one a client can send and no one can guess; the message never holds it. */
+    private static void httpTokenProblems(Map<String, Secret> secrets, List<Effective> effective, List<String> problems) {
+        Secret token = secrets.get(HTTP_TOKEN);
+        if (token == null) {
+            return;
+        }
+        String origin = effective.stream().filter(e -> e.key().equals(HTTP_TOKEN)).map(Effective::origin).findFirst()
+                .orElse("?");
+        String t = token.reveal();
+        String fix = "; make one with: head -c 32 /dev/urandom | base64";
+        if (t.isBlank()) {
+            problems.add(HTTP_TOKEN + " (from " + origin + "): is blank" + fix);
+        } else if (t.codePointCount(0, t.length()) < MIN_HTTP_TOKEN_CHARS) {
+            problems.add(HTTP_TOKEN + " (from " + origin + "): is shorter than " + MIN_HTTP_TOKEN_CHARS + " characters" + fix);
+        } else if (!t.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            problems.add(HTTP_TOKEN + " (from " + origin + "): may hold only printable ASCII characters without spaces "
+                    + "(it is sent in an HTTP header)" + fix);
+        }
+    }
+
+    /** Beyond loopback, an API without a token is an explicit choice. */
+    private static void httpExposureProblems(Map<String, String[]> raw, HttpAddress http, boolean allowInsecure,
+                                             Map<String, Secret> secrets, List<String> problems) {
+        if (http == null || !http.enabled() || http.address().getAddress().isLoopbackAddress()
+                || secrets.containsKey(HTTP_TOKEN) || allowInsecure) {
+            return;
+        }
+        String[] v = raw.get("http");
+        problems.add("http = '" + v[0] + "' (from " + v[1] + "): listens beyond loopback, but no bearer token is set, so "
+                + "anyone who reaches it could read the fleet and acknowledge alerts. Set a token: "
+                + "head -c 32 /dev/urandom | base64 > /etc/ward/http-token; chmod 600 /etc/ward/http-token; then "
+                + "WARD_HTTP_TOKEN_FILE=/etc/ward/http-token (or http-token-file in the configuration file). To serve an "
+                + "open API on purpose, set http-allow-insecure: true");
     }
 
     private static final SnmpNames.Names V3_NAMES = new SnmpNames.Names("snmp-v3-user", "snmp-v3-level",

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.github.wardops.ward.DeviceStatus;
 import io.github.wardops.ward.Secret;
 import io.github.wardops.ward.Ward;
@@ -16,15 +14,17 @@ import io.github.wardops.ward.alert.Severity;
 import io.github.wardops.ward.inventory.Check;
 import io.github.wardops.ward.inventory.Device;
 import io.github.wardops.ward.inventory.DeviceId;
+import io.github.wardops.ward.runner.http.server.HttpLimits;
+import io.github.wardops.ward.runner.http.server.HttpServer;
+import io.github.wardops.ward.runner.http.server.Request;
+import io.github.wardops.ward.runner.http.server.Response;
+import io.github.wardops.ward.runner.http.server.Router;
 import io.github.wardops.ward.state.DeviceState;
 import io.github.wardops.ward.state.StateTracker;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.BindException;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -42,20 +42,22 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The runner's HTTP API on the JDK's built-in server, one virtual thread per exchange, at most
- * {@value #MAX_CONCURRENT} exchanges at once (more get {@code 503}). Routes and JSON fields are
- * documented in {@code docs/api.md}:
+ * The runner's HTTP API: the routes and their handlers, on ward's own {@link HttpServer} (its
+ * limits, deadlines and slots are described there). Routes and JSON fields are documented in
+ * {@code docs/api.md}:
  *
  * <ul>
  *   <li>{@code GET /}: the status page (a static page; its data comes from the API);</li>
- *   <li>{@code GET /health}: liveness; {@code GET /ready}: every {@link ReadinessCheck};</li>
+ *   <li>{@code GET /health}: liveness; {@code GET /ready}: every {@link ReadinessCheck} (both
+ *       answered outside the shared slots);</li>
  *   <li>{@code GET /metrics}: Prometheus text;</li>
  *   <li>{@code GET /api/devices}, {@code GET /api/devices/{id}};</li>
  *   <li>{@code GET /api/alerts}, {@code POST /api/alerts/{id}/ack}.</li>
@@ -66,15 +68,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpApi implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
-    /** The most exchanges handled at once. */
-    public static final int MAX_CONCURRENT = 64;
     /** The largest request body read (acknowledgements). */
-    public static final int MAX_BODY_BYTES = 4096;
+    public static final int MAX_BODY_BYTES = HttpLimits.MAX_BODY_BYTES;
     /** The most alerts one {@code /api/alerts} answer holds. */
     public static final int MAX_ALERTS = 10_000;
     private static final String JSON = "application/json; charset=utf-8";
     private static final Comparator<Device> ORDER = Comparator.comparing(Device::name).thenComparing(Device::id);
     private static final byte[] PAGE = loadPage();
+    /** How long a {@code /ready} request waits for the checks already running. */
+    private static final Duration READY_WAIT = Duration.ofSeconds(10);
 
     /**
      * What the API serves.
@@ -112,17 +114,27 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private final HttpServer server;
-    private final ExecutorService executor;
     private final Backend b;
     private final byte[] token;
     private final ObjectMapper mapper = new ObjectMapper();
-    private final Semaphore slots = new Semaphore(MAX_CONCURRENT);
+    private final Object readyLock = new Object();
+    private CompletableFuture<Ready> readyInFlight;
 
-    private HttpApi(HttpServer server, ExecutorService executor, Backend backend, Secret token) {
-        this.server = server;
-        this.executor = executor;
+    private HttpApi(InetSocketAddress address, Secret token, HttpLimits limits, Backend backend) throws IOException {
         this.b = backend;
         this.token = token == null ? null : sha256(("Bearer " + token.reveal()).getBytes(StandardCharsets.UTF_8));
+        Router router = new Router()
+                .guard(this::guard)
+                .getLight("/", (q, r) -> page(r))
+                .getLight("/index.html", (q, r) -> page(r))
+                .getLight("/health", (q, r) -> r.send(200, JSON, "{\"status\":\"ok\"}"))
+                .getLight("/ready", (q, r) -> ready(r))
+                .get("/metrics", (q, r) -> r.send(200, "text/plain; version=0.0.4; charset=utf-8", b.registry().scrape()))
+                .get("/api/devices", this::devices)
+                .get("/api/devices/{id}", this::device)
+                .get("/api/alerts", this::alerts)
+                .post("/api/alerts/{id}/ack", this::acknowledge);
+        this.server = HttpServer.start(address, limits, router, backend.registry());
     }
 
     /**
@@ -130,24 +142,13 @@ public final class HttpApi implements AutoCloseable {
      *
      * @param address where to listen (port 0: any free port)
      * @param token the bearer token required, or {@code null} for none
+     * @param limits the server's bounds (connections, deadlines, slots, allowed hosts)
      * @param backend what is served
      * @return the running API
      * @throws IOException when the address cannot be bound; the message says which address and why
      */
-    public static HttpApi start(InetSocketAddress address, Secret token, Backend backend) throws IOException {
-        HttpServer server;
-        try {
-            server = HttpServer.create(address, 128);
-        } catch (BindException e) {
-            throw new IOException("cannot listen on " + address.getAddress().getHostAddress() + ":" + address.getPort()
-                    + " (" + e.getMessage() + "); pick another address with --http HOST:PORT, or --http off", e);
-        }
-        ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("ward-http-", 0).factory());
-        HttpApi api = new HttpApi(server, executor, backend, token);
-        server.setExecutor(executor);
-        server.createContext("/", api::handle);
-        server.start();
-        return api;
+    public static HttpApi start(InetSocketAddress address, Secret token, HttpLimits limits, Backend backend) throws IOException {
+        return new HttpApi(address, token, limits, backend);
     }
 
     /**
@@ -156,73 +157,38 @@ public final class HttpApi implements AutoCloseable {
      * @return the address
      */
     public InetSocketAddress address() {
-        return server.getAddress();
+        return server.address();
     }
 
-    private interface Route {
-        void run() throws IOException;
+    /** Every path but the open ones needs the token; {@code 401} before {@code 404}, so paths do not leak. */
+    private boolean guard(Request q, Response r) {
+        String path = q.rawPath();
+        boolean open = path.equals("/health") || path.equals("/") || path.equals("/index.html");
+        if (open || authorized(q)) {
+            return true;
+        }
+        r.header("WWW-Authenticate", "Bearer realm=\"ward\"");
+        r.send(401, JSON, "{\"error\":\"a bearer token is required: Authorization: Bearer <token>\"}");
+        return false;
     }
 
-    private void handle(HttpExchange ex) throws IOException {
-        if (!slots.tryAcquire()) {
-            send(ex, 503, JSON, "{\"error\":\"too many requests in progress\"}");
-            return;
-        }
-        try (ex) {
-            String path = ex.getRequestURI().getPath();
-            String method = ex.getRequestMethod();
-            boolean open = path.equals("/health") || path.equals("/") || path.equals("/index.html");
-            if (!open && !authorized(ex)) {
-                ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"ward\"");
-                send(ex, 401, JSON, "{\"error\":\"a bearer token is required: Authorization: Bearer <token>\"}");
-                return;
-            }
-            String[] parts = path.split("/", -1);
-            boolean post = false;
-            Route route = switch (path) {
-                case "/", "/index.html" -> () -> send(ex, 200, "text/html; charset=utf-8", PAGE);
-                case "/health" -> () -> send(ex, 200, JSON, "{\"status\":\"ok\"}");
-                case "/ready" -> () -> ready(ex);
-                case "/metrics" -> () -> send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", b.registry().scrape());
-                case "/api/devices" -> () -> devices(ex);
-                case "/api/alerts" -> () -> alerts(ex);
-                default -> null;
-            };
-            if (route == null && parts.length == 4 && path.startsWith("/api/devices/")) {
-                route = () -> device(ex, parts[3]);
-            } else if (route == null && parts.length == 5 && path.startsWith("/api/alerts/") && parts[4].equals("ack")) {
-                post = true;
-                route = () -> acknowledge(ex, parts[3]);
-            }
-            if (route == null) {
-                send(ex, 404, JSON, "{\"error\":\"not found\",\"path\":" + mapper.writeValueAsString(path) + "}");
-            } else if (post && !method.equals("POST")) {
-                ex.getResponseHeaders().set("Allow", "POST");
-                send(ex, 405, JSON, "{\"error\":\"method not allowed\",\"allow\":[\"POST\"]}");
-            } else if (!post && !method.equals("GET") && !method.equals("HEAD")) {
-                ex.getResponseHeaders().set("Allow", "GET, HEAD");
-                send(ex, 405, JSON, "{\"error\":\"method not allowed\",\"allow\":[\"GET\",\"HEAD\"]}");
-            } else {
-                route.run();
-            }
-        } catch (IOException e) {
-            LOG.debug("client went away: {}", e.toString());
-        } catch (RuntimeException e) {
-            LOG.warn("HTTP {} {} failed: {}", ex.getRequestMethod(), ex.getRequestURI().getPath(), e.toString());
-        } finally {
-            slots.release();
-        }
+    private static void page(Response r) {
+        // The page loads nothing from elsewhere; its inline script and style are allowed, nothing more.
+        r.header("Content-Security-Policy",
+                "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; "
+                        + "img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+        r.send(200, "text/html; charset=utf-8", PAGE);
     }
 
     /**
      * Compares digests of the whole header in constant time, so neither the token's content nor
      * its length shows in the timing.
      */
-    private boolean authorized(HttpExchange ex) {
+    private boolean authorized(Request q) {
         if (token == null) {
             return true;
         }
-        String h = ex.getRequestHeaders().getFirst("Authorization");
+        String h = q.header("Authorization");
         return h != null && h.length() <= 1024 && MessageDigest.isEqual(token, sha256(h.getBytes(StandardCharsets.UTF_8)));
     }
 
@@ -234,7 +200,51 @@ public final class HttpApi implements AutoCloseable {
         }
     }
 
-    private void ready(HttpExchange ex) throws IOException {
+    /** A readiness answer: its status and body. */
+    private record Ready(int status, String body) {
+    }
+
+    /**
+     * Answers {@code /ready}. It runs outside the shared slots, so the checks run at most once at a
+     * time: a request that comes while they run waits for that run's answer. A flood of
+     * {@code /ready} thus costs one database round trip at a time, never the whole pool.
+     */
+    private void ready(Response r) throws IOException {
+        CompletableFuture<Ready> f;
+        boolean mine = false;
+        synchronized (readyLock) {
+            if (readyInFlight == null) {
+                readyInFlight = new CompletableFuture<>();
+                mine = true;
+            }
+            f = readyInFlight;
+        }
+        if (mine) {
+            try {
+                f.complete(evaluateReadiness());
+            } catch (IOException | RuntimeException | Error e) {
+                f.completeExceptionally(e);
+                throw e;
+            } finally {
+                synchronized (readyLock) {
+                    readyInFlight = null;
+                }
+            }
+        }
+        Ready answer;
+        try {
+            answer = f.get(READY_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (ExecutionException | TimeoutException e) {
+            answer = new Ready(503, "{\"status\":\"not ready\",\"checks\":[],\"error\":\"the readiness checks did not "
+                    + "answer within " + READY_WAIT.toSeconds() + " s\"}");
+        }
+        r.send(answer.status(), JSON, answer.body());
+    }
+
+    private Ready evaluateReadiness() throws IOException {
         List<Map<String, Object>> checks = new ArrayList<>();
         boolean all = true;
         for (ReadinessCheck c : b.readiness()) {
@@ -254,15 +264,15 @@ public final class HttpApi implements AutoCloseable {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", all ? "ready" : "not ready");
         body.put("checks", checks);
-        send(ex, all ? 200 : 503, JSON, mapper.writeValueAsString(body));
+        return new Ready(all ? 200 : 503, mapper.writeValueAsString(body));
     }
 
-    private void devices(HttpExchange ex) throws IOException {
+    private void devices(Request q, Response r) throws IOException {
         DeviceFilter filter;
         try {
-            filter = DeviceFilter.parse(ex.getRequestURI().getRawQuery());
+            filter = DeviceFilter.parse(q.rawQuery());
         } catch (IllegalArgumentException e) {
-            badRequest(ex, e.getMessage());
+            badRequest(r, e.getMessage());
             return;
         }
         List<Device> all = new ArrayList<>();
@@ -272,14 +282,7 @@ public final class HttpApi implements AutoCloseable {
             }
         }
         all.sort(ORDER);
-        ex.getResponseHeaders().set("Content-Type", JSON);
-        if (ex.getRequestMethod().equals("HEAD")) {
-            ex.sendResponseHeaders(200, -1);
-            return;
-        }
-        ex.sendResponseHeaders(200, 0);
-        try (OutputStream out = ex.getResponseBody();
-             JsonGenerator g = mapper.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
+        try (JsonGenerator g = mapper.getFactory().createGenerator(r.stream(200, JSON), JsonEncoding.UTF8)) {
             writeDevices(g, all, filter);
         }
     }
@@ -304,17 +307,18 @@ public final class HttpApi implements AutoCloseable {
         g.writeEndArray();
     }
 
-    private void device(HttpExchange ex, String rawId) throws IOException {
+    private void device(Request q, Response r) throws IOException {
+        String rawId = q.param("id");
         DeviceId id;
         try {
-            id = DeviceId.parse(URLDecoder.decode(rawId, StandardCharsets.UTF_8));
+            id = DeviceId.parse(rawId);
         } catch (IllegalArgumentException e) {
-            badRequest(ex, "'" + rawId + "' is not a device id (a UUID)");
+            badRequest(r, "'" + rawId + "' is not a device id (a UUID)");
             return;
         }
         Device d = b.ward().inventory().get(id).orElse(null);
         if (d == null) {
-            send(ex, 404, JSON, mapper.writeValueAsString(Map.of("error", "no device " + id)));
+            r.send(404, JSON, mapper.writeValueAsString(Map.of("error", "no device " + id)));
             return;
         }
         DeviceState state = b.tracker().state(id).orElse(null);
@@ -355,7 +359,7 @@ public final class HttpApi implements AutoCloseable {
         DeviceDetail detail = new DeviceDetail(DeviceView.of(d, state, b.ward().latest().get(id, "icmp").orElse(null)),
                 state == null ? null : StateView.of(state), checks, values, interfaces, interfaceValues,
                 dependents, alerts);
-        send(ex, 200, JSON, mapper.writeValueAsString(detail));
+        r.send(200, JSON, mapper.writeValueAsString(detail));
     }
 
     /**
@@ -439,12 +443,12 @@ public final class HttpApi implements AutoCloseable {
         }
     }
 
-    private void alerts(HttpExchange ex) throws IOException {
+    private void alerts(Request request, Response r) throws IOException {
         AlertQuery q;
         try {
-            q = AlertQuery.parse(ex.getRequestURI().getRawQuery());
+            q = AlertQuery.parse(request.rawQuery());
         } catch (IllegalArgumentException e) {
-            badRequest(ex, e.getMessage());
+            badRequest(r, e.getMessage());
             return;
         }
         Instant now = b.clock().instant();
@@ -465,7 +469,7 @@ public final class HttpApi implements AutoCloseable {
                 }
             } catch (Exception e) {
                 LOG.warn("reading resolved alerts failed: {}", e.toString());
-                send(ex, 503, JSON, "{\"error\":\"the alert store cannot be read now\"}");
+                r.send(503, JSON, "{\"error\":\"the alert store cannot be read now\"}");
                 return;
             }
         }
@@ -477,85 +481,54 @@ public final class HttpApi implements AutoCloseable {
         for (Alert a : list.subList(0, Math.min(list.size(), q.limit()))) {
             out.add(AlertView.of(a, now));
         }
-        send(ex, 200, JSON, mapper.writeValueAsString(out));
+        r.send(200, JSON, mapper.writeValueAsString(out));
     }
 
-    private void acknowledge(HttpExchange ex, String rawId) throws IOException {
+    private void acknowledge(Request q, Response r) throws IOException {
+        String rawId = q.param("id");
         UUID id;
         try {
-            id = UUID.fromString(URLDecoder.decode(rawId, StandardCharsets.UTF_8));
+            id = UUID.fromString(rawId);
         } catch (IllegalArgumentException e) {
-            badRequest(ex, "'" + rawId + "' is not an alert id (a UUID)");
+            badRequest(r, "'" + rawId + "' is not an alert id (a UUID)");
             return;
         }
-        String type = ex.getRequestHeaders().getFirst("Content-Type");
+        String type = q.header("Content-Type");
         // JSON only: a cross-site form cannot send it without a CORS preflight, which this server never grants.
         if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            send(ex, 415, JSON, "{\"error\":\"send Content-Type: application/json with {\\\"user\\\":\\\"name\\\"}\"}");
+            r.send(415, JSON, "{\"error\":\"send Content-Type: application/json with {\\\"user\\\":\\\"name\\\"}\"}");
             return;
         }
-        byte[] body;
-        try (InputStream in = ex.getRequestBody()) {
-            body = in.readNBytes(MAX_BODY_BYTES + 1);
-        }
-        if (body.length > MAX_BODY_BYTES) {
-            send(ex, 413, JSON, "{\"error\":\"the body is larger than " + MAX_BODY_BYTES + " bytes\"}");
-            return;
-        }
+        // The server refuses bodies over MAX_BODY_BYTES (413) before this runs.
+        byte[] body = q.body();
         String user;
         try {
             JsonNode n = mapper.readTree(body);
             JsonNode u = n == null ? null : n.get("user");
             if (u == null || !u.isTextual()) {
-                badRequest(ex, "the body must be a JSON object with a \"user\" string");
+                badRequest(r, "the body must be a JSON object with a \"user\" string");
                 return;
             }
             user = u.asText().strip();
         } catch (IOException e) {
-            badRequest(ex, "the body is not JSON");
+            badRequest(r, "the body is not JSON");
             return;
         }
         if (user.isEmpty() || user.length() > 100 || user.chars().anyMatch(Character::isISOControl)) {
-            badRequest(ex, "user must be 1-100 characters without control characters");
+            badRequest(r, "user must be 1-100 characters without control characters");
             return;
         }
         Alert acked = b.alerting().acknowledge(id, user).orElse(null);
         if (acked == null) {
-            send(ex, 404, JSON, mapper.writeValueAsString(Map.of("error", "no open alert " + id)));
+            r.send(404, JSON, mapper.writeValueAsString(Map.of("error", "no open alert " + id)));
             return;
         }
         LOG.info("alert {} ({} on {}) acknowledged by {}", acked.id(), acked.rule(), acked.deviceName(), user);
-        send(ex, 200, JSON, mapper.writeValueAsString(AlertView.of(acked, b.clock().instant())));
+        r.send(200, JSON, mapper.writeValueAsString(AlertView.of(acked, b.clock().instant())));
     }
 
-    private void badRequest(HttpExchange ex, String message) throws IOException {
-        send(ex, 400, JSON, mapper.writeValueAsString(Map.of("error", message)));
-    }
-
-    private static void send(HttpExchange ex, int status, String type, String body) throws IOException {
-        send(ex, status, type, body.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static void send(HttpExchange ex, int status, String type, byte[] bytes) throws IOException {
-        ex.getResponseHeaders().set("Content-Type", type);
-        ex.getResponseHeaders().set("Cache-Control", "no-store");
-        if (type.startsWith("text/html")) {
-            // The page loads nothing from elsewhere; its inline script and style are allowed, nothing more.
-            ex.getResponseHeaders().set("Content-Security-Policy",
-                    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; "
-                            + "img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
-            ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-        }
-        if (ex.getRequestMethod().equals("HEAD")) {
-            ex.sendResponseHeaders(status, -1);
-            return;
-        }
-        ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        if (bytes.length > 0) {
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(bytes);
-            }
-        }
+    private void badRequest(Response r, String message) throws IOException {
+        r.send(400, JSON, mapper.writeValueAsString(Map.of("error", message)));
     }
 
     private static byte[] loadPage() {
@@ -570,12 +543,11 @@ public final class HttpApi implements AutoCloseable {
     }
 
     /**
-     * Stops accepting, gives exchanges in progress up to a second, and stops the executor.
+     * Stops accepting, closes idle connections, gives requests in progress up to a second.
      * Idempotent.
      */
     @Override
     public void close() {
-        server.stop(1);
-        executor.shutdownNow();
+        server.close();
     }
 }

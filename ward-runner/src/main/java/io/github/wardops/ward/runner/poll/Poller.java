@@ -150,7 +150,7 @@ public final class Poller implements AutoCloseable {
                     Wiring.snmpCounts(devices));
             if (settings.http().enabled()) {
                 http = HttpApi.start(settings.http().address(), settings.secret(RunSettings.HTTP_TOKEN).orElse(null),
-                        wiring.httpBackend());
+                        settings.httpLimits(), wiring.httpBackend());
             }
             Poller p = new Poller(settings, inventory, feed, stored, checks, wiring, http, stamp);
             wiring.startEngine();
@@ -158,6 +158,13 @@ public final class Poller implements AutoCloseable {
             LOG.info("ward runner started: {} devices, HTTP {}{}", devices.size(),
                     http == null ? "off" : "on http://" + hostPort(http.address()),
                     http != null && settings.secret(RunSettings.HTTP_TOKEN).isPresent() ? " (bearer token required)" : "");
+            if (http != null && settings.secret(RunSettings.HTTP_TOKEN).isEmpty()
+                    && !settings.http().address().getAddress().isLoopbackAddress()) {
+                // Only reachable with http-allow-insecure: true (settings refuse it otherwise); said at every start.
+                LOG.warn("HTTP API on {} has no bearer token (http-allow-insecure: true): anyone who can reach it reads "
+                        + "the fleet and acknowledges alerts; set WARD_HTTP_TOKEN_FILE to require a token",
+                        hostPort(http.address()));
+            }
             return p;
         } catch (IOException | RuntimeException | Error e) {
             if (http != null) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.wardops.ward.InvalidConfigurationException;
+import io.github.wardops.ward.runner.http.server.HttpLimits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -170,8 +171,8 @@ class RunSettingsTest {
         Path yaml = Files.writeString(dir.resolve("w.yaml"), "webhook-secret-file: " + tokenFile + "\nwebhook-url: https://127.0.0.1/h\n"
                 + "db:\n  url: jdbc:postgresql://127.0.0.1:5432/ward\n");
         RunSettings s = RunSettings.resolve(Map.of("config", yaml.toString()),
-                Map.of("WARD_HTTP_TOKEN", "env-token-value", "WARD_DB_PASSWORD_FILE", tokenFile.toString()));
-        assertEquals("env-token-value", s.secret(RunSettings.HTTP_TOKEN).orElseThrow().reveal());
+                Map.of("WARD_HTTP_TOKEN", "env-token-value-1234", "WARD_DB_PASSWORD_FILE", tokenFile.toString()));
+        assertEquals("env-token-value-1234", s.secret(RunSettings.HTTP_TOKEN).orElseThrow().reveal());
         assertEquals("file-token-value", s.secret(RunSettings.WEBHOOK_SECRET).orElseThrow().reveal(), "trailing newline dropped");
         assertEquals("file-token-value", s.secret(RunSettings.DB_PASSWORD).orElseThrow().reveal());
         assertTrue(s.secret(RunSettings.REDIS_PASSWORD).isEmpty());
@@ -217,6 +218,88 @@ class RunSettingsTest {
                 Map.of("WARD_REDIS_PASSWORD", "r-secret"), null);
         assertFalse(ok.storage());
         assertEquals("rediss://127.0.0.1:6380/2", ok.redisUrl());
+    }
+
+    @Test
+    void httpLimitsHaveDefaultsAndEveryBadOneIsReported() {
+        RunSettings d = RunSettings.resolve(Map.of(), Map.of(), null);
+        assertEquals(HttpLimits.DEFAULTS, d.httpLimits());
+        assertFalse(d.httpAllowInsecure());
+
+        RunSettings s = RunSettings.resolve(Map.of("http-hosts", "Ward.Example., [::1]:09090, 10.0.0.5:80, *",
+                        "http-max-connections", "10", "http-max-connections-per-address", "10"),
+                Map.of("WARD_HTTP_IDLE_TIMEOUT", "5s", "WARD_HTTP_MAX_CONCURRENT_REQUESTS", "2", "WARD_HTTP_HEADER_TIMEOUT", "2s",
+                        "WARD_HTTP_BODY_TIMEOUT", "3s", "WARD_HTTP_WRITE_TIMEOUT", "1m"), null);
+        assertEquals(new HttpLimits(10, 10, 2, Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(5),
+                Duration.ofMinutes(1), List.of("ward.example", "[::1]:9090", "10.0.0.5:80", "*")), s.httpLimits());
+
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> RunSettings.resolve(
+                Map.of("http-hosts", "ok.example, bad host", "http-max-connections", "10",
+                        "http-max-connections-per-address", "11", "http-max-concurrent-requests", "0",
+                        "http-header-timeout", "1ms", "http-body-timeout", "1h", "http-idle-timeout", "never",
+                        "http-write-timeout", "10ms", "http-allow-insecure", "maybe"), Map.of(), null));
+        List<String> p = e.problems();
+        assertEquals(8, p.size(), p.toString());
+        assertTrue(p.contains("http-hosts = 'ok.example, bad host' (from --http-hosts): 'bad host' is not a host name, "
+                + "NAME:PORT, [IPV6]:PORT or *"), p.toString());
+        assertTrue(p.contains("http-max-connections-per-address = '11' (from --http-max-connections-per-address): must be at "
+                + "most http-max-connections (10)"), p.toString());
+        assertTrue(p.contains("http-max-concurrent-requests = '0' (from --http-max-concurrent-requests): must be 1-1024"),
+                p.toString());
+        assertTrue(p.contains("http-header-timeout = '1ms' (from --http-header-timeout): must be 100ms to 10m"), p.toString());
+        assertTrue(p.contains("http-body-timeout = '1h' (from --http-body-timeout): must be 100ms to 10m"), p.toString());
+        assertTrue(p.stream().anyMatch(x -> x.startsWith("http-idle-timeout = 'never' (from --http-idle-timeout): ")), p.toString());
+        assertTrue(p.contains("http-write-timeout = '10ms' (from --http-write-timeout): must be 1s to 1h"), p.toString());
+        assertTrue(p.contains("http-allow-insecure = 'maybe' (from --http-allow-insecure): must be true or false"), p.toString());
+    }
+
+    @Test
+    void aBearerTokenThatIsBlankShortOrNotPrintableAsciiIsRefusedWithoutEchoingIt() throws Exception {
+        Map<String, String> bad = Map.of(
+                "   ", "is blank",
+                "\t \t", "is blank",
+                "tiny-t0ken", "is shorter than 16 characters",
+                "s3cr\u00e9t-n\u00f6n-ascii-value", "may hold only printable ASCII characters without spaces",
+                "s3cret with-a-space-inside", "may hold only printable ASCII characters without spaces");
+        for (Map.Entry<String, String> b : bad.entrySet()) {
+            InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                    () -> RunSettings.resolve(Map.of(), Map.of("WARD_HTTP_TOKEN", b.getKey()), null), b.getKey());
+            assertEquals(1, e.problems().size(), e.problems().toString());
+            String p = e.problems().get(0);
+            assertTrue(p.startsWith("http-token (from WARD_HTTP_TOKEN): " + b.getValue()), p);
+            assertTrue(p.contains("head -c 32 /dev/urandom | base64"), p);
+            if (!b.getKey().isBlank()) {
+                assertFalse(e.getMessage().contains(b.getKey()) || e.getMessage().contains("s3cr"), e.getMessage());
+            }
+        }
+        Path blank = Files.writeString(dir.resolve("blank-token"), " \t \n");
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> RunSettings.resolve(Map.of(), Map.of("WARD_HTTP_TOKEN_FILE", blank.toString()), null));
+        assertEquals(List.of("http-token (from WARD_HTTP_TOKEN_FILE (file " + blank + ")): is blank; make one with: "
+                + "head -c 32 /dev/urandom | base64"), e.problems());
+        assertEquals("0123456789abcdef", RunSettings.resolve(Map.of(), Map.of("WARD_HTTP_TOKEN", "0123456789abcdef"), null)
+                .secret(RunSettings.HTTP_TOKEN).orElseThrow().reveal(), "16 characters are enough");
+    }
+
+    @Test
+    void listeningBeyondLoopbackNeedsATokenOrAnExplicitAllowInsecure() {
+        for (String addr : List.of("0.0.0.0:9090", "[::]:9090", "192.0.2.10:9090")) {
+            InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                    () -> RunSettings.resolve(Map.of("http", addr), Map.of(), null), addr);
+            assertEquals(1, e.problems().size(), e.problems().toString());
+            String p = e.problems().get(0);
+            assertTrue(p.startsWith("http = '" + addr + "' (from --http): listens beyond loopback, but no bearer token is set"), p);
+            assertTrue(p.contains("WARD_HTTP_TOKEN_FILE=/etc/ward/http-token") && p.contains("http-allow-insecure: true"), p);
+        }
+        assertTrue(RunSettings.resolve(Map.of("http", "0.0.0.0:9090", "http-allow-insecure", "true"), Map.of(), null)
+                .httpAllowInsecure());
+        assertEquals("0.0.0.0:9090", RunSettings.resolve(Map.of("http", "0.0.0.0:9090"),
+                Map.of("WARD_HTTP_TOKEN", "0123456789abcdef"), null).http().toString());
+        for (String loopback : List.of("127.0.0.1:9090", "127.9.9.9:1", "[::1]:9090", "localhost:9090", "off")) {
+            RunSettings.resolve(Map.of("http", loopback), Map.of(), null);
+        }
+        // A command that serves no HTTP (ward credentials, ward import) is not refused for it.
+        assertEquals("0.0.0.0:9090", RunSettings.resolveForDatabase(Map.of("http", "0.0.0.0:9090"), Map.of()).http().toString());
     }
 
     @Test
