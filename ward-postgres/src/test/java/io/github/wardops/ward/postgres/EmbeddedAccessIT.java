@@ -39,9 +39,16 @@ class EmbeddedAccessIT {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
         if (db != null) {
             db.close();
+        }
+        if (tmp != null) {
+            try (var all = Files.walk(tmp)) {
+                for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
         }
     }
 
@@ -126,6 +133,20 @@ class EmbeddedAccessIT {
              ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_hba_file_rules WHERE auth_method = 'trust'")) {
             rs.next();
             assertEquals(0, rs.getInt(1), "the server's own view of its rules");
+        }
+    }
+
+    /** A socket path over 107 bytes cannot be bound: then there is no socket, and TCP works. */
+    @Test
+    void aDataDirectoryTooDeepForASocketListensOnTcpOnly() throws Exception {
+        Path deep = tmp.resolve("d".repeat(100)).resolve("pg");
+        try (EmbeddedDatabase other = EmbeddedDatabase.start(deep, 0);
+             Connection c = other.dataSource().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SHOW unix_socket_directories")) {
+            rs.next();
+            assertEquals("", rs.getString(1));
+            assertTrue(other.isRunning());
+            assertFalse(Files.exists(deep.resolve("socket")));
         }
     }
 

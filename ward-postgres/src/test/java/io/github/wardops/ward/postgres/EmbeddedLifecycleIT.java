@@ -3,8 +3,10 @@ package io.github.wardops.ward.postgres;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.wardops.ward.WardException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -101,6 +103,34 @@ class EmbeddedLifecycleIT {
         }
         String logged = Files.readString(data.resolve("log").resolve("postgresql.log"), StandardCharsets.UTF_8);
         assertTrue(logged.contains("received fast shutdown request"), "stopped with a fast shutdown");
+    }
+
+    /**
+     * A data directory whose owner is alive (another runner started on it by mistake) is not a
+     * leftover: the second start is refused, and the first owner's server keeps running.
+     */
+    @Test
+    void aDataDirectoryInUseByALiveProcessIsRefusedAndItsServerLeftAlone() throws Exception {
+        Path data = dir.resolve("pg");
+        Path log = dir.resolve("child.log");
+        Process child = Procs.embeddedMain(data, log, List.of(), Map.of());
+        try {
+            Procs.awaitReady(child, log, Duration.ofSeconds(120));
+            long postmaster = Procs.postmasterPid(data);
+            WardException e = assertThrows(WardException.class, () -> EmbeddedDatabase.start(data, 0));
+            assertTrue(e.getMessage().contains(data + " is in use by another process (pid " + child.pid() + ")"), e.getMessage());
+            Thread.sleep(500);
+            assertTrue(Procs.alive(postmaster), "the other process's server was left alone");
+            assertEquals(postmaster, Procs.postmasterPid(data));
+        } finally {
+            child.destroyForcibly().waitFor();
+        }
+        Path mine = dir.resolve("mine");
+        try (EmbeddedDatabase db = EmbeddedDatabase.start(mine, 0)) {
+            WardException e = assertThrows(WardException.class, () -> EmbeddedDatabase.start(mine, 0));
+            assertTrue(e.getMessage().contains(mine + " is already in use in this process"), e.getMessage());
+            assertTrue(db.isRunning());
+        }
     }
 
     @Test

@@ -6,15 +6,21 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -63,6 +69,8 @@ public final class EmbeddedServer implements AutoCloseable {
     private volatile int attempt;
     private volatile PgRuntime runtime;
     private Thread supervisor;
+    private FileChannel ownerChannel;
+    private FileLock ownerLock;
     private Instant lastErrorReport = Instant.MIN;
     private int suppressedReports;
     private boolean socketWarned;
@@ -84,7 +92,9 @@ public final class EmbeddedServer implements AutoCloseable {
     public static EmbeddedServer start(Path dataDirectory, int port) {
         Path data = dataDirectory.toAbsolutePath().normalize();
         Path parent = data.getParent() == null ? data : data.getParent();
-        EmbeddedServer s = new EmbeddedServer(data, parent.resolve(RUNTIME_DIRECTORY));
+        EmbeddedServer s = new EmbeddedServer(data, PgRuntime.privateRoot(parent.resolve(RUNTIME_DIRECTORY)));
+        s.own();
+        boolean started = false;
         s.lock.lock();
         try {
             if (port != 0) {
@@ -102,11 +112,73 @@ public final class EmbeddedServer implements AutoCloseable {
                     }
                 }
             }
+            started = true;
         } finally {
             s.lock.unlock();
+            if (!started) {
+                s.disown();
+            }
         }
         s.supervisor = Thread.ofPlatform().daemon(true).name("ward-embedded-postgres-supervisor").start(s::supervise);
         return s;
+    }
+
+    /**
+     * Takes the data directory for this object, with a lock on
+     * {@code RUNTIME_ROOT/data-NAME.lock} held until {@link #close()}: another live process (or
+     * object) using it is refused, never taken for a leftover whose server may be stopped. The
+     * kernel releases the lock when its process dies, however it dies.
+     */
+    private void own() {
+        Path file = runtimeRoot.resolve("data-" + data.getFileName() + ".lock");
+        FileChannel ch = null;
+        try {
+            ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE),
+                    PosixFilePermissions.asFileAttribute(PgArchive.perms(0600)));
+            FileLock l;
+            try {
+                l = ch.tryLock();
+            } catch (OverlappingFileLockException e) {
+                l = null;
+            }
+            if (l == null) {
+                String holder = Files.readString(file, StandardCharsets.UTF_8).strip();
+                ch.close();
+                String who = holder.equals(Long.toString(ProcessHandle.current().pid())) ? "already in use in this process"
+                        : "in use by another process" + (holder.isEmpty() ? "" : " (pid " + holder + ")");
+                throw new WardException("the embedded PostgreSQL's data directory " + data + " is " + who + " (lock " + file
+                        + "). Stop it first, or choose another data-dir");
+            }
+            ch.truncate(0);
+            ch.write(ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)), 0);
+            ownerChannel = ch;
+            ownerLock = l;
+        } catch (IOException e) {
+            if (ch != null) {
+                try {
+                    ch.close();
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw new WardException("cannot lock the embedded PostgreSQL's data directory " + data + " (" + file + "): "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Releases the data directory's lock. */
+    private void disown() {
+        FileChannel ch = ownerChannel;
+        ownerChannel = null;
+        if (ch != null) {
+            try {
+                ch.truncate(0);
+                ownerLock.release();
+                ch.close();
+            } catch (IOException e) {
+                LOG.debug("releasing the lock of {}: {}", data, e.toString());
+            }
+        }
     }
 
     /** One start: check the binaries, stop a leftover, prepare the data directory, start, log in. */
@@ -428,6 +500,7 @@ public final class EmbeddedServer implements AutoCloseable {
                 LOG.debug("database: embedded PostgreSQL in {} stopped in {} ms{}", data, (System.nanoTime() - t0) / 1_000_000,
                         clean ? "" : " (the watchdog did not end by itself)");
             }
+            disown();
         } finally {
             lock.unlock();
         }

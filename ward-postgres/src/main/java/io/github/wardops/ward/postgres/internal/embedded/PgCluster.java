@@ -152,8 +152,10 @@ final class PgCluster {
             throw new WardException("cannot create the embedded PostgreSQL's data directory " + data + ": " + e.getMessage(), e);
         }
         Secret password = newPassword();
-        Path pw = runtimeRoot.resolve(".initdb-" + System.nanoTime());
+        // named after the data directory, whose lock (held by EmbeddedServer) makes the name ours
+        Path pw = runtimeRoot.resolve(".initdb-" + data.getFileName());
         try {
+            Files.deleteIfExists(pw);
             createPrivate(pw, (password.reveal() + "\n").getBytes(StandardCharsets.UTF_8));
             List<String> cmd = new ArrayList<>(Launcher.prefix());
             cmd.addAll(List.of(runtime.bin("initdb").toString(), "-D", data.toString(), "-U", USER,

@@ -66,27 +66,7 @@ public final class PgRuntime {
     public static PgRuntime prepare(Path runtimeRoot) {
         long t0 = System.nanoTime();
         int uid = Ownership.currentUid();
-        Path root = runtimeRoot.toAbsolutePath().normalize();
-        try {
-            Path parent = root.getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-                try {
-                    Files.createDirectory(root, PosixFilePermissions.asFileAttribute(PgArchive.perms(0700)));
-                } catch (java.nio.file.FileAlreadyExistsException raced) {
-                    // another process made it: checked below like any existing directory
-                }
-            }
-        } catch (IOException e) {
-            throw new WardException("cannot create the embedded PostgreSQL's runtime directory " + root + ": " + e.getMessage(), e);
-        }
-        if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
-            throw new WardException("the embedded PostgreSQL's runtime directory " + root + " is not a directory"
-                    + " (or is a symbolic link): remove it, ward creates it");
-        }
-        Ownership.checkPrivatePath(root, uid, "the embedded PostgreSQL's runtime directory");
+        Path root = privateRoot(runtimeRoot);
         String digest = PgArchive.digestOnly();
         Path home = root.resolve(digest.substring(0, 16));
         ReentrantLock local = LOCKS.computeIfAbsent(root, k -> new ReentrantLock());
@@ -125,6 +105,39 @@ public final class PgRuntime {
         } finally {
             local.unlock();
         }
+    }
+
+    /**
+     * Creates the runtime root ({@code 0700}) when missing and checks that it, and every
+     * directory above it, is private to this user (see {@link Ownership}).
+     *
+     * @param runtimeRoot the runtime root
+     * @return its absolute, normalised path
+     * @throws WardException when it cannot be created or is not private
+     */
+    public static Path privateRoot(Path runtimeRoot) {
+        Path root = runtimeRoot.toAbsolutePath().normalize();
+        try {
+            Path parent = root.getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+                try {
+                    Files.createDirectory(root, PosixFilePermissions.asFileAttribute(PgArchive.perms(0700)));
+                } catch (java.nio.file.FileAlreadyExistsException raced) {
+                    // another process made it: checked below like any existing directory
+                }
+            }
+        } catch (IOException e) {
+            throw new WardException("cannot create the embedded PostgreSQL's runtime directory " + root + ": " + e.getMessage(), e);
+        }
+        if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+            throw new WardException("the embedded PostgreSQL's runtime directory " + root + " is not a directory"
+                    + " (or is a symbolic link): remove it, ward creates it");
+        }
+        Ownership.checkPrivatePath(root, Ownership.currentUid(), "the embedded PostgreSQL's runtime directory");
+        return root;
     }
 
     /**
