@@ -38,7 +38,9 @@ import javax.sql.DataSource;
  * synchronous commits on). The postmaster runs under a small watchdog that stops it (fast
  * shutdown) when this JVM ends for any reason, {@code kill -9} included; a postmaster of this
  * data directory left running by an earlier process is stopped at start (fast shutdown, then
- * immediate). While this object is open, a postmaster that dies is restarted on the same port,
+ * immediate); a data directory that another live process (or object) owns is refused, through a
+ * lock on {@code pg-runtime/data-NAME.lock} held while this object is open. While this object is
+ * open, a postmaster that dies is restarted on the same port,
  * with backoff (1 s doubling to 30 s); {@link #isRunning()}, {@link #restarts()} and
  * {@link #status()} say how it goes, and {@link #bindTo} puts them on a meter registry. As root,
  * the programs run in a user namespace of their own ({@code unshare -U}: PostgreSQL refuses to
