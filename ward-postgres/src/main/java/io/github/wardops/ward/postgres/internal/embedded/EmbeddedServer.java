@@ -47,7 +47,8 @@ public final class EmbeddedServer implements AutoCloseable {
     static final int STABLE_SECONDS = 30;
     /** sun_path holds 108 bytes with its terminating NUL. */
     static final int MAX_SOCKET_PATH = 107;
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    /** Crash recovery of a large data directory can take minutes; the server is waited for while it runs. */
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(10);
     private static final Duration ERROR_REPORT_INTERVAL = Duration.ofMinutes(1);
     private static final Logger LOG = LoggerFactory.getLogger("io.github.wardops.ward.postgres.EmbeddedDatabase");
 
@@ -57,6 +58,7 @@ public final class EmbeddedServer implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicLong restarts = new AtomicLong();
     private final AtomicLong deaths = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicBoolean closeOnce = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile PgServer current;
     private volatile Secret password;
     private volatile int port;
@@ -323,6 +325,9 @@ public final class EmbeddedServer implements AutoCloseable {
                     downSince = null;
                     break;
                 } catch (RuntimeException e) {
+                    if (closing) {
+                        return;   // close() interrupted this restart
+                    }
                     backoff = Math.min(backoff * 2, MAX_BACKOFF_SECONDS);
                     reportError("database: restarting the embedded PostgreSQL in " + data + " failed (attempt " + attempt
                             + "): " + Text.oneLine(String.valueOf(e.getMessage())) + "; next attempt in " + backoff + " s");
@@ -483,16 +488,19 @@ public final class EmbeddedServer implements AutoCloseable {
     /** Stops the server (fast shutdown) and the supervisor. Idempotent. */
     @Override
     public void close() {
+        if (!closeOnce.compareAndSet(false, true)) {
+            return;
+        }
+        closing = true;
+        up = false;
+        // A restart in progress (waiting for crash recovery, say) gives up at once instead of
+        // holding the lock: its watchdog then stops what it started.
+        Thread sup = supervisor;
+        if (sup != null) {
+            sup.interrupt();
+        }
         lock.lock();
         try {
-            if (closing) {
-                return;
-            }
-            closing = true;
-            up = false;
-            if (supervisor != null) {
-                supervisor.interrupt();
-            }
             PgServer s = current;
             if (s != null && s.isAlive()) {
                 long t0 = System.nanoTime();

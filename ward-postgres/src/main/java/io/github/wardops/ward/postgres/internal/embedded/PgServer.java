@@ -33,6 +33,7 @@ final class PgServer {
     static final int FAST_SECONDS = 30;
     static final int IMMEDIATE_SECONDS = 10;
     private static final String PID_LINE = "ward-watchdog: postgres pid ";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("io.github.wardops.ward.postgres.EmbeddedDatabase");
     private static final String EXIT_LINE = "ward-watchdog: postgres exited with status ";
 
     /**
@@ -126,13 +127,21 @@ final class PgServer {
         Thread.ofPlatform().daemon(true).name("ward-embedded-postgres-log").start(() -> pump(p.getInputStream(), log, pidLine));
         try {
             long pid = pidLine.get(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            long deadline = System.nanoTime() + startTimeout.toNanos();
+            long t0 = System.nanoTime();
+            long deadline = t0 + startTimeout.toNanos();
+            long nextReport = t0 + TimeUnit.SECONDS.toNanos(30);
             while (System.nanoTime() - deadline < 0) {
                 if (!p.isAlive()) {
                     break;
                 }
                 if (ready(data, pid)) {
                     return new PgServer(p, pid, port, log, data);
+                }
+                if (System.nanoTime() - nextReport > 0) {
+                    nextReport += TimeUnit.SECONDS.toNanos(30);
+                    LOG.info("database: the embedded PostgreSQL in {} is still starting after {} s (recovering after a "
+                            + "crash?); its last line: {}", data, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0),
+                            Text.join(log.lastLines(1)));
                 }
                 Thread.sleep(25);
             }
