@@ -9,7 +9,7 @@ module io.github.wardops.ward.postgres {
     requires org.jooq;
     requires org.postgresql.jdbc;
     requires flyway.core;
-    requires static embedded.postgres;
+    requires org.tukaani.xz;
     requires org.slf4j;
 
     exports io.github.wardops.ward.postgres;

@@ -44,7 +44,7 @@ class DatabaseOutageIT {
                     .build());
         }
         PostgresOptions o = PostgresOptions.builder()
-                .jdbc(url, null, null)
+                .jdbc(url, db.user(), db.password())
                 .spoolDirectory(tmp.resolve("spool"))
                 .connectionTimeout(Duration.ofMillis(300))
                 .retryInterval(Duration.ofMillis(100))

@@ -26,7 +26,7 @@ class JooqCodeIsCurrentIT {
         boolean regenerate = Boolean.getBoolean("ward.jooq.regenerate");
         try (EmbeddedDatabase db = EmbeddedDatabase.start(tmp.resolve("pg"), 0)) {
             Path out = regenerate ? JooqCodegen.CHECKED_IN : tmp.resolve("gen");
-            JooqCodegen.generate(db.jdbcUrl(), out);
+            JooqCodegen.generate(db.jdbcUrl(), db.user(), db.password().reveal(), out);
             if (regenerate) {
                 return;
             }

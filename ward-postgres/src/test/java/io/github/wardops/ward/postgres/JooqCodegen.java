@@ -18,9 +18,9 @@ final class JooqCodegen {
     private JooqCodegen() {
     }
 
-    static void generate(String jdbcUrl, Path directory) throws Exception {
+    static void generate(String jdbcUrl, String user, String password, Path directory) throws Exception {
         Configuration c = new Configuration()
-                .withJdbc(new Jdbc().withDriver("org.postgresql.Driver").withUrl(jdbcUrl))
+                .withJdbc(new Jdbc().withDriver("org.postgresql.Driver").withUrl(jdbcUrl).withUser(user).withPassword(password))
                 .withGenerator(new Generator()
                         .withName("org.jooq.codegen.JavaGenerator")
                         .withDatabase(new Database()

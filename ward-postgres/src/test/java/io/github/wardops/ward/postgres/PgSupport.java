@@ -65,7 +65,7 @@ final class PgSupport {
 
     static PostgresOptions.Builder options(EmbeddedDatabase db, Path spool, MeterRegistry registry) {
         return PostgresOptions.builder()
-                .jdbc(db.jdbcUrl(), null, null)
+                .jdbc(db.jdbcUrl(), db.user(), db.password())
                 .spoolDirectory(spool)
                 .retryInterval(Duration.ofMillis(100))
                 .connectionTimeout(Duration.ofMillis(500))

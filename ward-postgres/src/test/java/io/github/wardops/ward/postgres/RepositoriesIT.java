@@ -232,7 +232,7 @@ class RepositoriesIT {
         DeviceId three = DeviceId.parse("a3555a7e-3168-408d-9e2e-9e3efb98b21f");
         try (InventorySync sync = storage.syncInventory(inv, d -> List.of(Check.icmp(Duration.ofSeconds(30))),
                 Duration.ofMillis(100));
-             Connection other = java.sql.DriverManager.getConnection(db.jdbcUrl())) {
+             Connection other = db.dataSource().getConnection()) {
             assertEquals(2, inv.size(), "loaded at once");
             try (Statement st = other.createStatement()) {
                 st.execute("INSERT INTO devices (id, name, address, labels) VALUES ('" + three.value()

@@ -105,7 +105,9 @@ class JarIT {
                 : start(log, "run", "--inventory", csv.toString(), "--interval", "1s", "--http", "127.0.0.1:0");
         try {
             int port = -1;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            // With storage, a first start unpacks and checks the PostgreSQL binaries and runs initdb:
+            // about 5 s on a quiet machine, several times that on a loaded one.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(storage ? 90 : 30);
             while (port < 0 && p.isAlive() && System.nanoTime() - deadline < 0) {
                 Matcher m = STARTED.matcher(read(log));
                 if (m.find()) {

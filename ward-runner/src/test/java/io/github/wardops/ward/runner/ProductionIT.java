@@ -78,7 +78,8 @@ class ProductionIT {
             InProcessRunner.await("redis-server answering", BOUND, () -> redisCli(redisPort, "PING").equals("PONG"));
             Path csv = Files.writeString(dir.resolve("fleet.csv"), "id,name,address\n"
                     + DeviceId.fromKey("prod-a") + ",a,127.45.0.1\n" + DeviceId.fromKey("prod-b") + ",b,127.45.0.2\n");
-            Path dbPassword = Files.writeString(dir.resolve("db-password"), "unused-by-trust-auth\n");
+            Path dbPassword = Files.writeString(dir.resolve("db-password"), external.password().reveal() + "\n");
+            Files.setPosixFilePermissions(dbPassword, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
             Path redisPassword = Files.writeString(dir.resolve("redis-password"), REDIS_PASSWORD + "\n");
             Path data = dir.resolve("data");
             Path yaml = Files.writeString(dir.resolve("ward.yaml"), String.join("\n",

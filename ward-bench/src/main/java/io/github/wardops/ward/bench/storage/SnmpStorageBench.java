@@ -31,7 +31,7 @@ public final class SnmpStorageBench {
         WriteMode mode = WriteMode.valueOf(a[3]);
         Path tmp = Files.createTempDirectory("snmp-disk");
         try (EmbeddedDatabase db = EmbeddedDatabase.start(tmp.resolve("pg"), 0);
-             PostgresStorage s = PostgresStorage.open(PostgresOptions.builder().jdbc(db.jdbcUrl(), null, null)
+             PostgresStorage s = PostgresStorage.open(PostgresOptions.builder().jdbc(db.jdbcUrl(), db.user(), db.password())
                      .writeMode(mode).spoolDirectory(tmp.resolve("spool"))
                      .retention("interface_samples", Duration.ofDays(3650)).retention("snmp_values", Duration.ofDays(3650))
                      .retention("ping_results", Duration.ofDays(3650)).build())) {

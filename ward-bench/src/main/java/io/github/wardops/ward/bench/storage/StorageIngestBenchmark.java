@@ -94,7 +94,7 @@ public final class StorageIngestBenchmark {
 
     private static PostgresStorage open(EmbeddedDatabase db, Path tmp, WriteMode mode) throws Exception {
         return PostgresStorage.open(PostgresOptions.builder()
-                .jdbc(db.jdbcUrl(), null, null)
+                .jdbc(db.jdbcUrl(), db.user(), db.password())
                 .writeMode(mode)
                 .spoolDirectory(Files.createTempDirectory(tmp, "spool"))
                 .retention("ping_results", Duration.ofDays(3650))

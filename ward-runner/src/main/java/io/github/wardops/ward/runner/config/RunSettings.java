@@ -459,7 +459,8 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
             problems.add("db-url is set but storage is off: remove one of them");
         }
         if (secrets.containsKey(DB_PASSWORD) && !raw.containsKey("db-url")) {
-            problems.add("db-password is set but db-url is not: the embedded PostgreSQL needs no password; set db-url too");
+            problems.add("db-password is set but db-url is not: the embedded PostgreSQL makes and keeps its own password "
+                    + "(data-dir/pg/ward.pgpass); set db-url too");
         }
         if (secrets.containsKey(REDIS_PASSWORD) && !raw.containsKey("redis-url")) {
             problems.add("redis-password is set but redis-url is not: set WARD_REDIS_URL (or redis-url) too");

@@ -72,8 +72,11 @@ public final class Storage implements AutoCloseable {
                 LOG.info("database: starting the embedded PostgreSQL in {} (set db-url to use your own server)", pg);
                 // The runner stops the server itself, after the engine drained into it.
                 embedded = EmbeddedDatabase.start(pg, 0, false);
-                b.jdbc(embedded.jdbcUrl(), null, null);
+                embedded.bindTo(registry);
+                b.jdbc(embedded.jdbcUrl(), embedded.user(), embedded.password());
                 describe = "embedded PostgreSQL in " + pg + " on 127.0.0.1:" + embedded.port();
+                LOG.info("database: the embedded PostgreSQL accepts password logins only; user {}, password in {} "
+                        + "(PGPASSFILE for psql and pg_dump)", embedded.user(), embedded.passwordFile());
             } else {
                 b.jdbc(settings.dbUrl(), settings.dbUser(), settings.secret(RunSettings.DB_PASSWORD).orElse(null));
                 describe = "PostgreSQL " + hostPart(settings.dbUrl());
@@ -145,23 +148,29 @@ public final class Storage implements AutoCloseable {
     }
 
     /**
-     * The readiness check {@code database}: ready when a connection answers within 2 s.
+     * The readiness check {@code database}: ready when a connection answers within 2 s. With the
+     * embedded server, the detail also says whether it runs or is being restarted, and how many
+     * restarts happened.
      *
      * @return the check
      */
     public ReadinessCheck readiness() {
         return ReadinessCheck.of("database", () -> {
+            long spooled = storage.spooledRows();
+            String server = embedded == null ? "" : "; server " + embedded.status();
+            if (embedded != null && !embedded.isRunning()) {
+                return new ReadinessCheck.Result(false, describe + " not reachable" + server + ", " + spooled + " rows spooled");
+            }
             // Never "ready" while results are lost or cannot be written, even if a connection answers
             var writing = storage.writeProblem();
             String problem = probe();
-            long spooled = storage.spooledRows();
             if (writing.isPresent()) {
                 return new ReadinessCheck.Result(false, describe + (problem == null ? " reachable" : " not reachable ("
-                        + problem + ")") + ", but " + writing.get() + "; " + spooled + " rows spooled");
+                        + problem + ")") + server + ", but " + writing.get() + "; " + spooled + " rows spooled");
             }
             return problem == null
-                    ? new ReadinessCheck.Result(true, describe + " reachable, " + spooled + " rows spooled")
-                    : new ReadinessCheck.Result(false, describe + " not reachable (" + problem + "), " + spooled
+                    ? new ReadinessCheck.Result(true, describe + " reachable, " + spooled + " rows spooled" + server)
+                    : new ReadinessCheck.Result(false, describe + " not reachable (" + problem + ")" + server + ", " + spooled
                             + " rows spooled");
         });
     }
