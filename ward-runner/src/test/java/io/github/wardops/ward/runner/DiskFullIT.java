@@ -83,9 +83,10 @@ class DiskFullIT {
             Path inventory = dir.resolve("fleet.csv");
             Files.writeString(inventory, csv);
             String url = "jdbc:postgresql://127.0.0.1:" + db.port() + "/postgres";
-            try (InProcessRunner r = InProcessRunner.start(Map.of("WARD_STORAGE", "postgres"), "run",
+            try (InProcessRunner r = InProcessRunner.start(Map.of("WARD_STORAGE", "postgres",
+                    "WARD_DB_PASSWORD", db.password().reveal()), "run",
                     "--inventory", inventory.toString(), "--interval", "1s", "--http", "127.0.0.1:0",
-                    "--db-url", url, "--db-user", "postgres", "--data-dir", data.toString())) {
+                    "--db-url", url, "--db-user", db.user(), "--data-dir", data.toString())) {
                 InProcessRunner.await("the database ready", BOUND, () -> databaseCheck(r).get("ok").asBoolean());
                 long before = InProcessRunner.queryLong(db.dataSource(), "select count(*) from ping_results");
 
