@@ -116,12 +116,17 @@ public final class HttpApi implements AutoCloseable {
     private final HttpServer server;
     private final Backend b;
     private final byte[] token;
+    /** {@code http-allow-insecure}: without a token, every client may use the API, not only this user. */
+    private final boolean openToAll;
+    private static final int OWN_UID = io.github.wardops.ward.internal.support.PrivateFiles.processUid();
     private final ObjectMapper mapper = new ObjectMapper();
     private final Object readyLock = new Object();
     private CompletableFuture<Ready> readyInFlight;
 
-    private HttpApi(InetSocketAddress address, Secret token, HttpLimits limits, Backend backend) throws IOException {
+    private HttpApi(InetSocketAddress address, Secret token, HttpLimits limits, Backend backend, boolean openToAll)
+            throws IOException {
         this.b = backend;
+        this.openToAll = openToAll;
         this.token = token == null ? null : sha256(("Bearer " + token.reveal()).getBytes(StandardCharsets.UTF_8));
         Router router = new Router()
                 .guard(this::guard)
@@ -148,7 +153,25 @@ public final class HttpApi implements AutoCloseable {
      * @throws IOException when the address cannot be bound; the message says which address and why
      */
     public static HttpApi start(InetSocketAddress address, Secret token, HttpLimits limits, Backend backend) throws IOException {
-        return new HttpApi(address, token, limits, backend);
+        return new HttpApi(address, token, limits, backend, false);
+    }
+
+    /**
+     * Binds and starts the server. Without a token, the API answers only this process's user (and
+     * root) on this host, told apart by the kernel's socket table ({@link LoopbackPeer}), unless
+     * {@code openToAll} ({@code http-allow-insecure}) opens it to every client.
+     *
+     * @param address where to listen (port 0: any free port)
+     * @param token the bearer token required, or {@code null} for none
+     * @param limits the server's bounds (connections, deadlines, slots, allowed hosts)
+     * @param backend what is served
+     * @param openToAll without a token, whether clients other than this user may use the API
+     * @return the running API
+     * @throws IOException when the address cannot be bound; the message says which address and why
+     */
+    public static HttpApi start(InetSocketAddress address, Secret token, HttpLimits limits, Backend backend,
+                                boolean openToAll) throws IOException {
+        return new HttpApi(address, token, limits, backend, openToAll);
     }
 
     /**
@@ -164,7 +187,17 @@ public final class HttpApi implements AutoCloseable {
     private boolean guard(Request q, Response r) {
         String path = q.rawPath();
         boolean open = path.equals("/health") || path.equals("/") || path.equals("/index.html");
-        if (open || authorized(q)) {
+        if (open) {
+            return true;
+        }
+        if (token == null && !openToAll && !sameUser(q)) {
+            // No token: the API is for the runner's own user. Another local user on this host
+            // (any process can connect to loopback) must not read the fleet or acknowledge alerts.
+            r.send(403, JSON, "{\"error\":\"this ward runner has no http-token, so its API answers only its own "
+                    + "user on this host; set a token (WARD_HTTP_TOKEN_FILE) to let others in\"}");
+            return false;
+        }
+        if (authorized(q)) {
             return true;
         }
         r.header("WWW-Authenticate", "Bearer realm=\"ward\"");
@@ -178,6 +211,12 @@ public final class HttpApi implements AutoCloseable {
                 "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; "
                         + "img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
         r.send(200, "text/html; charset=utf-8", PAGE);
+    }
+
+    /** Whether the client is this process's user (or root, who can read ward's data anyway). */
+    private static boolean sameUser(Request q) {
+        java.util.OptionalInt uid = q.peerUid();
+        return uid.isPresent() && (uid.getAsInt() == OWN_UID || uid.getAsInt() == 0);
     }
 
     /**

@@ -150,7 +150,7 @@ public final class Poller implements AutoCloseable {
                     Wiring.snmpCounts(devices));
             if (settings.http().enabled()) {
                 http = HttpApi.start(settings.http().address(), settings.secret(RunSettings.HTTP_TOKEN).orElse(null),
-                        settings.httpLimits(), wiring.httpBackend());
+                        settings.httpLimits(), wiring.httpBackend(), settings.httpAllowInsecure());
             }
             Poller p = new Poller(settings, inventory, feed, stored, checks, wiring, http, stamp);
             wiring.startEngine();

@@ -21,6 +21,17 @@ import org.slf4j.LoggerFactory;
  * called by the server's watchdog.
  */
 final class Connection implements Runnable {
+    /** The local user at the other end of a loopback connection; looked up once, when first asked. */
+    private java.util.OptionalInt peerUid;
+
+    private java.util.OptionalInt peerUid() {
+        if (peerUid == null) {
+            peerUid = io.github.wardops.ward.runner.http.LoopbackPeer.uid((InetSocketAddress) socket.getRemoteSocketAddress(),
+                    (InetSocketAddress) socket.getLocalSocketAddress());
+        }
+        return peerUid;
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -187,7 +198,7 @@ final class Connection implements Runnable {
                     body = reader.readBody(head.contentLength(), System.nanoTime() + limits.bodyTimeout().toNanos());
                 }
                 request = new Request(head.method(), head.rawPath(), head.rawQuery(), head.http11(), head.headers(), body,
-                        (InetSocketAddress) socket.getRemoteSocketAddress(), head.segments());
+                        (InetSocketAddress) socket.getRemoteSocketAddress(), head.segments(), this::peerUid);
                 if (!state.compareAndSet(WAITING, BUSY)) {
                     return; // evicted just now
                 }

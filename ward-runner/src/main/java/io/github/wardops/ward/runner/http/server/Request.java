@@ -21,9 +21,11 @@ public final class Request {
     private final InetSocketAddress remote;
     private final List<String> segments;
     private Map<String, String> params = Map.of();
+    private final java.util.function.Supplier<java.util.OptionalInt> peerUid;
 
     Request(String method, String rawPath, String rawQuery, boolean http11, List<Map.Entry<String, String>> headers,
-            byte[] body, InetSocketAddress remote, List<String> segments) {
+            byte[] body, InetSocketAddress remote, List<String> segments, java.util.function.Supplier<java.util.OptionalInt> peerUid) {
+        this.peerUid = peerUid;
         this.method = method;
         this.rawPath = rawPath;
         this.rawQuery = rawQuery;
@@ -126,6 +128,16 @@ public final class Request {
      */
     public byte[] body() {
         return body.clone();
+    }
+
+    /**
+     * The local user holding the client's end of a loopback connection (from the kernel's socket
+     * table), looked up once per connection.
+     *
+     * @return the uid; empty when the client is not on loopback or cannot be told
+     */
+    public java.util.OptionalInt peerUid() {
+        return peerUid.get();
     }
 
     /**

@@ -1,0 +1,74 @@
+package io.github.wardops.ward.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An attacker on the same host: any local user can connect to 127.0.0.1. Without a token, the
+ * runner's API answers only its own user (and root); another user gets 403 but for {@code /health}
+ * and the page shell. With a token, whoever holds it gets in. The other user is {@code nobody}
+ * (setpriv; the suite runs as root).
+ */
+class OwnUserOnlyIT {
+    private static final String TOKEN = "an-http-token-of-32-characters!!";
+
+    @TempDir
+    Path dir;
+
+    /** The status code of curl's GET, run as uid/gid 65534 (nobody) or as this user. */
+    private static int curl(boolean asNobody, String url, String token) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        if (asNobody) {
+            cmd.addAll(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
+        }
+        cmd.addAll(List.of("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5"));
+        if (token != null) {
+            cmd.addAll(List.of("-H", "Authorization: Bearer " + token));
+        }
+        cmd.add(url);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes()).trim();
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+        return Integer.parseInt(out);
+    }
+
+    private Path inventory() throws Exception {
+        Path csv = dir.resolve("fleet.csv");
+        Files.writeString(csv, "id,name,address\n6f1c1b0e-4f7e-4a57-9a43-0d7a3d1f0201,a,127.47.0.1\n");
+        return csv;
+    }
+
+    @Test
+    void withoutATokenAnotherLocalUserGets403ButTheRunnersOwnUserGetsIn() throws Exception {
+        try (InProcessRunner r = InProcessRunner.start("run", "--inventory", inventory().toString(), "--interval", "1s",
+                "--http", "127.0.0.1:0")) {
+            String base = "http://127.0.0.1:" + r.poller.httpAddress().orElseThrow().getPort();
+            for (String path : List.of("/api/devices", "/api/alerts", "/metrics", "/ready")) {
+                assertEquals(403, curl(true, base + path, null), path);
+                assertEquals(200, curl(false, base + path, null), path);
+            }
+            assertEquals(200, curl(true, base + "/health", null));
+            assertEquals(200, curl(true, base + "/", null), "the page shell holds no data");
+        }
+    }
+
+    @Test
+    void withATokenWhoeverHoldsItGetsIn() throws Exception {
+        try (InProcessRunner r = InProcessRunner.start(Map.of("WARD_HTTP_TOKEN", TOKEN), "run", "--inventory",
+                inventory().toString(), "--interval", "1s", "--http", "127.0.0.1:0")) {
+            String base = "http://127.0.0.1:" + r.poller.httpAddress().orElseThrow().getPort();
+            assertEquals(401, curl(true, base + "/api/devices", null));
+            assertEquals(401, curl(false, base + "/api/devices", null), "the token binds the runner's own user too");
+            assertEquals(200, curl(true, base + "/api/devices", TOKEN));
+        }
+    }
+}
