@@ -112,7 +112,7 @@ class ImportIT {
         Path data = dir.resolve("data");
         WalkIT.Run r = WalkIT.ward("import", "--data-dir", data.toString(), csv.toString());
         assertEquals(2, r.code(), r.err());
-        assertTrue(r.err().contains("line 2: not UTF-8 text (byte 51 of the line); save the file as UTF-8"), r.err());
+        assertTrue(r.err().contains("line 2: not UTF-8 text (byte 49 of the line); save the file as UTF-8"), r.err());
         assertTrue(r.err().contains("nothing was imported"), r.err());
         assertFalse(Files.exists(data), "nothing started, nothing written");
     }
