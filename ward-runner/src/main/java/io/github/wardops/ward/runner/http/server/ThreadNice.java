@@ -78,9 +78,4 @@ final class ThreadNice {
         }
         return false;
     }
-
-    /** Whether the nice value can be set here. */
-    static boolean available() {
-        return SETPRIORITY != null;
-    }
 }
