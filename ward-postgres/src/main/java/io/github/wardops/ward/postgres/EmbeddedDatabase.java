@@ -44,7 +44,9 @@ import javax.sql.DataSource;
  * with backoff (1 s doubling to 30 s); {@link #isRunning()}, {@link #restarts()} and
  * {@link #status()} say how it goes, and {@link #bindTo} puts them on a meter registry. As root,
  * the programs run in a user namespace of their own ({@code unshare -U}: PostgreSQL refuses to
- * run as root), where they own their files as root does and have no rights outside. The server's
+ * run as root), where they have no capability outside the namespace but keep root's uid, so
+ * root's owner permissions on root-owned files still apply to them (run the runner as an
+ * unprivileged user to avoid even that). The server's
  * log is {@code DATA/log/postgresql.log} (10 MiB, one rotated file).
  *
  * <p>{@link #start} migrates the schema. {@link #close()} stops the server (a fast shutdown:

@@ -124,4 +124,45 @@ class DiskFullIT {
             run("umount", "-l", data.toString());
         }
     }
+
+    /**
+     * Regression (review): with the disk full from the first spooled batch, the spool stays empty;
+     * when the database took writes again, results went straight to it but /ready kept saying
+     * "results are being lost" until some later outage spooled successfully.
+     */
+    @Test
+    void aDatabaseBackWhileTheDiskIsStillFullIsReadyAgain() throws Exception {
+        Path data = dir.resolve("data");
+        Files.createDirectories(data);
+        run("mount", "-t", "tmpfs", "-o", "size=256k,mode=0700", "ward-diskfull-test", data.toString());
+        try (EmbeddedDatabase db = EmbeddedDatabase.start(dir.resolve("pg"), 0)) {
+            Path inventory = dir.resolve("fleet.csv");
+            Files.writeString(inventory, "id,name,address\n" + DeviceId.fromKey("full-a") + ",a,127.46.9.1\n");
+            String url = "jdbc:postgresql://127.0.0.1:" + db.port() + "/postgres";
+            try (InProcessRunner r = InProcessRunner.start(Map.of("WARD_STORAGE", "postgres",
+                    "WARD_DB_PASSWORD", db.password().reveal()), "run",
+                    "--inventory", inventory.toString(), "--interval", "1s", "--http", "127.0.0.1:0",
+                    "--db-url", url, "--db-user", db.user(), "--data-dir", data.toString())) {
+                InProcessRunner.await("the database ready", BOUND, () -> databaseCheck(r).get("ok").asBoolean());
+                // Fill the filesystem to the last byte: not one spool record fits.
+                try (var out = Files.newOutputStream(data.resolve("filler"))) {
+                    byte[] block = new byte[4096];
+                    while (true) {
+                        out.write(block);
+                    }
+                } catch (IOException full) {
+                    // no space left, as intended
+                }
+                sql(db.dataSource(), "ALTER SYSTEM SET default_transaction_read_only = on", "SELECT pg_reload_conf()");
+                InProcessRunner.await("/ready: results are being lost", BOUND,
+                        () -> databaseCheck(r).get("detail").asText().contains("results are being lost"));
+                assertEquals(0, r.poller.wiring().storage().orElseThrow().spooledRows(), "nothing could be spooled");
+
+                sql(db.dataSource(), "ALTER SYSTEM RESET default_transaction_read_only", "SELECT pg_reload_conf()");
+                InProcessRunner.await("/ready 200 with the disk still full", BOUND, () -> r.get("/ready").statusCode() == 200);
+            }
+        } finally {
+            run("umount", "-l", data.toString());
+        }
+    }
 }

@@ -71,4 +71,65 @@ class OwnUserOnlyIT {
             assertEquals(200, curl(true, base + "/api/devices", TOKEN));
         }
     }
+
+    private static double requests(InProcessRunner r, String status) throws Exception {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("ward_http_requests_total\\{status=\"" + status
+                + "\"\\} ([0-9.E]+)").matcher(r.get("/metrics").body());
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    /**
+     * Regression (review): a client that sent its request and closed at once was looked up after
+     * the kernel had orphaned its socket, listed with uid 0, and passed for root: any local user
+     * could acknowledge alerts. Every such request from nobody must get 403, none reach the handler.
+     */
+    @Test
+    void anotherUserWhoSendsAndClosesAtOnceIsStillRefused() throws Exception {
+        try (InProcessRunner r = InProcessRunner.start("run", "--inventory", inventory().toString(), "--interval", "1s",
+                "--http", "127.0.0.1:0")) {
+            int port = r.poller.httpAddress().orElseThrow().getPort();
+            double forbidden = requests(r, "403");
+            double notFound = requests(r, "404");
+            String script = "for i in $(seq 1 20); do exec 3<>/dev/tcp/127.0.0.1/" + port + "; printf 'POST /api/alerts/"
+                    + java.util.UUID.randomUUID() + "/ack HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\nContent-Type: application/json"
+                    + "\\r\\nContent-Length: 2\\r\\n\\r\\n{}' >&3; exec 3>&-; done";
+            Process p = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "bash", "-c", script)
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), out);
+            InProcessRunner.await("20 refusals counted", java.time.Duration.ofSeconds(10),
+                    () -> requests(r, "403") - forbidden >= 20);
+            assertEquals(notFound, requests(r, "404"), "no request of nobody's reached the acknowledgement handler");
+        }
+    }
+
+    /**
+     * Regression (review): all local users share 127.0.0.1, so one holding every connection that
+     * address may open (32) locked out liveness probes from it. Its longest-waiting connection now
+     * makes room.
+     */
+    @Test
+    void aLocalUserHoldingEveryLoopbackConnectionCannotLockOutHealth() throws Exception {
+        try (InProcessRunner r = InProcessRunner.start("run", "--inventory", inventory().toString(), "--interval", "1s",
+                "--http", "127.0.0.1:0")) {
+            int port = r.poller.httpAddress().orElseThrow().getPort();
+            List<java.net.Socket> held = new ArrayList<>();
+            try {
+                for (int i = 0; i < 40; i++) {
+                    java.net.Socket s = new java.net.Socket("127.0.0.1", port);
+                    s.getOutputStream().write("GET /api/devices HT".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    held.add(s);
+                }
+                for (int i = 0; i < 5; i++) {
+                    long t0 = System.nanoTime();
+                    assertEquals(200, r.get("/health").statusCode());
+                    assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(1), "health answered within 1 s");
+                }
+            } finally {
+                for (java.net.Socket s : held) {
+                    s.close();
+                }
+            }
+        }
+    }
 }

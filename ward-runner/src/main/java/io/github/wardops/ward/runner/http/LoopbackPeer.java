@@ -29,6 +29,8 @@ public final class LoopbackPeer {
     private static final Path TCP6 = Path.of("/proc/net/tcp6");
     /** The longest table read, in lines: a host with more sockets than this is not searched further. */
     static final int MAX_LINES = 1_000_000;
+    /** ESTABLISHED, FIN_WAIT1, FIN_WAIT2, CLOSE_WAIT: states in which the client's socket can still be held. */
+    private static final java.util.Set<String> LIVE_STATES = java.util.Set.of("01", "04", "05", "08");
 
     private LoopbackPeer() {
     }
@@ -54,10 +56,16 @@ public final class LoopbackPeer {
     }
 
     static OptionalInt search(Path table, InetSocketAddress client, InetSocketAddress server) {
+        // Only lines holding the client's port (upper-case hex after a colon) are parsed: the table
+        // has a line per socket of the host, and most are not this one.
+        String port = String.format(":%04X ", client.getPort());
         try (BufferedReader r = Files.newBufferedReader(table, StandardCharsets.US_ASCII)) {
             r.readLine(); // the header
             String line;
             for (int n = 0; n < MAX_LINES && (line = r.readLine()) != null; n++) {
+                if (!line.contains(port)) {
+                    continue;
+                }
                 OptionalInt u = match(line, client, server);
                 if (u.isPresent()) {
                     return u;
@@ -72,7 +80,13 @@ public final class LoopbackPeer {
     /** The uid of one table line when its local end is the client and its remote end the server. */
     static OptionalInt match(String line, InetSocketAddress client, InetSocketAddress server) {
         String[] f = line.trim().split("\\s+");
-        if (f.length < 8) {
+        if (f.length < 10) {
+            return OptionalInt.empty();
+        }
+        // Only a socket a process still holds tells its owner: once the client closed and the
+        // kernel keeps an orphan (FIN_WAIT, TIME_WAIT), the line shows inode 0 and uid 0, which
+        // would pass for root. A client that closed is nobody we know.
+        if (f[9].equals("0") || !LIVE_STATES.contains(f[3])) {
             return OptionalInt.empty();
         }
         InetSocketAddress local = parse(f[1]);

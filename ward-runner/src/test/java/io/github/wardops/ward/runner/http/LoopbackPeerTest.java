@@ -28,7 +28,20 @@ class LoopbackPeerTest {
         InetSocketAddress a = new InetSocketAddress("127.0.0.1", 1);
         assertTrue(LoopbackPeer.match("", a, a).isEmpty());
         assertTrue(LoopbackPeer.match("0: garbage", a, a).isEmpty());
-        assertTrue(LoopbackPeer.match("0: 0100007F:0001 0100007F:0001 01 x x x notanumber", a, a).isEmpty());
+        assertTrue(LoopbackPeer.match("0: 0100007F:0001 0100007F:0001 01 x x x notanumber 0 5", a, a).isEmpty());
+    }
+
+    /** Regression (review): an orphaned socket (the client closed) is listed with uid 0 and inode 0: never "root". */
+    @Test
+    void anOrphanedOrClosedSocketTellsNoOwner() {
+        InetSocketAddress client = new InetSocketAddress("127.0.0.1", 1);
+        InetSocketAddress server = new InetSocketAddress("127.0.0.1", 2);
+        String live = "0: 0100007F:0001 0100007F:0002 01 00000000:00000000 00:00000000 00000000  1000 0 4242 1";
+        assertEquals(java.util.OptionalInt.of(1000), LoopbackPeer.match(live, client, server));
+        String orphan = "0: 0100007F:0001 0100007F:0002 05 00000000:00000000 00:00000000 00000000     0 0 0 3";
+        assertTrue(LoopbackPeer.match(orphan, client, server).isEmpty());
+        String timeWait = "0: 0100007F:0001 0100007F:0002 06 00000000:00000000 03:00000BED 00000000     0 0 0 3";
+        assertTrue(LoopbackPeer.match(timeWait, client, server).isEmpty());
     }
 
     @Test

@@ -99,6 +99,7 @@ public final class PostgresResultSink implements ResultSink {
             try {
                 writeDirect(batch);
                 databaseFailure = null;
+                resumed("the database takes results again");
             } catch (RuntimeException e) {
                 if (!PgErrors.isTransient(e)) {
                     throw e;
@@ -141,6 +142,9 @@ public final class PostgresResultSink implements ResultSink {
             } while (n > 0 && !spool.isEmpty());
             if (spool.isEmpty()) {
                 databaseFailure = null;
+            }
+            if (total > 0) {
+                resumed("the spool replayed into the database");
             }
             if (total > 0) {
                 LOG.info("replayed {} spooled rows into PostgreSQL", total);
@@ -234,12 +238,7 @@ public final class PostgresResultSink implements ResultSink {
         try {
             spool.append(batch);
             meters.batchesSpooled.increment();
-            if (spoolFailure != null) {
-                LOG.info("the spool in {} takes results again; {} results were lost while it could not",
-                        spool.directory(), lostSinceFailure);
-                spoolFailure = null;
-                lostSinceFailure = 0;
-            }
+            resumed("the spool in " + spool.directory() + " takes results again");
         } catch (IOException | RuntimeException e) {
             meters.droppedIo.increment(batch.size());
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
@@ -256,6 +255,15 @@ public final class PostgresResultSink implements ResultSink {
             }
         }
         refreshSpoolState();
+    }
+
+    /** Results are stored again (directly or in the spool): the loss, if any, is over. */
+    private void resumed(String how) {
+        if (spoolFailure != null) {
+            LOG.info("{}; {} results were lost while the spool could not write", how, lostSinceFailure);
+            spoolFailure = null;
+            lostSinceFailure = 0;
+        }
     }
 
     /**

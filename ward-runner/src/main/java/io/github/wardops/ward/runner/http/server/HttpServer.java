@@ -217,6 +217,13 @@ public final class HttpServer implements AutoCloseable {
             ok[0] = true;
             return c + 1;
         });
+        if (!ok[0] && evictOne(key)) {
+            // One client holding every connection of its address (all local users share 127.0.0.1)
+            // must not lock out a liveness probe from that address: its longest-waiting connection
+            // made room. The count drops when that connection's thread ends, a moment later.
+            perAddress.merge(key, 1, Integer::sum);
+            ok[0] = true;
+        }
         if (!ok[0]) {
             refuse(s, HttpMeters.MAX_PER_ADDRESS, "refused a connection: " + limits.maxConnectionsPerAddress()
                     + " connections are open from this address (http-max-connections-per-address)");
@@ -249,11 +256,24 @@ public final class HttpServer implements AutoCloseable {
      * @return {@code false} when every connection is handling a request in a slot (or a light one)
      */
     private boolean evictOne() {
+        return evictOne(null);
+    }
+
+    /**
+     * As {@link #evictOne()}, among the connections of one client address only ({@code null}: all).
+     *
+     * @param addressKey the address key, or {@code null}
+     * @return whether a connection was closed
+     */
+    private boolean evictOne(String addressKey) {
         for (boolean queued : new boolean[] {false, true}) {
             for (int attempt = 0; attempt < 3; attempt++) {
                 Connection oldest = null;
                 long since = Long.MAX_VALUE;
                 for (Connection c : live) {
+                    if (addressKey != null && !addressKey.equals(c.addressKey())) {
+                        continue;
+                    }
                     long w = c.waitingSince(queued);
                     if (w != Long.MAX_VALUE && (oldest == null || w - since < 0)) {
                         oldest = c;
@@ -267,9 +287,12 @@ public final class HttpServer implements AutoCloseable {
                     long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since);
                     String what = queued ? "whose request waited " + waitedMs + " ms for a slot"
                             : "without a complete request after " + waitedMs + " ms";
+                    String bound = addressKey == null
+                            ? limits.maxConnections() + " connections are open (http-max-connections)"
+                            : limits.maxConnectionsPerAddress() + " connections are open from its address "
+                                    + "(http-max-connections-per-address)";
                     meters.rejected(HttpMeters.EVICTED, oldest.socket().getInetAddress(), () -> "closed a connection "
-                            + what + " to make room: " + limits.maxConnections() + " connections are open "
-                            + "(http-max-connections)");
+                            + what + " to make room: " + bound);
                     return true;
                 }
             }
