@@ -289,9 +289,11 @@ public final class EmbeddedServer implements AutoCloseable {
             if (closing) {
                 return;
             }
-            up = false;
+            // Why and since when first, then down: whoever sees it down also sees why
             downSince = Instant.now();
             downReason = "exited with " + PgServer.exitStatus(code);
+            nextAttempt = downSince.plusSeconds(backoff);
+            up = false;
             deaths.incrementAndGet();
             boolean stable = startedAt != null && Duration.between(startedAt, downSince).toSeconds() >= STABLE_SECONDS;
             if (stable) {
