@@ -253,6 +253,15 @@ final class PgServer {
     }
 
     /**
+     * The watchdog's exit code, once it has exited.
+     *
+     * @return the code (PostgreSQL's exit status), or -1 while it runs
+     */
+    int exitCode() {
+        return watchdog.isAlive() ? -1 : watchdog.exitValue();
+    }
+
+    /**
      * Waits for the postmaster to end.
      *
      * @return the watchdog's exit code: PostgreSQL's exit status (128 + N for signal N)
