@@ -179,10 +179,16 @@ class EmbeddedLifecycleIT {
     void closeStopsThePostmasterAndItsWatchdog() throws Exception {
         EmbeddedDatabase db = EmbeddedDatabase.start(dir.resolve("pg"), 0);
         long pid = Procs.postmasterPid(db.dataDirectory());
-        long watchdog = ProcessHandle.of(pid).flatMap(ProcessHandle::parent).orElseThrow().pid();
+        ProcessHandle watchdogHandle = ProcessHandle.of(pid).flatMap(ProcessHandle::parent).orElseThrow();
+        long watchdog = watchdogHandle.pid();
+        // the watchdog's pipe watcher: a shell that must not outlive it (it could signal a reused pid later)
+        List<ProcessHandle> shells = watchdogHandle.children()
+                .filter(h -> h.pid() != pid && h.info().command().map(c -> c.endsWith("sh")).orElse(false)).toList();
+        assertEquals(1, shells.size(), "one pipe watcher: " + shells);
         db.close();
         assertFalse(Procs.alive(pid));
         Procs.awaitGone(watchdog, Duration.ofSeconds(5), "the watchdog");
+        Procs.awaitGone(shells.getFirst().pid(), Duration.ofSeconds(5), "the watchdog's pipe watcher");
         assertFalse(Files.exists(db.dataDirectory().resolve("postmaster.pid")));
         assertFalse(db.isRunning());
         assertEquals("stopped", db.status());

@@ -114,6 +114,7 @@ public final class EmbeddedServer implements AutoCloseable {
                     }
                 }
             }
+            s.up = true;
             started = true;
         } finally {
             s.lock.unlock();
@@ -209,7 +210,6 @@ public final class EmbeddedServer implements AutoCloseable {
         port = p;
         current = server;
         startedAt = Instant.now();
-        up = true;
         LOG.debug("database: embedded PostgreSQL in {} running as pid {} on 127.0.0.1:{} (started in {} ms, of which {} ms "
                 + "checking the binaries)", data, server.pid(), p, (System.nanoTime() - t0) / 1_000_000,
                 rt.checkNanos() / 1_000_000);
@@ -289,23 +289,26 @@ public final class EmbeddedServer implements AutoCloseable {
             if (closing) {
                 return;
             }
-            // Why and since when first, then down: whoever sees it down also sees why
-            downSince = Instant.now();
-            downReason = "exited with " + PgServer.exitStatus(code);
-            nextAttempt = downSince.plusSeconds(backoff);
-            up = false;
-            deaths.incrementAndGet();
-            boolean stable = startedAt != null && Duration.between(startedAt, downSince).toSeconds() >= STABLE_SECONDS;
+            Instant died = Instant.now();
+            boolean stable = startedAt != null && Duration.between(startedAt, died).toSeconds() >= STABLE_SECONDS;
             if (stable) {
                 backoff = FIRST_BACKOFF_SECONDS;
             }
+            // the state first, then the flag: whoever sees "down" also sees why and what comes next
+            downSince = died;
+            downReason = "exited with " + PgServer.exitStatus(code);
+            attempt = 1;
+            nextAttempt = died.plusSeconds(backoff);
+            up = false;
+            deaths.incrementAndGet();
             reportError("database: the embedded PostgreSQL in " + data + " (pid " + s.pid() + ") died: " + downReason
                     + "; restarting it on 127.0.0.1:" + port + " in " + backoff + " s. Its last lines: "
                     + Text.join(s.lastLines(8)) + " (all in " + log.file() + ")");
-            attempt = 0;
-            while (!closing) {
-                attempt++;
-                nextAttempt = Instant.now().plusSeconds(backoff);
+            for (boolean first = true; !closing; first = false) {
+                if (!first) {
+                    attempt++;
+                    nextAttempt = Instant.now().plusSeconds(backoff);
+                }
                 try {
                     Thread.sleep(Duration.ofSeconds(backoff));
                 } catch (InterruptedException e) {
@@ -325,6 +328,7 @@ public final class EmbeddedServer implements AutoCloseable {
                             + "attempt {})", data, port, Duration.between(downSince, Instant.now()).toSeconds(), n, attempt);
                     downReason = null;
                     downSince = null;
+                    up = true;   // last: whoever sees it up also sees the restart counted
                     break;
                 } catch (RuntimeException e) {
                     if (closing) {
@@ -462,12 +466,16 @@ public final class EmbeddedServer implements AutoCloseable {
         if (closing) {
             return "stopped";
         }
-        if (isUp()) {
-            return "running (pid " + current.pid() + ")" + (restarts.get() == 0 ? "" : ", restarted " + restarts.get()
+        PgServer s = current;
+        if (up && s != null && s.isAlive()) {
+            return "running (pid " + s.pid() + ")" + (restarts.get() == 0 ? "" : ", restarted " + restarts.get()
                     + (restarts.get() == 1 ? " time" : " times"));
         }
         Instant since = downSince;
         String reason = downReason;
+        if (reason == null && s != null && !s.isAlive()) {
+            reason = "exited with " + PgServer.exitStatus(s.exitCode());   // the supervisor is about to record it
+        }
         Instant next = nextAttempt;
         StringBuilder b = new StringBuilder("down");
         if (since != null) {

@@ -38,7 +38,9 @@ final class PgServer {
 
     /**
      * The watchdog. {@code $@} is the PostgreSQL command. Signals meant for the terminal or the
-     * process group are ignored by the shell; PostgreSQL installs its own handlers.
+     * process group are ignored by the shell (and so by the pipe watcher it forks, which is
+     * therefore ended with KILL once PostgreSQL has exited: it must not outlive the shell and
+     * signal its pid later); PostgreSQL installs its own handlers.
      */
     static final String WATCHDOG = """
             trap '' INT QUIT TERM HUP PIPE
@@ -64,7 +66,7 @@ final class PgServer {
               s=$?
               kill -0 $pg 2>/dev/null || break
             done
-            kill $w 2>/dev/null
+            kill -s KILL $w 2>/dev/null
             echo "%2$s$s"
             exit $s
             """.formatted(PID_LINE, EXIT_LINE, FAST_SECONDS, IMMEDIATE_SECONDS);
@@ -248,6 +250,15 @@ final class PgServer {
      */
     boolean isAlive() {
         return watchdog.isAlive();
+    }
+
+    /**
+     * The watchdog's exit code, once it has exited.
+     *
+     * @return the code (PostgreSQL's exit status), or -1 while it runs
+     */
+    int exitCode() {
+        return watchdog.isAlive() ? -1 : watchdog.exitValue();
     }
 
     /**
