@@ -2,6 +2,7 @@ package io.github.wardops.ward.internal.support;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * Lets a repeated log line through at most once per period per key, so a failing sink or prober
@@ -12,6 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class LogLimiter {
     private static final int MAX_KEYS = 1024;
     private final long periodNanos;
+    private final LongSupplier ticker;
     private final ConcurrentHashMap<String, Slot> slots = new ConcurrentHashMap<>();
 
     /** When a key last let a line through, and how many it held back since. */
@@ -30,7 +32,13 @@ public final class LogLimiter {
      * @param periodNanos the period
      */
     public LogLimiter(long periodNanos) {
+        this(periodNanos, System::nanoTime);
+    }
+
+    /** A limiter on the given monotonic ticker (nanoseconds), for tests. */
+    LogLimiter(long periodNanos, LongSupplier ticker) {
         this.periodNanos = periodNanos;
+        this.ticker = ticker;
     }
 
     /**
@@ -51,7 +59,7 @@ public final class LogLimiter {
      *         the number of lines for this key held back since the last one let through
      */
     public long permit(String key) {
-        long now = System.nanoTime();
+        long now = ticker.getAsLong();
         Slot s = slots.get(key);
         if (s == null) {
             if (slots.size() >= MAX_KEYS) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class LogLimiterTest {
@@ -20,18 +21,19 @@ class LogLimiterTest {
 
     @Test
     void theNextLineLetThroughSaysHowManyWereHeldBack() {
-        LogLimiter limiter = new LogLimiter(TimeUnit.MILLISECONDS.toNanos(1));
+        AtomicLong now = new AtomicLong(1_000);
+        LogLimiter limiter = new LogLimiter(TimeUnit.MINUTES.toNanos(1), now::get);
         assertEquals(0, limiter.permit("k"));
-        long heldBack = 0;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        long got;
-        while ((got = limiter.permit("k")) < 0) {
-            heldBack++;
-            assertTrue(System.nanoTime() < deadline, "the period of 1 ms never ended");
-        }
-        assertEquals(heldBack, got);
-        long again = limiter.permit("k");
-        assertTrue(again == -1 || again == 0, "the count starts again from zero: " + again);
+        now.addAndGet(TimeUnit.SECONDS.toNanos(59));
+        assertEquals(-1, limiter.permit("k"));
+        assertEquals(-1, limiter.permit("k"));
+        assertFalse(limiter.allow("k"));
+        assertEquals(0, limiter.permit("other"), "another key has its own period");
+        now.addAndGet(TimeUnit.SECONDS.toNanos(1));
+        assertEquals(3, limiter.permit("k"), "three lines held back within the minute");
+        assertEquals(-1, limiter.permit("k"));
+        now.addAndGet(TimeUnit.MINUTES.toNanos(1));
+        assertEquals(1, limiter.permit("k"), "the count starts again after each line let through");
     }
 
     @Test
