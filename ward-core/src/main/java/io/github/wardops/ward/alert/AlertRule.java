@@ -1,6 +1,7 @@
 package io.github.wardops.ward.alert;
 
 import io.github.wardops.ward.internal.alert.Expr;
+import io.github.wardops.ward.internal.alert.RuleAccess;
 import io.github.wardops.ward.internal.alert.RuleParser;
 import java.time.Duration;
 import java.util.Locale;
@@ -15,6 +16,11 @@ import java.util.TreeSet;
  * Immutable and thread-safe.
  */
 public final class AlertRule {
+    static {
+        // The engine reads the parsed condition through this bridge rather than parsing again.
+        RuleAccess.install(rule -> rule.parsed);
+    }
+
     private final String id;
     private final String name;
     private final String description;

@@ -2,16 +2,20 @@ package io.github.wardops.ward.postgres;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.wardops.ward.InvalidConfigurationException;
 import io.github.wardops.ward.Secret;
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,7 +57,22 @@ class PostgresOptionsTest {
 
     @Test
     void exactlyOneConnectionSource() {
-        assertThrows(InvalidConfigurationException.class, () -> PostgresOptions.builder().build());
+        String problem = "jdbc/dataSource: give exactly one of a JDBC URL and a DataSource";
+        InvalidConfigurationException none = assertThrows(InvalidConfigurationException.class,
+                () -> PostgresOptions.builder().build());
+        assertEquals(List.of(problem), none.problems());
+        assertTrue(none.getMessage().contains(problem), none.getMessage());
+        DataSource ds = (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(),
+                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    throw new UnsupportedOperationException(method.getName());
+                });
+        InvalidConfigurationException both = assertThrows(InvalidConfigurationException.class,
+                () -> PostgresOptions.builder().jdbc("jdbc:postgresql://127.0.0.1:5432/ward", "ward", null)
+                        .dataSource(ds).build());
+        assertEquals(List.of(problem), both.problems());
+        assertSame(ds, PostgresOptions.builder().dataSource(ds).build().dataSource().orElseThrow());
+        assertEquals("jdbc:postgresql://127.0.0.1:5432/ward", PostgresOptions.builder()
+                .jdbc("jdbc:postgresql://127.0.0.1:5432/ward", "ward", null).build().jdbcUrl().orElseThrow());
     }
 
     @Test

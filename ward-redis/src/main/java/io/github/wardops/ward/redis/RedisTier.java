@@ -3,7 +3,7 @@ package io.github.wardops.ward.redis;
 import io.github.wardops.ward.InvalidConfigurationException;
 import io.github.wardops.ward.Secret;
 import io.github.wardops.ward.cache.SharedTier;
-import io.github.wardops.ward.internal.redis.LettuceTier;
+import io.github.wardops.ward.redis.internal.LettuceTier;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;

@@ -41,7 +41,7 @@ class PublicApiTest {
      */
     private static final Set<String> ALLOWED = Set.of("io.github.wardops.ward.redis.RedisTier",
             "io.github.wardops.ward.redis.RedisTier$Builder");
-    private static final Pattern EXPORTS = Pattern.compile("^\\s*exports\\s+([\\w.]+)\\s*(?:to\\s+[^;]+)?;", Pattern.MULTILINE);
+    private static final Pattern EXPORTS = Pattern.compile("^\\s*exports\\s+([\\w.]+)\\s*(?:to\\s+([^;]+))?;", Pattern.MULTILINE);
 
     @ParameterizedTest
     @ValueSource(strings = {"ward-core", "ward-redis", "ward-postgres", "ward-testkit"})
@@ -51,7 +51,15 @@ class PublicApiTest {
         Matcher m = EXPORTS.matcher(descriptor);
         List<String> packages = new ArrayList<>();
         while (m.find()) {
-            packages.add(m.group(1));
+            if (m.group(2) == null) {
+                packages.add(m.group(1));
+                continue;
+            }
+            // A qualified export shares internals with ward's own modules only; it is no API.
+            for (String target : m.group(2).split(",")) {
+                assertTrue(target.strip().startsWith("io.github.wardops.ward."),
+                        module + " exports " + m.group(1) + " to a module that is not ward's: " + target.strip());
+            }
         }
         assertFalse(packages.isEmpty(), module + " exports nothing?");
         Set<String> problems = new TreeSet<>();

@@ -1,5 +1,6 @@
 package io.github.wardops.ward.runner;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -25,17 +26,22 @@ class DocsTest {
 
     @Test
     void configurationDocumentsEveryRunSettingWithItsEnvironmentVariableAndDefault() throws IOException {
-        String doc = doc("configuration.md");
+        List<String> rows = doc("configuration.md").lines().filter(l -> l.startsWith("| `")).toList();
         for (RunSettings.Key k : RunSettings.KEYS) {
+            // The key's own table row: its columns are flag (or key), environment, default (or file), meaning.
+            String start = k.secret() ? "| `" + k.key() + "` |" : "| `--" + k.key() + " ";
+            List<String> own = rows.stream().filter(l -> l.startsWith(start)).toList();
+            assertEquals(1, own.size(), k.key() + ": one table row starting with " + start);
+            String row = own.getFirst();
             if (k.secret()) {
-                assertTrue(doc.contains("`" + k.key() + "-file`"), k.key() + "-file");
-                assertTrue(doc.contains("`" + k.fileEnv() + "`"), k.fileEnv());
+                assertTrue(row.startsWith(start + " `" + k.env() + "` | `" + k.fileEnv() + "`, `" + k.key() + "-file` |"),
+                        k.key() + ": environment and file columns of " + row);
             } else {
-                assertTrue(doc.contains("`--" + k.key() + " "), "--" + k.key());
-            }
-            assertTrue(doc.contains("`" + k.env() + "`"), k.env());
-            if (k.defaultValue() != null) {
-                assertTrue(doc.contains("`" + k.defaultValue() + "`"), k.key() + " default " + k.defaultValue());
+                assertTrue(row.contains("` | `" + k.env() + "` | "), k.key() + ": environment column of " + row);
+                if (k.defaultValue() != null) {
+                    assertTrue(row.contains("` | `" + k.env() + "` | `" + k.defaultValue() + "` | "),
+                            k.key() + ": default column should be `" + k.defaultValue() + "` in " + row);
+                }
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.github.wardops.ward.internal.alert;
 
+import io.github.wardops.ward.internal.support.LogLimiter;
 import io.github.wardops.ward.alert.DeliveryOptions;
 import io.github.wardops.ward.alert.Notification;
 import io.github.wardops.ward.alert.Notifier;
@@ -11,7 +12,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +21,6 @@ import org.slf4j.LoggerFactory;
  */
 final class Delivery {
     private static final Logger LOG = LoggerFactory.getLogger(Delivery.class);
-    private static final long LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final Notifier notifier;
     private final DeliveryOptions options;
@@ -33,7 +32,7 @@ final class Delivery {
     private final Counter attempts;
     private final Counter retries;
     private final List<Meter> meters;
-    private final AtomicLong lastLog = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
+    private final LogLimiter logLimit = new LogLimiter(TimeUnit.MINUTES.toNanos(1));
     private volatile boolean closing;
     private volatile boolean busy;
 
@@ -113,9 +112,7 @@ final class Delivery {
     }
 
     private void logFailure(int attempts, Exception e) {
-        long now = System.nanoTime();
-        long last = lastLog.get();
-        if (now - last >= LOG_INTERVAL_NANOS && lastLog.compareAndSet(last, now)) {
+        if (logLimit.allow("gave-up")) {
             // The exception type only: a notifier's message may carry an address or a token.
             LOG.warn("notifier '{}' gave up on a notification after {} attempts ({}); further failures are counted in "
                     + "ward.notifications.failed and logged at most once a minute", notifier.name(), attempts,

@@ -10,7 +10,7 @@ import io.github.wardops.ward.cache.KeyCodec;
 import io.github.wardops.ward.cache.SharedTier;
 import io.github.wardops.ward.cache.TieredCache;
 import io.github.wardops.ward.cache.ValueCodec;
-import io.github.wardops.ward.internal.engine.LogLimiter;
+import io.github.wardops.ward.internal.support.LogLimiter;
 import io.github.wardops.ward.inventory.DeviceId;
 import io.github.wardops.ward.inventory.Inventory;
 import io.github.wardops.ward.probe.PingStats;

@@ -10,7 +10,7 @@ import io.github.wardops.ward.cache.L2State;
 import io.github.wardops.ward.cache.SharedTier;
 import io.github.wardops.ward.cache.TieredCache;
 import io.github.wardops.ward.cache.ValueCodec;
-import io.github.wardops.ward.internal.engine.LogLimiter;
+import io.github.wardops.ward.internal.support.LogLimiter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;

@@ -1,5 +1,6 @@
 package io.github.wardops.ward.internal.engine;
 
+import io.github.wardops.ward.internal.support.LogLimiter;
 import java.time.Clock;
 import java.util.PriorityQueue;
 import java.util.concurrent.locks.Condition;

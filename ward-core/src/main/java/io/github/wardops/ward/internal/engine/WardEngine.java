@@ -1,6 +1,7 @@
 package io.github.wardops.ward.internal.engine;
 
 import io.github.wardops.ward.internal.support.Guard;
+import io.github.wardops.ward.internal.support.LogLimiter;
 import io.github.wardops.ward.DeviceStatus;
 import io.github.wardops.ward.LatestResults;
 import io.github.wardops.ward.Ward;

@@ -1,5 +1,6 @@
 package io.github.wardops.ward.internal.export;
 
+import io.github.wardops.ward.internal.support.LogLimiter;
 import io.github.wardops.ward.Secret;
 import io.github.wardops.ward.inventory.Device;
 import io.github.wardops.ward.inventory.DeviceId;
@@ -29,7 +30,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -59,7 +59,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class VictoriaMetricsSink implements ResultSink {
     private static final Logger LOG = LoggerFactory.getLogger(VictoriaMetricsSink.class);
-    private static final long LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final VictoriaMetricsOptions options;
     private final Function<DeviceId, Optional<Device>> devices;
@@ -72,7 +71,7 @@ public final class VictoriaMetricsSink implements ResultSink {
     private volatile int buffered;
     private boolean serverDown;
     private boolean closed;
-    private final Map<String, Long> lastLog = new ConcurrentHashMap<>();
+    private final LogLimiter logLimit = new LogLimiter(TimeUnit.MINUTES.toNanos(1));
 
     private final Counter samplesSent;
     private final Counter batchesSent;
@@ -381,10 +380,7 @@ public final class VictoriaMetricsSink implements ResultSink {
     }
 
     private void logLimited(String key, String format, Object... args) {
-        long now = System.nanoTime();
-        Long last = lastLog.get(key);
-        if (last == null || now - last >= LOG_INTERVAL_NANOS) {
-            lastLog.put(key, now);
+        if (logLimit.allow(key)) {
             LOG.warn(format + " (repeats at most once a minute)", args);
         }
     }

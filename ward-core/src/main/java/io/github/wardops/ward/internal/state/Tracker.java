@@ -1,5 +1,6 @@
 package io.github.wardops.ward.internal.state;
 
+import io.github.wardops.ward.internal.support.LogLimiter;
 import io.github.wardops.ward.DeviceStatus;
 import io.github.wardops.ward.inventory.Device;
 import io.github.wardops.ward.inventory.DeviceId;
@@ -45,15 +46,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class Tracker implements StateTracker {
     private static final Logger LOG = LoggerFactory.getLogger(Tracker.class);
-    private static final long WARN_INTERVAL_NANOS = 60_000_000_000L;
-    private final java.util.concurrent.atomic.AtomicLong lastWarn = new java.util.concurrent.atomic.AtomicLong(
-            System.nanoTime() - WARN_INTERVAL_NANOS);
+    private final LogLimiter warnLimit = new LogLimiter(java.util.concurrent.TimeUnit.MINUTES.toNanos(1));
 
     /** Logs a store failure at most once a minute; every failure is counted in a meter. */
     private void warnLimited(String format, Object... args) {
-        long now = System.nanoTime();
-        long last = lastWarn.get();
-        if (now - last >= WARN_INTERVAL_NANOS && lastWarn.compareAndSet(last, now)) {
+        if (warnLimit.allow("store")) {
             LOG.warn(format + " (logged at most once a minute; see the failure meter)", args);
         } else {
             LOG.debug(format, args);

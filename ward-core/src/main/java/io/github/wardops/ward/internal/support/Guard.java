@@ -1,6 +1,5 @@
 package io.github.wardops.ward.internal.support;
 
-import io.github.wardops.ward.internal.engine.LogLimiter;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;

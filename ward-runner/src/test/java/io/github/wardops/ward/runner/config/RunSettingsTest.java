@@ -123,9 +123,18 @@ class RunSettingsTest {
 
     @Test
     void everyKeyHasAnEnvironmentVariableNamedAfterIt() {
-        for (RunSettings.Key k : RunSettings.KEYS) {
-            assertEquals("WARD_" + k.key().toUpperCase(java.util.Locale.ROOT).replace('-', '_'), k.env());
-        }
+        // Written out by hand, as an operator reads them in docs/configuration.md.
+        Map<String, String> known = Map.of(
+                "interval", "WARD_INTERVAL",
+                "http-max-connections-per-address", "WARD_HTTP_MAX_CONNECTIONS_PER_ADDRESS",
+                "snmp-v3-auth-protocol", "WARD_SNMP_V3_AUTH_PROTOCOL",
+                "icmp-pps", "WARD_ICMP_PPS",
+                "db-password", "WARD_DB_PASSWORD");
+        known.forEach((key, env) -> assertEquals(env, RunSettings.find(key).orElseThrow().env(), key));
+        assertEquals("WARD_DB_PASSWORD_FILE", RunSettings.find("db-password").orElseThrow().fileEnv());
+        // The variable is what resolve reads, and no two settings share one.
+        assertEquals(5, RunSettings.resolve(Map.of(), Map.of("WARD_DOWN_AFTER", "5")).downAfter());
+        assertEquals(RunSettings.KEYS.size(), RunSettings.KEYS.stream().map(RunSettings.Key::env).distinct().count());
         assertThrows(IllegalArgumentException.class, () -> RunSettings.resolve(Map.of("colour", "red"), Map.of()));
     }
 

@@ -2,6 +2,7 @@ package io.github.wardops.ward.postgres.internal.embedded;
 
 import io.github.wardops.ward.Secret;
 import io.github.wardops.ward.WardException;
+import io.github.wardops.ward.internal.support.LogLimiter;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -21,6 +22,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -49,7 +51,6 @@ public final class EmbeddedServer implements AutoCloseable {
     static final int MAX_SOCKET_PATH = 107;
     /** Crash recovery of a large data directory can take minutes; the server is waited for while it runs. */
     private static final Duration START_TIMEOUT = Duration.ofMinutes(10);
-    private static final Duration ERROR_REPORT_INTERVAL = Duration.ofMinutes(1);
     private static final Logger LOG = LoggerFactory.getLogger("io.github.wardops.ward.postgres.EmbeddedDatabase");
 
     private final Path data;
@@ -73,8 +74,7 @@ public final class EmbeddedServer implements AutoCloseable {
     private Thread supervisor;
     private FileChannel ownerChannel;
     private FileLock ownerLock;
-    private Instant lastErrorReport = Instant.MIN;
-    private int suppressedReports;
+    private final LogLimiter errorReports = new LogLimiter(TimeUnit.MINUTES.toNanos(1));
     private boolean socketWarned;
 
     private EmbeddedServer(Path data, Path runtimeRoot) {
@@ -349,15 +349,12 @@ public final class EmbeddedServer implements AutoCloseable {
 
     /** An ERROR line, at most one a minute; the others are counted into the next. */
     private void reportError(String message) {
-        Instant now = Instant.now();
-        if (Duration.between(lastErrorReport, now).compareTo(ERROR_REPORT_INTERVAL) >= 0) {
+        long suppressedReports = errorReports.permit("error");
+        if (suppressedReports >= 0) {
             String more = suppressedReports == 0 ? "" : " (" + suppressedReports + " similar reports in the last minute "
                     + "were logged at DEBUG)";
             LOG.error("{}{}", message, more);
-            lastErrorReport = now;
-            suppressedReports = 0;
         } else {
-            suppressedReports++;
             LOG.debug("{}", message);
         }
     }

@@ -1,5 +1,6 @@
 package io.github.wardops.ward.postgres.internal.sink;
 
+import io.github.wardops.ward.internal.support.LogLimiter;
 import io.github.wardops.ward.postgres.internal.db.PgErrors;
 import io.github.wardops.ward.postgres.internal.spool.Spool;
 import io.github.wardops.ward.probe.ProbeResult;
@@ -9,6 +10,7 @@ import java.sql.SQLTransientException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -46,8 +48,7 @@ public final class PostgresResultSink implements ResultSink {
     private volatile long spoolBytes;
     private volatile long spoolPending;
     private volatile Instant spoolOldest;
-    private long lastLogNanos = System.nanoTime() - 120_000_000_000L;
-    private long lastLossLogNanos = System.nanoTime() - 120_000_000_000L;
+    private final LogLimiter logLimit = new LogLimiter(TimeUnit.MINUTES.toNanos(1));
     private volatile boolean closed;
     /** Why the spool cannot take results (they are being lost), or {@code null}. */
     private volatile String spoolFailure;
@@ -245,9 +246,10 @@ public final class PostgresResultSink implements ResultSink {
             boolean first = spoolFailure == null;
             spoolFailure = "the spool in " + spool.directory() + " cannot write (" + why + ")";
             lostSinceFailure += batch.size();
-            long now = System.nanoTime();
-            if (first || now - lastLossLogNanos >= 60_000_000_000L) {
-                lastLossLogNanos = now;
+            if (first) {
+                logLimit.reset("loss"); // a new episode of loss is always reported at once
+            }
+            if (logLimit.allow("loss")) {
                 LOG.error("results are being LOST: {} results could not be spooled to {} ({}); {} lost so far, counted "
                         + "in ward.storage.spool.dropped (reason io_error); writing resumes by itself when it can "
                         + "(this message repeats at most once a minute)", batch.size(), spool.directory(), why,
@@ -300,9 +302,7 @@ public final class PostgresResultSink implements ResultSink {
     }
 
     private void logLimited(String message, Throwable t) {
-        long now = System.nanoTime();
-        if (now - lastLogNanos >= 60_000_000_000L) {
-            lastLogNanos = now;
+        if (logLimit.allow("write")) {
             if (t != null && !(t instanceof RuntimeException)) {
                 LOG.warn(message, t);
             } else {

@@ -1,5 +1,6 @@
 package io.github.wardops.ward.postgres.internal.state;
 
+import io.github.wardops.ward.internal.support.LogLimiter;
 import static io.github.wardops.ward.postgres.internal.jooq.Tables.ALERTS;
 import static io.github.wardops.ward.postgres.internal.jooq.Tables.ALERT_SILENCES;
 import static io.github.wardops.ward.postgres.internal.jooq.Tables.DEVICE_STATE;
@@ -28,7 +29,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jooq.DSLContext;
 import org.jooq.Query;
@@ -58,7 +59,6 @@ public final class StateWriter implements AutoCloseable {
     /** Items of one kind per transaction. */
     public static final int MAX_BATCH = 1_000;
     private static final Logger LOG = LoggerFactory.getLogger(StateWriter.class);
-    private static final long WARN_INTERVAL_NANOS = 60_000_000_000L;
 
     /** A device's pending writes: a delete first (if any), then the saves. */
     private static final class PendingDevice {
@@ -91,7 +91,7 @@ public final class StateWriter implements AutoCloseable {
     private final Counter droppedHistory;
     private final Counter droppedSilence;
     private final Counter rejected;
-    private final AtomicLong lastWarn = new AtomicLong(System.nanoTime() - WARN_INTERVAL_NANOS);
+    private final LogLimiter warnLimit = new LogLimiter(TimeUnit.MINUTES.toNanos(1));
 
     // guarded by this
     private final LinkedHashMap<DeviceId, PendingDevice> states = new LinkedHashMap<>();
@@ -606,9 +606,7 @@ public final class StateWriter implements AutoCloseable {
     }
 
     private void warnLimited(String format, Object... args) {
-        long now = System.nanoTime();
-        long last = lastWarn.get();
-        if (now - last >= WARN_INTERVAL_NANOS && lastWarn.compareAndSet(last, now)) {
+        if (warnLimit.allow("write")) {
             LOG.warn(format + " (logged at most once a minute)", args);
         } else {
             LOG.debug(format, args);

@@ -1,5 +1,6 @@
 package io.github.wardops.ward.runner.http.server;
 
+import io.github.wardops.ward.internal.support.LogLimiter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -8,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -22,7 +22,6 @@ import org.slf4j.LoggerFactory;
  */
 final class HttpMeters {
     private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
-    private static final long LOG_PERIOD_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     /** Connection refused: {@code http-max-connections} open, each handling a request. */
     static final String MAX_CONNECTIONS = "max-connections";
@@ -51,8 +50,7 @@ final class HttpMeters {
 
     private final MeterRegistry registry;
     private final Map<String, Counter> rejected;
-    private final Map<String, AtomicLong> lastLogged;
-    private final Map<String, AtomicLong> unlogged;
+    private final LogLimiter logLimit = new LogLimiter(TimeUnit.MINUTES.toNanos(1));
     private final Map<Integer, Counter> answered = new ConcurrentHashMap<>();
     private final Counter idleClosed;
 
@@ -61,9 +59,6 @@ final class HttpMeters {
         this.rejected = REASONS.stream().collect(Collectors.toUnmodifiableMap(r -> r, r -> Counter.builder("ward.http.rejected")
                 .tag("reason", r).description("Connections closed or requests refused for a limit or a bad request")
                 .register(registry)));
-        this.lastLogged = REASONS.stream().collect(Collectors.toUnmodifiableMap(r -> r,
-                r -> new AtomicLong(System.nanoTime() - LOG_PERIOD_NANOS)));
-        this.unlogged = REASONS.stream().collect(Collectors.toUnmodifiableMap(r -> r, r -> new AtomicLong()));
         this.idleClosed = Counter.builder("ward.http.idle.closed")
                 .description("Kept-alive connections closed after http-idle-timeout without a request").register(registry);
         Gauge.builder("ward.http.connections", open::getAsInt).description("HTTP connections open").register(registry);
@@ -78,14 +73,10 @@ final class HttpMeters {
      */
     void rejected(String reason, InetAddress from, Supplier<String> what) {
         rejected.get(reason).increment();
-        AtomicLong last = lastLogged.get(reason);
-        long now = System.nanoTime();
-        long prev = last.get();
-        if (now - prev < LOG_PERIOD_NANOS || !last.compareAndSet(prev, now)) {
-            unlogged.get(reason).incrementAndGet();
+        long more = logLimit.permit(reason);
+        if (more < 0) {
             return;
         }
-        long more = unlogged.get(reason).getAndSet(0);
         LOG.warn("HTTP: {} (client {}){}; counted in ward_http_rejected_total{reason=\"{}\"}", what.get(),
                 from == null ? "?" : from.getHostAddress(),
                 more == 0 ? "" : "; " + more + " more like it since the last such line", reason);

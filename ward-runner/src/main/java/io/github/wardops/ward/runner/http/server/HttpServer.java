@@ -1,5 +1,6 @@
 package io.github.wardops.ward.runner.http.server;
 
+import io.github.wardops.ward.internal.support.LogLimiter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.BindException;
@@ -19,7 +20,6 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,7 +67,7 @@ public final class HttpServer implements AutoCloseable {
     private final ThreadPoolExecutor connections;
     private final Thread acceptor;
     private final Thread watchdog;
-    private final AtomicLong lastAcceptFailureLog = new AtomicLong(System.nanoTime() - TimeUnit.MINUTES.toNanos(1));
+    private final LogLimiter acceptFailureLog = new LogLimiter(TimeUnit.MINUTES.toNanos(1));
     private volatile boolean closing;
 
     private HttpServer(ServerSocket listener, HttpLimits limits, Router router, MeterRegistry registry, Duration slotWait) {
@@ -189,9 +189,7 @@ public final class HttpServer implements AutoCloseable {
                     return;
                 }
                 // Out of file descriptors, say: wait a little rather than spin.
-                long now = System.nanoTime();
-                long prev = lastAcceptFailureLog.get();
-                if (now - prev >= TimeUnit.MINUTES.toNanos(1) && lastAcceptFailureLog.compareAndSet(prev, now)) {
+                if (acceptFailureLog.allow("accept")) {
                     LOG.warn("HTTP: accepting a connection failed: {}", e.toString());
                 }
                 try {

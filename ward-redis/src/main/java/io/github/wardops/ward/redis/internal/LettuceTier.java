@@ -1,6 +1,7 @@
-package io.github.wardops.ward.internal.redis;
+package io.github.wardops.ward.redis.internal;
 
 import io.github.wardops.ward.internal.support.Guard;
+import io.github.wardops.ward.internal.support.LogLimiter;
 import io.github.wardops.ward.WardException;
 import io.github.wardops.ward.redis.RedisServerCheck;
 import io.github.wardops.ward.redis.RedisTier;
@@ -132,7 +133,7 @@ public final class LettuceTier implements RedisTier {
     private volatile RedisServerCheck.Status lastLogged = RedisServerCheck.Status.NOT_CHECKED;
     private final MeterRegistry registry;
     private final List<Meter> meters = new ArrayList<>();
-    private volatile long lastConnectFailureLog;
+    private final LogLimiter connectFailureLog = new LogLimiter(TimeUnit.MINUTES.toNanos(1));
 
     /**
      * Creates the tier and starts connecting in the background.
@@ -261,9 +262,7 @@ public final class LettuceTier implements RedisTier {
     }
 
     private void logConnectFailure(Throwable e) {
-        long now = System.nanoTime();
-        if (now - lastConnectFailureLog > TimeUnit.MINUTES.toNanos(1) || lastConnectFailureLog == 0) {
-            lastConnectFailureLog = now;
+        if (connectFailureLog.allow("connect")) {
             LOG.warn("RedisTier: cannot connect yet, retrying every {} (logged at most once a minute): {}", RECONNECT_EVERY,
                     e == null ? "unknown" : e.getClass().getSimpleName());
         }
