@@ -13,4 +13,7 @@ module io.github.wardops.ward.postgres {
     requires org.slf4j;
 
     exports io.github.wardops.ward.postgres;
+
+    // jOOQ creates the generated records reflectively
+    opens io.github.wardops.ward.postgres.internal.jooq.tables.records to org.jooq;
 }

@@ -69,7 +69,7 @@ final class Procs {
         cmd.add("-Xmx128m");
         cmd.addAll(jvmArgs);
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(childClassPath());
         cmd.add(EmbeddedMain.class.getName());
         cmd.add(data.toString());
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -117,5 +117,26 @@ final class Procs {
 
     static void kill9(long pid) throws IOException, InterruptedException {
         run(List.of("kill", "-9", Long.toString(pid)), Map.of());
+    }
+
+    /**
+     * A class path for a child JVM: the tests run on the module path, where ward's classes and
+     * its dependencies are on {@code jdk.module.path} and the test classes are patched into the
+     * module, so neither is on {@code java.class.path} alone.
+     */
+    private static String childClassPath() {
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        for (String key : new String[] {"jdk.module.path", "java.class.path"}) {
+            String v = System.getProperty(key, "");
+            if (!v.isEmpty()) {
+                parts.add(v);
+            }
+        }
+        try {
+            parts.add(java.nio.file.Path.of(EmbeddedMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        return String.join(java.io.File.pathSeparator, parts);
     }
 }

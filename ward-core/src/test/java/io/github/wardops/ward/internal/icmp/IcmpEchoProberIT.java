@@ -149,7 +149,7 @@ class IcmpEchoProberIT {
             String java = ProcessHandle.current().info().command().orElse("java");
             Host.Result r = Host.exec(null, "ip", "netns", "exec", ns.name(), "setpriv", "--bounding-set=-net_raw",
                     "--inh-caps=-net_raw", java, "--enable-native-access=ALL-UNNAMED", "-cp",
-                    System.getProperty("java.class.path"), IcmpOpenMain.class.getName());
+                    childClassPath(), IcmpOpenMain.class.getName());
             assertEquals(3, r.exit(), r.out());
             String m = r.out();
             assertTrue(m.contains("cannot open an ICMP socket"), m);
@@ -301,5 +301,26 @@ class IcmpEchoProberIT {
             ProbeResult.Unknown u = assertInstanceOf(ProbeResult.Unknown.class, later, () -> "expected UNKNOWN: " + later);
             assertTrue(u.detail().contains("receiver stopped (IllegalStateException)"), u.detail());
         }
+    }
+
+    /**
+     * A class path for a child JVM: the tests run on the module path, where ward's classes and
+     * its dependencies are on {@code jdk.module.path} and the test classes are patched into the
+     * module, so neither is on {@code java.class.path} alone.
+     */
+    private static String childClassPath() {
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        for (String key : new String[] {"jdk.module.path", "java.class.path"}) {
+            String v = System.getProperty(key, "");
+            if (!v.isEmpty()) {
+                parts.add(v);
+            }
+        }
+        try {
+            parts.add(java.nio.file.Path.of(IcmpOpenMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        return String.join(java.io.File.pathSeparator, parts);
     }
 }

@@ -4,10 +4,15 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 
-/** Runs ward's Flyway migrations (db/migration in this module). Stateless. */
+/**
+ * Runs ward's Flyway migrations ({@code ward-postgres/migration} in this module). Stateless.
+ *
+ * <p>The directory's name is not a Java package name, so the module system does not
+ * encapsulate it: Flyway finds the scripts on the module path as on the class path.
+ */
 public final class Migrations {
     /** Where the migrations live on the class path. */
-    public static final String LOCATION = "classpath:db/migration";
+    public static final String LOCATION = "classpath:ward-postgres/migration";
 
     private Migrations() {
     }
