@@ -2,6 +2,8 @@ package io.github.wardops.ward.alert;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -67,7 +69,8 @@ public sealed interface Notification permits Notification.Opened, Notification.R
      * @param opened alerts opened in the window when it started, or during the whole flood at the end
      * @param suppressed individual notifications held back so far
      * @param window the guard's window
-     * @param bySeverity opened alerts by severity (in the same span as {@code opened})
+     * @param bySeverity opened alerts by severity (in the same span as {@code opened}), iterated
+     *        in {@link Severity} order
      * @param sample a few of the alerts (at most 10)
      * @param at when
      */
@@ -87,7 +90,9 @@ public sealed interface Notification permits Notification.Opened, Notification.R
         public Flood {
             Objects.requireNonNull(window, "window");
             Objects.requireNonNull(at, "at");
-            bySeverity = Map.copyOf(bySeverity);
+            EnumMap<Severity, Integer> ordered = new EnumMap<>(Severity.class);
+            bySeverity.forEach((k, v) -> ordered.put(Objects.requireNonNull(k, "severity"), Objects.requireNonNull(v, "count")));
+            bySeverity = Collections.unmodifiableMap(ordered);
             sample = List.copyOf(sample);
         }
     }
