@@ -1,11 +1,11 @@
 package io.github.wardops.ward.postgres.internal.embedded;
 
 import io.github.wardops.ward.WardException;
+import io.github.wardops.ward.internal.support.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * Owner and mode checks for the directories ward runs PostgreSQL from: a directory another user
@@ -20,25 +20,18 @@ public final class Ownership {
     }
 
     /**
-     * The effective user id of this process, from {@code /proc/self/status}.
+     * The effective user id of this process ({@link PrivateFiles#processUid()}), required.
      *
      * @return the uid
      * @throws WardException when it cannot be read (not Linux)
      */
     public static int currentUid() {
-        try {
-            List<String> lines = Files.readAllLines(Path.of("/proc/self/status"));
-            for (String l : lines) {
-                if (l.startsWith("Uid:")) {
-                    String[] f = l.substring(4).trim().split("\\s+");
-                    return Integer.parseInt(f[1]);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            throw new WardException("cannot read this process's user id from /proc/self/status (the embedded "
-                    + "PostgreSQL runs on Linux only): " + e.getMessage(), e);
+        int uid = PrivateFiles.processUid();
+        if (uid < 0) {
+            throw new WardException("cannot read this process's user id from /proc/self (the embedded "
+                    + "PostgreSQL runs on Linux only)");
         }
-        throw new WardException("no Uid line in /proc/self/status");
+        return uid;
     }
 
     /**
