@@ -128,6 +128,7 @@ public final class WriteBehind<K, V> implements AutoCloseable {
     }
 
     private final String name;
+    private final String label;
     private final BatchWriter<V> writer;
     private final int capacity;
     private final Function<? super V, ? extends K> keyOf;
@@ -178,7 +179,21 @@ public final class WriteBehind<K, V> implements AutoCloseable {
         this.ticker = b.ticker;
         this.fifo = keyOf == null ? new ArrayDeque<>() : null;
         this.byKey = keyOf == null ? null : new LinkedHashMap<>();
-        this.thread = start ? Thread.ofPlatform().name(name).daemon(true).start(this::run) : null;
+        this.label = b.label == null ? name : b.label;
+        this.thread = start ? Thread.ofPlatform().name(name).daemon(true).unstarted(this::run) : null;
+    }
+
+    /**
+     * Starts the worker thread of a queue made by {@link Builder#build}. Values offered before
+     * wait for it.
+     *
+     * @throws IllegalStateException when already started, or built without a thread
+     */
+    public void start() {
+        if (thread == null) {
+            throw new IllegalStateException(name + " has no worker thread");
+        }
+        thread.start();
     }
 
     /**
@@ -495,7 +510,7 @@ public final class WriteBehind<K, V> implements AutoCloseable {
                         drop(b, DropReason.GAVE_UP);
                         failures = 0;
                         backoff = initialBackoffNanos;
-                        Guard.fatal(name, err);
+                        Guard.fatal(label, err);
                         continue;
                     }
                     if (failures >= maxAttempts) {
@@ -694,7 +709,7 @@ public final class WriteBehind<K, V> implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "WriteBehind[" + name + "]";
+        return "WriteBehind[" + label + "]";
     }
 
     /**
@@ -718,6 +733,7 @@ public final class WriteBehind<K, V> implements AutoCloseable {
         private Listener<V> listener = new Listener<>() {
         };
         private Ticker ticker = Ticker.system();
+        private String label;
 
         private Builder(String name, BatchWriter<V> writer) {
             this.name = Objects.requireNonNull(name, "name");
@@ -839,11 +855,34 @@ public final class WriteBehind<K, V> implements AutoCloseable {
         }
 
         /**
+         * What the queue is called in the fatal-error log line ({@link Guard#fatal}); the thread
+         * name by default.
+         *
+         * @param label such as {@code sink 'victoria'}
+         * @return this
+         */
+        public Builder<K, V> label(String label) {
+            this.label = Objects.requireNonNull(label, "label");
+            return this;
+        }
+
+        /**
          * Builds the queue and starts its worker thread.
          *
          * @return the running queue
          */
         public WriteBehind<K, V> start() {
+            WriteBehind<K, V> w = new WriteBehind<>(this, true);
+            w.start();
+            return w;
+        }
+
+        /**
+         * Builds the queue with its worker thread not yet started (see {@link WriteBehind#start()}).
+         *
+         * @return the queue
+         */
+        public WriteBehind<K, V> build() {
             return new WriteBehind<>(this, true);
         }
 
