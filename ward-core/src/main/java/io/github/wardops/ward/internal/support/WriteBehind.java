@@ -150,6 +150,8 @@ public final class WriteBehind<K, V> implements AutoCloseable {
     private final ArrayDeque<V> fifo;
     private final LinkedHashMap<K, V> byKey;
     private long queuedUnits;
+    /** Units the worker dropped as {@code SHUTDOWN} while closing; part of what close returns. */
+    private long shutdownUnits;
     private long inFlightUnits;
     private boolean closed;
     private boolean closeCalled;
@@ -362,7 +364,8 @@ public final class WriteBehind<K, V> implements AutoCloseable {
      * a second call returns 0.
      *
      * @param timeout how long the worker may drain
-     * @return the units dropped as {@code SHUTDOWN}
+     * @return the units dropped as {@code SHUTDOWN}, by the worker (a batch it could not retry
+     *     in time, or whose write was interrupted) and by this call
      */
     public long close(Duration timeout) {
         long deadline;
@@ -394,9 +397,11 @@ public final class WriteBehind<K, V> implements AutoCloseable {
         }
         // The worker is gone (or stuck in a writer that ignores interrupts): take what is queued.
         long lost;
+        long droppedByWorker;
         lock.lock();
         try {
             lost = queuedUnits;
+            droppedByWorker = shutdownUnits;
             if (fifo != null) {
                 fifo.clear();
             } else {
@@ -413,7 +418,7 @@ public final class WriteBehind<K, V> implements AutoCloseable {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        return lost;
+        return lost + droppedByWorker;
     }
 
     /**
@@ -499,9 +504,9 @@ public final class WriteBehind<K, V> implements AutoCloseable {
                         continue;
                     }
                     if (failure instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
-                        // close gave up waiting: the batch goes back so that close counts it
+                        // close gave up waiting and interrupted the writer
                         listener.failed(b.view, failure, failures + 1, -1, took);
-                        putBack(b);
+                        drop(b, DropReason.SHUTDOWN);
                         return;
                     }
                     failures++;
@@ -661,6 +666,14 @@ public final class WriteBehind<K, V> implements AutoCloseable {
 
     private void drop(Batch<V> b, DropReason reason) {
         listener.dropped(reason, b.units);
+        if (reason == DropReason.SHUTDOWN) {
+            lock.lock();
+            try {
+                shutdownUnits += b.units;
+            } finally {
+                lock.unlock();
+            }
+        }
         done(b);
     }
 
