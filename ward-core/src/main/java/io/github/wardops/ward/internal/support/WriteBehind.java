@@ -619,7 +619,7 @@ public final class WriteBehind<K, V> implements AutoCloseable {
     }
 
     private long weigh(V v) {
-        return weigher == null ? 1 : Math.max(0, weigher.applyAsInt(v));
+        return weigher == null ? 1 : Math.max(1, weigher.applyAsInt(v));
     }
 
     /** Takes up to a batch off the head; {@code null} when nothing is queued. */
@@ -795,7 +795,7 @@ public final class WriteBehind<K, V> implements AutoCloseable {
          * How many units a value counts for against the capacity and the batch size (default 1
          * each): for a value that stands for several rows.
          *
-         * @param weigher a value's units, at least 0
+         * @param weigher a value's units; less than 1 counts as 1
          * @return this
          */
         public Builder<K, V> weigher(ToIntFunction<? super V> weigher) {
