@@ -253,7 +253,7 @@ class WriteBehindTest {
             assertTrue(attemptsAt.get(i) - attemptsAt.get(i - 1) >= rec.retryIn.get(i - 1),
                     "attempt " + (i + 1) + " waited for its backoff: " + attemptsAt);
         }
-        assertEquals(0, w.pending());
+        await(() -> w.pending() == 0, "nothing pending once given up");
         assertTrue(w.offer("next"), "the worker goes on after giving up");
     }
 
