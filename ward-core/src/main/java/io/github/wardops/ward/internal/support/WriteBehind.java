@@ -144,8 +144,11 @@ public final class WriteBehind<K, V> implements AutoCloseable {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    /** Held while a batch is taken, written and (on failure) put back: one writer at a time. */
-    private final ReentrantLock writeLock = new ReentrantLock();
+    /**
+     * Held while a batch is taken, written and (on failure) put back: one writer at a time (and
+     * one among the queues that share it, see {@link Builder#writeLock}).
+     */
+    private final ReentrantLock writeLock;
     // guarded by lock; exactly one of the two is used
     private final ArrayDeque<V> fifo;
     private final LinkedHashMap<K, V> byKey;
@@ -179,6 +182,7 @@ public final class WriteBehind<K, V> implements AutoCloseable {
         this.maxBackoffNanos = Math.max(initialBackoffNanos, b.maxBackoff.toNanos());
         this.listener = b.listener;
         this.ticker = b.ticker;
+        this.writeLock = b.writeLock != null ? b.writeLock : new ReentrantLock();
         this.fifo = keyOf == null ? new ArrayDeque<>() : null;
         this.byKey = keyOf == null ? null : new LinkedHashMap<>();
         this.label = b.label == null ? name : b.label;
@@ -747,6 +751,7 @@ public final class WriteBehind<K, V> implements AutoCloseable {
         };
         private Ticker ticker = Ticker.system();
         private String label;
+        private ReentrantLock writeLock;
 
         private Builder(String name, BatchWriter<V> writer) {
             this.name = Objects.requireNonNull(name, "name");
@@ -876,6 +881,19 @@ public final class WriteBehind<K, V> implements AutoCloseable {
          */
         public Builder<K, V> label(String label) {
             this.label = Objects.requireNonNull(label, "label");
+            return this;
+        }
+
+        /**
+         * Shares the lock held while a batch is written, so that the writes of all queues built
+         * with the same lock never overlap: PostgreSQL's four state-write queues hold one database
+         * connection at a time, as their one thread did.
+         *
+         * @param lock the shared lock
+         * @return this
+         */
+        public Builder<K, V> writeLock(ReentrantLock lock) {
+            this.writeLock = Objects.requireNonNull(lock, "lock");
             return this;
         }
 

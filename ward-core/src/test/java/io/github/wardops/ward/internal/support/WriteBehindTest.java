@@ -375,6 +375,28 @@ class WriteBehindTest {
     }
 
     @Test
+    void queuesThatShareAWriteLockNeverWriteAtTheSameTime() throws Exception {
+        java.util.concurrent.locks.ReentrantLock shared = new java.util.concurrent.locks.ReentrantLock();
+        CountDownLatch inA = new CountDownLatch(1);
+        CountDownLatch releaseA = new CountDownLatch(1);
+        List<String> order = new CopyOnWriteArrayList<>();
+        // the system ticker: flush's timeout below is real time
+        var a = track(WriteBehind.<String, String>builder("a", x -> {
+            inA.countDown();
+            releaseA.await();
+            order.add("a");
+        }).writeLock(shared).start());
+        var b = track(WriteBehind.<String, String>builder("b", x -> order.add("b")).writeLock(shared).start());
+        a.offer("1");
+        assertTrue(inA.await(10, TimeUnit.SECONDS));
+        b.offer("2");
+        assertFalse(b.flush(Duration.ofMillis(100)), "b waits while a writes");
+        releaseA.countDown();
+        assertTrue(b.flush(Duration.ofSeconds(10)));
+        assertEquals(List.of("a", "b"), order);
+    }
+
+    @Test
     void storageGrowsWithUseNotWithTheCapacity() {
         // A capacity of a billion would need gigabytes if it were allocated up front.
         var w = builder(b -> { }).capacity(1_000_000_000).buildWithoutThread();

@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jooq.DSLContext;
 import org.jooq.Query;
 import org.jooq.impl.DSL;
@@ -40,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * Writes device states, alerts, state history and silences behind the caller: the SPIs are called
  * inline with result processing (under a device's lock), so they only put the change into one of
  * four bounded {@link WriteBehind} queues and return; each queue's thread writes its kind in short
- * transactions (at most {@link #MAX_BATCH} items each, no other I/O inside).
+ * transactions (at most {@link #MAX_BATCH} items each, no other I/O inside), one write at a time
+ * across the four (they share a write lock), so state writes hold at most one connection.
  *
  * <p>States are coalesced by device (the latest state of an interface wins; a delete drops the
  * device's earlier saves and is written before later ones), alerts by id (the latest copy wins,
@@ -91,6 +93,8 @@ public final class StateWriter implements AutoCloseable {
     private final long retryMillis;
     private final Counter rejected;
     private final LogLimiter warnLimit = new LogLimiter(TimeUnit.MINUTES.toNanos(1));
+    /** Shared by the four queues: one write (one connection) at a time, as with one thread. */
+    private final ReentrantLock writes = new ReentrantLock();
 
     private final WriteBehind<DeviceId, PendingDevice> states;
     private final WriteBehind<UUID, Alert> alerts;
@@ -156,6 +160,7 @@ public final class StateWriter implements AutoCloseable {
                     write.write(batch);
                 })
                 .capacity(capacity)
+                .writeLock(writes)
                 .batching(MAX_BATCH, Duration.ZERO)
                 // until the database answers: nothing is lost up to the bound
                 .retry(Integer.MAX_VALUE, Duration.ofMillis(retryMillis), Duration.ofMillis(retryMillis))
