@@ -1,7 +1,7 @@
 package io.github.wardops.ward.alert;
 
 import io.github.wardops.ward.InvalidConfigurationException;
-import io.github.wardops.ward.internal.alert.Json;
+import io.github.wardops.ward.internal.support.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

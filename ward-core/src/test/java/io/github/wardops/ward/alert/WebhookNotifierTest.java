@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpServer;
 import io.github.wardops.ward.InvalidConfigurationException;
 import io.github.wardops.ward.Secret;
-import io.github.wardops.ward.internal.alert.Json;
+import io.github.wardops.ward.internal.support.Json;
 import io.github.wardops.ward.inventory.Device;
 import io.github.wardops.ward.state.StateTracker;
 import io.github.wardops.ward.testing.FakeClock;

@@ -3,7 +3,11 @@ package io.github.wardops.ward.internal.alert;
 import io.github.wardops.ward.alert.Alert;
 import io.github.wardops.ward.alert.Notification;
 import io.github.wardops.ward.alert.Severity;
+import io.github.wardops.ward.internal.support.Json;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -34,90 +38,54 @@ public final class NotificationJson {
      * @return the JSON text
      */
     public static String json(Notification n) {
-        StringBuilder sb = new StringBuilder(512);
-        sb.append("{\"type\":");
-        Json.quote(sb, type(n));
-        sb.append(",\"at\":");
-        instant(sb, n.at());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", type(n));
+        body.put("at", instant(n.at()));
         switch (n) {
-            case Notification.Opened o -> {
-                sb.append(",\"alert\":");
-                alert(sb, o.alert());
-            }
-            case Notification.Resolved r -> {
-                sb.append(",\"alert\":");
-                alert(sb, r.alert());
-            }
+            case Notification.Opened o -> body.put("alert", alert(o.alert()));
+            case Notification.Resolved r -> body.put("alert", alert(r.alert()));
             case Notification.Flood f -> {
-                sb.append(",\"started\":").append(f.started());
-                sb.append(",\"opened\":").append(f.opened());
-                sb.append(",\"suppressed\":").append(f.suppressed());
-                sb.append(",\"window_seconds\":").append(f.window().toSeconds());
-                sb.append(",\"by_severity\":{");
-                boolean first = true;
+                body.put("started", f.started());
+                body.put("opened", f.opened());
+                body.put("suppressed", f.suppressed());
+                body.put("window_seconds", f.window().toSeconds());
+                Map<String, Object> bySeverity = new LinkedHashMap<>();
                 for (Map.Entry<Severity, Integer> e : f.bySeverity().entrySet()) {
-                    if (!first) {
-                        sb.append(',');
-                    }
-                    first = false;
-                    Json.quote(sb, e.getKey().name().toLowerCase(Locale.ROOT));
-                    sb.append(':').append(e.getValue());
+                    bySeverity.put(e.getKey().name().toLowerCase(Locale.ROOT), e.getValue());
                 }
-                sb.append("},\"sample\":[");
-                for (int i = 0; i < f.sample().size(); i++) {
-                    if (i > 0) {
-                        sb.append(',');
-                    }
-                    alert(sb, f.sample().get(i));
+                body.put("by_severity", bySeverity);
+                List<Object> sample = new ArrayList<>(f.sample().size());
+                for (Alert a : f.sample()) {
+                    sample.add(alert(a));
                 }
-                sb.append(']');
+                body.put("sample", sample);
             }
         }
-        return sb.append('}').toString();
+        StringBuilder sb = new StringBuilder(512);
+        Json.write(sb, body, false);
+        return sb.toString();
     }
 
-    private static void instant(StringBuilder sb, Instant i) {
-        if (i == null) {
-            sb.append("null");
-        } else {
-            Json.quote(sb, i.toString());
-        }
+    private static String instant(Instant i) {
+        return i == null ? null : i.toString();
     }
 
-    private static void str(StringBuilder sb, String s) {
-        if (s == null) {
-            sb.append("null");
-        } else {
-            Json.quote(sb, s);
-        }
-    }
-
-    private static void alert(StringBuilder sb, Alert a) {
-        sb.append("{\"id\":");
-        Json.quote(sb, a.id().toString());
-        sb.append(",\"device\":");
-        Json.quote(sb, a.device().toString());
-        sb.append(",\"device_name\":");
-        Json.quote(sb, a.deviceName());
-        sb.append(",\"if_index\":").append(a.ifIndex());
-        sb.append(",\"rule\":");
-        Json.quote(sb, a.rule());
-        sb.append(",\"severity\":");
-        Json.quote(sb, a.severity().name().toLowerCase(Locale.ROOT));
-        sb.append(",\"message\":");
-        Json.quote(sb, a.message());
-        sb.append(",\"since\":");
-        instant(sb, a.since());
-        sb.append(",\"opened_at\":");
-        instant(sb, a.openedAt());
-        sb.append(",\"resolved_at\":");
-        instant(sb, a.resolvedAt());
-        sb.append(",\"resolution\":");
-        str(sb, a.resolution());
-        sb.append(",\"acknowledged_by\":");
-        str(sb, a.acknowledgedBy());
-        sb.append(",\"impacted_devices\":").append(a.impactedDevices());
-        sb.append('}');
+    private static Map<String, Object> alert(Alert a) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", a.id().toString());
+        m.put("device", a.device().toString());
+        m.put("device_name", a.deviceName());
+        m.put("if_index", a.ifIndex());
+        m.put("rule", a.rule());
+        m.put("severity", a.severity().name().toLowerCase(Locale.ROOT));
+        m.put("message", a.message());
+        m.put("since", instant(a.since()));
+        m.put("opened_at", instant(a.openedAt()));
+        m.put("resolved_at", instant(a.resolvedAt()));
+        m.put("resolution", a.resolution());
+        m.put("acknowledged_by", a.acknowledgedBy());
+        m.put("impacted_devices", a.impactedDevices());
+        return m;
     }
 
     /**

@@ -46,6 +46,12 @@ import org.slf4j.LoggerFactory;
  * The {@link DeviceStateCache} implementation. Results update an in-memory map (bounded by
  * {@code maxDevices}) on the probing thread; one daemon thread writes changed entries, and
  * rewrites every entry once per half TTL, through two {@link TieredCache}s.
+ *
+ * <p>Not a {@link io.github.wardops.ward.internal.support.WriteBehind}: the map is a table of the
+ * latest state of every tracked device, not a queue. Each new state is derived from the previous
+ * one (status, down-since, RTT), and every entry is written again once per half TTL so that the
+ * shared tier never expires a live device; a queue forgets what it has written. The dirty sets
+ * only say which rows to write before their refresh is due, and are bounded by the same map.
  */
 public final class DeviceStatePublisher implements DeviceStateCache {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceStatePublisher.class);

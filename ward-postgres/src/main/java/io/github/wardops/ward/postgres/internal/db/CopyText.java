@@ -46,20 +46,40 @@ public final class CopyText {
      */
     public static void copyThroughStage(DSLContext ctx, String table, String stage, String rows,
                                         Consumer<Connection> evict) {
+        copyThroughStage(ctx, table, null, stage, rows, evict);
+    }
+
+    /**
+     * As {@link #copyThroughStage(DSLContext, String, String, String, Consumer)}, for rows that
+     * hold only the named columns, in that order.
+     *
+     * @param ctx the database
+     * @param table the target table
+     * @param columns the columns of the rows, comma-separated, or {@code null} for all in the
+     *     table's order
+     * @param stage the temporary table's name, or {@code null} to COPY straight into {@code table}
+     * @param rows COPY text rows, each ending in a newline
+     * @param evict removes a broken connection from the pool
+     */
+    public static void copyThroughStage(DSLContext ctx, String table, String columns, String stage, String rows,
+                                        Consumer<Connection> evict) {
+        String list = columns == null ? "" : " (" + columns + ")";
+        String select = columns == null ? "*" : columns;
         ctx.connection(c -> {
             boolean auto = c.getAutoCommit();
             c.setAutoCommit(false);
             try {
                 try (Statement st = c.createStatement()) {
                     if (stage == null) {
-                        c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + table + " FROM STDIN",
+                        c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + table + list + " FROM STDIN",
                                 new StringReader(rows));
                     } else {
                         st.execute("CREATE TEMP TABLE IF NOT EXISTS " + stage + " (LIKE " + table
                                 + ") ON COMMIT DELETE ROWS");
-                        c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + stage + " FROM STDIN",
+                        c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + stage + list + " FROM STDIN",
                                 new StringReader(rows));
-                        st.execute("INSERT INTO " + table + " SELECT * FROM " + stage + " ON CONFLICT DO NOTHING");
+                        st.execute("INSERT INTO " + table + list + " SELECT " + select + " FROM " + stage
+                                + " ON CONFLICT DO NOTHING");
                     }
                 }
                 c.commit();

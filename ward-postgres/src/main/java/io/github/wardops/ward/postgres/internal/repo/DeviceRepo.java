@@ -9,7 +9,7 @@ import io.github.wardops.ward.inventory.Check;
 import io.github.wardops.ward.inventory.Device;
 import io.github.wardops.ward.inventory.DeviceId;
 import io.github.wardops.ward.postgres.DeviceRepository;
-import io.github.wardops.ward.postgres.internal.db.Json;
+import io.github.wardops.ward.postgres.internal.db.Labels;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -72,7 +72,7 @@ public final class DeviceRepo implements DeviceRepository {
         for (Record r : rows) {
             UUID id = r.get(DEVICES.ID);
             try {
-                Map<String, String> labels = Json.read(r.get(DEVICES.LABELS).data());
+                Map<String, String> labels = Labels.read(r.get(DEVICES.LABELS).data());
                 UUID parent = r.get(DEVICES.PARENT_ID);
                 // The Device checks names and labels (no control characters) and the address (one ward may probe).
                 Device d = new Device(new DeviceId(id), r.get(DEVICES.NAME), Addresses.parse(r.get(HOST)), labels,
@@ -123,7 +123,7 @@ public final class DeviceRepo implements DeviceRepository {
                         DEVICES.PARENT_ID, DEVICES.ENABLED, DEVICES.UPDATED_AT);
                 for (Device d : batch) {
                     insert = insert.values(DSL.val(d.id().value(), DEVICES.ID), DSL.val(d.name(), DEVICES.NAME),
-                            inet(d.address().getHostAddress()), DSL.val(JSONB.valueOf(Json.write(d.labels())), DEVICES.LABELS),
+                            inet(d.address().getHostAddress()), DSL.val(JSONB.valueOf(Labels.write(d.labels())), DEVICES.LABELS),
                             DSL.val(d.parentId() == null ? null : d.parentId().value(), DEVICES.PARENT_ID),
                             DSL.val(d.enabled(), DEVICES.ENABLED), DSL.val(now, DEVICES.UPDATED_AT));
                 }

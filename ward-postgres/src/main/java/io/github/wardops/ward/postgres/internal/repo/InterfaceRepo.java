@@ -1,7 +1,6 @@
 package io.github.wardops.ward.postgres.internal.repo;
 
 import static io.github.wardops.ward.postgres.internal.jooq.Tables.INTERFACES;
-import static io.github.wardops.ward.postgres.internal.jooq.Tables.INTERFACE_SAMPLES;
 
 import io.github.wardops.ward.inventory.DeviceId;
 import io.github.wardops.ward.postgres.InterfaceRecord;
@@ -11,11 +10,10 @@ import io.github.wardops.ward.postgres.WriteMode;
 import io.github.wardops.ward.postgres.internal.db.CopyText;
 import io.github.wardops.ward.postgres.internal.db.Partitions;
 import io.github.wardops.ward.postgres.internal.db.PgErrors;
-import io.github.wardops.ward.postgres.internal.jooq.tables.records.InterfaceSamplesRecord;
+import io.github.wardops.ward.postgres.internal.db.SampleRows;
 import java.sql.Connection;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -28,7 +26,6 @@ import org.jooq.impl.DSL;
 
 /** {@link InterfaceRepository} over jOOQ. Thread-safe. */
 public final class InterfaceRepo implements InterfaceRepository {
-    private static final int CHUNK = 500;
 
     private final DSLContext ctx;
     private final WriteMode mode;
@@ -107,36 +104,15 @@ public final class InterfaceRepo implements InterfaceRepository {
 
     @Override
     public int writeSamples(Collection<InterfaceSample> samples) {
-        List<InterfaceSamplesRecord> rows = new ArrayList<>(samples.size());
+        List<SampleRows.Row> rows = new ArrayList<>(samples.size());
         Set<LocalDate> days = new HashSet<>();
         for (InterfaceSample s : samples) {
-            Instant at = s.at().truncatedTo(ChronoUnit.MICROS);
-            LocalDate d = Partitions.day(at);
+            SampleRows.Row r = SampleRows.of(s);
+            LocalDate d = Partitions.day(r.at());
             if (!dayAccepted.test("interface_samples", d)) {
                 continue;
             }
             days.add(d);
-            InterfaceSamplesRecord r = new InterfaceSamplesRecord();
-            r.setDeviceId(s.device().value());
-            r.setIfIndex(s.ifIndex());
-            r.setAt(at);
-            r.setOperStatus(s.operStatus());
-            r.setInOctets(s.inOctets());
-            r.setOutOctets(s.outOctets());
-            r.setInUcastPkts(s.inUcastPkts());
-            r.setOutUcastPkts(s.outUcastPkts());
-            r.setInErrors(s.inErrors());
-            r.setOutErrors(s.outErrors());
-            r.setInDiscards(s.inDiscards());
-            r.setOutDiscards(s.outDiscards());
-            r.setInBps(s.inBps());
-            r.setOutBps(s.outBps());
-            r.setInPps(s.inPps());
-            r.setOutPps(s.outPps());
-            r.setInErrorsPs(s.inErrorsPs());
-            r.setOutErrorsPs(s.outErrorsPs());
-            r.setInDiscardsPs(s.inDiscardsPs());
-            r.setOutDiscardsPs(s.outDiscardsPs());
             rows.add(r);
         }
         if (rows.isEmpty()) {
@@ -161,49 +137,23 @@ public final class InterfaceRepo implements InterfaceRepository {
         return rows.size();
     }
 
-    private void insert(List<InterfaceSamplesRecord> rows) {
+    private void insert(List<SampleRows.Row> rows) {
         if (mode == WriteMode.COPY) {
             copy(rows);
             return;
         }
-        ctx.transaction(cfg -> {
-            DSLContext tx = DSL.using(cfg);
-            for (int from = 0; from < rows.size(); from += CHUNK) {
-                var q = tx.insertInto(INTERFACE_SAMPLES).set(rows.get(from));
-                for (InterfaceSamplesRecord r : rows.subList(from + 1, Math.min(rows.size(), from + CHUNK))) {
-                    q = q.newRecord().set(r);
-                }
-                q.onConflictDoNothing().execute();
-            }
-        });
+        ctx.transaction(cfg -> SampleRows.insert(DSL.using(cfg), rows));
     }
 
-    private void copy(List<InterfaceSamplesRecord> rows) {
-        StringBuilder sb = new StringBuilder(rows.size() * 220);
-        for (InterfaceSamplesRecord r : rows) {
-            for (int i = 0; i < r.size(); i++) {
-                if (i > 0) {
-                    sb.append('\t');
-                }
-                Object v = r.get(i);
-                if (v == null) {
-                    sb.append("\\N");
-                } else if (v instanceof String str) {
-                    CopyText.append(sb, str);
-                } else {
-                    sb.append(v);
-                }
-            }
-            sb.append('\n');
-        }
-        String text = sb.toString();
+    private void copy(List<SampleRows.Row> rows) {
+        String text = SampleRows.copyText(rows);
         try {
-            CopyText.copyThroughStage(ctx, "interface_samples", null, text, evict);
+            CopyText.copyThroughStage(ctx, "interface_samples", SampleRows.COLUMNS, null, text, evict);
         } catch (RuntimeException e) {
             if (!PgErrors.isUniqueViolation(e)) {
                 throw e;
             }
-            CopyText.copyThroughStage(ctx, "interface_samples", "ward_stage_ifs", text, evict);
+            CopyText.copyThroughStage(ctx, "interface_samples", SampleRows.COLUMNS, "ward_stage_ifs", text, evict);
         }
     }
 }

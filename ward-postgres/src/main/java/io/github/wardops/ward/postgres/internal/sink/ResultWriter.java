@@ -1,13 +1,13 @@
 package io.github.wardops.ward.postgres.internal.sink;
 
 import static io.github.wardops.ward.postgres.internal.jooq.Tables.INTERFACES;
-import static io.github.wardops.ward.postgres.internal.jooq.Tables.INTERFACE_SAMPLES;
 import static io.github.wardops.ward.postgres.internal.jooq.Tables.PING_RESULTS;
 import static io.github.wardops.ward.postgres.internal.jooq.Tables.SNMP_VALUES;
 
 import io.github.wardops.ward.postgres.WriteMode;
 import io.github.wardops.ward.postgres.internal.db.Partitions;
 import io.github.wardops.ward.postgres.internal.db.PgErrors;
+import io.github.wardops.ward.postgres.internal.db.SampleRows;
 import io.github.wardops.ward.probe.ProbeResult;
 import java.io.IOException;
 import java.io.StringReader;
@@ -33,7 +33,6 @@ import org.jooq.InsertValuesStep5;
 import org.jooq.impl.DSL;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
-import io.github.wardops.ward.postgres.internal.jooq.tables.records.InterfaceSamplesRecord;
 import io.github.wardops.ward.postgres.internal.jooq.tables.records.InterfacesRecord;
 import io.github.wardops.ward.postgres.internal.jooq.tables.records.PingResultsRecord;
 import io.github.wardops.ward.postgres.internal.jooq.tables.records.SnmpValuesRecord;
@@ -92,7 +91,7 @@ public final class ResultWriter {
     }
 
     /** The rows of one write, after the retention check. */
-    private record Batch(List<Rows.Ping> pings, List<Rows.Value> values, List<Rows.Sample> samples,
+    private record Batch(List<Rows.Ping> pings, List<Rows.Value> values, List<SampleRows.Row> samples,
                          List<Rows.Iface> ifaces) {
         boolean isEmpty() {
             return pings.isEmpty() && values.isEmpty() && samples.isEmpty() && ifaces.isEmpty();
@@ -111,7 +110,7 @@ public final class ResultWriter {
         Map<String, Set<LocalDate>> days = new LinkedHashMap<>();
         List<Rows.Ping> pings = accepted("ping_results", all.pings(), Rows.Ping::at, days, expired);
         List<Rows.Value> values = accepted("snmp_values", all.values(), Rows.Value::at, days, expired);
-        List<Rows.Sample> samples = accepted("interface_samples", all.samples(), Rows.Sample::at, days, expired);
+        List<SampleRows.Row> samples = accepted("interface_samples", all.samples(), SampleRows.Row::at, days, expired);
         // one upsert per interface: the latest poll of the batch, discovered at its earliest (a batch, or a
         // replay, may bring several polls of a device)
         Map<String, Rows.Iface> latest = new LinkedHashMap<>();
@@ -193,16 +192,7 @@ public final class ResultWriter {
                 }
                 q.onConflictDoNothing().execute();
             }
-            List<InterfaceSamplesRecord> samples = rows.samples().stream().map(ResultWriter::record).toList();
-            // 24 bind values a row: 500 rows stay far under PostgreSQL's 65,535
-            for (int from = 0; from < samples.size(); from += INSERT_CHUNK / 2) {
-                var q = tx.insertInto(INTERFACE_SAMPLES).set(samples.get(from));
-                for (InterfaceSamplesRecord r : samples.subList(from + 1,
-                        Math.min(samples.size(), from + INSERT_CHUNK / 2))) {
-                    q = q.newRecord().set(r);
-                }
-                q.onConflictDoNothing().execute();
-            }
+            SampleRows.insert(tx, rows.samples());
             List<InterfacesRecord> ifaces = rows.ifaces().stream().map(ResultWriter::record).toList();
             Map<Field<?>, Field<?>> update = new LinkedHashMap<>();
             for (Field<?> f : INTERFACE_UPDATED) {
@@ -229,12 +219,6 @@ public final class ResultWriter {
     static final String IFACE_COLUMNS = "device_id, if_index, name, descr, alias, if_type, mtu, speed_bps, mac, "
             + "admin_status, oper_status, role, provider, attributes, discovered_at, last_seen";
 
-    /** The interface_samples columns the sink writes, in COPY order. */
-    static final String SAMPLE_COLUMNS = "device_id, if_index, at, oper_status, admin_status, hc_counters, "
-            + "in_octets, out_octets, in_ucast_pkts, out_ucast_pkts, in_errors, out_errors, in_discards, out_discards, "
-            + "in_bps, out_bps, in_pps, out_pps, in_errors_ps, out_errors_ps, in_discards_ps, out_discards_ps, "
-            + "in_util_pct, out_util_pct";
-
     /** Upsert from the staging table; a replayed older poll never overwrites a newer one. */
     private static final String IFACE_UPSERT = "INSERT INTO interfaces (" + IFACE_COLUMNS + ") SELECT "
             + IFACE_COLUMNS + " FROM ward_stage_ifaces ON CONFLICT (device_id, if_index) DO UPDATE SET "
@@ -243,35 +227,6 @@ public final class ResultWriter {
             + "admin_status = EXCLUDED.admin_status, oper_status = EXCLUDED.oper_status, role = EXCLUDED.role, "
             + "provider = EXCLUDED.provider, attributes = EXCLUDED.attributes, last_seen = EXCLUDED.last_seen "
             + "WHERE interfaces.last_seen <= EXCLUDED.last_seen";
-
-    private static InterfaceSamplesRecord record(Rows.Sample s) {
-        InterfaceSamplesRecord r = new InterfaceSamplesRecord();
-        r.setDeviceId(s.device());
-        r.setIfIndex(s.ifIndex());
-        r.setAt(s.at());
-        r.setOperStatus(s.operStatus());
-        r.setAdminStatus(s.adminStatus());
-        r.setHcCounters(s.hcCounters());
-        r.setInOctets(s.inOctets());
-        r.setOutOctets(s.outOctets());
-        r.setInUcastPkts(s.inUcastPkts());
-        r.setOutUcastPkts(s.outUcastPkts());
-        r.setInErrors(s.inErrors());
-        r.setOutErrors(s.outErrors());
-        r.setInDiscards(s.inDiscards());
-        r.setOutDiscards(s.outDiscards());
-        r.setInBps(s.inBps());
-        r.setOutBps(s.outBps());
-        r.setInPps(s.inPps());
-        r.setOutPps(s.outPps());
-        r.setInErrorsPs(s.inErrorsPs());
-        r.setOutErrorsPs(s.outErrorsPs());
-        r.setInDiscardsPs(s.inDiscardsPs());
-        r.setOutDiscardsPs(s.outDiscardsPs());
-        r.setInUtilPct(s.inUtilPct());
-        r.setOutUtilPct(s.outUtilPct());
-        return r;
-    }
 
     private static InterfacesRecord record(Rows.Iface i) {
         InterfacesRecord r = new InterfacesRecord();
@@ -303,7 +258,7 @@ public final class ResultWriter {
     private void copy(Batch rows, boolean direct) {
         String pingText = rows.pings().isEmpty() ? null : pingText(rows.pings());
         String valueText = rows.values().isEmpty() ? null : valueText(rows.values());
-        String sampleText = rows.samples().isEmpty() ? null : sampleText(rows.samples());
+        String sampleText = rows.samples().isEmpty() ? null : SampleRows.copyText(rows.samples());
         String ifaceText = rows.ifaces().isEmpty() ? null : ifaceText(rows.ifaces());
         ctx.connection(c -> {
             boolean auto = c.getAutoCommit();
@@ -313,7 +268,7 @@ public final class ResultWriter {
                 try (Statement st = c.createStatement()) {
                     copyInto(st, copy, "ping_results", "", "ward_stage_ping", pingText, direct);
                     copyInto(st, copy, "snmp_values", "", "ward_stage_values", valueText, direct);
-                    copyInto(st, copy, "interface_samples", " (" + SAMPLE_COLUMNS + ")", "ward_stage_samples",
+                    copyInto(st, copy, "interface_samples", " (" + SampleRows.COLUMNS + ")", "ward_stage_samples",
                             sampleText, direct);
                     if (ifaceText != null) {
                         st.execute("CREATE TEMP TABLE IF NOT EXISTS ward_stage_ifaces (LIKE interfaces) "
@@ -387,36 +342,6 @@ public final class ResultWriter {
             text(sb, v.item());
             sb.append('\t').append(v.at()).append('\t');
             num(sb, v.value());
-            sb.append('\n');
-        }
-        return sb.toString();
-    }
-
-    private static String sampleText(List<Rows.Sample> samples) {
-        StringBuilder sb = new StringBuilder(samples.size() * 240);
-        for (Rows.Sample s : samples) {
-            sb.append(s.device()).append('\t').append(s.ifIndex()).append('\t').append(s.at());
-            tab(sb, s.operStatus());
-            tab(sb, s.adminStatus());
-            tab(sb, s.hcCounters());
-            tab(sb, s.inOctets());
-            tab(sb, s.outOctets());
-            tab(sb, s.inUcastPkts());
-            tab(sb, s.outUcastPkts());
-            tab(sb, s.inErrors());
-            tab(sb, s.outErrors());
-            tab(sb, s.inDiscards());
-            tab(sb, s.outDiscards());
-            tab(sb, s.inBps());
-            tab(sb, s.outBps());
-            tab(sb, s.inPps());
-            tab(sb, s.outPps());
-            tab(sb, s.inErrorsPs());
-            tab(sb, s.outErrorsPs());
-            tab(sb, s.inDiscardsPs());
-            tab(sb, s.outDiscardsPs());
-            tab(sb, s.inUtilPct());
-            tab(sb, s.outUtilPct());
             sb.append('\n');
         }
         return sb.toString();

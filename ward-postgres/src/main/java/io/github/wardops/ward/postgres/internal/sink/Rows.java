@@ -1,6 +1,7 @@
 package io.github.wardops.ward.postgres.internal.sink;
 
-import io.github.wardops.ward.postgres.internal.db.Json;
+import io.github.wardops.ward.postgres.internal.db.Labels;
+import io.github.wardops.ward.postgres.internal.db.SampleRows;
 import io.github.wardops.ward.probe.Measurement;
 import io.github.wardops.ward.probe.PingStats;
 import io.github.wardops.ward.probe.ProbeResult;
@@ -72,21 +73,13 @@ final class Rows {
         }
     }
 
-    /** An interface_samples row. Counters are unsigned bits (a Counter64 above 2^63-1 is negative). */
-    record Sample(UUID device, int ifIndex, Instant at, String operStatus, String adminStatus, Boolean hcCounters,
-                  Long inOctets, Long outOctets, Long inUcastPkts, Long outUcastPkts, Long inErrors, Long outErrors,
-                  Long inDiscards, Long outDiscards, Double inBps, Double outBps, Double inPps, Double outPps,
-                  Double inErrorsPs, Double outErrorsPs, Double inDiscardsPs, Double outDiscardsPs,
-                  Double inUtilPct, Double outUtilPct) {
-    }
-
     /**
      * The rows of a batch.
      *
      * @param invalidValues malformed values stored as NULL or left out
      * @param refusedRows interfaces left out (bad or repeated ifIndex)
      */
-    record Split(List<Ping> pings, List<Value> values, List<Iface> ifaces, List<Sample> samples,
+    record Split(List<Ping> pings, List<Value> values, List<Iface> ifaces, List<SampleRows.Row> samples,
                  int invalidValues, int refusedRows) {
         /** Rows for the results tables (interfaces are upserted, not counted here). */
         int size() {
@@ -103,7 +96,7 @@ final class Rows {
         List<Ping> pings = new ArrayList<>();
         List<Value> values = new ArrayList<>();
         List<Iface> ifaces = new ArrayList<>();
-        List<Sample> samples = new ArrayList<>();
+        List<SampleRows.Row> samples = new ArrayList<>();
         int[] bad = new int[2];
         for (ProbeResult r : batch) {
             Measurement m = r.measurement();
@@ -139,7 +132,7 @@ final class Rows {
     }
 
     private static void snmp(UUID id, String check, Instant at, SnmpMeasurement s, List<Value> values,
-                             List<Iface> ifaces, List<Sample> samples, int[] bad) {
+                             List<Iface> ifaces, List<SampleRows.Row> samples, int[] bad) {
         if (s.system() != null) {
             values.add(new Value(id, check, "sys_uptime_s", at, s.system().upTime().toMillis() / 1000.0));
         }
@@ -177,13 +170,13 @@ final class Rows {
             ifaces.add(new Iface(id, i.index(), blankToNull(text(i.name(), bad)), blankToNull(text(i.descr(), bad)),
                     blankToNull(text(i.alias(), bad)), i.type(), i.mtu(), speed,
                     blankToNull(text(i.physAddress(), bad)), admin, oper,
-                    i.role() == null ? null : text(i.role(), bad), attrs.get("provider"), Json.write(attrs), at, at));
+                    i.role() == null ? null : text(i.role(), bad), attrs.get("provider"), Labels.write(attrs), at, at));
             InterfaceCounters c = i.counters();
             boolean hc = c.highCapacity();
             boolean anyWide = c.inOctets() != null || c.outOctets() != null || c.inUcastPkts() != null
                     || c.outUcastPkts() != null;
             InterfaceRates q = i.rates();
-            samples.add(new Sample(id, i.index(), at, oper, admin, anyWide ? hc : null,
+            samples.add(new SampleRows.Row(id, i.index(), at, oper, admin, anyWide ? hc : null,
                     counter(c.inOctets(), hc, bad), counter(c.outOctets(), hc, bad),
                     counter(c.inUcastPkts(), hc, bad), counter(c.outUcastPkts(), hc, bad),
                     counter(c.inErrors(), false, bad), counter(c.outErrors(), false, bad),

@@ -1,6 +1,7 @@
 package io.github.wardops.ward.postgres.internal.state;
 
 import io.github.wardops.ward.internal.support.LogLimiter;
+import io.github.wardops.ward.internal.support.WriteBehind;
 import static io.github.wardops.ward.postgres.internal.jooq.Tables.ALERTS;
 import static io.github.wardops.ward.postgres.internal.jooq.Tables.ALERT_SILENCES;
 import static io.github.wardops.ward.postgres.internal.jooq.Tables.DEVICE_STATE;
@@ -20,9 +21,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -39,18 +39,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes device states, alerts, state history and silences behind the caller: the SPIs are called
- * inline with result processing (under a device's lock), so they only put the change into bounded
- * in-memory structures and return; one thread writes them in short transactions (one per kind,
- * at most {@link #MAX_BATCH} items each, no other I/O inside).
+ * inline with result processing (under a device's lock), so they only put the change into one of
+ * four bounded {@link WriteBehind} queues and return; each queue's thread writes its kind in short
+ * transactions (at most {@link #MAX_BATCH} items each, no other I/O inside), one write at a time
+ * across the four (they share a write lock), so state writes hold at most one connection.
  *
- * <p>States are coalesced by key (the latest state wins; a delete drops the device's earlier
- * saves), alerts by id (the latest copy wins, but a resolution or an acknowledgement is never
- * undone by an older copy), so the pending data is bounded by the inventory and the open alerts;
- * history and silences are FIFO. Each kind holds at most {@code capacity} items; more are dropped
- * and counted ({@code ward.storage.state.dropped{kind}}). When the database is away, nothing is
- * lost up to the bound: the batch is put back and retried every retry interval. A row the database
- * refuses as invalid is retried alone and, if refused again, dropped and counted
- * ({@code ward.storage.rows.rejected{reason=invalid}}), never retried forever.
+ * <p>States are coalesced by device (the latest state of an interface wins; a delete drops the
+ * device's earlier saves and is written before later ones), alerts by id (the latest copy wins,
+ * but a resolution or an acknowledgement is never undone by an older copy), so the pending data is
+ * bounded by the inventory and the open alerts; history and silences are FIFO. Each kind holds at
+ * most {@code capacity} items (a device's pending writes count one per state and one for a
+ * delete); more are dropped and counted ({@code ward.storage.state.dropped{kind}}). When the
+ * database is away, nothing is lost up to the bound: the batch is put back, before anything newer,
+ * and retried every retry interval. A row the database refuses as invalid is retried alone and,
+ * if refused again, dropped and counted ({@code ward.storage.rows.rejected{reason=invalid}}),
+ * never retried forever.
  *
  * <p>{@link #flush()} writes everything pending on the caller's thread (used before every read, so
  * reads see earlier writes). Thread-safe.
@@ -59,54 +62,48 @@ public final class StateWriter implements AutoCloseable {
     /** Items of one kind per transaction. */
     public static final int MAX_BATCH = 1_000;
     private static final Logger LOG = LoggerFactory.getLogger(StateWriter.class);
+    /** How long {@link #close()} waits for a writer thread to finish the batch it is writing. */
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
-    /** A device's pending writes: a delete first (if any), then the saves. */
-    private static final class PendingDevice {
-        boolean delete;
-        final LinkedHashMap<Integer, DeviceState> saves = new LinkedHashMap<>();
-
+    /**
+     * A device's pending writes: a delete first (if any), then the saves by interface.
+     *
+     * @param device the device
+     * @param delete whether the device's states are deleted first
+     * @param saves the states to save, by interface index
+     */
+    record PendingDevice(DeviceId device, boolean delete, Map<Integer, DeviceState> saves) {
         int size() {
             return saves.size() + (delete ? 1 : 0);
         }
-    }
 
-    /** What one round writes; mutable so that written items leave it. */
-    private static final class Batch {
-        final LinkedHashMap<DeviceId, PendingDevice> states = new LinkedHashMap<>();
-        final List<Alert> alerts = new ArrayList<>();
-        final List<StateTransition> history = new ArrayList<>();
-        final List<Silence> silences = new ArrayList<>();
-
-        boolean isEmpty() {
-            return states.isEmpty() && alerts.isEmpty() && history.isEmpty() && silences.isEmpty();
+        /** The newer writes over the older: a delete drops what came before it. */
+        static PendingDevice merge(PendingDevice older, PendingDevice newer) {
+            if (newer.delete) {
+                return newer;
+            }
+            LinkedHashMap<Integer, DeviceState> saves = new LinkedHashMap<>(older.saves);
+            saves.putAll(newer.saves);
+            return new PendingDevice(older.device, older.delete, Collections.unmodifiableMap(saves));
         }
     }
 
     private final DSLContext ctx;
     private final Runnable beforeWrite;
-    private final int capacity;
     private final long retryMillis;
-    private final Counter droppedState;
-    private final Counter droppedAlert;
-    private final Counter droppedHistory;
-    private final Counter droppedSilence;
     private final Counter rejected;
     private final LogLimiter warnLimit = new LogLimiter(TimeUnit.MINUTES.toNanos(1));
+    /** Shared by the four queues: one write (one connection) at a time, as with one thread. */
+    private final ReentrantLock writes = new ReentrantLock();
 
-    // guarded by this
-    private final LinkedHashMap<DeviceId, PendingDevice> states = new LinkedHashMap<>();
-    private int pendingStates;
-    private final LinkedHashMap<UUID, Alert> alerts = new LinkedHashMap<>();
-    private final ArrayDeque<StateTransition> history = new ArrayDeque<>();
-    private final ArrayDeque<Silence> silences = new ArrayDeque<>();
-    private boolean closed;
-
-    /** Held while a batch is taken and written, so writes reach the database in call order. */
-    private final ReentrantLock writeLock = new ReentrantLock();
-    private final Thread thread;
+    private final WriteBehind<DeviceId, PendingDevice> states;
+    private final WriteBehind<UUID, Alert> alerts;
+    private final WriteBehind<Void, StateTransition> history;
+    private final WriteBehind<Void, Silence> silences;
+    private final List<WriteBehind<?, ?>> all;
 
     /**
-     * Creates the writer and starts its thread.
+     * Creates the writer and starts its threads.
      *
      * @param ctx the database
      * @param beforeWrite run before each write (migrates the schema if it is not yet); may throw
@@ -126,28 +123,62 @@ public final class StateWriter implements AutoCloseable {
      * @param capacity items of each kind that may wait
      * @param retry the pause after a failed write
      * @param registry the meter registry
-     * @param background whether to start the writer thread
+     * @param background whether to start the writer threads
      */
     StateWriter(DSLContext ctx, Runnable beforeWrite, int capacity, Duration retry, MeterRegistry registry,
                 boolean background) {
         this.ctx = ctx;
         this.beforeWrite = beforeWrite;
-        this.capacity = capacity;
         this.retryMillis = Math.max(1, retry.toMillis());
-        this.droppedState = dropped(registry, "state");
-        this.droppedAlert = dropped(registry, "alert");
-        this.droppedHistory = dropped(registry, "history");
-        this.droppedSilence = dropped(registry, "silence");
         this.rejected = Counter.builder("ward.storage.rows.rejected").tag("reason", "invalid")
                 .description("Rows the database refused as invalid, or past retention").register(registry);
+        this.states = this.<DeviceId, PendingDevice>queue("state", capacity, registry, this::writeStates)
+                .coalescing(PendingDevice::device, PendingDevice::merge).weigher(PendingDevice::size)
+                .build();
+        this.alerts = this.<UUID, Alert>queue("alert", capacity, registry, this::writeAlerts)
+                .coalescing(Alert::id, StateWriter::merge)
+                .build();
+        this.history = this.<Void, StateTransition>queue("history", capacity, registry, this::writeHistory)
+                .build();
+        this.silences = this.<Void, Silence>queue("silence", capacity, registry, this::writeSilences)
+                .build();
+        this.all = List.of(states, alerts, history, silences);
         Gauge.builder("ward.storage.state.pending", this, StateWriter::pending)
                 .description("State, alert, history and silence writes waiting for the database").register(registry);
-        this.thread = background ? Thread.ofPlatform().name("ward-pg-state-writer").daemon(true).start(this::run) : null;
+        if (background) {
+            all.forEach(WriteBehind::start);
+        }
     }
 
-    private static Counter dropped(MeterRegistry r, String kind) {
-        return Counter.builder("ward.storage.state.dropped").tag("kind", kind)
-                .description("State and alert writes dropped because the write-behind bound was full").register(r);
+    /** One kind's queue: its thread, bound, retry and drop counter. */
+    private <K, V> WriteBehind.Builder<K, V> queue(String kind, int capacity, MeterRegistry registry,
+                                                   WriteBehind.BatchWriter<V> write) {
+        Counter dropped = Counter.builder("ward.storage.state.dropped").tag("kind", kind)
+                .description("State and alert writes dropped because the write-behind bound was full").register(registry);
+        WriteBehind.Builder<K, V> b = WriteBehind.<K, V>builder("ward-pg-state-writer-" + kind, batch -> {
+                    beforeWrite.run();
+                    write.write(batch);
+                })
+                .capacity(capacity)
+                .writeLock(writes)
+                .batching(MAX_BATCH, Duration.ZERO)
+                // until the database answers: nothing is lost up to the bound
+                .retry(Integer.MAX_VALUE, Duration.ofMillis(retryMillis), Duration.ofMillis(retryMillis))
+                .listener(new WriteBehind.Listener<>() {
+                    @Override
+                    public void dropped(WriteBehind.DropReason reason, long units) {
+                        dropped.increment(units);
+                    }
+
+                    @Override
+                    public void failed(List<V> batch, Throwable e, int attempt, long retryInNanos, long nanos) {
+                        if (retryInNanos >= 0) {
+                            warnLimited("state and alert changes are kept in memory until PostgreSQL answers ({} pending, "
+                                    + "retrying every {} ms): {}", pending(), retryMillis, PgErrors.describe(e));
+                        }
+                    }
+                });
+        return b;
     }
 
     /**
@@ -155,8 +186,12 @@ public final class StateWriter implements AutoCloseable {
      *
      * @return the count
      */
-    public synchronized int pending() {
-        return pendingStates + alerts.size() + history.size() + silences.size();
+    public int pending() {
+        long n = 0;
+        for (WriteBehind<?, ?> w : all) {
+            n += w.pending();
+        }
+        return (int) Math.min(Integer.MAX_VALUE, n);
     }
 
     // ------------------------------------------------------------------ enqueue (never blocks on I/O)
@@ -166,23 +201,9 @@ public final class StateWriter implements AutoCloseable {
      *
      * @param s the state
      */
-    public synchronized void save(DeviceState s) {
+    public void save(DeviceState s) {
         Objects.requireNonNull(s, "state");
-        PendingDevice p = states.get(s.key().device());
-        boolean newKey = p == null || !p.saves.containsKey(s.key().ifIndex());
-        if (newKey && pendingStates >= capacity) {
-            droppedState.increment();
-            return;
-        }
-        if (p == null) {
-            p = new PendingDevice();
-            states.put(s.key().device(), p);
-        }
-        p.saves.put(s.key().ifIndex(), s);
-        if (newKey) {
-            pendingStates++;
-        }
-        notifyAll();
+        states.offer(new PendingDevice(s.key().device(), false, Map.of(s.key().ifIndex(), s)));
     }
 
     /**
@@ -190,22 +211,9 @@ public final class StateWriter implements AutoCloseable {
      *
      * @param device the device
      */
-    public synchronized void delete(DeviceId device) {
+    public void delete(DeviceId device) {
         Objects.requireNonNull(device, "device");
-        PendingDevice p = states.get(device);
-        if (p == null) {
-            if (pendingStates >= capacity) {
-                droppedState.increment();
-                return;
-            }
-            p = new PendingDevice();
-            states.put(device, p);
-        }
-        pendingStates -= p.size();
-        p.saves.clear();
-        p.delete = true;
-        pendingStates += p.size();
-        notifyAll();
+        states.offer(new PendingDevice(device, true, Map.of()));
     }
 
     /**
@@ -213,15 +221,9 @@ public final class StateWriter implements AutoCloseable {
      *
      * @param a the alert
      */
-    public synchronized void alert(Alert a) {
+    public void alert(Alert a) {
         Objects.requireNonNull(a, "alert");
-        Alert before = alerts.get(a.id());
-        if (before == null && alerts.size() >= capacity) {
-            droppedAlert.increment();
-            return;
-        }
-        alerts.put(a.id(), before == null ? a : merge(before, a));
-        notifyAll();
+        alerts.offer(a);
     }
 
     /**
@@ -229,14 +231,9 @@ public final class StateWriter implements AutoCloseable {
      *
      * @param t the transition
      */
-    public synchronized void history(StateTransition t) {
+    public void history(StateTransition t) {
         Objects.requireNonNull(t, "transition");
-        if (history.size() >= capacity) {
-            droppedHistory.increment();
-            return;
-        }
-        history.addLast(t);
-        notifyAll();
+        history.offer(t);
     }
 
     /**
@@ -244,14 +241,9 @@ public final class StateWriter implements AutoCloseable {
      *
      * @param s the silence
      */
-    public synchronized void silence(Silence s) {
+    public void silence(Silence s) {
         Objects.requireNonNull(s, "silence");
-        if (silences.size() >= capacity) {
-            droppedSilence.increment();
-            return;
-        }
-        silences.addLast(s);
-        notifyAll();
+        silences.offer(s);
     }
 
     /**
@@ -268,81 +260,6 @@ public final class StateWriter implements AutoCloseable {
                 newer.impactedDevices());
     }
 
-    // ------------------------------------------------------------------ take and put back
-
-    private synchronized Batch take() {
-        Batch b = new Batch();
-        Iterator<Map.Entry<DeviceId, PendingDevice>> it = states.entrySet().iterator();
-        int n = 0;
-        while (it.hasNext() && n < MAX_BATCH) {
-            Map.Entry<DeviceId, PendingDevice> e = it.next();
-            b.states.put(e.getKey(), e.getValue());
-            n += e.getValue().size();
-            pendingStates -= e.getValue().size();
-            it.remove();
-        }
-        Iterator<Alert> ai = alerts.values().iterator();
-        while (ai.hasNext() && b.alerts.size() < MAX_BATCH) {
-            b.alerts.add(ai.next());
-            ai.remove();
-        }
-        while (!history.isEmpty() && b.history.size() < MAX_BATCH) {
-            b.history.add(history.pollFirst());
-        }
-        while (!silences.isEmpty() && b.silences.size() < MAX_BATCH) {
-            b.silences.add(silences.pollFirst());
-        }
-        return b;
-    }
-
-    /** Puts back what was not written, before anything queued since (newer data wins). */
-    private synchronized void putBack(Batch b) {
-        for (Map.Entry<DeviceId, PendingDevice> e : b.states.entrySet()) {
-            PendingDevice old = e.getValue();
-            PendingDevice cur = states.get(e.getKey());
-            if (cur == null) {
-                if (pendingStates + old.size() > capacity) {
-                    droppedState.increment(old.size());
-                    continue;
-                }
-                states.put(e.getKey(), old);
-                pendingStates += old.size();
-            } else if (!cur.delete) {
-                // The device was not deleted since: the old delete (if any) still comes first,
-                // then the old saves overlaid by the newer ones.
-                pendingStates -= cur.size();
-                PendingDevice merged = new PendingDevice();
-                merged.delete = old.delete;
-                merged.saves.putAll(old.saves);
-                merged.saves.putAll(cur.saves);
-                states.put(e.getKey(), merged);
-                pendingStates += merged.size();
-            }
-        }
-        for (Alert old : b.alerts) {
-            Alert cur = alerts.get(old.id());
-            if (cur == null && alerts.size() >= capacity) {
-                droppedAlert.increment();
-                continue;
-            }
-            alerts.put(old.id(), cur == null ? old : merge(old, cur));
-        }
-        for (int i = b.history.size() - 1; i >= 0; i--) {
-            if (history.size() >= capacity) {
-                droppedHistory.increment(i + 1);
-                break;
-            }
-            history.addFirst(b.history.get(i));
-        }
-        for (int i = b.silences.size() - 1; i >= 0; i--) {
-            if (silences.size() >= capacity) {
-                droppedSilence.increment(i + 1);
-                break;
-            }
-            silences.addFirst(b.silences.get(i));
-        }
-    }
-
     // ------------------------------------------------------------------ writing
 
     /**
@@ -353,108 +270,88 @@ public final class StateWriter implements AutoCloseable {
     public void flush() {
         try {
             writePending();
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             throw new WardException("cannot write pending state and alert changes: " + PgErrors.describe(e), e);
         }
     }
 
-    private void writePending() {
-        writeLock.lock();
+    private void writePending() throws Exception {
+        for (WriteBehind<?, ?> w : all) {
+            w.drainNow();
+        }
+    }
+
+    /**
+     * Writes one batch of a kind in one transaction; after an invalid-data failure, each item
+     * alone (refused ones are dropped and counted). A transient failure propagates: the queue puts
+     * the batch back and retries it.
+     */
+    private void writeBatch(Runnable inOneTransaction, Runnable oneByOne) {
         try {
-            beforeWrite.run();
-            // Bounded: at most everything that can be pending, in batches.
-            int rounds = 4 * (capacity / MAX_BATCH + 1);
-            for (int i = 0; i < rounds; i++) {
-                Batch b = take();
-                if (b.isEmpty()) {
-                    return;
-                }
-                try {
-                    writeBatch(b);
-                } catch (RuntimeException e) {
-                    if (PgErrors.isTransient(e)) {
-                        putBack(b);
-                        throw e;
-                    }
-                    writeOneByOne(b);
-                }
+            inOneTransaction.run();
+        } catch (RuntimeException e) {
+            if (PgErrors.isTransient(e)) {
+                throw e;
             }
-        } finally {
-            writeLock.unlock();
+            oneByOne.run();
         }
     }
 
-    private void writeBatch(Batch b) {
-        if (!b.states.isEmpty()) {
-            ctx.transaction(cfg -> {
-                DSLContext tx = DSL.using(cfg);
-                List<Query> qs = new ArrayList<>();
-                b.states.forEach((d, p) -> addStateQueries(tx, d, p, qs));
-                tx.batch(qs).execute();
-            });
-            b.states.clear();
-        }
-        if (!b.alerts.isEmpty()) {
-            ctx.transaction(cfg -> {
-                DSLContext tx = DSL.using(cfg);
-                // Resolutions first, so a new alert rarely has an open predecessor to supersede.
-                for (Alert a : b.alerts) {
-                    if (!a.isOpen()) {
-                        writeAlert(tx, a);
-                    }
-                }
-                for (Alert a : b.alerts) {
-                    if (a.isOpen()) {
-                        writeAlert(tx, a);
-                    }
-                }
-            });
-            b.alerts.clear();
-        }
-        if (!b.history.isEmpty()) {
-            ctx.transaction(cfg -> writeHistory(DSL.using(cfg), b.history));
-            b.history.clear();
-        }
-        if (!b.silences.isEmpty()) {
-            ctx.transaction(cfg -> writeSilences(DSL.using(cfg), b.silences));
-            b.silences.clear();
-        }
-    }
-
-    /** After an invalid-data failure: each item alone; refused ones are dropped and counted. */
-    private void writeOneByOne(Batch b) {
-        try {
-            for (Iterator<Map.Entry<DeviceId, PendingDevice>> it = b.states.entrySet().iterator(); it.hasNext(); ) {
-                Map.Entry<DeviceId, PendingDevice> e = it.next();
+    private void writeStates(List<PendingDevice> batch) {
+        writeBatch(() -> ctx.transaction(cfg -> {
+            DSLContext tx = DSL.using(cfg);
+            List<Query> qs = new ArrayList<>();
+            batch.forEach(p -> addStateQueries(tx, p, qs));
+            tx.batch(qs).execute();
+        }), () -> {
+            for (PendingDevice p : batch) {
                 alone(() -> ctx.transaction(cfg -> {
                     DSLContext tx = DSL.using(cfg);
                     List<Query> qs = new ArrayList<>();
-                    addStateQueries(tx, e.getKey(), e.getValue(), qs);
+                    addStateQueries(tx, p, qs);
                     tx.batch(qs).execute();
-                }), "device_state", e.getKey(), e.getValue().size());
-                it.remove();
+                }), "device_state", p.device(), p.size());
             }
-            for (Iterator<Alert> it = b.alerts.iterator(); it.hasNext(); ) {
-                Alert a = it.next();
+        });
+    }
+
+    private void writeAlerts(List<Alert> batch) {
+        writeBatch(() -> ctx.transaction(cfg -> {
+            DSLContext tx = DSL.using(cfg);
+            // Resolutions first, so a new alert rarely has an open predecessor to supersede.
+            for (Alert a : batch) {
+                if (!a.isOpen()) {
+                    writeAlert(tx, a);
+                }
+            }
+            for (Alert a : batch) {
+                if (a.isOpen()) {
+                    writeAlert(tx, a);
+                }
+            }
+        }), () -> {
+            for (Alert a : batch) {
                 alone(() -> ctx.transaction(cfg -> writeAlert(DSL.using(cfg), a)), "alerts", a.device(), 1);
-                it.remove();
             }
-            for (Iterator<StateTransition> it = b.history.iterator(); it.hasNext(); ) {
-                StateTransition t = it.next();
-                alone(() -> ctx.transaction(cfg -> writeHistory(DSL.using(cfg), List.of(t))), "state_changes",
+        });
+    }
+
+    private void writeHistory(List<StateTransition> batch) {
+        writeBatch(() -> ctx.transaction(cfg -> insertHistory(DSL.using(cfg), batch)), () -> {
+            for (StateTransition t : batch) {
+                alone(() -> ctx.transaction(cfg -> insertHistory(DSL.using(cfg), List.of(t))), "state_changes",
                         t.key().device(), 1);
-                it.remove();
             }
-            for (Iterator<Silence> it = b.silences.iterator(); it.hasNext(); ) {
-                Silence s = it.next();
-                alone(() -> ctx.transaction(cfg -> writeSilences(DSL.using(cfg), List.of(s))), "alert_silences",
+        });
+    }
+
+    private void writeSilences(List<Silence> batch) {
+        writeBatch(() -> ctx.transaction(cfg -> insertSilences(DSL.using(cfg), batch)), () -> {
+            for (Silence s : batch) {
+                alone(() -> ctx.transaction(cfg -> insertSilences(DSL.using(cfg), List.of(s))), "alert_silences",
                         s.device(), 1);
-                it.remove();
             }
-        } catch (RuntimeException transientFailure) {
-            putBack(b);
-            throw transientFailure;
-        }
+        });
     }
 
     /** Runs one item's write; a transient failure propagates, an invalid row is counted and dropped. */
@@ -475,11 +372,12 @@ public final class StateWriter implements AutoCloseable {
         return t == null ? null : t.truncatedTo(ChronoUnit.MICROS);
     }
 
-    private static void addStateQueries(DSLContext tx, DeviceId d, PendingDevice p, List<Query> qs) {
-        if (p.delete) {
+    private static void addStateQueries(DSLContext tx, PendingDevice p, List<Query> qs) {
+        DeviceId d = p.device();
+        if (p.delete()) {
             qs.add(tx.deleteFrom(DEVICE_STATE).where(DEVICE_STATE.DEVICE_ID.eq(d.value())));
         }
-        for (DeviceState s : p.saves.values()) {
+        for (DeviceState s : p.saves().values()) {
             boolean down = s.status() == DeviceStatus.DOWN || s.status() == DeviceStatus.UNREACHABLE;
             Instant since = micros(s.since());
             Instant downSince = down ? since : null;
@@ -550,7 +448,7 @@ public final class StateWriter implements AutoCloseable {
                 .execute();
     }
 
-    private static void writeHistory(DSLContext tx, List<StateTransition> ts) {
+    private static void insertHistory(DSLContext tx, List<StateTransition> ts) {
         var insert = tx.insertInto(STATE_CHANGES, STATE_CHANGES.DEVICE_ID, STATE_CHANGES.IF_INDEX, STATE_CHANGES.AT,
                 STATE_CHANGES.FROM_STATUS, STATE_CHANGES.TO_STATUS, STATE_CHANGES.FLAPPING, STATE_CHANGES.REASON,
                 STATE_CHANGES.SINCE);
@@ -561,48 +459,13 @@ public final class StateWriter implements AutoCloseable {
         insert.onConflictDoNothing().execute();
     }
 
-    private static void writeSilences(DSLContext tx, List<Silence> ss) {
+    private static void insertSilences(DSLContext tx, List<Silence> ss) {
         var insert = tx.insertInto(ALERT_SILENCES, ALERT_SILENCES.DEVICE_ID, ALERT_SILENCES.IF_INDEX,
                 ALERT_SILENCES.RULE, ALERT_SILENCES.WINDOW_NAME, ALERT_SILENCES.AT);
         for (Silence s : ss) {
             insert = insert.values(s.device().value(), s.ifIndex(), s.rule(), s.window(), micros(s.at()));
         }
         insert.execute();
-    }
-
-    // ------------------------------------------------------------------ the thread
-
-    private void run() {
-        while (true) {
-            synchronized (this) {
-                while (!closed && pending() == 0) {
-                    try {
-                        wait();
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-                if (closed) {
-                    return;
-                }
-            }
-            try {
-                writePending();
-            } catch (RuntimeException e) {
-                warnLimited("state and alert changes are kept in memory until PostgreSQL answers ({} pending, "
-                        + "retrying every {} ms): {}", pending(), retryMillis, PgErrors.describe(e));
-                synchronized (this) {
-                    if (closed) {
-                        return;
-                    }
-                    try {
-                        wait(retryMillis);
-                    } catch (InterruptedException ie) {
-                        return;
-                    }
-                }
-            }
-        }
     }
 
     private void warnLimited(String format, Object... args) {
@@ -614,43 +477,26 @@ public final class StateWriter implements AutoCloseable {
     }
 
     /**
-     * Stops the thread and tries once to write what is pending; what cannot be written is counted
+     * Stops the threads and tries once to write what is pending; what cannot be written is counted
      * as dropped and logged. Idempotent.
      */
     @Override
     public void close() {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            notifyAll();
+        if (states.isClosed()) {
+            return;
         }
-        try {
-            if (thread != null) {
-                thread.join(10_000);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        // Stop all four first, then wait: each ends after the batch it is writing.
+        all.forEach(w -> w.stopWorker(Duration.ofMillis(1)));
+        all.forEach(w -> w.stopWorker(STOP_TIMEOUT));
         try {
             writePending();
-        } catch (RuntimeException e) {
-            int lost;
-            synchronized (this) {
-                lost = pending();
-                droppedState.increment(pendingStates);
-                droppedAlert.increment(alerts.size());
-                droppedHistory.increment(history.size());
-                droppedSilence.increment(silences.size());
-                states.clear();
-                pendingStates = 0;
-                alerts.clear();
-                history.clear();
-                silences.clear();
-            }
+        } catch (Exception e) {
+            int lost = pending();
+            all.forEach(w -> w.close(Duration.ZERO));
             LOG.warn("closing: {} state and alert change(s) could not be written and are lost: {}", lost,
                     PgErrors.describe(e));
+        } finally {
+            all.forEach(w -> w.close(Duration.ZERO));
         }
     }
 }

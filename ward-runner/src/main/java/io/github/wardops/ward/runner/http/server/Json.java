@@ -1,6 +1,9 @@
 package io.github.wardops.ward.runner.http.server;
 
-/** The server's own JSON error bodies: a media type and a string quoter. Stateless. */
+/**
+ * The server's own JSON error bodies: a media type and a string quoter, on ward's shared codec
+ * ({@link io.github.wardops.ward.internal.support.Json}). Stateless.
+ */
 final class Json {
     /** The media type of every JSON answer. */
     static final String TYPE = "application/json; charset=utf-8";
@@ -13,23 +16,8 @@ final class Json {
         return "{\"error\":" + quote(message) + "}";
     }
 
-    /** A JSON string literal. */
+    /** A JSON string literal, HTML-safe ({@code <}, {@code >}, {@code &} escaped too). */
     static String quote(String s) {
-        StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                default -> {
-                    if (c < 0x20 || c == 0x7f || c == '<' || c == '>' || c == '&') {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.append('"').toString();
+        return io.github.wardops.ward.internal.support.Json.quoteHtmlSafe(s);
     }
 }
