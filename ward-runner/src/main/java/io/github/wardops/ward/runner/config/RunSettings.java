@@ -18,9 +18,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The effective settings of {@code ward run}, declared in {@link Settings}. Each setting has a key (the flag without its
- * dashes, such as {@code interval}), an environment variable ({@code WARD_INTERVAL}) and a
- * default. {@link #resolve} layers them: defaults, then the YAML configuration file
+ * The effective settings of {@code ward run}, each declared in {@link Settings}: a key (the flag
+ * without its dashes, such as {@code interval}), an environment variable ({@code WARD_INTERVAL})
+ * and a default. {@link #resolve} layers them: defaults, then the YAML configuration file
  * ({@link ConfigFile}), then the environment, then flags; and it reports every invalid value at
  * once, naming the key, where the value came from, and the value.
  *
