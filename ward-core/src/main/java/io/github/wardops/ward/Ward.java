@@ -40,6 +40,12 @@ import java.util.concurrent.CompletableFuture;
  * <p>Arguments must not be {@code null}; nothing it returns is {@code null}.
  */
 public interface Ward extends AutoCloseable {
+    /**
+     * The most probes running at once when {@link Builder#maxProbesInFlight} is not called: 4,096.
+     * Further due checks wait for a slot rather than pile up.
+     */
+    int DEFAULT_MAX_PROBES_IN_FLIGHT = 4_096;
+
 
     /**
      * A builder with the defaults.
@@ -111,7 +117,7 @@ public interface Ward extends AutoCloseable {
         private final List<Map.Entry<ResultSink, SinkOptions>> sinks = new ArrayList<>();
         private final List<ResultListener> listeners = new ArrayList<>();
         private final List<Device> devices = new ArrayList<>();
-        private int maxProbesInFlight = 4_096;
+        private int maxProbesInFlight = DEFAULT_MAX_PROBES_IN_FLIGHT;
         private Duration drainTimeout = Duration.ofSeconds(10);
         private MeterRegistry meterRegistry;
         private Clock clock = Clock.systemUTC();

@@ -21,6 +21,8 @@ import java.util.Locale;
 public record WebhookOptions(URI uri, Secret secret, Duration timeout) {
     /** The signature header's name. */
     public static final String SIGNATURE_HEADER = "X-Ward-Signature";
+    /** The request timeout of {@link #of(URI)}: 10 s, for each delivery attempt. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
     /**
      * Validates every setting at once.
@@ -54,7 +56,7 @@ public record WebhookOptions(URI uri, Secret secret, Duration timeout) {
      * @return the options
      */
     public static WebhookOptions of(URI uri) {
-        return new WebhookOptions(uri, null, Duration.ofSeconds(10));
+        return new WebhookOptions(uri, null, DEFAULT_TIMEOUT);
     }
 
     /**

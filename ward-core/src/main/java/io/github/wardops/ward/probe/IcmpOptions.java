@@ -17,6 +17,12 @@ public final class IcmpOptions {
     private final int receiveBufferBytes;
     private final Path networkNamespace;
 
+    /**
+     * The ICMP send pacing when {@link Builder#packetsPerSecond} is not called: 10,000 echo
+     * requests per second, across every target.
+     */
+    public static final int DEFAULT_PACKETS_PER_SECOND = 10_000;
+
     private IcmpOptions(Builder b) {
         this.socketMode = b.socketMode;
         this.packetsPerSecond = b.packetsPerSecond;
@@ -128,7 +134,7 @@ public final class IcmpOptions {
     /** Builds {@link IcmpOptions}; {@link #build()} reports every invalid value at once. Not thread-safe. */
     public static final class Builder {
         private IcmpSocketMode socketMode = IcmpSocketMode.AUTO;
-        private int packetsPerSecond = 10_000;
+        private int packetsPerSecond = DEFAULT_PACKETS_PER_SECOND;
         private int maxOutstandingEchoes = 262_144;
         private int receiveBufferBytes = 8 * 1024 * 1024;
         private Path networkNamespace;

@@ -37,6 +37,14 @@ import java.util.Set;
  * device one at a time.
  */
 public interface StateTracker extends ResultListener, AutoCloseable {
+    /** Failed cycles in a row that confirm DOWN when {@link Builder#downAfter} is not called: 3. */
+    int DEFAULT_DOWN_AFTER = 3;
+    /**
+     * Successful cycles in a row that confirm UP after DOWN when {@link Builder#upAfter} is not
+     * called: 2.
+     */
+    int DEFAULT_UP_AFTER = 2;
+
 
     /**
      * A builder with the defaults.
@@ -151,8 +159,8 @@ public interface StateTracker extends ResultListener, AutoCloseable {
      * Not thread-safe. Defaults are documented in {@code docs/state-and-alerts.md}.
      */
     final class Builder {
-        int downAfter = 3;
-        int upAfter = 2;
+        int downAfter = DEFAULT_DOWN_AFTER;
+        int upAfter = DEFAULT_UP_AFTER;
         int flapWindow = 21;
         double flapLowPct = 25;
         double flapHighPct = 30;

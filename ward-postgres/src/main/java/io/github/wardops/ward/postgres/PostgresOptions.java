@@ -22,6 +22,11 @@ import javax.sql.DataSource;
 public final class PostgresOptions {
     /** The tables whose rows expire, each with its own retention. */
     public static final List<String> RETAINED_TABLES = Partitions.TABLES;
+    /**
+     * How long the rows of each of {@link #RETAINED_TABLES} are kept when
+     * {@link Builder#retention} is not called for it: 30 days (whole daily partitions are dropped).
+     */
+    public static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
 
     private final String jdbcUrl;
     private final String user;
@@ -345,7 +350,7 @@ public final class PostgresOptions {
 
         private Builder() {
             for (String t : RETAINED_TABLES) {
-                retention.put(t, Duration.ofDays(30));
+                retention.put(t, DEFAULT_RETENTION);
             }
         }
 

@@ -7,6 +7,7 @@ import io.github.wardops.ward.runner.cli.DemoCommand;
 import io.github.wardops.ward.runner.cli.ImportCommand;
 import io.github.wardops.ward.runner.cli.SimulateCommand;
 import io.github.wardops.ward.runner.cli.ProbeCommand;
+import io.github.wardops.ward.runner.cli.RunOptions;
 import io.github.wardops.ward.runner.cli.WalkCommand;
 import io.github.wardops.ward.runner.cli.RunCommand;
 import io.github.wardops.ward.runner.cli.SweepCommand;
@@ -79,6 +80,7 @@ public final class WardCli {
         CommandLine probe = new CommandLine(new ProbeCommand(ctx));
         probe.addSubcommand("snmp-get", new ProbeCommand.SnmpGet(ctx));
         cl.addSubcommand("probe", probe);
+        RunOptions.addSettings(cl);
         cl.setOut(ctx.out());
         cl.setErr(ctx.err());
         cl.setCaseInsensitiveEnumValuesAllowed(true);

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.github.wardops.ward.runner.config.RunSettings;
+import io.github.wardops.ward.runner.config.Setting;
+import io.github.wardops.ward.runner.config.Settings;
 import io.github.wardops.ward.runner.http.AlertView;
 import io.github.wardops.ward.runner.http.CheckView;
 import io.github.wardops.ward.runner.http.DeviceDetail;
@@ -27,7 +29,7 @@ class DocsTest {
     @Test
     void configurationDocumentsEveryRunSettingWithItsEnvironmentVariableAndDefault() throws IOException {
         List<String> rows = doc("configuration.md").lines().filter(l -> l.startsWith("| `")).toList();
-        for (RunSettings.Key k : RunSettings.KEYS) {
+        for (Setting<?> k : Settings.ALL) {
             // The key's own table row: its columns are flag (or key), environment, default (or file), meaning.
             String start = k.secret() ? "| `" + k.key() + "` |" : "| `--" + k.key() + " ";
             List<String> own = rows.stream().filter(l -> l.startsWith(start)).toList();
@@ -38,9 +40,9 @@ class DocsTest {
                         k.key() + ": environment and file columns of " + row);
             } else {
                 assertTrue(row.contains("` | `" + k.env() + "` | "), k.key() + ": environment column of " + row);
-                if (k.defaultValue() != null) {
-                    assertTrue(row.contains("` | `" + k.env() + "` | `" + k.defaultValue() + "` | "),
-                            k.key() + ": default column should be `" + k.defaultValue() + "` in " + row);
+                if (k.defaultText() != null) {
+                    assertTrue(row.contains("` | `" + k.env() + "` | `" + k.defaultText() + "` | "),
+                            k.key() + ": default column should be `" + k.defaultText() + "` in " + row);
                 }
             }
         }

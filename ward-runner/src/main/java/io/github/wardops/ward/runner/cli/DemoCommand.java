@@ -8,6 +8,7 @@ import io.github.wardops.ward.runner.CliContext;
 import io.github.wardops.ward.runner.ExitCodes;
 import io.github.wardops.ward.runner.config.Durations;
 import io.github.wardops.ward.runner.config.RunSettings;
+import io.github.wardops.ward.runner.config.Settings;
 import io.github.wardops.ward.runner.demo.DemoFaults;
 import io.github.wardops.ward.runner.demo.FleetAgents;
 import io.github.wardops.ward.runner.poll.Checks;
@@ -80,7 +81,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (options.inventory != null) {
+        if (options.flags().containsKey("inventory")) {
             ctx.err().println("ward demo: --inventory is not for the demo, which polls the bundled fleet; use 'ward run'");
             ctx.err().flush();
             return ExitCodes.USAGE;
@@ -105,8 +106,7 @@ public final class DemoCommand implements Callable<Integer> {
         byte[] random = new byte[12];
         new SecureRandom().nextBytes(random);
         String community = "demo-" + HexFormat.of().formatHex(random);
-        env.put(RunSettings.KEYS.stream().filter(k -> k.key().equals(RunSettings.SNMP_COMMUNITY)).findFirst().orElseThrow().env(),
-                community);
+        env.put(Settings.SNMP_COMMUNITY.env(), community);
         env.remove("WARD_SNMP_COMMUNITY_FILE");
         RunSettings settings;
         Path csv;

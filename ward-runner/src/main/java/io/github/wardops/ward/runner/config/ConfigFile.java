@@ -100,9 +100,9 @@ public final class ConfigFile {
                 flatten(key, v, source, out, problems);
                 continue;
             }
-            RunSettings.Key known = RunSettings.find(key).orElse(null);
+            Setting<?> known = Settings.find(key).orElse(null);
             boolean secretFile = key.endsWith("-file")
-                    && RunSettings.find(key.substring(0, key.length() - 5)).map(RunSettings.Key::secret).orElse(false);
+                    && Settings.find(key.substring(0, key.length() - 5)).map(Setting::secret).orElse(false);
             if (known == null && !secretFile) {
                 problems.add("config " + source + ": unknown key '" + key + "' (known: " + knownKeys() + ")");
                 continue;
@@ -124,8 +124,8 @@ public final class ConfigFile {
 
     private static String knownKeys() {
         List<String> keys = new ArrayList<>();
-        for (RunSettings.Key k : RunSettings.KEYS) {
-            keys.add(k.secret() ? k.key() + "-file" : k.key());
+        for (Setting<?> k : Settings.ALL) {
+            keys.add(k.yamlKey());
         }
         return String.join(", ", keys);
     }

@@ -3,33 +3,28 @@ package io.github.wardops.ward.runner.config;
 import io.github.wardops.ward.InvalidConfigurationException;
 import io.github.wardops.ward.Secret;
 import io.github.wardops.ward.postgres.SecretKeys;
-import io.github.wardops.ward.runner.http.server.HostAllowList;
 import io.github.wardops.ward.runner.http.server.HttpLimits;
 import io.github.wardops.ward.snmp.SnmpCredentials;
 import io.github.wardops.ward.snmp.SnmpSecurityLevel;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /**
- * The effective settings of {@code ward run}. Each setting has a key (the flag without its
- * dashes, such as {@code interval}), an environment variable ({@code WARD_INTERVAL}) and a
- * default. {@link #resolve} layers them: defaults, then the YAML configuration file
+ * The effective settings of {@code ward run}, each declared in {@link Settings}: a key (the flag
+ * without its dashes, such as {@code interval}), an environment variable ({@code WARD_INTERVAL})
+ * and a default. {@link #resolve} layers them: defaults, then the YAML configuration file
  * ({@link ConfigFile}), then the environment, then flags; and it reports every invalid value at
  * once, naming the key, where the value came from, and the value.
  *
- * <p>Secret settings ({@link Key#secret()}) have no flag and are never read from the YAML file
+ * <p>Secret settings ({@link Setting#secret()}) have no flag and are never read from the YAML file
  * itself: they come from their environment variable ({@code WARD_HTTP_TOKEN}) or from a file
  * named by {@code WARD_HTTP_TOKEN_FILE} (or by {@code http-token-file} in the YAML file). Their
  * values are {@link Secret}s and never appear in a message or in {@link #effective()}. A URL
@@ -89,7 +84,6 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
     public static final String HTTP_TOKEN = "http-token";
     /** The key of the webhook's HMAC secret. */
     public static final String WEBHOOK_SECRET = "webhook-secret";
-    private static final String WEBHOOK_SECRET_ENV = "WARD_WEBHOOK_SECRET";
     /** The key of the database password (reserved for the PostgreSQL storage). */
     public static final String DB_PASSWORD = "db-password";
     /** The key of the Redis password (reserved for the Redis cache). */
@@ -152,26 +146,6 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
     }
 
     /**
-     * One setting: its key, environment variable, default and description.
-     *
-     * @param key the key, also the long flag without {@code --} (secrets have no flag)
-     * @param env the environment variable
-     * @param defaultValue the default, as text; {@code null} for none
-     * @param description what it sets
-     * @param secret whether it is a secret: from the environment or a file only, never printed
-     */
-    public record Key(String key, String env, String defaultValue, String description, boolean secret) {
-        /**
-         * The environment variable naming a file that holds a secret: {@code env() + "_FILE"}.
-         *
-         * @return the variable name
-         */
-        public String fileEnv() {
-            return env + "_FILE";
-        }
-    }
-
-    /**
      * A setting's effective value, for {@code ward config --print}.
      *
      * @param key the key
@@ -179,99 +153,6 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
      * @param origin where it came from: {@code default}, the file name, an environment variable or a flag
      */
     public record Effective(String key, String value, String origin) {
-    }
-
-    /** Every setting, in documentation order. */
-    public static final List<Key> KEYS = List.of(
-            key("inventory", null, "the CSV inventory (id,name,address required; parent_id, enabled optional; other columns "
-                    + "become labels); the bundled 875-device fleet when unset"),
-            key("inventory-source", "file", "where the inventory comes from: file (the inventory file, copied into the "
-                    + "devices table), database (the devices table alone) or both (the file upserted into the table, "
-                    + "every device of the table polled)"),
-            key("allow-link-local", "false", "whether devices with link-local addresses (169.254.0.0/16, fe80::/10) are "
-                    + "polled; multicast, broadcast and unspecified addresses never are"),
-            key("interval", "30s", "the ICMP check interval of every device"),
-            key("http", "127.0.0.1:9090", "where the HTTP API listens: HOST:PORT, [V6]:PORT (port 0 = any free port) or off"),
-            key("http-allow-insecure", "false", "allow the HTTP API on an address other than loopback without http-token "
-                    + "(an open API, with a warning at every start); otherwise such a start is refused"),
-            key("http-hosts", null, "Host header values the HTTP API answers besides loopback names and the address a "
-                    + "request arrived on: NAME, NAME:PORT or [V6]:PORT, comma-separated, or * for any; others get 421"),
-            key("http-max-connections", "256", "the most HTTP connections open at once; more are closed at once"),
-            key("http-max-connections-per-address", "32", "the most HTTP connections open at once from one client "
-                    + "address (IPv6: one /64); more are closed at once"),
-            key("http-max-concurrent-requests", "4", "the most HTTP requests handled at once (/health, /ready and the "
-                    + "page excepted); more wait up to 1 s, then get 503"),
-            key("http-header-timeout", "10s", "the deadline for an HTTP request's line and headers, from the connection's "
-                    + "start (on a kept-alive connection, from the request's first byte)"),
-            key("http-body-timeout", "10s", "the deadline for an HTTP request's body, from the end of its headers"),
-            key("http-idle-timeout", "30s", "how long a kept-alive HTTP connection may wait for its next request"),
-            key("http-write-timeout", "30s", "the deadline for writing one HTTP answer; a client that does not take it "
-                    + "is disconnected"),
-            key("max-probes-in-flight", "4096", "the most probes running at once"),
-            key("icmp-pps", "10000", "the most ICMP echoes sent per second"),
-            key("inventory-poll", "2s", "how often the inventory file and the devices table are checked for changes"),
-            key("down-after", "3", "failed cycles in a row that confirm a device DOWN"),
-            key("up-after", "2", "successful cycles in a row that confirm a DOWN device UP again"),
-            key("alert-rules", null, "the alert rule file (JSON, as the fleet's alert-rules.json); the bundled rules when unset"),
-            key("alert-tick", "5s", "how often alerting checks time-based conditions (flood guard end)"),
-            key("webhook-url", null, "where alert notifications are POSTed as JSON (http or https); none when unset"),
-            key("webhook-timeout", "10s", "the webhook request timeout"),
-            key("notify-log", "true", "whether alert notifications are also written to the log"),
-            key("storage", "postgres", "where results, devices and state are stored: postgres (the embedded server, or "
-                    + "db-url when set) or off (nothing stored)"),
-            key("db-url", null, "the JDBC URL of an external PostgreSQL (jdbc:postgresql://HOST:PORT/DB); the embedded "
-                    + "PostgreSQL in data-dir/pg when unset"),
-            key("db-user", null, "the PostgreSQL user for db-url (its password is the db-password secret)"),
-            key("data-dir", "ward-data", "the directory of the embedded PostgreSQL (pg/) and of the result spool (spool/)"),
-            key("db-retention", "30d", "how long stored results (ping results, SNMP values, interface samples) are kept"),
-            key("redis-url", null, "the Redis of the shared cache tier: redis://HOST:PORT or rediss://HOST:PORT (TLS), "
-                    + "password from the redis-password secret; an in-process cache only when unset"),
-            key("cache-ttl", "5m", "how long a device's cached state lives without being refreshed"),
-            key("snmp-port", "161", "the UDP port of the devices' SNMP agents"),
-            key("snmp-interval", "60s", "the SNMP check interval (system, interfaces and rates, vendor items)"),
-            key("tcp-checks", null, "TCP connect checks chosen by label selectors: SELECTOR => PORT[,PORT]; ... "
-                    + "(for example: device_type in (ATM, Paybox) => 443; * => 22); none when unset"),
-            key("snmp-checks", DEFAULT_SNMP_CHECKS, "SNMP checks (system, interfaces and rates, vendor template) chosen "
-                    + "by label selectors: SELECTOR => v1|v2c|v3|NAME; ..., the first matching rule wins; v1 and v2c use "
-                    + "snmp-community, v3 the snmp-v3 settings, NAME the credentials stored with 'ward credentials add'; "
-                    + "none turns SNMP off"),
-            key("snmp-v3-user", null, "the SNMP v3 user (security name) of the v3 rules"),
-            key("snmp-v3-level", null, "the v3 security level: noAuthNoPriv, authNoPriv or authPriv; when unset, "
-                    + "authPriv if a privacy passphrase is set, authNoPriv if only an authentication passphrase is"),
-            key("snmp-v3-auth-protocol", null, "the v3 authentication protocol: MD5, SHA, SHA-224, SHA-256, SHA-384 or "
-                    + "SHA-512; required at authNoPriv and authPriv"),
-            key("snmp-v3-priv-protocol", null, "the v3 privacy protocol: DES, AES, AES-192 or AES-256; required at authPriv"),
-            secret(HTTP_TOKEN, "the bearer token the HTTP API requires (everything but /health and the page shell at /)"),
-            secret(WEBHOOK_SECRET, "the HMAC-SHA256 key that signs webhook requests (header X-Ward-Signature)"),
-            secret(DB_PASSWORD, "the PostgreSQL password for db-url"),
-            secret(REDIS_PASSWORD, "the Redis password (AUTH) for redis-url"),
-            secret(SNMP_COMMUNITY, "the SNMP v1/v2c community of the v1 and v2c rules of snmp-checks; without it those "
-                    + "rules are off"),
-            secret(SNMP_V3_AUTH_PASSPHRASE, "the SNMP v3 authentication passphrase (8 characters or more)"),
-            secret(SNMP_V3_PRIV_PASSPHRASE, "the SNMP v3 privacy passphrase (8 characters or more)"),
-            secret(ENCRYPTION_KEY, "the AES-256 key that encrypts SNMP credentials stored with 'ward credentials': one "
-                    + "base64 key of 32 bytes, or id=base64 lines, the first current (rotation)"));
-
-    private static Key key(String key, String def, String description) {
-        return new Key(key, env(key), def, description, false);
-    }
-
-    private static Key secret(String key, String description) {
-        return new Key(key, env(key), null, description, true);
-    }
-
-    private static String env(String key) {
-        return "WARD_" + key.toUpperCase(Locale.ROOT).replace('-', '_');
-    }
-
-    /**
-     * A key by name.
-     *
-     * @param key the key
-     * @return the key, empty when unknown
-     */
-    public static Optional<Key> find(String key) {
-        return KEYS.stream().filter(k -> k.key().equals(key)).findFirst();
     }
 
     /**
@@ -323,7 +204,7 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
     private static RunSettings resolve(Map<String, String> flags, Map<String, String> env, Path defaultConfig,
                                        boolean checkSnmp) {
         for (String k : flags.keySet()) {
-            if (!k.equals("config") && find(k).filter(x -> !x.secret()).isEmpty()) {
+            if (!k.equals("config") && Settings.find(k).filter(x -> !x.secret()).isEmpty()) {
                 throw new IllegalArgumentException("unknown setting " + k);
             }
         }
@@ -353,14 +234,14 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
         Map<String, String[]> raw = new LinkedHashMap<>(); // key -> {value, origin}
         Map<String, Secret> secrets = new LinkedHashMap<>();
         List<Effective> effective = new ArrayList<>();
-        for (Key k : KEYS) {
+        for (Setting<?> k : Settings.ALL) {
             if (k.secret()) {
                 Effective e = secret(k, fileValues, fileOrigin, env, secrets, problems);
                 effective.add(e);
                 continue;
             }
-            if (k.defaultValue() != null) {
-                raw.put(k.key(), new String[] {k.defaultValue(), "default"});
+            if (k.defaultText() != null) {
+                raw.put(k.key(), new String[] {k.defaultText(), "default"});
             }
             String fv = fileValues.get(k.key());
             if (fv != null) {
@@ -375,40 +256,35 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
                 raw.put(k.key(), new String[] {f, "--" + k.key()});
             }
             String[] v = raw.get(k.key());
-            effective.add(new Effective(k.key(), v == null ? null : masked(k.key(), v[0]), v == null ? "default" : v[1]));
+            effective.add(new Effective(k.key(), v == null ? null : Values.masked(k.key(), v[0]), v == null ? "default" : v[1]));
         }
-        Path inventory = get(raw, "inventory", problems, RunSettings::path);
-        Duration interval = get(raw, "interval", problems, s -> range(Durations.parse(s), Duration.ofSeconds(1), Duration.ofDays(1)));
-        HttpAddress http = get(raw, "http", problems, HttpAddress::parse);
-        Boolean httpAllowInsecure = get(raw, "http-allow-insecure", problems, RunSettings::bool);
+        Path inventory = Settings.INVENTORY.resolve(raw, problems);
+        Duration interval = Settings.INTERVAL.resolve(raw, problems);
+        HttpAddress http = Settings.HTTP.resolve(raw, problems);
+        Boolean httpAllowInsecure = Settings.HTTP_ALLOW_INSECURE.resolve(raw, problems);
         HttpLimits httpLimits = httpLimits(raw, problems);
-        Integer inFlight = get(raw, "max-probes-in-flight", problems, s -> intRange(s, 1, 1_000_000));
-        Integer pps = get(raw, "icmp-pps", problems, s -> intRange(s, 1, 1_000_000));
-        Duration poll = get(raw, "inventory-poll", problems,
-                s -> range(Durations.parse(s), Duration.ofMillis(100), Duration.ofHours(1)));
-        Integer downAfter = get(raw, "down-after", problems, s -> intRange(s, 1, 100));
-        Integer upAfter = get(raw, "up-after", problems, s -> intRange(s, 1, 100));
-        Path rules = get(raw, "alert-rules", problems, RunSettings::path);
-        Duration tick = get(raw, "alert-tick", problems, s -> range(Durations.parse(s), Duration.ofSeconds(1), Duration.ofMinutes(1)));
-        URI webhook = get(raw, "webhook-url", problems, RunSettings::httpUri);
-        Duration webhookTimeout = get(raw, "webhook-timeout", problems,
-                s -> range(Durations.parse(s), Duration.ofSeconds(1), Duration.ofMinutes(5)));
-        Boolean notifyLog = get(raw, "notify-log", problems, RunSettings::bool);
-        Boolean storage = get(raw, "storage", problems, RunSettings::storage);
-        String dbUrl = get(raw, "db-url", problems, RunSettings::jdbcUrl);
-        String dbUser = get(raw, "db-user", problems, RunSettings::nonEmpty);
-        Path dataDir = get(raw, "data-dir", problems, RunSettings::path);
-        Duration dbRetention = get(raw, "db-retention", problems,
-                s -> range(Durations.parse(s), Duration.ofDays(1), Duration.ofDays(3650)));
-        String redisUrl = get(raw, "redis-url", problems, RunSettings::redisUrl);
-        Duration cacheTtl = get(raw, "cache-ttl", problems,
-                s -> range(Durations.parse(s), Duration.ofSeconds(10), Duration.ofDays(1)));
-        Integer snmpPort = get(raw, "snmp-port", problems, s -> intRange(s, 1, 65535));
-        Duration snmpInterval = get(raw, "snmp-interval", problems,
-                s -> range(Durations.parse(s), Duration.ofSeconds(1), Duration.ofDays(1)));
-        List<TcpCheckRule> tcpChecks = get(raw, "tcp-checks", problems, TcpCheckRule::parseAll);
-        InventorySource source = get(raw, "inventory-source", problems, InventorySource::parse);
-        Boolean allowLinkLocal = get(raw, "allow-link-local", problems, RunSettings::bool);
+        Integer inFlight = Settings.MAX_PROBES_IN_FLIGHT.resolve(raw, problems);
+        Integer pps = Settings.ICMP_PPS.resolve(raw, problems);
+        Duration poll = Settings.INVENTORY_POLL.resolve(raw, problems);
+        Integer downAfter = Settings.DOWN_AFTER.resolve(raw, problems);
+        Integer upAfter = Settings.UP_AFTER.resolve(raw, problems);
+        Path rules = Settings.ALERT_RULES.resolve(raw, problems);
+        Duration tick = Settings.ALERT_TICK.resolve(raw, problems);
+        URI webhook = Settings.WEBHOOK_URL.resolve(raw, problems);
+        Duration webhookTimeout = Settings.WEBHOOK_TIMEOUT.resolve(raw, problems);
+        Boolean notifyLog = Settings.NOTIFY_LOG.resolve(raw, problems);
+        Boolean storage = Settings.STORAGE.resolve(raw, problems);
+        String dbUrl = Settings.DB_URL.resolve(raw, problems);
+        String dbUser = Settings.DB_USER.resolve(raw, problems);
+        Path dataDir = Settings.DATA_DIR.resolve(raw, problems);
+        Duration dbRetention = Settings.DB_RETENTION.resolve(raw, problems);
+        String redisUrl = Settings.REDIS_URL.resolve(raw, problems);
+        Duration cacheTtl = Settings.CACHE_TTL.resolve(raw, problems);
+        Integer snmpPort = Settings.SNMP_PORT.resolve(raw, problems);
+        Duration snmpInterval = Settings.SNMP_INTERVAL.resolve(raw, problems);
+        List<TcpCheckRule> tcpChecks = Settings.TCP_CHECKS.resolve(raw, problems);
+        InventorySource source = Settings.INVENTORY_SOURCE.resolve(raw, problems);
+        Boolean allowLinkLocal = Settings.ALLOW_LINK_LOCAL.resolve(raw, problems);
         if (source != null && source.readsDatabase() && Boolean.FALSE.equals(storage)) {
             problems.add("inventory-source = '" + raw.get("inventory-source")[0] + "' (from " + raw.get("inventory-source")[1]
                     + "): needs the database, but storage is off");
@@ -429,8 +305,7 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
                 problems.addAll(e.problems());
             }
         }
-        List<SnmpCheckRule> snmpChecks = get(raw, "snmp-checks", checkSnmp ? problems : new ArrayList<>(),
-                SnmpCheckRule::parseAll);
+        List<SnmpCheckRule> snmpChecks = Settings.SNMP_CHECKS.resolve(raw, checkSnmp ? problems : new ArrayList<>());
         if (checkSnmp && snmpChecks != null && !"default".equals(raw.get("snmp-checks")[1])) {
             // Rules the operator wrote must have their credentials; the default rules just stay off.
             for (SnmpCheckRule r : snmpChecks) {
@@ -488,18 +363,14 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
 
     /** The HTTP server's bounds; {@code null} when one of them is invalid (then in {@code problems}). */
     private static HttpLimits httpLimits(Map<String, String[]> raw, List<String> problems) {
-        List<String> hosts = get(raw, "http-hosts", problems, HostAllowList::parse);
-        Integer max = get(raw, "http-max-connections", problems, s -> intRange(s, 1, 10_000));
-        Integer perAddress = get(raw, "http-max-connections-per-address", problems, s -> intRange(s, 1, 10_000));
-        Integer requests = get(raw, "http-max-concurrent-requests", problems, s -> intRange(s, 1, 1024));
-        Duration header = get(raw, "http-header-timeout", problems,
-                s -> range(Durations.parse(s), Duration.ofMillis(100), Duration.ofMinutes(10)));
-        Duration body = get(raw, "http-body-timeout", problems,
-                s -> range(Durations.parse(s), Duration.ofMillis(100), Duration.ofMinutes(10)));
-        Duration idle = get(raw, "http-idle-timeout", problems,
-                s -> range(Durations.parse(s), Duration.ofMillis(100), Duration.ofHours(1)));
-        Duration write = get(raw, "http-write-timeout", problems,
-                s -> range(Durations.parse(s), Duration.ofSeconds(1), Duration.ofHours(1)));
+        List<String> hosts = Settings.HTTP_HOSTS.resolve(raw, problems);
+        Integer max = Settings.HTTP_MAX_CONNECTIONS.resolve(raw, problems);
+        Integer perAddress = Settings.HTTP_MAX_CONNECTIONS_PER_ADDRESS.resolve(raw, problems);
+        Integer requests = Settings.HTTP_MAX_CONCURRENT_REQUESTS.resolve(raw, problems);
+        Duration header = Settings.HTTP_HEADER_TIMEOUT.resolve(raw, problems);
+        Duration body = Settings.HTTP_BODY_TIMEOUT.resolve(raw, problems);
+        Duration idle = Settings.HTTP_IDLE_TIMEOUT.resolve(raw, problems);
+        Duration write = Settings.HTTP_WRITE_TIMEOUT.resolve(raw, problems);
         if (max != null && perAddress != null && perAddress > max) {
             String[] v = raw.get("http-max-connections-per-address");
             problems.add("http-max-connections-per-address = '" + v[0] + "' (from " + v[1]
@@ -599,7 +470,7 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
     }
 
     /** Reads a secret from its variable, its file variable or the file named in the config file. */
-    private static Effective secret(Key k, Map<String, String> fileValues, String fileOrigin, Map<String, String> env,
+    private static Effective secret(Setting<?> k, Map<String, String> fileValues, String fileOrigin, Map<String, String> env,
                                     Map<String, Secret> secrets, List<String> problems) {
         if (fileValues.containsKey(k.key())) {
             // The value itself is never echoed.
@@ -693,181 +564,4 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
         return "'" + s.replace("'", "''") + "'";
     }
 
-    private static Path path(String s) {
-        if (s.isBlank()) {
-            throw new IllegalArgumentException("must not be empty");
-        }
-        return Path.of(s);
-    }
-
-    /**
-     * A URL setting refused because it holds a secret: the problem names the setting and where it
-     * came from, never the value (which {@link #get} then leaves out).
-     */
-    private static final class HoldsSecret extends IllegalArgumentException {
-        private static final long serialVersionUID = 1L;
-
-        HoldsSecret(String instead) {
-            super("holds a password (user information, or a password parameter such as password= or sslpassword=, in any "
-                    + "case); the value is not shown. A URL is printed in logs and status pages, so secrets never go in one: "
-                    + instead);
-        }
-    }
-
-    /** A query parameter whose name holds a password, in any case and position: password=, sslpassword=, PWD=. */
-    private static final Pattern PASSWORD_PARAMETER =
-            Pattern.compile("(?i)(?:^|[?&;])[^=&;?#/]*(?:password|passwd|pwd)[^=&;?#/]*=");
-
-    /** Whether a URL holds user information (anything before an {@code @} in its authority) or a password parameter. */
-    static boolean holdsSecret(String url) {
-        String u = url.strip();
-        int scheme = u.indexOf("://");
-        if (scheme >= 0) {
-            int from = scheme + 3;
-            int end = u.length();
-            for (char c : new char[] {'/', '?', '#'}) {
-                int i = u.indexOf(c, from);
-                if (i >= 0 && i < end) {
-                    end = i;
-                }
-            }
-            if (u.substring(from, end).indexOf('@') >= 0) {
-                return true;
-            }
-        }
-        return PASSWORD_PARAMETER.matcher(u).find() || PASSWORD_PARAMETER.matcher(percentDecoded(u)).find();
-    }
-
-    /** {@code %xx} sequences decoded (bytes as Latin-1, enough to find a name); malformed ones kept. */
-    private static String percentDecoded(String s) {
-        StringBuilder sb = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '%' && i + 2 < s.length() && Character.digit(s.charAt(i + 1), 16) >= 0
-                    && Character.digit(s.charAt(i + 2), 16) >= 0) {
-                sb.append((char) Integer.parseInt(s.substring(i + 1, i + 3), 16));
-                i += 2;
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.toString();
-    }
-
-    private static URI httpUri(String s) {
-        if (holdsSecret(s)) {
-            throw new HoldsSecret("sign requests with " + WEBHOOK_SECRET_ENV + "_FILE (or " + WEBHOOK_SECRET_ENV + ") instead");
-        }
-        URI u;
-        try {
-            u = new URI(s);
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("not a URI: " + e.getReason());
-        }
-        if (u.getScheme() == null || u.getHost() == null
-                || !List.of("http", "https").contains(u.getScheme().toLowerCase(Locale.ROOT))) {
-            throw new IllegalArgumentException("must be an absolute http:// or https:// URL");
-        }
-        if (u.getRawUserInfo() != null) {
-            throw new HoldsSecret("sign requests with " + WEBHOOK_SECRET_ENV + "_FILE (or " + WEBHOOK_SECRET_ENV + ") instead");
-        }
-        return u;
-    }
-
-    private static boolean storage(String s) {
-        return switch (s.toLowerCase(Locale.ROOT)) {
-            case "postgres", "postgresql" -> true;
-            case "off" -> false;
-            default -> throw new IllegalArgumentException("must be postgres or off");
-        };
-    }
-
-    private static String nonEmpty(String s) {
-        if (s.isEmpty()) {
-            throw new IllegalArgumentException("must not be empty");
-        }
-        return s;
-    }
-
-    private static String jdbcUrl(String s) {
-        if (holdsSecret(s)) {
-            throw new HoldsSecret("set the user with db-user and the password with WARD_DB_PASSWORD_FILE (or WARD_DB_PASSWORD)");
-        }
-        if (!s.startsWith("jdbc:postgresql:")) {
-            throw new IllegalArgumentException("must be a PostgreSQL JDBC URL, jdbc:postgresql://HOST:PORT/DATABASE");
-        }
-        return s;
-    }
-
-    private static String redisUrl(String s) {
-        if (holdsSecret(s)) {
-            throw new HoldsSecret("set the password with WARD_REDIS_PASSWORD_FILE (or WARD_REDIS_PASSWORD)");
-        }
-        URI u;
-        try {
-            u = new URI(s);
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("not a URI");
-        }
-        if (u.getScheme() == null || u.getHost() == null
-                || !List.of("redis", "rediss").contains(u.getScheme().toLowerCase(Locale.ROOT))) {
-            throw new IllegalArgumentException("must be redis://HOST:PORT or rediss://HOST:PORT");
-        }
-        if (u.getRawUserInfo() != null) {
-            throw new HoldsSecret("set the password with WARD_REDIS_PASSWORD_FILE (or WARD_REDIS_PASSWORD)");
-        }
-        return s;
-    }
-
-    private static boolean bool(String s) {
-        return switch (s.toLowerCase(Locale.ROOT)) {
-            case "true", "yes", "on" -> true;
-            case "false", "no", "off" -> false;
-            default -> throw new IllegalArgumentException("must be true or false");
-        };
-    }
-
-    private static <T> T get(Map<String, String[]> raw, String key, List<String> problems, Function<String, T> parse) {
-        String[] v = raw.get(key);
-        if (v == null) {
-            return null;
-        }
-        try {
-            return parse.apply(v[0].strip());
-        } catch (HoldsSecret e) {
-            problems.add(key + " (from " + v[1] + "): " + e.getMessage());
-            return null;
-        } catch (IllegalArgumentException e) {
-            problems.add(key + " = '" + masked(key, v[0]) + "' (from " + v[1] + "): " + e.getMessage());
-            return null;
-        }
-    }
-
-    private static Duration range(Duration d, Duration min, Duration max) {
-        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
-            throw new IllegalArgumentException("must be " + Durations.format(min) + " to " + Durations.format(max));
-        }
-        return d;
-    }
-
-    static int intRange(String s, int min, int max) {
-        long v;
-        try {
-            v = Long.parseLong(s.replace("_", ""));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("not a whole number");
-        }
-        if (v < min || v > max) {
-            throw new IllegalArgumentException("must be " + min + "-" + max);
-        }
-        return (int) v;
-    }
-
-    /** A URL that holds a secret (user info, a password parameter) never reaches a message: none of it is shown. */
-    private static String masked(String key, String value) {
-        if (!key.endsWith("-url") || !holdsSecret(value)) {
-            return value;
-        }
-        return "*** (not shown: it holds a password)";
-    }
 }

@@ -130,11 +130,11 @@ class RunSettingsTest {
                 "snmp-v3-auth-protocol", "WARD_SNMP_V3_AUTH_PROTOCOL",
                 "icmp-pps", "WARD_ICMP_PPS",
                 "db-password", "WARD_DB_PASSWORD");
-        known.forEach((key, env) -> assertEquals(env, RunSettings.find(key).orElseThrow().env(), key));
-        assertEquals("WARD_DB_PASSWORD_FILE", RunSettings.find("db-password").orElseThrow().fileEnv());
+        known.forEach((key, env) -> assertEquals(env, Settings.find(key).orElseThrow().env(), key));
+        assertEquals("WARD_DB_PASSWORD_FILE", Settings.find("db-password").orElseThrow().fileEnv());
         // The variable is what resolve reads, and no two settings share one.
         assertEquals(5, RunSettings.resolve(Map.of(), Map.of("WARD_DOWN_AFTER", "5")).downAfter());
-        assertEquals(RunSettings.KEYS.size(), RunSettings.KEYS.stream().map(RunSettings.Key::env).distinct().count());
+        assertEquals(Settings.ALL.size(), Settings.ALL.stream().map(Setting::env).distinct().count());
         assertThrows(IllegalArgumentException.class, () -> RunSettings.resolve(Map.of("colour", "red"), Map.of()));
     }
 
@@ -461,7 +461,7 @@ class RunSettingsTest {
         RunSettings ok = RunSettings.resolve(Map.of("snmp-checks", "region = Tbilisi => core-v3; * => v2c"),
                 Map.of("WARD_ENCRYPTION_KEY", key, "WARD_SNMP_COMMUNITY", "c"), null);
         assertEquals("default", ok.encryptionKeys().currentId());
-        RunSettings.Key k = RunSettings.find(RunSettings.ENCRYPTION_KEY).orElseThrow();
+        Setting<?> k = Settings.find(RunSettings.ENCRYPTION_KEY).orElseThrow();
         assertEquals(io.github.wardops.ward.postgres.SecretKeys.ENV_KEY, k.env(), "one variable for the library and the runner");
         assertEquals(io.github.wardops.ward.postgres.SecretKeys.ENV_KEY_FILE, k.fileEnv());
         assertTrue(ok.snmpChecks().get(0).stored());

@@ -14,7 +14,7 @@ class AlertQueryTest {
     @Test
     void defaultsAreOpenAlertsOfAnySeverity() {
         for (String q : new String[] {null, "", "&"}) {
-            HttpApi.AlertQuery a = HttpApi.AlertQuery.parse(q);
+            AlertQuery a = AlertQuery.parse(q);
             assertTrue(a.open());
             assertFalse(a.resolved());
             assertEquals(Set.of(), a.severities());
@@ -25,20 +25,20 @@ class AlertQueryTest {
 
     @Test
     void stateSeveritySinceAndLimitAreRead() {
-        HttpApi.AlertQuery a = HttpApi.AlertQuery.parse("state=ALL&severity=critical,High&severity=info&since=6h&limit=5");
+        AlertQuery a = AlertQuery.parse("state=ALL&severity=critical,High&severity=info&since=6h&limit=5");
         assertTrue(a.open());
         assertTrue(a.resolved());
         assertEquals(Set.of(Severity.CRITICAL, Severity.HIGH, Severity.INFO), a.severities());
         assertEquals(Duration.ofHours(6), a.window());
         assertEquals(5, a.limit());
-        HttpApi.AlertQuery resolved = HttpApi.AlertQuery.parse("state=resolved");
+        AlertQuery resolved = AlertQuery.parse("state=resolved");
         assertFalse(resolved.open());
         assertTrue(resolved.resolved());
     }
 
     @Test
     void everyBadParameterIsNamedAtOnce() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HttpApi.AlertQuery.parse(
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AlertQuery.parse(
                 "state=sideways&severity=huge&since=forever&limit=0&colour=red&limit=x&since=400d&bad=%ZZ"));
         String m = e.getMessage();
         for (String s : new String[] {"state 'sideways' is not open, resolved or all", "severity 'huge' is not CRITICAL",
@@ -46,6 +46,6 @@ class AlertQueryTest {
                 "since '400d' must be more than 0 and at most 366d", "bad percent-encoding in 'bad=%ZZ'"}) {
             assertTrue(m.contains(s), s + " in " + m);
         }
-        assertThrows(IllegalArgumentException.class, () -> HttpApi.AlertQuery.parse("state=" + "x".repeat(5000)));
+        assertThrows(IllegalArgumentException.class, () -> AlertQuery.parse("state=" + "x".repeat(5000)));
     }
 }

@@ -1,0 +1,137 @@
+package io.github.wardops.ward.runner.http;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.github.wardops.ward.DeviceStatus;
+import io.github.wardops.ward.Ward;
+import io.github.wardops.ward.alert.Alert;
+import io.github.wardops.ward.alert.Alerting;
+import io.github.wardops.ward.inventory.Check;
+import io.github.wardops.ward.inventory.Device;
+import io.github.wardops.ward.inventory.DeviceId;
+import io.github.wardops.ward.runner.http.server.Request;
+import io.github.wardops.ward.runner.http.server.Response;
+import io.github.wardops.ward.state.DeviceState;
+import io.github.wardops.ward.state.StateTracker;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * {@code GET /api/devices} (filtered by {@link DeviceFilter}, streamed) and
+ * {@code GET /api/devices/{id}} ({@link DeviceDetail}). Thread-safe.
+ */
+final class DevicesResource {
+    private static final Comparator<Device> ORDER = Comparator.comparing(Device::name).thenComparing(Device::id);
+
+    private final Ward ward;
+    private final StateTracker tracker;
+    private final Alerting alerting;
+    private final Clock clock;
+
+    DevicesResource(Ward ward, StateTracker tracker, Alerting alerting, Clock clock) {
+        this.ward = ward;
+        this.tracker = tracker;
+        this.alerting = alerting;
+        this.clock = clock;
+    }
+
+    void list(Request q, Response r) throws IOException {
+        DeviceFilter filter;
+        try {
+            filter = DeviceFilter.parse(q.rawQuery());
+        } catch (IllegalArgumentException e) {
+            Answers.badRequest(r, e.getMessage());
+            return;
+        }
+        List<Device> all = new ArrayList<>();
+        for (Device d : ward.inventory().devices()) {
+            if (filter.labelsMatch(d)) {
+                all.add(d);
+            }
+        }
+        all.sort(ORDER);
+        try (JsonGenerator g = Answers.stream(r)) {
+            writeDevices(g, all, filter);
+        }
+    }
+
+    /**
+     * Writes the devices as a JSON array, one {@link DeviceView} each, streaming.
+     *
+     * @param g the generator
+     * @param devices the devices, in output order
+     * @param filter which statuses to keep
+     * @throws IOException when writing fails
+     */
+    void writeDevices(JsonGenerator g, List<Device> devices, DeviceFilter filter) throws IOException {
+        g.writeStartArray();
+        for (Device d : devices) {
+            DeviceState state = tracker.state(d.id()).orElse(null);
+            DeviceStatus status = state == null ? DeviceStatus.UNKNOWN : state.status();
+            if (filter.statusMatches(status)) {
+                Answers.write(g, DeviceView.of(d, state, ward.latest().get(d.id(), "icmp").orElse(null)));
+            }
+        }
+        g.writeEndArray();
+    }
+
+    void one(Request q, Response r) throws IOException {
+        String rawId = q.param("id");
+        DeviceId id;
+        try {
+            id = DeviceId.parse(rawId);
+        } catch (IllegalArgumentException e) {
+            Answers.badRequest(r, "'" + rawId + "' is not a device id (a UUID)");
+            return;
+        }
+        Device d = ward.inventory().get(id).orElse(null);
+        if (d == null) {
+            Answers.error(r, 404, "no device " + id);
+            return;
+        }
+        DeviceState state = tracker.state(id).orElse(null);
+        List<CheckView> checks = new ArrayList<>();
+        for (Check c : d.checks()) {
+            checks.add(CheckView.of(c, ward.latest().get(id, c.name()).orElse(null)));
+        }
+        Map<String, Double> values = new TreeMap<>();
+        Map<String, StateView> interfaces = new TreeMap<>();
+        Map<String, Map<String, Double>> interfaceValues = new TreeMap<>();
+        int dependents = 0;
+        var view = tracker.view(id).orElse(null);
+        if (view != null) {
+            view.values().forEach((k, v) -> {
+                if (v != null && Double.isFinite(v)) {
+                    values.put(k, DeviceView.round(v));
+                }
+            });
+            view.interfaces().forEach((i, s) -> interfaces.put(String.valueOf(i), StateView.of(s)));
+            view.interfaceValues().forEach((i, vs) -> {
+                Map<String, Double> m = new TreeMap<>();
+                vs.forEach((k, v) -> {
+                    if (v != null && Double.isFinite(v)) {
+                        m.put(k, DeviceView.round(v));
+                    }
+                });
+                interfaceValues.put(String.valueOf(i), m);
+            });
+            dependents = view.dependents();
+        }
+        Instant now = clock.instant();
+        List<AlertView> alerts = new ArrayList<>();
+        for (Alert a : alerting.openAlerts()) {
+            if (a.device().equals(id)) {
+                alerts.add(AlertView.of(a, now));
+            }
+        }
+        DeviceDetail detail = new DeviceDetail(DeviceView.of(d, state, ward.latest().get(id, "icmp").orElse(null)),
+                state == null ? null : StateView.of(state), checks, values, interfaces, interfaceValues,
+                dependents, alerts);
+        Answers.ok(r, detail);
+    }
+}

@@ -1,0 +1,91 @@
+package io.github.wardops.ward.runner.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.wardops.ward.runner.CliContext;
+import io.github.wardops.ward.runner.WardCli;
+import io.github.wardops.ward.runner.config.Setting;
+import io.github.wardops.ward.runner.config.Settings;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+
+/** Every command that takes the run settings has one flag per plain setting, from the table, and no secret flag. */
+class RunOptionsTest {
+    private static CommandLine cli() {
+        CliContext ctx = new CliContext(Map.of(), new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
+                false, p -> {
+                    throw new AssertionError("nothing starts");
+                });
+        return WardCli.commandLine(ctx);
+    }
+
+    private static RunOptions options(CommandLine cl) {
+        Object command = cl.getCommand();
+        return switch (command) {
+            case RunCommand c -> c.options;
+            case ConfigCommand c -> c.options;
+            case DemoCommand c -> c.options;
+            case ImportCommand c -> c.options;
+            case CredentialsCommand.Add c -> c.options;
+            case CredentialsCommand.ListCommand c -> c.options;
+            case CredentialsCommand.Delete c -> c.options;
+            default -> throw new AssertionError(command.getClass());
+        };
+    }
+
+    @Test
+    void everyPlainSettingIsAFlagOfEveryCommandThatTakesThem() {
+        CommandLine root = cli();
+        List<CommandLine> commands = new ArrayList<>();
+        for (String name : List.of("run", "config", "demo", "import")) {
+            commands.add(root.getSubcommands().get(name));
+        }
+        commands.addAll(root.getSubcommands().get("credentials").getSubcommands().values());
+        assertEquals(7, commands.size());
+        for (CommandLine cl : commands) {
+            String name = cl.getCommandName();
+            for (Setting<?> s : Settings.ALL) {
+                OptionSpec o = cl.getCommandSpec().findOption("--" + s.key());
+                if (s.secret()) {
+                    assertNull(o, name + ": a secret has no flag: " + s.key());
+                    continue;
+                }
+                assertNotNull(o, name + " --" + s.key());
+                assertEquals(s.label(), o.paramLabel(), name + " --" + s.key());
+                assertEquals(s.help(), String.join("", o.description()), name + " --" + s.key());
+            }
+        }
+    }
+
+    @Test
+    void eachCommandFillsItsOwnOptions() {
+        CommandLine root = cli();
+        root.parseArgs("config", "--print", "--interval", "10s", "--snmp-checks", "none", "--config", "w.yaml");
+        CommandLine config = root.getSubcommands().get("config");
+        assertEquals(Map.of("config", "w.yaml", "interval", "10s", "snmp-checks", "none"), options(config).flags());
+        assertEquals(Map.of(), options(root.getSubcommands().get("run")).flags(), "run was not given them");
+        CommandLine again = cli();
+        again.parseArgs("run", "--icmp-pps=500");
+        assertEquals(Map.of("icmp-pps", "500"), options(again.getSubcommands().get("run")).flags());
+    }
+
+    @Test
+    void unknownAndSecretFlagsAreRefused() {
+        assertThrows(CommandLine.UnmatchedArgumentException.class, () -> cli().parseArgs("run", "--colour", "red"));
+        CommandLine.ParameterException e = assertThrows(CommandLine.ParameterException.class,
+                () -> cli().parseArgs("run", "--http-token", "x"));
+        assertTrue(e.getMessage().contains("--http-token"), e.getMessage());
+        assertThrows(CommandLine.OverwrittenOptionException.class,
+                () -> cli().parseArgs("run", "--interval", "1m", "--interval", "2m"));
+    }
+}
