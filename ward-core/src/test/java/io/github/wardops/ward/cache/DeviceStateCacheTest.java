@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.wardops.ward.DeviceStatus;
 import io.github.wardops.ward.InvalidConfigurationException;
+import io.github.wardops.ward.testing.FakeClock;
 import io.github.wardops.ward.inventory.DeviceId;
 import io.github.wardops.ward.probe.DownReason;
 import io.github.wardops.ward.probe.Measurement;

@@ -95,7 +95,7 @@ public final class WardEngine implements Ward, Inventory, LatestResults {
     private final EngineMeters meters;
     private final Semaphore permits;
     private final AtomicInteger inFlight = new AtomicInteger();
-    /** Notified when the last probe in flight ends, for {@link #awaitScheduleIdle}. */
+    /** Notified when the last probe in flight ends, for {@link #awaitSettled}. */
     private final Object settled = new Object();
     private final ConcurrentHashMap<DeviceId, DeviceEntry> devices = new ConcurrentHashMap<>();
     private final Object inventoryLock = new Object();
@@ -415,17 +415,31 @@ public final class WardEngine implements Ward, Inventory, LatestResults {
     }
 
     /**
-     * Waits until the engine has settled at the current reading of its ticker: the scheduler has
-     * started every check due by now and waits for a later reading, and no probe is in flight
-     * (their results have reached the listeners and the sink queues). Not part of the API; a hook
-     * for tests that drive the engine on a fake ticker: advance it, call this, then look at what
-     * ran. Returns at once when the engine is not started.
+     * Waits until the scheduler has started every check due at the current reading of the
+     * engine's ticker and waits for a later reading. Not part of the API; a hook for tests that
+     * drive the engine on a fake ticker: advance it, call this, then look at what was started.
+     * Probes it started may still run; see {@link #awaitSettled}. Returns at once when the engine
+     * is not started.
+     *
+     * @param timeout how long to wait in real time
+     * @return whether the scheduler went idle in time
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public boolean awaitScheduleIdle(Duration timeout) throws InterruptedException {
+        return schedule.awaitIdle(timeout);
+    }
+
+    /**
+     * Waits until the engine has settled at the current reading of its ticker: the scheduler is
+     * idle as in {@link #awaitScheduleIdle} and no probe is in flight, so every result has reached
+     * the listeners and the sink queues. A test hook like {@link #awaitScheduleIdle}; a probe that
+     * waits for the fake time to move never settles.
      *
      * @param timeout how long to wait in real time
      * @return whether the engine settled in time
      * @throws InterruptedException if interrupted while waiting
      */
-    public boolean awaitScheduleIdle(Duration timeout) throws InterruptedException {
+    public boolean awaitSettled(Duration timeout) throws InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();
         if (!schedule.awaitIdle(timeout)) {
             return false;
