@@ -6,8 +6,10 @@ package io.github.wardops.ward;
  * <p>ward tells time in two ways and never mixes them: a {@link java.time.InstantSource} stamps
  * results and alerts with wall-clock instants, and a {@code Ticker} measures how long something
  * took or how long to wait. Wall-clock time may jump (NTP, a VM resumed); a ticker never goes
- * back. Every builder that takes a clock also takes a ticker, so a test can drive both from one
- * fake (ward-testkit's {@code ManualClock} is both).
+ * back. The builders of the engine, alerting, state tracking, the caches and the PostgreSQL
+ * storage take both ({@code clock(InstantSource)} and {@code ticker(Ticker)}); when no ticker is
+ * set they use the clock if it is also a ticker, so a test can drive both from one fake
+ * (ward-testkit's {@code ManualClock} is both).
  *
  * <p>Values are only meaningful relative to each other, as with {@link System#nanoTime()}:
  * compare them with {@code a - b < 0}, never {@code a < b}. Implementations must be thread-safe.

@@ -45,8 +45,8 @@ class DeviceStateCacheTest {
     @Test
     void builderValidatesEverything() {
         var e = assertThrows(InvalidConfigurationException.class, () -> DeviceStateCache.builder(Duration.ofSeconds(1))
-                .maxDevices(0).flushInterval(Duration.ZERO).reachabilityCheck(" ").name("A:B").clock(null).build());
-        assertEquals(6, e.problems().size(), e.getMessage());
+                .maxDevices(0).flushInterval(Duration.ZERO).reachabilityCheck(" ").name("A:B").clock(null).ticker(null).build());
+        assertEquals(7, e.problems().size(), e.getMessage());
         assertThrows(InvalidConfigurationException.class, () -> DeviceStateCache.builder(null).build());
     }
 

@@ -90,6 +90,22 @@ class TieredCacheTest {
     }
 
     @Test
+    void l1ExpiryFollowsTheTickerWhenOneIsSet() {
+        FakeClock ticker = new FakeClock();
+        try (var cache = TieredCache.builder("test", TTL, 100).values(ValueCodec.utf8()).clock(clock).ticker(ticker)
+                .meterRegistry(registry).build()) {
+            cache.put("k", "v", Duration.ofSeconds(5));
+            clock.advance(Duration.ofSeconds(6));
+            assertEquals(Optional.of("v"), cache.get("k"), "the wall clock does not expire L1 when a ticker is set");
+            ticker.advance(Duration.ofSeconds(6));
+            assertEquals(Optional.empty(), cache.get("k"));
+        }
+        var e = assertThrows(InvalidConfigurationException.class,
+                () -> TieredCache.builder("test", TTL, 100).ticker(null).build());
+        assertEquals(List.of("ticker must not be null"), e.problems());
+    }
+
+    @Test
     void l1SizeIsBoundedAndEvictionsAreCounted() {
         try (var cache = l1Only()) {
             for (int i = 0; i < 500; i++) {

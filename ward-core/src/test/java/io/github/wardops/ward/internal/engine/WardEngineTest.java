@@ -75,8 +75,9 @@ class WardEngineTest {
     @Test
     void builderReportsEveryProblemAtOnce() {
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> Ward.builder()
-                .maxProbesInFlight(0).drainTimeout(Duration.ofHours(1)).sink(null).clock(null).build());
-        assertEquals(4, e.problems().size(), e.getMessage());
+                .maxProbesInFlight(0).drainTimeout(Duration.ofHours(1)).sink(null).clock(null).ticker(null).build());
+        assertEquals(5, e.problems().size(), e.getMessage());
+        assertTrue(e.problems().contains("ticker must not be null"), e.getMessage());
         assertTrue(e.getMessage().contains("maxProbesInFlight = 0"));
         assertTrue(e.getMessage().contains("drainTimeout = PT1H"));
     }
