@@ -24,4 +24,6 @@ module io.github.wardops.ward {
 
     // ward's own modules share these internals; nobody else may use them
     exports io.github.wardops.ward.internal.support to io.github.wardops.ward.postgres, io.github.wardops.ward.redis;
+    // the testkit's FakeTime waits for the engine to settle on fake time
+    exports io.github.wardops.ward.internal.engine to io.github.wardops.ward.testkit;
 }

@@ -1,6 +1,6 @@
 /**
  * ward-testkit: fixtures for testing ward and applications that embed it: SPI contract suites,
- * simulated SNMP agents, loopback fault hosts and a manual clock.
+ * simulated SNMP agents, loopback fault hosts, and a manual clock that drives a Ward on fake time.
  */
 module io.github.wardops.ward.testkit {
     requires transitive io.github.wardops.ward;

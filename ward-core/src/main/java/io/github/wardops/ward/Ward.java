@@ -1,6 +1,7 @@
 package io.github.wardops.ward;
 
 import io.github.wardops.ward.internal.engine.WardEngine;
+import io.github.wardops.ward.internal.support.Time;
 import io.github.wardops.ward.inventory.Device;
 import io.github.wardops.ward.inventory.DeviceId;
 import io.github.wardops.ward.inventory.Inventory;
@@ -11,8 +12,8 @@ import io.github.wardops.ward.probe.ResultListener;
 import io.github.wardops.ward.sink.ResultSink;
 import io.github.wardops.ward.sink.SinkOptions;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -120,7 +121,9 @@ public interface Ward extends AutoCloseable {
         private int maxProbesInFlight = DEFAULT_MAX_PROBES_IN_FLIGHT;
         private Duration drainTimeout = Duration.ofSeconds(10);
         private MeterRegistry meterRegistry;
-        private Clock clock = Clock.systemUTC();
+        private InstantSource clock = InstantSource.system();
+        private Ticker ticker;
+        private boolean tickerSet;
         private IcmpOptions icmpOptions = IcmpOptions.defaults();
         private boolean allowLinkLocal;
         private final List<String> problems = new ArrayList<>();
@@ -260,13 +263,30 @@ public interface Ward extends AutoCloseable {
         }
 
         /**
-         * Sets the clock that stamps results (default: the system UTC clock).
+         * Sets the wall clock that stamps results and sets the phase of each check on its
+         * interval grid (default: the system clock). A {@link java.time.Clock} is an
+         * {@code InstantSource}, so code that passed one still compiles.
          *
          * @param c the clock
          * @return this builder
          */
-        public Builder clock(Clock c) {
+        public Builder clock(InstantSource c) {
             this.clock = c;
+            return this;
+        }
+
+        /**
+         * Sets the monotonic time the scheduler runs on and probe durations and schedule lag are
+         * measured with (default: the clock when it is also a {@link Ticker}, such as
+         * ward-testkit's {@code ManualClock}, otherwise {@link Ticker#system()}). With a fake
+         * ticker the engine starts a check only when the fake time reaches it.
+         *
+         * @param t the ticker
+         * @return this builder
+         */
+        public Builder ticker(Ticker t) {
+            this.ticker = t;
+            this.tickerSet = true;
             return this;
         }
 
@@ -287,6 +307,9 @@ public interface Ward extends AutoCloseable {
             if (clock == null) {
                 p.add("clock must not be null");
             }
+            if (tickerSet && ticker == null) {
+                p.add("ticker must not be null");
+            }
             if (icmpOptions == null) {
                 p.add("icmpOptions must not be null");
             }
@@ -294,7 +317,8 @@ public interface Ward extends AutoCloseable {
                 throw new InvalidConfigurationException("Ward", p);
             }
             return new WardEngine(new WardEngine.Config(Map.copyOf(probers), List.copyOf(sinks), List.copyOf(listeners),
-                    List.copyOf(devices), maxProbesInFlight, drainTimeout, meterRegistry, clock, icmpOptions, allowLinkLocal));
+                    List.copyOf(devices), maxProbesInFlight, drainTimeout, meterRegistry, clock,
+                    tickerSet ? ticker : Time.defaultTicker(clock), icmpOptions, allowLinkLocal));
         }
     }
 }

@@ -1,11 +1,13 @@
 package io.github.wardops.ward.alert;
 
 import io.github.wardops.ward.InvalidConfigurationException;
+import io.github.wardops.ward.Ticker;
 import io.github.wardops.ward.internal.alert.AlertEngine;
+import io.github.wardops.ward.internal.support.Time;
 import io.github.wardops.ward.state.StateListener;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -96,7 +98,9 @@ public interface Alerting extends StateListener, AutoCloseable {
         Duration floodWindow = Duration.ofMinutes(1);
         Severity flappingSeverity = Severity.HIGH;
         Duration drainTimeout = Duration.ofSeconds(5);
-        Clock clock = Clock.systemUTC();
+        InstantSource clock = InstantSource.system();
+        Ticker ticker;
+        boolean tickerSet;
         MeterRegistry meterRegistry;
         private final List<String> problems = new ArrayList<>();
 
@@ -213,13 +217,29 @@ public interface Alerting extends StateListener, AutoCloseable {
         }
 
         /**
-         * Sets the clock (default: system UTC).
+         * Sets the wall clock that stamps alerts, acknowledgements and maintenance-window checks
+         * (default: the system clock). A {@link java.time.Clock} is an {@code InstantSource}, so
+         * code that passed one still compiles.
          *
          * @param c the clock
          * @return this builder
          */
-        public Builder clock(Clock c) {
+        public Builder clock(InstantSource c) {
             this.clock = c;
+            return this;
+        }
+
+        /**
+         * Sets the monotonic time for the engine's durations, such as how often a failing store
+         * is logged (default: the clock when it is also a {@link Ticker}, such as ward-testkit's
+         * {@code ManualClock}, otherwise {@link Ticker#system()}).
+         *
+         * @param t the ticker
+         * @return this builder
+         */
+        public Builder ticker(Ticker t) {
+            this.ticker = t;
+            this.tickerSet = true;
             return this;
         }
 
@@ -267,12 +287,15 @@ public interface Alerting extends StateListener, AutoCloseable {
             if (clock == null) {
                 p.add("clock must not be null");
             }
+            if (tickerSet && ticker == null) {
+                p.add("ticker must not be null");
+            }
             if (!p.isEmpty()) {
                 throw new InvalidConfigurationException("Alerting", p);
             }
             return new AlertEngine(new AlertEngine.Config(List.copyOf(rules), List.copyOf(windows), List.copyOf(notifiers),
                     store != null ? store : AlertStore.inMemory(10_000), delivery, floodThreshold, floodWindow,
-                    flappingSeverity, drainTimeout, clock, meterRegistry));
+                    flappingSeverity, drainTimeout, clock, tickerSet ? ticker : Time.defaultTicker(clock), meterRegistry));
         }
     }
 }

@@ -2,7 +2,9 @@ package io.github.wardops.ward.cache;
 
 import io.github.wardops.ward.DeviceStatus;
 import io.github.wardops.ward.InvalidConfigurationException;
+import io.github.wardops.ward.Ticker;
 import io.github.wardops.ward.internal.cache.DeviceStatePublisher;
+import io.github.wardops.ward.internal.support.Time;
 import io.github.wardops.ward.inventory.DeviceId;
 import io.github.wardops.ward.inventory.Inventory;
 import io.github.wardops.ward.probe.ProbeResult;
@@ -206,6 +208,8 @@ public interface DeviceStateCache extends ResultListener, StateListener, AutoClo
         private String name = "devices";
         private MeterRegistry registry;
         private InstantSource clock = InstantSource.system();
+        private Ticker ticker;
+        private boolean tickerSet;
 
         private Builder(Duration ttl) {
             this.ttl = ttl;
@@ -304,13 +308,28 @@ public interface DeviceStateCache extends ResultListener, StateListener, AutoClo
         }
 
         /**
-         * Sets the time source (default: the system clock).
+         * Sets the wall clock that stamps snapshots and the expiry of shared entries (default:
+         * the system clock).
          *
          * @param source the source
          * @return this builder
          */
         public Builder clock(InstantSource source) {
             this.clock = source;
+            return this;
+        }
+
+        /**
+         * Sets the monotonic time for the local tier's expiry and the shared tier's breaker.
+         * Default: as {@link TieredCache.Builder#ticker}, the clock when it is also a
+         * {@link Ticker} (ward-testkit's {@code ManualClock}).
+         *
+         * @param t the ticker
+         * @return this builder
+         */
+        public Builder ticker(Ticker t) {
+            this.ticker = t;
+            this.tickerSet = true;
             return this;
         }
 
@@ -345,11 +364,18 @@ public interface DeviceStateCache extends ResultListener, StateListener, AutoClo
             if (clock == null) {
                 p.add("clock must not be null");
             }
+            if (tickerSet && ticker == null) {
+                p.add("ticker must not be null");
+            }
             if (!p.isEmpty()) {
                 throw new InvalidConfigurationException("DeviceStateCache", p);
             }
+            // TODO(13): ticker -- give DeviceStatePublisher.Config its own ticker once it runs on the shared
+            // WriteBehind; until then the pair travels as one clock that is also the ticker, and the
+            // TieredCache builders inside it take the ticker from there
+            InstantSource time = tickerSet ? Time.both(clock, ticker) : clock;
             return new DeviceStatePublisher(new DeviceStatePublisher.Config(name, ttl, l1Ttl == null ? ttl : l1Ttl, shared,
-                    maxDevices, flushInterval, reachabilityCheck, statusFromResults, registry, clock));
+                    maxDevices, flushInterval, reachabilityCheck, statusFromResults, registry, time));
         }
     }
 }

@@ -1,7 +1,9 @@
 package io.github.wardops.ward.cache;
 
 import io.github.wardops.ward.InvalidConfigurationException;
+import io.github.wardops.ward.Ticker;
 import io.github.wardops.ward.internal.cache.TwoTierCache;
+import io.github.wardops.ward.internal.support.Time;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -181,6 +183,8 @@ public interface TieredCache<K, V> extends AutoCloseable {
         private int batchSize = 500;
         private MeterRegistry registry;
         private InstantSource clock = InstantSource.system();
+        private Ticker ticker;
+        private boolean tickerSet;
 
         Builder(String name, Duration defaultTtl, long maximumL1Size, KeyCodec<K> keys, ValueCodec<V> values) {
             this.name = name;
@@ -281,8 +285,9 @@ public interface TieredCache<K, V> extends AutoCloseable {
         }
 
         /**
-         * Sets the time source for expiry (default: the system clock). With another source, L1
-         * expiry follows it too, so tests can move time.
+         * Sets the wall clock that stamps when an entry in L2 expires, which every instance
+         * sharing the tier reads (default: the system clock). Unless a {@link #ticker} is set,
+         * L1 expiry follows this clock too, so tests can move time with the clock alone.
          *
          * @param source the source
          * @return this builder
@@ -290,6 +295,32 @@ public interface TieredCache<K, V> extends AutoCloseable {
         public Builder<K, V> clock(InstantSource source) {
             this.clock = source;
             return this;
+        }
+
+        /**
+         * Sets the monotonic time for L1 expiry, the breaker's cool-down and rate-limited logs.
+         * Default: the clock when it is also a {@link Ticker} (ward-testkit's {@code ManualClock});
+         * {@link Ticker#system()} with the system clock; with any other clock, ticks derived from
+         * its milliseconds, so L1 expiry follows it.
+         *
+         * @param t the ticker
+         * @return this builder
+         */
+        public Builder<K, V> ticker(Ticker t) {
+            this.ticker = t;
+            this.tickerSet = true;
+            return this;
+        }
+
+        private Ticker resolvedTicker() {
+            if (tickerSet) {
+                return ticker;
+            }
+            if (clock instanceof Ticker || clock.equals(InstantSource.system())) {
+                return Time.defaultTicker(clock);
+            }
+            InstantSource c = clock;
+            return () -> c.millis() * 1_000_000L;
         }
 
         /**
@@ -332,11 +363,15 @@ public interface TieredCache<K, V> extends AutoCloseable {
             if (clock == null) {
                 p.add("clock must not be null");
             }
+            if (tickerSet && ticker == null) {
+                p.add("ticker must not be null");
+            }
             if (!p.isEmpty()) {
                 throw new InvalidConfigurationException("TieredCache", p);
             }
             return new TwoTierCache<>(new TwoTierCache.Config<>(name, defaultTtl, l1Ttl == null ? defaultTtl : l1Ttl,
-                    maximumL1Size, keys, values, shared, failureThreshold, coolDown, batchSize, registry, clock));
+                    maximumL1Size, keys, values, shared, failureThreshold, coolDown, batchSize, registry, clock,
+                    resolvedTicker()));
         }
     }
 }

@@ -2,14 +2,16 @@ package io.github.wardops.ward.state;
 
 import io.github.wardops.ward.DeviceStatus;
 import io.github.wardops.ward.InvalidConfigurationException;
+import io.github.wardops.ward.Ticker;
 import io.github.wardops.ward.internal.state.Tracker;
+import io.github.wardops.ward.internal.support.Time;
 import io.github.wardops.ward.inventory.Device;
 import io.github.wardops.ward.inventory.DeviceId;
 import io.github.wardops.ward.inventory.InventoryChange;
 import io.github.wardops.ward.probe.ResultListener;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Clock;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -167,7 +169,9 @@ public interface StateTracker extends ResultListener, AutoCloseable {
         int maxValuesPerSubject = 64;
         int maxInterfacesPerDevice = 512;
         Set<String> reachabilityTypes = new LinkedHashSet<>(List.of("icmp"));
-        Clock clock = Clock.systemUTC();
+        InstantSource clock = InstantSource.system();
+        Ticker ticker;
+        boolean tickerSet;
         MeterRegistry meterRegistry;
         StateStore store;
         final List<StateListener> listeners = new ArrayList<>();
@@ -257,13 +261,29 @@ public interface StateTracker extends ResultListener, AutoCloseable {
         }
 
         /**
-         * Sets the clock for tracker time stamps (default: system UTC).
+         * Sets the wall clock that stamps states and transitions (default: the system clock). A
+         * {@link java.time.Clock} is an {@code InstantSource}, so code that passed one still
+         * compiles.
          *
          * @param c the clock
          * @return this builder
          */
-        public Builder clock(Clock c) {
+        public Builder clock(InstantSource c) {
             this.clock = c;
+            return this;
+        }
+
+        /**
+         * Sets the monotonic time for the tracker's durations, such as how often a failing store
+         * is logged (default: the clock when it is also a {@link Ticker}, such as ward-testkit's
+         * {@code ManualClock}, otherwise {@link Ticker#system()}).
+         *
+         * @param t the ticker
+         * @return this builder
+         */
+        public Builder ticker(Ticker t) {
+            this.ticker = t;
+            this.tickerSet = true;
             return this;
         }
 
@@ -337,11 +357,15 @@ public interface StateTracker extends ResultListener, AutoCloseable {
             if (clock == null) {
                 p.add("clock must not be null");
             }
+            if (tickerSet && ticker == null) {
+                p.add("ticker must not be null");
+            }
             if (!p.isEmpty()) {
                 throw new InvalidConfigurationException("StateTracker", p);
             }
             return new Tracker(new Tracker.Config(downAfter, upAfter, flapWindow, flapLowPct, flapHighPct,
-                    maxValuesPerSubject, maxInterfacesPerDevice, Set.copyOf(reachabilityTypes), clock, meterRegistry,
+                    maxValuesPerSubject, maxInterfacesPerDevice, Set.copyOf(reachabilityTypes), clock,
+                    tickerSet ? ticker : Time.defaultTicker(clock), meterRegistry,
                     store == null ? StateStore.inMemory() : store, List.copyOf(listeners)));
         }
     }

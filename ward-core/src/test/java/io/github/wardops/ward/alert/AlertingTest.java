@@ -512,8 +512,8 @@ class AlertingTest {
         AlertRule r = AlertRule.of("same", "x > 1", Severity.LOW, LabelSelector.any());
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> Alerting.builder()
                 .rules(List.of(r, r, AlertRule.of(Alerting.FLAPPING_RULE, "x > 1", Severity.LOW, LabelSelector.any())))
-                .floodGuard(0, Duration.ZERO).flappingSeverity(null).clock(null).notifier(null).build());
-        assertEquals(7, e.problems().size(), e.getMessage());
+                .floodGuard(0, Duration.ZERO).flappingSeverity(null).clock(null).ticker(null).notifier(null).build());
+        assertEquals(8, e.problems().size(), e.getMessage());
         InvalidConfigurationException d = assertThrows(InvalidConfigurationException.class,
                 () -> new DeliveryOptions(0, 0, Duration.ZERO, null));
         assertEquals(4, d.problems().size(), d.getMessage());

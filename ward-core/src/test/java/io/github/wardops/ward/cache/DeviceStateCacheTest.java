@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.wardops.ward.DeviceStatus;
 import io.github.wardops.ward.InvalidConfigurationException;
+import io.github.wardops.ward.testing.FakeClock;
 import io.github.wardops.ward.inventory.DeviceId;
 import io.github.wardops.ward.probe.DownReason;
 import io.github.wardops.ward.probe.Measurement;
@@ -44,8 +45,8 @@ class DeviceStateCacheTest {
     @Test
     void builderValidatesEverything() {
         var e = assertThrows(InvalidConfigurationException.class, () -> DeviceStateCache.builder(Duration.ofSeconds(1))
-                .maxDevices(0).flushInterval(Duration.ZERO).reachabilityCheck(" ").name("A:B").clock(null).build());
-        assertEquals(6, e.problems().size(), e.getMessage());
+                .maxDevices(0).flushInterval(Duration.ZERO).reachabilityCheck(" ").name("A:B").clock(null).ticker(null).build());
+        assertEquals(7, e.problems().size(), e.getMessage());
         assertThrows(InvalidConfigurationException.class, () -> DeviceStateCache.builder(null).build());
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.wardops.ward.InvalidConfigurationException;
+import io.github.wardops.ward.testing.FakeClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -86,6 +87,22 @@ class TieredCacheTest {
             assertEquals(Optional.empty(), cache.get("long"));
             assertEquals(0, cache.l1Size());
         }
+    }
+
+    @Test
+    void l1ExpiryFollowsTheTickerWhenOneIsSet() {
+        FakeClock ticker = new FakeClock();
+        try (var cache = TieredCache.builder("test", TTL, 100).values(ValueCodec.utf8()).clock(clock).ticker(ticker)
+                .meterRegistry(registry).build()) {
+            cache.put("k", "v", Duration.ofSeconds(5));
+            clock.advance(Duration.ofSeconds(6));
+            assertEquals(Optional.of("v"), cache.get("k"), "the wall clock does not expire L1 when a ticker is set");
+            ticker.advance(Duration.ofSeconds(6));
+            assertEquals(Optional.empty(), cache.get("k"));
+        }
+        var e = assertThrows(InvalidConfigurationException.class,
+                () -> TieredCache.builder("test", TTL, 100).ticker(null).build());
+        assertEquals(List.of("ticker must not be null"), e.problems());
     }
 
     @Test

@@ -389,9 +389,9 @@ class StateTrackerTest {
     @Test
     void builderReportsEveryProblemAtOnce() {
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> StateTracker.builder()
-                .downAfter(0).upAfter(101).flapping(2, 40, 30).maxValuesPerSubject(0).clock(null)
+                .downAfter(0).upAfter(101).flapping(2, 40, 30).maxValuesPerSubject(0).clock(null).ticker(null)
                 .reachabilityTypes(List.of()).build());
-        assertEquals(7, e.problems().size(), e.getMessage());
+        assertEquals(8, e.problems().size(), e.getMessage());
         assertTrue(e.getMessage().contains("downAfter = 0"));
     }
 

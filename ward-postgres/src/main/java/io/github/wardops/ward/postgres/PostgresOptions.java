@@ -2,6 +2,8 @@ package io.github.wardops.ward.postgres;
 
 import io.github.wardops.ward.InvalidConfigurationException;
 import io.github.wardops.ward.Secret;
+import io.github.wardops.ward.Ticker;
+import io.github.wardops.ward.internal.support.Time;
 import io.github.wardops.ward.postgres.internal.db.Partitions;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
@@ -47,6 +49,7 @@ public final class PostgresOptions {
     private final boolean migrate;
     private final MeterRegistry meterRegistry;
     private final InstantSource clock;
+    private final Ticker ticker;
 
     private PostgresOptions(Builder b) {
         this.jdbcUrl = b.jdbcUrl;
@@ -68,6 +71,7 @@ public final class PostgresOptions {
         this.migrate = b.migrate;
         this.meterRegistry = b.meterRegistry;
         this.clock = b.clock;
+        this.ticker = b.tickerSet ? b.ticker : Time.defaultTicker(b.clock);
     }
 
     /**
@@ -317,6 +321,17 @@ public final class PostgresOptions {
     }
 
     /**
+     * Returns the monotonic time for the storage's durations (how long a write took, how often a
+     * failure is logged).
+     *
+     * @return the ticker: the one set, else the clock when it is also a {@link Ticker}, else
+     *         {@link Ticker#system()}
+     */
+    public Ticker ticker() {
+        return ticker;
+    }
+
+    /**
      * Returns the write-behind bound of the state and alert stores.
      *
      * @return how many state, alert, history and silence writes may wait for the database (each
@@ -347,6 +362,8 @@ public final class PostgresOptions {
         private boolean migrate = true;
         private MeterRegistry meterRegistry;
         private InstantSource clock = InstantSource.system();
+        private Ticker ticker;
+        private boolean tickerSet;
 
         private Builder() {
             for (String t : RETAINED_TABLES) {
@@ -540,13 +557,28 @@ public final class PostgresOptions {
         }
 
         /**
-         * Sets the clock.
+         * Sets the wall clock: it names the day partitions, stamps alert reports and ages the
+         * spool (default: the system clock).
          *
-         * @param source the time source (default system UTC)
+         * @param source the time source
          * @return this builder
          */
         public Builder clock(InstantSource source) {
             this.clock = source;
+            return this;
+        }
+
+        /**
+         * Sets the monotonic time for the storage's durations, such as how long a write took and
+         * how often a failure is logged (default: the clock when it is also a {@link Ticker}, such
+         * as ward-testkit's {@code ManualClock}, otherwise {@link Ticker#system()}).
+         *
+         * @param t the ticker
+         * @return this builder
+         */
+        public Builder ticker(Ticker t) {
+            this.ticker = t;
+            this.tickerSet = true;
             return this;
         }
 
@@ -604,6 +636,9 @@ public final class PostgresOptions {
             range(p, "maintenanceInterval", maintenanceInterval, Duration.ofSeconds(1), Duration.ofDays(1));
             if (clock == null) {
                 p.add("clock: must not be null");
+            }
+            if (tickerSet && ticker == null) {
+                p.add("ticker: must not be null");
             }
             if (!p.isEmpty()) {
                 throw new InvalidConfigurationException("PostgresOptions", p);

@@ -144,8 +144,8 @@ public final class PostgresStorage implements AutoCloseable {
                     }
                 });
         ResultWriter writer = new ResultWriter(ctx, options.writeMode(), partitions, this::dayAccepted, this::evict);
-        this.sink = new PostgresResultSink(writer, spool, meters, options.clock(), options.retryInterval(),
-                this::ensureSchema);
+        this.sink = new PostgresResultSink(writer, spool, meters, options.clock(), options.ticker(),
+                options.retryInterval(), this::ensureSchema);
         ref.set(sink);
         this.devices = new DeviceRepo(ctx);
         this.states = new StateRepo(ctx);
@@ -164,6 +164,7 @@ public final class PostgresStorage implements AutoCloseable {
         } else {
             schemaReady = true;
         }
+        // TODO(13): ticker -- hand options.ticker() to the state write-behind once it runs on the shared WriteBehind
         this.stateWriter = new StateWriter(ctx, this::ensureSchema, options.stateWriteCapacity(),
                 options.retryInterval(), registry);
         this.stateStore = new PgStateStore(ctx, stateWriter, registry);

@@ -16,7 +16,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -79,20 +78,6 @@ final class PgSupport {
                 throw new AssertionError("timed out waiting for " + what);
             }
             Thread.sleep(20);
-        }
-    }
-
-    /** A clock the test sets. */
-    static final class FakeClock implements InstantSource {
-        volatile Instant now;
-
-        FakeClock(Instant start) {
-            this.now = start;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 

@@ -46,8 +46,10 @@ class PostgresOptionsTest {
                 .retention("nope", Duration.ofDays(3))
                 .partitionsAhead(0)
                 .stateWriteCapacity(999)
+                .ticker(null)
                 .build());
-        assertEquals(10, e.problems().size(), e.getMessage());
+        assertEquals(11, e.problems().size(), e.getMessage());
+        assertTrue(e.problems().contains("ticker: must not be null"), e.getMessage());
         assertTrue(e.getMessage().contains("stateWriteCapacity = 999: must be 1000-10000000"));
         assertTrue(e.getMessage().contains("maxPoolSize = 0"));
         assertTrue(e.getMessage().contains("retention[ping_results] = PT36H"));

@@ -7,6 +7,7 @@ import io.github.wardops.ward.inventory.DeviceId;
 import io.github.wardops.ward.probe.PingStats;
 import io.github.wardops.ward.probe.ProbeResult;
 import io.github.wardops.ward.sink.ResultSink;
+import io.github.wardops.ward.testkit.ManualClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -159,7 +160,7 @@ class PostgresSinkIT {
     @Test
     void retentionDropsOldPartitionsAndCreatesThemAhead(@TempDir Path spool) throws Exception {
         Instant start = Instant.parse("2026-03-01T12:00:00Z");
-        PgSupport.FakeClock clock = new PgSupport.FakeClock(start);
+        ManualClock clock = new ManualClock(start);
         SimpleMeterRegistry reg = new SimpleMeterRegistry();
         PostgresOptions o = PgSupport.options(db, spool, reg).clock(clock)
                 .retention("ping_results", Duration.ofDays(7))
@@ -177,7 +178,7 @@ class PostgresSinkIT {
             long values = PgSupport.count(db, "SELECT count(*) FROM snmp_values");
             assertTrue(pings > 0 && values > 0);
 
-            clock.now = start.plus(Duration.ofDays(8));
+            clock.set(start.plus(Duration.ofDays(8)));
             RetentionReport r = s.runMaintenance();
             assertEquals(List.of("ping_results_p20260301"), r.dropped().stream().filter(n -> n.startsWith("ping_results_p20260301")).toList());
             assertEquals(0, PgSupport.count(db, "SELECT count(*) FROM ping_results"), "old rows went with their partition");

@@ -16,6 +16,7 @@ import io.github.wardops.ward.inventory.DeviceId;
 import io.github.wardops.ward.state.DeviceState;
 import io.github.wardops.ward.state.StateKey;
 import io.github.wardops.ward.state.StateStore;
+import io.github.wardops.ward.testkit.ManualClock;
 import io.github.wardops.ward.testkit.state.AlertStoreContract;
 import io.github.wardops.ward.testkit.state.StateStoreContract;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -47,7 +48,7 @@ class PostgresStoresIT {
     /** A second storage over the same database: what a restarted process would open. */
     private static PostgresStorage other;
     private static final SimpleMeterRegistry REGISTRY = new SimpleMeterRegistry();
-    private static final PgSupport.FakeClock CLOCK = new PgSupport.FakeClock(T0);
+    private static final ManualClock CLOCK = new ManualClock(T0);
 
     @BeforeAll
     static void start() {
@@ -236,7 +237,7 @@ class PostgresStoresIT {
                 at(50), "condition cleared", null, null, 0));
         // b: down since 11:50 and still down at 12:00
         store.opened(alert(b, "Device Down", at(110), null));
-        CLOCK.now = at(120);
+        CLOCK.set(at(120));
 
         Map<DeviceId, DeviceDowntime> all = byDevice(store.downtime(at(0), at(180), List.of()));
         assertEquals(new DeviceDowntime(a, Duration.ofMinutes(42), 2, Duration.ofMinutes(21), false), all.get(a));

@@ -17,17 +17,15 @@ import io.github.wardops.ward.probe.ProbeResult;
 import io.github.wardops.ward.state.DeviceState;
 import io.github.wardops.ward.state.StateKey;
 import io.github.wardops.ward.state.StateTracker;
+import io.github.wardops.ward.testkit.ManualClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -46,33 +44,9 @@ class StateRestartIT {
     static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
     static final String RULE = "Device Down";
     private static EmbeddedDatabase db;
-    private final FakeClock clock = new FakeClock(T0);
+    private final ManualClock clock = new ManualClock(T0);
     private Path spool;
     private Run run;
-
-    /** A clock the test moves (both a {@link Clock} for ward-core and an InstantSource for storage). */
-    static final class FakeClock extends Clock {
-        volatile Instant now;
-
-        FakeClock(Instant start) {
-            now = start;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
 
     /** One "process": storage, alerting and tracker, started in the documented order. */
     final class Run implements AutoCloseable {
@@ -137,7 +111,7 @@ class StateRestartIT {
     }
 
     void feed(DeviceId d, boolean up, Instant at) {
-        clock.now = at;
+        clock.set(at);
         run.tracker.onResult(up
                 ? new ProbeResult.Up(d, "icmp", "icmp", at, Duration.ofMillis(1),
                         PingStats.of(3, new long[] {1_000_000, 1_000_000, 1_000_000}, 3))

@@ -41,6 +41,7 @@ class DocSnippetsTest {
             import io.github.wardops.ward.sink.*;
             import io.github.wardops.ward.snmp.*;
             import io.github.wardops.ward.state.*;
+            import io.github.wardops.ward.testkit.*;
             import io.github.wardops.ward.testkit.contract.*;
             import io.github.wardops.ward.testkit.snmp.*;
             import io.micrometer.core.instrument.MeterRegistry;

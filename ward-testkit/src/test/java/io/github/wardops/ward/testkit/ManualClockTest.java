@@ -1,10 +1,13 @@
 package io.github.wardops.ward.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.github.wardops.ward.Ticker;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class ManualClockTest {
@@ -35,5 +38,33 @@ class ManualClockTest {
     void refusesToMoveBackwards() {
         ManualClock clock = new ManualClock(T0);
         assertThrows(IllegalArgumentException.class, () -> clock.advance(Duration.ofSeconds(-1)));
+    }
+
+    @Test
+    void advanceAndSetWakeListenersUntilTheyAreClosed() {
+        ManualClock clock = new ManualClock(T0);
+        AtomicInteger a = new AtomicInteger();
+        AtomicInteger b = new AtomicInteger();
+        Runnable same = a::incrementAndGet;
+        Ticker.Registration first = clock.onAdvance(same);
+        Ticker.Registration second = clock.onAdvance(same);
+        clock.onAdvance(b::incrementAndGet);
+        clock.advance(Duration.ofSeconds(1));
+        clock.set(T0.plusSeconds(5));
+        assertEquals(4, a.get(), "one listener registered twice runs twice per move");
+        assertEquals(2, b.get());
+        first.close();
+        first.close();
+        clock.advance(Duration.ofSeconds(1));
+        assertEquals(5, a.get(), "closing one registration leaves the other");
+        second.close();
+        clock.advance(Duration.ofSeconds(1));
+        assertEquals(5, a.get());
+        assertEquals(4, b.get());
+    }
+
+    @Test
+    void theSystemTickerKeepsNoListeners() {
+        assertSame(Ticker.Registration.NONE, Ticker.system().onAdvance(() -> { }));
     }
 }

@@ -2,6 +2,7 @@ package io.github.wardops.ward.internal.alert;
 
 import io.github.wardops.ward.internal.support.LogLimiter;
 import io.github.wardops.ward.DeviceStatus;
+import io.github.wardops.ward.Ticker;
 import io.github.wardops.ward.alert.Alert;
 import io.github.wardops.ward.alert.AlertRule;
 import io.github.wardops.ward.alert.AlertStore;
@@ -22,9 +23,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -47,7 +48,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AlertEngine implements Alerting {
     private static final Logger LOG = LoggerFactory.getLogger(AlertEngine.class);
-    private final LogLimiter warnLimit = new LogLimiter(java.util.concurrent.TimeUnit.MINUTES.toNanos(1));
+    private final LogLimiter warnLimit;
 
     /** Logs a store failure at most once a minute; every failure is counted in a meter. */
     private void warnLimited(String format, Object... args) {
@@ -70,12 +71,14 @@ public final class AlertEngine implements Alerting {
      * @param floodWindow flood window
      * @param flappingSeverity severity of flapping alerts
      * @param drainTimeout drain timeout at close
-     * @param clock the clock
+     * @param clock the wall clock that stamps alerts
+     * @param ticker the monotonic time for rate limits
      * @param registry the registry, or null
      */
     public record Config(List<AlertRule> rules, List<MaintenanceWindow> windows, List<Notifier> notifiers,
                          AlertStore store, DeliveryOptions delivery, int floodThreshold, Duration floodWindow,
-                         Severity flappingSeverity, Duration drainTimeout, Clock clock, MeterRegistry registry) {
+                         Severity flappingSeverity, Duration drainTimeout, InstantSource clock, Ticker ticker,
+                         MeterRegistry registry) {
     }
 
     /** One open alert's identity. */
@@ -112,6 +115,7 @@ public final class AlertEngine implements Alerting {
      */
     public AlertEngine(Config cfg) {
         this.cfg = cfg;
+        this.warnLimit = new LogLimiter(java.util.concurrent.TimeUnit.MINUTES.toNanos(1), cfg.ticker());
         this.registry = cfg.registry() != null ? cfg.registry() : new SimpleMeterRegistry();
         List<Compiled> c = new ArrayList<>();
         for (AlertRule r : cfg.rules()) {
@@ -138,6 +142,7 @@ public final class AlertEngine implements Alerting {
         storeFailures = counter("ward.alerts.store.failures", "Alert store calls that failed");
         evaluationFailures = counter("ward.alerts.evaluation.failures", "Rule evaluations that failed");
         for (Notifier n : cfg.notifiers()) {
+            // TODO(13): ticker -- hand cfg.ticker() to the delivery queue once it runs on the shared WriteBehind
             deliveries.add(new Delivery(n, cfg.delivery(), registry));
         }
     }

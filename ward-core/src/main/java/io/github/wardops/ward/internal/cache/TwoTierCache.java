@@ -70,13 +70,15 @@ public final class TwoTierCache<K, V> implements TieredCache<K, V> {
      * @param coolDown breaker cool-down
      * @param batchSize keys per L2 batch
      * @param registry the registry, or {@code null}
-     * @param clock the time source
+     * @param clock the wall clock for L2 expiry stamps
+     * @param ticker the monotonic time for L1 expiry, the breaker's cool-down and rate limits
      * @param <K> the key type
      * @param <V> the value type
      */
     public record Config<K, V>(String name, Duration defaultTtl, Duration l1Ttl, long maximumL1Size, KeyCodec<K> keys,
                                ValueCodec<V> values, SharedTier shared, int failureThreshold, Duration coolDown,
-                               int batchSize, MeterRegistry registry, InstantSource clock) {
+                               int batchSize, MeterRegistry registry, InstantSource clock,
+                               io.github.wardops.ward.Ticker ticker) {
     }
 
     private record Held<V>(V value, long lifetimeNanos) {
@@ -101,7 +103,7 @@ public final class TwoTierCache<K, V> implements TieredCache<K, V> {
     private final ConcurrentHashMap<String, Load<V>> inflight = new ConcurrentHashMap<>();
     private final AtomicLong remoteInvalidations = new AtomicLong();
     private final Breaker breaker;
-    private final LogLimiter logLimiter = new LogLimiter(TimeUnit.MINUTES.toNanos(1));
+    private final LogLimiter logLimiter;
     private final AutoCloseable subscription;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -144,9 +146,10 @@ public final class TwoTierCache<K, V> implements TieredCache<K, V> {
         this.batchSize = c.batchSize();
         this.clock = c.clock();
         this.registry = c.registry() != null ? c.registry() : new SimpleMeterRegistry();
-        boolean systemClock = clock.equals(InstantSource.system());
-        Ticker ticker = systemClock ? Ticker.systemTicker() : () -> clock.millis() * 1_000_000L;
-        this.breaker = new Breaker(c.failureThreshold(), c.coolDown().toNanos(), ticker::read);
+        io.github.wardops.ward.Ticker wardTicker = c.ticker();
+        Ticker ticker = wardTicker == io.github.wardops.ward.Ticker.system() ? Ticker.systemTicker() : wardTicker::read;
+        this.breaker = new Breaker(c.failureThreshold(), c.coolDown().toNanos(), wardTicker::read);
+        this.logLimiter = new LogLimiter(TimeUnit.MINUTES.toNanos(1), wardTicker);
 
         l1Hits = counter("ward.cache.gets", "Cache reads by tier and result", "tier", "l1", "result", "hit");
         l1Misses = counter("ward.cache.gets", "Cache reads by tier and result", "tier", "l1", "result", "miss");

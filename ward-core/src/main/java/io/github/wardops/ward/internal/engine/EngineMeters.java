@@ -1,6 +1,7 @@
 package io.github.wardops.ward.internal.engine;
 
 import io.github.wardops.ward.DeviceStatus;
+import io.github.wardops.ward.Ticker;
 import io.github.wardops.ward.probe.ProbeResult;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -17,8 +18,11 @@ import java.util.concurrent.TimeUnit;
  * set fixed by configuration.
  */
 final class EngineMeters {
+    /** How long the device counts by status are reused, measured on the engine's ticker. */
+    private static final long STATUS_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
     private final MeterRegistry registry;
     private final WardEngine engine;
+    private final Ticker ticker;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, Timer> probeTimers = new ConcurrentHashMap<>();
     private final Timer lag;
@@ -27,9 +31,12 @@ final class EngineMeters {
     private volatile long statusAt;
     private volatile Map<DeviceStatus, Integer> statusCounts = new EnumMap<>(DeviceStatus.class);
 
-    EngineMeters(MeterRegistry registry, WardEngine engine) {
+    EngineMeters(MeterRegistry registry, WardEngine engine, Ticker ticker) {
         this.registry = registry;
         this.engine = engine;
+        this.ticker = ticker;
+        // stale from the start, so the first read counts
+        this.statusAt = ticker.read() - 2 * STATUS_REFRESH_NANOS;
         this.lag = Timer.builder("ward.schedule.lag")
                 .description("Actual probe start minus planned start")
                 .publishPercentiles(0.5, 0.95, 0.99)
@@ -51,8 +58,8 @@ final class EngineMeters {
     }
 
     private double statusCount(DeviceStatus s) {
-        long now = System.nanoTime();
-        if (now - statusAt > TimeUnit.SECONDS.toNanos(1)) {
+        long now = ticker.read();
+        if (now - statusAt > STATUS_REFRESH_NANOS) {
             Map<DeviceStatus, Integer> m = new EnumMap<>(DeviceStatus.class);
             m.putAll(engine.countByStatus());
             statusCounts = m;

@@ -1,7 +1,9 @@
 package io.github.wardops.ward.internal.engine;
 
+import io.github.wardops.ward.Ticker;
 import io.github.wardops.ward.internal.support.LogLimiter;
-import java.time.Clock;
+import java.time.Duration;
+import java.time.InstantSource;
 import java.util.PriorityQueue;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -16,10 +18,13 @@ import java.util.function.LongConsumer;
  * <p>Planned times sit on a grid: {@code offset + k * interval} in wall-clock time, where the
  * offset comes from a hash of the slot's id, so checks spread evenly over their interval and
  * keep their phase across restarts.
+ *
+ * <p>Due times are readings of the engine's {@link Ticker}; the wall clock only sets the phase.
+ * The thread sleeps until the next due reading and also wakes when the ticker says it jumped
+ * ({@link Ticker#onAdvance}), so a fake ticker drives the schedule without real waiting.
  */
 final class Schedule {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Schedule.class);
-    private static final LogLimiter LOG_LIMIT = new LogLimiter(java.util.concurrent.TimeUnit.MINUTES.toNanos(1));
     interface Dispatcher {
         /** Called on the schedule thread with the lock not held; must return quickly. */
         void dispatch(CheckSlot slot, long plannedNanos);
@@ -30,16 +35,24 @@ final class Schedule {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
+    private final Condition settled = lock.newCondition();
     private final PriorityQueue<Entry> heap = new PriorityQueue<>((a, b) -> Long.compare(a.due, b.due));
-    private final Clock clock;
+    private final InstantSource clock;
+    private final Ticker ticker;
+    private final LogLimiter logLimit;
     private final Dispatcher dispatcher;
     private final LongConsumer missedSlots;
     private int live;
+    /** Whether the thread waits with nothing due and nothing changed since it looked; under the lock. */
+    private boolean idle;
     private volatile boolean running;
     private Thread thread;
+    private Ticker.Registration wakeOnAdvance = Ticker.Registration.NONE;
 
-    Schedule(Clock clock, Dispatcher dispatcher, LongConsumer missedSlots) {
+    Schedule(InstantSource clock, Ticker ticker, Dispatcher dispatcher, LongConsumer missedSlots) {
         this.clock = clock;
+        this.ticker = ticker;
+        this.logLimit = new LogLimiter(java.util.concurrent.TimeUnit.MINUTES.toNanos(1), ticker);
         this.dispatcher = dispatcher;
         this.missedSlots = missedSlots;
     }
@@ -63,7 +76,48 @@ final class Schedule {
                 live++;
             }
             compactIfNeeded();
-            changed.signal();
+            wake();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Makes the thread look at the heap and the ticker again; call with the lock held. */
+    private void wake() {
+        idle = false;
+        changed.signal();
+    }
+
+    /** Called by the ticker after it jumped: due times may have come. */
+    private void ticked() {
+        lock.lock();
+        try {
+            wake();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits until the thread has started every check due at the ticker's current reading and
+     * waits for a later one, with no change since (a test hook: advance a fake ticker, then call
+     * this, then look at what ran). Returns at once when the schedule is not running.
+     *
+     * @param timeout how long to wait in real time
+     * @return whether the schedule went idle in time
+     * @throws InterruptedException if interrupted while waiting
+     */
+    boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long left = timeout.toNanos();
+        lock.lock();
+        try {
+            while (running && !idle) {
+                if (left <= 0) {
+                    return false;
+                }
+                left = settled.awaitNanos(left);
+            }
+            return true;
         } finally {
             lock.unlock();
         }
@@ -92,7 +146,7 @@ final class Schedule {
 
     private long firstDue(CheckSlot slot) {
         long interval = slot.check.interval().toNanos();
-        long nowNanos = System.nanoTime();
+        long nowNanos = ticker.read();
         java.time.Instant now = clock.instant();
         long wall = Math.floorMod(now.getEpochSecond(), 1L << 40) * 1_000_000_000L + now.getNano();
         long phase = Math.floorMod(wall - slot.offsetNanos(), interval);
@@ -120,6 +174,7 @@ final class Schedule {
                 return;
             }
             running = true;
+            idle = false;
             // Recompute every due time from now, so a long gap between build and start causes no burst.
             Entry[] all = heap.toArray(new Entry[0]);
             heap.clear();
@@ -131,14 +186,17 @@ final class Schedule {
         } finally {
             lock.unlock();
         }
+        wakeOnAdvance = ticker.onAdvance(this::ticked);
         thread = Thread.ofPlatform().name("ward-scheduler").daemon(true).start(this::loop);
     }
 
     void stop() {
         running = false;
+        wakeOnAdvance.close();
         lock.lock();
         try {
             changed.signalAll();
+            settled.signalAll();
         } finally {
             lock.unlock();
         }
@@ -159,18 +217,19 @@ final class Schedule {
             try {
                 Entry head = heap.peek();
                 if (head == null) {
-                    changed.await();
+                    awaitChange(Long.MAX_VALUE);
                     continue;
                 }
                 if (head.generation != head.slot.generation || head.slot.removed) {
                     heap.poll();
                     continue;
                 }
-                long now = System.nanoTime();
+                long now = ticker.read();
                 if (head.due - now > 0) {
-                    changed.awaitNanos(head.due - now);
+                    awaitChange(head.due - now);
                     continue;
                 }
+                idle = false;
                 heap.poll();
                 due = head;
                 long interval = head.slot.check.interval().toNanos();
@@ -191,11 +250,26 @@ final class Schedule {
                 dispatcher.dispatch(due.slot, due.due);
             } catch (RuntimeException e) {
                 // one check that could not be started must not end scheduling for the whole fleet
-                if (LOG_LIMIT.allow("dispatch")) {
+                if (logLimit.allow("dispatch")) {
                     LOG.error("the scheduler could not start a check ({}); scheduling goes on, this message repeats at "
                             + "most once a minute", e.toString(), e);
                 }
             }
         }
+    }
+
+    /**
+     * Sleeps until signalled or for at most {@code nanos} of real time (the wait is only a bound:
+     * on a fake ticker the next due reading comes through {@link #ticked}); call with the lock
+     * held. Marks the schedule idle for {@link #awaitIdle} first: the heap and the ticker were
+     * just read under the lock, and every change since wakes the thread and clears the mark.
+     */
+    private void awaitChange(long nanos) throws InterruptedException {
+        if (!running) {
+            return;
+        }
+        idle = true;
+        settled.signalAll();
+        changed.awaitNanos(nanos);
     }
 }

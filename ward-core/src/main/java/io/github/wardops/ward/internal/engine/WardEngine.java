@@ -4,6 +4,7 @@ import io.github.wardops.ward.internal.support.Guard;
 import io.github.wardops.ward.internal.support.LogLimiter;
 import io.github.wardops.ward.DeviceStatus;
 import io.github.wardops.ward.LatestResults;
+import io.github.wardops.ward.Ticker;
 import io.github.wardops.ward.Ward;
 import io.github.wardops.ward.WardException;
 import io.github.wardops.ward.inventory.Addresses;
@@ -25,9 +26,9 @@ import io.github.wardops.ward.sink.SinkOptions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -50,7 +51,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class WardEngine implements Ward, Inventory, LatestResults {
     private static final Logger LOG = LoggerFactory.getLogger(WardEngine.class);
-    private static final LogLimiter LOG_LIMIT = new LogLimiter(TimeUnit.MINUTES.toNanos(1));
     private static final int NEW = 0;
     private static final int STARTED = 1;
     private static final int CLOSED = 2;
@@ -65,13 +65,15 @@ public final class WardEngine implements Ward, Inventory, LatestResults {
      * @param maxProbesInFlight the permit count
      * @param drainTimeout the close bound
      * @param meterRegistry the user's registry, or {@code null}
-     * @param clock the clock
+     * @param clock the wall clock that stamps results and sets the schedule's phase
+     * @param ticker the monotonic time the schedule runs on and durations are measured with
      * @param icmpOptions options for an engine-created ICMP prober
      * @param allowLinkLocal whether devices with link-local addresses are accepted
      */
     public record Config(Map<String, Prober> probers, List<Map.Entry<ResultSink, SinkOptions>> sinks,
                          List<ResultListener> listeners, List<Device> devices, int maxProbesInFlight,
-                         Duration drainTimeout, MeterRegistry meterRegistry, Clock clock, IcmpOptions icmpOptions,
+                         Duration drainTimeout, MeterRegistry meterRegistry, InstantSource clock, Ticker ticker,
+                         IcmpOptions icmpOptions,
                          boolean allowLinkLocal) {
     }
 
@@ -86,11 +88,15 @@ public final class WardEngine implements Ward, Inventory, LatestResults {
     }
 
     private final Config config;
-    private final Clock clock;
+    private final InstantSource clock;
+    private final Ticker ticker;
+    private final LogLimiter logLimit;
     private final MeterRegistry registry;
     private final EngineMeters meters;
     private final Semaphore permits;
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Notified when the last probe in flight ends, for {@link #awaitSettled}. */
+    private final Object settled = new Object();
     private final ConcurrentHashMap<DeviceId, DeviceEntry> devices = new ConcurrentHashMap<>();
     private final Object inventoryLock = new Object();
     private final Map<String, Prober> userProbers;
@@ -108,14 +114,17 @@ public final class WardEngine implements Ward, Inventory, LatestResults {
     public WardEngine(Config config) {
         this.config = config;
         this.clock = config.clock();
+        this.ticker = config.ticker();
+        this.logLimit = new LogLimiter(TimeUnit.MINUTES.toNanos(1), ticker);
         this.registry = config.meterRegistry() != null ? config.meterRegistry() : new SimpleMeterRegistry();
         this.permits = new Semaphore(config.maxProbesInFlight());
         this.userProbers = config.probers();
         this.listeners = config.listeners();
-        this.meters = new EngineMeters(registry, this);
-        this.schedule = new Schedule(clock, this::dispatch, meters::missed);
+        this.meters = new EngineMeters(registry, this, ticker);
+        this.schedule = new Schedule(clock, ticker, this::dispatch, meters::missed);
         int i = 0;
         for (Map.Entry<ResultSink, SinkOptions> e : config.sinks()) {
+            // TODO(13): ticker -- hand the engine's ticker to the sink queue once it runs on the shared WriteBehind
             dispatchers.add(new SinkDispatcher(e.getKey(), e.getValue(), registry, i++));
         }
         for (Prober p : userProbers.values()) {
@@ -159,6 +168,8 @@ public final class WardEngine implements Ward, Inventory, LatestResults {
         if (prev == CLOSED) {
             return;
         }
+        // The drain bound is real time on purpose: it bounds how long close() blocks its caller,
+        // and a fake ticker does not move while the caller waits here.
         long deadline = System.nanoTime() + config.drainTimeout().toNanos();
         schedule.stop();
         // Wait for probes in flight, within the bound.
@@ -403,6 +414,48 @@ public final class WardEngine implements Ward, Inventory, LatestResults {
         return schedule.size();
     }
 
+    /**
+     * Waits until the scheduler has started every check due at the current reading of the
+     * engine's ticker and waits for a later reading. Not part of the API; a hook for tests that
+     * drive the engine on a fake ticker: advance it, call this, then look at what was started.
+     * Probes it started may still run; see {@link #awaitSettled}. Returns at once when the engine
+     * is not started.
+     *
+     * @param timeout how long to wait in real time
+     * @return whether the scheduler went idle in time
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public boolean awaitScheduleIdle(Duration timeout) throws InterruptedException {
+        return schedule.awaitIdle(timeout);
+    }
+
+    /**
+     * Waits until the engine has settled at the current reading of its ticker: the scheduler is
+     * idle as in {@link #awaitScheduleIdle} and no probe is in flight, so every result has reached
+     * the listeners and the sink queues. A test hook like {@link #awaitScheduleIdle}; a probe that
+     * waits for the fake time to move never settles.
+     *
+     * @param timeout how long to wait in real time
+     * @return whether the engine settled in time
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public boolean awaitSettled(Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        if (!schedule.awaitIdle(timeout)) {
+            return false;
+        }
+        synchronized (settled) {
+            while (inFlight.get() > 0) {
+                long left = end - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(settled, left);
+            }
+        }
+        return true;
+    }
+
     // ---------------------------------------------------------------- probing
 
     @Override
@@ -420,7 +473,7 @@ public final class WardEngine implements Ward, Inventory, LatestResults {
         if (existing != null) {
             return existing.copy();
         }
-        startProbe(s, System.nanoTime(), f);
+        startProbe(s, ticker.read(), f);
         return f.copy();
     }
 
@@ -456,12 +509,12 @@ public final class WardEngine implements Ward, Inventory, LatestResults {
         try {
             permits.acquire();
             acquired = true;
-            long start = System.nanoTime();
+            long start = ticker.read();
             meters.lag(start - plannedNanos);
             Instant now = clock.instant();
             Instant planned = now.minusNanos(Math.max(0, start - plannedNanos));
             result = probeOnce(device, check, planned, now);
-            meters.probeTime(check.type(), System.nanoTime() - start);
+            meters.probeTime(check.type(), ticker.read() - start);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             result = new ProbeResult.Unknown(device.id(), check.name(), check.type(), clock.instant(), "interrupted: the engine is stopping");
@@ -473,7 +526,11 @@ public final class WardEngine implements Ward, Inventory, LatestResults {
                 handle(slot, result);
             }
             slot.running.set(null);
-            inFlight.decrementAndGet();
+            if (inFlight.decrementAndGet() == 0) {
+                synchronized (settled) {
+                    settled.notifyAll();
+                }
+            }
             if (result != null) {
                 f.complete(result);
             } else {
@@ -488,7 +545,7 @@ public final class WardEngine implements Ward, Inventory, LatestResults {
             prober = proberFor(check.type());
         } catch (RuntimeException e) {
             meters.failed(check.type());
-            if (LOG_LIMIT.allow("prober-create-" + check.type())) {
+            if (logLimit.allow("prober-create-" + check.type())) {
                 LOG.error("cannot create the {} prober: {}", check.type(), e.getMessage());
             }
             return new ProbeResult.Unknown(device.id(), check.name(), check.type(), now, "no usable " + check.type() + " prober: " + e.getMessage());
@@ -510,7 +567,7 @@ public final class WardEngine implements Ward, Inventory, LatestResults {
                 // and the error goes to the uncaught-exception handler (the runner exits)
                 Guard.fatal("the " + check.type() + " prober", t);
             }
-            if (LOG_LIMIT.allow("prober-" + check.type())) {
+            if (logLimit.allow("prober-" + check.type())) {
                 LOG.warn("the {} prober threw {} (device {}); counted in ward.probes.failed; this message repeats at most once a minute",
                         check.type(), t.getClass().getName(), device.id());
             }
@@ -548,7 +605,7 @@ public final class WardEngine implements Ward, Inventory, LatestResults {
                 if (t instanceof Error) {
                     Guard.fatal("result listener " + l.getClass().getName(), t);
                 }
-                if (LOG_LIMIT.allow("listener-" + l.getClass().getName())) {
+                if (logLimit.allow("listener-" + l.getClass().getName())) {
                     LOG.warn("result listener {} threw {}; counted in ward.listener.failures; this message repeats at most once a minute",
                             l.getClass().getName(), t.toString());
                 }

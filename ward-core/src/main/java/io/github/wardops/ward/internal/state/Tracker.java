@@ -2,6 +2,7 @@ package io.github.wardops.ward.internal.state;
 
 import io.github.wardops.ward.internal.support.LogLimiter;
 import io.github.wardops.ward.DeviceStatus;
+import io.github.wardops.ward.Ticker;
 import io.github.wardops.ward.inventory.Device;
 import io.github.wardops.ward.inventory.DeviceId;
 import io.github.wardops.ward.inventory.InventoryChange;
@@ -18,8 +19,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -46,7 +47,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Tracker implements StateTracker {
     private static final Logger LOG = LoggerFactory.getLogger(Tracker.class);
-    private final LogLimiter warnLimit = new LogLimiter(java.util.concurrent.TimeUnit.MINUTES.toNanos(1));
+    private final LogLimiter warnLimit;
 
     /** Logs a store failure at most once a minute; every failure is counted in a meter. */
     private void warnLimited(String format, Object... args) {
@@ -68,14 +69,16 @@ public final class Tracker implements StateTracker {
      * @param maxValuesPerSubject value names kept per device/interface
      * @param maxInterfacesPerDevice interfaces per device
      * @param reachabilityTypes check types deciding reachability
-     * @param clock the clock
+     * @param clock the wall clock that stamps states and transitions
+     * @param ticker the monotonic time for rate limits
      * @param registry the meter registry, or null
      * @param store the store
      * @param listeners the listeners
      */
     public record Config(int downAfter, int upAfter, int flapWindow, double flapLowPct, double flapHighPct,
                          int maxValuesPerSubject, int maxInterfacesPerDevice, Set<String> reachabilityTypes,
-                         Clock clock, MeterRegistry registry, StateStore store, List<StateListener> listeners) {
+                         InstantSource clock, Ticker ticker, MeterRegistry registry, StateStore store,
+                         List<StateListener> listeners) {
     }
 
     /** Per-device state, guarded by its own monitor. */
@@ -120,6 +123,7 @@ public final class Tracker implements StateTracker {
      */
     public Tracker(Config cfg) {
         this.cfg = cfg;
+        this.warnLimit = new LogLimiter(java.util.concurrent.TimeUnit.MINUTES.toNanos(1), cfg.ticker());
         this.registry = cfg.registry() != null ? cfg.registry() : new SimpleMeterRegistry();
         for (DeviceStatus s : DeviceStatus.values()) {
             AtomicInteger n = new AtomicInteger();

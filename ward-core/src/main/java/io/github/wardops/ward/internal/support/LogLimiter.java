@@ -2,7 +2,8 @@ package io.github.wardops.ward.internal.support;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
+import io.github.wardops.ward.Ticker;
+import java.util.Objects;
 
 /**
  * Lets a repeated log line through at most once per period per key, so a failing sink or prober
@@ -13,7 +14,7 @@ import java.util.function.LongSupplier;
 public final class LogLimiter {
     private static final int MAX_KEYS = 1024;
     private final long periodNanos;
-    private final LongSupplier ticker;
+    private final Ticker ticker;
     private final ConcurrentHashMap<String, Slot> slots = new ConcurrentHashMap<>();
 
     /** When a key last let a line through, and how many it held back since. */
@@ -27,18 +28,25 @@ public final class LogLimiter {
     }
 
     /**
-     * Creates a limiter.
+     * Creates a limiter on the system ticker.
      *
      * @param periodNanos the period
      */
     public LogLimiter(long periodNanos) {
-        this(periodNanos, System::nanoTime);
+        this(periodNanos, Ticker.system());
     }
 
-    /** A limiter on the given monotonic ticker (nanoseconds), for tests. */
-    LogLimiter(long periodNanos, LongSupplier ticker) {
+    /**
+     * Creates a limiter that measures its period on the given ticker, the one the owning
+     * component was built with, so that on fake time a line is let through again only when the
+     * fake time has moved a period on.
+     *
+     * @param periodNanos the period
+     * @param ticker the ticker
+     */
+    public LogLimiter(long periodNanos, Ticker ticker) {
         this.periodNanos = periodNanos;
-        this.ticker = ticker;
+        this.ticker = Objects.requireNonNull(ticker, "ticker");
     }
 
     /**
@@ -59,7 +67,7 @@ public final class LogLimiter {
      *         the number of lines for this key held back since the last one let through
      */
     public long permit(String key) {
-        long now = ticker.getAsLong();
+        long now = ticker.read();
         Slot s = slots.get(key);
         if (s == null) {
             if (slots.size() >= MAX_KEYS) {

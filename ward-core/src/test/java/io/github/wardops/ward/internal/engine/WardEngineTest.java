@@ -14,6 +14,7 @@ import io.github.wardops.ward.inventory.InventoryChange;
 import io.github.wardops.ward.probe.ProbeResult;
 import io.github.wardops.ward.sink.ResultSink;
 import io.github.wardops.ward.sink.SinkOptions;
+import io.github.wardops.ward.testing.FakeClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +24,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 class WardEngineTest {
@@ -40,13 +40,30 @@ class WardEngineTest {
         return new Check(name, new FakeProber.Settings(takes, false), interval, interval);
     }
 
-    static void await(BooleanSupplier cond, String what) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                fail("timed out waiting for: " + what);
-            }
-            Thread.sleep(10);
+    static final Duration WAIT = Duration.ofSeconds(10);
+
+    final FakeClock clock = new FakeClock();
+
+    /** A builder on the fake time: the scheduler moves only when the test moves {@link #clock}. */
+    Ward.Builder onFakeTime() {
+        return Ward.builder().clock(clock).ticker(clock);
+    }
+
+    /** Waits until the engine has started everything due by now and every probe has finished. */
+    static void settle(Ward w) throws InterruptedException {
+        assertTrue(((WardEngine) w).awaitSettled(WAIT), "the engine settled");
+    }
+
+    /** Waits until the scheduler has started everything due by now (probes may still run). */
+    static void scheduled(Ward w) throws InterruptedException {
+        assertTrue(((WardEngine) w).awaitScheduleIdle(WAIT), "the scheduler went idle");
+    }
+
+    /** Moves the fake time in steps, letting the engine settle after each. */
+    void advance(Ward w, Duration step, int times) throws InterruptedException {
+        for (int i = 0; i < times; i++) {
+            clock.advance(step);
+            settle(w);
         }
     }
 
@@ -58,8 +75,9 @@ class WardEngineTest {
     @Test
     void builderReportsEveryProblemAtOnce() {
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> Ward.builder()
-                .maxProbesInFlight(0).drainTimeout(Duration.ofHours(1)).sink(null).clock(null).build());
-        assertEquals(4, e.problems().size(), e.getMessage());
+                .maxProbesInFlight(0).drainTimeout(Duration.ofHours(1)).sink(null).clock(null).ticker(null).build());
+        assertEquals(5, e.problems().size(), e.getMessage());
+        assertTrue(e.problems().contains("ticker must not be null"), e.getMessage());
         assertTrue(e.getMessage().contains("maxProbesInFlight = 0"));
         assertTrue(e.getMessage().contains("drainTimeout = PT1H"));
     }
@@ -83,68 +101,91 @@ class WardEngineTest {
 
     @Test
     void overrunningCheckIsSkippedAndCountedNeverQueued() throws Exception {
-        FakeProber p = new FakeProber();
+        FakeProber p = new FakeProber(clock);
         SimpleMeterRegistry reg = new SimpleMeterRegistry();
-        try (Ward w = Ward.builder().prober(p).meterRegistry(reg).build()) {
+        try (Ward w = onFakeTime().prober(p).meterRegistry(reg).build()) {
             w.inventory().apply(List.of(InventoryChange.upsert(device(1,
                     new Check("slow", new FakeProber.Settings(Duration.ofMillis(700), false), Duration.ofMillis(100), Duration.ofMillis(100))))));
             w.start();
-            await(() -> count(reg, "ward.probes.skipped") >= 5, "overruns counted");
+            scheduled(w);
+            clock.advance(Duration.ofMillis(100));
+            scheduled(w);
+            p.await(() -> p.running.get() == 1, "the first run started");
+            assertEquals(0.0, count(reg, "ward.probes.skipped"));
+            // the run started within the first 100 ms and lasts 700 ms: the next six slots find it running
+            for (int i = 0; i < 6; i++) {
+                clock.advance(Duration.ofMillis(100));
+                scheduled(w);
+                assertEquals(i + 1.0, count(reg, "ward.probes.skipped"), "slot " + (i + 1) + " overran");
+            }
+            assertEquals(1, p.calls.get(), "skipped slots were never queued");
+            p.finishAll();
+            settle(w);
             assertEquals(1, p.maxPerCheck.get(), "never two runs of one check at once");
         }
     }
 
     @Test
     void permitsBoundProbesInFlight() throws Exception {
-        FakeProber p = new FakeProber();
-        try (Ward w = Ward.builder().prober(p).maxProbesInFlight(3).build()) {
+        FakeProber p = new FakeProber(clock);
+        try (Ward w = onFakeTime().prober(p).maxProbesInFlight(3).build()) {
             List<Device> ds = new ArrayList<>();
             for (int i = 0; i < 30; i++) {
                 ds.add(device(i, fake("f", Duration.ofMillis(200), Duration.ofMillis(50))));
             }
             w.inventory().replaceAll(ds);
             w.start();
-            await(() -> p.calls.get() >= 60, "probes ran");
-            assertTrue(p.maxRunning.get() <= 3, "max in flight " + p.maxRunning.get());
-            assertEquals(3, p.maxRunning.get(), "the limit was reached, so it was what bounded concurrency");
+            clock.advance(Duration.ofMillis(200));
+            scheduled(w);
+            assertEquals(30, w.probesInFlight(), "every device was due once in its first interval");
+            // 30 probes of 50 ms on 3 permits: every 50 ms exactly three finish and three more start
+            for (int round = 1; round <= 20; round++) {
+                int calls = 3 * round;
+                p.await(() -> p.calls.get() == calls && p.running.get() == 3, calls + " calls, 3 running");
+                clock.advance(Duration.ofMillis(50));
+                scheduled(w);
+            }
+            assertEquals(3, p.maxRunning.get(), "the limit was reached and never passed");
+            p.finishAll();
         }
     }
 
     @Test
     void liveInventoryChangesKeepStateOfUnchangedDevicesAndFreeRemovedOnes() throws Exception {
-        FakeProber p = new FakeProber();
-        try (Ward w = Ward.builder().prober(p).build()) {
+        FakeProber p = new FakeProber(clock);
+        try (Ward w = onFakeTime().prober(p).build()) {
             Duration iv = Duration.ofMillis(100);
-            Device a = device(1, fake("f", iv, Duration.ofMillis(1)));
-            Device b = device(2, fake("f", iv, Duration.ofMillis(1)));
+            Device a = device(1, fake("f", iv, Duration.ZERO));
+            Device b = device(2, fake("f", iv, Duration.ZERO));
             w.inventory().replaceAll(List.of(a, b));
             w.start();
-            await(() -> w.latest().entries() == 2, "both probed");
+            advance(w, iv, 1);
+            assertEquals(2, w.latest().entries(), "both probed in their first interval");
             ProbeResult aFirst = w.latest().get(a.id(), "f").orElseThrow();
 
             // change b (a new check), remove nothing, keep a exactly as it was
-            Device b2 = b.withCheck(fake("g", iv, Duration.ofMillis(1)));
+            Device b2 = b.withCheck(fake("g", iv, Duration.ZERO));
             w.inventory().replaceAll(List.of(a, b2));
-            assertTrue(w.latest().get(a.id(), "f").isPresent(), "unchanged device keeps its latest result");
-            await(() -> w.latest().get(b2.id(), "g").isPresent(), "new check probed");
-            await(() -> w.latest().get(a.id(), "f").orElseThrow() != aFirst, "a is still being probed");
+            assertSame(aFirst, w.latest().get(a.id(), "f").orElseThrow(), "unchanged device keeps its latest result");
+            advance(w, iv, 1);
+            assertTrue(w.latest().get(b2.id(), "g").isPresent(), "new check probed");
+            assertNotSame(aFirst, w.latest().get(a.id(), "f").orElseThrow(), "a is still being probed");
 
             // remove a check from b, then remove a entirely
-            w.inventory().apply(List.of(InventoryChange.upsert(b2.withChecks(List.of(fake("g", iv, Duration.ofMillis(1)))))));
+            w.inventory().apply(List.of(InventoryChange.upsert(b2.withChecks(List.of(fake("g", iv, Duration.ZERO))))));
             assertTrue(w.latest().get(b2.id(), "f").isEmpty(), "removed check's result is freed");
             w.inventory().apply(List.of(InventoryChange.remove(a.id())));
             assertTrue(w.latest().all(a.id()).isEmpty());
             assertEquals(1, w.inventory().size());
             int calls = p.calls.get();
-            Thread.sleep(350);
-            assertTrue(p.calls.get() > calls, "b still probed");
-            assertTrue(w.latest().entries() <= 1, "entries bounded by the inventory: " + w.latest().entries());
+            advance(w, iv, 3);
+            assertEquals(calls + 3, p.calls.get(), "b still probed, once per interval");
+            assertEquals(1, w.latest().entries(), "entries bounded by the inventory");
 
             // disabling stops probing
             w.inventory().apply(List.of(InventoryChange.upsert(w.inventory().get(b2.id()).orElseThrow().withEnabled(false))));
-            Thread.sleep(150);
             int after = p.calls.get();
-            Thread.sleep(350);
+            advance(w, iv, 5);
             assertEquals(after, p.calls.get(), "a disabled device is not probed");
         }
     }
@@ -182,9 +223,9 @@ class WardEngineTest {
 
     @Test
     void throwingProberGivesUnknownAndIsCounted() throws Exception {
-        FakeProber p = new FakeProber();
+        FakeProber p = new FakeProber(clock);
         SimpleMeterRegistry reg = new SimpleMeterRegistry();
-        try (Ward w = Ward.builder().prober(p).meterRegistry(reg).build()) {
+        try (Ward w = onFakeTime().prober(p).meterRegistry(reg).build()) {
             Device d = device(1, new Check("f", new FakeProber.Settings(Duration.ZERO, true), Duration.ofSeconds(10), Duration.ofSeconds(1)));
             w.inventory().replaceAll(List.of(d));
             ProbeResult r = w.probeNow(d.id(), "f").get(5, TimeUnit.SECONDS);
@@ -197,14 +238,15 @@ class WardEngineTest {
 
     @Test
     void sinksAreIsolatedFromEachOther() throws Exception {
-        FakeProber p = new FakeProber();
+        FakeProber p = new FakeProber(clock);
         SimpleMeterRegistry reg = new SimpleMeterRegistry();
-        CopyOnWriteArrayList<ProbeResult> good = new CopyOnWriteArrayList<>();
+        CountDownLatch good = new CountDownLatch(100);
+        CountDownLatch throwingCalled = new CountDownLatch(1);
         CountDownLatch hang = new CountDownLatch(1);
         ResultSink goodSink = new ResultSink() {
             @Override
             public void write(List<ProbeResult> batch) {
-                good.addAll(batch);
+                batch.forEach(r -> good.countDown());
             }
 
             @Override
@@ -215,6 +257,7 @@ class WardEngineTest {
         ResultSink throwing = new ResultSink() {
             @Override
             public void write(List<ProbeResult> batch) {
+                throwingCalled.countDown();
                 throw new IllegalStateException("db down");
             }
 
@@ -235,7 +278,7 @@ class WardEngineTest {
             }
         };
         AtomicBoolean closed = new AtomicBoolean();
-        Ward w = Ward.builder().prober(p).meterRegistry(reg).drainTimeout(Duration.ofMillis(500))
+        Ward w = onFakeTime().prober(p).meterRegistry(reg).drainTimeout(Duration.ofMillis(500))
                 .sink(goodSink, new SinkOptions(1000, 10, Duration.ofMillis(20)))
                 .sink(throwing)
                 .sink(hanging, new SinkOptions(5, 1, Duration.ZERO))
@@ -247,10 +290,12 @@ class WardEngineTest {
             }
             w.inventory().replaceAll(ds);
             w.start();
-            await(() -> good.size() >= 100, "the good sink keeps receiving");
-            await(() -> reg.get("ward.sink.dropped").tag("sink", "hanging").tag("reason", "queue_full").counter().count() > 0,
+            advance(w, Duration.ofMillis(100), 6);
+            assertTrue(good.await(WAIT.toSeconds(), TimeUnit.SECONDS), "the good sink keeps receiving");
+            // 120 results into a queue of 5 whose writer hangs on its first batch
+            assertTrue(reg.get("ward.sink.dropped").tag("sink", "hanging").tag("reason", "queue_full").counter().count() >= 120 - 6,
                     "the hanging sink's overflow is dropped and counted");
-            assertTrue(reg.get("ward.sink.failures").tag("sink", "throwing").counter().count() > 0);
+            assertTrue(throwingCalled.await(WAIT.toSeconds(), TimeUnit.SECONDS), "the throwing sink is called");
             assertEquals(0.0, reg.get("ward.sink.dropped").tag("sink", "good").tag("reason", "queue_full").counter().count());
         } finally {
             long t0 = System.nanoTime();
@@ -259,17 +304,19 @@ class WardEngineTest {
             assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5), "close is bounded by the drain timeout");
             hang.countDown();
         }
+        assertTrue(reg.get("ward.sink.failures").tag("sink", "throwing").counter().count() > 0, "its failure is counted");
         assertFalse(closed.get());
         assertThrows(IllegalStateException.class, w::start);
     }
 
     @Test
     void closeDrainsQueuedResultsToSinks() throws Exception {
-        FakeProber p = new FakeProber();
+        FakeProber p = new FakeProber(clock);
         AtomicInteger written = new AtomicInteger();
-        Ward w = Ward.builder().prober(p)
+        CountDownLatch release = new CountDownLatch(1);
+        Ward w = onFakeTime().prober(p)
                 .sink(batch -> {
-                    Thread.sleep(5);
+                    release.await();
                     written.addAndGet(batch.size());
                 }, new SinkOptions(10_000, 1, Duration.ZERO))
                 .build();
@@ -286,18 +333,34 @@ class WardEngineTest {
             f.get(5, TimeUnit.SECONDS);
         }
         w.start();
-        w.close();
+        // the sink holds its first batch until close has begun, so close starts with 199 results queued
+        Thread closer = Thread.ofVirtual().start(w::close);
+        while (true) {
+            try {
+                w.start(); // does nothing while started; throws once close has begun
+                Thread.onSpinWait();
+            } catch (IllegalStateException closing) {
+                break;
+            }
+        }
+        assertEquals(0, written.get());
+        release.countDown();
+        closer.join(WAIT);
+        assertFalse(closer.isAlive(), "close returned");
         assertEquals(200, written.get(), "every result reached the sink before close returned");
     }
 
     @Test
     void probeNowJoinsARunningProbe() throws Exception {
-        FakeProber p = new FakeProber();
-        try (Ward w = Ward.builder().prober(p).build()) {
+        FakeProber p = new FakeProber(clock);
+        try (Ward w = onFakeTime().prober(p).build()) {
             Device d = device(1, fake("f", Duration.ofSeconds(60), Duration.ofMillis(300)));
             w.inventory().replaceAll(List.of(d));
             var a = w.probeNow(d.id(), "f");
+            p.await(() -> p.running.get() == 1, "the probe runs");
             var b = w.probeNow(d.id(), "f");
+            assertFalse(a.isDone() || b.isDone(), "the probe waits for the fake time");
+            clock.advance(Duration.ofMillis(300));
             assertSame(a.get(5, TimeUnit.SECONDS), b.get(5, TimeUnit.SECONDS));
             assertEquals(1, p.calls.get());
             assertThrows(Exception.class, () -> w.probeNow(DeviceId.fromKey("nope"), "f").get());
@@ -307,10 +370,10 @@ class WardEngineTest {
 
     @Test
     void listenerThatThrowsIsCountedAndDoesNotStopOthers() throws Exception {
-        FakeProber p = new FakeProber();
+        FakeProber p = new FakeProber(clock);
         SimpleMeterRegistry reg = new SimpleMeterRegistry();
         AtomicInteger seen = new AtomicInteger();
-        try (Ward w = Ward.builder().prober(p).meterRegistry(reg)
+        try (Ward w = onFakeTime().prober(p).meterRegistry(reg)
                 .listener(r -> {
                     throw new IllegalStateException("bad listener");
                 })
@@ -325,18 +388,55 @@ class WardEngineTest {
 
     @Test
     void scheduleLagAndProbeCountsAreMeasured() throws Exception {
-        FakeProber p = new FakeProber();
+        FakeProber p = new FakeProber(clock);
         SimpleMeterRegistry reg = new SimpleMeterRegistry();
-        try (Ward w = Ward.builder().prober(p).meterRegistry(reg).build()) {
+        try (Ward w = onFakeTime().prober(p).meterRegistry(reg).build()) {
             List<Device> ds = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
                 ds.add(device(i, fake("f", Duration.ofMillis(200), Duration.ZERO)));
             }
             w.inventory().replaceAll(ds);
             w.start();
-            await(() -> reg.get("ward.schedule.lag").timer().count() >= 20, "lag recorded");
-            assertTrue(reg.get("ward.probes").tag("outcome", "up").counter().count() >= 20);
-            await(() -> reg.get("ward.devices").tag("status", "up").gauge().value() == 10.0, "device gauge");
+            assertEquals(0.0, reg.get("ward.devices").tag("status", "up").gauge().value());
+            advance(w, Duration.ofMillis(50), 12);
+            // 600 ms: every device probed three times, each late by less than the 50 ms step
+            assertEquals(30, reg.get("ward.schedule.lag").timer().count());
+            assertTrue(reg.get("ward.schedule.lag").timer().max(TimeUnit.MILLISECONDS) < 50,
+                    "lag " + reg.get("ward.schedule.lag").timer().max(TimeUnit.MILLISECONDS));
+            assertEquals(30.0, reg.get("ward.probes").tag("outcome", "up").counter().count());
+            assertEquals(0.0, reg.get("ward.devices").tag("status", "up").gauge().value(),
+                    "the device gauge is reused for a second of the engine's ticker");
+            advance(w, Duration.ofMillis(500), 1);
+            assertEquals(10.0, reg.get("ward.devices").tag("status", "up").gauge().value(), "device gauge");
+        }
+    }
+
+    @Test
+    void checksStartExactlyOnTheirGridOfFakeTime() throws Exception {
+        FakeProber p = new FakeProber(clock);
+        CopyOnWriteArrayList<ProbeResult> seen = new CopyOnWriteArrayList<>();
+        Duration iv = Duration.ofSeconds(30);
+        Device d = device(7, fake("f", iv, Duration.ZERO));
+        long offset = new CheckSlot(d, d.checks().getFirst()).offsetNanos();
+        assertEquals(0, clock.instant().getEpochSecond() % 30, "the clock starts on the grid, so the first slot is at start + offset");
+        try (Ward w = onFakeTime().prober(p).listener(seen::add).build()) {
+            w.inventory().replaceAll(List.of(d));
+            w.start();
+            java.time.Instant first = clock.instant().plusNanos(offset);
+            clock.advance(Duration.ofNanos(offset - 1));
+            settle(w);
+            assertEquals(0, p.calls.get(), "nothing before the first slot");
+            clock.advance(Duration.ofNanos(1));
+            settle(w);
+            assertEquals(1, p.calls.get(), "the first slot");
+            clock.advance(iv.minusNanos(1));
+            settle(w);
+            assertEquals(1, p.calls.get(), "nothing before the second slot");
+            clock.advance(Duration.ofNanos(1));
+            settle(w);
+            assertEquals(2, p.calls.get(), "the second slot");
+            assertEquals(List.of(first, first.plus(iv)), seen.stream().map(ProbeResult::at).toList(),
+                    "each probe stamped with the fake time of its slot");
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.github.wardops.ward.postgres.internal.sink;
 
+import io.github.wardops.ward.Ticker;
 import io.github.wardops.ward.internal.support.LogLimiter;
 import io.github.wardops.ward.postgres.internal.db.PgErrors;
 import io.github.wardops.ward.postgres.internal.spool.Spool;
@@ -41,6 +42,7 @@ public final class PostgresResultSink implements ResultSink {
     private final Spool spool;
     private final StorageMeters meters;
     private final InstantSource clock;
+    private final Ticker ticker;
     private final Duration retryInterval;
     private final SchemaGate schema;
     private final ReentrantLock lock = new ReentrantLock();
@@ -48,7 +50,7 @@ public final class PostgresResultSink implements ResultSink {
     private volatile long spoolBytes;
     private volatile long spoolPending;
     private volatile Instant spoolOldest;
-    private final LogLimiter logLimit = new LogLimiter(TimeUnit.MINUTES.toNanos(1));
+    private final LogLimiter logLimit;
     private volatile boolean closed;
     /** Why the spool cannot take results (they are being lost), or {@code null}. */
     private volatile String spoolFailure;
@@ -62,16 +64,19 @@ public final class PostgresResultSink implements ResultSink {
      * @param writer the database writer
      * @param spool the spool
      * @param meters the meters
-     * @param clock the time
+     * @param clock the wall clock for retry times and the spool's age
+     * @param ticker the monotonic time for write durations and rate-limited logs
      * @param retryInterval how often to retry the database while spooling
      * @param schema the schema gate
      */
     public PostgresResultSink(ResultWriter writer, Spool spool, StorageMeters meters, InstantSource clock,
-                              Duration retryInterval, SchemaGate schema) {
+                              Ticker ticker, Duration retryInterval, SchemaGate schema) {
         this.writer = writer;
         this.spool = spool;
         this.meters = meters;
         this.clock = clock;
+        this.ticker = ticker;
+        this.logLimit = new LogLimiter(TimeUnit.MINUTES.toNanos(1), ticker);
         this.retryInterval = retryInterval;
         this.schema = schema;
         refreshSpoolState();
@@ -173,7 +178,7 @@ public final class PostgresResultSink implements ResultSink {
             throw new IllegalStateException("the schema is not migrated yet",
                     new SQLTransientException(PgErrors.describe(e), e));
         }
-        long t0 = System.nanoTime();
+        long t0 = ticker.read();
         try {
             record(writer.write(batch));
             meters.batchesWritten.increment();
@@ -183,7 +188,7 @@ public final class PostgresResultSink implements ResultSink {
             }
             isolate(batch, e);
         } finally {
-            meters.write.record(Duration.ofNanos(System.nanoTime() - t0));
+            meters.write.record(Duration.ofNanos(ticker.read() - t0));
         }
     }
 

@@ -11,12 +11,12 @@ import io.github.wardops.ward.probe.Measurement;
 import io.github.wardops.ward.probe.PingStats;
 import io.github.wardops.ward.probe.ProbeResult;
 import io.github.wardops.ward.probe.TcpConnect;
+import io.github.wardops.ward.testkit.ManualClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,16 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 class SpoolTest {
     private static final Instant T0 = Instant.parse("2026-11-29T10:00:00.123456789Z");
-
-    /** A clock the test moves. */
-    static final class FakeClock implements InstantSource {
-        Instant now = T0;
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     static final class Losses implements Spool.Listener {
         final Map<String, AtomicLong> dropped = new java.util.HashMap<>();
@@ -103,7 +93,7 @@ class SpoolTest {
 
     @Test
     void replaysInOrderAcrossSegmentsAndReopens(@TempDir Path dir) throws Exception {
-        FakeClock clock = new FakeClock();
+        ManualClock clock = new ManualClock(T0);
         Losses losses = new Losses();
         List<ProbeResult> all = new ArrayList<>();
         try (Spool s = new Spool(dir, 1 << 20, Duration.ofHours(1), 4096, clock, losses)) {
@@ -133,7 +123,7 @@ class SpoolTest {
     @Test
     void theSpoolDirectoryAndItsFilesAreForTheOwnerOnly(@TempDir Path parent) throws Exception {
         Path dir = parent.resolve("spool");
-        try (Spool s = new Spool(dir, 1 << 20, Duration.ofHours(1), 1 << 16, new FakeClock(), new Losses())) {
+        try (Spool s = new Spool(dir, 1 << 20, Duration.ofHours(1), 1 << 16, new ManualClock(T0), new Losses())) {
             s.append(batch(0, 3));
         }
         assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
@@ -148,7 +138,7 @@ class SpoolTest {
 
     @Test
     void aFailingHandlerKeepsTheRecord(@TempDir Path dir) throws Exception {
-        try (Spool s = new Spool(dir, 1 << 20, Duration.ofHours(1), 1 << 16, new FakeClock(), new Losses())) {
+        try (Spool s = new Spool(dir, 1 << 20, Duration.ofHours(1), 1 << 16, new ManualClock(T0), new Losses())) {
             s.append(batch(0, 3));
             s.append(batch(3, 3));
             List<ProbeResult> got = new ArrayList<>();
@@ -169,7 +159,7 @@ class SpoolTest {
     @Test
     void theByteCapDropsTheOldestSegmentAndCountsItsRows(@TempDir Path dir) throws Exception {
         Losses losses = new Losses();
-        FakeClock clock = new FakeClock();
+        ManualClock clock = new ManualClock(T0);
         try (Spool s = new Spool(dir, 16_384, Duration.ofHours(1), 4096, clock, losses)) {
             int appended = 0;
             for (int b = 0; b < 100; b++) {
@@ -190,10 +180,10 @@ class SpoolTest {
     @Test
     void theAgeCapDropsOldSegments(@TempDir Path dir) throws Exception {
         Losses losses = new Losses();
-        FakeClock clock = new FakeClock();
+        ManualClock clock = new ManualClock(T0);
         try (Spool s = new Spool(dir, 1 << 20, Duration.ofMinutes(10), 4096, clock, losses)) {
             s.append(batch(0, 5));
-            clock.now = clock.now.plus(Duration.ofMinutes(11));
+            clock.advance(Duration.ofMinutes(11));
             s.append(batch(5, 5));
             assertEquals(5, losses.dropped("age"));
             assertSameResults(batch(5, 5), drainAll(s));
@@ -203,7 +193,7 @@ class SpoolTest {
     @Test
     void aCorruptRecordIsSkippedReportedAndTheRestReplayed(@TempDir Path dir) throws Exception {
         Losses losses = new Losses();
-        try (Spool s = new Spool(dir, 1 << 20, Duration.ofHours(1), 1 << 16, new FakeClock(), losses)) {
+        try (Spool s = new Spool(dir, 1 << 20, Duration.ofHours(1), 1 << 16, new ManualClock(T0), losses)) {
             s.append(batch(0, 4));
             s.append(batch(4, 4));
             s.append(batch(8, 4));
@@ -216,7 +206,7 @@ class SpoolTest {
         int second = secondRecordOffset(bytes);
         bytes[second + Spool.HEADER + 10] ^= 0x5A; // flip bits in the second record's payload
         Files.write(seg, bytes);
-        try (Spool s = new Spool(dir, 1 << 20, Duration.ofHours(1), 1 << 16, new FakeClock(), losses)) {
+        try (Spool s = new Spool(dir, 1 << 20, Duration.ofHours(1), 1 << 16, new ManualClock(T0), losses)) {
             List<ProbeResult> got = drainAll(s);
             List<ProbeResult> expected = new ArrayList<>(batch(0, 4));
             expected.addAll(batch(8, 4));
@@ -232,7 +222,7 @@ class SpoolTest {
     @Test
     void aTornTailIsCutAndEarlierRecordsKept(@TempDir Path dir) throws Exception {
         Losses losses = new Losses();
-        try (Spool s = new Spool(dir, 1 << 20, Duration.ofHours(1), 1 << 16, new FakeClock(), losses)) {
+        try (Spool s = new Spool(dir, 1 << 20, Duration.ofHours(1), 1 << 16, new ManualClock(T0), losses)) {
             s.append(batch(0, 4));
             s.append(batch(4, 4));
         }
@@ -242,7 +232,7 @@ class SpoolTest {
         }
         byte[] bytes = Files.readAllBytes(seg);
         Files.write(seg, java.util.Arrays.copyOf(bytes, bytes.length - 7));
-        try (Spool s = new Spool(dir, 1 << 20, Duration.ofHours(1), 1 << 16, new FakeClock(), losses)) {
+        try (Spool s = new Spool(dir, 1 << 20, Duration.ofHours(1), 1 << 16, new ManualClock(T0), losses)) {
             assertEquals(4, s.pendingRows());
             assertSameResults(batch(0, 4), drainAll(s));
         }
@@ -254,7 +244,7 @@ class SpoolTest {
         Files.write(dir.resolve("segment-0000000000000000001.spool"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
             11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26});
         Losses losses = new Losses();
-        try (Spool s = new Spool(dir, 1 << 20, Duration.ofHours(1), 1 << 16, new FakeClock(), losses)) {
+        try (Spool s = new Spool(dir, 1 << 20, Duration.ofHours(1), 1 << 16, new ManualClock(T0), losses)) {
             s.append(batch(0, 2));
             assertSameResults(batch(0, 2), drainAll(s));
             assertEquals(1, losses.corrupt.size(), "the damaged segment is reported");
@@ -264,13 +254,13 @@ class SpoolTest {
 
     @Test
     void aDirectoryIsUsedByOneSpoolAtATime(@TempDir Path dir) throws Exception {
-        try (Spool s = new Spool(dir, 1 << 20, Duration.ofHours(1), 1 << 16, new FakeClock(), new Losses())) {
+        try (Spool s = new Spool(dir, 1 << 20, Duration.ofHours(1), 1 << 16, new ManualClock(T0), new Losses())) {
             IOException e = assertThrows(IOException.class,
-                    () -> new Spool(dir, 1 << 20, Duration.ofHours(1), 1 << 16, new FakeClock(), new Losses()));
+                    () -> new Spool(dir, 1 << 20, Duration.ofHours(1), 1 << 16, new ManualClock(T0), new Losses()));
             assertTrue(e.getMessage().contains("already in use"), e.getMessage());
             assertTrue(s.isEmpty());
         }
-        new Spool(dir, 1 << 20, Duration.ofHours(1), 1 << 16, new FakeClock(), new Losses()).close();
+        new Spool(dir, 1 << 20, Duration.ofHours(1), 1 << 16, new ManualClock(T0), new Losses()).close();
     }
 
     @Test
