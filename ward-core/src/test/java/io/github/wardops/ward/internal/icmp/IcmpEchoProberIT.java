@@ -241,6 +241,42 @@ class IcmpEchoProberIT {
     }
 
     /**
+     * Deadlines run on the ticker the prober was opened with, not on the system's: an echo to a
+     * silent host stays outstanding while real time passes its reply timeout, and times out as
+     * soon as the ticker does.
+     */
+    @Test
+    void echoesTimeOutOnTheTickerTheProberWasGiven() throws Exception {
+        FakeTicker ticker = new FakeTicker();
+        IcmpOptions o = IcmpOptions.builder().socketMode(IcmpSocketMode.RAW).packetsPerSecond(100_000).build();
+        IcmpSettings quick = new IcmpSettings(1, Duration.ZERO, Duration.ofMillis(200), 16);
+        try (IcmpEchoProber p = IcmpEchoProber.open(o, ticker);
+             ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<ProbeResult> silent = ex.submit(() -> p.probe(request("127.248.7.1", quick)));
+            long until = System.nanoTime() + 10_000_000_000L;
+            while (p.outstandingEchoes() == 0) {
+                assertTrue(System.nanoTime() - until < 0, "the echo to the silent host goes out");
+                Thread.sleep(1);
+            }
+            // the receiver keeps reading and sweeping (live hosts answer) for longer than the
+            // reply timeout in real time; on the prober's ticker no time passes
+            long start = System.nanoTime();
+            int live = 0;
+            while (System.nanoTime() - start < 3 * quick.replyTimeout().toNanos()) {
+                assertInstanceOf(ProbeResult.Up.class, p.probe(request("127.42.0." + (live++ % 250 + 1), quick)));
+            }
+            assertFalse(silent.isDone(), "no timeout while the ticker stands still");
+            assertEquals(0, p.counters().timeouts.sum());
+            ticker.advance(quick.replyTimeout());
+            ProbeResult.Down down = assertInstanceOf(ProbeResult.Down.class, silent.get(10, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(DownReason.TIMEOUT, down.reason());
+            assertEquals("no reply to 1 echoes within 200 ms", down.detail());
+            assertEquals(1, p.counters().timeouts.sum());
+            assertEquals(0, p.outstandingEchoes());
+        }
+    }
+
+    /**
      * Regression: the receiver used to expire overdue echoes before reading its socket, so a
      * receiver held up past the reply timeout (a GC pause, a busy CPU) turned replies already
      * waiting in the socket into timeouts.
