@@ -16,7 +16,7 @@ final class IcmpSocket {
     final IcmpSocketMode mode;
     final int receiveBuffer;
 
-    private IcmpSocket(int fd, boolean v6, IcmpSocketMode mode, int receiveBuffer) {
+    IcmpSocket(int fd, boolean v6, IcmpSocketMode mode, int receiveBuffer) {
         this.fd = fd;
         this.v6 = v6;
         this.mode = mode;

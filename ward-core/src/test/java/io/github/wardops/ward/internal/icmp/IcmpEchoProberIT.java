@@ -94,7 +94,7 @@ class IcmpEchoProberIT {
             reqs.add(request("::1"));
             assertAllUp(probeAll(p, reqs), 3);
             assertEquals(0, p.outstandingEchoes(), "every echo settled");
-            assertTrue(p.kernelTimestamps.sum() > 0, "kernel receive timestamps are used");
+            assertTrue(p.counters().kernelTimestamps.sum() > 0, "kernel receive timestamps are used");
         }
     }
 
@@ -197,7 +197,7 @@ class IcmpEchoProberIT {
             List<ProbeResult> rs = probeAll(p, reqs);
             long unknown = rs.stream().filter(r -> r instanceof ProbeResult.Unknown).count();
             assertTrue(unknown >= 30, "at most 10 of 40 could be outstanding; unknown = " + unknown);
-            assertEquals(unknown, p.overLimit.sum());
+            assertEquals(unknown, p.counters().overLimit.sum());
             rs.stream().filter(r -> r instanceof ProbeResult.Unknown)
                     .forEach(r -> assertTrue(((ProbeResult.Unknown) r).detail().contains("outstanding"), r.toString()));
             assertEquals(0, p.outstandingEchoes());
@@ -216,7 +216,7 @@ class IcmpEchoProberIT {
             sa.set(ValueLayout.JAVA_BYTE, 4, (byte) 127);
             sa.set(ValueLayout.JAVA_BYTE, 7, (byte) 1);
             MemorySegment pkt = arena.allocate(64);
-            long before = p.ignoredMalformed.sum() + p.ignoredLate.sum() + p.ignoredForeign.sum();
+            long before = p.counters().ignored();
             // 1: an echo reply with ward's magic but a cookie nobody sent; 2: a truncated reply;
             // 3: a reply with someone else's payload; 4: an unreachable quoting garbage.
             IcmpPacket.writeEcho(pkt, false, 0, 1, 0xDEADL, 56, false);
@@ -234,8 +234,44 @@ class IcmpEchoProberIT {
             List<ProbeResult> rs = probeAll(p, List.of(request("127.0.0.1"), request("127.0.0.2")));
             assertAllUp(rs, 3);
             Libc.close(err, fd);
-            long after = p.ignoredMalformed.sum() + p.ignoredLate.sum() + p.ignoredForeign.sum();
+            long after = p.counters().ignored();
             assertTrue(after - before >= 3, "the forged packets were seen and ignored: " + (after - before));
+            assertEquals(0, p.outstandingEchoes());
+        }
+    }
+
+    /**
+     * Deadlines run on the ticker the prober was opened with, not on the system's: an echo to a
+     * silent host stays outstanding while real time passes its reply timeout, and times out as
+     * soon as the ticker does.
+     */
+    @Test
+    void echoesTimeOutOnTheTickerTheProberWasGiven() throws Exception {
+        FakeTicker ticker = new FakeTicker();
+        IcmpOptions o = IcmpOptions.builder().socketMode(IcmpSocketMode.RAW).packetsPerSecond(100_000).build();
+        IcmpSettings quick = new IcmpSettings(1, Duration.ZERO, Duration.ofMillis(200), 16);
+        try (IcmpEchoProber p = IcmpEchoProber.open(o, ticker);
+             ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<ProbeResult> silent = ex.submit(() -> p.probe(request("127.248.7.1", quick)));
+            long until = System.nanoTime() + 10_000_000_000L;
+            while (p.outstandingEchoes() == 0) {
+                assertTrue(System.nanoTime() - until < 0, "the echo to the silent host goes out");
+                Thread.sleep(1);
+            }
+            // the receiver keeps reading and sweeping (live hosts answer) for longer than the
+            // reply timeout in real time; on the prober's ticker no time passes
+            long start = System.nanoTime();
+            int live = 0;
+            while (System.nanoTime() - start < 3 * quick.replyTimeout().toNanos()) {
+                assertInstanceOf(ProbeResult.Up.class, p.probe(request("127.42.0." + (live++ % 250 + 1), quick)));
+            }
+            assertFalse(silent.isDone(), "no timeout while the ticker stands still");
+            assertEquals(0, p.counters().timeouts.sum());
+            ticker.advance(quick.replyTimeout());
+            ProbeResult.Down down = assertInstanceOf(ProbeResult.Down.class, silent.get(10, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(DownReason.TIMEOUT, down.reason());
+            assertEquals("no reply to 1 echoes within 200 ms", down.detail());
+            assertEquals(1, p.counters().timeouts.sum());
             assertEquals(0, p.outstandingEchoes());
         }
     }
@@ -253,10 +289,10 @@ class IcmpEchoProberIT {
             for (int i = 1; i <= 100; i++) {
                 reqs.add(request("127.40.0." + i, quick));
             }
-            p.stallReceiverOnce(Duration.ofMillis(600));
+            p.receiver().stallOnce(Duration.ofMillis(600));
             Thread.sleep(100); // let the receiver enter its stall before the echoes go out
             assertAllUp(probeAll(p, reqs), 1);
-            assertEquals(0, p.timeouts.sum());
+            assertEquals(0, p.counters().timeouts.sum());
         }
     }
 
@@ -274,7 +310,7 @@ class IcmpEchoProberIT {
         try (IcmpEchoProber p = IcmpEchoProber.open(IcmpOptions.builder().socketMode(IcmpSocketMode.RAW).build())) {
             assertInstanceOf(ProbeResult.Up.class, p.probe(request("127.41.0.1")));
             OutOfMemoryError injected = new OutOfMemoryError("injected by the test");
-            p.failReceiverOnce(injected);
+            p.receiver().failOnce(injected);
             // the receiver dies when it next wakes: the probe in flight may still see a reply (UP),
             // and is never DOWN; every probe after it is UNKNOWN
             ProbeResult during = p.probe(request("127.41.0.2"));
@@ -293,7 +329,7 @@ class IcmpEchoProberIT {
     @Test
     void aReceiverThatDiesOfAnExceptionMakesProbesUnknown() throws Exception {
         try (IcmpEchoProber p = IcmpEchoProber.open(IcmpOptions.builder().socketMode(IcmpSocketMode.RAW).build())) {
-            p.failReceiverOnce(new IllegalStateException("injected by the test"));
+            p.receiver().failOnce(new IllegalStateException("injected by the test"));
             // the receiver wakes for this probe's reply, or at its next poll timeout, and dies
             ProbeResult first = p.probe(request("127.41.1.1"));
             assertFalse(first instanceof ProbeResult.Down, () -> "never DOWN: " + first);

@@ -1,0 +1,63 @@
+package io.github.wardops.ward.internal.icmp;
+
+import io.github.wardops.ward.Ticker;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Spaces the echoes of every probe sharing one prober to a fixed rate.
+ *
+ * <p>Each send claims the next free slot on the ticker, one period after the last; a caller
+ * whose slot lies ahead sleeps until it comes. There is no credit for idle time: a burst after a
+ * quiet spell still leaves at the rate, so a schedule that starts many probes at once never
+ * floods the network. Thread-safe and lock-free.
+ */
+final class Pacer {
+    /** Waits shorter than this are not worth a sleep. */
+    static final long MIN_SLEEP_NANOS = 50_000;
+
+    private final Ticker ticker;
+    private final long periodNanos;
+    private final AtomicLong nextSlot;
+
+    /**
+     * @param ticker what slots are measured on
+     * @param perSecond the rate, at least 1
+     */
+    Pacer(Ticker ticker, int perSecond) {
+        if (perSecond < 1) {
+            throw new IllegalArgumentException("perSecond must be at least 1: " + perSecond);
+        }
+        this.ticker = ticker;
+        this.periodNanos = Math.max(1, 1_000_000_000L / perSecond);
+        this.nextSlot = new AtomicLong(ticker.read());
+    }
+
+    long periodNanos() {
+        return periodNanos;
+    }
+
+    /**
+     * Claims the next slot.
+     *
+     * @return nanoseconds from now until the slot, {@code 0} when it is now
+     */
+    long claim() {
+        long now = ticker.read();
+        while (true) {
+            long cur = nextSlot.get();
+            long slot = cur - now > 0 ? cur : now;
+            if (nextSlot.compareAndSet(cur, slot + periodNanos)) {
+                return slot - now;
+            }
+        }
+    }
+
+    /** Claims the next slot and sleeps until it. */
+    void pace() throws InterruptedException {
+        long wait = claim();
+        if (wait > MIN_SLEEP_NANOS) {
+            Thread.sleep(Duration.ofNanos(wait));
+        }
+    }
+}

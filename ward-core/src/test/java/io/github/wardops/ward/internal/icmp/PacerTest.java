@@ -1,0 +1,116 @@
+package io.github.wardops.ward.internal.icmp;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+
+/** Pacing on a fake ticker: no sleeps, exact slots. */
+class PacerTest {
+    private static final long MS = 1_000_000;
+
+    @Test
+    void theFirstEchoGoesAtOnce() {
+        assertEquals(0, new Pacer(new FakeTicker(), 1000).claim());
+    }
+
+    @Test
+    void aBurstAtOneInstantIsSpreadOverOnePeriodEach() {
+        Pacer p = new Pacer(new FakeTicker(), 1000);
+        assertEquals(MS, p.periodNanos());
+        for (int i = 0; i < 10; i++) {
+            assertEquals(i * MS, p.claim(), "echo " + i);
+        }
+    }
+
+    @Test
+    void echoesAtTheRateNeverWait() {
+        FakeTicker t = new FakeTicker();
+        Pacer p = new Pacer(t, 200);
+        for (int i = 0; i < 100; i++) {
+            assertEquals(0, p.claim());
+            t.advance(Duration.ofMillis(5));
+        }
+    }
+
+    @Test
+    void fasterThanTheRateWaitsForTheDifference() {
+        FakeTicker t = new FakeTicker();
+        Pacer p = new Pacer(t, 100); // 10 ms apart
+        assertEquals(0, p.claim());
+        t.advance(Duration.ofMillis(4));
+        assertEquals(6 * MS, p.claim(), "the second slot is 10 ms after the first");
+        t.advance(Duration.ofMillis(4));
+        assertEquals(12 * MS, p.claim(), "the third is 20 ms after the first, now at 8 ms");
+    }
+
+    @Test
+    void idleTimeEarnsNoBurstCredit() {
+        FakeTicker t = new FakeTicker();
+        Pacer p = new Pacer(t, 1000);
+        p.claim();
+        t.advance(Duration.ofSeconds(10));
+        List<Long> waits = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            waits.add(p.claim());
+        }
+        assertEquals(List.of(0L, MS, 2 * MS, 3 * MS, 4 * MS), waits, "after 10 quiet seconds, a burst still leaves at the rate");
+    }
+
+    @Test
+    void aRateAboveOnePerNanosecondPacesOneNanosecondApart() {
+        Pacer p = new Pacer(new FakeTicker(), Integer.MAX_VALUE);
+        assertEquals(1, p.periodNanos());
+        assertEquals(0, p.claim());
+        assertEquals(1, p.claim());
+    }
+
+    @Test
+    void aRateBelowOneIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new Pacer(new FakeTicker(), 0));
+    }
+
+    @Test
+    void slotsStayInOrderWhereTheTickerOverflows() {
+        FakeTicker t = new FakeTicker(Long.MAX_VALUE - MS / 2);
+        Pacer p = new Pacer(t, 1000);
+        assertEquals(0, p.claim());
+        assertEquals(MS, p.claim(), "the slot past Long.MAX_VALUE is still one period later");
+        t.advance(Duration.ofMillis(1)); // the reading wraps to a negative value
+        assertEquals(MS, p.claim());
+    }
+
+    @Test
+    void concurrentCallersNeverShareASlot() throws Exception {
+        Pacer p = new Pacer(new FakeTicker(), 1000);
+        int threads = 8;
+        int each = 500;
+        ConcurrentLinkedQueue<Long> waits = new ConcurrentLinkedQueue<>();
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> ts = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            ts.add(Thread.ofPlatform().start(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                for (int j = 0; j < each; j++) {
+                    waits.add(p.claim());
+                }
+            }));
+        }
+        go.countDown();
+        for (Thread t : ts) {
+            t.join();
+        }
+        List<Long> sorted = waits.stream().sorted().toList();
+        for (int i = 0; i < threads * each; i++) {
+            assertEquals(i * MS, sorted.get(i), "slot " + i);
+        }
+    }
+}
