@@ -370,9 +370,8 @@ public interface DeviceStateCache extends ResultListener, StateListener, AutoClo
             if (!p.isEmpty()) {
                 throw new InvalidConfigurationException("DeviceStateCache", p);
             }
-            // TODO(13): ticker -- give DeviceStatePublisher.Config its own ticker once it runs on the shared
-            // WriteBehind; until then the pair travels as one clock that is also the ticker, and the
-            // TieredCache builders inside it take the ticker from there
+            // the clock and the ticker travel to the publisher as one InstantSource that is also the
+            // Ticker (Time.both); the TieredCache builders inside it take the ticker from there
             InstantSource time = tickerSet ? Time.both(clock, ticker) : clock;
             return new DeviceStatePublisher(new DeviceStatePublisher.Config(name, ttl, l1Ttl == null ? ttl : l1Ttl, shared,
                     maxDevices, flushInterval, reachabilityCheck, statusFromResults, registry, time));

@@ -1,5 +1,6 @@
 package io.github.wardops.ward.probe;
 
+import io.github.wardops.ward.Ticker;
 import io.github.wardops.ward.internal.icmp.IcmpEchoProber;
 import io.github.wardops.ward.internal.tcp.TcpConnectProber;
 
@@ -22,6 +23,20 @@ public final class Probers {
      */
     public static IcmpProber icmp(IcmpOptions options) {
         return IcmpEchoProber.open(options);
+    }
+
+    /**
+     * An ICMP echo prober whose reply timeouts, send pacing and (where the kernel gives no
+     * receive timestamp) round trips are measured on {@code ticker} instead of the system's: a
+     * test can hold a silent host's echoes outstanding until it advances a fake ticker.
+     *
+     * @param options the options
+     * @param ticker the ticker; {@link Ticker#system()} is what {@link #icmp(IcmpOptions)} uses
+     * @return the prober; the caller closes it
+     * @throws io.github.wardops.ward.WardException when no ICMP socket can be opened
+     */
+    public static IcmpProber icmp(IcmpOptions options, Ticker ticker) {
+        return IcmpEchoProber.open(options, ticker);
     }
 
     /**

@@ -164,7 +164,7 @@ public final class PostgresStorage implements AutoCloseable {
         } else {
             schemaReady = true;
         }
-        // TODO(13): ticker -- hand options.ticker() to the state write-behind once it runs on the shared WriteBehind
+        // the state write-behind retries in real time: it paces I/O with PostgreSQL (embedding.md, "Time")
         this.stateWriter = new StateWriter(ctx, this::ensureSchema, options.stateWriteCapacity(),
                 options.retryInterval(), registry);
         this.stateStore = new PgStateStore(ctx, stateWriter, registry);

@@ -142,7 +142,7 @@ public final class AlertEngine implements Alerting {
         storeFailures = counter("ward.alerts.store.failures", "Alert store calls that failed");
         evaluationFailures = counter("ward.alerts.evaluation.failures", "Rule evaluations that failed");
         for (Notifier n : cfg.notifiers()) {
-            // TODO(13): ticker -- hand cfg.ticker() to the delivery queue once it runs on the shared WriteBehind
+            // deliveries retry in real time: they pace I/O with the notifier's endpoint (embedding.md, "Time")
             deliveries.add(new Delivery(n, cfg.delivery(), registry));
         }
     }

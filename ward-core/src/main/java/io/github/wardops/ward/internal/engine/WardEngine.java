@@ -124,7 +124,8 @@ public final class WardEngine implements Ward, Inventory, LatestResults {
         this.schedule = new Schedule(clock, ticker, this::dispatch, meters::missed);
         int i = 0;
         for (Map.Entry<ResultSink, SinkOptions> e : config.sinks()) {
-            // TODO(13): ticker -- hand the engine's ticker to the sink queue once it runs on the shared WriteBehind
+            // the sink queue lingers and backs off in real time: it paces I/O with another system
+            // (embedding.md, "Time"), and a fake ticker that never moves must not hold results back
             dispatchers.add(new SinkDispatcher(e.getKey(), e.getValue(), registry, i++));
         }
         for (Prober p : userProbers.values()) {

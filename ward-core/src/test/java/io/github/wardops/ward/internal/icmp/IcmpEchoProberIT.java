@@ -250,7 +250,8 @@ class IcmpEchoProberIT {
         FakeTicker ticker = new FakeTicker();
         IcmpOptions o = IcmpOptions.builder().socketMode(IcmpSocketMode.RAW).packetsPerSecond(100_000).build();
         IcmpSettings quick = new IcmpSettings(1, Duration.ZERO, Duration.ofMillis(200), 16);
-        try (IcmpEchoProber p = IcmpEchoProber.open(o, ticker);
+        // through the public factory, which hands the ticker on
+        try (IcmpEchoProber p = (IcmpEchoProber) io.github.wardops.ward.probe.Probers.icmp(o, ticker);
              ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<ProbeResult> silent = ex.submit(() -> p.probe(request("127.248.7.1", quick)));
             long until = System.nanoTime() + 10_000_000_000L;
