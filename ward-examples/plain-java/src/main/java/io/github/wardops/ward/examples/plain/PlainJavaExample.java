@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Embeds ward in a plain Java program: builds the engine from code, adds devices with an ICMP and
  * an SNMP check each, and receives results in a custom {@link ResultSink}. The SNMP agents are
- * ward-testkit's simulated ones, on the devices' loopback addresses. Run it with {@code ./mvnw -q -pl ward-examples/plain-java
+ * ward-simulator's simulated ones, on the devices' loopback addresses. Run it with {@code ./mvnw -q -pl ward-examples/plain-java
  * -am exec:java} (after a build) or from the test.
  */
 public final class PlainJavaExample {
