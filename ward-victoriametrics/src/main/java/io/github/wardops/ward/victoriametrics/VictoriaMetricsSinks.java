@@ -1,9 +1,9 @@
 package io.github.wardops.ward.victoriametrics;
 
-import io.github.wardops.ward.sink.ResultSink;
-import io.github.wardops.ward.victoriametrics.internal.VictoriaMetricsSink;
 import io.github.wardops.ward.inventory.Device;
 import io.github.wardops.ward.inventory.DeviceId;
+import io.github.wardops.ward.sink.ResultSink;
+import io.github.wardops.ward.victoriametrics.internal.VictoriaMetricsSink;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.util.Objects;
@@ -11,7 +11,7 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Factories of the built-in {@link ResultSink}s.
+ * Creates the {@link ResultSink} that pushes results to VictoriaMetrics.
  *
  * <p>Stateless and thread-safe; arguments must not be {@code null}. What it returns documents its own contract.
  */
