@@ -11,7 +11,6 @@ module io.github.wardops.ward {
     requires org.slf4j;
     requires java.net.http;
     requires com.github.benmanes.caffeine;
-    requires org.snmp4j;
 
     exports io.github.wardops.ward;
     exports io.github.wardops.ward.inventory;
@@ -23,7 +22,8 @@ module io.github.wardops.ward {
     exports io.github.wardops.ward.cache;
 
     // ward's own modules share these internals; nobody else may use them
-    exports io.github.wardops.ward.internal.support to io.github.wardops.ward.postgres, io.github.wardops.ward.redis;
+    exports io.github.wardops.ward.internal.support to io.github.wardops.ward.postgres, io.github.wardops.ward.redis,
+            io.github.wardops.ward.victoriametrics;
     // the testkit's FakeTime waits for the engine to settle on fake time
     exports io.github.wardops.ward.internal.engine to io.github.wardops.ward.testkit;
 }

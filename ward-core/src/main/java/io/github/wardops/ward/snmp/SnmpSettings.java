@@ -13,7 +13,8 @@ import java.util.Set;
 /**
  * The settings of an SNMP check (type {@code "snmp"}): how to reach the agent and what to poll.
  * Credentials are given either inline ({@link #credentials()}) or by name
- * ({@link #credentialsRef()}, resolved through {@link SnmpOptions.Builder#credentials}), so a
+ * ({@link #credentialsRef()}, resolved through the SNMP poller's shared credentials, {@code SnmpOptions.Builder.credentials}
+ * in ward-snmp), so a
  * shared community is configured once. Immutable; {@code toString()} never prints a secret.
  *
  * @param port the agent's UDP port, 1-65535
@@ -175,7 +176,7 @@ public record SnmpSettings(int port, String credentialsRef, SnmpCredentials cred
         /**
          * Uses shared credentials by name (clears inline credentials).
          *
-         * @param name the name given to {@link SnmpOptions.Builder#credentials}
+         * @param name the name given to {@code SnmpOptions.Builder.credentials} (ward-snmp)
          * @return this builder
          */
         public Builder credentialsRef(String name) {

@@ -55,17 +55,6 @@ class SnmpConfigTest {
     }
 
     @Test
-    void optionsReportEveryProblemAtOnce() {
-        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> SnmpOptions.builder()
-                .maxRequestsInFlight(0).maxRequestsPerDevice(3).maxDevices(0).stateExpiryIntervals(0)
-                .maxWalkVarbinds(0).receiveBufferBytes(10).localEngineId(new byte[2]).build());
-        assertEquals(7, e.problems().size(), e.getMessage());
-        SnmpOptions.LabelItems li = new SnmpOptions.LabelItems(Map.of("device_type", "Router"), List.of());
-        assertTrue(li.matches(Map.of("device_type", "Router", "region", "x")));
-        assertFalse(li.matches(Map.of("device_type", "ATM")));
-    }
-
-    @Test
     void measurementValuesAreFlatAndFinite() {
         InterfaceRates rates = new InterfaceRates(8e6, Double.NaN, 10.0, Double.NaN, 0.0, Double.NaN, Double.NaN, Double.NaN, 0.8,
                 Double.NaN);

@@ -28,7 +28,8 @@ class ApiJavadocTest {
             "^public\\s+(?:final\\s+|abstract\\s+|sealed\\s+|non-sealed\\s+)*(class|interface|record|enum|@interface)\\s", Pattern.MULTILINE);
 
     @ParameterizedTest
-    @ValueSource(strings = {"ward-core", "ward-redis", "ward-postgres", "ward-testkit"})
+    @ValueSource(strings = {"ward-core", "ward-snmp", "ward-victoriametrics", "ward-simulator", "ward-redis",
+            "ward-postgres", "ward-testkit"})
     void everyPublicTypeStatesItsThreadingContract(String module) throws Exception {
         Path src = Path.of("..", module, "src/main/java");
         Matcher m = EXPORTS.matcher(Files.readString(src.resolve("module-info.java")));

@@ -39,11 +39,14 @@ class DocSnippetsTest {
             import io.github.wardops.ward.probe.*;
             import io.github.wardops.ward.redis.*;
             import io.github.wardops.ward.sink.*;
+            import io.github.wardops.ward.simulator.net.*;
+            import io.github.wardops.ward.simulator.snmp.*;
             import io.github.wardops.ward.snmp.*;
+            import io.github.wardops.ward.snmp.poller.*;
             import io.github.wardops.ward.state.*;
             import io.github.wardops.ward.testkit.*;
             import io.github.wardops.ward.testkit.contract.*;
-            import io.github.wardops.ward.testkit.snmp.*;
+            import io.github.wardops.ward.victoriametrics.*;
             import io.micrometer.core.instrument.MeterRegistry;
             import java.net.InetAddress;
             import java.net.URI;

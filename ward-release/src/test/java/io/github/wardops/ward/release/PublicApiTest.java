@@ -44,7 +44,8 @@ class PublicApiTest {
     private static final Pattern EXPORTS = Pattern.compile("^\\s*exports\\s+([\\w.]+)\\s*(?:to\\s+([^;]+))?;", Pattern.MULTILINE);
 
     @ParameterizedTest
-    @ValueSource(strings = {"ward-core", "ward-redis", "ward-postgres", "ward-testkit"})
+    @ValueSource(strings = {"ward-core", "ward-snmp", "ward-victoriametrics", "ward-simulator", "ward-redis",
+            "ward-postgres", "ward-testkit"})
     void exportedPackagesExposeNoImplementationTypes(String module) throws Exception {
         Path root = Path.of("..", module);
         String descriptor = Files.readString(root.resolve("src/main/java/module-info.java"));

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.wardops.ward.inventory.DeviceId;
-import io.github.wardops.ward.testkit.net.LoopbackFaults;
+import io.github.wardops.ward.simulator.net.LoopbackFaults;
 import com.sun.net.httpserver.HttpServer;
 import io.github.wardops.ward.alert.WebhookOptions;
 import java.net.InetAddress;

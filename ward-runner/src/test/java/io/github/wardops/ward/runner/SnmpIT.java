@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.wardops.ward.inventory.DeviceId;
-import io.github.wardops.ward.testkit.snmp.SimulatedDevice;
-import io.github.wardops.ward.testkit.snmp.SimulatedInterface;
-import io.github.wardops.ward.testkit.snmp.SnmpSimulator;
+import io.github.wardops.ward.simulator.snmp.SimulatedDevice;
+import io.github.wardops.ward.simulator.snmp.SimulatedInterface;
+import io.github.wardops.ward.simulator.snmp.SnmpSimulator;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;

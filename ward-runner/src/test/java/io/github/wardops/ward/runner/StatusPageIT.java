@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.wardops.ward.inventory.DeviceId;
-import io.github.wardops.ward.testkit.net.LoopbackFaults;
+import io.github.wardops.ward.simulator.net.LoopbackFaults;
 import java.io.File;
 import java.net.ServerSocket;
 import java.net.URI;

@@ -1,6 +1,6 @@
 package io.github.wardops.ward.runner;
 
-import io.github.wardops.ward.testkit.net.LoopbackFaults;
+import io.github.wardops.ward.simulator.net.LoopbackFaults;
 import org.junit.jupiter.api.Assumptions;
 
 /** Silent loopback hosts for tests: installed, or the test is skipped (failed in CI, where nft and root are given). */

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.wardops.ward.testkit.snmp.SimulatedDevice;
-import io.github.wardops.ward.testkit.snmp.SimulatedInterface;
-import io.github.wardops.ward.testkit.snmp.SnmpSimulator;
+import io.github.wardops.ward.simulator.snmp.SimulatedDevice;
+import io.github.wardops.ward.simulator.snmp.SimulatedInterface;
+import io.github.wardops.ward.simulator.snmp.SnmpSimulator;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;

@@ -5,8 +5,8 @@ import io.github.wardops.ward.inventory.DeviceId;
 import io.github.wardops.ward.probe.PingStats;
 import io.github.wardops.ward.probe.ProbeResult;
 import io.github.wardops.ward.sink.ResultSink;
-import io.github.wardops.ward.sink.ResultSinks;
-import io.github.wardops.ward.sink.VictoriaMetricsOptions;
+import io.github.wardops.ward.victoriametrics.VictoriaMetricsSinks;
+import io.github.wardops.ward.victoriametrics.VictoriaMetricsOptions;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;
 import java.net.URI;
@@ -47,7 +47,7 @@ public final class VictoriaMetricsExportBench {
         Instant t0 = Instant.now().minus(1, ChronoUnit.HOURS);
         long samples = 0;
         long start;
-        try (ResultSink sink = ResultSinks.victoriaMetrics(options, id -> Optional.ofNullable(fleet.get(id)), reg)) {
+        try (ResultSink sink = VictoriaMetricsSinks.create(options, id -> Optional.ofNullable(fleet.get(id)), reg)) {
             List<ProbeResult> batch = new ArrayList<>(1000);
             start = System.nanoTime();
             for (int r = 0; r < rounds; r++) {

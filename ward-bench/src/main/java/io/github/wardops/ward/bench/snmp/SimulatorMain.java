@@ -1,8 +1,8 @@
 package io.github.wardops.ward.bench.snmp;
 
-import io.github.wardops.ward.testkit.snmp.SimulatedDevice;
-import io.github.wardops.ward.testkit.snmp.SimulatedInterface;
-import io.github.wardops.ward.testkit.snmp.SnmpSimulator;
+import io.github.wardops.ward.simulator.snmp.SimulatedDevice;
+import io.github.wardops.ward.simulator.snmp.SimulatedInterface;
+import io.github.wardops.ward.simulator.snmp.SnmpSimulator;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;

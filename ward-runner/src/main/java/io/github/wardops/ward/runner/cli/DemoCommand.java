@@ -14,7 +14,7 @@ import io.github.wardops.ward.runner.demo.FleetAgents;
 import io.github.wardops.ward.runner.poll.Checks;
 import io.github.wardops.ward.runner.poll.InventoryFile;
 import io.github.wardops.ward.runner.poll.Poller;
-import io.github.wardops.ward.testkit.net.LoopbackFaults;
+import io.github.wardops.ward.simulator.net.LoopbackFaults;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

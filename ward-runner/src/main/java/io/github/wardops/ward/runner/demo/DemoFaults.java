@@ -1,7 +1,7 @@
 package io.github.wardops.ward.runner.demo;
 
 import io.github.wardops.ward.inventory.Device;
-import io.github.wardops.ward.testkit.net.LoopbackFaults;
+import io.github.wardops.ward.simulator.net.LoopbackFaults;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;

@@ -2,10 +2,10 @@ package io.github.wardops.ward.runner.demo;
 
 import io.github.wardops.ward.inventory.Device;
 import io.github.wardops.ward.snmp.SnmpOid;
-import io.github.wardops.ward.testkit.snmp.SimulatedBehaviour;
-import io.github.wardops.ward.testkit.snmp.SimulatedDevice;
-import io.github.wardops.ward.testkit.snmp.SimulatedInterface;
-import io.github.wardops.ward.testkit.snmp.SnmpSimulator;
+import io.github.wardops.ward.simulator.snmp.SimulatedBehaviour;
+import io.github.wardops.ward.simulator.snmp.SimulatedDevice;
+import io.github.wardops.ward.simulator.snmp.SimulatedInterface;
+import io.github.wardops.ward.simulator.snmp.SnmpSimulator;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -10,7 +10,7 @@ import io.github.wardops.ward.probe.ProbeRequest;
 import io.github.wardops.ward.probe.Prober;
 import io.github.wardops.ward.probe.Probers;
 import io.github.wardops.ward.probe.TcpSettings;
-import io.github.wardops.ward.testkit.net.LoopbackFaults;
+import io.github.wardops.ward.simulator.net.LoopbackFaults;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -7,7 +7,7 @@ import io.github.wardops.ward.probe.DownReason;
 import io.github.wardops.ward.probe.ProbeRequest;
 import io.github.wardops.ward.probe.ProbeResult;
 import io.github.wardops.ward.probe.TcpSettings;
-import io.github.wardops.ward.testkit.net.LoopbackFaults;
+import io.github.wardops.ward.simulator.net.LoopbackFaults;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;

@@ -14,13 +14,13 @@ import io.github.wardops.ward.sink.ResultSink;
 import io.github.wardops.ward.Secret;
 import io.github.wardops.ward.snmp.SnmpCredentials;
 import io.github.wardops.ward.snmp.SnmpMeasurement;
-import io.github.wardops.ward.snmp.SnmpProber;
-import io.github.wardops.ward.snmp.SnmpProbers;
-import io.github.wardops.ward.snmp.SnmpOptions;
+import io.github.wardops.ward.snmp.poller.SnmpProber;
+import io.github.wardops.ward.snmp.poller.SnmpProbers;
+import io.github.wardops.ward.snmp.poller.SnmpOptions;
 import io.github.wardops.ward.snmp.SnmpSettings;
-import io.github.wardops.ward.testkit.snmp.SimulatedDevice;
-import io.github.wardops.ward.testkit.snmp.SimulatedInterface;
-import io.github.wardops.ward.testkit.snmp.SnmpSimulator;
+import io.github.wardops.ward.simulator.snmp.SimulatedDevice;
+import io.github.wardops.ward.simulator.snmp.SimulatedInterface;
+import io.github.wardops.ward.simulator.snmp.SnmpSimulator;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Embeds ward in a plain Java program: builds the engine from code, adds devices with an ICMP and
  * an SNMP check each, and receives results in a custom {@link ResultSink}. The SNMP agents are
- * ward-testkit's simulated ones, on the devices' loopback addresses. Run it with {@code ./mvnw -q -pl ward-examples/plain-java
+ * ward-simulator's simulated ones, on the devices' loopback addresses. Run it with {@code ./mvnw -q -pl ward-examples/plain-java
  * -am exec:java} (after a build) or from the test.
  */
 public final class PlainJavaExample {

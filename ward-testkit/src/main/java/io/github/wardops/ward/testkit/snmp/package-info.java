@@ -1,5 +1,0 @@
-/**
- * Simulated SNMP agents for tests, benchmarks and demos: {@link io.github.wardops.ward.testkit.snmp.SnmpSimulator}
- * runs any number of {@link io.github.wardops.ward.testkit.snmp.SimulatedDevice}s on loopback addresses.
- */
-package io.github.wardops.ward.testkit.snmp;

@@ -1,0 +1,152 @@
+package io.github.wardops.ward.victoriametrics.internal;
+
+import io.github.wardops.ward.inventory.Device;
+import io.github.wardops.ward.probe.InterfaceMeasurement;
+import io.github.wardops.ward.probe.Measurement;
+import io.github.wardops.ward.probe.ProbeResult;
+import io.github.wardops.ward.victoriametrics.VictoriaMetricsOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Turns probe results into samples named as the replaced system named them. Thread-safe
+ * (immutable after construction).
+ *
+ * <ul>
+ *   <li>ICMP ({@code type = "icmp"}): {@code device_ping_status} (1 up, 0 down),
+ *       {@code device_ping_rtt_ms} (mean RTT; only when a reply came back) and
+ *       {@code device_ping_packet_loss} (percent).</li>
+ *   <li>Any other type T: {@code ward_T_status} (1 up, 0 down) and {@code ward_T_NAME} for each
+ *       entry of {@link Measurement#values()}, with a {@code check} label (the check name).</li>
+ *   <li>An {@link InterfaceMeasurement}: {@code interface_NAME} per interface value, with
+ *       {@code if_index} and {@code if_name} labels.</li>
+ * </ul>
+ *
+ * <p>Every sample carries {@code device_id}, then {@code device_ip} and {@code device_name} when
+ * the device is known, the mapped device labels that the device has (empty values left out), and
+ * the static labels. An {@link ProbeResult.Unknown Unknown} result writes no status (ward could
+ * not tell). NaN and infinite values are skipped and reported to the skip callback.
+ */
+public final class SampleMapper {
+    /** Why a sample was not produced. */
+    public enum Skip {
+        /** A NaN or infinite value. */
+        NON_FINITE,
+        /** An {@code Unknown} result has no status to write. */
+        UNKNOWN_RESULT
+    }
+
+    private final Map<String, String> deviceLabels;
+    private final List<Sample.Label> staticLabels;
+
+    /**
+     * Creates a mapper.
+     *
+     * @param options the options (labels)
+     */
+    public SampleMapper(VictoriaMetricsOptions options) {
+        this.deviceLabels = options.deviceLabels();
+        List<Sample.Label> s = new ArrayList<>();
+        options.staticLabels().forEach((k, v) -> s.add(new Sample.Label(k, v)));
+        this.staticLabels = List.copyOf(s);
+    }
+
+    /**
+     * Maps one result.
+     *
+     * @param r the result
+     * @param device the device, when known
+     * @param out receives the samples
+     * @param skipped receives one call per sample not produced
+     */
+    public void map(ProbeResult r, Optional<Device> device, Consumer<Sample> out, Consumer<Skip> skipped) {
+        List<Sample.Label> base = baseLabels(r, device);
+        long ts = r.at().toEpochMilli();
+        Measurement m = r.measurement();
+        Map<String, Double> values = Objects.requireNonNull(m.values(), "Measurement.values() returned null");
+        Double status = switch (r) {
+            case ProbeResult.Up u -> 1.0;
+            case ProbeResult.Down d -> 0.0;
+            case ProbeResult.Unknown u -> null;
+        };
+        if ("icmp".equals(r.type())) {
+            emitStatus(out, skipped, "device_ping_status", base, status, ts);
+            Double rtt = values.get("rtt_avg_ms");
+            if (rtt == null && r instanceof ProbeResult.Up u && !values.containsKey("received")) {
+                rtt = u.latency().toNanos() / 1_000_000.0;
+            }
+            emit(out, skipped, "device_ping_rtt_ms", base, rtt, ts);
+            emit(out, skipped, "device_ping_packet_loss", base, values.get("loss_pct"), ts);
+        } else {
+            List<Sample.Label> withCheck = new ArrayList<>(base.size() + 1);
+            withCheck.addAll(base);
+            withCheck.add(new Sample.Label("check", r.check()));
+            withCheck = List.copyOf(withCheck);
+            String prefix = "ward_" + r.type() + "_";
+            emitStatus(out, skipped, PrometheusText.metricName(prefix + "status"), withCheck, status, ts);
+            for (Map.Entry<String, Double> e : values.entrySet()) {
+                emit(out, skipped, PrometheusText.metricName(prefix + e.getKey()), withCheck, e.getValue(), ts);
+            }
+        }
+        if (m instanceof InterfaceMeasurement im) {
+            emitInterfaces(out, skipped, base, im, ts);
+        }
+    }
+
+    private static void emitInterfaces(Consumer<Sample> out, Consumer<Skip> skipped, List<Sample.Label> base,
+                                       InterfaceMeasurement im, long ts) {
+        for (InterfaceMeasurement.InterfaceValues iv : im.interfaceValues()) {
+            List<Sample.Label> labels = new ArrayList<>(base.size() + 2);
+            labels.addAll(base);
+            labels.add(new Sample.Label("if_index", Integer.toString(iv.ifIndex())));
+            labels.add(new Sample.Label("if_name", iv.ifName()));
+            labels = List.copyOf(labels);
+            for (Map.Entry<String, Double> e : iv.values().entrySet()) {
+                emit(out, skipped, PrometheusText.metricName("interface_" + e.getKey()), labels, e.getValue(), ts);
+            }
+        }
+    }
+
+    private List<Sample.Label> baseLabels(ProbeResult r, Optional<Device> device) {
+        List<Sample.Label> l = new ArrayList<>(4 + deviceLabels.size() + staticLabels.size());
+        l.add(new Sample.Label("device_id", r.device().toString()));
+        if (device.isPresent()) {
+            Device d = device.get();
+            l.add(new Sample.Label("device_ip", d.address().getHostAddress()));
+            l.add(new Sample.Label("device_name", d.name()));
+            for (Map.Entry<String, String> e : deviceLabels.entrySet()) {
+                String v = d.labels().get(e.getKey());
+                if (v != null && !v.isEmpty()) {
+                    l.add(new Sample.Label(e.getValue(), v));
+                }
+            }
+        }
+        l.addAll(staticLabels);
+        return List.copyOf(l);
+    }
+
+    private static void emitStatus(Consumer<Sample> out, Consumer<Skip> skipped, String name,
+                                   List<Sample.Label> labels, Double status, long ts) {
+        if (status == null) {
+            skipped.accept(Skip.UNKNOWN_RESULT);
+        } else {
+            out.accept(new Sample(name, labels, status, ts));
+        }
+    }
+
+    private static void emit(Consumer<Sample> out, Consumer<Skip> skipped, String name, List<Sample.Label> labels,
+                             Double v, long ts) {
+        if (v == null) {
+            return;
+        }
+        if (!Double.isFinite(v)) {
+            skipped.accept(Skip.NON_FINITE);
+            return;
+        }
+        out.accept(new Sample(name, labels, v, ts));
+    }
+}

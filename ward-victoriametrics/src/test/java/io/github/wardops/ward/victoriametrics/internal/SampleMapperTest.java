@@ -1,0 +1,185 @@
+package io.github.wardops.ward.victoriametrics.internal;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.github.wardops.ward.inventory.Device;
+import io.github.wardops.ward.inventory.DeviceId;
+import io.github.wardops.ward.probe.DownReason;
+import io.github.wardops.ward.probe.InterfaceMeasurement;
+import io.github.wardops.ward.probe.Measurement;
+import io.github.wardops.ward.probe.PingStats;
+import io.github.wardops.ward.probe.ProbeResult;
+import io.github.wardops.ward.probe.TcpConnect;
+import io.github.wardops.ward.victoriametrics.VictoriaMetricsOptions;
+import java.net.InetAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class SampleMapperTest {
+    static final Instant AT = Instant.parse("2026-11-29T12:00:00.123456Z");
+    static final DeviceId ID = DeviceId.fromKey("batumi-1");
+
+    final List<Sample> out = new ArrayList<>();
+    final Map<SampleMapper.Skip, Integer> skipped = new EnumMap<>(SampleMapper.Skip.class);
+
+    static Device device() throws Exception {
+        return Device.builder(ID, "Batumi-1-NVR -", InetAddress.getByName("127.199.87.141"))
+                .label("device_type", "NVR").label("region", "Achara").label("branch", "").build();
+    }
+
+    void map(SampleMapper m, ProbeResult r, Optional<Device> d) {
+        m.map(r, d, out::add, s -> skipped.merge(s, 1, Integer::sum));
+    }
+
+    Sample named(String name) {
+        return out.stream().filter(s -> s.name().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError(name + " not in " + out));
+    }
+
+    @Test
+    void icmpUpWritesTheReplacedSystemsThreeSeries() throws Exception {
+        SampleMapper m = new SampleMapper(VictoriaMetricsOptions.builder(URI.create("http://127.0.0.1:8428"))
+                .label("site", "dc1").build());
+        PingStats ps = PingStats.of(2, new long[] {1_000_000, 3_000_000}, 2);
+        map(m, new ProbeResult.Up(ID, "icmp", "icmp", AT, Duration.ofMillis(2), ps), Optional.of(device()));
+        assertEquals(List.of("device_ping_status", "device_ping_rtt_ms", "device_ping_packet_loss"),
+                out.stream().map(Sample::name).toList());
+        assertEquals(1.0, named("device_ping_status").value());
+        assertEquals(2.0, named("device_ping_rtt_ms").value());
+        assertEquals(0.0, named("device_ping_packet_loss").value());
+        Sample s = named("device_ping_status");
+        assertEquals(AT.toEpochMilli(), s.timestampMillis(), "milliseconds from ProbeResult.at()");
+        assertEquals(List.of(new Sample.Label("device_id", ID.toString()),
+                new Sample.Label("device_ip", "127.199.87.141"),
+                new Sample.Label("device_name", "Batumi-1-NVR -"),
+                new Sample.Label("device_type", "NVR"),
+                new Sample.Label("site", "dc1")), s.labels(), "region is not mapped by default");
+        assertTrue(skipped.isEmpty());
+    }
+
+    @Test
+    void icmpDownWritesStatusZeroAndFullLossButNoRtt() throws Exception {
+        SampleMapper m = new SampleMapper(VictoriaMetricsOptions.builder(URI.create("http://127.0.0.1:8428")).build());
+        PingStats ps = new PingStats(2, 0, null, null, null, null);
+        map(m, new ProbeResult.Down(ID, "icmp", "icmp", AT, DownReason.TIMEOUT, "", ps), Optional.of(device()));
+        assertEquals(List.of("device_ping_status", "device_ping_packet_loss"), out.stream().map(Sample::name).toList());
+        assertEquals(0.0, named("device_ping_status").value());
+        assertEquals(100.0, named("device_ping_packet_loss").value());
+    }
+
+    @Test
+    void unknownWritesNoStatusAndIsCounted() {
+        SampleMapper m = new SampleMapper(VictoriaMetricsOptions.builder(URI.create("http://127.0.0.1:8428")).build());
+        map(m, new ProbeResult.Unknown(ID, "icmp", "icmp", AT, "prober failed"), Optional.empty());
+        map(m, new ProbeResult.Unknown(ID, "web", "tcp", AT, "prober failed"), Optional.empty());
+        assertTrue(out.isEmpty());
+        assertEquals(2, skipped.get(SampleMapper.Skip.UNKNOWN_RESULT));
+    }
+
+    @Test
+    void anUnknownDeviceGivesDeviceIdOnly() {
+        SampleMapper m = new SampleMapper(VictoriaMetricsOptions.builder(URI.create("http://127.0.0.1:8428")).build());
+        map(m, new ProbeResult.Up(ID, "icmp", "icmp", AT, Duration.ofMillis(2), Measurement.NONE), Optional.empty());
+        Sample s = named("device_ping_status");
+        assertEquals(List.of(new Sample.Label("device_id", ID.toString())), s.labels());
+        assertEquals(2.0, named("device_ping_rtt_ms").value(), "without ping stats the latency is the RTT");
+    }
+
+    @Test
+    void mappedDeviceLabelsAreRenamedAndEmptyOnesLeftOut() throws Exception {
+        SampleMapper m = new SampleMapper(VictoriaMetricsOptions.builder(URI.create("http://127.0.0.1:8428"))
+                .deviceLabels(Map.of("region", "region_name", "branch", "branch", "missing", "missing")).build());
+        map(m, new ProbeResult.Up(ID, "icmp", "icmp", AT, Duration.ofMillis(2), Measurement.NONE), Optional.of(device()));
+        Sample s = named("device_ping_status");
+        assertEquals("Achara", s.label("region_name"));
+        assertNull(s.label("branch"), "empty device label left out");
+        assertNull(s.label("missing"));
+        assertNull(s.label("device_type"), "the default mapping was replaced");
+    }
+
+    @Test
+    void otherTypesAreMappedGenericallyWithACheckLabel() throws Exception {
+        SampleMapper m = new SampleMapper(VictoriaMetricsOptions.builder(URI.create("http://127.0.0.1:8428")).build());
+        map(m, new ProbeResult.Up(ID, "https", "tcp", AT, Duration.ofMillis(3),
+                new TcpConnect(443, Duration.ofMillis(3))), Optional.of(device()));
+        assertEquals(1.0, named("ward_tcp_status").value());
+        assertEquals(443.0, named("ward_tcp_port").value());
+        assertEquals(3.0, named("ward_tcp_connect_ms").value());
+        assertEquals("https", named("ward_tcp_status").label("check"));
+        assertNull(named("ward_tcp_status").label("if_index"));
+    }
+
+    @Test
+    void oddTypeAndValueNamesAreSanitised() {
+        SampleMapper m = new SampleMapper(VictoriaMetricsOptions.builder(URI.create("http://127.0.0.1:8428")).build());
+        Measurement odd = () -> Map.of("cpu.load-1m", 0.5, "9x", 1.0);
+        map(m, new ProbeResult.Down(ID, "c", "my-probe", AT, DownReason.TIMEOUT, "", odd), Optional.empty());
+        assertEquals(0.0, named("ward_my_probe_status").value());
+        assertEquals(0.5, named("ward_my_probe_cpu_load_1m").value());
+        assertEquals(1.0, named("ward_my_probe_9x").value());
+    }
+
+    @Test
+    void nanAndInfinityAreSkippedAndCounted() {
+        SampleMapper m = new SampleMapper(VictoriaMetricsOptions.builder(URI.create("http://127.0.0.1:8428")).build());
+        Map<String, Double> v = new LinkedHashMap<>();
+        v.put("nan", Double.NaN);
+        v.put("inf", Double.POSITIVE_INFINITY);
+        v.put("ninf", Double.NEGATIVE_INFINITY);
+        v.put("ok", 2.5);
+        map(m, new ProbeResult.Up(ID, "c", "snmp", AT, Duration.ZERO, () -> v), Optional.empty());
+        Map<String, Double> icmp = Map.of("loss_pct", Double.NaN, "rtt_avg_ms", Double.POSITIVE_INFINITY, "received", 1.0);
+        map(m, new ProbeResult.Up(ID, "icmp", "icmp", AT, Duration.ZERO, () -> icmp), Optional.empty());
+        assertEquals(List.of("ward_snmp_status", "ward_snmp_ok", "device_ping_status"),
+                out.stream().map(Sample::name).toList());
+        assertEquals(5, skipped.get(SampleMapper.Skip.NON_FINITE));
+    }
+
+    record Ifaces(Map<String, Double> values, List<InterfaceValues> interfaceValues) implements InterfaceMeasurement {
+    }
+
+    @Test
+    void interfaceMeasurementsBecomeInterfaceSeries() throws Exception {
+        SampleMapper m = new SampleMapper(VictoriaMetricsOptions.builder(URI.create("http://127.0.0.1:8428")).build());
+        Ifaces im = new Ifaces(Map.of("cpu_pct", 12.0), List.of(
+                new InterfaceMeasurement.InterfaceValues(3, "Gi0/1 \"uplink\"", Map.of("oper_status", 1.0, "in_octets", 1.5e12)),
+                new InterfaceMeasurement.InterfaceValues(7, "", Map.of("oper_status", 2.0, "errors", Double.NaN))));
+        map(m, new ProbeResult.Up(ID, "snmp-if", "snmp", AT, Duration.ZERO, im), Optional.of(device()));
+        assertEquals(12.0, named("ward_snmp_cpu_pct").value());
+        List<Sample> oper = out.stream().filter(s -> s.name().equals("interface_oper_status")).toList();
+        assertEquals(2, oper.size());
+        assertEquals("3", oper.get(0).label("if_index"));
+        assertEquals("Gi0/1 \"uplink\"", oper.get(0).label("if_name"));
+        assertNull(oper.get(0).label("check"), "interface series keep the replaced system's labels");
+        assertEquals("NVR", oper.get(0).label("device_type"));
+        assertEquals(1.5e12, named("interface_in_octets").value());
+        assertEquals(1, skipped.get(SampleMapper.Skip.NON_FINITE));
+    }
+
+    @Test
+    void snmpMeasurementsExportTheirInterfacesUnderTheReplacedSystemsNames() throws Exception {
+        SampleMapper m = new SampleMapper(VictoriaMetricsOptions.builder(URI.create("http://127.0.0.1:8428")).build());
+        var rates = new io.github.wardops.ward.snmp.InterfaceRates(1_000_000, 2_000_000, 10, 20, 0, 0, 0, 0, 1.0, Double.NaN);
+        var counters = new io.github.wardops.ward.snmp.InterfaceCounters(1L, 2L, 3L, 4L, 0L, 0L, 0L, 0L, true);
+        var uplink = new io.github.wardops.ward.snmp.SnmpInterface(3, "Gi0/1", "GigabitEthernet0/1", "ISP-1", 6, 1500,
+                100_000_000L, "", 1, 1, "isp", Map.of(), counters, rates);
+        var snmp = new io.github.wardops.ward.snmp.SnmpMeasurement(null, "cisco", List.of(), List.of(uplink), true, false, 10, 2, "");
+        map(m, new ProbeResult.Up(ID, "snmp", "snmp", AT, Duration.ZERO, snmp), Optional.of(device()));
+        Sample oper = named("interface_oper_status");
+        assertEquals(1.0, oper.value());
+        assertEquals("3", oper.label("if_index"));
+        assertEquals("Gi0/1", oper.label("if_name"));
+        assertEquals(100_000_000.0, named("interface_speed_bps").value());
+        assertTrue(out.stream().noneMatch(s -> s.name().startsWith("interface_") && !Double.isFinite(s.value())),
+                "a rate with no value (NaN) is not exported");
+        assertTrue(out.stream().anyMatch(s -> s.name().startsWith("interface_") && s.value() == 1_000_000.0), out.toString());
+    }
+}

@@ -1,0 +1,163 @@
+package io.github.wardops.ward.victoriametrics.internal;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A real VictoriaMetrics (Debian package {@code victoria-metrics}) started by the test on a free
+ * loopback port with its own data directory. In CI (env {@code CI} set, not {@code false}) a
+ * missing binary fails the test, so CI cannot pass by skipping; elsewhere it skips.
+ */
+final class VictoriaMetricsServer implements AutoCloseable {
+    static final Path BINARY = Path.of("/usr/bin/victoria-metrics");
+
+    /** One stored series, as {@code /api/v1/export} gives it. */
+    record Series(String name, Map<String, String> labels, List<Double> values, List<Long> timestamps) {
+    }
+
+    private final Path dataDir;
+    private final Path log;
+    private final int port;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private Process process;
+
+    VictoriaMetricsServer(Path workDir) throws IOException {
+        requireBinary();
+        this.dataDir = Files.createDirectories(workDir.resolve("vm-data"));
+        this.log = workDir.resolve("victoria-metrics.log");
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            this.port = s.getLocalPort();
+        }
+    }
+
+    static void requireBinary() {
+        boolean found = Files.isExecutable(BINARY);
+        String ci = System.getenv("CI");
+        if (ci != null && !ci.equalsIgnoreCase("false")) {
+            Assertions.assertTrue(found, BINARY + " is required in CI: .ci/run installs the Debian package victoria-metrics");
+        } else {
+            Assumptions.assumeTrue(found, BINARY + " is not installed (apt-get install victoria-metrics)");
+        }
+    }
+
+    URI base() {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    /** Starts the server (again, on the same port and data) and waits until it is healthy. */
+    void start() throws Exception {
+        if (process != null && process.isAlive()) {
+            return;
+        }
+        process = new ProcessBuilder(BINARY.toString(),
+                "-httpListenAddr=127.0.0.1:" + port,
+                "-storageDataPath=" + dataDir,
+                "-retentionPeriod=1",
+                "-search.disableCache",
+                "-loggerLevel=WARN",
+                "-memory.allowedBytes=256MB")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                Assertions.fail("victoria-metrics exited with " + process.exitValue() + ": " + logTail());
+            }
+            try {
+                HttpResponse<String> r = get("/health");
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(50);
+        }
+        Assertions.fail("victoria-metrics did not become healthy in 60 s: " + logTail());
+    }
+
+    /** Stops the server (SIGTERM, then SIGKILL after 20 s). */
+    void stop() throws InterruptedException {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+        process = null;
+    }
+
+    /** Makes everything imported so far searchable. */
+    void forceFlush() throws Exception {
+        HttpResponse<String> r = get("/internal/force_flush");
+        Assertions.assertEquals(200, r.statusCode(), r.body());
+    }
+
+    /** Every stored series matching the selector, sorted by name and labels. */
+    List<Series> export(String selector) throws Exception {
+        HttpResponse<String> r = get("/api/v1/export?match[]=" + URLEncoder.encode(selector, StandardCharsets.UTF_8));
+        Assertions.assertEquals(200, r.statusCode(), r.body());
+        List<Series> out = new ArrayList<>();
+        for (String line : r.body().split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> o = (Map<String, Object>) MiniJson.parse(line);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> metric = (Map<String, Object>) o.get("metric");
+            Map<String, String> labels = new TreeMap<>();
+            metric.forEach((k, v) -> labels.put(k, (String) v));
+            String name = labels.remove("__name__");
+            @SuppressWarnings("unchecked")
+            List<Object> values = (List<Object>) o.get("values");
+            @SuppressWarnings("unchecked")
+            List<Object> ts = (List<Object>) o.get("timestamps");
+            out.add(new Series(name, labels, values.stream().map(v -> (Double) v).toList(),
+                    ts.stream().map(t -> ((Double) t).longValue()).toList()));
+        }
+        out.sort(java.util.Comparator.comparing((Series s) -> s.name()).thenComparing(s -> s.labels().toString()));
+        return out;
+    }
+
+    private HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(base() + pathAndQuery)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    String logTail() {
+        try {
+            String s = Files.readString(log);
+            return s.length() <= 4000 ? s : s.substring(s.length() - 4000);
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        stop();
+        http.close();
+    }
+}
