@@ -33,22 +33,9 @@ public record Alert(UUID id, DeviceId device, String deviceName, int ifIndex, St
                     String message, Instant since, Instant openedAt, Instant resolvedAt, String resolution,
                     Instant acknowledgedAt, String acknowledgedBy, int impactedDevices) {
     /**
-     * Validates.
+     * Checks the components; each is described on the record.
      *
-     * @param id the id
-     * @param device the device
-     * @param deviceName the device name
-     * @param ifIndex the interface
-     * @param rule the rule
-     * @param severity the severity
-     * @param message the message
-     * @param since the condition start
-     * @param openedAt the open time
-     * @param resolvedAt the resolve time
-     * @param resolution the resolution
-     * @param acknowledgedAt the acknowledgement time
-     * @param acknowledgedBy the acknowledging user
-     * @param impactedDevices the dependent devices
+     * @throws NullPointerException if {@code id}, {@code device}, {@code deviceName}, {@code rule}, {@code severity}, {@code message}, {@code since} or {@code openedAt} is null
      */
     public Alert {
         Objects.requireNonNull(id, "id");

@@ -20,10 +20,6 @@ public record DeliveryOptions(int queueCapacity, int maxAttempts, Duration initi
     /**
      * Validates every setting at once.
      *
-     * @param queueCapacity the queue capacity
-     * @param maxAttempts the attempts
-     * @param initialBackoff the first backoff
-     * @param maxBackoff the longest backoff
      * @throws InvalidConfigurationException listing every invalid setting
      */
     public DeliveryOptions {

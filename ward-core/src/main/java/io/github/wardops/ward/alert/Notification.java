@@ -30,10 +30,9 @@ public sealed interface Notification permits Notification.Opened, Notification.R
      */
     record Opened(Alert alert, Instant at) implements Notification {
         /**
-         * Validates.
+         * Checks the components; each is described on the record.
          *
-         * @param alert the alert
-         * @param at the time
+         * @throws NullPointerException if {@code alert} or {@code at} is null
          */
         public Opened {
             Objects.requireNonNull(alert, "alert");
@@ -49,10 +48,9 @@ public sealed interface Notification permits Notification.Opened, Notification.R
      */
     record Resolved(Alert alert, Instant at) implements Notification {
         /**
-         * Validates.
+         * Checks the components; each is described on the record.
          *
-         * @param alert the alert
-         * @param at the time
+         * @throws NullPointerException if {@code alert} or {@code at} is null
          */
         public Resolved {
             Objects.requireNonNull(alert, "alert");
@@ -77,15 +75,10 @@ public sealed interface Notification permits Notification.Opened, Notification.R
     record Flood(boolean started, int opened, int suppressed, Duration window, Map<Severity, Integer> bySeverity,
                  List<Alert> sample, Instant at) implements Notification {
         /**
-         * Validates and copies.
+         * Checks the components (each is described on the record) and copies its collections, so
+         * the caller's later changes do not reach it.
          *
-         * @param started whether starting
-         * @param opened alerts opened
-         * @param suppressed notifications suppressed
-         * @param window the window
-         * @param bySeverity counts by severity
-         * @param sample a sample
-         * @param at the time
+         * @throws NullPointerException if {@code window}, {@code at}, {@code severity} or {@code count} is null
          */
         public Flood {
             Objects.requireNonNull(window, "window");

@@ -14,13 +14,9 @@ import java.util.Objects;
  */
 public record RuleProblem(String ruleName, int index, int position, String expected, String message) {
     /**
-     * Validates.
+     * Checks the components; each is described on the record.
      *
-     * @param ruleName the name
-     * @param index the index
-     * @param position the position
-     * @param expected what was expected
-     * @param message the message
+     * @throws NullPointerException if {@code ruleName}, {@code expected} or {@code message} is null
      */
     public RuleProblem {
         Objects.requireNonNull(ruleName, "ruleName");

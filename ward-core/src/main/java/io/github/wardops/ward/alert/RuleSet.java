@@ -13,10 +13,7 @@ import java.util.List;
  */
 public record RuleSet(List<AlertRule> rules, List<RuleProblem> rejected) {
     /**
-     * Copies.
-     *
-     * @param rules the rules
-     * @param rejected the problems
+     * Copies the components' collections, so the caller's later changes do not reach this record.
      */
     public RuleSet {
         rules = List.copyOf(rules);

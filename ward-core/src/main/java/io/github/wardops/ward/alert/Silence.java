@@ -16,13 +16,9 @@ import java.util.Objects;
  */
 public record Silence(DeviceId device, int ifIndex, String rule, String window, Instant at) {
     /**
-     * Validates.
+     * Checks the components; each is described on the record.
      *
-     * @param device the device
-     * @param ifIndex the interface
-     * @param rule the rule
-     * @param window the window
-     * @param at the time
+     * @throws NullPointerException if {@code device}, {@code rule}, {@code window} or {@code at} is null
      */
     public Silence {
         Objects.requireNonNull(device, "device");

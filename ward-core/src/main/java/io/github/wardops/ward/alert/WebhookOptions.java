@@ -27,9 +27,6 @@ public record WebhookOptions(URI uri, Secret secret, Duration timeout) {
     /**
      * Validates every setting at once.
      *
-     * @param uri the endpoint
-     * @param secret the key, or null
-     * @param timeout the timeout
      * @throws InvalidConfigurationException listing every invalid setting
      */
     public WebhookOptions {

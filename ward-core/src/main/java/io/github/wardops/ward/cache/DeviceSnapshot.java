@@ -26,16 +26,10 @@ public record DeviceSnapshot(DeviceId device, DeviceStatus status, Instant downS
                           Instant lastProbeAt, Duration lastRtt, Double lossPct, Instant updatedAt) {
 
     /**
-     * Validates.
+     * Checks the components; each is described on the record.
      *
-     * @param device the device
-     * @param status the status
-     * @param downSince the start of the outage, or {@code null}
-     * @param flapping whether flapping
-     * @param lastProbeAt the last probe, or {@code null}
-     * @param lastRtt the last RTT, or {@code null}
-     * @param lossPct the last loss, or {@code null}
-     * @param updatedAt when computed
+     * @throws NullPointerException if {@code device}, {@code status} or {@code updatedAt} is null
+     * @throws IllegalArgumentException if a component is out of its range; the message names it
      */
     public DeviceSnapshot {
         Objects.requireNonNull(device, "device");

@@ -42,18 +42,10 @@ public record InterfaceSnapshot(int ifIndex, String name, String alias, Status a
     }
 
     /**
-     * Validates.
+     * Checks the components; each is described on the record.
      *
-     * @param ifIndex the index
-     * @param name the name
-     * @param alias the alias
-     * @param admin the admin status
-     * @param oper the oper status
-     * @param speedBps the speed
-     * @param inBps inbound rate
-     * @param outBps outbound rate
-     * @param inErrorsPerSec inbound error rate
-     * @param outErrorsPerSec outbound error rate
+     * @throws NullPointerException if {@code name}, {@code alias}, {@code admin} or {@code oper} is null
+     * @throws IllegalArgumentException if a component is out of its range; the message names it
      */
     public InterfaceSnapshot {
         if (ifIndex < 1) {

@@ -15,11 +15,11 @@ import java.util.Objects;
 public record InterfaceSnapshots(DeviceId device, Instant polledAt, List<InterfaceSnapshot> interfaces) {
 
     /**
-     * Validates and copies.
+     * Checks the components (each is described on the record) and copies its collections, so the
+     * caller's later changes do not reach it.
      *
-     * @param device the device
-     * @param polledAt the poll time
-     * @param interfaces the interfaces
+     * @throws NullPointerException if {@code device} or {@code polledAt} is null
+     * @throws IllegalArgumentException if a component is out of its range; the message names it
      */
     public InterfaceSnapshots {
         Objects.requireNonNull(device, "device");

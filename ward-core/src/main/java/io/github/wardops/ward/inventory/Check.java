@@ -27,10 +27,7 @@ public record Check(String name, CheckSettings settings, Duration interval, Dura
     /**
      * Validates the check.
      *
-     * @param name the name
-     * @param settings the settings
-     * @param interval the interval
-     * @param timeout the timeout
+     * @throws IllegalArgumentException if a component is out of its range; the message names it
      */
     public Check {
         Objects.requireNonNull(name, "check name");

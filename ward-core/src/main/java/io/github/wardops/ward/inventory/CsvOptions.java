@@ -26,9 +26,6 @@ public record CsvOptions(int maxRows, int maxLineBytes, boolean allowLinkLocal) 
     /**
      * Validates, reporting every problem at once.
      *
-     * @param maxRows the most rows
-     * @param maxLineBytes the longest line in bytes
-     * @param allowLinkLocal whether link-local addresses are accepted
      * @throws InvalidConfigurationException naming every value out of range
      */
     public CsvOptions {

@@ -35,15 +35,8 @@ public record Device(DeviceId id, String name, InetAddress address, Map<String, 
     /**
      * Validates the device and copies its collections.
      *
-     * @param id the id
-     * @param name the name
-     * @param address the address
-     * @param labels the labels
-     * @param parentId the parent id, or {@code null}
-     * @param enabled whether enabled
-     * @param checks the checks
      * @throws IllegalArgumentException when the name or a label holds a control character, the
-     *     address is one ward never probes, two checks share a name, or the device is its own parent
+     *        address is one ward never probes, two checks share a name, or the device is its own parent
      */
     public Device {
         Objects.requireNonNull(id, "device id");

@@ -13,8 +13,6 @@ public record DeviceId(UUID value) implements Comparable<DeviceId> {
 
     /**
      * Validates the id.
-     *
-     * @param value the UUID; never {@code null}
      */
     public DeviceId {
         Objects.requireNonNull(value, "device id");

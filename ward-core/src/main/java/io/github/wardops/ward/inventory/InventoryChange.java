@@ -23,9 +23,9 @@ public sealed interface InventoryChange {
      */
     record Upsert(Device device) implements InventoryChange {
         /**
-         * Validates.
+         * Checks the components; each is described on the record.
          *
-         * @param device the device
+         * @throws NullPointerException if {@code device} is null
          */
         public Upsert {
             Objects.requireNonNull(device, "device");
@@ -44,9 +44,7 @@ public sealed interface InventoryChange {
      */
     record Remove(DeviceId id) implements InventoryChange {
         /**
-         * Validates.
-         *
-         * @param id the id
+         * Checks the components; each is described on the record.
          */
         public Remove {
             Objects.requireNonNull(id, "device id");

@@ -21,12 +21,10 @@ public record IcmpSettings(int count, Duration spacing, Duration replyTimeout, i
     public static final String TYPE = "icmp";
 
     /**
-     * Validates.
+     * Checks the components; each is described on the record.
      *
-     * @param count echoes per probe
-     * @param spacing time between echoes
-     * @param replyTimeout per-echo timeout
-     * @param payloadBytes payload size
+     * @throws NullPointerException if {@code spacing} or {@code replyTimeout} is null
+     * @throws IllegalArgumentException if a component is out of its range; the message names it
      */
     public IcmpSettings {
         Objects.requireNonNull(spacing, "spacing");

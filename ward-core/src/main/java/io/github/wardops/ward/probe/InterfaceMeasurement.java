@@ -30,11 +30,11 @@ public interface InterfaceMeasurement extends Measurement {
      */
     record InterfaceValues(int ifIndex, String ifName, Map<String, Double> values) {
         /**
-         * Validates and copies.
+         * Checks the components (each is described on the record) and copies its collections, so
+         * the caller's later changes do not reach it.
          *
-         * @param ifIndex the ifIndex
-         * @param ifName the name
-         * @param values the values
+         * @throws NullPointerException if {@code ifName} is null
+         * @throws IllegalArgumentException if a component is out of its range; the message names it
          */
         public InterfaceValues {
             if (ifIndex < 1) {

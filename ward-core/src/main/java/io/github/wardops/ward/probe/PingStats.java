@@ -21,14 +21,9 @@ public record PingStats(int sent, int received, Duration rttMin, Duration rttAvg
         implements Measurement {
 
     /**
-     * Validates.
+     * Checks the components; each is described on the record.
      *
-     * @param sent echoes sent
-     * @param received replies received
-     * @param rttMin min RTT
-     * @param rttAvg mean RTT
-     * @param rttMax max RTT
-     * @param rttMdev mean deviation
+     * @throws IllegalArgumentException if a component is out of its range; the message names it
      */
     public PingStats {
         if (sent < 0 || received < 0 || received > sent) {

@@ -14,11 +14,9 @@ import java.util.Objects;
  */
 public record ProbeRequest(Device device, Check check, Instant plannedAt) {
     /**
-     * Validates.
+     * Checks the components; each is described on the record.
      *
-     * @param device the device
-     * @param check the check
-     * @param plannedAt the planned start
+     * @throws NullPointerException if {@code device}, {@code check} or {@code plannedAt} is null
      */
     public ProbeRequest {
         Objects.requireNonNull(device, "device");

@@ -62,14 +62,9 @@ public sealed interface ProbeResult permits ProbeResult.Up, ProbeResult.Down, Pr
     record Up(DeviceId device, String check, String type, Instant at, Duration latency, Measurement measurement)
             implements ProbeResult {
         /**
-         * Validates.
+         * Checks the components; each is described on the record.
          *
-         * @param device the device
-         * @param check the check name
-         * @param type the check type
-         * @param at the start time
-         * @param latency the latency
-         * @param measurement the measurement
+         * @throws NullPointerException if {@code device}, {@code check}, {@code type}, {@code at}, {@code latency} or {@code measurement} is null
          */
         public Up {
             Objects.requireNonNull(device, "device");
@@ -95,15 +90,9 @@ public sealed interface ProbeResult permits ProbeResult.Up, ProbeResult.Down, Pr
     record Down(DeviceId device, String check, String type, Instant at, DownReason reason, String detail,
                 Measurement measurement) implements ProbeResult {
         /**
-         * Validates.
+         * Checks the components; each is described on the record.
          *
-         * @param device the device
-         * @param check the check name
-         * @param type the check type
-         * @param at the start time
-         * @param reason the reason
-         * @param detail the detail
-         * @param measurement the measurement
+         * @throws NullPointerException if {@code device}, {@code check}, {@code type}, {@code at}, {@code reason}, {@code detail} or {@code measurement} is null
          */
         public Down {
             Objects.requireNonNull(device, "device");
@@ -127,13 +116,9 @@ public sealed interface ProbeResult permits ProbeResult.Up, ProbeResult.Down, Pr
      */
     record Unknown(DeviceId device, String check, String type, Instant at, String detail) implements ProbeResult {
         /**
-         * Validates.
+         * Checks the components; each is described on the record.
          *
-         * @param device the device
-         * @param check the check name
-         * @param type the check type
-         * @param at the start time
-         * @param detail the detail
+         * @throws NullPointerException if {@code device}, {@code check}, {@code type}, {@code at} or {@code detail} is null
          */
         public Unknown {
             Objects.requireNonNull(device, "device");

@@ -16,9 +16,9 @@ public record TcpSettings(int port) implements CheckSettings {
     public static final String TYPE = "tcp";
 
     /**
-     * Validates.
+     * Checks the components; each is described on the record.
      *
-     * @param port the port
+     * @throws IllegalArgumentException if a component is out of its range; the message names it
      */
     public TcpSettings {
         if (port < 1 || port > 65535) {

@@ -19,10 +19,6 @@ public record SinkOptions(int queueCapacity, int maxBatchSize, Duration maxLinge
 
     /**
      * Validates, reporting every problem at once.
-     *
-     * @param queueCapacity the capacity
-     * @param maxBatchSize the batch size
-     * @param maxLinger the linger
      */
     public SinkOptions {
         List<String> p = new ArrayList<>();

@@ -23,11 +23,6 @@ public record InterfaceFilter(Set<Integer> includeTypes, Set<Integer> excludeTyp
 
     /**
      * Validates the patterns and copies.
-     *
-     * @param includeTypes the types to include
-     * @param excludeTypes the types to exclude
-     * @param includeNames the name patterns to include
-     * @param excludeNames the name patterns to exclude
      */
     public InterfaceFilter {
         includeTypes = Set.copyOf(includeTypes);

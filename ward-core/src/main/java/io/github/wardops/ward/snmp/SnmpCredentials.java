@@ -83,10 +83,10 @@ public sealed interface SnmpCredentials permits SnmpCredentials.Community, SnmpC
      */
     record Community(SnmpVersion version, Secret community) implements SnmpCredentials {
         /**
-         * Validates.
+         * Checks the components; each is described on the record.
          *
-         * @param version the version
-         * @param community the community
+         * @throws NullPointerException if {@code version} or {@code community} is null
+         * @throws IllegalArgumentException if a component is out of its range; the message names it
          */
         public Community {
             Objects.requireNonNull(version, "version");
@@ -115,13 +115,10 @@ public sealed interface SnmpCredentials permits SnmpCredentials.Community, SnmpC
         private static final Pattern USER = Pattern.compile("[\\x21-\\x7E]{1,32}");
 
         /**
-         * Validates.
+         * Checks the components; each is described on the record.
          *
-         * @param user the user
-         * @param auth the auth protocol
-         * @param authPassphrase the auth passphrase
-         * @param priv the priv protocol
-         * @param privPassphrase the priv passphrase
+         * @throws NullPointerException if {@code user} is null
+         * @throws IllegalArgumentException if a component is out of its range; the message names it
          */
         public Usm {
             Objects.requireNonNull(user, "user");

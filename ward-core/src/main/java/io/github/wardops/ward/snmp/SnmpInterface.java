@@ -26,22 +26,10 @@ public record SnmpInterface(int index, String name, String descr, String alias, 
                             long speedBitsPerSecond, String physAddress, int adminStatus, int operStatus, String role,
                             Map<String, String> attributes, InterfaceCounters counters, InterfaceRates rates) {
     /**
-     * Validates and copies.
+     * Checks the components (each is described on the record) and copies its collections, so the
+     * caller's later changes do not reach it.
      *
-     * @param index the index
-     * @param name the name
-     * @param descr the description
-     * @param alias the alias
-     * @param type the type
-     * @param mtu the MTU
-     * @param speedBitsPerSecond the speed
-     * @param physAddress the MAC
-     * @param adminStatus the admin status
-     * @param operStatus the oper status
-     * @param role the role
-     * @param attributes the attributes
-     * @param counters the counters
-     * @param rates the rates
+     * @throws NullPointerException if {@code name}, {@code descr}, {@code alias}, {@code physAddress}, {@code counters} or {@code rates} is null
      */
     public SnmpInterface {
         Objects.requireNonNull(name, "name");

@@ -29,13 +29,9 @@ public record SnmpItem(String name, SnmpOid oid, Kind kind, String unit, Duratio
     }
 
     /**
-     * Validates.
+     * Checks the components; each is described on the record.
      *
-     * @param name the name
-     * @param oid the OID
-     * @param kind the kind
-     * @param unit the unit
-     * @param interval the interval
+     * @throws IllegalArgumentException if a component is out of its range; the message names it
      */
     public SnmpItem {
         Objects.requireNonNull(name, "item name");

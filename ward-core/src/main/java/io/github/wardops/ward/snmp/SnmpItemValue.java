@@ -11,11 +11,9 @@ import java.util.Objects;
  */
 public record SnmpItemValue(SnmpItem item, String source, SnmpValue value) {
     /**
-     * Validates.
+     * Checks the components; each is described on the record.
      *
-     * @param item the item
-     * @param source the source
-     * @param value the value
+     * @throws NullPointerException if {@code item}, {@code source} or {@code value} is null
      */
     public SnmpItemValue {
         Objects.requireNonNull(item, "item");

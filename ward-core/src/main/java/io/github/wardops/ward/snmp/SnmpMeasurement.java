@@ -27,17 +27,10 @@ public record SnmpMeasurement(SnmpSystem system, String vendor, List<SnmpItemVal
                               List<SnmpInterface> interfaces, boolean interfacesDiscovered, boolean agentRestarted,
                               int varBinds, int requests, String problem) implements InterfaceMeasurement {
     /**
-     * Validates and copies.
+     * Checks the components (each is described on the record) and copies its collections, so the
+     * caller's later changes do not reach it.
      *
-     * @param system the system
-     * @param vendor the vendor
-     * @param items the items
-     * @param interfaces the interfaces
-     * @param interfacesDiscovered whether discovered
-     * @param agentRestarted whether restarted
-     * @param varBinds varbinds read
-     * @param requests requests sent
-     * @param problem what is missing, or empty
+     * @throws NullPointerException if {@code vendor} or {@code problem} is null
      */
     public SnmpMeasurement {
         Objects.requireNonNull(vendor, "vendor");

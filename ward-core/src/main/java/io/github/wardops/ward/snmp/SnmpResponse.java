@@ -31,11 +31,10 @@ public record SnmpResponse(Status status, List<SnmpVarBind> varBinds, String det
     }
 
     /**
-     * Validates and copies.
+     * Checks the components (each is described on the record) and copies its collections, so the
+     * caller's later changes do not reach it.
      *
-     * @param status the status
-     * @param varBinds the bindings
-     * @param detail the detail
+     * @throws NullPointerException if {@code status} or {@code detail} is null
      */
     public SnmpResponse {
         Objects.requireNonNull(status, "status");

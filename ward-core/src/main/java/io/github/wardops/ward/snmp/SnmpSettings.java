@@ -50,18 +50,6 @@ public record SnmpSettings(int port, String credentialsRef, SnmpCredentials cred
 
     /**
      * Validates; prefer {@link #builder()}, which reports every problem at once.
-     *
-     * @param port the port
-     * @param credentialsRef the reference
-     * @param credentials the credentials
-     * @param requestTimeout the timeout
-     * @param retries the retries
-     * @param maxRepetitions the repetitions
-     * @param maxVarbindsPerPdu the varbinds per request
-     * @param polls the polls
-     * @param interfaceFilter the filter
-     * @param customItems the items
-     * @param rediscoveryInterval the rediscovery interval
      */
     public SnmpSettings {
         polls = polls == null ? null : Set.copyOf(polls);

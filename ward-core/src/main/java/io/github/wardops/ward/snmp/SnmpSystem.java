@@ -14,13 +14,9 @@ import java.util.Objects;
  */
 public record SnmpSystem(String descr, SnmpOid objectId, Duration upTime, String name, String location) {
     /**
-     * Validates.
+     * Checks the components; each is described on the record.
      *
-     * @param descr the description
-     * @param objectId the object id
-     * @param upTime the uptime
-     * @param name the name
-     * @param location the location
+     * @throws NullPointerException if {@code descr}, {@code upTime}, {@code name} or {@code location} is null
      */
     public SnmpSystem {
         Objects.requireNonNull(descr, "descr");

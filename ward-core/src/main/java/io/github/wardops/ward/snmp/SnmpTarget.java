@@ -23,15 +23,10 @@ public record SnmpTarget(InetAddress address, int port, Duration timeout, int re
     public static final int DEFAULT_PORT = 161;
 
     /**
-     * Validates.
+     * Checks the components; each is described on the record.
      *
-     * @param address the address
-     * @param port the port
-     * @param timeout the timeout
-     * @param retries the retries
-     * @param maxRepetitions the max repetitions
-     * @param maxVarbindsPerPdu the max varbinds per request
      * @throws IllegalArgumentException for a value out of range, or an address ward never probes
+     * @throws NullPointerException if {@code address} or {@code timeout} is null
      */
     public SnmpTarget {
         Objects.requireNonNull(address, "address");

@@ -96,9 +96,7 @@ public sealed interface SnmpValue {
      */
     record Counter32(long value) implements SnmpValue {
         /**
-         * Validates.
-         *
-         * @param value the value
+         * Checks the components; each is described on the record.
          */
         public Counter32 {
             checkUnsigned32(value);
@@ -127,9 +125,7 @@ public sealed interface SnmpValue {
      */
     record Gauge32(long value) implements SnmpValue {
         /**
-         * Validates.
-         *
-         * @param value the value
+         * Checks the components; each is described on the record.
          */
         public Gauge32 {
             checkUnsigned32(value);
@@ -158,9 +154,7 @@ public sealed interface SnmpValue {
      */
     record TimeTicks(long value) implements SnmpValue {
         /**
-         * Validates.
-         *
-         * @param value the value
+         * Checks the components; each is described on the record.
          */
         public TimeTicks {
             checkUnsigned32(value);
@@ -228,9 +222,10 @@ public sealed interface SnmpValue {
      */
     record OctetString(byte[] bytes) implements SnmpValue {
         /**
-         * Copies the bytes.
+         * Checks the components (each is described on the record) and copies its collections, so
+         * the caller's later changes do not reach it.
          *
-         * @param bytes the bytes; never {@code null}
+         * @throws NullPointerException if {@code bytes} is null
          */
         public OctetString {
             bytes = Objects.requireNonNull(bytes, "bytes").clone();
@@ -339,9 +334,9 @@ public sealed interface SnmpValue {
      */
     record ObjectId(SnmpOid oid) implements SnmpValue {
         /**
-         * Validates.
+         * Checks the components; each is described on the record.
          *
-         * @param oid the OID
+         * @throws NullPointerException if {@code oid} is null
          */
         public ObjectId {
             Objects.requireNonNull(oid, "oid");
@@ -365,9 +360,9 @@ public sealed interface SnmpValue {
      */
     record IpAddress(InetAddress address) implements SnmpValue {
         /**
-         * Validates.
+         * Checks the components; each is described on the record.
          *
-         * @param address the address
+         * @throws NullPointerException if {@code address} is null
          */
         public IpAddress {
             Objects.requireNonNull(address, "address");
@@ -391,9 +386,10 @@ public sealed interface SnmpValue {
      */
     record Opaque(byte[] bytes) implements SnmpValue {
         /**
-         * Copies.
+         * Checks the components (each is described on the record) and copies its collections, so
+         * the caller's later changes do not reach it.
          *
-         * @param bytes the bytes
+         * @throws NullPointerException if {@code bytes} is null
          */
         public Opaque {
             bytes = Objects.requireNonNull(bytes, "bytes").clone();

@@ -10,10 +10,9 @@ import java.util.Objects;
  */
 public record SnmpVarBind(SnmpOid oid, SnmpValue value) {
     /**
-     * Validates.
+     * Checks the components; each is described on the record.
      *
-     * @param oid the OID
-     * @param value the value
+     * @throws NullPointerException if {@code oid} or {@code value} is null
      */
     public SnmpVarBind {
         Objects.requireNonNull(oid, "oid");

@@ -24,16 +24,10 @@ import java.util.Objects;
 public record DeviceState(StateKey key, DeviceStatus status, Instant since, boolean flapping, double flapPercent,
                           int consecutiveFailures, int consecutiveSuccesses, Instant updatedAt) {
     /**
-     * Validates.
+     * Checks the components; each is described on the record.
      *
-     * @param key the key
-     * @param status the status
-     * @param since the start of the status
-     * @param flapping the flapping flag
-     * @param flapPercent the flap percentage
-     * @param consecutiveFailures failures in a row
-     * @param consecutiveSuccesses successes in a row
-     * @param updatedAt the last update
+     * @throws NullPointerException if {@code key}, {@code status}, {@code since} or {@code updatedAt} is null
+     * @throws IllegalArgumentException if a component is out of its range; the message names it
      */
     public DeviceState {
         Objects.requireNonNull(key, "key");

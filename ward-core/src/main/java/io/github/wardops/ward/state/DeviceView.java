@@ -27,16 +27,10 @@ public record DeviceView(Device device, DeviceState state, Map<Integer, DeviceSt
                          Map<String, Double> values, Map<Integer, Map<String, Double>> interfaceValues,
                          int dependents, boolean parentFailing, Instant at) {
     /**
-     * Validates and copies.
+     * Checks the components (each is described on the record) and copies its collections, so the
+     * caller's later changes do not reach it.
      *
-     * @param device the device
-     * @param state the state
-     * @param interfaces interface states
-     * @param values values
-     * @param interfaceValues interface values
-     * @param dependents dependent devices
-     * @param parentFailing whether the parent is failing or down
-     * @param at the time
+     * @throws NullPointerException if {@code device}, {@code state} or {@code at} is null
      */
     public DeviceView {
         Objects.requireNonNull(device, "device");

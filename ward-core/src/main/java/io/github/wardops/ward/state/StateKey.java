@@ -15,10 +15,10 @@ public record StateKey(DeviceId device, int ifIndex) {
     public static final int DEVICE = 0;
 
     /**
-     * Validates.
+     * Checks the components; each is described on the record.
      *
-     * @param device the device
-     * @param ifIndex the interface index, or {@link #DEVICE}
+     * @throws NullPointerException if {@code device} is null
+     * @throws IllegalArgumentException if a component is out of its range; the message names it
      */
     public StateKey {
         Objects.requireNonNull(device, "device");

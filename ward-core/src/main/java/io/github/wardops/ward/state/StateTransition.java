@@ -20,15 +20,9 @@ import java.util.Objects;
 public record StateTransition(StateKey key, DeviceStatus from, DeviceStatus to, Instant since, boolean flapping,
                               String cause, Instant at) {
     /**
-     * Validates.
+     * Checks the components; each is described on the record.
      *
-     * @param key the key
-     * @param from the old status
-     * @param to the new status
-     * @param since the start of the new status
-     * @param flapping the flapping flag
-     * @param cause the cause
-     * @param at the time of the change
+     * @throws NullPointerException if {@code key}, {@code from}, {@code to}, {@code since}, {@code cause} or {@code at} is null
      */
     public StateTransition {
         Objects.requireNonNull(key, "key");

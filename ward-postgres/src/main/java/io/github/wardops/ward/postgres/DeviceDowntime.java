@@ -17,13 +17,9 @@ import java.util.Objects;
 public record DeviceDowntime(DeviceId device, Duration downtime, int outages, Duration meanTimeToRepair,
                              boolean downNow) {
     /**
-     * Validates.
+     * Checks the components; each is described on the record.
      *
-     * @param device the device
-     * @param downtime the downtime
-     * @param outages the outages
-     * @param meanTimeToRepair the MTTR, or null
-     * @param downNow still down
+     * @throws NullPointerException if {@code device} or {@code downtime} is null
      */
     public DeviceDowntime {
         Objects.requireNonNull(device, "device");

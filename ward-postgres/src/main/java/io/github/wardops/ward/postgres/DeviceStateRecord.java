@@ -21,16 +21,10 @@ import java.util.Objects;
 public record DeviceStateRecord(DeviceId device, DeviceStatus status, Instant downSince, Instant lastChange,
                                 boolean flapping, Instant flappingSince, int recentChanges, Instant updatedAt) {
     /**
-     * Validates.
+     * Checks the components; each is described on the record.
      *
-     * @param device the device
-     * @param status the status
-     * @param downSince down since
-     * @param lastChange last change
-     * @param flapping flapping
-     * @param flappingSince flapping since
-     * @param recentChanges recent changes
-     * @param updatedAt updated at
+     * @throws NullPointerException if {@code device}, {@code status} or {@code updatedAt} is null
+     * @throws IllegalArgumentException if a component is out of its range; the message names it
      */
     public DeviceStateRecord {
         Objects.requireNonNull(device, "device");

@@ -24,20 +24,10 @@ public record InterfaceRecord(DeviceId device, int ifIndex, String name, String 
                               Long speedBps, String mac, String adminStatus, String operStatus, String role,
                               String provider) {
     /**
-     * Validates.
+     * Checks the components; each is described on the record.
      *
-     * @param device device
-     * @param ifIndex ifIndex
-     * @param name name
-     * @param descr descr
-     * @param alias alias
-     * @param type type
-     * @param speedBps speed
-     * @param mac mac
-     * @param adminStatus admin status
-     * @param operStatus oper status
-     * @param role role
-     * @param provider provider
+     * @throws NullPointerException if {@code device} is null
+     * @throws IllegalArgumentException if a component is out of its range; the message names it
      */
     public InterfaceRecord {
         Objects.requireNonNull(device, "device");

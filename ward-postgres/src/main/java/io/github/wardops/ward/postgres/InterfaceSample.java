@@ -36,28 +36,10 @@ public record InterfaceSample(DeviceId device, int ifIndex, Instant at, String o
                               Double outPps, Double inErrorsPs, Double outErrorsPs, Double inDiscardsPs,
                               Double outDiscardsPs) {
     /**
-     * Validates.
+     * Checks the components; each is described on the record.
      *
-     * @param device device
-     * @param ifIndex ifIndex
-     * @param at at
-     * @param operStatus oper status
-     * @param inOctets in octets
-     * @param outOctets out octets
-     * @param inUcastPkts in packets
-     * @param outUcastPkts out packets
-     * @param inErrors in errors
-     * @param outErrors out errors
-     * @param inDiscards in discards
-     * @param outDiscards out discards
-     * @param inBps in bps
-     * @param outBps out bps
-     * @param inPps in pps
-     * @param outPps out pps
-     * @param inErrorsPs in errors/s
-     * @param outErrorsPs out errors/s
-     * @param inDiscardsPs in discards/s
-     * @param outDiscardsPs out discards/s
+     * @throws NullPointerException if {@code device} or {@code at} is null
+     * @throws IllegalArgumentException if a component is out of its range; the message names it
      */
     public InterfaceSample {
         Objects.requireNonNull(device, "device");

@@ -12,10 +12,7 @@ import java.util.List;
  */
 public record RetentionReport(List<String> created, List<String> dropped) {
     /**
-     * Copies.
-     *
-     * @param created created
-     * @param dropped dropped
+     * Copies the components' collections, so the caller's later changes do not reach this record.
      */
     public RetentionReport {
         created = List.copyOf(created);

@@ -18,14 +18,9 @@ import java.util.Objects;
 public record StateChange(DeviceId device, Instant at, DeviceStatus from, DeviceStatus to, boolean flapping,
                           String reason) {
     /**
-     * Validates.
+     * Checks the components; each is described on the record.
      *
-     * @param device the device
-     * @param at the time
-     * @param from old status
-     * @param to new status
-     * @param flapping flapping
-     * @param reason reason
+     * @throws NullPointerException if {@code device}, {@code at}, {@code from}, {@code to} or {@code reason} is null
      */
     public StateChange {
         Objects.requireNonNull(device, "device");

@@ -26,18 +26,10 @@ public record StoredSnmpCredential(UUID id, String name, String version, Secret 
     private static final Set<String> VERSIONS = Set.of("v1", "v2c", "v3");
 
     /**
-     * Validates.
+     * Checks the components; each is described on the record.
      *
-     * @param id id
-     * @param name name
-     * @param version version
-     * @param community community
-     * @param user user
-     * @param authProtocol auth protocol
-     * @param authPassphrase auth passphrase
-     * @param privProtocol priv protocol
-     * @param privPassphrase priv passphrase
-     * @param context context
+     * @throws NullPointerException if {@code id} or {@code name} is null
+     * @throws IllegalArgumentException if a component is out of its range; the message names it
      */
     public StoredSnmpCredential {
         Objects.requireNonNull(id, "id");

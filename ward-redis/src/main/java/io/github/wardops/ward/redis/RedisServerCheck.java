@@ -32,13 +32,9 @@ public record RedisServerCheck(Status status, long maxmemory, String policy, Str
     }
 
     /**
-     * Validates.
+     * Checks the components; each is described on the record.
      *
-     * @param status the verdict
-     * @param maxmemory the limit
-     * @param policy the policy
-     * @param advice the advice
-     * @param at when
+     * @throws NullPointerException if {@code status}, {@code policy}, {@code advice} or {@code at} is null
      */
     public RedisServerCheck {
         Objects.requireNonNull(status, "status");

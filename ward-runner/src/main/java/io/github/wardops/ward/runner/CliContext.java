@@ -22,13 +22,9 @@ import java.util.function.Consumer;
 public record CliContext(Map<String, String> env, PrintWriter out, PrintWriter err, boolean shutdownHook,
                          Consumer<Poller> onStarted) {
     /**
-     * Validates.
+     * Checks the components; each is described on the record.
      *
-     * @param env environment
-     * @param out output
-     * @param err errors
-     * @param shutdownHook hook
-     * @param onStarted start listener
+     * @throws NullPointerException if {@code env}, {@code out}, {@code err} or {@code onStarted} is null
      */
     public CliContext {
         Objects.requireNonNull(env, "env");

@@ -102,41 +102,8 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
     private static final long MAX_SECRET_FILE_BYTES = 64 * 1024;
 
     /**
-     * Copies.
-     *
-     * @param configFile config file
-     * @param inventory inventory
-     * @param inventorySource inventory source
-     * @param allowLinkLocal link-local addresses allowed
-     * @param interval interval
-     * @param http http
-     * @param httpLimits HTTP bounds
-     * @param httpAllowInsecure HTTP without a token beyond loopback
-     * @param maxProbesInFlight in flight
-     * @param icmpPacketsPerSecond pps
-     * @param inventoryPoll inventory poll
-     * @param downAfter down after
-     * @param upAfter up after
-     * @param alertRules rules
-     * @param alertTick tick
-     * @param webhookUrl webhook
-     * @param webhookTimeout webhook timeout
-     * @param notifyLog log notifications
-     * @param storage storage on
-     * @param dbUrl JDBC URL
-     * @param dbUser database user
-     * @param dataDir data directory
-     * @param dbRetention retention
-     * @param redisUrl Redis URL
-     * @param cacheTtl cache TTL
-     * @param snmpPort SNMP port
-     * @param snmpInterval SNMP interval
-     * @param tcpChecks TCP rules
-     * @param snmpChecks SNMP rules
-     * @param snmpV3 v3 credentials
-     * @param encryptionKeys stored credentials' keys
-     * @param secrets secrets
-     * @param effective effective values
+     * Checks the components (each is described on the record) and copies its collections, so the
+     * caller's later changes do not reach it.
      */
     public RunSettings {
         tcpChecks = List.copyOf(tcpChecks);

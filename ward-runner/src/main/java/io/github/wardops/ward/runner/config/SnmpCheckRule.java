@@ -27,11 +27,10 @@ public record SnmpCheckRule(String text, LabelSelector selector, String profile)
     public static final java.util.regex.Pattern STORED_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     /**
-     * Validates.
+     * Checks the components; each is described on the record.
      *
-     * @param text the text
-     * @param selector the selector
-     * @param profile the profile
+     * @throws NullPointerException if {@code text} or {@code selector} is null
+     * @throws IllegalArgumentException if a component is out of its range; the message names it
      */
     public SnmpCheckRule {
         Objects.requireNonNull(text, "text");

@@ -22,11 +22,10 @@ public record TcpCheckRule(String text, LabelSelector selector, List<Integer> po
     public static final int MAX_RULES = SelectorRules.MAX_RULES;
 
     /**
-     * Validates and copies.
+     * Checks the components (each is described on the record) and copies its collections, so the
+     * caller's later changes do not reach it.
      *
-     * @param text the text
-     * @param selector the selector
-     * @param ports the ports
+     * @throws NullPointerException if {@code text} or {@code selector} is null
      */
     public TcpCheckRule {
         Objects.requireNonNull(text, "text");

@@ -23,10 +23,7 @@ public record DeviceFilter(Set<DeviceStatus> statuses, Map<String, String> label
     private static final int MAX_QUERY_CHARS = 4096;
 
     /**
-     * Copies.
-     *
-     * @param statuses statuses
-     * @param labels labels
+     * Copies the components' collections, so the caller's later changes do not reach this record.
      */
     public DeviceFilter {
         statuses = statuses.isEmpty() ? Set.of() : Set.copyOf(statuses);

@@ -52,15 +52,10 @@ public final class HttpApi implements AutoCloseable {
     public record Backend(Ward ward, StateTracker tracker, Alerting alerting, AlertStore alertStore,
                           PrometheusMeterRegistry registry, List<ReadinessCheck> readiness, Clock clock) {
         /**
-         * Validates and copies.
+         * Checks the components (each is described on the record) and copies its collections, so
+         * the caller's later changes do not reach it.
          *
-         * @param ward ward
-         * @param tracker tracker
-         * @param alerting alerting
-         * @param alertStore store
-         * @param registry registry
-         * @param readiness checks
-         * @param clock clock
+         * @throws NullPointerException if {@code ward}, {@code tracker}, {@code alerting}, {@code alertStore}, {@code registry} or {@code clock} is null
          */
         public Backend {
             Objects.requireNonNull(ward, "ward");

@@ -49,12 +49,6 @@ public final class Sweep {
     public record Options(int count, Duration spacing, Duration replyTimeout, int maxInFlight, int packetsPerSecond) {
         /**
          * Validates every value at once.
-         *
-         * @param count echoes per address
-         * @param spacing time between echoes
-         * @param replyTimeout reply timeout
-         * @param maxInFlight concurrency
-         * @param packetsPerSecond the rate at which probes are started (first echoes per second)
          */
         public Options {
             List<String> p = new ArrayList<>();

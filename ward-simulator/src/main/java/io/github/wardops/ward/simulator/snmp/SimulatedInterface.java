@@ -28,21 +28,10 @@ public record SimulatedInterface(int index, String name, String descr, String al
                                  int adminStatus, int operStatus, double inOctetsPerSecond, double outOctetsPerSecond,
                                  double packetsPerSecond, double errorsPerSecond, long octetOffset) {
     /**
-     * Validates.
+     * Checks the components; each is described on the record.
      *
-     * @param index the index
-     * @param name the name
-     * @param descr the description
-     * @param alias the alias
-     * @param type the type
-     * @param speedBps the speed
-     * @param adminStatus the admin status
-     * @param operStatus the oper status
-     * @param inOctetsPerSecond inbound octets per second
-     * @param outOctetsPerSecond outbound octets per second
-     * @param packetsPerSecond packets per second
-     * @param errorsPerSecond errors per second
-     * @param octetOffset the starting octet count
+     * @throws NullPointerException if {@code name}, {@code descr} or {@code alias} is null
+     * @throws IllegalArgumentException if a component is out of its range; the message names it
      */
     public SimulatedInterface {
         Objects.requireNonNull(name, "name");

@@ -34,11 +34,10 @@ public record InterfaceRule(String role, Field field, String regex) {
     }
 
     /**
-     * Validates.
+     * Checks the components; each is described on the record.
      *
-     * @param role the role
-     * @param field the field
-     * @param regex the expression
+     * @throws NullPointerException if {@code role}, {@code field} or {@code regex} is null
+     * @throws IllegalArgumentException if a component is out of its range; the message names it
      */
     public InterfaceRule {
         Objects.requireNonNull(role, "role");

@@ -44,10 +44,10 @@ public final class SnmpOptions {
      */
     public record LabelItems(Map<String, String> selector, List<SnmpItem> items) {
         /**
-         * Validates and copies.
+         * Checks the components (each is described on the record) and copies its collections, so
+         * the caller's later changes do not reach it.
          *
-         * @param selector the selector
-         * @param items the items
+         * @throws IllegalArgumentException if a component is out of its range; the message names it
          */
         public LabelItems {
             selector = Map.copyOf(selector);

@@ -39,11 +39,11 @@ public record VendorTemplate(String vendor, List<SnmpOid> enterprisePrefixes, Li
     private static final Pattern INTERVAL = Pattern.compile("(\\d{1,6})([smh])");
 
     /**
-     * Validates and copies.
+     * Checks the components (each is described on the record) and copies its collections, so the
+     * caller's later changes do not reach it.
      *
-     * @param vendor the vendor
-     * @param enterprisePrefixes the prefixes
-     * @param items the items
+     * @throws NullPointerException if {@code vendor} is null
+     * @throws IllegalArgumentException if a component is out of its range; the message names it
      */
     public VendorTemplate {
         Objects.requireNonNull(vendor, "vendor");

@@ -34,12 +34,6 @@ public record HttpCheckSettings(String path, int port, boolean https, int minSta
     /**
      * Validates, reporting every invalid setting at once.
      *
-     * @param path the path
-     * @param port the port
-     * @param https whether to use TLS
-     * @param minStatus the lowest healthy status
-     * @param maxStatus the highest healthy status
-     * @param timeout the request timeout
      * @throws InvalidConfigurationException listing every invalid setting
      */
     public HttpCheckSettings {

@@ -57,8 +57,6 @@ public final class JsonLines {
     public record Recorded(Map<String, Double> values) implements Measurement {
         /**
          * Copies the values.
-         *
-         * @param values the values
          */
         public Recorded {
             values = Collections.unmodifiableMap(new LinkedHashMap<>(values));

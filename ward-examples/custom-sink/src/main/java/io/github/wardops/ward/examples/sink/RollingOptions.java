@@ -29,10 +29,6 @@ public record RollingOptions(Path directory, String baseName, long maxFileBytes,
     /**
      * Validates, reporting every invalid setting at once.
      *
-     * @param directory the directory
-     * @param baseName the file name stem
-     * @param maxFileBytes the rotation size
-     * @param maxFiles the number of files kept
      * @throws InvalidConfigurationException listing every invalid setting
      */
     public RollingOptions {
