@@ -25,6 +25,8 @@ import java.util.Objects;
  *
  * <p>A prober that itself waits for the fake time to move never finishes while the test waits
  * here; such a test waits with {@link #awaitScheduled} instead.
+ *
+ * <p>Stateless and thread-safe; arguments must not be {@code null}.
  */
 public final class FakeTime {
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
