@@ -1,5 +1,6 @@
 package io.github.wardops.ward.victoriametrics.internal;
 
+import io.github.wardops.ward.internal.support.Json;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -124,7 +125,7 @@ final class VictoriaMetricsServer implements AutoCloseable {
                 continue;
             }
             @SuppressWarnings("unchecked")
-            Map<String, Object> o = (Map<String, Object>) MiniJson.parse(line);
+            Map<String, Object> o = (Map<String, Object>) Json.parse(line);
             @SuppressWarnings("unchecked")
             Map<String, Object> metric = (Map<String, Object>) o.get("metric");
             Map<String, String> labels = new TreeMap<>();
