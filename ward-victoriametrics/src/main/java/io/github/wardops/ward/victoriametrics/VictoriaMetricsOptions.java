@@ -2,6 +2,7 @@ package io.github.wardops.ward.victoriametrics;
 
 import io.github.wardops.ward.InvalidConfigurationException;
 import io.github.wardops.ward.Secret;
+import io.github.wardops.ward.Ticker;
 import io.github.wardops.ward.sink.ResultSink;
 import java.net.URI;
 import java.time.Duration;
@@ -47,6 +48,7 @@ public final class VictoriaMetricsOptions {
     private final String basicUser;
     private final Secret basicPassword;
     private final Secret bearerToken;
+    private final Ticker ticker;
 
     private VictoriaMetricsOptions(Builder b) {
         this.baseUri = b.baseUri;
@@ -65,6 +67,7 @@ public final class VictoriaMetricsOptions {
         this.basicUser = b.basicUser;
         this.basicPassword = b.basicPassword;
         this.bearerToken = b.bearerToken;
+        this.ticker = b.ticker;
     }
 
     /**
@@ -103,6 +106,7 @@ public final class VictoriaMetricsOptions {
         b.basicUser = basicUser;
         b.basicPassword = basicPassword;
         b.bearerToken = bearerToken;
+        b.ticker = ticker;
         return b;
     }
 
@@ -237,6 +241,16 @@ public final class VictoriaMetricsOptions {
     }
 
     /**
+     * The ticker that measures the sink's time: the {@link #maxWriteTime()} and
+     * {@link #closeTimeout()} deadlines and the backoff waits between retries.
+     *
+     * @return the ticker; {@link Ticker#system()} unless set
+     */
+    public Ticker ticker() {
+        return ticker;
+    }
+
+    /**
      * The basic-auth user name, if basic auth is set.
      *
      * @return the basic-auth user name, if basic auth is set
@@ -294,6 +308,7 @@ public final class VictoriaMetricsOptions {
         private String basicUser;
         private Secret basicPassword;
         private Secret bearerToken;
+        private Ticker ticker = Ticker.system();
         private final List<String> early = new ArrayList<>();
 
         private Builder(URI baseUri) {
@@ -454,6 +469,25 @@ public final class VictoriaMetricsOptions {
          */
         public Builder compress(boolean on) {
             this.compress = on;
+            return this;
+        }
+
+        /**
+         * Sets the ticker that measures the sink's time (default {@link Ticker#system()}): the
+         * {@code maxWriteTime} and {@code closeTimeout} deadlines, and the backoff waits between
+         * retries, which end when the ticker reaches them (a fake ticker that jumps wakes the
+         * waiting writer through {@link Ticker#onAdvance}). A single request's timeout
+         * ({@code requestTimeout}) is network time, kept by the HTTP client in real time, though
+         * it is cut short to what is left of the write's deadline.
+         *
+         * @param source the ticker; never {@code null}
+         * @return this builder
+         */
+        public Builder ticker(Ticker source) {
+            this.ticker = source;
+            if (source == null) {
+                early.add("ticker must not be null");
+            }
             return this;
         }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.github.wardops.ward.InvalidConfigurationException;
 import io.github.wardops.ward.Secret;
+import io.github.wardops.ward.Ticker;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -35,6 +36,16 @@ class VictoriaMetricsOptionsTest {
         assertTrue(o.compress());
         assertTrue(o.basicAuthUser().isEmpty());
         assertTrue(o.bearerToken().isEmpty());
+        assertSame(Ticker.system(), o.ticker());
+    }
+
+    @Test
+    void tickerIsKeptByToBuilderAndNeverNull() {
+        Ticker fixed = () -> 42L;
+        VictoriaMetricsOptions o = VictoriaMetricsOptions.builder(VM).ticker(fixed).build();
+        assertSame(fixed, o.ticker());
+        assertSame(fixed, o.toBuilder().build().ticker());
+        assertHas(problems(VictoriaMetricsOptions.builder(VM).ticker(null)), "ticker must not be null");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.github.wardops.ward.victoriametrics.internal;
 
 import io.github.wardops.ward.internal.support.LogLimiter;
 import io.github.wardops.ward.Secret;
+import io.github.wardops.ward.Ticker;
 import io.github.wardops.ward.inventory.Device;
 import io.github.wardops.ward.inventory.DeviceId;
 import io.github.wardops.ward.probe.ProbeResult;
@@ -34,6 +35,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.zip.GZIPOutputStream;
@@ -67,6 +69,10 @@ public final class VictoriaMetricsSink implements ResultSink {
     private final String authorization;
     private final HttpClient client;
     private final ReentrantLock lock = new ReentrantLock();
+    private final Ticker ticker;
+    /** Backoff waits park here (not on {@link #lock}, which stays held); a jump of the ticker signals it. */
+    private final ReentrantLock pauseLock = new ReentrantLock();
+    private final Condition ticked = pauseLock.newCondition();
     private final ArrayDeque<String> buffer = new ArrayDeque<>();
     private volatile int buffered;
     private boolean serverDown;
@@ -99,6 +105,7 @@ public final class VictoriaMetricsSink implements ResultSink {
         this.devices = Objects.requireNonNull(devices, "devices");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.mapper = new SampleMapper(options);
+        this.ticker = options.ticker();
         this.importUri = options.importUri();
         this.authorization = authorization(options);
         this.client = HttpClient.newBuilder()
@@ -171,7 +178,7 @@ public final class VictoriaMetricsSink implements ResultSink {
      */
     @Override
     public void write(List<ProbeResult> batch) throws InterruptedException {
-        long deadline = System.nanoTime() + options.maxWriteTime().toNanos();
+        long deadline = ticker.read() + options.maxWriteTime().toNanos();
         lock.lock();
         try {
             if (closed) {
@@ -289,14 +296,14 @@ public final class VictoriaMetricsSink implements ResultSink {
         for (int attempt = 0; attempt < attempts; attempt++) {
             if (attempt > 0) {
                 long wait = backoffNanos(attempt);
-                long left = deadline - System.nanoTime();
+                long left = deadline - ticker.read();
                 if (left <= wait) {
                     return Outcome.FAILED;
                 }
-                TimeUnit.NANOSECONDS.sleep(wait);
+                pause(wait);
                 retries.increment();
             }
-            long left = deadline - System.nanoTime();
+            long left = deadline - ticker.read();
             if (left <= 0) {
                 return Outcome.FAILED;
             }
@@ -357,6 +364,34 @@ public final class VictoriaMetricsSink implements ResultSink {
         return Outcome.FAILED;
     }
 
+    /**
+     * Waits until the ticker has moved {@code nanos} on: in real time for the system ticker, and
+     * until a jump reaches it for a fake one (its {@link Ticker#onAdvance} listener wakes us).
+     */
+    private void pause(long nanos) throws InterruptedException {
+        long until = ticker.read() + nanos;
+        try (Ticker.Registration r = ticker.onAdvance(this::signalTicked)) {
+            pauseLock.lock();
+            try {
+                long left;
+                while ((left = until - ticker.read()) > 0) {
+                    ticked.awaitNanos(left);
+                }
+            } finally {
+                pauseLock.unlock();
+            }
+        }
+    }
+
+    private void signalTicked() {
+        pauseLock.lock();
+        try {
+            ticked.signalAll();
+        } finally {
+            pauseLock.unlock();
+        }
+    }
+
     private long backoffNanos(int attempt) {
         long initial = options.initialBackoff().toNanos();
         long max = options.maxBackoff().toNanos();
@@ -401,7 +436,7 @@ public final class VictoriaMetricsSink implements ResultSink {
      * @throws InterruptedException when interrupted
      */
     public boolean flush() throws InterruptedException {
-        long deadline = System.nanoTime() + options.maxWriteTime().toNanos();
+        long deadline = ticker.read() + options.maxWriteTime().toNanos();
         lock.lock();
         try {
             return flush(deadline);
@@ -422,7 +457,7 @@ public final class VictoriaMetricsSink implements ResultSink {
                 return;
             }
             closed = true;
-            long deadline = System.nanoTime() + options.closeTimeout().toNanos();
+            long deadline = ticker.read() + options.closeTimeout().toNanos();
             try {
                 if (!options.closeTimeout().isZero()) {
                     flush(deadline);

@@ -15,8 +15,8 @@ import java.util.function.Function;
 
 /**
  * A minimal HTTP/1.1 server on loopback for tests: one request per connection (it answers with
- * {@code Connection: close}), a {@code Content-Length} body, any status. ward-core's test module
- * does not read {@code jdk.httpserver}, and this is all the sink needs.
+ * {@code Connection: close}), a {@code Content-Length} body, any status: all the sink needs,
+ * without the test module reading {@code jdk.httpserver}.
  */
 final class TinyHttpServer implements AutoCloseable {
     /** A request as received: the path, the headers (lower-case names) and the raw body. */

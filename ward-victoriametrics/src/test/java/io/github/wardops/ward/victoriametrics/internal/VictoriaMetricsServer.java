@@ -1,5 +1,6 @@
 package io.github.wardops.ward.victoriametrics.internal;
 
+import io.github.wardops.ward.internal.support.Json;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -35,12 +36,22 @@ final class VictoriaMetricsServer implements AutoCloseable {
     private final Path dataDir;
     private final Path log;
     private final int port;
+    private final String retentionPeriod;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private Process process;
 
     VictoriaMetricsServer(Path workDir) throws IOException {
+        this(workDir, "1");
+    }
+
+    /**
+     * A server keeping samples for {@code retentionPeriod} (VictoriaMetrics' flag: {@code 1} is a
+     * month, {@code 100y} a century); it refuses samples older than that.
+     */
+    VictoriaMetricsServer(Path workDir, String retentionPeriod) throws IOException {
         requireBinary();
+        this.retentionPeriod = retentionPeriod;
         this.dataDir = Files.createDirectories(workDir.resolve("vm-data"));
         this.log = workDir.resolve("victoria-metrics.log");
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -70,7 +81,7 @@ final class VictoriaMetricsServer implements AutoCloseable {
         process = new ProcessBuilder(BINARY.toString(),
                 "-httpListenAddr=127.0.0.1:" + port,
                 "-storageDataPath=" + dataDir,
-                "-retentionPeriod=1",
+                "-retentionPeriod=" + retentionPeriod,
                 "-search.disableCache",
                 "-loggerLevel=WARN",
                 "-memory.allowedBytes=256MB")
@@ -124,7 +135,7 @@ final class VictoriaMetricsServer implements AutoCloseable {
                 continue;
             }
             @SuppressWarnings("unchecked")
-            Map<String, Object> o = (Map<String, Object>) MiniJson.parse(line);
+            Map<String, Object> o = (Map<String, Object>) Json.parse(line);
             @SuppressWarnings("unchecked")
             Map<String, Object> metric = (Map<String, Object>) o.get("metric");
             Map<String, String> labels = new TreeMap<>();

@@ -7,6 +7,7 @@ import io.github.wardops.ward.inventory.Device;
 import io.github.wardops.ward.inventory.DeviceId;
 import io.github.wardops.ward.probe.PingStats;
 import io.github.wardops.ward.probe.ProbeResult;
+import io.github.wardops.ward.testkit.ManualClock;
 import io.github.wardops.ward.victoriametrics.VictoriaMetricsOptions;
 import io.micrometer.core.instrument.search.RequiredSearch;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The sink's delivery rules against a real HTTP server on loopback (the JDK's), which can answer
+ * The sink's delivery rules against a small HTTP server on loopback ({@link TinyHttpServer}), which can answer
  * with any status: batching, retries, rejection, the bounded buffer, auth, gzip and close. The
  * round trip through a real VictoriaMetrics is {@code VictoriaMetricsSinkIT}.
  */
@@ -338,5 +339,68 @@ class VictoriaMetricsSinkTest {
         s.write(List.of(up(2)));
         assertEquals(6, count("ward.export.samples.sent"), "once fixed, the kept samples arrive with the new ones");
         assertEquals(6, sentLines().size());
+    }
+
+    /**
+     * The write's deadline is kept on the options' ticker: a server that (on the fake ticker)
+     * takes two minutes to fail leaves a write with a one-minute budget no time to retry. On
+     * real time the first failure takes milliseconds and all three retries would go.
+     */
+    @Test
+    void theWriteDeadlineIsKeptOnTheTicker() throws Exception {
+        ManualClock clock = new ManualClock(T0);
+        server.close();
+        server = new TinyHttpServer(ex -> {
+            requests.add(new Request(ex.path(), null, null, ""));
+            clock.advance(Duration.ofMinutes(2));
+            return 503;
+        });
+        VictoriaMetricsSink s = sink(options(base()).retries(3, Duration.ZERO, Duration.ZERO)
+                .maxWriteTime(Duration.ofMinutes(1)).ticker(clock).build());
+        s.write(List.of(up(1)));
+        assertEquals(1, requests.size(), "no retry after the deadline passed on the ticker");
+        assertEquals(0, count("ward.export.retries"));
+        assertEquals(1, count("ward.export.batches.failed", "reason", "http_5xx"));
+        assertEquals(3, s.bufferedSamples());
+    }
+
+    /**
+     * A backoff wait ends when the ticker reaches it, not after the same time really passed: a
+     * one-minute backoff on a fake ticker is over as soon as the test moves the ticker on.
+     */
+    @Test
+    void backoffWaitsOnTheTicker() throws Exception {
+        ManualClock clock = new ManualClock(T0);
+        statuses.add(503);
+        VictoriaMetricsSink s = sink(options(base()).retries(1, Duration.ofMinutes(1), Duration.ofMinutes(1))
+                .maxWriteTime(Duration.ofMinutes(10)).ticker(clock).build());
+        java.util.concurrent.CompletableFuture<Void> write = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                s.write(List.of(up(1)));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        // the writer waits 30-60 s (jittered) on the ticker; move it on until the write is done, a
+        // fake half-minute at a time (it may read the ticker after a move, so one move may not do)
+        long realDeadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        int moves = 0;
+        while (!write.isDone()) {
+            assertTrue(System.nanoTime() - realDeadline < 0, "the backoff did not end when the ticker passed it");
+            if (!requests.isEmpty()) {
+                clock.advance(Duration.ofSeconds(30));
+                moves++;
+            }
+            try {
+                write.get(20, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException notYet) {
+                // keep moving
+            }
+        }
+        write.get();
+        assertTrue(moves >= 1, "the write cannot end before the ticker moved past the backoff");
+        assertEquals(2, requests.size());
+        assertEquals(1, count("ward.export.retries"));
+        assertEquals(3, count("ward.export.samples.sent"));
     }
 }
