@@ -9,6 +9,7 @@ import io.github.wardops.ward.snmp.SnmpSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,6 +24,15 @@ import java.util.Objects;
  * Built with {@link #builder()}, which reports every invalid value at once. Immutable.
  */
 public final class SnmpOptions {
+    /**
+     * The interval the SNMP poller is designed around when a check does not ask for another: 60 s.
+     * Each poll reads {@code sysUpTime} and the interface counters, so a minute keeps rates smooth
+     * and the load on agents low; 32-bit octet counters of links up to about 500 Mbit/s wrap at
+     * most once in it. A check's own interval ({@code Check.interval()}) always wins; ward's
+     * runner uses this for {@code --snmp-interval}.
+     */
+    public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(60);
+
     private final int maxRequestsInFlight;
     private final int maxRequestsPerDevice;
     private final Map<String, SnmpCredentials> credentials;
