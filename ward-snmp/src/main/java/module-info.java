@@ -15,6 +15,6 @@ module io.github.wardops.ward.snmp {
 
     exports io.github.wardops.ward.snmp.poller;
 
-    // the simulator answers with the same value conversion the poller reads with; nobody else may use it
+    // the simulator answers with the same value conversion and SNMPv3 user mapping the poller uses; nobody else may use it
     exports io.github.wardops.ward.snmp.poller.internal to io.github.wardops.ward.simulator;
 }

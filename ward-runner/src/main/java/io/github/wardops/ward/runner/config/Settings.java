@@ -8,6 +8,8 @@ import io.github.wardops.ward.postgres.EmbeddedDatabase;
 import io.github.wardops.ward.postgres.PostgresOptions;
 import io.github.wardops.ward.probe.IcmpOptions;
 import io.github.wardops.ward.runner.http.server.HttpLimits;
+import io.github.wardops.ward.snmp.SnmpTarget;
+import io.github.wardops.ward.snmp.poller.SnmpOptions;
 import io.github.wardops.ward.state.StateTracker;
 import java.net.URI;
 import java.nio.file.Path;
@@ -28,12 +30,10 @@ public final class Settings {
     public static final Duration DEFAULT_ALERT_TICK = Duration.ofSeconds(5);
     /** How long a device's cached state lives without a refresh, by default: 5 min. */
     public static final Duration DEFAULT_CACHE_TTL = Duration.ofMinutes(5);
-    // TODO(13): from ward-snmp, once the SNMP classes have moved there.
-    /** The UDP port of the devices' SNMP agents, by default: 161. */
-    public static final int DEFAULT_SNMP_PORT = 161;
-    // TODO(13): from ward-snmp, once the SNMP classes have moved there.
-    /** The SNMP check interval, by default: 60 s. */
-    public static final Duration DEFAULT_SNMP_INTERVAL = Duration.ofSeconds(60);
+    /** The UDP port of the devices' SNMP agents, by default: {@value SnmpTarget#DEFAULT_PORT}. */
+    public static final int DEFAULT_SNMP_PORT = SnmpTarget.DEFAULT_PORT;
+    /** The SNMP check interval, by default: {@link SnmpOptions#DEFAULT_INTERVAL} (60 s). */
+    public static final Duration DEFAULT_SNMP_INTERVAL = SnmpOptions.DEFAULT_INTERVAL;
 
     private Settings() {
     }

@@ -38,21 +38,10 @@ import org.snmp4j.mp.MPv3;
 import org.snmp4j.mp.MessageProcessingModel;
 import org.snmp4j.mp.SnmpConstants;
 import org.snmp4j.mp.StatusInformation;
-import org.snmp4j.security.AuthHMAC128SHA224;
-import org.snmp4j.security.AuthHMAC192SHA256;
-import org.snmp4j.security.AuthHMAC256SHA384;
-import org.snmp4j.security.AuthHMAC384SHA512;
-import org.snmp4j.security.AuthMD5;
-import org.snmp4j.security.AuthSHA;
-import org.snmp4j.security.PrivAES128;
-import org.snmp4j.security.PrivAES192;
-import org.snmp4j.security.PrivAES256;
-import org.snmp4j.security.PrivDES;
 import org.snmp4j.security.SecurityLevel;
 import org.snmp4j.security.SecurityModels;
 import org.snmp4j.security.SecurityProtocols;
 import org.snmp4j.security.USM;
-import org.snmp4j.security.UsmUser;
 import org.snmp4j.smi.Address;
 import org.snmp4j.smi.Integer32;
 import org.snmp4j.smi.Null;
@@ -92,21 +81,11 @@ public final class SnmpSimulator implements AutoCloseable {
         this.clock = b.clock;
         this.versions = Set.copyOf(b.versions);
         this.maxDelayed = b.maxDelayed;
-        SecurityProtocols protocols = new SecurityProtocols(SecurityProtocols.SecurityProtocolSet.none);
-        protocols.addAuthenticationProtocol(new AuthMD5());
-        protocols.addAuthenticationProtocol(new AuthSHA());
-        protocols.addAuthenticationProtocol(new AuthHMAC128SHA224());
-        protocols.addAuthenticationProtocol(new AuthHMAC192SHA256());
-        protocols.addAuthenticationProtocol(new AuthHMAC256SHA384());
-        protocols.addAuthenticationProtocol(new AuthHMAC384SHA512());
-        protocols.addPrivacyProtocol(new PrivDES());
-        protocols.addPrivacyProtocol(new PrivAES128());
-        protocols.addPrivacyProtocol(new PrivAES192());
-        protocols.addPrivacyProtocol(new PrivAES256());
+        SecurityProtocols protocols = Snmp4jValues.securityProtocols();
         byte[] engineId = MPv3.createLocalEngineID(new OctetString("ward-sim-" + System.nanoTime()));
         USM usm = new USM(protocols, new OctetString(engineId), 1);
         for (SnmpCredentials.Usm u : b.users) {
-            usm.addUser(usmUser(u), new OctetString(engineId));
+            usm.addUser(Snmp4jValues.usmUser(u), new OctetString(engineId));
         }
         SecurityModels models = new SecurityModels();
         models.addSecurityModel(usm);
@@ -303,26 +282,6 @@ public final class SnmpSimulator implements AutoCloseable {
                 throw new UncheckedIOException(e);
             }
         }
-    }
-
-    private static UsmUser usmUser(SnmpCredentials.Usm u) {
-        OID auth = u.auth() == null ? null : switch (u.auth()) {
-            case MD5 -> AuthMD5.ID;
-            case SHA1 -> AuthSHA.ID;
-            case SHA224 -> AuthHMAC128SHA224.ID;
-            case SHA256 -> AuthHMAC192SHA256.ID;
-            case SHA384 -> AuthHMAC256SHA384.ID;
-            case SHA512 -> AuthHMAC384SHA512.ID;
-        };
-        OID priv = u.priv() == null ? null : switch (u.priv()) {
-            case DES -> PrivDES.ID;
-            case AES128 -> PrivAES128.ID;
-            case AES192 -> PrivAES192.ID;
-            case AES256 -> PrivAES256.ID;
-        };
-        return new UsmUser(new OctetString(u.user()), auth,
-                u.authPassphrase() == null ? null : new OctetString(u.authPassphrase().revealBytes()), priv,
-                u.privPassphrase() == null ? null : new OctetString(u.privPassphrase().revealBytes()));
     }
 
     /** One device's socket as an SNMP4J transport, so the dispatcher can send responses through it. */

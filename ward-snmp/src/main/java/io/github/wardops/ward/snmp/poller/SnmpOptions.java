@@ -1,12 +1,15 @@
 package io.github.wardops.ward.snmp.poller;
 
 import io.github.wardops.ward.InvalidConfigurationException;
+import io.github.wardops.ward.Ticker;
+import io.github.wardops.ward.internal.support.Time;
 import io.github.wardops.ward.snmp.SnmpCredentials;
 import io.github.wardops.ward.snmp.SnmpItem;
 import io.github.wardops.ward.snmp.SnmpSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,10 +19,20 @@ import java.util.Objects;
 
 /**
  * Options of the SNMP session shared by every SNMP check of one ward instance: limits, shared
- * credentials, templates, interface classification rules, the state bound, meters and the clock.
+ * credentials, templates, interface classification rules, the state bound, meters, the clock and
+ * the ticker.
  * Built with {@link #builder()}, which reports every invalid value at once. Immutable.
  */
 public final class SnmpOptions {
+    /**
+     * The interval the SNMP poller is designed around when a check does not ask for another: 60 s.
+     * Each poll reads {@code sysUpTime} and the interface counters, so a minute keeps rates smooth
+     * and the load on agents low; 32-bit octet counters of links up to about 500 Mbit/s wrap at
+     * most once in it. A check's own interval ({@code Check.interval()}) always wins; ward's
+     * runner uses this for {@code --snmp-interval}.
+     */
+    public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(60);
+
     private final int maxRequestsInFlight;
     private final int maxRequestsPerDevice;
     private final Map<String, SnmpCredentials> credentials;
@@ -29,6 +42,7 @@ public final class SnmpOptions {
     private final int maxInterfacesPerDevice;
     private final MeterRegistry meterRegistry;
     private final InstantSource clock;
+    private final Ticker ticker;
     private final List<VendorTemplate> templates;
     private final List<LabelItems> labelItems;
     private final List<InterfaceRule> interfaceRules;
@@ -83,6 +97,7 @@ public final class SnmpOptions {
         maxInterfacesPerDevice = b.maxInterfacesPerDevice;
         meterRegistry = b.meterRegistry == null ? new SimpleMeterRegistry() : b.meterRegistry;
         clock = b.clock;
+        ticker = b.ticker == null ? Time.defaultTicker(b.clock) : b.ticker;
         templates = List.copyOf(b.templates);
         labelItems = List.copyOf(b.labelItems);
         interfaceRules = List.copyOf(b.interfaceRules);
@@ -104,7 +119,7 @@ public final class SnmpOptions {
      * Starts options with defaults: 2,000 requests in flight, 1 per device, state for 100,000
      * devices kept 3 intervals, 1,000,000 varbinds per walk, 100,000 interfaces per device, the
      * built-in templates, no interface rules, the wildcard bind address, a 4 MiB receive buffer,
-     * the system clock, a private meter registry and a random local engine ID.
+     * the system clock and ticker, a private meter registry and a random local engine ID.
      *
      * @return a builder; not thread-safe
      */
@@ -230,6 +245,16 @@ public final class SnmpOptions {
     }
 
     /**
+     * Returns the ticker that measures a poll's latency and enforces its check's timeout between
+     * requests. SNMP4J's own per-request timeouts and retries run on real time regardless.
+     *
+     * @return the ticker; never {@code null}
+     */
+    public Ticker ticker() {
+        return ticker;
+    }
+
+    /**
 
      * Returns user templates, which override built-in ones of the same vendor name.
 
@@ -318,6 +343,7 @@ public final class SnmpOptions {
         private int maxInterfacesPerDevice = 100_000;
         private MeterRegistry meterRegistry;
         private InstantSource clock = InstantSource.system();
+        private Ticker ticker;
         private final List<VendorTemplate> templates = new ArrayList<>();
         private final List<LabelItems> labelItems = new ArrayList<>();
         private final List<InterfaceRule> interfaceRules = new ArrayList<>();
@@ -430,6 +456,20 @@ public final class SnmpOptions {
          */
         public Builder clock(InstantSource c) {
             this.clock = c;
+            return this;
+        }
+
+        /**
+         * Sets the ticker that measures poll latency and the check's timeout (default: the clock
+         * when it is also a {@link Ticker}, such as ward-testkit's {@code ManualClock}, else
+         * {@link Ticker#system()}). SNMP4J's request timeouts and retries stay on real time: they
+         * wait for packets.
+         *
+         * @param t the ticker, or {@code null} for the default
+         * @return this builder
+         */
+        public Builder ticker(Ticker t) {
+            this.ticker = t;
             return this;
         }
 

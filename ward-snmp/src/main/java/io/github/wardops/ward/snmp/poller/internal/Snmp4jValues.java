@@ -1,9 +1,24 @@
 package io.github.wardops.ward.snmp.poller.internal;
 
+import io.github.wardops.ward.snmp.SnmpAuthProtocol;
+import io.github.wardops.ward.snmp.SnmpCredentials;
 import io.github.wardops.ward.snmp.SnmpOid;
+import io.github.wardops.ward.snmp.SnmpPrivProtocol;
 import io.github.wardops.ward.snmp.SnmpValue;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import org.snmp4j.security.AuthHMAC128SHA224;
+import org.snmp4j.security.AuthHMAC192SHA256;
+import org.snmp4j.security.AuthHMAC256SHA384;
+import org.snmp4j.security.AuthHMAC384SHA512;
+import org.snmp4j.security.AuthMD5;
+import org.snmp4j.security.AuthSHA;
+import org.snmp4j.security.PrivAES128;
+import org.snmp4j.security.PrivAES192;
+import org.snmp4j.security.PrivAES256;
+import org.snmp4j.security.PrivDES;
+import org.snmp4j.security.SecurityProtocols;
+import org.snmp4j.security.UsmUser;
 import org.snmp4j.smi.Counter32;
 import org.snmp4j.smi.Counter64;
 import org.snmp4j.smi.Gauge32;
@@ -18,11 +33,68 @@ import org.snmp4j.smi.TimeTicks;
 import org.snmp4j.smi.Variable;
 
 /**
- * Converts between ward's SNMP types and SNMP4J's. The only place that knows both; shared with
- * ward-simulator's agent (the package's only qualified export). Stateless and thread-safe.
+ * Converts between ward's SNMP types and SNMP4J's (values, OIDs, SNMPv3 users and protocols). The
+ * only place that knows both; shared with ward-simulator's agent (the package's only qualified
+ * export). Stateless and thread-safe.
  */
 public final class Snmp4jValues {
     private Snmp4jValues() {
+    }
+
+    /**
+     * A new set of the SNMPv3 protocols ward speaks: one per {@link SnmpAuthProtocol} and
+     * {@link SnmpPrivProtocol}, and no others (SNMP4J's defaults are not added).
+     *
+     * @return a new, mutable set for one USM
+     */
+    public static SecurityProtocols securityProtocols() {
+        SecurityProtocols protocols = new SecurityProtocols(SecurityProtocols.SecurityProtocolSet.none);
+        protocols.addAuthenticationProtocol(new AuthMD5());
+        protocols.addAuthenticationProtocol(new AuthSHA());
+        protocols.addAuthenticationProtocol(new AuthHMAC128SHA224());
+        protocols.addAuthenticationProtocol(new AuthHMAC192SHA256());
+        protocols.addAuthenticationProtocol(new AuthHMAC256SHA384());
+        protocols.addAuthenticationProtocol(new AuthHMAC384SHA512());
+        protocols.addPrivacyProtocol(new PrivDES());
+        protocols.addPrivacyProtocol(new PrivAES128());
+        protocols.addPrivacyProtocol(new PrivAES192());
+        protocols.addPrivacyProtocol(new PrivAES256());
+        return protocols;
+    }
+
+    /**
+     * Converts SNMPv3 credentials to an SNMP4J USM user. The passphrases are revealed into the
+     * user, which SNMP4J keeps for key localisation; never log it.
+     *
+     * @param u the credentials
+     * @return the user, with the protocols of {@link #securityProtocols()}
+     */
+    public static UsmUser usmUser(SnmpCredentials.Usm u) {
+        OID auth = u.auth() == null ? null : authOid(u.auth());
+        OID priv = u.priv() == null ? null : privOid(u.priv());
+        return new UsmUser(new OctetString(u.user()), auth,
+                u.authPassphrase() == null ? null : new OctetString(u.authPassphrase().revealBytes()), priv,
+                u.privPassphrase() == null ? null : new OctetString(u.privPassphrase().revealBytes()));
+    }
+
+    private static OID authOid(SnmpAuthProtocol p) {
+        return switch (p) {
+            case MD5 -> AuthMD5.ID;
+            case SHA1 -> AuthSHA.ID;
+            case SHA224 -> AuthHMAC128SHA224.ID;
+            case SHA256 -> AuthHMAC192SHA256.ID;
+            case SHA384 -> AuthHMAC256SHA384.ID;
+            case SHA512 -> AuthHMAC384SHA512.ID;
+        };
+    }
+
+    private static OID privOid(SnmpPrivProtocol p) {
+        return switch (p) {
+            case DES -> PrivDES.ID;
+            case AES128 -> PrivAES128.ID;
+            case AES192 -> PrivAES192.ID;
+            case AES256 -> PrivAES256.ID;
+        };
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.github.wardops.ward.snmp.poller.internal;
 
+import io.github.wardops.ward.Ticker;
 import io.github.wardops.ward.snmp.SnmpCredentials;
 import io.github.wardops.ward.snmp.SnmpOid;
 import io.github.wardops.ward.snmp.SnmpResponse;
@@ -30,27 +31,28 @@ public final class SnmpOperations {
     public static final class Stats {
         int requests;
         int varBinds;
+        private final Ticker ticker;
         private final long deadlineNanos;
-        private final boolean hasDeadline;
 
         /** Counters without a deadline. */
         public Stats() {
-            this.hasDeadline = false;
+            this.ticker = null;
             this.deadlineNanos = 0;
         }
 
         /**
          * Counters with a deadline: no request is sent after it.
          *
-         * @param deadlineNanos a {@link System#nanoTime()} value
+         * @param ticker the ticker the deadline is read on
+         * @param deadlineNanos a reading of {@code ticker}
          */
-        public Stats(long deadlineNanos) {
-            this.hasDeadline = true;
+        public Stats(Ticker ticker, long deadlineNanos) {
+            this.ticker = java.util.Objects.requireNonNull(ticker, "ticker");
             this.deadlineNanos = deadlineNanos;
         }
 
         boolean late() {
-            return hasDeadline && System.nanoTime() - deadlineNanos > 0;
+            return ticker != null && ticker.read() - deadlineNanos > 0;
         }
 
         /**

@@ -1,5 +1,6 @@
 package io.github.wardops.ward.snmp.poller.internal;
 
+import io.github.wardops.ward.Ticker;
 import io.github.wardops.ward.inventory.Device;
 import io.github.wardops.ward.inventory.DeviceId;
 import io.github.wardops.ward.probe.DownReason;
@@ -78,6 +79,7 @@ public final class SnmpPoller implements SnmpProber {
     private static final int IFX_DISCONTINUITY = 19;
 
     private final SnmpOptions options;
+    private final Ticker ticker;
     private final SnmpSession session;
     private final SnmpOperations ops;
     private final TemplateCatalog templates;
@@ -124,6 +126,7 @@ public final class SnmpPoller implements SnmpProber {
 
     private SnmpPoller(SnmpOptions options) {
         this.options = options;
+        this.ticker = options.ticker();
         this.session = SnmpSession.open(options);
         this.ops = new SnmpOperations(session, options.maxWalkVarbinds());
         this.templates = new TemplateCatalog(options.templates());
@@ -236,7 +239,7 @@ public final class SnmpPoller implements SnmpProber {
             return new ProbeResult.Unknown(id, check, type(), at, "no SNMP credentials named '" + s.credentialsRef() + "'");
         }
         SnmpTarget target = s.target(device.address());
-        long deadline = System.nanoTime() + request.check().timeout().toNanos();
+        long deadline = ticker.read() + request.check().timeout().toNanos();
         PollState st = states.get(new StateKey(id, check), request.check().interval(), at,
                 () -> new PollState(options.maxRequestsPerDevice()));
         synchronized (st) {
@@ -250,15 +253,15 @@ public final class SnmpPoller implements SnmpProber {
                              PollState st, Instant at, long deadline) throws InterruptedException {
         DeviceId id = request.device().id();
         String check = request.check().name();
-        SnmpOperations.Stats stats = new SnmpOperations.Stats(deadline);
+        SnmpOperations.Stats stats = new SnmpOperations.Stats(ticker, deadline);
         boolean wantSystem = s.polls().contains(SnmpSettings.Poll.SYSTEM) || s.polls().contains(SnmpSettings.Poll.TEMPLATE_ITEMS);
         List<SnmpOid> first = new ArrayList<>(List.of(SYS_UPTIME, IF_NUMBER));
         if (wantSystem) {
             first.addAll(List.of(SYS_DESCR, SYS_OBJECT_ID, SYS_NAME, SYS_LOCATION));
         }
-        long t0 = System.nanoTime();
+        long t0 = ticker.read();
         SnmpResponse r = ops.get(target, creds, first, st.limit, stats);
-        Duration latency = Duration.ofNanos(System.nanoTime() - t0);
+        Duration latency = Duration.ofNanos(ticker.read() - t0);
         if (!r.ok()) {
             varBindsRead.increment(stats.varBinds());
             return switch (r.status()) {
@@ -329,8 +332,8 @@ public final class SnmpPoller implements SnmpProber {
         return new ProbeResult.Up(id, check, type(), at, latency, m);
     }
 
-    private static boolean late(long deadline) {
-        return System.nanoTime() - deadline > 0;
+    private boolean late(long deadline) {
+        return ticker.read() - deadline > 0;
     }
 
     private ProbeResult down(DeviceId id, String check, Instant at, DownReason reason, String detail) {

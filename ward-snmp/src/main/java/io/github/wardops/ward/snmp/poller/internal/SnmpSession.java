@@ -1,10 +1,8 @@
 package io.github.wardops.ward.snmp.poller.internal;
 
 import io.github.wardops.ward.WardException;
-import io.github.wardops.ward.snmp.SnmpAuthProtocol;
 import io.github.wardops.ward.snmp.SnmpCredentials;
 import io.github.wardops.ward.snmp.poller.SnmpOptions;
-import io.github.wardops.ward.snmp.SnmpPrivProtocol;
 import io.github.wardops.ward.snmp.SnmpResponse.Status;
 import io.github.wardops.ward.snmp.SnmpTarget;
 import io.github.wardops.ward.snmp.SnmpVersion;
@@ -38,22 +36,11 @@ import org.snmp4j.mp.MPv1;
 import org.snmp4j.mp.MPv2c;
 import org.snmp4j.mp.MPv3;
 import org.snmp4j.mp.SnmpConstants;
-import org.snmp4j.security.AuthHMAC128SHA224;
-import org.snmp4j.security.AuthHMAC192SHA256;
-import org.snmp4j.security.AuthHMAC256SHA384;
-import org.snmp4j.security.AuthHMAC384SHA512;
-import org.snmp4j.security.AuthMD5;
-import org.snmp4j.security.AuthSHA;
-import org.snmp4j.security.PrivAES128;
-import org.snmp4j.security.PrivAES192;
-import org.snmp4j.security.PrivAES256;
-import org.snmp4j.security.PrivDES;
 import org.snmp4j.security.SecurityLevel;
 import org.snmp4j.security.SecurityModel;
 import org.snmp4j.security.SecurityModels;
 import org.snmp4j.security.SecurityProtocols;
 import org.snmp4j.security.USM;
-import org.snmp4j.security.UsmUser;
 import org.snmp4j.smi.Address;
 import org.snmp4j.smi.OID;
 import org.snmp4j.smi.OctetString;
@@ -132,17 +119,7 @@ public final class SnmpSession implements AutoCloseable {
             new SecureRandom().nextBytes(random);
             engineId = MPv3.createLocalEngineID(new OctetString(random));
         }
-        SecurityProtocols protocols = new SecurityProtocols(SecurityProtocols.SecurityProtocolSet.none);
-        protocols.addAuthenticationProtocol(new AuthMD5());
-        protocols.addAuthenticationProtocol(new AuthSHA());
-        protocols.addAuthenticationProtocol(new AuthHMAC128SHA224());
-        protocols.addAuthenticationProtocol(new AuthHMAC192SHA256());
-        protocols.addAuthenticationProtocol(new AuthHMAC256SHA384());
-        protocols.addAuthenticationProtocol(new AuthHMAC384SHA512());
-        protocols.addPrivacyProtocol(new PrivDES());
-        protocols.addPrivacyProtocol(new PrivAES128());
-        protocols.addPrivacyProtocol(new PrivAES192());
-        protocols.addPrivacyProtocol(new PrivAES256());
+        SecurityProtocols protocols = Snmp4jValues.securityProtocols();
         usm = new USM(protocols, new OctetString(engineId), 0);
         SecurityModels models = new SecurityModels();
         models.addSecurityModel(usm);
@@ -362,7 +339,7 @@ public final class SnmpSession implements AutoCloseable {
                 if (!e.user().equals(u.user())) {
                     usm.removeAllUsers(new OctetString(e.user()), new OctetString(e.engineId));
                 }
-                usm.addUser(usmUser(u), new OctetString(e.engineId));
+                usm.addUser(Snmp4jValues.usmUser(u), new OctetString(e.engineId));
                 engineIds.put(key, new EngineEntry(e.engineId, u));
                 return e.engineId;
             }
@@ -373,7 +350,7 @@ public final class SnmpSession implements AutoCloseable {
             return null;
         }
         OctetString engine = new OctetString(id);
-        usm.addUser(usmUser(u), engine);
+        usm.addUser(Snmp4jValues.usmUser(u), engine);
         synchronized (this) {
             engineIds.put(key, new EngineEntry(id, u));
             while (engineIds.size() > maxEngineIds) {
@@ -402,34 +379,6 @@ public final class SnmpSession implements AutoCloseable {
             usm.removeAllUsers(new OctetString(e.user()), new OctetString(e.engineId));
             mpv3.removeEngineID(new UdpAddress(t.address(), t.port()));
         }
-    }
-
-    private static UsmUser usmUser(SnmpCredentials.Usm u) {
-        OID auth = u.auth() == null ? null : authOid(u.auth());
-        OID priv = u.priv() == null ? null : privOid(u.priv());
-        return new UsmUser(new OctetString(u.user()), auth,
-                u.authPassphrase() == null ? null : new OctetString(u.authPassphrase().revealBytes()), priv,
-                u.privPassphrase() == null ? null : new OctetString(u.privPassphrase().revealBytes()));
-    }
-
-    private static OID authOid(SnmpAuthProtocol p) {
-        return switch (p) {
-            case MD5 -> AuthMD5.ID;
-            case SHA1 -> AuthSHA.ID;
-            case SHA224 -> AuthHMAC128SHA224.ID;
-            case SHA256 -> AuthHMAC192SHA256.ID;
-            case SHA384 -> AuthHMAC256SHA384.ID;
-            case SHA512 -> AuthHMAC384SHA512.ID;
-        };
-    }
-
-    private static OID privOid(SnmpPrivProtocol p) {
-        return switch (p) {
-            case DES -> PrivDES.ID;
-            case AES128 -> PrivAES128.ID;
-            case AES192 -> PrivAES192.ID;
-            case AES256 -> PrivAES256.ID;
-        };
     }
 
     private static Target<UdpAddress> snmp4jTarget(SnmpTarget t, SnmpCredentials c, byte[] engineId) {
