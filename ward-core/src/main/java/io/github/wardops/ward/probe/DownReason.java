@@ -15,6 +15,13 @@ public enum DownReason {
     REFUSED,
     /** The host answered with an error (an SNMP error status, say). */
     ERROR_RESPONSE,
+    /**
+     * The local host refused to send the probe: its own packet filter (an nftables or iptables
+     * rule on the output path) or another local policy (a {@code prohibit} route, a security
+     * module) made the send fail with EPERM or EACCES. Nothing reached the network, so the device
+     * was not asked; it is down as far as this host can tell, as {@code fping} counts it lost.
+     */
+    LOCAL_FIREWALL,
     /** Something else went wrong on the way (a filtered packet, an admin prohibition). */
     OTHER
 }

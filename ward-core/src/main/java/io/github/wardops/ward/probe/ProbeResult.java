@@ -7,8 +7,10 @@ import java.util.Objects;
 
 /**
  * The outcome of one probe: the target was {@link Up up}, {@link Down down}, or its state is
- * {@link Unknown unknown} (ward could not tell: a local error, a prober failure). Immutable and
- * thread-safe.
+ * {@link Unknown unknown} (ward could not tell: a local error of ward's own, a prober failure).
+ * A probe this host could not send because its packet filter refused it or there is no route is
+ * {@link Down down} ({@link DownReason#LOCAL_FIREWALL}, {@link DownReason#NETWORK_UNREACHABLE}...),
+ * not unknown. Immutable and thread-safe.
  *
  * <p>No component of any case is {@code null}: each case checks its components when it is built.
  */
@@ -77,7 +79,8 @@ public sealed interface ProbeResult permits ProbeResult.Up, ProbeResult.Down, Pr
     }
 
     /**
-     * The target did not answer, or refused.
+     * The target did not answer, or refused, or this host could not send the probe to it (its
+     * packet filter refused it, or there is no route).
      *
      * @param device the device
      * @param check the check name

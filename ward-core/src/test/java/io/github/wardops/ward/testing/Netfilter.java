@@ -4,7 +4,8 @@ package io.github.wardops.ward.testing;
  * A private nftables table for one test class: loopback sub-ranges whose echoes are dropped
  * (silent hosts) or rejected (unreachable hosts). Rules sit on the input hook, so the request is
  * sent normally and only the answer is suppressed; dropping on output would make sendto fail
- * with EPERM instead. Removed by {@link #close()}.
+ * with EPERM instead ({@link #custom} installs such rules, for the tests of that). Removed by
+ * {@link #close()}.
  */
 public final class Netfilter implements AutoCloseable {
     /** Echo requests to this range are dropped: the hosts never answer. */
@@ -45,6 +46,26 @@ public final class Netfilter implements AutoCloseable {
                 """.formatted(table, SILENT_V4, UNREACHABLE_V4, UNREACHABLE_V4, TCP_SILENT_V4);
         Host.run(script, concat(prefix, "nft", "-f", "-"));
         return new Netfilter(table, prefix);
+    }
+
+    /**
+     * Installs a table of the caller's own chains under a fresh unique name, in a named network
+     * namespace or the current one when {@code netns} is {@code null}. Close it in a
+     * try-with-resources so the table goes even when the test fails.
+     *
+     * @param chains the body of {@code table inet NAME { ... }}: one or more chains with their rules
+     */
+    public static Netfilter custom(String netns, String chains) {
+        Host.require("nft");
+        String table = "ward_test_" + ProcessHandle.current().pid() + "_" + Long.toHexString(System.nanoTime() & 0xffffff);
+        String[] prefix = netns == null ? new String[0] : new String[] {"ip", "netns", "exec", netns};
+        Host.run("table inet " + table + " {\n" + chains + "\n}\n", concat(prefix, "nft", "-f", "-"));
+        return new Netfilter(table, prefix);
+    }
+
+    /** The table's name, unique to this installation. */
+    public String table() {
+        return table;
     }
 
     @Override

@@ -175,6 +175,7 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
             int received = 0;
             Echo.Outcome firstError = null;
             Echo.Outcome firstSendError = null;
+            EchoErrors.Verdict unreachable = null;
             int sendFailures = 0;
             int impaired = 0;
             for (Echo e : mine) {
@@ -185,6 +186,8 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
                     case SEND_ERROR -> {
                         sendFailures++;
                         firstSendError = firstSendError == null ? o : firstSendError;
+                        EchoErrors.Verdict v = EchoErrors.judge(o.errno(), options.maxOutstandingEchoes());
+                        unreachable = unreachable == null && v.down() ? v : unreachable;
                     }
                     case TIMEOUT -> {
                     }
@@ -205,15 +208,15 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
             if (firstError != null) {
                 return down(request, at, stats, firstError.icmpType(), firstError.icmpCode(), isV6);
             }
-            if (firstSendError != null && (firstSendError.errno() == EHOSTUNREACH || firstSendError.errno() == ENETUNREACH)) {
-                DownReason r = firstSendError.errno() == EHOSTUNREACH ? DownReason.HOST_UNREACHABLE : DownReason.NETWORK_UNREACHABLE;
-                return new ProbeResult.Down(id, check, type(), at, r, "sendto: " + errnoName(firstSendError.errno()), stats);
+            if (unreachable != null) {
+                // the local stack said the echo cannot reach the device (a packet filter, no
+                // route): a failed probe, every echo counted lost, as fping counts it
+                return new ProbeResult.Down(id, check, type(), at, unreachable.reason(), unreachable.detail(), stats);
             }
             if (sentCount == 0) {
-                String why = firstSendError == null ? "nothing sent" : firstSendError.errno() < 0
-                        ? "over the limit of " + options.maxOutstandingEchoes() + " outstanding echoes"
-                        : "sendto failed with " + errnoName(firstSendError.errno());
-                return new ProbeResult.Unknown(id, check, type(), at, "no echo could be sent: " + why);
+                // only ward's own trouble stopped the echoes (buffers, the outstanding limit...)
+                return new ProbeResult.Unknown(id, check, type(), at, firstSendError == null ? "no echo could be sent: nothing sent"
+                        : EchoErrors.judge(firstSendError.errno(), options.maxOutstandingEchoes()).detail());
             }
             return new ProbeResult.Down(id, check, type(), at, DownReason.TIMEOUT,
                     "no reply to " + sentCount + " echoes within " + s.replyTimeout().toMillis() + " ms", stats);

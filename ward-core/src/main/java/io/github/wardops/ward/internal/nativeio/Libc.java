@@ -79,6 +79,7 @@ public final class Libc {
     public static final int ENETUNREACH = 101;
     public static final int ENOBUFS = 105;
     public static final int ECONNREFUSED = 111;
+    public static final int EHOSTDOWN = 112;
     public static final int EHOSTUNREACH = 113;
 
     private static final Map<Integer, String> ERRNO_NAMES = Map.ofEntries(
@@ -88,6 +89,7 @@ public final class Libc {
             Map.entry(EPROTONOSUPPORT, "EPROTONOSUPPORT"), Map.entry(EAFNOSUPPORT, "EAFNOSUPPORT"),
             Map.entry(ENETUNREACH, "ENETUNREACH"), Map.entry(ENOBUFS, "ENOBUFS"),
             Map.entry(ECONNREFUSED, "ECONNREFUSED"), Map.entry(EHOSTUNREACH, "EHOSTUNREACH"),
+            Map.entry(EHOSTDOWN, "EHOSTDOWN"),
             Map.entry(2, "ENOENT"), Map.entry(9, "EBADF"), Map.entry(38, "ENOSYS"));
 
     /** struct msghdr (56 bytes on LP64). */
