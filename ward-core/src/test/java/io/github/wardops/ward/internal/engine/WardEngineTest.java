@@ -422,7 +422,7 @@ class WardEngineTest {
         try (Ward w = onFakeTime().prober(p).listener(seen::add).build()) {
             w.inventory().replaceAll(List.of(d));
             w.start();
-            java.time.Instant first = clock.instant().plusNanos(offset);
+            java.time.Instant first = clock.instant().plusNanos(offset).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
             clock.advance(Duration.ofNanos(offset - 1));
             settle(w);
             assertEquals(0, p.calls.get(), "nothing before the first slot");
@@ -436,7 +436,7 @@ class WardEngineTest {
             settle(w);
             assertEquals(2, p.calls.get(), "the second slot");
             assertEquals(List.of(first, first.plus(iv)), seen.stream().map(ProbeResult::at).toList(),
-                    "each probe stamped with the fake time of its slot");
+                    "each probe stamped with the fake time of its slot, to the microsecond");
         }
     }
 }
