@@ -104,6 +104,7 @@ class ConfirmationIT {
                                 Duration.between(faults, first.at()).toMillis() / 1000.0,
                                 Duration.between(first.at(), confirmed).toMillis() / 1000.0);
                     }
+                    fpingSideBySide();
                     ProbeResult.Down local = assertInstanceOf(ProbeResult.Down.class,
                             results.get(refused.id()).getLast());
                     assertEquals(DownReason.LOCAL_FIREWALL, local.reason(), local.detail());
@@ -138,6 +139,26 @@ class ConfirmationIT {
                         && tracker.status(refused.id()) == DeviceStatus.UP);
             }
         }
+    }
+
+    /**
+     * fping on the same silent host in the same run, with ward's echo settings (3 echoes 200 ms
+     * apart, 1 s timeout): it reports the loss of one run and confirms nothing; printed for
+     * docs/benchmarks.md.
+     */
+    static void fpingSideBySide() throws Exception {
+        if (!new java.io.File("/usr/bin/fping").canExecute()) {
+            System.out.println("fping: not installed, no side-by-side figure");
+            return;
+        }
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder("/usr/bin/fping", "-c", "3", "-p", "200", "-t", "1000", "-q", SILENT)
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        p.waitFor();
+        System.out.printf("fping -c 3 -p 200 -t 1000 %s: %.1f s, '%s' (one run; no confirmation)%n", SILENT,
+                (System.nanoTime() - t0) / 1e9, out);
+        assertTrue(out.contains("100%"), out);
     }
 
     static void await(Duration bound, java.util.function.BooleanSupplier condition) throws InterruptedException {
