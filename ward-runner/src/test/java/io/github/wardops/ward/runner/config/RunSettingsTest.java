@@ -102,6 +102,19 @@ class RunSettingsTest {
     }
 
     @Test
+    void recheckIntervalIsTwoSecondsByDefaultZeroForNoneAndBounded() {
+        assertEquals(Duration.ofSeconds(2), RunSettings.resolve(Map.of(), Map.of()).recheckInterval());
+        assertEquals(Duration.ZERO, RunSettings.resolve(Map.of("recheck-interval", "0s"), Map.of()).recheckInterval());
+        assertEquals(Duration.ofMillis(500),
+                RunSettings.resolve(Map.of(), Map.of("WARD_RECHECK_INTERVAL", "500ms")).recheckInterval());
+        for (String bad : new String[] {"50ms", "2m", "soon", "-1s"}) {
+            InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                    () -> RunSettings.resolve(Map.of("recheck-interval", bad), Map.of()), bad);
+            assertTrue(e.getMessage().contains("recheck-interval"), e.getMessage());
+        }
+    }
+
+    @Test
     void blankEnvironmentValuesAreIgnored() {
         assertEquals(Duration.ofSeconds(30), RunSettings.resolve(Map.of(), Map.of("WARD_INTERVAL", " ")).interval());
     }
