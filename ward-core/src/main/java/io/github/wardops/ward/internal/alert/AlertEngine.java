@@ -129,7 +129,7 @@ public final class AlertEngine implements Alerting {
     private final ConcurrentHashMap<Key, Alert> open = new ConcurrentHashMap<>();
     /** The rules of an open alert's group that match now, with the history entry of their start. */
     private final ConcurrentHashMap<Key, Map<String, Alert.Step>> active = new ConcurrentHashMap<>();
-    /** {@code for} timers: when a rule's condition (of a rule with a {@code for}) started to hold. */
+    /** When a rule's condition started to hold, until the rule matches; stored for rules with a {@code for}. */
     private final ConcurrentHashMap<RuleKey, Instant> pending = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<RuleKey, String> silenced = new ConcurrentHashMap<>();
     private final Set<UUID> notified = ConcurrentHashMap.newKeySet();
@@ -448,18 +448,16 @@ public final class AlertEngine implements Alerting {
             if (matching) {
                 return;
             }
-            Instant heldSince = now;
-            if (!c.holdFor().isZero()) {
-                Instant prev = pending.putIfAbsent(rk, now);
-                if (prev != null) {
-                    heldSince = prev;
-                } else {
+            Instant heldSince = pending.putIfAbsent(rk, now);
+            if (heldSince == null) {
+                heldSince = now;
+                if (!c.holdFor().isZero()) {
                     PendingCondition p = new PendingCondition(device, rk.rule(), ifIndex, now);
                     store("record a for timer", st -> st.pendingStarted(p));
                 }
-                if (Duration.between(heldSince, now).compareTo(c.holdFor()) < 0) {
-                    return;
-                }
+            }
+            if (Duration.between(heldSince, now).compareTo(c.holdFor()) < 0) {
+                return;
             }
             if (window != null && open.get(k) == null) {
                 silence(rk, window, now);
@@ -480,8 +478,10 @@ public final class AlertEngine implements Alerting {
         }
     }
 
+    /** Ends a rule's timer; only timers of rules with a {@code for} clause are in the store. */
     private void clearPending(RuleKey rk) {
-        if (pending.remove(rk) != null) {
+        Compiled c = byName.get(rk.rule());
+        if (pending.remove(rk) != null && c != null && !c.holdFor().isZero()) {
             store("clear a for timer", st -> st.pendingCleared(rk.device(), rk.rule(), rk.ifIndex()));
         }
     }
@@ -493,7 +493,9 @@ public final class AlertEngine implements Alerting {
         Map<String, Alert.Step> before = active.getOrDefault(k, Map.of());
         Map<String, Alert.Step> after = new LinkedHashMap<>(before);
         g.leaves.forEach(after::remove);
-        // rules starting together enter the history least severe first, so the most severe is current
+        // Rules starting together enter the history least severe first, so the most severe is
+        // current; among equals the one listed first in the rules enters last and is current.
+        java.util.Collections.reverse(g.starts);
         g.starts.sort(java.util.Comparator.comparing((Compiled c) -> -c.rule().severity().ordinal()));
         List<Alert.Step> newSteps = new ArrayList<>();
         for (Compiled c : g.starts) {

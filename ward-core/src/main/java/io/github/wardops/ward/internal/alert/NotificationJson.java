@@ -89,12 +89,7 @@ public final class NotificationJson {
         m.put("id", a.id().toString());
         m.put("device", a.device().toString());
         m.put("device_name", a.deviceName());
-        m.put("address", a.address());
-        m.put("region", a.labels().get("region"));
-        m.put("branch", a.labels().get("branch"));
-        m.put("labels", new LinkedHashMap<String, Object>(a.labels()));
         m.put("if_index", a.ifIndex());
-        m.put("group", a.group());
         m.put("rule", a.rule());
         m.put("severity", a.severity().name().toLowerCase(Locale.ROOT));
         m.put("message", a.message());
@@ -104,6 +99,12 @@ public final class NotificationJson {
         m.put("resolution", a.resolution());
         m.put("acknowledged_by", a.acknowledgedBy());
         m.put("impacted_devices", a.impactedDevices());
+        // added with problems (issue 14), after the older members so their layout stays
+        m.put("address", a.address());
+        m.put("region", a.labels().get("region"));
+        m.put("branch", a.labels().get("branch"));
+        m.put("labels", new LinkedHashMap<String, Object>(a.labels()));
+        m.put("group", a.group());
         List<Object> history = new ArrayList<>(a.history().size());
         for (Alert.Step s : a.history()) {
             history.add(step(s));
