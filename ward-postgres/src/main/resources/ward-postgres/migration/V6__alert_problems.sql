@@ -4,16 +4,16 @@
 
 -- alerts: the device's address and labels when the alert opened, the problem (group) the alert
 -- stands for, and its history in details -> 'history' (an array of {rule, severity, at}).
--- An older row is a problem of its own rule, as it was.
+-- A row without a group (written by older code, or by another program) is a problem of its own
+-- rule, as it was: readers take coalesce(alert_group, rule).
 ALTER TABLE alerts
     ADD COLUMN address     text  NOT NULL DEFAULT '',
     ADD COLUMN labels      jsonb NOT NULL DEFAULT '{}'::jsonb CHECK (jsonb_typeof(labels) = 'object'),
     ADD COLUMN alert_group text;
-UPDATE alerts SET alert_group = rule WHERE alert_group IS NULL;
-ALTER TABLE alerts ALTER COLUMN alert_group SET NOT NULL;
 -- One open alert per problem: the current rule of an open alert changes as it escalates.
 DROP INDEX alerts_one_open_idx;
-CREATE UNIQUE INDEX alerts_one_open_idx ON alerts (device_id, alert_group, if_index) WHERE resolved_at IS NULL;
+CREATE UNIQUE INDEX alerts_one_open_idx ON alerts (device_id, coalesce(alert_group, rule), if_index)
+    WHERE resolved_at IS NULL;
 
 -- The `for` timers of rules with a `for` clause: since when a rule's condition holds for a
 -- device (if_index 0) or interface. Bounded by devices x rules x interfaces; a row goes when the

@@ -70,7 +70,7 @@ class PostgresStoresIT {
     static void emptyTables() throws Exception {
         storage.flushStateWrites();
         try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
-            st.execute("TRUNCATE device_state, state_changes, alerts, alert_silences");
+            st.execute("TRUNCATE device_state, state_changes, alerts, alert_silences, alert_pending");
         }
     }
 

@@ -152,7 +152,7 @@ public class Alerts extends TableImpl<AlertsRecord> {
     /**
      * The column <code>alerts.alert_group</code>.
      */
-    public final TableField<AlertsRecord, String> ALERT_GROUP = createField(DSL.name("alert_group"), SQLDataType.CLOB.nullable(false), this, "");
+    public final TableField<AlertsRecord, String> ALERT_GROUP = createField(DSL.name("alert_group"), SQLDataType.CLOB, this, "");
 
     private Alerts(Name alias, Table<AlertsRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
@@ -190,7 +190,7 @@ public class Alerts extends TableImpl<AlertsRecord> {
 
     @Override
     public List<Index> getIndexes() {
-        return Arrays.asList(Indexes.ALERTS_DEVICE_SINCE_IDX, Indexes.ALERTS_ONE_OPEN_IDX, Indexes.ALERTS_OPENED_IDX);
+        return Arrays.asList(Indexes.ALERTS_DEVICE_SINCE_IDX, Indexes.ALERTS_OPENED_IDX);
     }
 
     @Override
