@@ -47,6 +47,7 @@ import java.util.Optional;
  * @param upAfter successful cycles in a row that confirm UP again, 1-100
  * @param alertRules the alert rule file (JSON), or {@code null} for the bundled rules
  * @param alertTick how often alerting checks time-based conditions, 1 s to 1 min
+ * @param alertGroupReachability whether a device's up/down rules without a group form one problem (one alert)
  * @param webhookUrl where alert notifications are POSTed, or {@code null} for no webhook
  * @param webhookTimeout the webhook request timeout, 1 s to 5 min
  * @param notifyLog whether notifications are also written to the log
@@ -70,7 +71,7 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
                           Duration interval, HttpAddress http, HttpLimits httpLimits, boolean httpAllowInsecure,
                           int maxProbesInFlight,
                           int icmpPacketsPerSecond, Duration inventoryPoll, int downAfter, int upAfter, Path alertRules,
-                          Duration alertTick, URI webhookUrl, Duration webhookTimeout, boolean notifyLog,
+                          Duration alertTick, boolean alertGroupReachability, URI webhookUrl, Duration webhookTimeout, boolean notifyLog,
                           boolean storage, String dbUrl, String dbUser, Path dataDir, Duration dbRetention,
                           String redisUrl, Duration cacheTtl, int snmpPort, Duration snmpInterval,
                           List<TcpCheckRule> tcpChecks, List<SnmpCheckRule> snmpChecks, SnmpCredentials snmpV3,
@@ -237,6 +238,7 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
         Integer upAfter = Settings.UP_AFTER.resolve(raw, problems);
         Path rules = Settings.ALERT_RULES.resolve(raw, problems);
         Duration tick = Settings.ALERT_TICK.resolve(raw, problems);
+        Boolean groupReachability = Settings.ALERT_GROUP_REACHABILITY.resolve(raw, problems);
         URI webhook = Settings.WEBHOOK_URL.resolve(raw, problems);
         Duration webhookTimeout = Settings.WEBHOOK_TIMEOUT.resolve(raw, problems);
         Boolean notifyLog = Settings.NOTIFY_LOG.resolve(raw, problems);
@@ -319,7 +321,7 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
             throw new InvalidConfigurationException("ward run", problems);
         }
         return new RunSettings(configFile, inventory, source, allowLinkLocal, interval, http, httpLimits, httpAllowInsecure,
-                inFlight, pps, poll, downAfter, upAfter, rules, tick,
+                inFlight, pps, poll, downAfter, upAfter, rules, tick, groupReachability,
                 webhook, webhookTimeout, notifyLog, storage, dbUrl, dbUser, dataDir, dbRetention, redisUrl, cacheTtl,
                 snmpPort, snmpInterval, tcpChecks == null ? List.of() : tcpChecks,
                 snmpChecks == null ? List.of() : snmpChecks, v3, keys, secrets, effective);
