@@ -186,6 +186,19 @@ class ProblemsTest {
     }
 
     @Test
+    void anAcknowledgementOutlivesEscalation() throws Exception {
+        alerting = build(fleetRules(), b -> { });
+        down(kutaisi, 0, 1);
+        Alert a = openOf(kutaisi).get(0);
+        assertEquals("nino", alerting.acknowledge(a.id(), "nino").orElseThrow().acknowledgedBy());
+        down(kutaisi, 1.5, 5);
+        Alert escalated = openOf(kutaisi).get(0);
+        assertEquals(CRITICAL, escalated.rule());
+        assertEquals("nino", escalated.acknowledgedBy(), "an escalation keeps the acknowledgement");
+        assertEquals(escalated, store.loadOpen().iterator().next());
+    }
+
+    @Test
     void latencyIsItsOwnProblem() throws Exception {
         alerting = build(fleetRules(), b -> { });
         feed(upView(kutaisi, min(-10), min(0), Map.of("avg_ping_ms", 300.0)));

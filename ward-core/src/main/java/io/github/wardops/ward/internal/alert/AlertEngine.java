@@ -324,7 +324,12 @@ public final class AlertEngine implements Alerting {
             act.remove(st.rule());
             act.put(st.rule(), st);
         }
-        active.put(k, Map.copyOf(act));
+        active.put(k, ordered(act));
+    }
+
+    /** An unmodifiable copy that keeps the order in which the rules started (it breaks ties in {@link #current}). */
+    private static Map<String, Alert.Step> ordered(Map<String, Alert.Step> m) {
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(m));
     }
 
     /** The step that sets an alert's rule and severity: the most recent among the most severe. */
@@ -532,7 +537,7 @@ public final class AlertEngine implements Alerting {
         if (changed == null) {
             return;
         }
-        active.put(k, Map.copyOf(after));
+        active.put(k, ordered(after));
         store("record an alert's change", st -> st.updated(changed));
         Severity previous = a.severity();
         for (Alert.Step step : newSteps) {
@@ -587,7 +592,7 @@ public final class AlertEngine implements Alerting {
         if (open.putIfAbsent(k, a) != null) {
             return;
         }
-        active.put(k, Map.copyOf(after));
+        active.put(k, ordered(after));
         announce(a, window, now);
     }
 
