@@ -25,7 +25,7 @@ import java.util.UUID;
  * @param device the device; never {@code null}
  * @param deviceName the device's name when the alert opened; never {@code null}
  * @param address the device's address as text when the alert opened (such as {@code 10.1.2.3}),
- *     empty when unknown (alerts stored before ward 0.x kept none); never {@code null}
+ *     empty when unknown (alerts stored before alerts kept it, and ward's own); never {@code null}
  * @param labels the device's labels when the alert opened (such as {@code region} and
  *     {@code branch}), iteration order kept; never {@code null}, copied and unmodifiable
  * @param ifIndex the interface index, or 0 for a device alert
