@@ -18,6 +18,7 @@ import io.github.wardops.ward.inventory.Device;
 import io.github.wardops.ward.inventory.DeviceId;
 import io.github.wardops.ward.probe.ProbeResult;
 import io.github.wardops.ward.state.DeviceState;
+import io.github.wardops.ward.state.DeviceView;
 import io.github.wardops.ward.state.StateKey;
 import io.github.wardops.ward.state.StateStore;
 import io.github.wardops.ward.state.StateTracker;
@@ -101,44 +102,49 @@ class AlertingTest {
         feed(up(d.id(), at(0), 20));
         assertEquals(List.of(), alerting.openAlerts());
         feed(down(d.id(), at(1)));
-        assertEquals(List.of("Ping Unavailable"), alerting.openAlerts().stream().map(Alert::rule).toList());
         feed(down(d.id(), at(2)));
-        assertEquals(List.of("Ping Unavailable", "Device Down - High Priority"),
-                problem(d.id()).history().stream().map(Alert.Step::rule).toList());
+        assertEquals(List.of(), alerting.openAlerts(), "failing, not yet confirmed: the status says UP, no alert");
         feed(down(d.id(), at(3)));
-        feed(down(d.id(), at(4)));
+        assertEquals(DeviceStatus.DOWN, tracker.status(d.id()));
+        // ping_unreachable is whole minutes since the first failed probe: 2 at confirmation, so two
+        // rules match at once: one problem, the more severe of them current
+        assertEquals(1, alerting.openAlerts().size());
         assertEquals("Ping Unavailable", problem(d.id()).rule());
+        assertEquals(List.of("Device Down - High Priority", "Ping Unavailable"),
+                problem(d.id()).history().stream().map(Alert.Step::rule).toList());
         feed(down(d.id(), at(5)));
+        assertEquals("Ping Unavailable", problem(d.id()).rule(), "4 minutes");
+        feed(down(d.id(), at(6)));
         Alert critical = problem(d.id());
-        assertEquals("Device Down - Critical", critical.rule());
+        assertEquals("Device Down - Critical", critical.rule(), "5 minutes after the first failed probe");
         assertEquals(Severity.CRITICAL, critical.severity());
         assertEquals(at(1), critical.since(), "the outage began at the first failed probe");
-        assertEquals(at(1), critical.openedAt());
+        assertEquals(at(3), critical.openedAt(), "opened at confirmation");
+        assertEquals(at(6), critical.history().get(2).at());
         assertEquals(1, alerting.openAlerts().size(), "one open alert per (device, problem)");
-        feed(down(d.id(), at(6)));
-        assertEquals(1, alerting.openAlerts().size(), "no duplicates while the condition holds");
         feed(up(d.id(), at(7), 300));
-        assertEquals(List.of("High Latency"), alerting.openAlerts().stream().map(Alert::rule).toList(),
-                "the down rules cleared with the first success; the latency rule holds");
+        assertEquals(DeviceStatus.DOWN, tracker.status(d.id()), "one success does not confirm UP");
+        assertEquals(2, alerting.openAlerts().size(), "the down problem stands with the status; the latency rule holds");
         feed(up(d.id(), at(8), 20));
+        assertEquals(DeviceStatus.UP, tracker.status(d.id()));
         assertEquals(List.of(), alerting.openAlerts());
         settle();
         assertEquals(2, notes.of(Notification.Opened.class).size());
-        assertEquals(2, notes.of(Notification.Escalated.class).size());
+        assertEquals(1, notes.of(Notification.Escalated.class).size());
         assertEquals(2, notes.of(Notification.Resolved.class).size());
         Notification.Resolved r = notes.of(Notification.Resolved.class).stream()
                 .filter(x -> x.alert().rule().equals("Device Down - Critical")).findFirst().orElseThrow();
-        assertEquals(Duration.ofMinutes(6), r.alert().duration(at(99)), "from the first failed probe to recovery");
+        assertEquals(Duration.ofMinutes(7), r.alert().duration(at(99)), "from the first failed probe to recovery");
         assertEquals("condition cleared", r.alert().resolution());
         assertEquals(1.0, registry.get("ward.alerts.opened").tag("severity", "critical").counter().count(),
                 "one problem for the outage");
-        assertEquals(2.0, registry.get("ward.alerts.escalated").counter().count());
+        assertEquals(1.0, registry.get("ward.alerts.escalated").counter().count());
         assertEquals(2.0, registry.get("ward.alerts.resolved").counters().stream().mapToDouble(c -> c.count()).sum());
         // Outage report from the store: downtime per device and MTTR.
         List<Alert> history = alertStore.history(d.id(), at(0), at(10));
         Duration downtime = history.stream().filter(a -> a.group().equals(AlertRule.REACHABILITY_GROUP))
                 .map(a -> a.duration(at(10))).reduce(Duration.ZERO, Duration::plus);
-        assertEquals(Duration.ofMinutes(6), downtime);
+        assertEquals(Duration.ofMinutes(7), downtime);
     }
 
     Alert problem(DeviceId d) {
@@ -171,7 +177,7 @@ class AlertingTest {
             all.add(device("atm" + i, router.id(), "device_type", "ATM"));
         }
         AlertRule downRule = AlertRule.of("Down", "status == down", Severity.CRITICAL, LabelSelector.any());
-        AlertRule early = AlertRule.of("Unavailable", "ping_unreachable >= 1", Severity.HIGH,
+        AlertRule early = AlertRule.of("Unavailable", "failed_cycles >= 1", Severity.HIGH,
                 LabelSelector.parse("device_type = ATM"));
         wire(List.of(downRule, early), all, StateStore.inMemory(), b -> { });
         all.forEach(x -> feed(up(x.id(), at(0))));
@@ -280,6 +286,8 @@ class AlertingTest {
         assertEquals(AlertRule.REACHABILITY_GROUP, problem(d2.id()).group(), "an older per-rule alert joins its problem");
         assertEquals(1, alertStore.loadOpen().stream().filter(x -> x.device().equals(d2.id())).count());
         feed(up(d2.id(), at(1)));
+        assertTrue(problem(d2.id()) != null, "one success does not confirm UP");
+        feed(up(d2.id(), at(2)));
         assertNull(problem(d2.id()), "the restored alert resolves on recovery");
         settle();
         assertEquals(1, notes.of(Notification.Opened.class).size(), "only d1's");
@@ -289,7 +297,7 @@ class AlertingTest {
     void maintenanceSilencesAndRecordsIt() {
         Device tb = device("tbilisi-router", null, "region", "Tbilisi");
         Device other = device("kutaisi-router", null, "region", "Imereti");
-        AlertRule r = AlertRule.of("Unavailable", "ping_unreachable >= 1", Severity.HIGH, LabelSelector.any());
+        AlertRule r = AlertRule.of("Unavailable", "failed_cycles >= 1", Severity.HIGH, LabelSelector.any());
         // 10:00 UTC = 14:00 in Tbilisi: a 13:00-15:00 window.
         MaintenanceWindow w = MaintenanceWindow.daily("afternoon", LabelSelector.parse("region = Tbilisi"),
                 ZoneId.of("Asia/Tbilisi"), LocalTime.of(13, 0), LocalTime.of(15, 0));
@@ -311,7 +319,7 @@ class AlertingTest {
     @Test
     void aMaintenanceWindowFollowsTheSpringForwardNight() {
         Device d = device("berlin-switch", null, "site", "Berlin");
-        AlertRule r = AlertRule.of("Unavailable", "ping_unreachable >= 1", Severity.HIGH, LabelSelector.any());
+        AlertRule r = AlertRule.of("Unavailable", "failed_cycles >= 1", Severity.HIGH, LabelSelector.any());
         MaintenanceWindow w = MaintenanceWindow.daily("nightly", LabelSelector.parse("site = Berlin"),
                 ZoneId.of("Europe/Berlin"), LocalTime.of(2, 0), LocalTime.of(4, 0));
         wire(List.of(r), List.of(d), StateStore.inMemory(), b -> b.maintenance(w));
@@ -331,7 +339,7 @@ class AlertingTest {
     @Test
     void relabellingADeviceChangesWhichRulesApply() {
         Device d = device("sw", null, "device_type", "Switch");
-        AlertRule routersOnly = AlertRule.of("Router down", "ping_unreachable >= 1", Severity.HIGH,
+        AlertRule routersOnly = AlertRule.of("Router down", "failed_cycles >= 1", Severity.HIGH,
                 LabelSelector.parse("device_type in (Router, Core Router)"));
         wire(List.of(routersOnly), List.of(d), StateStore.inMemory(), b -> { });
         feed(down(d.id(), at(0)));
@@ -349,7 +357,7 @@ class AlertingTest {
     @Test
     void acknowledging() {
         Device d = device("d", null);
-        wire(List.of(AlertRule.of("U", "ping_unreachable >= 1", Severity.LOW, LabelSelector.any())), List.of(d),
+        wire(List.of(AlertRule.of("U", "failed_cycles >= 1", Severity.LOW, LabelSelector.any())), List.of(d),
                 StateStore.inMemory(), b -> { });
         feed(down(d.id(), at(0)));
         Alert a = open(d.id(), "U");
@@ -367,7 +375,7 @@ class AlertingTest {
         for (int i = 0; i < 10; i++) {
             ds.add(device("d" + i, null));
         }
-        AlertRule r = AlertRule.of("U", "ping_unreachable >= 1", Severity.HIGH, LabelSelector.any());
+        AlertRule r = AlertRule.of("U", "failed_cycles >= 1", Severity.HIGH, LabelSelector.any());
         wire(List.of(r), ds, StateStore.inMemory(), b -> b.floodGuard(3, Duration.ofMinutes(1)));
         ds.forEach(d -> feed(down(d.id(), at(0))));
         assertEquals(10, alerting.openAlerts().size(), "every alert is open; only notifications are held");
@@ -466,7 +474,7 @@ class AlertingTest {
                 throw new java.io.IOException("unreachable");
             }
         };
-        Alerting a = Alerting.builder().rules(List.of(AlertRule.of("U", "ping_unreachable >= 1", Severity.LOW,
+        Alerting a = Alerting.builder().rules(List.of(AlertRule.of("U", "failed_cycles >= 1", Severity.LOW,
                         LabelSelector.any()))).store(broken).notifier(failing).clock(clock).meterRegistry(registry)
                 .delivery(new DeliveryOptions(10, 3, Duration.ofMillis(1), Duration.ofMillis(2))).build();
         closeMe.add(a);
@@ -502,7 +510,7 @@ class AlertingTest {
         for (int i = 0; i < 6; i++) {
             ds.add(device("q" + i, null));
         }
-        Alerting a = Alerting.builder().rules(List.of(AlertRule.of("U", "ping_unreachable >= 1", Severity.LOW,
+        Alerting a = Alerting.builder().rules(List.of(AlertRule.of("U", "failed_cycles >= 1", Severity.LOW,
                         LabelSelector.any()))).notifier(slow).clock(clock).meterRegistry(registry)
                 .delivery(new DeliveryOptions(2, 1, Duration.ofMillis(1), Duration.ofMillis(1))).build();
         StateTracker t = StateTracker.builder().clock(clock).listener(a).build();
