@@ -14,8 +14,16 @@ import java.util.TreeSet;
  * the language and the variable names), a severity and a label selector choosing the devices it
  * applies to. The expression is parsed when the rule is created, never evaluated as code.
  * Immutable and thread-safe.
+ *
+ * <p>Rules form problems: the rules of one {@link #group() group} open one alert per device (and
+ * interface), which escalates as more of them match. A rule without an explicit group is in
+ * {@link #REACHABILITY_GROUP} when it is an up/down rule (and the alerting groups them, its
+ * default), otherwise in a group of its own named like the rule.
  */
 public final class AlertRule {
+    /** The default group of up/down rules ({@link #isReachabilityRule()}): one problem per device. */
+    public static final String REACHABILITY_GROUP = "reachability";
+
     static {
         // The engine reads the parsed condition through this bridge rather than parsing again.
         RuleAccess.install(rule -> rule.parsed);
@@ -29,9 +37,15 @@ public final class AlertRule {
     private final LabelSelector selector;
     private final Expr.Rule parsed;
     private final Set<String> variables;
+    private final String group;
 
     private AlertRule(String id, String name, String description, String expression, Severity severity,
                       LabelSelector selector) {
+        this(id, name, description, expression, severity, selector, null, null);
+    }
+
+    private AlertRule(String id, String name, String description, String expression, Severity severity,
+                      LabelSelector selector, String group, Expr.Rule alreadyParsed) {
         this.id = Objects.requireNonNull(id, "id");
         this.name = Objects.requireNonNull(name, "name");
         this.description = Objects.requireNonNull(description, "description");
@@ -41,7 +55,11 @@ public final class AlertRule {
         if (name.isBlank()) {
             throw new IllegalArgumentException("rule name must not be blank");
         }
-        this.parsed = RuleParser.parse(name, expression);
+        if (group != null && (group.isBlank() || group.length() > 200)) {
+            throw new IllegalArgumentException("rule '" + name + "': group must be 1-200 characters, not blank");
+        }
+        this.group = group;
+        this.parsed = alreadyParsed != null ? alreadyParsed : RuleParser.parse(name, expression);
         Set<String> vars = new TreeSet<>();
         parsed.condition().variables(vars);
         this.variables = Set.copyOf(vars);
@@ -133,6 +151,27 @@ public final class AlertRule {
     }
 
     /**
+     * The group set explicitly for this rule: rules of one group form one problem, one alert per
+     * device and interface that escalates as more of them match.
+     *
+     * @return the group, empty when the default applies (see the class description)
+     */
+    public java.util.Optional<String> group() {
+        return java.util.Optional.ofNullable(group);
+    }
+
+    /**
+     * A copy of this rule in a group.
+     *
+     * @param newGroup the group, 1-200 characters, or {@code null} for the default
+     * @return the copy
+     * @throws IllegalArgumentException when the group is blank or longer than 200 characters
+     */
+    public AlertRule withGroup(String newGroup) {
+        return new AlertRule(id, name, description, expression, severity, selector, newGroup, parsed);
+    }
+
+    /**
      * How long the condition must hold before an alert opens ({@code for 5m}); zero when at once.
      *
      * @return the duration
@@ -179,6 +218,7 @@ public final class AlertRule {
 
     @Override
     public String toString() {
-        return "AlertRule[" + name + ": " + expression + " (" + severity + ", " + selector + ")]";
+        return "AlertRule[" + name + ": " + expression + " (" + severity + ", " + selector
+                + (group != null ? ", group " + group : "") + ")]";
     }
 }

@@ -15,8 +15,10 @@ import java.util.Set;
 /**
  * Loads alert rules from JSON: an array of rule objects (or an object whose {@code rules}
  * member is one), as in the fleet's {@code alert-rules.json}. Per rule: {@code name},
- * {@code expression} and {@code severity} are required; {@code id}, {@code description} and
- * {@code enabled} (default {@code true}; disabled rules are skipped) are optional; scope comes
+ * {@code expression} and {@code severity} are required; {@code id}, {@code description},
+ * {@code group} (the problem the rule belongs to, {@link AlertRule#group()}; default: see
+ * {@link AlertRule}) and {@code enabled} (default {@code true}; disabled rules are skipped) are
+ * optional; scope comes
  * from ward's {@code selector} member (a {@link LabelSelector}) and from the legacy members
  * {@code device_id} (matched against the device id), {@code branch_id} and {@code device_group}
  * (matched against labels of those names) when they are not {@code null}. Other members are
@@ -106,11 +108,19 @@ public final class AlertRules {
                 rejected.add(new RuleProblem(name, idx, 0, "a unique name", "rule '" + name + "': the name is used by an earlier rule"));
                 continue;
             }
+            Object groupValue = r.get("group");
+            if (groupValue != null && !(groupValue instanceof String g && !g.isBlank() && g.length() <= 200)) {
+                rejected.add(new RuleProblem(name, idx, 0, "a group name", "rule '" + name
+                        + "': group must be a non-blank string of at most 200 characters"));
+                names.remove(name);
+                continue;
+            }
             try {
                 LabelSelector selector = LabelSelector.parse(selectorText(r));
                 String id = r.get("id") instanceof String s ? s : name;
                 String description = r.get("description") instanceof String s ? s : "";
-                rules.add(AlertRule.of(id, name, description, expression, severity, selector));
+                rules.add(AlertRule.of(id, name, description, expression, severity, selector)
+                        .withGroup((String) groupValue));
             } catch (RuleSyntaxException e) {
                 names.remove(name);
                 rejected.add(new RuleProblem(name, idx, e.position(), e.expected(),

@@ -49,6 +49,53 @@ public interface AlertStore {
     void acknowledged(Alert alert) throws Exception;
 
     /**
+     * An open alert changed without opening or resolving: its problem escalated or de-escalated
+     * (another {@link Alert#rule() rule}, {@link Alert#severity() severity}, message or
+     * {@link Alert#history() history}), or ward's self-health problem changed its text. The
+     * default does nothing: a store that keeps only openings and resolutions still gets the final
+     * copy with {@link #resolved}, and alerting corrects a stale open copy on its first evaluation
+     * after a restart.
+     *
+     * @param alert the changed alert, still open; never {@code null}
+     * @throws Exception when it cannot be stored
+     */
+    default void updated(Alert alert) throws Exception {
+    }
+
+    /**
+     * A rule's {@code for} timer started: its condition holds since {@link PendingCondition#since()}.
+     * Replaces an earlier timer of the same (device, rule, interface). The default keeps nothing,
+     * so after a restart such timers start again.
+     *
+     * @param pending the timer; never {@code null}
+     * @throws Exception when it cannot be stored
+     */
+    default void pendingStarted(PendingCondition pending) throws Exception {
+    }
+
+    /**
+     * A rule's {@code for} timer ended: the condition stopped holding, the rule matched, or the
+     * device was removed. Does nothing when no such timer is stored.
+     *
+     * @param device the device; never {@code null}
+     * @param rule the rule's name; never {@code null}
+     * @param ifIndex the interface index, or 0 for the device
+     * @throws Exception when it cannot be stored
+     */
+    default void pendingCleared(DeviceId device, String rule, int ifIndex) throws Exception {
+    }
+
+    /**
+     * The {@code for} timers running, read once at start-up so a timer resumes where it was.
+     *
+     * @return the timers; never {@code null} (the default: none)
+     * @throws Exception when the store cannot be read
+     */
+    default Collection<PendingCondition> loadPending() throws Exception {
+        return List.of();
+    }
+
+    /**
      * A maintenance window silenced an alert.
      *
      * @param silence the record; never {@code null}

@@ -32,6 +32,15 @@ public interface Alerting extends StateListener, AutoCloseable {
     /** The rule name of the alert that stands while a device or interface flaps. */
     String FLAPPING_RULE = "Device Flapping";
 
+    /** The rule (and group) name of ward's own self-health alert ({@link #selfHealth}). */
+    String SELF_RULE = "ward_impaired";
+
+    /** The device name of ward's own self-health alert. */
+    String SELF_NAME = "ward";
+
+    /** The device id of ward's own self-health alert: {@code DeviceId.fromKey("ward-self")}. */
+    io.github.wardops.ward.inventory.DeviceId SELF_DEVICE = io.github.wardops.ward.inventory.DeviceId.fromKey("ward-self");
+
     /**
      * A builder with the defaults.
      *
@@ -46,6 +55,20 @@ public interface Alerting extends StateListener, AutoCloseable {
      * {@code start()}. Calling it twice does nothing.
      */
     void start();
+
+    /**
+     * Says whether ward itself is impaired (many probes could not run, say), so one alert speaks
+     * for it instead of one per device. A problem opens ONE alert on {@link #SELF_DEVICE} (named
+     * {@link #SELF_NAME}, rule and group {@link #SELF_RULE}, severity
+     * {@link Builder#selfHealthSeverity}) whose message is the problem text, and notifies once; a
+     * later call with another text updates the message quietly; {@code null} resolves it and
+     * notifies once. Calls that change nothing do nothing, so the caller may report every cycle.
+     * Maintenance windows and the flood guard do not hold it back. Thread-safe; cheap.
+     *
+     * @param problem what is wrong, in words for an operator (never a secret; cut at 1,000
+     *     characters), or {@code null} when ward is healthy
+     */
+    void selfHealth(String problem);
 
     /**
      * The alerts open now.
@@ -97,6 +120,8 @@ public interface Alerting extends StateListener, AutoCloseable {
         int floodThreshold = 50;
         Duration floodWindow = Duration.ofMinutes(1);
         Severity flappingSeverity = Severity.HIGH;
+        Severity selfHealthSeverity = Severity.CRITICAL;
+        boolean groupReachabilityRules = true;
         Duration drainTimeout = Duration.ofSeconds(5);
         InstantSource clock = InstantSource.system();
         Ticker ticker;
@@ -206,6 +231,33 @@ public interface Alerting extends StateListener, AutoCloseable {
         }
 
         /**
+         * Sets the severity of ward's own self-health alert ({@link Alerting#selfHealth}; default
+         * {@link Severity#CRITICAL}).
+         *
+         * @param severity the severity
+         * @return this builder
+         */
+        public Builder selfHealthSeverity(Severity severity) {
+            this.selfHealthSeverity = severity;
+            return this;
+        }
+
+        /**
+         * Sets whether the up/down rules ({@link AlertRule#isReachabilityRule()}) without an
+         * explicit group form one problem per device, group {@link AlertRule#REACHABILITY_GROUP}
+         * (default {@code true}): one alert per outage that escalates as the rules match in turn.
+         * With {@code false} each such rule is a problem of its own, one alert per rule, as before
+         * problems. Rules with an explicit {@link AlertRule#group()} keep it either way.
+         *
+         * @param group whether to group them
+         * @return this builder
+         */
+        public Builder groupReachabilityRules(boolean group) {
+            this.groupReachabilityRules = group;
+            return this;
+        }
+
+        /**
          * Sets how long {@link Alerting#close()} waits for queued notifications (0-10 min, default 5 s).
          *
          * @param timeout the bound
@@ -270,6 +322,10 @@ public interface Alerting extends StateListener, AutoCloseable {
                 if (r.name().equals(FLAPPING_RULE)) {
                     p.add("rule name '" + FLAPPING_RULE + "' is reserved for the flapping alert");
                 }
+                if (r.name().equals(SELF_RULE) || r.group().filter(g -> g.equals(SELF_RULE) || g.equals(FLAPPING_RULE)).isPresent()) {
+                    p.add("rule '" + r.name() + "': the names '" + SELF_RULE + "' and '" + FLAPPING_RULE
+                            + "' are reserved for ward's own alerts");
+                }
             }
             if (floodThreshold < 1 || floodThreshold > 1_000_000) {
                 p.add("floodGuard threshold = " + floodThreshold + ": must be 1-1000000");
@@ -280,6 +336,9 @@ public interface Alerting extends StateListener, AutoCloseable {
             }
             if (flappingSeverity == null) {
                 p.add("flappingSeverity must not be null");
+            }
+            if (selfHealthSeverity == null) {
+                p.add("selfHealthSeverity must not be null");
             }
             if (drainTimeout == null || drainTimeout.isNegative() || drainTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
                 p.add("drainTimeout = " + drainTimeout + ": must be 0-10 min");
@@ -295,7 +354,8 @@ public interface Alerting extends StateListener, AutoCloseable {
             }
             return new AlertEngine(new AlertEngine.Config(List.copyOf(rules), List.copyOf(windows), List.copyOf(notifiers),
                     store != null ? store : AlertStore.inMemory(10_000), delivery, floodThreshold, floodWindow,
-                    flappingSeverity, drainTimeout, clock, tickerSet ? ticker : Time.defaultTicker(clock), meterRegistry));
+                    flappingSeverity, drainTimeout, clock, tickerSet ? ticker : Time.defaultTicker(clock), meterRegistry,
+                    groupReachabilityRules, selfHealthSeverity));
         }
     }
 }

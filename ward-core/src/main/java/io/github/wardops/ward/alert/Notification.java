@@ -13,7 +13,8 @@ import java.util.Objects;
  *
  * <p>No component of any case is {@code null}; collections are copied and unmodifiable.
  */
-public sealed interface Notification permits Notification.Opened, Notification.Resolved, Notification.Flood {
+public sealed interface Notification permits Notification.Opened, Notification.Escalated, Notification.Resolved,
+        Notification.Flood {
 
     /**
      * When the notification was made.
@@ -36,6 +37,31 @@ public sealed interface Notification permits Notification.Opened, Notification.R
          */
         public Opened {
             Objects.requireNonNull(alert, "alert");
+            Objects.requireNonNull(at, "at");
+        }
+    }
+
+    /**
+     * Another rule of an open alert's group started to match: the problem escalated (or, when the
+     * rule's severity is not above the alert's, grew). Sent once per rule that joins the problem,
+     * and again when a rule that matched before matches again at a severity above the alert's.
+     *
+     * @param alert the alert after the change (its {@link Alert#severity()} and
+     *     {@link Alert#rule()} are the new ones, its history ends with {@code step})
+     * @param step the rule that started to match
+     * @param previous the alert's severity before the change
+     * @param at when
+     */
+    record Escalated(Alert alert, Alert.Step step, Severity previous, Instant at) implements Notification {
+        /**
+         * Checks the components; each is described on the record.
+         *
+         * @throws NullPointerException if a component is null
+         */
+        public Escalated {
+            Objects.requireNonNull(alert, "alert");
+            Objects.requireNonNull(step, "step");
+            Objects.requireNonNull(previous, "previous");
             Objects.requireNonNull(at, "at");
         }
     }

@@ -96,7 +96,7 @@ class AlertingTest {
     }
 
     @Test
-    void theFleetRulesOpenInTurnAndResolveOnRecovery() throws Exception {
+    void theFleetRulesEscalateOneProblemAndResolveOnRecovery() throws Exception {
         Device d = device("Kutaisi-881", null, "region", "Imereti");
         wire(fleetRules(), List.of(d), StateStore.inMemory(), b -> { });
         feed(up(d.id(), at(0), 20));
@@ -106,56 +106,50 @@ class AlertingTest {
         assertEquals(List.of(), alerting.openAlerts(), "failing, not yet confirmed: the status says UP, no alert");
         feed(down(d.id(), at(3)));
         assertEquals(DeviceStatus.DOWN, tracker.status(d.id()));
-        // ping_unreachable is whole minutes since the first failed probe: 2 at confirmation
+        // ping_unreachable is whole minutes since the first failed probe: 2 at confirmation, so two
+        // rules match at once: one problem, the more severe of them current
+        assertEquals(1, alerting.openAlerts().size());
+        assertEquals("Ping Unavailable", problem(d.id()).rule());
         assertEquals(List.of("Device Down - High Priority", "Ping Unavailable"),
-                alerting.openAlerts().stream().map(Alert::rule).sorted().toList());
+                problem(d.id()).history().stream().map(Alert.Step::rule).toList());
         feed(down(d.id(), at(5)));
-        assertNull(open(d.id(), "Device Down - Critical"), "4 minutes");
+        assertEquals("Ping Unavailable", problem(d.id()).rule(), "4 minutes");
         feed(down(d.id(), at(6)));
-        Alert critical = open(d.id(), "Device Down - Critical");
+        Alert critical = problem(d.id());
+        assertEquals("Device Down - Critical", critical.rule(), "5 minutes after the first failed probe");
         assertEquals(Severity.CRITICAL, critical.severity());
         assertEquals(at(1), critical.since(), "the outage began at the first failed probe");
-        assertEquals(at(6), critical.openedAt(), "5 minutes after it");
-        assertEquals(3, alerting.openAlerts().size(), "one open alert per (device, rule)");
+        assertEquals(at(3), critical.openedAt(), "opened at confirmation");
+        assertEquals(at(6), critical.history().get(2).at());
+        assertEquals(1, alerting.openAlerts().size(), "one open alert per (device, problem)");
         feed(up(d.id(), at(7), 300));
         assertEquals(DeviceStatus.DOWN, tracker.status(d.id()), "one success does not confirm UP");
-        assertEquals(4, alerting.openAlerts().size(), "the down alerts stand with the status; the latency rule holds");
+        assertEquals(2, alerting.openAlerts().size(), "the down problem stands with the status; the latency rule holds");
         feed(up(d.id(), at(8), 20));
         assertEquals(DeviceStatus.UP, tracker.status(d.id()));
         assertEquals(List.of(), alerting.openAlerts());
         settle();
-        assertEquals(4, notes.of(Notification.Opened.class).size());
-        assertEquals(4, notes.of(Notification.Resolved.class).size());
+        assertEquals(2, notes.of(Notification.Opened.class).size());
+        assertEquals(1, notes.of(Notification.Escalated.class).size());
+        assertEquals(2, notes.of(Notification.Resolved.class).size());
         Notification.Resolved r = notes.of(Notification.Resolved.class).stream()
                 .filter(x -> x.alert().rule().equals("Device Down - Critical")).findFirst().orElseThrow();
         assertEquals(Duration.ofMinutes(7), r.alert().duration(at(99)), "from the first failed probe to recovery");
         assertEquals("condition cleared", r.alert().resolution());
-        assertEquals(2.0, registry.get("ward.alerts.opened").tag("severity", "critical").counter().count(),
-                "Ping Unavailable and Device Down - Critical");
-        assertEquals(4.0, registry.get("ward.alerts.resolved").counters().stream().mapToDouble(c -> c.count()).sum());
+        assertEquals(1.0, registry.get("ward.alerts.opened").tag("severity", "critical").counter().count(),
+                "one problem for the outage");
+        assertEquals(1.0, registry.get("ward.alerts.escalated").counter().count());
+        assertEquals(2.0, registry.get("ward.alerts.resolved").counters().stream().mapToDouble(c -> c.count()).sum());
         // Outage report from the store: downtime per device and MTTR.
         List<Alert> history = alertStore.history(d.id(), at(0), at(10));
-        Duration downtime = history.stream().filter(a -> a.rule().equals("Ping Unavailable"))
+        Duration downtime = history.stream().filter(a -> a.group().equals(AlertRule.REACHABILITY_GROUP))
                 .map(a -> a.duration(at(10))).reduce(Duration.ZERO, Duration::plus);
         assertEquals(Duration.ofMinutes(7), downtime);
     }
 
-    @Test
-    void anUpDownRuleNeverHoldsWhileTheStatusSaysUp() throws Exception {
-        Device d = device("Batumi1-811", null);
-        wire(fleetRules(), List.of(d), StateStore.inMemory(), b -> { });
-        feed(up(d.id(), at(0), 20));
-        // a failure run that never reaches down-after, however long it lasts in minutes
-        for (int c = 1; c <= 20; c++) {
-            feed(c % 3 == 0 ? up(d.id(), at(c), 20) : down(d.id(), at(c)));
-            assertEquals(DeviceStatus.UP, tracker.status(d.id()));
-            assertEquals(List.of(), alerting.openAlerts().stream()
-                    .filter(a -> !a.rule().equals(Alerting.FLAPPING_RULE)).toList(), "cycle " + c);
-            DeviceView v = tracker.view(d.id()).orElseThrow();
-            assertEquals(0.0, v.values().get("ping_unreachable"));
-            assertEquals(c % 3 == 0 ? 0.0 : (c % 3), v.values().get("failed_cycles"));
-            assertEquals(c % 3 != 0, v.state().failing());
-        }
+    Alert problem(DeviceId d) {
+        return alerting.openAlerts().stream().filter(a -> a.device().equals(d)
+                && a.group().equals(AlertRule.REACHABILITY_GROUP)).findFirst().orElse(null);
     }
 
     @Test
@@ -283,16 +277,20 @@ class AlertingTest {
                 Severity.CRITICAL, "old", at(-25), at(-25), null, null, null, null, 0);
         alertStore.opened(existing);
         wire(fleetRules(), List.of(d1, d2), states, b -> { });
-        Alert a = open(d1.id(), "Device Down - Critical");
+        Alert a = problem(d1.id());
         assertTrue(a != null, "a device already down at start-up gets its alert");
+        assertEquals("Device Down - Critical", a.rule(), "of the rules that match at once, the first most severe");
+        assertEquals(3, a.history().size());
         assertEquals(at(-30), a.since(), "since its persisted down_since");
-        assertEquals(existing.id(), open(d2.id(), "Device Down - Critical").id(), "the open alert is kept, not duplicated");
-        assertEquals(1, alertStore.loadOpen().stream().filter(x -> x.device().equals(d2.id())
-                && x.rule().equals("Device Down - Critical")).count());
+        assertEquals(existing.id(), problem(d2.id()).id(), "the open alert is kept, not duplicated");
+        assertEquals(AlertRule.REACHABILITY_GROUP, problem(d2.id()).group(), "an older per-rule alert joins its problem");
+        assertEquals(1, alertStore.loadOpen().stream().filter(x -> x.device().equals(d2.id())).count());
         feed(up(d2.id(), at(1)));
-        assertTrue(open(d2.id(), "Device Down - Critical") != null, "one success does not confirm UP");
+        assertTrue(problem(d2.id()) != null, "one success does not confirm UP");
         feed(up(d2.id(), at(2)));
-        assertNull(open(d2.id(), "Device Down - Critical"), "the restored alert resolves on recovery");
+        assertNull(problem(d2.id()), "the restored alert resolves on recovery");
+        settle();
+        assertEquals(1, notes.of(Notification.Opened.class).size(), "only d1's");
     }
 
     @Test

@@ -15,16 +15,20 @@ public interface PostgresAlertStore extends AlertStore {
 
     /**
      * Downtime, number of outages and MTTR per device over {@code [from, to)}, computed in SQL from
-     * device alerts (interface 0) of the given rules. Overlapping alerts of one device (two up/down
-     * rules firing for the same outage) are merged into one outage, so nothing is counted twice;
+     * device alerts (interface 0) of the given rules: an alert counts when its current rule, its
+     * group or a rule of its history is one of them, so a problem that escalated through a rule
+     * counts for it. Overlapping alerts of one device (two up/down problems for the same outage)
+     * are merged into one outage, so nothing is counted twice;
      * each outage is clipped to the range, an open one runs to {@code min(to, now)}. MTTR is the
      * mean length (from the first failed probe, {@code since}, to the resolution) of the merged
      * outages that ended within the range.
      *
      * @param from the start of the range; never {@code null}
      * @param to the end of the range, after {@code from}; never {@code null}
-     * @param rules the up/down rules to count (such as {@code "Device Down - Critical"}); empty for
-     *     every device alert except {@link io.github.wardops.ward.alert.Alerting#FLAPPING_RULE};
+     * @param rules the up/down rules or groups to count (such as {@code "Device Down - Critical"} or
+     *     {@code "reachability"}); empty for every device alert except ward's own
+     *     ({@link io.github.wardops.ward.alert.Alerting#FLAPPING_RULE},
+     *     {@link io.github.wardops.ward.alert.Alerting#SELF_RULE});
      *     never {@code null}
      * @return one row per device with downtime in the range, most downtime first
      * @throws io.github.wardops.ward.WardException when the database cannot be read

@@ -40,7 +40,7 @@ final class PgSupport {
     /** Empties every table and drops every partition, so each test starts clean. */
     static void reset(EmbeddedDatabase db) throws SQLException {
         try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
-            st.execute("TRUNCATE devices, snmp_credentials, device_state, state_changes, alerts, alert_silences, interfaces, "
+            st.execute("TRUNCATE devices, snmp_credentials, device_state, state_changes, alerts, alert_silences, alert_pending, interfaces, "
                     + "ping_results, interface_samples, snmp_values CASCADE");
             List<String> parts = new ArrayList<>();
             try (ResultSet rs = st.executeQuery("SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE c.relkind = 'r'")) {

@@ -70,7 +70,7 @@ class PostgresStoresIT {
     static void emptyTables() throws Exception {
         storage.flushStateWrites();
         try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
-            st.execute("TRUNCATE device_state, state_changes, alerts, alert_silences");
+            st.execute("TRUNCATE device_state, state_changes, alerts, alert_silences, alert_pending");
         }
     }
 
@@ -264,10 +264,13 @@ class PostgresStoresIT {
         DeviceId d = DeviceId.fromKey("pg-doc-sql");
         PostgresAlertStore store = storage.alertStore();
         Instant march = Instant.parse("2026-03-01T00:00:00Z");
-        Alert before = new Alert(UUID.randomUUID(), d, "Zugdidi-3", 0, "Device Down - Critical", Severity.CRITICAL,
-                "down", march.minusSeconds(600), march.minusSeconds(540), null, null, null, null, 0);
-        Alert inside = new Alert(UUID.randomUUID(), d, "Zugdidi-3", 0, "Device Down - Critical", Severity.CRITICAL,
-                "down", march.plusSeconds(3600), march.plusSeconds(3660), null, null, null, null, 0);
+        // up/down problems (group reachability), as alerting writes them
+        Alert before = new Alert(UUID.randomUUID(), d, "Zugdidi-3", "127.0.5.3", Map.of("region", "Samegrelo"), 0,
+                "reachability", "Device Down - Critical", Severity.CRITICAL, "down", march.minusSeconds(600),
+                march.minusSeconds(540), null, null, null, null, 0, List.of());
+        Alert inside = new Alert(UUID.randomUUID(), d, "Zugdidi-3", "127.0.5.3", Map.of("region", "Samegrelo"), 0,
+                "reachability", "Ping Unavailable", Severity.CRITICAL, "down", march.plusSeconds(3600),
+                march.plusSeconds(3660), null, null, null, null, 0, List.of());
         store.resolved(before.resolve(march.plusSeconds(600), "condition cleared")); // 10 of its minutes in March
         store.resolved(inside.acknowledge(march.plusSeconds(3780), "nino")
                 .resolve(march.plusSeconds(3600 + 1800), "condition cleared")); // 30 minutes

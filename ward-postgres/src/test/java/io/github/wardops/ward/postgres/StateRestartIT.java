@@ -93,7 +93,7 @@ class StateRestartIT {
     @BeforeEach
     void clean() throws Exception {
         try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
-            st.execute("TRUNCATE device_state, state_changes, alerts, alert_silences");
+            st.execute("TRUNCATE device_state, state_changes, alerts, alert_silences, alert_pending");
         }
         spool = PgSupport.tempDir("ward-pg-restart-spool");
     }

@@ -3,6 +3,7 @@ package io.github.wardops.ward.runner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -199,11 +200,16 @@ class ApiIT {
                 JsonNode plainAlert = null;
                 for (JsonNode a : alerts) {
                     assertTrue(a.get("open").asBoolean());
-                    if (a.get("deviceId").asText().equals(PLAIN) && a.get("rule").asText().equals("Ping Unavailable")) {
+                    if (a.get("deviceId").asText().equals(PLAIN) && a.get("group").asText().equals("reachability")) {
+                        assertNull(plainAlert, "one problem per outage: " + alerts);
                         plainAlert = a;
                     }
                 }
                 assertNotNull(plainAlert);
+                assertEquals("Ping Unavailable", plainAlert.get("history").get(0).get("rule").asText(), plainAlert.toString());
+                assertFalse(plainAlert.get("address").asText().isEmpty(), "the alert says which device: " + plainAlert);
+                assertTrue(plainAlert.get("device").asText().startsWith("plain (" + plainAlert.get("address").asText()),
+                        plainAlert.toString());
                 assertEquals("CRITICAL", plainAlert.get("severity").asText());
                 assertEquals("plain", plainAlert.get("deviceName").asText());
                 assertTrue(plainAlert.get("acknowledgedBy").isNull());
@@ -238,7 +244,7 @@ class ApiIT {
                 for (JsonNode a : resolved) {
                     assertFalse(a.get("open").asBoolean());
                     assertNotNull(a.get("resolvedAt").asText());
-                    if (a.get("deviceId").asText().equals(PLAIN) && a.get("rule").asText().equals("Ping Unavailable")) {
+                    if (a.get("deviceId").asText().equals(PLAIN) && a.get("group").asText().equals("reachability")) {
                         assertEquals("alice", a.get("acknowledgedBy").asText(), "the acknowledgement is kept");
                         assertTrue(a.get("durationSeconds").asDouble() > 0);
                     }
@@ -274,7 +280,11 @@ class ApiIT {
         List<String> rules = new ArrayList<>();
         for (JsonNode a : alerts) {
             if (a.get("deviceId").asText().equals(deviceId)) {
+                // the current rule and every rule the problem went through
                 rules.add(a.get("rule").asText());
+                for (JsonNode step : a.get("history")) {
+                    rules.add(step.get("rule").asText());
+                }
             }
         }
         return rules;

@@ -114,7 +114,11 @@ class StatusPageIT {
                 assertTrue(browser.eval("return document.querySelector('#down tr.down-device td.since').textContent")
                         .matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}Z"), "down-since shown");
                 browser.await("the alert shown", "return Array.from(document.querySelectorAll('#alerts tr.alert td.device'))"
-                        + ".some(td => td.textContent === '" + C_NAME + "') ? 'yes' : 'no'", "yes");
+                        + ".some(td => td.textContent.startsWith('" + C_NAME + " (')) ? 'yes' : 'no'", "yes");
+                // the alert says which device: name, address, region and branch
+                assertTrue(browser.eval("return document.querySelector('#alerts tr.alert td.device').textContent")
+                        .matches(".* \\(\\S+, region Imereti, branch Kutaisi\\)"),
+                        browser.eval("return document.querySelector('#alerts tr.alert td.device').textContent"));
                 assertTrue(browser.eval("return document.getElementById('alerts').textContent").contains("Ping Unavailable"));
                 assertTrue(Integer.parseInt(browser.eval("return document.getElementById('count-ALERTS').textContent")) >= 1);
 

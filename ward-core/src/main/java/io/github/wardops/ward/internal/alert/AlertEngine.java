@@ -11,6 +11,7 @@ import io.github.wardops.ward.alert.DeliveryOptions;
 import io.github.wardops.ward.alert.MaintenanceWindow;
 import io.github.wardops.ward.alert.Notification;
 import io.github.wardops.ward.alert.Notifier;
+import io.github.wardops.ward.alert.PendingCondition;
 import io.github.wardops.ward.alert.Severity;
 import io.github.wardops.ward.alert.Silence;
 import io.github.wardops.ward.inventory.Device;
@@ -27,6 +28,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -41,13 +45,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link Alerting} implementation. State per (device, rule, interface) lives in concurrent
- * maps whose size is bounded by inventory x rules x watched interfaces; the tracker calls
- * {@link #onUpdate} never concurrently for one device, so the entries of one device are only
- * changed by one thread at a time.
+ * The {@link Alerting} implementation. State per (device, group, interface) and per (device,
+ * rule, interface) lives in concurrent maps whose size is bounded by inventory x rules x watched
+ * interfaces; the tracker calls {@link #onUpdate} never concurrently for one device, so the
+ * entries of one device are only changed by one thread at a time (acknowledgements replace an
+ * open alert atomically with {@code compute}).
+ *
+ * <p>A problem (one open alert) is keyed by (device, group, interface). Each evaluation decides
+ * per rule whether it matches (its condition true and, with a {@code for} clause, held long
+ * enough); the group's alert opens when the first of its rules matches, escalates (history entry,
+ * new severity and current rule, an {@link Notification.Escalated} notification) when another
+ * starts to match, changes quietly when one stops, and resolves when none matches.
  */
 public final class AlertEngine implements Alerting {
     private static final Logger LOG = LoggerFactory.getLogger(AlertEngine.class);
+    /** The longest self-health problem text kept. */
+    private static final int MAX_SELF_TEXT = 1_000;
     private final LogLimiter warnLimit;
 
     /** Logs a store failure at most once a minute; every failure is counted in a meter. */
@@ -74,33 +87,59 @@ public final class AlertEngine implements Alerting {
      * @param clock the wall clock that stamps alerts
      * @param ticker the monotonic time for rate limits
      * @param registry the registry, or null
+     * @param groupReachabilityRules whether up/down rules without a group form one problem per device
+     * @param selfHealthSeverity the severity of ward's own self-health alert
      */
     public record Config(List<AlertRule> rules, List<MaintenanceWindow> windows, List<Notifier> notifiers,
                          AlertStore store, DeliveryOptions delivery, int floodThreshold, Duration floodWindow,
                          Severity flappingSeverity, Duration drainTimeout, InstantSource clock, Ticker ticker,
-                         MeterRegistry registry) {
+                         MeterRegistry registry, boolean groupReachabilityRules, Severity selfHealthSeverity) {
     }
 
-    /** One open alert's identity. */
-    record Key(DeviceId device, String rule, int ifIndex) {
+    /** One open alert's identity: a problem of a device or interface. */
+    record Key(DeviceId device, String group, int ifIndex) {
     }
 
-    /** A rule with its parsed condition. */
-    private record Compiled(AlertRule rule, Expr.Rule parsed, boolean reach, boolean iface, boolean ifStatus) {
+    /** One rule's state's identity (its {@code for} timer, its silence). */
+    record RuleKey(DeviceId device, String rule, int ifIndex) {
+    }
+
+    /** A rule with its parsed condition and its effective group. */
+    private record Compiled(AlertRule rule, Expr.Rule parsed, boolean reach, boolean iface, boolean ifStatus,
+                            String group, Duration holdFor) {
+    }
+
+    /** One group's outcome of one evaluation. */
+    private static final class GroupEval {
+        final Key key;
+        final List<Compiled> starts = new ArrayList<>();
+        final Map<String, Instant> heldSince = new LinkedHashMap<>();
+        final List<String> leaves = new ArrayList<>();
+        boolean leftFalse;
+
+        GroupEval(Key key) {
+            this.key = key;
+        }
     }
 
     private final Config cfg;
     private final MeterRegistry registry;
     private final List<Compiled> rules;
+    private final Map<String, Compiled> byName;
     private final ConcurrentHashMap<Key, Alert> open = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Key, Instant> pending = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Key, String> silenced = new ConcurrentHashMap<>();
+    /** The rules of an open alert's group that match now, with the history entry of their start. */
+    private final ConcurrentHashMap<Key, Map<String, Alert.Step>> active = new ConcurrentHashMap<>();
+    /** When a rule's condition started to hold, until the rule matches; stored for rules with a {@code for}. */
+    private final ConcurrentHashMap<RuleKey, Instant> pending = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<RuleKey, String> silenced = new ConcurrentHashMap<>();
     private final Set<UUID> notified = ConcurrentHashMap.newKeySet();
+    private final Object selfLock = new Object();
     private final FloodGuard guard;
     private final List<Delivery> deliveries = new ArrayList<>();
     private final List<Meter> meters = new ArrayList<>();
     private final Map<Severity, Counter> openedBySeverity = new EnumMap<>(Severity.class);
     private final Map<Severity, Counter> resolvedBySeverity = new EnumMap<>(Severity.class);
+    private final Counter escalations;
     private final Counter silences;
     private final Counter floodSuppressed;
     private final Counter storeFailures;
@@ -118,12 +157,16 @@ public final class AlertEngine implements Alerting {
         this.warnLimit = new LogLimiter(java.util.concurrent.TimeUnit.MINUTES.toNanos(1), cfg.ticker());
         this.registry = cfg.registry() != null ? cfg.registry() : new SimpleMeterRegistry();
         List<Compiled> c = new ArrayList<>();
+        Map<String, Compiled> names = new HashMap<>();
         for (AlertRule r : cfg.rules()) {
             Expr.Rule parsed = RuleAccess.parsed(r);
-            c.add(new Compiled(r, parsed, r.isReachabilityRule(), r.isInterfaceRule(),
-                    r.variables().contains("if_oper_status")));
+            Compiled compiled = new Compiled(r, parsed, r.isReachabilityRule(), r.isInterfaceRule(),
+                    r.variables().contains("if_oper_status"), groupOf(r, cfg.groupReachabilityRules()), parsed.holdFor());
+            c.add(compiled);
+            names.put(r.name(), compiled);
         }
         this.rules = List.copyOf(c);
+        this.byName = Map.copyOf(names);
         this.guard = new FloodGuard(cfg.floodThreshold(), cfg.floodWindow());
         for (Severity s : Severity.values()) {
             String tag = s.name().toLowerCase(Locale.ROOT);
@@ -137,6 +180,7 @@ public final class AlertEngine implements Alerting {
             meters.add(r);
         }
         meters.add(Gauge.builder("ward.alerts.open", open, Map::size).description("Alerts open now").register(registry));
+        escalations = counter("ward.alerts.escalated", "Rules that joined an open alert's problem");
         silences = counter("ward.alerts.silenced", "Alerts silenced by a maintenance window");
         floodSuppressed = counter("ward.alerts.flood.suppressed", "Notifications held back by the flood guard");
         storeFailures = counter("ward.alerts.store.failures", "Alert store calls that failed");
@@ -147,10 +191,40 @@ public final class AlertEngine implements Alerting {
         }
     }
 
+    /**
+     * The group a rule's alerts belong to: its explicit group; else {@link AlertRule#REACHABILITY_GROUP}
+     * for an up/down rule when those are grouped; else the rule's name.
+     *
+     * @param r the rule
+     * @param groupReachability whether up/down rules without a group form one problem
+     * @return the group
+     */
+    public static String groupOf(AlertRule r, boolean groupReachability) {
+        if (r.group().isPresent()) {
+            return r.group().get();
+        }
+        return groupReachability && r.isReachabilityRule() ? AlertRule.REACHABILITY_GROUP : r.name();
+    }
+
     private Counter counter(String name, String description) {
         Counter c = Counter.builder(name).description(description).register(registry);
         meters.add(c);
         return c;
+    }
+
+    /** Runs a store call; a failure is counted and logged (rate-limited), never thrown. */
+    private void store(String what, StoreCall call) {
+        try {
+            call.run(cfg.store());
+        } catch (Exception e) {
+            storeFailures.increment();
+            warnLimited("alert store failed to " + what + ": {}", e.getClass().getName());
+        }
+    }
+
+    @FunctionalInterface
+    private interface StoreCall {
+        void run(AlertStore s) throws Exception;
     }
 
     @Override
@@ -158,15 +232,127 @@ public final class AlertEngine implements Alerting {
         if (!started.compareAndSet(false, true)) {
             return;
         }
+        Collection<Alert> loaded = List.of();
         try {
-            for (Alert a : cfg.store().loadOpen()) {
-                open.putIfAbsent(new Key(a.device(), a.rule(), a.ifIndex()), a);
-                notified.add(a.id());
-            }
+            loaded = cfg.store().loadOpen();
         } catch (Exception e) {
             storeFailures.increment();
             warnLimited("alert store failed to load open alerts: {}", e.getClass().getName());
         }
+        restoreOpen(loaded);
+        Collection<PendingCondition> timers = List.of();
+        try {
+            timers = cfg.store().loadPending();
+        } catch (Exception e) {
+            storeFailures.increment();
+            warnLimited("alert store failed to load the rules' for timers: {}", e.getClass().getName());
+        }
+        for (PendingCondition p : timers) {
+            Compiled c = byName.get(p.rule());
+            if (c == null || c.holdFor().isZero()) {
+                // the rule is gone or lost its for clause: the timer means nothing now
+                store("clear a for timer", st -> st.pendingCleared(p.device(), p.rule(), p.ifIndex()));
+                continue;
+            }
+            pending.putIfAbsent(new RuleKey(p.device(), p.rule(), p.ifIndex()), p.since());
+        }
+    }
+
+    /**
+     * Takes the store's open alerts. An alert whose rule now belongs to another group (stored
+     * before problems, or the grouping changed) is moved to it; several such alerts of one
+     * problem are merged into the oldest, the others resolved quietly, so an upgrade notifies
+     * nothing.
+     */
+    private void restoreOpen(Collection<Alert> loaded) {
+        Map<Key, List<Alert>> byKey = new LinkedHashMap<>();
+        for (Alert a : loaded) {
+            String group = a.group();
+            Compiled c = byName.get(a.rule());
+            if (c != null) {
+                group = c.group();
+            }
+            byKey.computeIfAbsent(new Key(a.device(), group, a.ifIndex()), x -> new ArrayList<>()).add(a);
+        }
+        for (Map.Entry<Key, List<Alert>> e : byKey.entrySet()) {
+            Key k = e.getKey();
+            List<Alert> as = new ArrayList<>(e.getValue());
+            as.sort(java.util.Comparator.comparing(Alert::openedAt));
+            Alert base = as.get(0);
+            if (as.size() == 1 && base.group().equals(k.group())) {
+                putRestored(k, base);
+                continue;
+            }
+            List<Alert.Step> steps = new ArrayList<>();
+            for (Alert a : as) {
+                steps.addAll(a.history().isEmpty() ? List.of(new Alert.Step(a.rule(), a.severity(), a.openedAt()))
+                        : a.history());
+            }
+            steps.sort(java.util.Comparator.comparing(Alert.Step::at));
+            Map<String, Alert.Step> act = new LinkedHashMap<>();
+            for (Alert.Step st : steps) {
+                act.remove(st.rule());
+                act.put(st.rule(), st);
+            }
+            Alert.Step current = current(act);
+            Alert merged = new Alert(base.id(), base.device(), base.deviceName(), base.address(), base.labels(),
+                    base.ifIndex(), k.group(), current.rule(), current.severity(), base.message(), base.since(),
+                    base.openedAt(), null, null, base.acknowledgedAt(), base.acknowledgedBy(), base.impactedDevices(),
+                    capped(steps));
+            putRestored(k, merged);
+            store("record a regrouped alert", st -> st.updated(merged));
+            Instant now = cfg.clock().instant();
+            for (Alert other : as.subList(1, as.size())) {
+                Alert r = other.resolve(now, "merged into alert " + base.id() + " (problem " + k.group() + ")");
+                store("record a merged alert", st -> st.resolved(r));
+            }
+        }
+    }
+
+    private void putRestored(Key k, Alert a) {
+        if (open.putIfAbsent(k, a) != null) {
+            return;
+        }
+        notified.add(a.id());
+        // The rules that matched before the restart: every rule of its history (a rule that had
+        // stopped matching and holds again is taken as matching; the first evaluation corrects
+        // the rest quietly).
+        Map<String, Alert.Step> act = new LinkedHashMap<>();
+        List<Alert.Step> h = a.history().isEmpty() ? List.of(new Alert.Step(a.rule(), a.severity(), a.openedAt()))
+                : a.history();
+        for (Alert.Step st : h) {
+            act.remove(st.rule());
+            act.put(st.rule(), st);
+        }
+        active.put(k, ordered(act));
+    }
+
+    /** An unmodifiable copy that keeps the order in which the rules started (it breaks ties in {@link #current}). */
+    private static Map<String, Alert.Step> ordered(Map<String, Alert.Step> m) {
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(m));
+    }
+
+    /** The step that sets an alert's rule and severity: the most recent among the most severe. */
+    private static Alert.Step current(Map<String, Alert.Step> act) {
+        Alert.Step best = null;
+        for (Alert.Step st : act.values()) {
+            if (best == null || st.severity().ordinal() < best.severity().ordinal()
+                    || (st.severity() == best.severity() && !st.at().isBefore(best.at()))) {
+                best = st;
+            }
+        }
+        return best;
+    }
+
+    /** The history within its bound: the first entry and the newest others. */
+    private static List<Alert.Step> capped(List<Alert.Step> h) {
+        if (h.size() <= Alert.MAX_HISTORY) {
+            return h;
+        }
+        List<Alert.Step> out = new ArrayList<>(Alert.MAX_HISTORY);
+        out.add(h.get(0));
+        out.addAll(h.subList(h.size() - (Alert.MAX_HISTORY - 1), h.size()));
+        return out;
     }
 
     @Override
@@ -182,7 +368,11 @@ public final class AlertEngine implements Alerting {
                 resolve(e.getKey(), e.getValue(), now, "device removed from the inventory", true);
             }
         }
-        pending.keySet().removeIf(k -> k.device().equals(device));
+        for (RuleKey k : List.copyOf(pending.keySet())) {
+            if (k.device().equals(device)) {
+                clearPending(k);
+            }
+        }
         silenced.keySet().removeIf(k -> k.device().equals(device));
     }
 
@@ -225,6 +415,7 @@ public final class AlertEngine implements Alerting {
         for (Map.Entry<Integer, DeviceState> e : view.interfaces().entrySet()) {
             flapping(view, e.getKey(), e.getValue(), window, now, unreachable);
         }
+        Map<Key, GroupEval> groups = new LinkedHashMap<>();
         for (Compiled c : rules) {
             if (!c.rule().selector().matches(labels)) {
                 continue;
@@ -236,13 +427,195 @@ public final class AlertEngine implements Alerting {
                     DeviceState is = view.interfaces().get(ifIndex);
                     boolean held = c.ifStatus() && is != null && is.flapping();
                     Expr.Tri t = unreachable ? Expr.Tri.FALSE : c.parsed().condition().eval(new IfVars(view, ifIndex));
-                    apply(new Key(d.id(), c.rule().name(), ifIndex), c, t, held, unreachable, view, window, now);
+                    judge(groups, d.id(), ifIndex, c, t, held, window, now);
                 }
             } else {
                 boolean held = c.reach() && st.flapping();
                 Expr.Tri t = unreachable ? Expr.Tri.FALSE : c.parsed().condition().eval(new DeviceVars(view));
-                apply(new Key(d.id(), c.rule().name(), 0), c, t, held, unreachable, view, window, now);
+                judge(groups, d.id(), 0, c, t, held, window, now);
             }
+        }
+        for (GroupEval g : groups.values()) {
+            settle(g, view, window, now, unreachable);
+        }
+    }
+
+    /** Decides whether one rule starts, keeps or stops matching for one device or interface. */
+    private void judge(Map<Key, GroupEval> groups, DeviceId device, int ifIndex, Compiled c, Expr.Tri truth,
+                       boolean held, MaintenanceWindow window, Instant now) {
+        if (held) {
+            return; // frozen: neither starts nor stops while the device flaps
+        }
+        Key k = new Key(device, c.group(), ifIndex);
+        RuleKey rk = new RuleKey(device, c.rule().name(), ifIndex);
+        boolean matching = active.getOrDefault(k, Map.of()).containsKey(c.rule().name());
+        if (truth == Expr.Tri.TRUE) {
+            if (matching) {
+                return;
+            }
+            Instant heldSince = pending.putIfAbsent(rk, now);
+            if (heldSince == null) {
+                heldSince = now;
+                if (!c.holdFor().isZero()) {
+                    PendingCondition p = new PendingCondition(device, rk.rule(), ifIndex, now);
+                    store("record a for timer", st -> st.pendingStarted(p));
+                }
+            }
+            if (Duration.between(heldSince, now).compareTo(c.holdFor()) < 0) {
+                return;
+            }
+            if (window != null && open.get(k) == null) {
+                silence(rk, window, now);
+                return;
+            }
+            clearPending(rk);
+            GroupEval g = groups.computeIfAbsent(k, GroupEval::new);
+            g.starts.add(c);
+            g.heldSince.put(c.rule().name(), heldSince);
+        } else {
+            clearPending(rk);
+            silenced.remove(rk);
+            if (matching) {
+                GroupEval g = groups.computeIfAbsent(k, GroupEval::new);
+                g.leaves.add(c.rule().name());
+                g.leftFalse |= truth == Expr.Tri.FALSE;
+            }
+        }
+    }
+
+    /** Ends a rule's timer; only timers of rules with a {@code for} clause are in the store. */
+    private void clearPending(RuleKey rk) {
+        Compiled c = byName.get(rk.rule());
+        if (pending.remove(rk) != null && c != null && !c.holdFor().isZero()) {
+            store("clear a for timer", st -> st.pendingCleared(rk.device(), rk.rule(), rk.ifIndex()));
+        }
+    }
+
+    /** Opens, escalates, de-escalates or resolves one group's alert after its rules were judged. */
+    private void settle(GroupEval g, DeviceView view, MaintenanceWindow window, Instant now, boolean unreachable) {
+        Key k = g.key;
+        Alert a = open.get(k);
+        Map<String, Alert.Step> before = active.getOrDefault(k, Map.of());
+        Map<String, Alert.Step> after = new LinkedHashMap<>(before);
+        g.leaves.forEach(after::remove);
+        // Rules starting together enter the history least severe first, so the most severe is
+        // current; among equals the one listed first in the rules enters last and is current.
+        java.util.Collections.reverse(g.starts);
+        g.starts.sort(java.util.Comparator.comparing((Compiled c) -> -c.rule().severity().ordinal()));
+        List<Alert.Step> newSteps = new ArrayList<>();
+        for (Compiled c : g.starts) {
+            Alert.Step step = new Alert.Step(c.rule().name(), c.rule().severity(), now);
+            newSteps.add(step);
+            after.put(step.rule(), step);
+        }
+        if (a == null) {
+            if (newSteps.isEmpty()) {
+                return;
+            }
+            openProblem(k, g, view, after, newSteps, window, now);
+            return;
+        }
+        if (after.isEmpty()) {
+            String why = unreachable ? "device unreachable: its parent is down (counted in the parent's alert)"
+                    : g.leftFalse ? "condition cleared" : "condition no longer known (values missing)";
+            resolve(k, a, now, why, window == null);
+            return;
+        }
+        if (newSteps.isEmpty() && g.leaves.isEmpty()) {
+            return;
+        }
+        Alert.Step cur = current(after);
+        Set<String> seen = new java.util.HashSet<>();
+        a.history().forEach(s -> seen.add(s.rule()));
+        List<Alert.Step> history = new ArrayList<>(a.history());
+        history.addAll(newSteps);
+        Compiled cc = byName.get(cur.rule());
+        String msg = cur.rule().equals(a.rule()) || cc == null ? a.message()
+                : message(cc, view, k.ifIndex(), a.impactedDevices());
+        List<Alert.Step> capped = List.copyOf(capped(history));
+        Alert changed = replace(k, a, x -> x.withProblem(cur.rule(), cur.severity(), msg, capped));
+        if (changed == null) {
+            return;
+        }
+        active.put(k, ordered(after));
+        store("record an alert's change", st -> st.updated(changed));
+        Severity previous = a.severity();
+        for (Alert.Step step : newSteps) {
+            escalations.increment();
+            boolean worth = !seen.contains(step.rule()) || step.severity().ordinal() < previous.ordinal();
+            if (worth && window == null && notified.contains(a.id()) && !deliveries.isEmpty()) {
+                if (guard.holdEscalation()) {
+                    floodSuppressed.increment();
+                } else {
+                    publish(new Notification.Escalated(changed, step, previous, now));
+                }
+            }
+            previous = step.severity().ordinal() < previous.ordinal() ? step.severity() : previous;
+        }
+    }
+
+    /** Replaces the open alert {@code seen} (or its acknowledged copy) by a changed copy; null when gone. */
+    private Alert replace(Key k, Alert seen, java.util.function.UnaryOperator<Alert> change) {
+        Alert[] out = new Alert[1];
+        open.computeIfPresent(k, (kk, cur) -> {
+            if (!cur.id().equals(seen.id())) {
+                return cur;
+            }
+            out[0] = change.apply(cur);
+            return out[0];
+        });
+        return out[0];
+    }
+
+    private void openProblem(Key k, GroupEval g, DeviceView view, Map<String, Alert.Step> after,
+                             List<Alert.Step> steps, MaintenanceWindow window, Instant now) {
+        Alert.Step cur = current(after);
+        Compiled cc = byName.get(cur.rule());
+        DeviceState st = k.ifIndex() == 0 ? view.state() : view.interfaces().get(k.ifIndex());
+        Instant since = null;
+        boolean reach = false;
+        for (Compiled c : g.starts) {
+            reach |= c.reach();
+            Instant h = g.heldSince.get(c.rule().name());
+            since = since == null || h.isBefore(since) ? h : since;
+            if ((c.reach() || c.ifStatus()) && st != null && st.status() == DeviceStatus.DOWN) {
+                since = st.since();
+                break;
+            }
+        }
+        int impacted = reach && k.ifIndex() == 0 ? view.dependents() : 0;
+        String msg = message(cc, view, k.ifIndex(), impacted);
+        Device d = view.device();
+        Alert a = new Alert(UUID.randomUUID(), k.device(), d.name(), d.address().getHostAddress(), d.labels(),
+                k.ifIndex(), k.group(), cur.rule(), cur.severity(), msg, since, now, null, null, null, null, impacted,
+                steps);
+        if (open.putIfAbsent(k, a) != null) {
+            return;
+        }
+        active.put(k, ordered(after));
+        announce(a, window, now);
+    }
+
+    /** Counts, stores and notifies (through the flood guard) an alert that just opened. */
+    private void announce(Alert a, MaintenanceWindow window, Instant now) {
+        openedBySeverity.get(a.severity()).increment();
+        store("record an opened alert", st -> st.opened(a));
+        if (window != null || deliveries.isEmpty()) {
+            return;
+        }
+        Notification.Flood end = guard.tick(now);
+        if (end != null) {
+            publish(end);
+        }
+        FloodGuard.Decision dec = guard.onOpen(a, now);
+        if (dec.summary() != null) {
+            publish(dec.summary());
+        }
+        if (dec.deliver()) {
+            notified.add(a.id());
+            publish(new Notification.Opened(a, now));
+        } else {
+            floodSuppressed.increment();
         }
     }
 
@@ -255,52 +628,68 @@ public final class AlertEngine implements Alerting {
                 return;
             }
             if (window != null) {
-                silence(k, window, now);
+                silence(new RuleKey(k.device(), FLAPPING_RULE, ifIndex), window, now);
                 return;
             }
             String what = ifIndex == 0 ? "device" : "interface " + ifIndex;
             String msg = String.format(Locale.ROOT, "%s is flapping: %.1f%% weighted state change; its up/down alerts "
                     + "are held until it settles", what, st.flapPercent());
-            openAlert(k, FLAPPING_RULE, cfg.flappingSeverity(), msg, now, now, view, 0, window);
+            Device d = view.device();
+            Alert fa = new Alert(UUID.randomUUID(), k.device(), d.name(), d.address().getHostAddress(), d.labels(),
+                    ifIndex, FLAPPING_RULE, FLAPPING_RULE, cfg.flappingSeverity(), msg, now, now, null, null, null,
+                    null, 0, List.of(new Alert.Step(FLAPPING_RULE, cfg.flappingSeverity(), now)));
+            if (open.putIfAbsent(k, fa) == null) {
+                announce(fa, window, now);
+            }
         } else if (!st.flapping()) {
-            silenced.remove(k);
+            silenced.remove(new RuleKey(k.device(), FLAPPING_RULE, ifIndex));
             if (a != null) {
                 resolve(k, a, now, "flapping stopped", window == null);
             }
         }
     }
 
-    private void apply(Key k, Compiled c, Expr.Tri truth, boolean held, boolean unreachable, DeviceView view,
-                       MaintenanceWindow window, Instant now) {
-        if (held) {
-            return;
-        }
-        Alert a = open.get(k);
-        if (truth == Expr.Tri.TRUE) {
+    @Override
+    public void selfHealth(String problem) {
+        Key k = new Key(SELF_DEVICE, SELF_RULE, 0);
+        synchronized (selfLock) {
+            Instant now = cfg.clock().instant();
+            Alert a = open.get(k);
+            if (problem == null) {
+                if (a != null) {
+                    resolve(k, a, now, "ward is healthy again", true);
+                }
+                return;
+            }
+            String text = problem.strip();
+            if (text.isEmpty()) {
+                text = "ward is impaired";
+            }
+            if (text.length() > MAX_SELF_TEXT) {
+                text = text.substring(0, MAX_SELF_TEXT);
+            }
             if (a != null) {
+                if (!a.message().equals(text)) {
+                    String msg = text;
+                    Alert changed = replace(k, a, x -> x.withProblem(x.rule(), x.severity(), msg, x.history()));
+                    if (changed != null) {
+                        store("record an alert's change", st -> st.updated(changed));
+                    }
+                }
                 return;
             }
-            Instant heldSince = pending.computeIfAbsent(k, x -> now);
-            if (Duration.between(heldSince, now).compareTo(c.parsed().holdFor()) < 0) {
+            Severity sev = cfg.selfHealthSeverity();
+            Alert self = new Alert(UUID.randomUUID(), SELF_DEVICE, SELF_NAME, "", Map.of(), 0, SELF_RULE, SELF_RULE, sev,
+                    text, now, now, null, null, null, null, 0, List.of(new Alert.Step(SELF_RULE, sev, now)));
+            if (open.putIfAbsent(k, self) != null) {
                 return;
             }
-            if (window != null) {
-                silence(k, window, now);
-                return;
-            }
-            DeviceState st = k.ifIndex() == 0 ? view.state() : view.interfaces().get(k.ifIndex());
-            Instant since = (c.reach() || c.ifStatus()) && st != null && st.status() == DeviceStatus.DOWN ? st.since() : heldSince;
-            int impacted = c.reach() && k.ifIndex() == 0 ? view.dependents() : 0;
-            String msg = message(c, view, k.ifIndex(), impacted);
-            openAlert(k, c.rule().name(), c.rule().severity(), msg, since, now, view, impacted, window);
-        } else {
-            pending.remove(k);
-            silenced.remove(k);
-            if (a != null) {
-                String why = unreachable ? "device unreachable: its parent is down (counted in the parent's alert)"
-                        : truth == Expr.Tri.FALSE ? "condition cleared" : "condition no longer known (values missing)";
-                resolve(k, a, now, why, window == null);
-            }
+            LOG.warn("ward is impaired: {}", text);
+            openedBySeverity.get(sev).increment();
+            store("record an opened alert", st -> st.opened(self));
+            // neither maintenance windows nor the flood guard hold back ward's word about itself
+            notified.add(self.id());
+            publish(new Notification.Opened(self, now));
         }
     }
 
@@ -323,49 +712,11 @@ public final class AlertEngine implements Alerting {
         return sb.toString();
     }
 
-    private void silence(Key k, MaintenanceWindow window, Instant now) {
+    private void silence(RuleKey k, MaintenanceWindow window, Instant now) {
         if (silenced.put(k, window.name()) == null) {
             silences.increment();
-            try {
-                cfg.store().silenced(new Silence(k.device(), k.ifIndex(), k.rule(), window.name(), now));
-            } catch (Exception e) {
-                storeFailures.increment();
-                warnLimited("alert store failed to record a silence: {}", e.getClass().getName());
-            }
-        }
-    }
-
-    private void openAlert(Key k, String rule, Severity severity, String msg, Instant since, Instant now, DeviceView view,
-                           int impacted, MaintenanceWindow window) {
-        Alert a = new Alert(UUID.randomUUID(), k.device(), view.device().name(), k.ifIndex(), rule, severity, msg, since,
-                now, null, null, null, null, impacted);
-        if (open.putIfAbsent(k, a) != null) {
-            return;
-        }
-        pending.remove(k);
-        openedBySeverity.get(severity).increment();
-        try {
-            cfg.store().opened(a);
-        } catch (Exception e) {
-            storeFailures.increment();
-            warnLimited("alert store failed to record an opened alert: {}", e.getClass().getName());
-        }
-        if (window != null || deliveries.isEmpty()) {
-            return;
-        }
-        Notification.Flood end = guard.tick(now);
-        if (end != null) {
-            publish(end);
-        }
-        FloodGuard.Decision dec = guard.onOpen(a, now);
-        if (dec.summary() != null) {
-            publish(dec.summary());
-        }
-        if (dec.deliver()) {
-            notified.add(a.id());
-            publish(new Notification.Opened(a, now));
-        } else {
-            floodSuppressed.increment();
+            Silence sil = new Silence(k.device(), k.ifIndex(), k.rule(), window.name(), now);
+            store("record a silence", st -> st.silenced(sil));
         }
     }
 
@@ -378,14 +729,10 @@ public final class AlertEngine implements Alerting {
                 return;
             }
         } while (!open.remove(k, a));
+        active.remove(k);
         Alert r = a.resolve(now, why);
         resolvedBySeverity.get(r.severity()).increment();
-        try {
-            cfg.store().resolved(r);
-        } catch (Exception e) {
-            storeFailures.increment();
-            warnLimited("alert store failed to record a resolved alert: {}", e.getClass().getName());
-        }
+        store("record a resolved alert", st -> st.resolved(r));
         if (notified.remove(a.id()) && notify) {
             publish(new Notification.Resolved(r, now));
         }
@@ -408,17 +755,13 @@ public final class AlertEngine implements Alerting {
         for (Map.Entry<Key, Alert> e : open.entrySet()) {
             Alert a = e.getValue();
             if (a.id().equals(alertId)) {
-                Alert acked = a.acknowledge(cfg.clock().instant(), user);
-                if (open.replace(e.getKey(), a, acked)) {
-                    try {
-                        cfg.store().acknowledged(acked);
-                    } catch (Exception ex) {
-                        storeFailures.increment();
-                        warnLimited("alert store failed to record an acknowledgement: {}", ex.getClass().getName());
-                    }
-                    return Optional.of(acked);
+                Instant at = cfg.clock().instant();
+                Alert acked = replace(e.getKey(), a, x -> x.acknowledge(at, user));
+                if (acked == null) {
+                    return Optional.empty();
                 }
-                return Optional.empty();
+                store("record an acknowledgement", st -> st.acknowledged(acked));
+                return Optional.of(acked);
             }
         }
         return Optional.empty();

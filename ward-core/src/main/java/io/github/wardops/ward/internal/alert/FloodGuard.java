@@ -67,6 +67,18 @@ final class FloodGuard {
         return new Decision(false, null);
     }
 
+    /**
+     * Whether an escalation's notification is held back because a flood is on; a held one counts
+     * as suppressed in the flood's closing summary.
+     */
+    synchronized boolean holdEscalation() {
+        if (!flooding) {
+            return false;
+        }
+        suppressed++;
+        return true;
+    }
+
     /** Ends the flood when the rate fell; returns the closing summary, or null. */
     Notification.Flood tick(Instant now) {
         if (!flooding) {

@@ -2,6 +2,7 @@ package io.github.wardops.ward.internal.alert;
 
 import io.github.wardops.ward.alert.Alert;
 import io.github.wardops.ward.alert.AlertStore;
+import io.github.wardops.ward.alert.PendingCondition;
 import io.github.wardops.ward.alert.Silence;
 import io.github.wardops.ward.inventory.DeviceId;
 import java.time.Instant;
@@ -23,6 +24,8 @@ public final class InMemoryAlertStore implements AlertStore {
     private final Map<UUID, Alert> open = new LinkedHashMap<>();
     private final ArrayDeque<Alert> resolved = new ArrayDeque<>();
     private final ArrayDeque<Silence> silences = new ArrayDeque<>();
+    /** Bounded like the engine's timers: by devices x rules x interfaces. */
+    private final Map<PendingKey, PendingCondition> pending = new LinkedHashMap<>();
     private long dropped;
 
     /**
@@ -62,6 +65,31 @@ public final class InMemoryAlertStore implements AlertStore {
         if (open.containsKey(alert.id())) {
             open.put(alert.id(), alert);
         }
+    }
+
+    @Override
+    public synchronized void updated(Alert alert) {
+        if (open.containsKey(alert.id())) {
+            open.put(alert.id(), alert);
+        }
+    }
+
+    private record PendingKey(DeviceId device, String rule, int ifIndex) {
+    }
+
+    @Override
+    public synchronized void pendingStarted(PendingCondition p) {
+        pending.put(new PendingKey(p.device(), p.rule(), p.ifIndex()), p);
+    }
+
+    @Override
+    public synchronized void pendingCleared(DeviceId device, String rule, int ifIndex) {
+        pending.remove(new PendingKey(device, rule, ifIndex));
+    }
+
+    @Override
+    public synchronized Collection<PendingCondition> loadPending() {
+        return List.copyOf(pending.values());
     }
 
     @Override

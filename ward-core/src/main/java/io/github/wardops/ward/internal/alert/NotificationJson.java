@@ -17,8 +17,8 @@ public final class NotificationJson {
     }
 
     /**
-     * The notification's event type: {@code alert.opened}, {@code alert.resolved} or
-     * {@code alerts.flood}.
+     * The notification's event type: {@code alert.opened}, {@code alert.escalated},
+     * {@code alert.resolved} or {@code alerts.flood}.
      *
      * @param n the notification
      * @return the type
@@ -26,6 +26,7 @@ public final class NotificationJson {
     public static String type(Notification n) {
         return switch (n) {
             case Notification.Opened o -> "alert.opened";
+            case Notification.Escalated e -> "alert.escalated";
             case Notification.Resolved r -> "alert.resolved";
             case Notification.Flood f -> "alerts.flood";
         };
@@ -43,6 +44,11 @@ public final class NotificationJson {
         body.put("at", instant(n.at()));
         switch (n) {
             case Notification.Opened o -> body.put("alert", alert(o.alert()));
+            case Notification.Escalated e -> {
+                body.put("alert", alert(e.alert()));
+                body.put("step", step(e.step()));
+                body.put("previous_severity", e.previous().name().toLowerCase(Locale.ROOT));
+            }
             case Notification.Resolved r -> body.put("alert", alert(r.alert()));
             case Notification.Flood f -> {
                 body.put("started", f.started());
@@ -70,6 +76,14 @@ public final class NotificationJson {
         return i == null ? null : i.toString();
     }
 
+    private static Map<String, Object> step(Alert.Step s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("rule", s.rule());
+        m.put("severity", s.severity().name().toLowerCase(Locale.ROOT));
+        m.put("at", instant(s.at()));
+        return m;
+    }
+
     private static Map<String, Object> alert(Alert a) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", a.id().toString());
@@ -85,6 +99,17 @@ public final class NotificationJson {
         m.put("resolution", a.resolution());
         m.put("acknowledged_by", a.acknowledgedBy());
         m.put("impacted_devices", a.impactedDevices());
+        // added with problems (issue 14), after the older members so their layout stays
+        m.put("address", a.address());
+        m.put("region", a.labels().get("region"));
+        m.put("branch", a.labels().get("branch"));
+        m.put("labels", new LinkedHashMap<String, Object>(a.labels()));
+        m.put("group", a.group());
+        List<Object> history = new ArrayList<>(a.history().size());
+        for (Alert.Step s : a.history()) {
+            history.add(step(s));
+        }
+        m.put("history", history);
         return m;
     }
 
@@ -97,9 +122,12 @@ public final class NotificationJson {
     public static String line(Notification n) {
         return switch (n) {
             case Notification.Opened o -> "alert opened: [" + sev(o.alert()) + "] " + o.alert().rule() + " on "
-                    + o.alert().deviceName().strip() + ": " + o.alert().message();
+                    + o.alert().deviceDescription() + ": " + o.alert().message();
+            case Notification.Escalated e -> "alert escalated: [" + e.previous().name().toLowerCase(Locale.ROOT)
+                    + " -> " + sev(e.alert()) + "] " + e.step().rule() + " now matches on "
+                    + e.alert().deviceDescription() + ": " + e.alert().message();
             case Notification.Resolved r -> "alert resolved: [" + sev(r.alert()) + "] " + r.alert().rule() + " on "
-                    + r.alert().deviceName().strip() + " after " + r.alert().duration(r.at()) + " ("
+                    + r.alert().deviceDescription() + " after " + r.alert().duration(r.at()) + " ("
                     + r.alert().resolution() + ")";
             case Notification.Flood f -> f.started()
                     ? "alert flood: " + f.opened() + " alerts opened within " + f.window()

@@ -22,6 +22,33 @@ class NotificationJsonTest {
     static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
     static final UUID ID = UUID.fromString("00000000-0000-0000-0000-00000000002a");
 
+    /** What problems added to an alert of the older shape, after the members that were there. */
+    static final String NEW_MEMBERS = ",\"address\":\"\",\"region\":null,\"branch\":null,\"labels\":{},"
+            + "\"group\":\"Device Down\",\"history\":[]";
+
+    @Test
+    void anEscalation() {
+        Alert.Step first = new Alert.Step("Ping Unavailable", Severity.HIGH, T0.plusSeconds(60));
+        Alert.Step second = new Alert.Step("Device Down - Critical", Severity.CRITICAL, T0.plusSeconds(300));
+        Alert a = new Alert(ID, DeviceId.fromKey("sw-1"), "Batumi1-811", "127.0.0.9",
+                Map.of("region", "Achara"), 0, "reachability", "Device Down - Critical", Severity.CRITICAL,
+                "ping_unreachable >= 5", T0, T0.plusSeconds(60), null, null, null, null, 0, List.of(first, second));
+        Notification.Escalated e = new Notification.Escalated(a, second, Severity.HIGH, T0.plusSeconds(300));
+        assertEquals("{\"type\":\"alert.escalated\",\"at\":\"2026-03-01T10:05:00Z\",\"alert\":{\"id\":"
+                + "\"00000000-0000-0000-0000-00000000002a\",\"device\":\"" + DeviceId.fromKey("sw-1")
+                + "\",\"device_name\":\"Batumi1-811\",\"if_index\":0,\"rule\":\"Device Down - Critical\","
+                + "\"severity\":\"critical\",\"message\":\"ping_unreachable >= 5\",\"since\":\"2026-03-01T10:00:00Z\","
+                + "\"opened_at\":\"2026-03-01T10:01:00Z\",\"resolved_at\":null,\"resolution\":null,"
+                + "\"acknowledged_by\":null,\"impacted_devices\":0,\"address\":\"127.0.0.9\",\"region\":\"Achara\","
+                + "\"branch\":null,\"labels\":{\"region\":\"Achara\"},\"group\":\"reachability\",\"history\":["
+                + "{\"rule\":\"Ping Unavailable\",\"severity\":\"high\",\"at\":\"2026-03-01T10:01:00Z\"},"
+                + "{\"rule\":\"Device Down - Critical\",\"severity\":\"critical\",\"at\":\"2026-03-01T10:05:00Z\"}]},"
+                + "\"step\":{\"rule\":\"Device Down - Critical\",\"severity\":\"critical\",\"at\":\"2026-03-01T10:05:00Z\"},"
+                + "\"previous_severity\":\"high\"}", NotificationJson.json(e));
+        assertEquals("alert escalated: [high -> critical] Device Down - Critical now matches on Batumi1-811 "
+                + "(127.0.0.9, region Achara): ping_unreachable >= 5", NotificationJson.line(e));
+    }
+
     static Alert alert() {
         return new Alert(ID, DeviceId.fromKey("sw-1"), "core \"switch\"\t<1>\u0001", 3, "Device Down", Severity.CRITICAL,
                 "down: a\\b\nc", T0, T0.plusSeconds(60), null, null, null, null, 2);
@@ -34,7 +61,7 @@ class NotificationJsonTest {
                 + "\",\"device_name\":\"core \\\"switch\\\"\\t<1>\\u0001\",\"if_index\":3,\"rule\":\"Device Down\","
                 + "\"severity\":\"critical\",\"message\":\"down: a\\\\b\\nc\",\"since\":\"2026-03-01T10:00:00Z\","
                 + "\"opened_at\":\"2026-03-01T10:01:00Z\",\"resolved_at\":null,\"resolution\":null,"
-                + "\"acknowledged_by\":null,\"impacted_devices\":2}}",
+                + "\"acknowledged_by\":null,\"impacted_devices\":2" + NEW_MEMBERS + "}}",
                 NotificationJson.json(new Notification.Opened(alert(), T0.plusSeconds(60))));
     }
 
@@ -46,7 +73,7 @@ class NotificationJsonTest {
                 + "\",\"device_name\":\"core \\\"switch\\\"\\t<1>\\u0001\",\"if_index\":3,\"rule\":\"Device Down\","
                 + "\"severity\":\"critical\",\"message\":\"down: a\\\\b\\nc\",\"since\":\"2026-03-01T10:00:00Z\","
                 + "\"opened_at\":\"2026-03-01T10:01:00Z\",\"resolved_at\":\"2026-03-01T10:05:00Z\","
-                + "\"resolution\":\"condition cleared\",\"acknowledged_by\":\"nino\",\"impacted_devices\":2}}",
+                + "\"resolution\":\"condition cleared\",\"acknowledged_by\":\"nino\",\"impacted_devices\":2" + NEW_MEMBERS + "}}",
                 NotificationJson.json(new Notification.Resolved(r, T0.plusSeconds(300))));
     }
 
@@ -60,6 +87,6 @@ class NotificationJsonTest {
                 + "\",\"device_name\":\"core \\\"switch\\\"\\t<1>\\u0001\",\"if_index\":3,\"rule\":\"Device Down\","
                 + "\"severity\":\"critical\",\"message\":\"down: a\\\\b\\nc\",\"since\":\"2026-03-01T10:00:00Z\","
                 + "\"opened_at\":\"2026-03-01T10:01:00Z\",\"resolved_at\":null,\"resolution\":null,"
-                + "\"acknowledged_by\":null,\"impacted_devices\":2}]}", json);
+                + "\"acknowledged_by\":null,\"impacted_devices\":2" + NEW_MEMBERS + "}]}", json);
     }
 }

@@ -48,6 +48,7 @@ import java.util.Optional;
  * @param recheckInterval the time from a changed outcome to its re-check, zero for none
  * @param alertRules the alert rule file (JSON), or {@code null} for the bundled rules
  * @param alertTick how often alerting checks time-based conditions, 1 s to 1 min
+ * @param alertGroupReachability whether a device's up/down rules without a group form one problem (one alert)
  * @param webhookUrl where alert notifications are POSTed, or {@code null} for no webhook
  * @param webhookTimeout the webhook request timeout, 1 s to 5 min
  * @param notifyLog whether notifications are also written to the log
@@ -72,7 +73,7 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
                           int maxProbesInFlight,
                           int icmpPacketsPerSecond, Duration inventoryPoll, int downAfter, int upAfter, Duration recheckInterval,
                           Path alertRules,
-                          Duration alertTick, URI webhookUrl, Duration webhookTimeout, boolean notifyLog,
+                          Duration alertTick, boolean alertGroupReachability, URI webhookUrl, Duration webhookTimeout, boolean notifyLog,
                           boolean storage, String dbUrl, String dbUser, Path dataDir, Duration dbRetention,
                           String redisUrl, Duration cacheTtl, int snmpPort, Duration snmpInterval,
                           List<TcpCheckRule> tcpChecks, List<SnmpCheckRule> snmpChecks, SnmpCredentials snmpV3,
@@ -243,6 +244,7 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
         }
         Path rules = Settings.ALERT_RULES.resolve(raw, problems);
         Duration tick = Settings.ALERT_TICK.resolve(raw, problems);
+        Boolean groupReachability = Settings.ALERT_GROUP_REACHABILITY.resolve(raw, problems);
         URI webhook = Settings.WEBHOOK_URL.resolve(raw, problems);
         Duration webhookTimeout = Settings.WEBHOOK_TIMEOUT.resolve(raw, problems);
         Boolean notifyLog = Settings.NOTIFY_LOG.resolve(raw, problems);
@@ -325,7 +327,7 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
             throw new InvalidConfigurationException("ward run", problems);
         }
         return new RunSettings(configFile, inventory, source, allowLinkLocal, interval, http, httpLimits, httpAllowInsecure,
-                inFlight, pps, poll, downAfter, upAfter, recheck, rules, tick,
+                inFlight, pps, poll, downAfter, upAfter, recheck, rules, tick, groupReachability,
                 webhook, webhookTimeout, notifyLog, storage, dbUrl, dbUser, dataDir, dbRetention, redisUrl, cacheTtl,
                 snmpPort, snmpInterval, tcpChecks == null ? List.of() : tcpChecks,
                 snmpChecks == null ? List.of() : snmpChecks, v3, keys, secrets, effective);

@@ -258,7 +258,7 @@ public final class Settings {
             .shownAs("the bundled rules")
             .help("Alert rules, in the format of the fleet's alert-rules.json (default: the bundled rules).")
             .doc("Alert rules in the format of the fleet's `alert-rules.json` (a JSON array of rules with "
-                + "`name`, `expression`, `severity`, optional `enabled`, `selector`...; see "
+                + "`name`, `expression`, `severity`, optional `enabled`, `selector`, `group`...; see "
                 + "[state-and-alerts.md](state-and-alerts.md)). The bundled file is the fleet's four rules. A rule "
                 + "that does not parse is logged at ERROR with its name, the column and what was expected, and the "
                 + "others still apply; a file that is missing or not a JSON list of rules is a configuration error "
@@ -272,6 +272,19 @@ public final class Settings {
             .help("How often alerting checks time-based conditions, 1s-1m (default: {default}).")
             .doc("How often alerting checks time-based conditions without a new result (the end of a "
                 + "notification flood), 1 s to 1 min.")
+            .build();
+
+    /** {@code --alert-group-reachability}, {@code WARD_ALERT_GROUP_REACHABILITY}, YAML {@code alert-group-reachability}. */
+    public static final Setting<Boolean> ALERT_GROUP_REACHABILITY = Setting.of("alert-group-reachability", Values.BOOLEAN)
+            .label("true|false")
+            .byDefault(true)
+            .help("Make a device's up/down rules one problem: one alert per outage that escalates as they match "
+                + "(default: {default}).")
+            .doc("Whether a device's up/down rules (those reading `ping_unreachable` or `status`) without a "
+                + "`group` form one problem, group `reachability`: one alert per outage that carries the highest "
+                + "severity of the rules that match and escalates, with one notification, as each further rule "
+                + "matches (see [state-and-alerts.md](state-and-alerts.md)). `false`: one alert per rule, as "
+                + "before. Rules with a `group` keep it either way.")
             .build();
 
     /** {@code --webhook-url}, {@code WARD_WEBHOOK_URL}, YAML {@code webhook-url}. */
@@ -519,7 +532,8 @@ public final class Settings {
             INVENTORY, INVENTORY_SOURCE, ALLOW_LINK_LOCAL, INTERVAL, HTTP, HTTP_ALLOW_INSECURE, HTTP_HOSTS,
             HTTP_MAX_CONNECTIONS, HTTP_MAX_CONNECTIONS_PER_ADDRESS, HTTP_MAX_CONCURRENT_REQUESTS,
             HTTP_HEADER_TIMEOUT, HTTP_BODY_TIMEOUT, HTTP_IDLE_TIMEOUT, HTTP_WRITE_TIMEOUT, MAX_PROBES_IN_FLIGHT,
-            ICMP_PPS, INVENTORY_POLL, DOWN_AFTER, UP_AFTER, RECHECK_INTERVAL, ALERT_RULES, ALERT_TICK, WEBHOOK_URL, WEBHOOK_TIMEOUT,
+            ICMP_PPS, INVENTORY_POLL, DOWN_AFTER, UP_AFTER, RECHECK_INTERVAL, ALERT_RULES, ALERT_TICK,
+            ALERT_GROUP_REACHABILITY, WEBHOOK_URL, WEBHOOK_TIMEOUT,
             NOTIFY_LOG, STORAGE, DB_URL, DB_USER, DATA_DIR, DB_RETENTION, REDIS_URL, CACHE_TTL, SNMP_PORT,
             SNMP_INTERVAL, TCP_CHECKS, SNMP_CHECKS, SNMP_V3_USER, SNMP_V3_LEVEL, SNMP_V3_AUTH_PROTOCOL,
             SNMP_V3_PRIV_PROTOCOL, HTTP_TOKEN, WEBHOOK_SECRET, DB_PASSWORD, REDIS_PASSWORD, SNMP_COMMUNITY,

@@ -117,7 +117,7 @@ final class AlertsResource {
             Answers.error(r, 404, "no open alert " + id);
             return;
         }
-        LOG.info("alert {} ({} on {}) acknowledged by {}", acked.id(), acked.rule(), acked.deviceName(), user);
+        LOG.info("alert {} ({} on {}) acknowledged by {}", acked.id(), acked.rule(), acked.deviceDescription(), user);
         Answers.ok(r, AlertView.of(acked, clock.instant()));
     }
 }

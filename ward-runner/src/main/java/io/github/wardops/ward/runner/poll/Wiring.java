@@ -177,7 +177,8 @@ public final class Wiring implements AutoCloseable {
                         settings.secret(RunSettings.WEBHOOK_SECRET).orElse(null), settings.webhookTimeout());
                 notifiers.add(Notifier.webhook(w));
             }
-            Alerting.Builder ab = Alerting.builder().rules(rules).store(alertStore).meterRegistry(registry).drainTimeout(drain);
+            Alerting.Builder ab = Alerting.builder().rules(rules).store(alertStore).meterRegistry(registry).drainTimeout(drain)
+                    .groupReachabilityRules(settings.alertGroupReachability());
             notifiers.forEach(ab::notifier);
             alerting = ab.build();
             StateTracker.Builder tb = StateTracker.builder()

@@ -103,6 +103,43 @@ public abstract class AlertStoreContract {
         assertTrue(store.history(d1, t(100), t(200)).stream().allMatch(Alert::isOpen));
     }
 
+    static Alert problem(DeviceId d, int since) {
+        return new Alert(UUID.randomUUID(), d, "Batumi1-811", "127.0.0.9",
+                java.util.Map.of("region", "Achara", "branch", "Batumi1"), 0, "reachability", "Ping Unavailable",
+                Severity.CRITICAL, "ping_unreachable >= 1 (status down since ...)", t(since), t(since + 1), null, null,
+                null, null, 0, List.of(new Alert.Step("Ping Unavailable", Severity.CRITICAL, t(since + 1))));
+    }
+
+    @Test
+    void aProblemKeepsItsDeviceGroupAndHistory() throws Exception {
+        Alert a = problem(DeviceId.fromKey("c7"), 0);
+        store.opened(a);
+        assertEquals(List.of(a), List.copyOf(store.loadOpen()));
+        Alert escalated = a.withProblem("Device Down - Critical", Severity.CRITICAL, "ping_unreachable >= 5",
+                List.of(a.history().get(0), new Alert.Step("Device Down - High Priority", Severity.HIGH, t(2)),
+                        new Alert.Step("Device Down - Critical", Severity.CRITICAL, t(5))));
+        store.updated(escalated);
+        assertEquals(List.of(escalated), List.copyOf(store.loadOpen()), "the escalated copy is what a restart sees");
+        Alert r = escalated.resolve(t(9), "condition cleared");
+        store.resolved(r);
+        assertEquals(List.of(r), store.history(a.device(), t(0), t(60)));
+    }
+
+    @Test
+    void forTimersAreKeptReplacedAndCleared() throws Exception {
+        DeviceId d = DeviceId.fromKey("c8");
+        store.pendingStarted(new io.github.wardops.ward.alert.PendingCondition(d, "Loss", 0, t(1)));
+        store.pendingStarted(new io.github.wardops.ward.alert.PendingCondition(d, "Busy", 3, t(2)));
+        store.pendingStarted(new io.github.wardops.ward.alert.PendingCondition(d, "Loss", 0, t(4)));
+        assertEquals(java.util.Set.of(new io.github.wardops.ward.alert.PendingCondition(d, "Loss", 0, t(4)),
+                new io.github.wardops.ward.alert.PendingCondition(d, "Busy", 3, t(2))),
+                java.util.Set.copyOf(store.loadPending()));
+        store.pendingCleared(d, "Loss", 0);
+        store.pendingCleared(d, "Nothing", 0);
+        assertEquals(List.of(new io.github.wardops.ward.alert.PendingCondition(d, "Busy", 3, t(2))),
+                List.copyOf(store.loadPending()));
+    }
+
     @Test
     void silencesAreAccepted() throws Exception {
         store.silenced(new Silence(DeviceId.fromKey("c6"), 0, "Ping Unavailable", "nightly", t(1)));

@@ -4,6 +4,7 @@
 package io.github.wardops.ward.postgres.internal.jooq;
 
 
+import io.github.wardops.ward.postgres.internal.jooq.tables.AlertPending;
 import io.github.wardops.ward.postgres.internal.jooq.tables.AlertSilences;
 import io.github.wardops.ward.postgres.internal.jooq.tables.Alerts;
 import io.github.wardops.ward.postgres.internal.jooq.tables.DeviceState;
@@ -37,6 +38,11 @@ public class DefaultSchema extends SchemaImpl {
      * The reference instance of <code>DEFAULT_SCHEMA</code>
      */
     public static final DefaultSchema DEFAULT_SCHEMA = new DefaultSchema();
+
+    /**
+     * The table <code>alert_pending</code>.
+     */
+    public final AlertPending ALERT_PENDING = AlertPending.ALERT_PENDING;
 
     /**
      * The table <code>alert_silences</code>.
@@ -109,6 +115,7 @@ public class DefaultSchema extends SchemaImpl {
     @Override
     public final List<Table<?>> getTables() {
         return Arrays.asList(
+            AlertPending.ALERT_PENDING,
             AlertSilences.ALERT_SILENCES,
             Alerts.ALERTS,
             DeviceState.DEVICE_STATE,

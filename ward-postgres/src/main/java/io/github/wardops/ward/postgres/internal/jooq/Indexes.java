@@ -27,7 +27,6 @@ public class Indexes {
 
     public static final Index ALERT_SILENCES_AT_IDX = Internal.createIndex(DSL.name("alert_silences_at_idx"), AlertSilences.ALERT_SILENCES, new OrderField[] { AlertSilences.ALERT_SILENCES.AT }, false);
     public static final Index ALERTS_DEVICE_SINCE_IDX = Internal.createIndex(DSL.name("alerts_device_since_idx"), Alerts.ALERTS, new OrderField[] { Alerts.ALERTS.DEVICE_ID, Alerts.ALERTS.SINCE }, false);
-    public static final Index ALERTS_ONE_OPEN_IDX = Internal.createIndex(DSL.name("alerts_one_open_idx"), Alerts.ALERTS, new OrderField[] { Alerts.ALERTS.DEVICE_ID, Alerts.ALERTS.RULE, Alerts.ALERTS.IF_INDEX }, true);
     public static final Index ALERTS_OPENED_IDX = Internal.createIndex(DSL.name("alerts_opened_idx"), Alerts.ALERTS, new OrderField[] { Alerts.ALERTS.OPENED_AT }, false);
     public static final Index DEVICES_PARENT_IDX = Internal.createIndex(DSL.name("devices_parent_idx"), Devices.DEVICES, new OrderField[] { Devices.DEVICES.PARENT_ID }, false);
     public static final Index STATE_CHANGES_AT_IDX = Internal.createIndex(DSL.name("state_changes_at_idx"), StateChanges.STATE_CHANGES, new OrderField[] { StateChanges.STATE_CHANGES.AT }, false);

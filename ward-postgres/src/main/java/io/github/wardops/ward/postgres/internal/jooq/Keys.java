@@ -4,6 +4,7 @@
 package io.github.wardops.ward.postgres.internal.jooq;
 
 
+import io.github.wardops.ward.postgres.internal.jooq.tables.AlertPending;
 import io.github.wardops.ward.postgres.internal.jooq.tables.AlertSilences;
 import io.github.wardops.ward.postgres.internal.jooq.tables.Alerts;
 import io.github.wardops.ward.postgres.internal.jooq.tables.DeviceState;
@@ -15,6 +16,7 @@ import io.github.wardops.ward.postgres.internal.jooq.tables.PingResults;
 import io.github.wardops.ward.postgres.internal.jooq.tables.SnmpCredentials;
 import io.github.wardops.ward.postgres.internal.jooq.tables.SnmpValues;
 import io.github.wardops.ward.postgres.internal.jooq.tables.StateChanges;
+import io.github.wardops.ward.postgres.internal.jooq.tables.records.AlertPendingRecord;
 import io.github.wardops.ward.postgres.internal.jooq.tables.records.AlertSilencesRecord;
 import io.github.wardops.ward.postgres.internal.jooq.tables.records.AlertsRecord;
 import io.github.wardops.ward.postgres.internal.jooq.tables.records.DeviceStateRecord;
@@ -46,6 +48,7 @@ public class Keys {
     // UNIQUE and PRIMARY KEY definitions
     // -------------------------------------------------------------------------
 
+    public static final UniqueKey<AlertPendingRecord> ALERT_PENDING_PKEY = Internal.createUniqueKey(AlertPending.ALERT_PENDING, DSL.name("alert_pending_pkey"), new TableField[] { AlertPending.ALERT_PENDING.DEVICE_ID, AlertPending.ALERT_PENDING.RULE, AlertPending.ALERT_PENDING.IF_INDEX }, true);
     public static final UniqueKey<AlertSilencesRecord> ALERT_SILENCES_PKEY = Internal.createUniqueKey(AlertSilences.ALERT_SILENCES, DSL.name("alert_silences_pkey"), new TableField[] { AlertSilences.ALERT_SILENCES.ID }, true);
     public static final UniqueKey<AlertsRecord> ALERTS_ALERT_ID_KEY = Internal.createUniqueKey(Alerts.ALERTS, DSL.name("alerts_alert_id_key"), new TableField[] { Alerts.ALERTS.ALERT_ID }, true);
     public static final UniqueKey<AlertsRecord> ALERTS_PKEY = Internal.createUniqueKey(Alerts.ALERTS, DSL.name("alerts_pkey"), new TableField[] { Alerts.ALERTS.ID }, true);

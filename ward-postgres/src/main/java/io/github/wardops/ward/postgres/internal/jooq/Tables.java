@@ -4,6 +4,7 @@
 package io.github.wardops.ward.postgres.internal.jooq;
 
 
+import io.github.wardops.ward.postgres.internal.jooq.tables.AlertPending;
 import io.github.wardops.ward.postgres.internal.jooq.tables.AlertSilences;
 import io.github.wardops.ward.postgres.internal.jooq.tables.Alerts;
 import io.github.wardops.ward.postgres.internal.jooq.tables.DeviceState;
@@ -22,6 +23,11 @@ import io.github.wardops.ward.postgres.internal.jooq.tables.StateChanges;
  */
 @SuppressWarnings({ "all", "unchecked", "rawtypes", "this-escape" })
 public class Tables {
+
+    /**
+     * The table <code>alert_pending</code>.
+     */
+    public static final AlertPending ALERT_PENDING = AlertPending.ALERT_PENDING;
 
     /**
      * The table <code>alert_silences</code>.

@@ -1,15 +1,18 @@
 package io.github.wardops.ward.postgres.internal.state;
 
 import static io.github.wardops.ward.postgres.internal.jooq.Tables.ALERTS;
+import static io.github.wardops.ward.postgres.internal.jooq.Tables.ALERT_PENDING;
 
 import io.github.wardops.ward.WardException;
 import io.github.wardops.ward.alert.Alert;
 import io.github.wardops.ward.alert.Alerting;
+import io.github.wardops.ward.alert.PendingCondition;
 import io.github.wardops.ward.alert.Severity;
 import io.github.wardops.ward.alert.Silence;
 import io.github.wardops.ward.inventory.DeviceId;
 import io.github.wardops.ward.postgres.DeviceDowntime;
 import io.github.wardops.ward.postgres.PostgresAlertStore;
+import io.github.wardops.ward.postgres.internal.db.Labels;
 import io.github.wardops.ward.postgres.internal.db.PgErrors;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -19,10 +22,12 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.JSONB;
 import org.jooq.Record;
 import org.jooq.Result;
 import org.jooq.impl.DSL;
@@ -36,16 +41,23 @@ public final class PgAlertStore implements PostgresAlertStore {
     /**
      * Downtime per device: the device alerts of the chosen rules overlapping [from, to) are merged
      * into outages per device (gaps and islands: an alert starting after every earlier one of the
-     * device ended begins a new outage), clipped to the range and summed. Parameters: now, the
-     * rule filter twice (empty array = every rule but the flapping one), from, to, then from and
-     * to for the clipping and now/from/to for MTTR. Documented in docs/storage.md.
+     * device ended begins a new outage), clipped to the range and summed. An alert is chosen by its
+     * current rule, its group or any rule of its history, so an escalated problem counts for each
+     * rule it went through. Parameters: now, the rule filter, ward's own rules (flapping,
+     * self-health: left out when the filter is empty), the filter three times more, from, to, then
+     * from and to for the clipping and now/from/to for MTTR. Documented in docs/storage.md.
      */
     static final String DOWNTIME_SQL = """
             WITH a AS (
                 SELECT device_id, since AS s, coalesce(resolved_at, ?::timestamptz) AS e, resolved_at IS NULL AS open
                 FROM alerts
                 WHERE if_index = 0
-                  AND (cardinality(?::text[]) = 0 AND rule <> ? OR rule = ANY (?::text[]))
+                  AND (cardinality(?::text[]) = 0 AND rule <> ALL (?::text[])
+                       OR rule = ANY (?::text[]) OR coalesce(alert_group, rule) = ANY (?::text[])
+                       OR CASE WHEN jsonb_typeof(details -> 'history') = 'array'
+                               THEN EXISTS (SELECT 1 FROM jsonb_array_elements(details -> 'history') step
+                                            WHERE step ->> 'rule' = ANY (?::text[]))
+                               ELSE false END)
                   AND since < ?::timestamptz AND (resolved_at IS NULL OR resolved_at > ?::timestamptz)
             ), marked AS (
                 SELECT *, CASE WHEN s <= max(e) OVER (PARTITION BY device_id ORDER BY s, e
@@ -74,6 +86,7 @@ public final class PgAlertStore implements PostgresAlertStore {
     private final StateWriter writer;
     private final InstantSource clock;
     private final Unreadable unreadable;
+    private final Unreadable unreadablePending;
 
     /**
      * Creates the store.
@@ -88,6 +101,7 @@ public final class PgAlertStore implements PostgresAlertStore {
         this.writer = writer;
         this.clock = clock;
         this.unreadable = new Unreadable(registry, "alerts");
+        this.unreadablePending = new Unreadable(registry, "alert_pending");
     }
 
     @Override
@@ -113,17 +127,18 @@ public final class PgAlertStore implements PostgresAlertStore {
         Unreadable.Read read = unreadable.read();
         List<Alert> out = new ArrayList<>(rows.size());
         for (Record r : rows) {
+            String row = "alert " + r.get(ALERTS.ALERT_ID) + " (device " + r.get(ALERTS.DEVICE_ID) + ")";
             try {
-                out.add(map(r));
+                out.add(map(r, read, row));
             } catch (RuntimeException e) {
-                read.skip("alert " + r.get(ALERTS.ALERT_ID) + " (device " + r.get(ALERTS.DEVICE_ID) + ")", e.getMessage());
+                read.skip(row, e.getMessage());
             }
         }
         read.done();
         return out;
     }
 
-    private static Alert map(Record r) {
+    private static Alert map(Record r, Unreadable.Read read, String row) {
         String sev = r.get(ALERTS.SEVERITY);
         Severity severity;
         try {
@@ -132,10 +147,31 @@ public final class PgAlertStore implements PostgresAlertStore {
             throw new IllegalArgumentException("unknown severity " + Unreadable.printable(sev));
         }
         UUID id = r.get(ALERTS.ALERT_ID);
-        return new Alert(id, new DeviceId(r.get(ALERTS.DEVICE_ID)), r.get(ALERTS.DEVICE_NAME), r.get(ALERTS.IF_INDEX),
-                r.get(ALERTS.RULE), severity, r.get(ALERTS.MESSAGE), r.get(ALERTS.SINCE), r.get(ALERTS.OPENED_AT),
-                r.get(ALERTS.RESOLVED_AT), r.get(ALERTS.RESOLUTION), r.get(ALERTS.ACKNOWLEDGED_AT),
-                r.get(ALERTS.ACKNOWLEDGED_BY), r.get(ALERTS.IMPACTED_DEVICES));
+        // The alert itself is worth more than its history or labels: a malformed one is dropped
+        // from the alert (and counted), never the alert with it.
+        List<Alert.Step> history;
+        JSONB details = r.get(ALERTS.DETAILS);
+        try {
+            history = AlertDetails.history(details == null ? null : details.data());
+        } catch (IllegalArgumentException e) {
+            read.partly(row, "its history was dropped: " + e.getMessage());
+            history = List.of();
+        }
+        Map<String, String> labels;
+        JSONB l = r.get(ALERTS.LABELS);
+        try {
+            labels = l == null ? Map.of() : Labels.read(l.data());
+        } catch (IllegalArgumentException e) {
+            read.partly(row, "its labels were dropped: " + e.getMessage());
+            labels = Map.of();
+        }
+        String group = r.get(ALERTS.ALERT_GROUP);
+        String address = r.get(ALERTS.ADDRESS);
+        return new Alert(id, new DeviceId(r.get(ALERTS.DEVICE_ID)), r.get(ALERTS.DEVICE_NAME),
+                address == null ? "" : address, labels, r.get(ALERTS.IF_INDEX),
+                group == null ? r.get(ALERTS.RULE) : group, r.get(ALERTS.RULE), severity, r.get(ALERTS.MESSAGE),
+                r.get(ALERTS.SINCE), r.get(ALERTS.OPENED_AT), r.get(ALERTS.RESOLVED_AT), r.get(ALERTS.RESOLUTION),
+                r.get(ALERTS.ACKNOWLEDGED_AT), r.get(ALERTS.ACKNOWLEDGED_BY), r.get(ALERTS.IMPACTED_DEVICES), history);
     }
 
     @Override
@@ -151,6 +187,39 @@ public final class PgAlertStore implements PostgresAlertStore {
     @Override
     public void acknowledged(Alert alert) {
         writer.alert(alert);
+    }
+
+    @Override
+    public void updated(Alert alert) {
+        writer.alert(alert);
+    }
+
+    @Override
+    public void pendingStarted(PendingCondition pending) {
+        writer.pending(pending.device(), pending.rule(), pending.ifIndex(), pending.since());
+    }
+
+    @Override
+    public void pendingCleared(DeviceId device, String rule, int ifIndex) {
+        writer.pending(device, rule, ifIndex, null);
+    }
+
+    @Override
+    public Collection<PendingCondition> loadPending() {
+        writer.flush();
+        Unreadable.Read read = unreadablePending.read();
+        List<PendingCondition> out = new ArrayList<>();
+        for (Record r : ctx.selectFrom(ALERT_PENDING).orderBy(ALERT_PENDING.SINCE).fetch()) {
+            try {
+                out.add(new PendingCondition(new DeviceId(r.get(ALERT_PENDING.DEVICE_ID)), r.get(ALERT_PENDING.RULE),
+                        r.get(ALERT_PENDING.IF_INDEX), r.get(ALERT_PENDING.SINCE)));
+            } catch (RuntimeException e) {
+                read.skip("timer of rule " + Unreadable.printable(r.get(ALERT_PENDING.RULE)) + " (device "
+                        + r.get(ALERT_PENDING.DEVICE_ID) + ")", e.getMessage());
+            }
+        }
+        read.done();
+        return out;
     }
 
     @Override
@@ -171,7 +240,8 @@ public final class PgAlertStore implements PostgresAlertStore {
         Instant end = now.isBefore(to) ? now : to;
         String[] names = rules.toArray(String[]::new);
         try {
-            return ctx.fetch(DOWNTIME_SQL, end, names, Alerting.FLAPPING_RULE, names, to, from, to, from, to)
+            String[] own = {Alerting.FLAPPING_RULE, Alerting.SELF_RULE};
+            return ctx.fetch(DOWNTIME_SQL, end, names, own, names, names, names, to, from, to, from, to)
                     .map(r -> {
                         Long mttr = r.get("mttr_us", Long.class);
                         return new DeviceDowntime(new DeviceId(r.get("device_id", UUID.class)),

@@ -3,6 +3,7 @@ package io.github.wardops.ward.postgres.internal.state;
 import io.github.wardops.ward.internal.support.LogLimiter;
 import io.github.wardops.ward.internal.support.WriteBehind;
 import static io.github.wardops.ward.postgres.internal.jooq.Tables.ALERTS;
+import static io.github.wardops.ward.postgres.internal.jooq.Tables.ALERT_PENDING;
 import static io.github.wardops.ward.postgres.internal.jooq.Tables.ALERT_SILENCES;
 import static io.github.wardops.ward.postgres.internal.jooq.Tables.DEVICE_STATE;
 import static io.github.wardops.ward.postgres.internal.jooq.Tables.STATE_CHANGES;
@@ -12,6 +13,7 @@ import io.github.wardops.ward.WardException;
 import io.github.wardops.ward.alert.Alert;
 import io.github.wardops.ward.alert.Silence;
 import io.github.wardops.ward.inventory.DeviceId;
+import io.github.wardops.ward.postgres.internal.db.Labels;
 import io.github.wardops.ward.postgres.internal.db.PgErrors;
 import io.github.wardops.ward.state.DeviceState;
 import io.github.wardops.ward.state.StateTransition;
@@ -32,22 +34,25 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jooq.DSLContext;
+import org.jooq.JSONB;
 import org.jooq.Query;
 import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes device states, alerts, state history and silences behind the caller: the SPIs are called
- * inline with result processing (under a device's lock), so they only put the change into one of
- * four bounded {@link WriteBehind} queues and return; each queue's thread writes its kind in short
- * transactions (at most {@link #MAX_BATCH} items each, no other I/O inside), one write at a time
- * across the four (they share a write lock), so state writes hold at most one connection.
+ * Writes device states, alerts, state history, silences and the rules' {@code for} timers behind
+ * the caller: the SPIs are called inline with result processing (under a device's lock), so they
+ * only put the change into one of five bounded {@link WriteBehind} queues and return; each queue's
+ * thread writes its kind in short transactions (at most {@link #MAX_BATCH} items each, no other
+ * I/O inside), one write at a time across the five (they share a write lock), so state writes
+ * hold at most one connection.
  *
  * <p>States are coalesced by device (the latest state of an interface wins; a delete drops the
  * device's earlier saves and is written before later ones), alerts by id (the latest copy wins,
- * but a resolution or an acknowledgement is never undone by an older copy), so the pending data is
- * bounded by the inventory and the open alerts; history and silences are FIFO. Each kind holds at
+ * but a resolution or an acknowledgement is never undone by an older copy), timers by (device,
+ * rule, interface), so the pending data is bounded by the inventory, the rules and the open
+ * alerts; history and silences are FIFO. Each kind holds at
  * most {@code capacity} items (a device's pending writes count one per state and one for a
  * delete); more are dropped and counted ({@code ward.storage.state.dropped{kind}}). When the
  * database is away, nothing is lost up to the bound: the batch is put back, before anything newer,
@@ -93,13 +98,14 @@ public final class StateWriter implements AutoCloseable {
     private final long retryMillis;
     private final Counter rejected;
     private final LogLimiter warnLimit = new LogLimiter(TimeUnit.MINUTES.toNanos(1));
-    /** Shared by the four queues: one write (one connection) at a time, as with one thread. */
+    /** Shared by the five queues: one write (one connection) at a time, as with one thread. */
     private final ReentrantLock writes = new ReentrantLock();
 
     private final WriteBehind<DeviceId, PendingDevice> states;
     private final WriteBehind<UUID, Alert> alerts;
     private final WriteBehind<Void, StateTransition> history;
     private final WriteBehind<Void, Silence> silences;
+    private final WriteBehind<TimerKey, PendingTimer> timers;
     private final List<WriteBehind<?, ?>> all;
 
     /**
@@ -142,7 +148,10 @@ public final class StateWriter implements AutoCloseable {
                 .build();
         this.silences = this.<Void, Silence>queue("silence", capacity, registry, this::writeSilences)
                 .build();
-        this.all = List.of(states, alerts, history, silences);
+        this.timers = this.<TimerKey, PendingTimer>queue("timer", capacity, registry, this::writeTimers)
+                .coalescing(PendingTimer::key, (older, newer) -> newer)
+                .build();
+        this.all = List.of(states, alerts, history, silences, timers);
         Gauge.builder("ward.storage.state.pending", this, StateWriter::pending)
                 .description("State, alert, history and silence writes waiting for the database").register(registry);
         if (background) {
@@ -253,11 +262,40 @@ public final class StateWriter implements AutoCloseable {
     static Alert merge(Alert older, Alert newer) {
         boolean res = newer.resolvedAt() != null;
         boolean ack = newer.acknowledgedAt() != null;
-        return new Alert(newer.id(), newer.device(), newer.deviceName(), newer.ifIndex(), newer.rule(),
-                newer.severity(), newer.message(), newer.since(), newer.openedAt(),
-                res ? newer.resolvedAt() : older.resolvedAt(), res ? newer.resolution() : older.resolution(),
+        return new Alert(newer.id(), newer.device(), newer.deviceName(), newer.address(), newer.labels(),
+                newer.ifIndex(), newer.group(), newer.rule(), newer.severity(), newer.message(), newer.since(),
+                newer.openedAt(), res ? newer.resolvedAt() : older.resolvedAt(),
+                res ? newer.resolution() : older.resolution(),
                 ack ? newer.acknowledgedAt() : older.acknowledgedAt(), ack ? newer.acknowledgedBy() : older.acknowledgedBy(),
-                newer.impactedDevices());
+                newer.impactedDevices(), newer.history());
+    }
+
+    /**
+     * A {@code for} timer's pending write: started ({@code since} set) or cleared ({@code since}
+     * null); the latest per (device, rule, interface) wins.
+     *
+     * @param key the timer
+     * @param since when its condition started to hold, or {@code null} to delete it
+     */
+    record PendingTimer(TimerKey key, Instant since) {
+    }
+
+    /** A {@code for} timer's identity. */
+    record TimerKey(DeviceId device, String rule, int ifIndex) {
+    }
+
+    /**
+     * Queues a {@code for} timer's start ({@code since} set) or end ({@code since} null).
+     *
+     * @param device the device
+     * @param rule the rule
+     * @param ifIndex the interface, or 0
+     * @param since when the condition started to hold, or {@code null} when the timer ended
+     */
+    public void pending(DeviceId device, String rule, int ifIndex, Instant since) {
+        Objects.requireNonNull(device, "device");
+        Objects.requireNonNull(rule, "rule");
+        timers.offer(new PendingTimer(new TimerKey(device, rule, ifIndex), since));
     }
 
     // ------------------------------------------------------------------ writing
@@ -334,6 +372,36 @@ public final class StateWriter implements AutoCloseable {
                 alone(() -> ctx.transaction(cfg -> writeAlert(DSL.using(cfg), a)), "alerts", a.device(), 1);
             }
         });
+    }
+
+    private void writeTimers(List<PendingTimer> batch) {
+        writeBatch(() -> ctx.transaction(cfg -> {
+            DSLContext tx = DSL.using(cfg);
+            List<Query> qs = new ArrayList<>(batch.size());
+            batch.forEach(t -> qs.add(timerQuery(tx, t)));
+            tx.batch(qs).execute();
+        }), () -> {
+            for (PendingTimer t : batch) {
+                alone(() -> ctx.transaction(cfg -> timerQuery(DSL.using(cfg), t).execute()), "alert_pending",
+                        t.key().device(), 1);
+            }
+        });
+    }
+
+    private static Query timerQuery(DSLContext tx, PendingTimer t) {
+        TimerKey k = t.key();
+        if (t.since() == null) {
+            return tx.deleteFrom(ALERT_PENDING).where(ALERT_PENDING.DEVICE_ID.eq(k.device().value())
+                    .and(ALERT_PENDING.RULE.eq(k.rule())).and(ALERT_PENDING.IF_INDEX.eq(k.ifIndex())));
+        }
+        Instant since = micros(t.since());
+        return tx.insertInto(ALERT_PENDING)
+                .set(ALERT_PENDING.DEVICE_ID, k.device().value())
+                .set(ALERT_PENDING.RULE, k.rule())
+                .set(ALERT_PENDING.IF_INDEX, k.ifIndex())
+                .set(ALERT_PENDING.SINCE, since)
+                .onConflict(ALERT_PENDING.DEVICE_ID, ALERT_PENDING.RULE, ALERT_PENDING.IF_INDEX).doUpdate()
+                .set(ALERT_PENDING.SINCE, since);
     }
 
     private void writeHistory(List<StateTransition> batch) {
@@ -415,13 +483,14 @@ public final class StateWriter implements AutoCloseable {
 
     private static void writeAlert(DSLContext tx, Alert a) {
         if (a.isOpen()) {
-            // An open row for the same (device, rule, interface) that ward does not know (left by a
-            // crash between two writes, unreadable at start-up, or written by another program)
-            // would block this one: it is closed, saying by which alert.
+            // An open row for the same (device, problem, interface) that ward does not know (left
+            // by a crash between two writes, unreadable at start-up, or written by another
+            // program) would block this one: it is closed, saying by which alert.
             tx.update(ALERTS)
                     .set(ALERTS.RESOLVED_AT, DSL.greatest(DSL.val(micros(a.openedAt())), ALERTS.OPENED_AT))
                     .set(ALERTS.RESOLUTION, "superseded by alert " + a.id())
-                    .where(ALERTS.DEVICE_ID.eq(a.device().value()).and(ALERTS.RULE.eq(a.rule()))
+                    .where(ALERTS.DEVICE_ID.eq(a.device().value())
+                            .and(DSL.coalesce(ALERTS.ALERT_GROUP, ALERTS.RULE).eq(a.group()))
                             .and(ALERTS.IF_INDEX.eq(a.ifIndex())).and(ALERTS.RESOLVED_AT.isNull())
                             .and(ALERTS.ALERT_ID.ne(a.id())))
                     .execute();
@@ -441,6 +510,10 @@ public final class StateWriter implements AutoCloseable {
                 .set(ALERTS.ACKNOWLEDGED_AT, micros(a.acknowledgedAt()))
                 .set(ALERTS.ACKNOWLEDGED_BY, a.acknowledgedBy())
                 .set(ALERTS.IMPACTED_DEVICES, a.impactedDevices())
+                .set(ALERTS.ADDRESS, a.address())
+                .set(ALERTS.LABELS, JSONB.valueOf(Labels.write(a.labels())))
+                .set(ALERTS.ALERT_GROUP, a.group())
+                .set(ALERTS.DETAILS, JSONB.valueOf(AlertDetails.write(a)))
                 .onConflict(ALERTS.ALERT_ID).doUpdate()
                 // never undo a resolution or an acknowledgement already stored
                 .set(ALERTS.RESOLVED_AT, DSL.coalesce(DSL.excluded(ALERTS.RESOLVED_AT), ALERTS.RESOLVED_AT))
@@ -451,6 +524,11 @@ public final class StateWriter implements AutoCloseable {
                         DSL.excluded(ALERTS.ACKNOWLEDGED_BY)).otherwise(ALERTS.ACKNOWLEDGED_BY))
                 .set(ALERTS.IMPACTED_DEVICES, DSL.excluded(ALERTS.IMPACTED_DEVICES))
                 .set(ALERTS.MESSAGE, DSL.excluded(ALERTS.MESSAGE))
+                // a problem's escalation: its current rule, severity and history
+                .set(ALERTS.RULE, DSL.excluded(ALERTS.RULE))
+                .set(ALERTS.SEVERITY, DSL.excluded(ALERTS.SEVERITY))
+                .set(ALERTS.ALERT_GROUP, DSL.excluded(ALERTS.ALERT_GROUP))
+                .set(ALERTS.DETAILS, DSL.excluded(ALERTS.DETAILS))
                 .execute();
     }
 
@@ -491,7 +569,7 @@ public final class StateWriter implements AutoCloseable {
         if (states.isClosed()) {
             return;
         }
-        // Stop all four first, then wait: each ends after the batch it is writing.
+        // Stop all five first, then wait: each ends after the batch it is writing.
         all.forEach(w -> w.stopWorker(Duration.ofMillis(1)));
         all.forEach(w -> w.stopWorker(STOP_TIMEOUT));
         try {

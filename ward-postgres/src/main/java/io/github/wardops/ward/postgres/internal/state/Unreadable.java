@@ -17,18 +17,33 @@ final class Unreadable {
     private static final int EXAMPLES = 3;
     private final String table;
     private final Counter counter;
+    private final Counter partlyCounter;
     private final AtomicLong total = new AtomicLong();
+    private final AtomicLong partlyTotal = new AtomicLong();
 
     Unreadable(MeterRegistry registry, String table) {
         this.table = table;
         this.counter = Counter.builder("ward.storage.rows.unreadable").tag("table", table)
                 .description("Rows left out on reading because they could not be understood").register(registry);
+        this.partlyCounter = Counter.builder("ward.storage.rows.partly_read").tag("table", table)
+                .description("Rows read without a part (such as an alert's history) that could not be understood")
+                .register(registry);
     }
 
     /** Collects the problems of one read. Not thread-safe; one per read. */
     final class Read {
         private int count;
+        private int partly;
         private final List<String> examples = new ArrayList<>();
+        private final List<String> partlyExamples = new ArrayList<>();
+
+        /** A row read without a part of it; the rest is kept. */
+        void partly(String row, String why) {
+            partly++;
+            if (partlyExamples.size() < EXAMPLES) {
+                partlyExamples.add(row + ": " + why);
+            }
+        }
 
         void skip(String row, String why) {
             count++;
@@ -38,6 +53,13 @@ final class Unreadable {
         }
 
         void done() {
+            if (partly > 0) {
+                partlyCounter.increment(partly);
+                partlyTotal.addAndGet(partly);
+                LOG.warn("{}: read {} row(s) without a part that could not be understood (counted in "
+                        + "ward.storage.rows.partly_read): {}{}", table, partly, String.join("; ", partlyExamples),
+                        partly > partlyExamples.size() ? "; ..." : "");
+            }
             if (count == 0) {
                 return;
             }
@@ -54,6 +76,10 @@ final class Unreadable {
 
     long total() {
         return total.get();
+    }
+
+    long partlyTotal() {
+        return partlyTotal.get();
     }
 
     /** Text from a row, safe for a log line: control characters escaped, at most 64 characters. */

@@ -139,6 +139,21 @@ public class Alerts extends TableImpl<AlertsRecord> {
      */
     public final TableField<AlertsRecord, Integer> IMPACTED_DEVICES = createField(DSL.name("impacted_devices"), SQLDataType.INTEGER.nullable(false).defaultValue(DSL.field(DSL.raw("0"), SQLDataType.INTEGER)), this, "");
 
+    /**
+     * The column <code>alerts.address</code>.
+     */
+    public final TableField<AlertsRecord, String> ADDRESS = createField(DSL.name("address"), SQLDataType.CLOB.nullable(false).defaultValue(DSL.field(DSL.raw("''::text"), SQLDataType.CLOB)), this, "");
+
+    /**
+     * The column <code>alerts.labels</code>.
+     */
+    public final TableField<AlertsRecord, JSONB> LABELS = createField(DSL.name("labels"), SQLDataType.JSONB.nullable(false).defaultValue(DSL.field(DSL.raw("'{}'::jsonb"), SQLDataType.JSONB)), this, "");
+
+    /**
+     * The column <code>alerts.alert_group</code>.
+     */
+    public final TableField<AlertsRecord, String> ALERT_GROUP = createField(DSL.name("alert_group"), SQLDataType.CLOB, this, "");
+
     private Alerts(Name alias, Table<AlertsRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }
@@ -175,7 +190,7 @@ public class Alerts extends TableImpl<AlertsRecord> {
 
     @Override
     public List<Index> getIndexes() {
-        return Arrays.asList(Indexes.ALERTS_DEVICE_SINCE_IDX, Indexes.ALERTS_ONE_OPEN_IDX, Indexes.ALERTS_OPENED_IDX);
+        return Arrays.asList(Indexes.ALERTS_DEVICE_SINCE_IDX, Indexes.ALERTS_OPENED_IDX);
     }
 
     @Override
@@ -199,7 +214,8 @@ public class Alerts extends TableImpl<AlertsRecord> {
             Internal.createCheck(this, DSL.name("alerts_acknowledged_check"), "(((acknowledged_at IS NULL) = (acknowledged_by IS NULL)))", true),
             Internal.createCheck(this, DSL.name("alerts_check"), "(((resolved_at IS NULL) OR (resolved_at >= opened_at)))", true),
             Internal.createCheck(this, DSL.name("alerts_if_index_check"), "((if_index >= 0))", true),
-            Internal.createCheck(this, DSL.name("alerts_impacted_devices_check"), "((impacted_devices >= 0))", true)
+            Internal.createCheck(this, DSL.name("alerts_impacted_devices_check"), "((impacted_devices >= 0))", true),
+            Internal.createCheck(this, DSL.name("alerts_labels_check"), "((jsonb_typeof(labels) = 'object'::text))", true)
         );
     }
 

@@ -246,6 +246,48 @@ public class AlertsRecord extends UpdatableRecordImpl<AlertsRecord> {
         return (Integer) get(15);
     }
 
+    /**
+     * Setter for <code>alerts.address</code>.
+     */
+    public void setAddress(String value) {
+        set(16, value);
+    }
+
+    /**
+     * Getter for <code>alerts.address</code>.
+     */
+    public String getAddress() {
+        return (String) get(16);
+    }
+
+    /**
+     * Setter for <code>alerts.labels</code>.
+     */
+    public void setLabels(JSONB value) {
+        set(17, value);
+    }
+
+    /**
+     * Getter for <code>alerts.labels</code>.
+     */
+    public JSONB getLabels() {
+        return (JSONB) get(17);
+    }
+
+    /**
+     * Setter for <code>alerts.alert_group</code>.
+     */
+    public void setAlertGroup(String value) {
+        set(18, value);
+    }
+
+    /**
+     * Getter for <code>alerts.alert_group</code>.
+     */
+    public String getAlertGroup() {
+        return (String) get(18);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -269,7 +311,7 @@ public class AlertsRecord extends UpdatableRecordImpl<AlertsRecord> {
     /**
      * Create a detached, initialised AlertsRecord
      */
-    public AlertsRecord(Long id, UUID deviceId, String rule, String severity, String message, Instant openedAt, Instant resolvedAt, JSONB details, UUID alertId, String deviceName, Integer ifIndex, Instant since, String resolution, Instant acknowledgedAt, String acknowledgedBy, Integer impactedDevices) {
+    public AlertsRecord(Long id, UUID deviceId, String rule, String severity, String message, Instant openedAt, Instant resolvedAt, JSONB details, UUID alertId, String deviceName, Integer ifIndex, Instant since, String resolution, Instant acknowledgedAt, String acknowledgedBy, Integer impactedDevices, String address, JSONB labels, String alertGroup) {
         super(Alerts.ALERTS);
 
         setId(id);
@@ -288,6 +330,9 @@ public class AlertsRecord extends UpdatableRecordImpl<AlertsRecord> {
         setAcknowledgedAt(acknowledgedAt);
         setAcknowledgedBy(acknowledgedBy);
         setImpactedDevices(impactedDevices);
+        setAddress(address);
+        setLabels(labels);
+        setAlertGroup(alertGroup);
         resetTouchedOnNotNull();
     }
 }
