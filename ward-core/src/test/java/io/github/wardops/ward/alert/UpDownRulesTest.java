@@ -103,11 +103,45 @@ class UpDownRulesTest {
         feed(down(d.id(), first.plusSeconds(7)));
         assertEquals(List.of(), alerting.openAlerts(), "DOWN, 7 s: no minute yet");
         sweepUntil(first.plus(Duration.ofMinutes(1)));
-        assertTrue(open("Ping Unavailable") != null, "at one minute, not at the next probe 5 minutes later");
-        assertNull(open("Device Down - High Priority"));
+        assertEquals(List.of("Ping Unavailable"), steps(), "at one minute, not at the next probe 5 minutes later");
         sweepUntil(first.plus(Duration.ofMinutes(2)));
-        assertTrue(open("Device Down - High Priority") != null);
+        assertEquals(List.of("Ping Unavailable", "Device Down - High Priority"), steps());
         sweepUntil(first.plus(Duration.ofMinutes(5)));
-        assertTrue(open("Device Down - Critical") != null, "at five minutes");
+        assertEquals(List.of("Ping Unavailable", "Device Down - High Priority", "Device Down - Critical"), steps(),
+                "at five minutes");
+        assertEquals(1, alerting.openAlerts().size(), "one problem");
+    }
+
+    /** The rules of the device's one up/down problem, in the order they started to match. */
+    List<String> steps() {
+        List<Alert> all = alerting.openAlerts();
+        assertEquals(1, all.size(), all.toString());
+        return all.get(0).history().stream().map(Alert.Step::rule).toList();
+    }
+
+    @Test
+    void aDownDeviceWardCannotProbeKeepsItsAlertAndWardSaysOnceThatItIsImpaired() {
+        Device d = wire(Duration.ofSeconds(30), AlertRule.of("Down", "status == down", Severity.CRITICAL,
+                LabelSelector.any()));
+        feed(up(d.id(), T0));
+        feed(down(d.id(), T0.plusSeconds(30)));
+        feed(down(d.id(), T0.plusSeconds(33)));
+        feed(down(d.id(), T0.plusSeconds(37)));
+        Alert down = open("Down");
+        assertTrue(down != null);
+        // ward's probes stop completing (no socket, say): 3 intervals later the device is stale
+        sweepUntil(T0.plusSeconds(37 + 95));
+        assertEquals(DeviceStatus.UNKNOWN, tracker.status(d.id()));
+        assertEquals(down.id(), open("Down").id(), "held, not resolved: nobody knows the device came back");
+        Alert impaired = open(Alerting.SELF_RULE);
+        assertTrue(impaired != null, "one device of one is stale: ward is impaired");
+        assertEquals(Alerting.SELF_DEVICE, impaired.device());
+        assertTrue(impaired.message().contains("ward cannot probe 1 of 1 devices"), impaired.message());
+        assertEquals(2, alerting.openAlerts().size(), "the device's alert and one self-health alert");
+        // probes complete again: the device is judged afresh and ward is healthy
+        feed(up(d.id(), clock.instant().plusSeconds(1)));
+        tracker.sweep();
+        assertNull(open(Alerting.SELF_RULE));
+        assertNull(open("Down"), "UP again: resolved");
     }
 }

@@ -430,7 +430,10 @@ public final class AlertEngine implements Alerting {
                     judge(groups, d.id(), ifIndex, c, t, held, window, now);
                 }
             } else {
-                boolean held = c.reach() && st.flapping();
+                // while flapping, and while ward cannot probe the device (stale), its up/down
+                // alerts neither open nor resolve: nobody knows it came back; the self-health
+                // alert says why
+                boolean held = c.reach() && (st.flapping() || DeviceState.STALE.equals(st.detail()));
                 Expr.Tri t = unreachable ? Expr.Tri.FALSE : c.parsed().condition().eval(new DeviceVars(view));
                 judge(groups, d.id(), 0, c, t, held, window, now);
             }
@@ -647,6 +650,12 @@ public final class AlertEngine implements Alerting {
                 resolve(k, a, now, "flapping stopped", window == null);
             }
         }
+    }
+
+    /** The tracker's sweep says ward is impaired or healthy again: one self-health alert. */
+    @Override
+    public void onHealth(String problem) {
+        selfHealth(problem);
     }
 
     @Override
