@@ -131,7 +131,8 @@ class ApiIT {
             try (InProcessRunner r = InProcessRunner.start(Map.of("WARD_HTTP_TOKEN", TOKEN,
                             "WARD_WEBHOOK_SECRET_FILE", hookSecret.toString()), "run", "--inventory", csv.toString(),
                     "--interval", "1s", "--http", "127.0.0.1:0", "--inventory-poll", "100ms", "--down-after", "2",
-                    "--up-after", "1", "--alert-tick", "1s", "--webhook-url", hook.url())) {
+                    "--up-after", "1", "--alert-tick", "1s", "--webhook-url", hook.url(),
+                    "--alert-rules", TestRules.statusDown(dir).toString())) {
                 // Without the token: only /health and the page shell answer.
                 for (String p : List.of("/api/devices", "/api/alerts", "/ready", "/metrics", "/api/devices/" + PLAIN, "/nothing")) {
                     HttpResponse<String> denied = r.get(p);

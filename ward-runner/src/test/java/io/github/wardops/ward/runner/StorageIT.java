@@ -77,7 +77,8 @@ class StorageIT {
             Path data = dir.resolve("data");
             try (InProcessRunner r = InProcessRunner.start(Map.of("WARD_STORAGE", "postgres"), "run", "--inventory",
                     csv.toString(), "--interval", "1s", "--http", "127.0.0.1:0", "--inventory-poll", "100ms",
-                    "--down-after", "2", "--up-after", "1", "--alert-tick", "1s", "--data-dir", data.toString())) {
+                    "--down-after", "2", "--up-after", "1", "--alert-tick", "1s", "--data-dir", data.toString(),
+                    "--alert-rules", TestRules.statusDown(dir).toString())) {
                 assertTrue(Files.isDirectory(data.resolve("pg")), "the embedded server's data directory");
                 DataSource ds = r.poller.wiring().storage().orElseThrow().dataSource();
                 r.awaitDevices(BOUND, d -> InProcessRunner.count(d, "UP") == 2);
