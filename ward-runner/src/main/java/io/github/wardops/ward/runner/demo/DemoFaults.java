@@ -129,7 +129,7 @@ public final class DemoFaults {
      * @return the plan (one outage; its cycle is twice {@code every})
      */
     public static List<Outage> toggling(Duration every) {
-        return List.of(new Outage("toggle", every, every, "DOWN once confirmed; alerts as the rules say; back after " + every));
+        return List.of(new Outage("toggle", every, every, "DOWN once confirmed; alerts as the rules say; back after " + clock(every)));
     }
 
     /**
