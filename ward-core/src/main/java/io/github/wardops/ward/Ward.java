@@ -47,6 +47,13 @@ public interface Ward extends AutoCloseable {
      */
     int DEFAULT_MAX_PROBES_IN_FLIGHT = 4_096;
 
+    /**
+     * The time from a failed probe to its re-check when {@link Builder#recheckInterval} is not
+     * called: 2 s. Like Nagios's {@code retry_interval}: a change is confirmed in seconds, not in
+     * whole intervals.
+     */
+    Duration DEFAULT_RECHECK_INTERVAL = Duration.ofSeconds(2);
+
 
     /**
      * A builder with the defaults.
@@ -126,6 +133,10 @@ public interface Ward extends AutoCloseable {
         private boolean tickerSet;
         private IcmpOptions icmpOptions = IcmpOptions.defaults();
         private boolean allowLinkLocal;
+        private Duration recheckInterval = DEFAULT_RECHECK_INTERVAL;
+        private int recheckFailures = io.github.wardops.ward.state.StateTracker.DEFAULT_DOWN_AFTER;
+        private int recheckSuccesses = io.github.wardops.ward.state.StateTracker.DEFAULT_UP_AFTER;
+        private java.util.Set<String> recheckTypes = new java.util.LinkedHashSet<>(List.of("icmp"));
         private final List<String> problems = new ArrayList<>();
 
         private Builder() {
@@ -291,6 +302,54 @@ public interface Ward extends AutoCloseable {
         }
 
         /**
+         * Sets the time from a probe whose outcome is a change (a failure of a device that was
+         * up, a success of one that was down) to its re-check (100 ms - 1 min; default 2 s), or
+         * {@link Duration#ZERO} for no re-checks. The engine re-checks at this pace until
+         * {@link #recheckUntil the confirming count} of probes in a row agree or the outcome
+         * flips back; then the check returns to its interval. Only checks of the
+         * {@link #recheckTypes re-checked types} are re-checked.
+         *
+         * @param interval the time to the re-check
+         * @return this builder
+         */
+        public Builder recheckInterval(Duration interval) {
+            this.recheckInterval = interval;
+            return this;
+        }
+
+        /**
+         * Sets how many probes in a row settle a change: {@code failures} to settle a failure,
+         * {@code successes} to settle a recovery (each 1-100; default 3 and 2, the state tracker's
+         * defaults). Set them to the {@code StateTracker}'s {@code downAfter} and {@code upAfter},
+         * so that the re-checks last exactly as long as the confirmation.
+         *
+         * @param failures failed probes in a row that end the re-checks of a failure
+         * @param successes successful probes in a row that end the re-checks of a recovery
+         * @return this builder
+         */
+        public Builder recheckUntil(int failures, int successes) {
+            this.recheckFailures = failures;
+            this.recheckSuccesses = successes;
+            return this;
+        }
+
+        /**
+         * Sets which check types are re-checked (default {@code icmp}, the state tracker's
+         * reachability type).
+         *
+         * @param types the check types; may be empty for none
+         * @return this builder
+         */
+        public Builder recheckTypes(java.util.Collection<String> types) {
+            if (types == null || types.stream().anyMatch(java.util.Objects::isNull)) {
+                problems.add("recheckTypes must be a set of check types");
+            } else {
+                this.recheckTypes = new java.util.LinkedHashSet<>(types);
+            }
+            return this;
+        }
+
+        /**
          * Builds the engine, not yet started.
          *
          * @return the engine
@@ -313,12 +372,20 @@ public interface Ward extends AutoCloseable {
             if (icmpOptions == null) {
                 p.add("icmpOptions must not be null");
             }
+            if (recheckInterval == null || (!recheckInterval.isZero() && (recheckInterval.compareTo(Duration.ofMillis(100)) < 0
+                    || recheckInterval.compareTo(Duration.ofMinutes(1)) > 0))) {
+                p.add("recheckInterval = " + recheckInterval + ": must be zero or 100 ms - 1 min");
+            }
+            if (recheckFailures < 1 || recheckFailures > 100 || recheckSuccesses < 1 || recheckSuccesses > 100) {
+                p.add("recheckUntil = " + recheckFailures + " failures, " + recheckSuccesses + " successes: each must be 1-100");
+            }
             if (!p.isEmpty()) {
                 throw new InvalidConfigurationException("Ward", p);
             }
             return new WardEngine(new WardEngine.Config(Map.copyOf(probers), List.copyOf(sinks), List.copyOf(listeners),
                     List.copyOf(devices), maxProbesInFlight, drainTimeout, meterRegistry, clock,
-                    tickerSet ? ticker : Time.defaultTicker(clock), icmpOptions, allowLinkLocal));
+                    tickerSet ? ticker : Time.defaultTicker(clock), icmpOptions, allowLinkLocal, recheckInterval,
+                    recheckFailures, recheckSuccesses, java.util.Set.copyOf(recheckTypes)));
         }
     }
 }

@@ -151,13 +151,15 @@ public final class AlertRule {
     }
 
     /**
-     * Whether this is an up/down rule (it reads {@code ping_unreachable} or {@code status}):
-     * such rules are held while the device flaps and never fire for an unreachable device.
+     * Whether this is an up/down rule (it reads {@code ping_unreachable}, {@code failed_cycles}
+     * or {@code status}): such rules are held while the device flaps and never fire for an
+     * unreachable device.
      *
      * @return {@code true} for a reachability rule
      */
     public boolean isReachabilityRule() {
-        return variables.contains("ping_unreachable") || variables.contains("status");
+        return variables.contains("ping_unreachable") || variables.contains("failed_cycles")
+                || variables.contains("status");
     }
 
     /**

@@ -33,4 +33,16 @@ public interface StateListener {
      */
     default void onRemoved(io.github.wardops.ward.inventory.DeviceId device) {
     }
+
+    /**
+     * Called when ward itself becomes impaired or healthy again, judged by the tracker's sweep:
+     * impaired while more than {@link StateTracker.Builder#impairedAbove the bound} of the
+     * devices are stale (no probe of theirs completed for the stale bound). One call per change,
+     * never per device; {@link io.github.wardops.ward.alert.Alerting} turns it into one
+     * self-health alert.
+     *
+     * @param problem what is wrong, in words, or {@code null} when ward is healthy again
+     */
+    default void onHealth(String problem) {
+    }
 }

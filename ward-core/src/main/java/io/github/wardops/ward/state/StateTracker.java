@@ -26,10 +26,18 @@ import java.util.Set;
  * <p>It is a {@link ResultListener}: register it with {@code Ward.builder().listener(tracker)};
  * it then processes every result inline, on the probing thread (never in a queue behind
  * probes). Results of the reachability check types (default {@code icmp}) drive a device's
- * status: DOWN after {@link Builder#downAfter N} failed cycles in a row, UP after
+ * status: DOWN after {@link Builder#downAfter N} failed probes in a row, UP after
  * {@link Builder#upAfter M} successes; a device whose parent is down (or failing) becomes
- * {@link DeviceStatus#UNREACHABLE} instead of DOWN. Flapping is detected with Icinga's weighted
- * state-change percentage. Interfaces are fed through {@link #onInterfaceStatus}.
+ * {@link DeviceStatus#UNREACHABLE} instead of DOWN. The engine re-checks a failing device at
+ * its short re-check interval ({@code Ward.Builder.recheck}), so confirmation takes seconds, not
+ * intervals. Flapping is detected with Icinga's weighted state-change percentage. Interfaces are
+ * fed through {@link #onInterfaceStatus}.
+ *
+ * <p>A device whose last completed probe is older than {@link Builder#staleAfter three}
+ * intervals is never shown UP: a periodic {@link #sweep} makes it {@link DeviceStatus#UNKNOWN}
+ * with the detail {@link DeviceState#STALE "stale"}, and when more than
+ * {@link Builder#impairedAbove 10 %} of the devices are stale it tells the listeners once that
+ * ward itself is impaired ({@link StateListener#onHealth}).
  *
  * <p>The tracker only knows devices it was told about through {@link #replaceInventory} or
  * {@link #apply}; results for other devices are ignored and counted
@@ -39,8 +47,14 @@ import java.util.Set;
  * device one at a time.
  */
 public interface StateTracker extends ResultListener, AutoCloseable {
-    /** Failed cycles in a row that confirm DOWN when {@link Builder#downAfter} is not called: 3. */
+    /** Failed probes in a row that confirm DOWN when {@link Builder#downAfter} is not called: 3. */
     int DEFAULT_DOWN_AFTER = 3;
+    /** Intervals without a completed probe that make a device stale when {@link Builder#staleAfter} is not called: 3. */
+    int DEFAULT_STALE_AFTER = 3;
+    /** The percentage of stale devices above which ward reports itself impaired: 10. */
+    double DEFAULT_IMPAIRED_ABOVE_PCT = 10;
+    /** How often the sweep for stale devices runs when {@link Builder#sweepEvery} is not called: 5 s. */
+    java.time.Duration DEFAULT_SWEEP_EVERY = java.time.Duration.ofSeconds(5);
     /**
      * Successful cycles in a row that confirm UP after DOWN when {@link Builder#upAfter} is not
      * called: 2.
@@ -64,6 +78,16 @@ public interface StateTracker extends ResultListener, AutoCloseable {
      * {@link #replaceInventory}. Calling it twice does nothing.
      */
     void start();
+
+    /**
+     * Runs the sweep now: marks devices whose last completed probe is older than the stale bound
+     * {@link DeviceStatus#UNKNOWN} with the detail {@link DeviceState#STALE}, hands the listeners
+     * fresh views of devices that are down or failing (so an outage's minutes and the rules'
+     * timers move on between results), and reports ward impaired or healthy on a change. The
+     * tracker runs it every {@link Builder#sweepEvery} after {@link #start}; tests on fake time
+     * call it after moving the clock.
+     */
+    void sweep();
 
     /**
      * Makes the tracked inventory exactly these devices (labels and parents are read from them).
@@ -169,6 +193,9 @@ public interface StateTracker extends ResultListener, AutoCloseable {
         int maxValuesPerSubject = 64;
         int maxInterfacesPerDevice = 512;
         Set<String> reachabilityTypes = new LinkedHashSet<>(List.of("icmp"));
+        int staleAfter = DEFAULT_STALE_AFTER;
+        double impairedPct = DEFAULT_IMPAIRED_ABOVE_PCT;
+        java.time.Duration sweepEvery = DEFAULT_SWEEP_EVERY;
         InstantSource clock = InstantSource.system();
         Ticker ticker;
         boolean tickerSet;
@@ -181,7 +208,7 @@ public interface StateTracker extends ResultListener, AutoCloseable {
         }
 
         /**
-         * Sets how many failed cycles in a row confirm DOWN (1-100; default 3).
+         * Sets how many failed probes in a row (re-checks included) confirm DOWN (1-100; default 3).
          *
          * @param n the count
          * @return this builder
@@ -192,7 +219,7 @@ public interface StateTracker extends ResultListener, AutoCloseable {
         }
 
         /**
-         * Sets how many successful cycles in a row confirm UP after DOWN (1-100; default 2).
+         * Sets how many successful probes in a row confirm UP after DOWN (1-100; default 2).
          * From UNKNOWN, one success is enough.
          *
          * @param m the count
@@ -234,6 +261,44 @@ public interface StateTracker extends ResultListener, AutoCloseable {
             } else {
                 this.reachabilityTypes = new LinkedHashSet<>(types);
             }
+            return this;
+        }
+
+        /**
+         * Sets after how many of its intervals without a completed probe a device is stale:
+         * {@link DeviceStatus#UNKNOWN} with the detail {@link DeviceState#STALE} (2-100; default 3).
+         * The interval is the shortest of the device's reachability checks.
+         *
+         * @param intervals the count
+         * @return this builder
+         */
+        public Builder staleAfter(int intervals) {
+            this.staleAfter = intervals;
+            return this;
+        }
+
+        /**
+         * Sets the percentage of stale devices above which ward reports itself impaired to the
+         * listeners (0-100; default 10): one self-health alert rather than one per device.
+         *
+         * @param pct the percentage
+         * @return this builder
+         */
+        public Builder impairedAbove(double pct) {
+            this.impairedPct = pct;
+            return this;
+        }
+
+        /**
+         * Sets how often the tracker's own thread runs {@link StateTracker#sweep} in real time
+         * (100 ms - 1 h; default 5 s), or {@link java.time.Duration#ZERO} for never (a test that
+         * calls it itself).
+         *
+         * @param every the period
+         * @return this builder
+         */
+        public Builder sweepEvery(java.time.Duration every) {
+            this.sweepEvery = every;
             return this;
         }
 
@@ -354,6 +419,16 @@ public interface StateTracker extends ResultListener, AutoCloseable {
             if (maxInterfacesPerDevice < 1 || maxInterfacesPerDevice > 100_000) {
                 p.add("maxInterfacesPerDevice = " + maxInterfacesPerDevice + ": must be 1-100000");
             }
+            if (staleAfter < 2 || staleAfter > 100) {
+                p.add("staleAfter = " + staleAfter + ": must be 2-100 intervals");
+            }
+            if (!(impairedPct >= 0 && impairedPct <= 100)) {
+                p.add("impairedAbove = " + impairedPct + ": must be 0-100 percent");
+            }
+            if (sweepEvery == null || (!sweepEvery.isZero() && (sweepEvery.compareTo(java.time.Duration.ofMillis(100)) < 0
+                    || sweepEvery.compareTo(java.time.Duration.ofHours(1)) > 0))) {
+                p.add("sweepEvery = " + sweepEvery + ": must be zero or 100 ms - 1 h");
+            }
             if (clock == null) {
                 p.add("clock must not be null");
             }
@@ -364,7 +439,8 @@ public interface StateTracker extends ResultListener, AutoCloseable {
                 throw new InvalidConfigurationException("StateTracker", p);
             }
             return new Tracker(new Tracker.Config(downAfter, upAfter, flapWindow, flapLowPct, flapHighPct,
-                    maxValuesPerSubject, maxInterfacesPerDevice, Set.copyOf(reachabilityTypes), clock,
+                    maxValuesPerSubject, maxInterfacesPerDevice, Set.copyOf(reachabilityTypes), staleAfter,
+                    impairedPct, sweepEvery, Time.micros(clock),
                     tickerSet ? ticker : Time.defaultTicker(clock), meterRegistry,
                     store == null ? StateStore.inMemory() : store, List.copyOf(listeners)));
         }

@@ -18,6 +18,7 @@ import io.github.wardops.ward.inventory.Device;
 import io.github.wardops.ward.inventory.DeviceId;
 import io.github.wardops.ward.probe.ProbeResult;
 import io.github.wardops.ward.state.DeviceState;
+import io.github.wardops.ward.state.DeviceView;
 import io.github.wardops.ward.state.StateKey;
 import io.github.wardops.ward.state.StateStore;
 import io.github.wardops.ward.state.StateTracker;
@@ -101,31 +102,33 @@ class AlertingTest {
         feed(up(d.id(), at(0), 20));
         assertEquals(List.of(), alerting.openAlerts());
         feed(down(d.id(), at(1)));
-        assertEquals(List.of("Ping Unavailable"), alerting.openAlerts().stream().map(Alert::rule).toList());
         feed(down(d.id(), at(2)));
-        assertTrue(open(d.id(), "Device Down - High Priority") != null);
+        assertEquals(List.of(), alerting.openAlerts(), "failing, not yet confirmed: the status says UP, no alert");
         feed(down(d.id(), at(3)));
-        feed(down(d.id(), at(4)));
-        assertNull(open(d.id(), "Device Down - Critical"));
+        assertEquals(DeviceStatus.DOWN, tracker.status(d.id()));
+        // ping_unreachable is whole minutes since the first failed probe: 2 at confirmation
+        assertEquals(List.of("Device Down - High Priority", "Ping Unavailable"),
+                alerting.openAlerts().stream().map(Alert::rule).sorted().toList());
         feed(down(d.id(), at(5)));
+        assertNull(open(d.id(), "Device Down - Critical"), "4 minutes");
+        feed(down(d.id(), at(6)));
         Alert critical = open(d.id(), "Device Down - Critical");
         assertEquals(Severity.CRITICAL, critical.severity());
         assertEquals(at(1), critical.since(), "the outage began at the first failed probe");
-        assertEquals(at(5), critical.openedAt());
+        assertEquals(at(6), critical.openedAt(), "5 minutes after it");
         assertEquals(3, alerting.openAlerts().size(), "one open alert per (device, rule)");
-        feed(down(d.id(), at(6)));
-        assertEquals(3, alerting.openAlerts().size(), "no duplicates while the condition holds");
         feed(up(d.id(), at(7), 300));
-        assertEquals(List.of("High Latency"), alerting.openAlerts().stream().map(Alert::rule).toList(),
-                "the down rules cleared with the first success; the latency rule holds");
+        assertEquals(DeviceStatus.DOWN, tracker.status(d.id()), "one success does not confirm UP");
+        assertEquals(4, alerting.openAlerts().size(), "the down alerts stand with the status; the latency rule holds");
         feed(up(d.id(), at(8), 20));
+        assertEquals(DeviceStatus.UP, tracker.status(d.id()));
         assertEquals(List.of(), alerting.openAlerts());
         settle();
         assertEquals(4, notes.of(Notification.Opened.class).size());
         assertEquals(4, notes.of(Notification.Resolved.class).size());
         Notification.Resolved r = notes.of(Notification.Resolved.class).stream()
                 .filter(x -> x.alert().rule().equals("Device Down - Critical")).findFirst().orElseThrow();
-        assertEquals(Duration.ofMinutes(6), r.alert().duration(at(99)), "from the first failed probe to recovery");
+        assertEquals(Duration.ofMinutes(7), r.alert().duration(at(99)), "from the first failed probe to recovery");
         assertEquals("condition cleared", r.alert().resolution());
         assertEquals(2.0, registry.get("ward.alerts.opened").tag("severity", "critical").counter().count(),
                 "Ping Unavailable and Device Down - Critical");
@@ -134,7 +137,25 @@ class AlertingTest {
         List<Alert> history = alertStore.history(d.id(), at(0), at(10));
         Duration downtime = history.stream().filter(a -> a.rule().equals("Ping Unavailable"))
                 .map(a -> a.duration(at(10))).reduce(Duration.ZERO, Duration::plus);
-        assertEquals(Duration.ofMinutes(6), downtime);
+        assertEquals(Duration.ofMinutes(7), downtime);
+    }
+
+    @Test
+    void anUpDownRuleNeverHoldsWhileTheStatusSaysUp() throws Exception {
+        Device d = device("Batumi1-811", null);
+        wire(fleetRules(), List.of(d), StateStore.inMemory(), b -> { });
+        feed(up(d.id(), at(0), 20));
+        // a failure run that never reaches down-after, however long it lasts in minutes
+        for (int c = 1; c <= 20; c++) {
+            feed(c % 3 == 0 ? up(d.id(), at(c), 20) : down(d.id(), at(c)));
+            assertEquals(DeviceStatus.UP, tracker.status(d.id()));
+            assertEquals(List.of(), alerting.openAlerts().stream()
+                    .filter(a -> !a.rule().equals(Alerting.FLAPPING_RULE)).toList(), "cycle " + c);
+            DeviceView v = tracker.view(d.id()).orElseThrow();
+            assertEquals(0.0, v.values().get("ping_unreachable"));
+            assertEquals(c % 3 == 0 ? 0.0 : (c % 3), v.values().get("failed_cycles"));
+            assertEquals(c % 3 != 0, v.state().failing());
+        }
     }
 
     @Test
@@ -162,7 +183,7 @@ class AlertingTest {
             all.add(device("atm" + i, router.id(), "device_type", "ATM"));
         }
         AlertRule downRule = AlertRule.of("Down", "status == down", Severity.CRITICAL, LabelSelector.any());
-        AlertRule early = AlertRule.of("Unavailable", "ping_unreachable >= 1", Severity.HIGH,
+        AlertRule early = AlertRule.of("Unavailable", "failed_cycles >= 1", Severity.HIGH,
                 LabelSelector.parse("device_type = ATM"));
         wire(List.of(downRule, early), all, StateStore.inMemory(), b -> { });
         all.forEach(x -> feed(up(x.id(), at(0))));
@@ -269,6 +290,8 @@ class AlertingTest {
         assertEquals(1, alertStore.loadOpen().stream().filter(x -> x.device().equals(d2.id())
                 && x.rule().equals("Device Down - Critical")).count());
         feed(up(d2.id(), at(1)));
+        assertTrue(open(d2.id(), "Device Down - Critical") != null, "one success does not confirm UP");
+        feed(up(d2.id(), at(2)));
         assertNull(open(d2.id(), "Device Down - Critical"), "the restored alert resolves on recovery");
     }
 
@@ -276,7 +299,7 @@ class AlertingTest {
     void maintenanceSilencesAndRecordsIt() {
         Device tb = device("tbilisi-router", null, "region", "Tbilisi");
         Device other = device("kutaisi-router", null, "region", "Imereti");
-        AlertRule r = AlertRule.of("Unavailable", "ping_unreachable >= 1", Severity.HIGH, LabelSelector.any());
+        AlertRule r = AlertRule.of("Unavailable", "failed_cycles >= 1", Severity.HIGH, LabelSelector.any());
         // 10:00 UTC = 14:00 in Tbilisi: a 13:00-15:00 window.
         MaintenanceWindow w = MaintenanceWindow.daily("afternoon", LabelSelector.parse("region = Tbilisi"),
                 ZoneId.of("Asia/Tbilisi"), LocalTime.of(13, 0), LocalTime.of(15, 0));
@@ -298,7 +321,7 @@ class AlertingTest {
     @Test
     void aMaintenanceWindowFollowsTheSpringForwardNight() {
         Device d = device("berlin-switch", null, "site", "Berlin");
-        AlertRule r = AlertRule.of("Unavailable", "ping_unreachable >= 1", Severity.HIGH, LabelSelector.any());
+        AlertRule r = AlertRule.of("Unavailable", "failed_cycles >= 1", Severity.HIGH, LabelSelector.any());
         MaintenanceWindow w = MaintenanceWindow.daily("nightly", LabelSelector.parse("site = Berlin"),
                 ZoneId.of("Europe/Berlin"), LocalTime.of(2, 0), LocalTime.of(4, 0));
         wire(List.of(r), List.of(d), StateStore.inMemory(), b -> b.maintenance(w));
@@ -318,7 +341,7 @@ class AlertingTest {
     @Test
     void relabellingADeviceChangesWhichRulesApply() {
         Device d = device("sw", null, "device_type", "Switch");
-        AlertRule routersOnly = AlertRule.of("Router down", "ping_unreachable >= 1", Severity.HIGH,
+        AlertRule routersOnly = AlertRule.of("Router down", "failed_cycles >= 1", Severity.HIGH,
                 LabelSelector.parse("device_type in (Router, Core Router)"));
         wire(List.of(routersOnly), List.of(d), StateStore.inMemory(), b -> { });
         feed(down(d.id(), at(0)));
@@ -336,7 +359,7 @@ class AlertingTest {
     @Test
     void acknowledging() {
         Device d = device("d", null);
-        wire(List.of(AlertRule.of("U", "ping_unreachable >= 1", Severity.LOW, LabelSelector.any())), List.of(d),
+        wire(List.of(AlertRule.of("U", "failed_cycles >= 1", Severity.LOW, LabelSelector.any())), List.of(d),
                 StateStore.inMemory(), b -> { });
         feed(down(d.id(), at(0)));
         Alert a = open(d.id(), "U");
@@ -354,7 +377,7 @@ class AlertingTest {
         for (int i = 0; i < 10; i++) {
             ds.add(device("d" + i, null));
         }
-        AlertRule r = AlertRule.of("U", "ping_unreachable >= 1", Severity.HIGH, LabelSelector.any());
+        AlertRule r = AlertRule.of("U", "failed_cycles >= 1", Severity.HIGH, LabelSelector.any());
         wire(List.of(r), ds, StateStore.inMemory(), b -> b.floodGuard(3, Duration.ofMinutes(1)));
         ds.forEach(d -> feed(down(d.id(), at(0))));
         assertEquals(10, alerting.openAlerts().size(), "every alert is open; only notifications are held");
@@ -453,7 +476,7 @@ class AlertingTest {
                 throw new java.io.IOException("unreachable");
             }
         };
-        Alerting a = Alerting.builder().rules(List.of(AlertRule.of("U", "ping_unreachable >= 1", Severity.LOW,
+        Alerting a = Alerting.builder().rules(List.of(AlertRule.of("U", "failed_cycles >= 1", Severity.LOW,
                         LabelSelector.any()))).store(broken).notifier(failing).clock(clock).meterRegistry(registry)
                 .delivery(new DeliveryOptions(10, 3, Duration.ofMillis(1), Duration.ofMillis(2))).build();
         closeMe.add(a);
@@ -489,7 +512,7 @@ class AlertingTest {
         for (int i = 0; i < 6; i++) {
             ds.add(device("q" + i, null));
         }
-        Alerting a = Alerting.builder().rules(List.of(AlertRule.of("U", "ping_unreachable >= 1", Severity.LOW,
+        Alerting a = Alerting.builder().rules(List.of(AlertRule.of("U", "failed_cycles >= 1", Severity.LOW,
                         LabelSelector.any()))).notifier(slow).clock(clock).meterRegistry(registry)
                 .delivery(new DeliveryOptions(2, 1, Duration.ofMillis(1), Duration.ofMillis(1))).build();
         StateTracker t = StateTracker.builder().clock(clock).listener(a).build();

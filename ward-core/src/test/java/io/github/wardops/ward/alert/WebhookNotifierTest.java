@@ -76,7 +76,7 @@ class WebhookNotifierTest {
 
     Alerting alerting(Notifier n, int attempts) {
         return Alerting.builder()
-                .rules(List.of(AlertRule.of("Ping Unavailable", "ping_unreachable >= 1", Severity.CRITICAL, LabelSelector.any())))
+                .rules(List.of(AlertRule.of("Ping Unavailable", "failed_cycles >= 1", Severity.CRITICAL, LabelSelector.any())))
                 .notifier(n).clock(clock).meterRegistry(registry)
                 .delivery(new DeliveryOptions(100, attempts, Duration.ofMillis(5), Duration.ofMillis(20))).build();
     }

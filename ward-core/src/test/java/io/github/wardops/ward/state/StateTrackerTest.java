@@ -74,7 +74,7 @@ class StateTrackerTest {
         List<StateTransition> changes = transitions.stream().filter(StateTransition::statusChanged).toList();
         assertEquals(List.of(DeviceStatus.UP, DeviceStatus.DOWN, DeviceStatus.UP), changes.stream().map(StateTransition::to).toList());
         assertEquals(at(1), changes.get(1).since());
-        assertEquals("3 failed cycles", changes.get(1).cause());
+        assertEquals("3 failed probes in a row", changes.get(1).cause());
         assertEquals(1.0, registry.get("ward.state.devices").tag("status", "up").gauge().value());
     }
 
@@ -91,7 +91,10 @@ class StateTrackerTest {
         assertEquals(DeviceStatus.UP, t.status(d.id()));
         assertEquals(1, t.state(d.id()).orElseThrow().consecutiveFailures(), "the Unknown result did not count");
         DeviceView v = t.view(d.id()).orElseThrow();
-        assertEquals(1.0, v.values().get("ping_unreachable"));
+        assertEquals(1.0, v.values().get("failed_cycles"));
+        assertEquals(0.0, v.values().get("ping_unreachable"), "not DOWN: no outage minutes");
+        assertTrue(v.state().failing());
+        assertEquals(at(2), v.state().failingSince());
         assertEquals(100.0, v.values().get("loss_pct"));
         assertFalse(v.values().containsKey("avg_ping_ms"), "no RTT from a failed ping: the old one is gone");
         feed(t, up(d.id(), at(3), 7.0));
@@ -253,6 +256,7 @@ class StateTrackerTest {
         feed(first, down(d.id(), at(1)));
         assertEquals(DeviceStatus.DOWN, first.status(d.id()));
         first.close();
+        clock.set(at(6));   // three minutes after the first failed probe
 
         List<DeviceView> restored = new ArrayList<>();
         StateTracker second = StateTracker.builder().downAfter(2).clock(clock).store(store).listener(new StateListener() {
@@ -272,7 +276,8 @@ class StateTrackerTest {
         assertEquals(DeviceStatus.DOWN, s.status());
         assertEquals(at(0), s.since());
         assertEquals(1, restored.size(), "one update per restored device, so alerting can open what is missing");
-        assertEquals(2.0, restored.get(0).values().get("ping_unreachable"));
+        assertEquals(3.0, restored.get(0).values().get("ping_unreachable"), "whole minutes since the first failure");
+        assertEquals(2.0, restored.get(0).values().get("failed_cycles"));
         assertEquals(1, second.countByStatus().get(DeviceStatus.DOWN));
     }
 

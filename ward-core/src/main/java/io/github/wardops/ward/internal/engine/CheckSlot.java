@@ -16,6 +16,13 @@ final class CheckSlot {
     volatile boolean removed;
     final AtomicReference<CompletableFuture<ProbeResult>> running = new AtomicReference<>();
     volatile ProbeResult latest;
+    /** The outcome settled by enough probes in a row (true: up), or null before the first. */
+    volatile Boolean settledOk;
+    /** Probes in a row with the outcome {@link #streakOk} that differs from the settled one. */
+    volatile int streak;
+    volatile boolean streakOk;
+    /** The current re-check's token; an entry with another token was superseded. Under the schedule's lock. */
+    long recheckToken;
 
     CheckSlot(Device device, Check check) {
         this.device = device;

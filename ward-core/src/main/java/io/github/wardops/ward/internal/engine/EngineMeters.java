@@ -91,6 +91,11 @@ final class EngineMeters {
                 "type", type, "reason", "overrun").increment();
     }
 
+    void recheck(String type) {
+        counter("ward.probes.rechecks", "Probes started early to confirm a change (the re-check interval)",
+                "type", type).increment();
+    }
+
     void failed(String type) {
         counter("ward.probes.failed", "Probes whose prober threw or misbehaved", "type", type).increment();
     }

@@ -27,10 +27,18 @@ final class Schedule {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Schedule.class);
     interface Dispatcher {
         /** Called on the schedule thread with the lock not held; must return quickly. */
-        void dispatch(CheckSlot slot, long plannedNanos);
+        void dispatch(CheckSlot slot, long plannedNanos, boolean recheck);
     }
 
-    private record Entry(long due, CheckSlot slot, long generation) {
+    /** A heap entry; {@code recheck} is 0 for the slot's grid entry, else the re-check's token. */
+    private record Entry(long due, CheckSlot slot, long generation, long recheck) {
+        Entry(long due, CheckSlot slot, long generation) {
+            this(due, slot, generation, 0);
+        }
+
+        boolean current() {
+            return generation == slot.generation && !slot.removed && (recheck == 0 || recheck == slot.recheckToken);
+        }
     }
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -60,6 +68,29 @@ final class Schedule {
     /** Schedules a slot that was not scheduled (new or re-enabled). */
     void add(CheckSlot slot) {
         push(slot, true);
+    }
+
+    /**
+     * Adds one extra run of a scheduled slot at {@code due}, outside its grid; the slot keeps its
+     * grid entry. A later re-check of the same slot supersedes an earlier one, so each slot has
+     * at most one live re-check and the heap stays bounded by the inventory.
+     *
+     * @param slot the slot
+     * @param due the ticker reading to run it at
+     */
+    void recheck(CheckSlot slot, long due) {
+        lock.lock();
+        try {
+            if (slot.removed) {
+                return;
+            }
+            slot.recheckToken++;
+            heap.add(new Entry(due, slot, slot.generation, slot.recheckToken));
+            compactIfNeeded();
+            wake();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Reschedules a scheduled slot whose interval changed, invalidating its earlier entry. */
@@ -155,10 +186,10 @@ final class Schedule {
     }
 
     private void compactIfNeeded() {
-        if (heap.size() > 2L * Math.max(live, 0) + 1024) {
+        if (heap.size() > 3L * Math.max(live, 0) + 1024) {
             PriorityQueue<Entry> fresh = new PriorityQueue<>(heap.comparator());
             for (Entry e : heap) {
-                if (e.generation == e.slot.generation && !e.slot.removed) {
+                if (e.current()) {
                     fresh.add(e);
                 }
             }
@@ -179,7 +210,7 @@ final class Schedule {
             Entry[] all = heap.toArray(new Entry[0]);
             heap.clear();
             for (Entry e : all) {
-                if (e.generation == e.slot.generation && !e.slot.removed) {
+                if (e.current() && e.recheck == 0) {
                     heap.add(new Entry(firstDue(e.slot), e.slot, e.generation));
                 }
             }
@@ -220,7 +251,7 @@ final class Schedule {
                     awaitChange(Long.MAX_VALUE);
                     continue;
                 }
-                if (head.generation != head.slot.generation || head.slot.removed) {
+                if (!head.current()) {
                     heap.poll();
                     continue;
                 }
@@ -232,14 +263,17 @@ final class Schedule {
                 idle = false;
                 heap.poll();
                 due = head;
-                long interval = head.slot.check.interval().toNanos();
-                long next = head.due + interval;
-                if (next - now <= 0) {
-                    long missed = (now - next) / interval + 1;
-                    next += missed * interval;
-                    missedSlots.accept(missed);
+                if (head.recheck == 0) {
+                    // a re-check is a one-off run: only a grid entry plans the next one
+                    long interval = head.slot.check.interval().toNanos();
+                    long next = head.due + interval;
+                    if (next - now <= 0) {
+                        long missed = (now - next) / interval + 1;
+                        next += missed * interval;
+                        missedSlots.accept(missed);
+                    }
+                    heap.add(new Entry(next, head.slot, head.generation));
                 }
-                heap.add(new Entry(next, head.slot, head.generation));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -247,7 +281,7 @@ final class Schedule {
                 lock.unlock();
             }
             try {
-                dispatcher.dispatch(due.slot, due.due);
+                dispatcher.dispatch(due.slot, due.due, due.recheck != 0);
             } catch (RuntimeException e) {
                 // one check that could not be started must not end scheduling for the whole fleet
                 if (logLimit.allow("dispatch")) {

@@ -69,12 +69,17 @@ public final class WardEngine implements Ward, Inventory, LatestResults {
      * @param ticker the monotonic time the schedule runs on and durations are measured with
      * @param icmpOptions options for an engine-created ICMP prober
      * @param allowLinkLocal whether devices with link-local addresses are accepted
+     * @param recheckInterval the time from a changed outcome to its re-check; zero for none
+     * @param recheckFailures failed probes in a row that settle a failure
+     * @param recheckSuccesses successful probes in a row that settle a recovery
+     * @param recheckTypes the check types that are re-checked
      */
     public record Config(Map<String, Prober> probers, List<Map.Entry<ResultSink, SinkOptions>> sinks,
                          List<ResultListener> listeners, List<Device> devices, int maxProbesInFlight,
                          Duration drainTimeout, MeterRegistry meterRegistry, InstantSource clock, Ticker ticker,
                          IcmpOptions icmpOptions,
-                         boolean allowLinkLocal) {
+                         boolean allowLinkLocal, Duration recheckInterval, int recheckFailures, int recheckSuccesses,
+                         Set<String> recheckTypes) {
     }
 
     private static final class DeviceEntry {
@@ -105,6 +110,7 @@ public final class WardEngine implements Ward, Inventory, LatestResults {
     private final List<ResultListener> listeners;
     private final Schedule schedule;
     private final AtomicInteger state = new AtomicInteger(NEW);
+    private final long recheckNanos;
 
     /**
      * Creates the engine, not started.
@@ -122,6 +128,7 @@ public final class WardEngine implements Ward, Inventory, LatestResults {
         this.listeners = config.listeners();
         this.meters = new EngineMeters(registry, this, ticker);
         this.schedule = new Schedule(clock, ticker, this::dispatch, meters::missed);
+        this.recheckNanos = config.recheckInterval().toNanos();
         int i = 0;
         for (Map.Entry<ResultSink, SinkOptions> e : config.sinks()) {
             // the sink queue lingers and backs off in real time: it paces I/O with another system
@@ -478,14 +485,20 @@ public final class WardEngine implements Ward, Inventory, LatestResults {
         return f.copy();
     }
 
-    private void dispatch(CheckSlot slot, long plannedNanos) {
+    private void dispatch(CheckSlot slot, long plannedNanos, boolean recheck) {
         if (slot.removed || state.get() != STARTED) {
             return;
         }
         CompletableFuture<ProbeResult> f = new CompletableFuture<>();
         if (!slot.running.compareAndSet(null, f)) {
-            meters.overrun(slot.check.type());
+            if (!recheck) {
+                meters.overrun(slot.check.type());
+            }
+            // a re-check that finds the check running leaves it be: that probe's result decides
             return;
+        }
+        if (recheck) {
+            meters.recheck(slot.check.type());
         }
         startProbe(slot, plannedNanos, f);
     }
@@ -598,6 +611,15 @@ public final class WardEngine implements Ward, Inventory, LatestResults {
         }
         slot.latest = r;
         meters.result(r);
+        try {
+            planRecheck(slot, r);
+        } catch (RuntimeException e) {
+            // the regular schedule still probes the check; only the fast confirmation is lost
+            if (logLimit.allow("recheck")) {
+                LOG.warn("could not plan a re-check ({}); the check stays on its interval; this message repeats at most "
+                        + "once a minute", e.toString());
+            }
+        }
         for (ResultListener l : listeners) {
             try {
                 l.onResult(r);
@@ -614,6 +636,37 @@ public final class WardEngine implements Ward, Inventory, LatestResults {
         }
         for (SinkDispatcher d : dispatchers) {
             d.offer(r);
+        }
+    }
+
+    /**
+     * Re-checks a check at the short re-check interval while its outcome is a change not yet
+     * settled by enough probes in a row (Nagios's soft state). Results of one check arrive one at
+     * a time (a check never runs twice at once), so the slot's counters need no lock.
+     */
+    private void planRecheck(CheckSlot slot, ProbeResult r) {
+        if (recheckNanos == 0 || r instanceof ProbeResult.Unknown || state.get() != STARTED
+                || !config.recheckTypes().contains(slot.check.type())) {
+            return;   // UNKNOWN is ward's own trouble: hammering the check would not help
+        }
+        boolean ok = r instanceof ProbeResult.Up;
+        Boolean settled = slot.settledOk;
+        if (settled != null && settled == ok) {
+            slot.streak = 0;
+            return;
+        }
+        if (slot.streak > 0 && slot.streakOk == ok) {
+            slot.streak++;
+        } else {
+            slot.streak = 1;
+            slot.streakOk = ok;
+        }
+        int needed = ok ? (settled == null ? 1 : config.recheckSuccesses()) : config.recheckFailures();
+        if (slot.streak >= needed) {
+            slot.settledOk = ok;
+            slot.streak = 0;
+        } else {
+            schedule.recheck(slot, ticker.read() + recheckNanos);
         }
     }
 

@@ -20,6 +20,8 @@ final class Subject {
     Instant firstFailureAt;
     Instant firstSuccessAt;
     Instant updatedAt;
+    /** Why the status is what it is when the status alone does not say ("stale"), or null. */
+    String detail;
     volatile boolean flapping;
     double flapPercent;
     /** Ring of the last results (true = success); {@code filled} of them valid. */
@@ -59,22 +61,24 @@ final class Subject {
     Change observe(boolean ok, Instant at, boolean parentBlocking) {
         DeviceStatus from = status;
         updatedAt = at;
+        detail = null;
         boolean wasFlapping = flapping;
         record(ok);
         String cause = "";
         DeviceStatus to = from;
         if (ok) {
             consecutiveFailures = 0;
+            firstFailureAt = null;
             if (consecutiveSuccesses++ == 0) {
                 firstSuccessAt = at;
             }
             if (from == DeviceStatus.UNKNOWN) {
                 to = DeviceStatus.UP;
-                cause = "first successful cycle";
+                cause = "first successful probe";
             } else if ((from == DeviceStatus.DOWN || from == DeviceStatus.UNREACHABLE)
                     && consecutiveSuccesses >= cfg.upAfter()) {
                 to = DeviceStatus.UP;
-                cause = consecutiveSuccesses + " successful cycles";
+                cause = consecutiveSuccesses + " successful probes in a row";
             }
             if (to != from) {
                 since = firstSuccessAt;
@@ -87,7 +91,7 @@ final class Subject {
             DeviceStatus target = parentBlocking ? DeviceStatus.UNREACHABLE : DeviceStatus.DOWN;
             if ((from == DeviceStatus.UP || from == DeviceStatus.UNKNOWN) && consecutiveFailures >= cfg.downAfter()) {
                 to = target;
-                cause = consecutiveFailures + " failed cycles" + (parentBlocking ? ", parent down or failing" : "");
+                cause = consecutiveFailures + " failed probes in a row" + (parentBlocking ? ", parent down or failing" : "");
             } else if (from == DeviceStatus.UNREACHABLE && !parentBlocking) {
                 to = DeviceStatus.DOWN;
                 cause = "still failing while its parent answers";
@@ -100,12 +104,28 @@ final class Subject {
         return new Change(from, to, wasFlapping != flapping, cause);
     }
 
+    /**
+     * Marks a subject whose probes stopped completing: UNKNOWN with the detail "stale", its
+     * counters reset so the next probes judge it afresh.
+     *
+     * @param at the time of the sweep that noticed
+     * @param cause why, in words
+     * @return the change
+     */
+    Change stale(Instant at, String cause) {
+        Change c = force(DeviceStatus.UNKNOWN, at, cause, true);
+        detail = DeviceState.STALE;
+        updatedAt = at;
+        return new Change(c.from(), c.to(), false, cause);
+    }
+
     /** Forces a status (a parent's change reaching a child), keeping or resetting counters. */
     Change force(DeviceStatus to, Instant at, String cause, boolean resetCounters) {
         DeviceStatus from = status;
         if (resetCounters) {
             consecutiveFailures = 0;
             consecutiveSuccesses = 0;
+            firstFailureAt = null;
             since = at;
         } else if (to == DeviceStatus.DOWN || to == DeviceStatus.UNREACHABLE) {
             since = firstFailureAt != null ? firstFailureAt : since;
@@ -164,12 +184,61 @@ final class Subject {
         consecutiveFailures = s.consecutiveFailures();
         consecutiveSuccesses = s.consecutiveSuccesses();
         updatedAt = s.updatedAt();
+        detail = s.detail();
+        firstFailureAt = s.failingSince();
         if ((status == DeviceStatus.DOWN || status == DeviceStatus.UNREACHABLE)) {
-            firstFailureAt = since;
-            if (consecutiveFailures == 0) {
+            if (firstFailureAt == null && consecutiveSuccesses == 0) {
+                firstFailureAt = since;   // a state from an older store: the outage began at since
+            }
+            if (consecutiveFailures == 0 && consecutiveSuccesses == 0) {
                 consecutiveFailures = cfg.downAfter();
             }
         }
+        if (consecutiveFailures > 0 && firstFailureAt == null) {
+            firstFailureAt = updatedAt;
+        }
+        // The flap window resumes where it was; a window of another size keeps the newest results.
+        String h = s.flapHistory();
+        int n = Math.min(h.length(), history.length);
+        head = 0;
+        filled = 0;
+        for (int i = h.length() - n; i < h.length(); i++) {
+            history[head] = h.charAt(i) == '1';
+            head = (head + 1) % history.length;
+            filled++;
+        }
+        if (n > 0) {
+            flapPercent = flapPercent();
+        }
+    }
+
+    /** The flap window's results, oldest first, as '1' (success) and '0' (failure). */
+    String history() {
+        StringBuilder b = new StringBuilder(filled);
+        int k = history.length;
+        int start = (head - filled + k) % k;
+        for (int i = 0; i < filled; i++) {
+            b.append(history[(start + i) % k] ? '1' : '0');
+        }
+        return b.toString();
+    }
+
+    /**
+     * Whether nothing here needs keeping across a restart beyond what a healthy subject has: up,
+     * no failure in the run or in the flap window, not flapping.
+     */
+    boolean steady() {
+        if (status != DeviceStatus.UP || consecutiveFailures > 0 || flapping || detail != null) {
+            return false;
+        }
+        int k = history.length;
+        int start = (head - filled + k) % k;
+        for (int i = 0; i < filled; i++) {
+            if (!history[(start + i) % k]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether nothing was observed yet. */
@@ -179,6 +248,6 @@ final class Subject {
 
     DeviceState snapshot() {
         return new DeviceState(key, status, since, flapping, flapPercent, consecutiveFailures, consecutiveSuccesses,
-                updatedAt);
+                updatedAt, consecutiveFailures > 0 ? firstFailureAt : null, detail, history());
     }
 }

@@ -69,6 +69,9 @@ public final class Tracker implements StateTracker {
      * @param maxValuesPerSubject value names kept per device/interface
      * @param maxInterfacesPerDevice interfaces per device
      * @param reachabilityTypes check types deciding reachability
+     * @param staleAfter intervals without a completed probe that make a device UNKNOWN "stale"
+     * @param impairedPct percent of devices stale above which ward reports itself impaired
+     * @param sweepEvery how often the sweep runs, in real time; zero for never (tests call sweep)
      * @param clock the wall clock that stamps states and transitions
      * @param ticker the monotonic time for rate limits
      * @param registry the meter registry, or null
@@ -77,13 +80,15 @@ public final class Tracker implements StateTracker {
      */
     public record Config(int downAfter, int upAfter, int flapWindow, double flapLowPct, double flapHighPct,
                          int maxValuesPerSubject, int maxInterfacesPerDevice, Set<String> reachabilityTypes,
-                         InstantSource clock, Ticker ticker, MeterRegistry registry, StateStore store,
+                         int staleAfter, double impairedPct, java.time.Duration sweepEvery, InstantSource clock, Ticker ticker, MeterRegistry registry, StateStore store,
                          List<StateListener> listeners) {
     }
 
     /** Per-device state, guarded by its own monitor. */
     private final class Entry {
         volatile Device device;
+        /** The shortest interval of the device's reachability checks, or null when it has none. */
+        volatile java.time.Duration reachInterval;
         final Subject reach;
         final Map<Integer, Subject> interfaces = new HashMap<>();
         final Map<String, Map<String, Double>> valuesByCheck = new HashMap<>();
@@ -92,6 +97,7 @@ public final class Tracker implements StateTracker {
 
         Entry(Device device, Instant now) {
             this.device = device;
+            this.reachInterval = reachInterval(device);
             this.reach = new Subject(StateKey.of(device.id()), cfg, now);
         }
     }
@@ -115,6 +121,14 @@ public final class Tracker implements StateTracker {
     private final Counter listenerFailures;
     private final Counter storeFailures;
     private final Counter valuesDropped;
+    private final Counter sweepFailures;
+    private final AtomicInteger staleCount = new AtomicInteger();
+    /** When the tracker started: no device is stale for lack of probes before ward could probe it. */
+    private volatile Instant startedAt;
+    /** Whether the last sweep found ward impaired; changes are announced to the listeners. */
+    private volatile boolean impaired;
+    private final Object sweepLock = new Object();
+    private volatile Thread sweeper;
 
     /**
      * Creates the tracker.
@@ -138,6 +152,10 @@ public final class Tracker implements StateTracker {
         listenerFailures = counter("ward.state.listener.failures", "State listeners that threw");
         storeFailures = counter("ward.state.store.failures", "State store calls that failed");
         valuesDropped = counter("ward.state.values.dropped", "Values or interfaces dropped over their bound");
+        sweepFailures = counter("ward.state.sweep.failures", "Sweeps for stale devices that failed");
+        meters.add(Gauge.builder("ward.state.stale", staleCount, AtomicInteger::get)
+                .description("Devices without a completed probe for the stale bound (UNKNOWN, detail stale)")
+                .register(registry));
     }
 
     private Counter counter(String name, String description) {
@@ -189,7 +207,22 @@ public final class Tracker implements StateTracker {
             byStatus.get(DeviceStatus.UNKNOWN).incrementAndGet();
         } else {
             e.device = d;
+            e.reachInterval = reachInterval(d);
         }
+    }
+
+    /** The shortest interval among a device's enabled reachability checks, or null. */
+    private java.time.Duration reachInterval(Device d) {
+        if (!d.enabled()) {
+            return null;
+        }
+        java.time.Duration min = null;
+        for (io.github.wardops.ward.inventory.Check c : d.checks()) {
+            if (cfg.reachabilityTypes().contains(c.type()) && (min == null || c.interval().compareTo(min) < 0)) {
+                min = c.interval();
+            }
+        }
+        return min;
     }
 
     private void remove(DeviceId id) {
@@ -257,6 +290,7 @@ public final class Tracker implements StateTracker {
         if (!started.compareAndSet(false, true)) {
             return;
         }
+        startedAt = cfg.clock().instant();
         Collection<DeviceState> loaded;
         try {
             loaded = cfg.store().loadAll();
@@ -302,6 +336,106 @@ public final class Tracker implements StateTracker {
                 }
             }
         }
+        if (!cfg.sweepEvery().isZero() && !closed.get()) {
+            sweeper = Thread.ofPlatform().name("ward-state-sweep").daemon(true).start(this::sweepLoop);
+        }
+    }
+
+    // ---------------------------------------------------------------- the sweep
+
+    private void sweepLoop() {
+        long every = cfg.sweepEvery().toMillis();
+        while (!closed.get()) {
+            try {
+                Thread.sleep(every);
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                sweep();
+            } catch (RuntimeException ex) {
+                // a periodic task survives: the next sweep tries again
+                sweepFailures.increment();
+                if (warnLimit.allow("sweep")) {
+                    LOG.warn("the stale sweep failed ({}); it runs again in {} ms, this message repeats at most once a "
+                            + "minute", ex.toString(), every, ex);
+                }
+            } catch (Error err) {
+                io.github.wardops.ward.internal.support.Guard.fatal("the state sweep", err);
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void sweep() {
+        synchronized (sweepLock) {
+            Instant now = cfg.clock().instant();
+            Instant from = startedAt != null ? startedAt : now;
+            int watched = 0;
+            int stale = 0;
+            for (Entry e : entries.values()) {
+                java.time.Duration interval = e.reachInterval;
+                if (interval == null) {
+                    continue;
+                }
+                watched++;
+                Effect cascade = null;
+                synchronized (e) {
+                    if (e.removed) {
+                        continue;
+                    }
+                    Subject r = e.reach;
+                    Instant last = r.updatedAt.isAfter(from) ? r.updatedAt : from;
+                    java.time.Duration bound = interval.multipliedBy(cfg.staleAfter());
+                    if (java.time.Duration.between(last, now).compareTo(bound) > 0) {
+                        stale++;
+                        if (!DeviceState.STALE.equals(r.detail)) {
+                            DeviceStatus before = r.status;
+                            boolean wasBlocking = r.blocking();
+                            Subject.Change c = r.stale(now, "stale: no probe completed for " + cfg.staleAfter()
+                                    + " intervals (" + bound.toSeconds() + " s)");
+                            if (c.any()) {
+                                applied(e, r, c);
+                            } else {
+                                save(r);
+                            }
+                            notifyUpdate(e);
+                            cascade = effectOf(before, wasBlocking, r);
+                        }
+                    } else if (r.status == DeviceStatus.DOWN || r.status == DeviceStatus.UNREACHABLE
+                            || r.consecutiveFailures > 0) {
+                        // an outage's minutes and the rules' timers move on between results
+                        notifyUpdate(e);
+                    }
+                }
+                if (cascade != null) {
+                    cascade(e.device.id(), cascade);
+                }
+            }
+            staleCount.set(stale);
+            boolean nowImpaired = watched > 0 && stale * 100.0 / watched > cfg.impairedPct();
+            if (nowImpaired != impaired) {
+                impaired = nowImpaired;
+                String problem = nowImpaired ? String.format(java.util.Locale.ROOT,
+                        "ward cannot probe %d of %d devices (%.1f%%): no probe of theirs completed for %d intervals; "
+                        + "see ward.probes.results with outcome unknown and the log", stale, watched,
+                        stale * 100.0 / watched, cfg.staleAfter()) : null;
+                if (nowImpaired) {
+                    LOG.error("{}", problem);
+                } else {
+                    LOG.warn("ward can probe its devices again: {} of {} stale", stale, watched);
+                }
+                for (StateListener l : cfg.listeners()) {
+                    try {
+                        l.onHealth(problem);
+                    } catch (RuntimeException ex) {
+                        listenerFailures.increment();
+                        LOG.debug("state listener failed", ex);
+                    }
+                }
+            }
+        }
     }
 
     // ---------------------------------------------------------------- results
@@ -324,9 +458,16 @@ public final class Tracker implements StateTracker {
             if (reach && !(result instanceof ProbeResult.Unknown)) {
                 boolean ok = result instanceof ProbeResult.Up;
                 boolean wasBlocking = e.reach.blocking();
+                boolean wasSteady = e.reach.steady();
                 DeviceStatus before = e.reach.status;
                 Subject.Change c = e.reach.observe(ok, result.at(), parentBlocking(e.device));
-                applied(e, e.reach, c);
+                if (c.any()) {
+                    applied(e, e.reach, c);
+                } else if (!wasSteady || !e.reach.steady()) {
+                    // a failure run, a recovery or a flap window in motion: every input of the
+                    // rules is kept, so a restart resumes it (a healthy device writes nothing)
+                    save(e.reach);
+                }
                 cascade = effectOf(before, wasBlocking, e.reach);
             }
             notifyUpdate(e);
@@ -433,7 +574,7 @@ public final class Tracker implements StateTracker {
                             : null;
                     case PARENT_RECOVERED -> cs == DeviceStatus.UNREACHABLE
                             ? child.reach.force(DeviceStatus.UNKNOWN, now,
-                                    "parent " + w.parent() + " recovered; awaiting a fresh result", true)
+                                    "parent " + w.parent() + " no longer down; awaiting a fresh result", true)
                             : null;
                     case PARENT_ANSWERS -> cs == DeviceStatus.UNREACHABLE
                             ? child.reach.force(DeviceStatus.DOWN, now,
@@ -470,13 +611,7 @@ public final class Tracker implements StateTracker {
             }
         }
         transitions.increment();
-        DeviceState snap = s.snapshot();
-        try {
-            cfg.store().save(snap);
-        } catch (Exception ex) {
-            storeFailures.increment();
-            warnLimited("state store failed to save {}: {}", s.key, ex.getClass().getName());
-        }
+        save(s);
         String cause = c.from() != c.to() ? c.cause()
                 : (s.flapping ? "flapping started" : "flapping stopped") + String.format(java.util.Locale.ROOT,
                         " (%.1f%% state change)", s.flapPercent);
@@ -489,6 +624,15 @@ public final class Tracker implements StateTracker {
                 listenerFailures.increment();
                 LOG.debug("state listener failed", ex);
             }
+        }
+    }
+
+    private void save(Subject s) {
+        try {
+            cfg.store().save(s.snapshot());
+        } catch (Exception ex) {
+            storeFailures.increment();
+            warnLimited("state store failed to save {}: {}", s.key, ex.getClass().getName());
         }
     }
 
@@ -531,14 +675,28 @@ public final class Tracker implements StateTracker {
         if (avg != null) {
             values.put("avg_ping_ms", avg);
         }
-        values.put("ping_unreachable", (double) e.reach.consecutiveFailures);
+        Instant now = cfg.clock().instant();
+        values.put("ping_unreachable", (double) unreachableMinutes(e.reach, now));
+        values.put("failed_cycles", (double) e.reach.consecutiveFailures);
         values.put("flap_pct", e.reach.flapPercent);
         Map<Integer, DeviceState> ifs = new HashMap<>();
         e.interfaces.forEach((k, v) -> ifs.put(k, v.snapshot()));
         Map<Integer, Map<String, Double>> ifv = new HashMap<>();
         e.interfaceValues.forEach((k, v) -> ifv.put(k, Map.copyOf(v)));
         return new DeviceView(e.device, e.reach.snapshot(), ifs, values, ifv,
-                topology.dependents().getOrDefault(e.device.id(), 0), parentTrouble(e.device), cfg.clock().instant());
+                topology.dependents().getOrDefault(e.device.id(), 0), parentTrouble(e.device), now);
+    }
+
+    /**
+     * The rule variable {@code ping_unreachable}: whole minutes since the first failed probe of
+     * the current outage while the device is confirmed DOWN, as the replaced system counted it,
+     * at any interval; 0 otherwise, so an up/down rule never holds while the status says UP.
+     */
+    static long unreachableMinutes(Subject s, Instant now) {
+        if (s.status != DeviceStatus.DOWN) {
+            return 0;
+        }
+        return Math.max(0, java.time.Duration.between(s.since, now).toMinutes());
     }
 
     // ---------------------------------------------------------------- interfaces
@@ -659,6 +817,15 @@ public final class Tracker implements StateTracker {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            Thread t = sweeper;
+            if (t != null) {
+                t.interrupt();
+                try {
+                    t.join(5_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             meters.forEach(registry::remove);
         }
     }

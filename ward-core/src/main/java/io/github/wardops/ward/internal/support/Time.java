@@ -36,6 +36,29 @@ public final class Time {
         return new Both(clock, ticker);
     }
 
+    /**
+     * The clock read to the microsecond, the precision PostgreSQL keeps: every instant that
+     * reaches storage and the API is the same before and after a round trip.
+     *
+     * @param clock the clock
+     * @return a clock whose instants have no nanoseconds below the microsecond
+     */
+    public static InstantSource micros(InstantSource clock) {
+        return clock instanceof Micros ? clock : new Micros(clock);
+    }
+
+    private record Micros(InstantSource clock) implements InstantSource {
+        @Override
+        public Instant instant() {
+            return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        }
+
+        @Override
+        public long millis() {
+            return clock.millis();
+        }
+    }
+
     private record Both(InstantSource clock, Ticker ticker) implements InstantSource, Ticker {
         @Override
         public Instant instant() {

@@ -43,8 +43,9 @@ import java.util.Optional;
  * @param maxProbesInFlight the most probes running at once, 1-1,000,000
  * @param icmpPacketsPerSecond the ICMP send pacing, 1-1,000,000 echoes per second
  * @param inventoryPoll how often the inventory file is checked for changes, 100 ms to 1 hour
- * @param downAfter failed cycles in a row that confirm DOWN, 1-100
- * @param upAfter successful cycles in a row that confirm UP again, 1-100
+ * @param downAfter failed probes in a row that confirm DOWN, 1-100
+ * @param upAfter successful probes in a row that confirm UP again, 1-100
+ * @param recheckInterval the time from a changed outcome to its re-check, zero for none
  * @param alertRules the alert rule file (JSON), or {@code null} for the bundled rules
  * @param alertTick how often alerting checks time-based conditions, 1 s to 1 min
  * @param webhookUrl where alert notifications are POSTed, or {@code null} for no webhook
@@ -69,7 +70,8 @@ import java.util.Optional;
 public record RunSettings(Path configFile, Path inventory, InventorySource inventorySource, boolean allowLinkLocal,
                           Duration interval, HttpAddress http, HttpLimits httpLimits, boolean httpAllowInsecure,
                           int maxProbesInFlight,
-                          int icmpPacketsPerSecond, Duration inventoryPoll, int downAfter, int upAfter, Path alertRules,
+                          int icmpPacketsPerSecond, Duration inventoryPoll, int downAfter, int upAfter, Duration recheckInterval,
+                          Path alertRules,
                           Duration alertTick, URI webhookUrl, Duration webhookTimeout, boolean notifyLog,
                           boolean storage, String dbUrl, String dbUser, Path dataDir, Duration dbRetention,
                           String redisUrl, Duration cacheTtl, int snmpPort, Duration snmpInterval,
@@ -235,6 +237,10 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
         Duration poll = Settings.INVENTORY_POLL.resolve(raw, problems);
         Integer downAfter = Settings.DOWN_AFTER.resolve(raw, problems);
         Integer upAfter = Settings.UP_AFTER.resolve(raw, problems);
+        Duration recheck = Settings.RECHECK_INTERVAL.resolve(raw, problems);
+        if (recheck != null && !recheck.isZero() && recheck.compareTo(Duration.ofMillis(100)) < 0) {
+            problems.add("recheck-interval = " + recheck.toMillis() + " ms: must be 0s (no re-checks) or 100 ms - 1 min");
+        }
         Path rules = Settings.ALERT_RULES.resolve(raw, problems);
         Duration tick = Settings.ALERT_TICK.resolve(raw, problems);
         URI webhook = Settings.WEBHOOK_URL.resolve(raw, problems);
@@ -319,7 +325,7 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
             throw new InvalidConfigurationException("ward run", problems);
         }
         return new RunSettings(configFile, inventory, source, allowLinkLocal, interval, http, httpLimits, httpAllowInsecure,
-                inFlight, pps, poll, downAfter, upAfter, rules, tick,
+                inFlight, pps, poll, downAfter, upAfter, recheck, rules, tick,
                 webhook, webhookTimeout, notifyLog, storage, dbUrl, dbUser, dataDir, dbRetention, redisUrl, cacheTtl,
                 snmpPort, snmpInterval, tcpChecks == null ? List.of() : tcpChecks,
                 snmpChecks == null ? List.of() : snmpChecks, v3, keys, secrets, effective);

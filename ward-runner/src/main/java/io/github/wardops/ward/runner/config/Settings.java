@@ -223,19 +223,33 @@ public final class Settings {
     public static final Setting<Integer> DOWN_AFTER = Setting.of("down-after", Values.integer(1, 100))
             .label("N")
             .byDefault(StateTracker.DEFAULT_DOWN_AFTER)
-            .help("Failed cycles in a row that confirm a device DOWN, 1-100 (default: {default}).")
-            .doc("Failed cycles in a row that confirm a device `DOWN` (1-100). `downSince` is still the "
-                + "first failed probe.")
+            .help("Failed probes in a row (re-checks included) that confirm a device DOWN, 1-100 (default: {default}).")
+            .doc("Failed probes in a row that confirm a device `DOWN` (1-100); re-checks (`recheck-interval`) count, "
+                + "so with the defaults a device is confirmed about 8 s after its first failed probe. `downSince` "
+                + "is still the first failed probe.")
             .build();
 
     /** {@code --up-after}, {@code WARD_UP_AFTER}, YAML {@code up-after}. */
     public static final Setting<Integer> UP_AFTER = Setting.of("up-after", Values.integer(1, 100))
             .label("N")
             .byDefault(StateTracker.DEFAULT_UP_AFTER)
-            .help("Successful cycles in a row that confirm a DOWN device UP again, 1-100 "
+            .help("Successful probes in a row that confirm a DOWN device UP again, 1-100 "
                 + "(default: {default}).")
-            .doc("Successful cycles in a row that confirm a `DOWN` device `UP` again (1-100; from "
-                + "`UNKNOWN`, one success is enough).")
+            .doc("Successful probes in a row (re-checks included) that confirm a `DOWN` device `UP` again "
+                + "(1-100; from `UNKNOWN`, one success is enough).")
+            .build();
+
+    /** {@code --recheck-interval}, {@code WARD_RECHECK_INTERVAL}, YAML {@code recheck-interval}. */
+    public static final Setting<Duration> RECHECK_INTERVAL = Setting.of("recheck-interval",
+                    Values.duration(Duration.ZERO, Duration.ofMinutes(1)))
+            .label("DURATION")
+            .byDefault(io.github.wardops.ward.Ward.DEFAULT_RECHECK_INTERVAL)
+            .help("After a failed probe, re-check the device this soon until down-after failures confirm DOWN "
+                + "(likewise for recovery); 0s for none (default: {default}).")
+            .doc("After a probe whose outcome is a change (a failure of an `UP` device, a success of a `DOWN` one), "
+                + "the device is re-checked this soon, again and again, until `down-after` (or `up-after`) probes "
+                + "in a row confirm it or it flips back; then it returns to its interval. Nagios's "
+                + "`retry_interval`. `0s` turns re-checks off; otherwise 100 ms to 1 min.")
             .build();
 
     /** {@code --alert-rules}, {@code WARD_ALERT_RULES}, YAML {@code alert-rules}. */
@@ -505,7 +519,7 @@ public final class Settings {
             INVENTORY, INVENTORY_SOURCE, ALLOW_LINK_LOCAL, INTERVAL, HTTP, HTTP_ALLOW_INSECURE, HTTP_HOSTS,
             HTTP_MAX_CONNECTIONS, HTTP_MAX_CONNECTIONS_PER_ADDRESS, HTTP_MAX_CONCURRENT_REQUESTS,
             HTTP_HEADER_TIMEOUT, HTTP_BODY_TIMEOUT, HTTP_IDLE_TIMEOUT, HTTP_WRITE_TIMEOUT, MAX_PROBES_IN_FLIGHT,
-            ICMP_PPS, INVENTORY_POLL, DOWN_AFTER, UP_AFTER, ALERT_RULES, ALERT_TICK, WEBHOOK_URL, WEBHOOK_TIMEOUT,
+            ICMP_PPS, INVENTORY_POLL, DOWN_AFTER, UP_AFTER, RECHECK_INTERVAL, ALERT_RULES, ALERT_TICK, WEBHOOK_URL, WEBHOOK_TIMEOUT,
             NOTIFY_LOG, STORAGE, DB_URL, DB_USER, DATA_DIR, DB_RETENTION, REDIS_URL, CACHE_TTL, SNMP_PORT,
             SNMP_INTERVAL, TCP_CHECKS, SNMP_CHECKS, SNMP_V3_USER, SNMP_V3_LEVEL, SNMP_V3_AUTH_PROTOCOL,
             SNMP_V3_PRIV_PROTOCOL, HTTP_TOKEN, WEBHOOK_SECRET, DB_PASSWORD, REDIS_PASSWORD, SNMP_COMMUNITY,

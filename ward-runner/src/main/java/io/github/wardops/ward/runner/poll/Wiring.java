@@ -225,6 +225,8 @@ public final class Wiring implements AutoCloseable {
                     .listener(cache.states())
                     .meterRegistry(registry)
                     .maxProbesInFlight(settings.maxProbesInFlight())
+                    .recheckInterval(settings.recheckInterval())
+                    .recheckUntil(settings.downAfter(), settings.upAfter())
                     .allowLinkLocal(settings.allowLinkLocal())
                     .drainTimeout(drain)
                     .devices(devices)
