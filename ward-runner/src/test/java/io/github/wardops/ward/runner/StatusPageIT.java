@@ -170,13 +170,14 @@ class StatusPageIT {
                 + DeviceId.fromKey("outage-e") + ",tbilisi-atm,127.44.1.5,Tbilisi,Saburtalo\n";
         Path file = Files.writeString(dir.resolve("outage.csv"), csv, StandardCharsets.UTF_8);
         try (var outages = TestFaults.outagesOrSkip();
-             // The fleet's bundled rules. --down-after 1: while ping_unreachable counts failed cycles, the
-             // default confirmation (3) lets "ping_unreachable >= 1" open an alert for a device still UP
-             // (issue 14), which this test catches; once it counts minutes of a confirmed outage, drop the flag.
-             InProcessRunner r = InProcessRunner.start("run", "--inventory", file.toString(), "--interval", "1s",
-                     "--http", "127.0.0.1:0", "--down-after", "1", "--alert-tick", "1s");
+             // The fleet's bundled rules and the default confirmation (re-checks), as a new user runs it: while
+             // ping_unreachable counted failed cycles, "ping_unreachable >= 1" opened an alert for a device still
+             // UP (issue 14), which this test catches.
+             InProcessRunner r = InProcessRunner.start("run", "--inventory", file.toString(), "--interval", "5s",
+                     "--http", "127.0.0.1:0", "--alert-tick", "1s");
              WebDriver browser = WebDriver.start(chromedriver, chromium, dir.resolve("profile"))) {
             r.awaitDevices(BOUND, d -> InProcessRunner.count(d, "UP") == 5);
+            // An alert may wait for a whole minute of confirmed outage: the page is read throughout.
             browser.navigate(r.uri("/?refresh=1").toString());
             browser.await("the fleet rendered", "return document.getElementById('count-UP').textContent", "5");
 
@@ -212,6 +213,8 @@ class StatusPageIT {
             seen.until(browser, ALERT_BOUND, "the recovery shown: nothing down, no alert",
                     p -> p.get("counts").get("UP").asInt() == 5 && p.get("counts").get("ALERTS").asInt() == 0);
             assertTrue(seen.samples >= 10, "the page was read " + seen.samples + " times");
+            // Re-checks confirm in seconds, so the failing rows are shown only briefly: reported, not required.
+            System.out.println("StatusPageIT: failing devices shown in " + seen.failingSamples + " of " + seen.samples + " reads");
         }
     }
 
@@ -226,6 +229,7 @@ class StatusPageIT {
         private final int devices;
         private final java.util.Set<String> refreshes = new java.util.LinkedHashSet<>();
         int samples;
+        int failingSamples;
 
         Consistency(int devices) {
             this.devices = devices;
@@ -235,6 +239,9 @@ class StatusPageIT {
         JsonNode check(String text) throws Exception {
             JsonNode p = InProcessRunner.JSON.readTree(text);
             samples++;
+            if (p.get("failing").asInt() > 0) {
+                failingSamples++;
+            }
             refreshes.add(p.get("updated").asText());
             JsonNode counts = p.get("counts");
             java.util.Set<String> down = new java.util.HashSet<>();
