@@ -57,7 +57,7 @@ public sealed interface ProbeResult permits ProbeResult.Up, ProbeResult.Down, Pr
      * @param device the device
      * @param check the check name
      * @param type the check type
-     * @param at the start time
+     * @param at the start time, kept to the microsecond (the precision of storage)
      * @param latency the time the answer took (an average RTT, a connect time)
      * @param measurement what was measured
      */
@@ -72,7 +72,7 @@ public sealed interface ProbeResult permits ProbeResult.Up, ProbeResult.Down, Pr
             Objects.requireNonNull(device, "device");
             Objects.requireNonNull(check, "check");
             Objects.requireNonNull(type, "type");
-            Objects.requireNonNull(at, "at");
+            at = io.github.wardops.ward.state.DeviceState.micros(Objects.requireNonNull(at, "at"));
             Objects.requireNonNull(latency, "latency");
             Objects.requireNonNull(measurement, "measurement");
         }
@@ -85,7 +85,7 @@ public sealed interface ProbeResult permits ProbeResult.Up, ProbeResult.Down, Pr
      * @param device the device
      * @param check the check name
      * @param type the check type
-     * @param at the start time
+     * @param at the start time, kept to the microsecond (the precision of storage)
      * @param reason why it is down
      * @param detail a short human-readable detail (never a secret); may be empty
      * @param measurement what was measured
@@ -101,7 +101,7 @@ public sealed interface ProbeResult permits ProbeResult.Up, ProbeResult.Down, Pr
             Objects.requireNonNull(device, "device");
             Objects.requireNonNull(check, "check");
             Objects.requireNonNull(type, "type");
-            Objects.requireNonNull(at, "at");
+            at = io.github.wardops.ward.state.DeviceState.micros(Objects.requireNonNull(at, "at"));
             Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(detail, "detail");
             Objects.requireNonNull(measurement, "measurement");
@@ -114,7 +114,7 @@ public sealed interface ProbeResult permits ProbeResult.Up, ProbeResult.Down, Pr
      * @param device the device
      * @param check the check name
      * @param type the check type
-     * @param at the start time
+     * @param at the start time, kept to the microsecond (the precision of storage)
      * @param detail what went wrong (never a secret)
      */
     record Unknown(DeviceId device, String check, String type, Instant at, String detail) implements ProbeResult {
@@ -127,7 +127,7 @@ public sealed interface ProbeResult permits ProbeResult.Up, ProbeResult.Down, Pr
             Objects.requireNonNull(device, "device");
             Objects.requireNonNull(check, "check");
             Objects.requireNonNull(type, "type");
-            Objects.requireNonNull(at, "at");
+            at = io.github.wardops.ward.state.DeviceState.micros(Objects.requireNonNull(at, "at"));
             Objects.requireNonNull(detail, "detail");
         }
 

@@ -22,8 +22,7 @@ import java.util.Objects;
  * @param consecutiveFailures failed probes in a row, re-checks included (the rule variable
  *     {@code failed_cycles})
  * @param consecutiveSuccesses successful probes in a row
- * @param updatedAt when the last completed probe was applied (or the state was last forced);
- *     never {@code null}
+ * @param updatedAt when the last completed probe was applied; never {@code null}
  * @param failingSince the time of the first failed probe of the current failure run, or
  *     {@code null} when the last probe succeeded; {@code ping_unreachable} counts whole minutes
  *     from it while the device is DOWN

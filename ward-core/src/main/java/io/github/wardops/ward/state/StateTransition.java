@@ -15,7 +15,8 @@ import java.util.Objects;
  * @param flapping the flapping flag after the change
  * @param cause why, in words, such as {@code "3 failed cycles"} or {@code "parent <id> down"};
  *     never {@code null}
- * @param at when the tracker made the change; never {@code null}
+ * @param at when the tracker made the change; never {@code null}; both instants are kept to the
+ *     microsecond, the precision of storage
  */
 public record StateTransition(StateKey key, DeviceStatus from, DeviceStatus to, Instant since, boolean flapping,
                               String cause, Instant at) {
@@ -31,6 +32,8 @@ public record StateTransition(StateKey key, DeviceStatus from, DeviceStatus to, 
         Objects.requireNonNull(since, "since");
         Objects.requireNonNull(cause, "cause");
         Objects.requireNonNull(at, "at");
+        since = DeviceState.micros(since);   // the precision of storage, as in DeviceState
+        at = DeviceState.micros(at);
     }
 
     /**

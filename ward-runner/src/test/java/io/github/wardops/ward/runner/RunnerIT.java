@@ -129,7 +129,7 @@ class RunnerIT {
             assertEquals(200, metrics.statusCode());
             assertTrue(metrics.headers().firstValue("Content-Type").orElseThrow().startsWith("text/plain"));
             String m = metrics.body();
-            for (String meter : List.of("ward_devices{status=\"up\"}", "ward_probes_total{", "ward_icmp_echoes_sent_total",
+            for (String meter : List.of("ward_state_devices{status=\"up\"}", "ward_devices_latest{outcome=\"up\"}", "ward_probes_total{", "ward_icmp_echoes_sent_total",
                     "ward_schedule_lag_seconds", "ward_inventory_devices 13.0", "jvm_memory_used_bytes", "jvm_threads_live_threads",
                     "process_uptime_seconds", "system_cpu_count")) {
                 assertTrue(m.contains(meter), meter + " missing from /metrics");

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -50,10 +51,13 @@ final class EngineMeters {
                 .description("Probes running now").register(registry);
         Gauge.builder("ward.inventory.devices", engine, WardEngine::size)
                 .description("Devices in the inventory").register(registry);
-        for (DeviceStatus s : DeviceStatus.values()) {
-            Gauge.builder("ward.devices", this, m -> m.statusCount(s))
-                    .tag("status", s.name().toLowerCase(java.util.Locale.ROOT))
-                    .description("Devices by status").register(registry);
+        // Named apart from the state tracker's ward.state.devices (the confirmed status, the one
+        // truth the API, the status page and the alerts use): this is only the latest probe.
+        for (DeviceStatus s : List.of(DeviceStatus.UP, DeviceStatus.DOWN, DeviceStatus.UNKNOWN)) {
+            Gauge.builder("ward.devices.latest", this, m -> m.statusCount(s))
+                    .tag("outcome", s.name().toLowerCase(java.util.Locale.ROOT))
+                    .description("Devices by the outcome of their latest probe, unconfirmed; the confirmed status is "
+                            + "ward.state.devices").register(registry);
         }
     }
 

@@ -114,8 +114,7 @@ final class Subject {
      */
     Change stale(Instant at, String cause) {
         Change c = force(DeviceStatus.UNKNOWN, at, cause, true);
-        detail = DeviceState.STALE;
-        updatedAt = at;
+        detail = DeviceState.STALE;   // updatedAt stays: the time of the last completed probe
         return new Change(c.from(), c.to(), false, cause);
     }
 

@@ -397,17 +397,17 @@ class WardEngineTest {
             }
             w.inventory().replaceAll(ds);
             w.start();
-            assertEquals(0.0, reg.get("ward.devices").tag("status", "up").gauge().value());
+            assertEquals(0.0, reg.get("ward.devices.latest").tag("outcome", "up").gauge().value());
             advance(w, Duration.ofMillis(50), 12);
             // 600 ms: every device probed three times, each late by less than the 50 ms step
             assertEquals(30, reg.get("ward.schedule.lag").timer().count());
             assertTrue(reg.get("ward.schedule.lag").timer().max(TimeUnit.MILLISECONDS) < 50,
                     "lag " + reg.get("ward.schedule.lag").timer().max(TimeUnit.MILLISECONDS));
             assertEquals(30.0, reg.get("ward.probes").tag("outcome", "up").counter().count());
-            assertEquals(0.0, reg.get("ward.devices").tag("status", "up").gauge().value(),
+            assertEquals(0.0, reg.get("ward.devices.latest").tag("outcome", "up").gauge().value(),
                     "the device gauge is reused for a second of the engine's ticker");
             advance(w, Duration.ofMillis(500), 1);
-            assertEquals(10.0, reg.get("ward.devices").tag("status", "up").gauge().value(), "device gauge");
+            assertEquals(10.0, reg.get("ward.devices.latest").tag("outcome", "up").gauge().value(), "device gauge");
         }
     }
 
@@ -422,7 +422,7 @@ class WardEngineTest {
         try (Ward w = onFakeTime().prober(p).listener(seen::add).build()) {
             w.inventory().replaceAll(List.of(d));
             w.start();
-            java.time.Instant first = clock.instant().plusNanos(offset);
+            java.time.Instant first = clock.instant().plusNanos(offset).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
             clock.advance(Duration.ofNanos(offset - 1));
             settle(w);
             assertEquals(0, p.calls.get(), "nothing before the first slot");
@@ -436,7 +436,7 @@ class WardEngineTest {
             settle(w);
             assertEquals(2, p.calls.get(), "the second slot");
             assertEquals(List.of(first, first.plus(iv)), seen.stream().map(ProbeResult::at).toList(),
-                    "each probe stamped with the fake time of its slot");
+                    "each probe stamped with the fake time of its slot, to the microsecond");
         }
     }
 }

@@ -18,29 +18,20 @@ import java.util.Locale;
  *
  * @param devices devices in the inventory
  * @param up devices {@code UP}
- * @param down devices {@code DOWN}
+ * @param failing devices {@code UP} whose last probes failed, not yet confirmed {@code DOWN}
+ * @param down devices {@code DOWN} or {@code UNREACHABLE}
  * @param unknown devices {@code UNKNOWN} (not probed yet, disabled, or could not be probed)
  * @param rttP50Ms the median round trip in ms, or {@code NaN} when no device answered
  * @param rttP95Ms the 95th percentile round trip in ms, or {@code NaN}
  * @param overrunsTotal overruns since start
  */
-public record CycleSummary(int devices, int up, int down, int unknown, double rttP50Ms, double rttP95Ms,
-                           long overrunsTotal) {
+public record CycleSummary(int devices, int up, int failing, int down, int unknown, double rttP50Ms,
+                           double rttP95Ms, long overrunsTotal) {
 
     /**
-     * Takes a summary now. Cost: one pass over the inventory and a sort of the round trips.
-     *
-     * @param ward the engine
-     * @param registry the registry the engine's meters are in
-     * @return the summary
-     */
-    public static CycleSummary of(Ward ward, MeterRegistry registry) {
-        return of(ward, ward::status, registry);
-    }
-
-    /**
-     * Takes a summary now, with the statuses of the state tracker (an unreachable device counts
-     * as down).
+     * Takes a summary now, with the confirmed statuses of the state tracker, the one truth the
+     * API, the status page and the alerts show (an unreachable device counts as down). Cost: one
+     * pass over the inventory and a sort of the round trips.
      *
      * @param ward the engine
      * @param tracker the state tracker
@@ -48,23 +39,23 @@ public record CycleSummary(int devices, int up, int down, int unknown, double rt
      * @return the summary
      */
     public static CycleSummary of(Ward ward, io.github.wardops.ward.state.StateTracker tracker, MeterRegistry registry) {
-        return of(ward, tracker::status, registry);
-    }
-
-    private static CycleSummary of(Ward ward, java.util.function.Function<io.github.wardops.ward.inventory.DeviceId, DeviceStatus> statuses,
-                                   MeterRegistry registry) {
         var devices = ward.inventory().devices();
         int up = 0;
+        int failing = 0;
         int down = 0;
         int unknown = 0;
         double[] rtts = new double[devices.size()];
         int n = 0;
         for (Device d : devices) {
-            DeviceStatus s = statuses.apply(d.id());
+            io.github.wardops.ward.state.DeviceState st = tracker.state(d.id()).orElse(null);
+            DeviceStatus s = st == null ? DeviceStatus.UNKNOWN : st.status();
             switch (s) {
                 case UP -> up++;
                 case DOWN, UNREACHABLE -> down++;
                 case UNKNOWN -> unknown++;
+            }
+            if (st != null && st.failing() && s == DeviceStatus.UP) {
+                failing++;
             }
             if (s == DeviceStatus.UP
                     && ward.latest().get(d.id(), "icmp").orElse(null) instanceof ProbeResult.Up u
@@ -73,7 +64,7 @@ public record CycleSummary(int devices, int up, int down, int unknown, double rt
             }
         }
         Arrays.sort(rtts, 0, n);
-        return new CycleSummary(devices.size(), up, down, unknown, percentile(rtts, n, 0.50), percentile(rtts, n, 0.95),
+        return new CycleSummary(devices.size(), up, failing, down, unknown, percentile(rtts, n, 0.50), percentile(rtts, n, 0.95),
                 overruns(registry));
     }
 
@@ -102,14 +93,14 @@ public record CycleSummary(int devices, int up, int down, int unknown, double rt
 
     /**
      * The one-line form, such as
-     * {@code 875 devices: 873 up, 0 down, 2 unknown; rtt p50 0.045 ms, p95 0.090 ms; overruns 0 this cycle, 0 total}.
+     * {@code 875 devices: 873 up (1 failing), 0 down, 2 unknown; rtt p50 0.045 ms, p95 0.090 ms; overruns 0 this cycle, 0 total}.
      *
      * @param overrunsThisCycle overruns since the previous summary
      * @return the line
      */
     public String line(long overrunsThisCycle) {
-        return String.format(Locale.ROOT, "%d devices: %d up, %d down, %d unknown; rtt p50 %s, p95 %s; overruns %d this cycle, %d total",
-                devices, up, down, unknown, ms(rttP50Ms), ms(rttP95Ms), overrunsThisCycle, overrunsTotal);
+        return String.format(Locale.ROOT, "%d devices: %d up%s, %d down, %d unknown; rtt p50 %s, p95 %s; overruns %d this cycle, %d total",
+                devices, up, failing == 0 ? "" : " (" + failing + " failing)", down, unknown, ms(rttP50Ms), ms(rttP95Ms), overrunsThisCycle, overrunsTotal);
     }
 
     private static String ms(double v) {

@@ -24,9 +24,11 @@ class CycleSummaryTest {
     @Test
     void lineHasEveryFigure() {
         assertEquals("875 devices: 873 up, 0 down, 2 unknown; rtt p50 0.045 ms, p95 0.090 ms; overruns 1 this cycle, 4 total",
-                new CycleSummary(875, 873, 0, 2, 0.045, 0.09, 4).line(1));
+                new CycleSummary(875, 873, 0, 0, 2, 0.045, 0.09, 4).line(1));
+        assertEquals("875 devices: 872 up (3 failing), 1 down, 2 unknown; rtt p50 0.045 ms, p95 0.090 ms; overruns 1 this cycle, 4 total",
+                new CycleSummary(875, 872, 3, 1, 2, 0.045, 0.09, 4).line(1), "failing devices are shown before they are confirmed");
         assertEquals("0 devices: 0 up, 0 down, 0 unknown; rtt p50 n/a, p95 n/a; overruns 0 this cycle, 0 total",
-                new CycleSummary(0, 0, 0, 0, Double.NaN, Double.NaN, 0).line(0));
+                new CycleSummary(0, 0, 0, 0, 0, Double.NaN, Double.NaN, 0).line(0));
     }
 
     @Test

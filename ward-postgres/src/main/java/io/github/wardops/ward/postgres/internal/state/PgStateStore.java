@@ -47,7 +47,8 @@ public final class PgStateStore implements StateStore {
         writer.flush();
         var rows = ctx.select(DEVICE_STATE.DEVICE_ID, DEVICE_STATE.IF_INDEX, DEVICE_STATE.STATUS, SINCE,
                         DEVICE_STATE.FLAPPING, DEVICE_STATE.FLAP_PERCENT, DEVICE_STATE.CONSECUTIVE_FAILURES,
-                        DEVICE_STATE.CONSECUTIVE_SUCCESSES, DEVICE_STATE.UPDATED_AT)
+                        DEVICE_STATE.CONSECUTIVE_SUCCESSES, DEVICE_STATE.UPDATED_AT, DEVICE_STATE.FAILING_SINCE,
+                        DEVICE_STATE.DETAIL, DEVICE_STATE.FLAP_HISTORY)
                 .from(DEVICE_STATE)
                 .orderBy(DEVICE_STATE.DEVICE_ID, DEVICE_STATE.IF_INDEX)
                 .fetch();
@@ -77,7 +78,8 @@ public final class PgStateStore implements StateStore {
         return new DeviceState(new StateKey(new DeviceId(r.get(DEVICE_STATE.DEVICE_ID)), r.get(DEVICE_STATE.IF_INDEX)),
                 status, r.get(SINCE), r.get(DEVICE_STATE.FLAPPING), r.get(DEVICE_STATE.FLAP_PERCENT),
                 r.get(DEVICE_STATE.CONSECUTIVE_FAILURES), r.get(DEVICE_STATE.CONSECUTIVE_SUCCESSES),
-                r.get(DEVICE_STATE.UPDATED_AT));
+                r.get(DEVICE_STATE.UPDATED_AT), r.get(DEVICE_STATE.FAILING_SINCE), r.get(DEVICE_STATE.DETAIL),
+                r.get(DEVICE_STATE.FLAP_HISTORY) == null ? "" : r.get(DEVICE_STATE.FLAP_HISTORY));
     }
 
     @Override

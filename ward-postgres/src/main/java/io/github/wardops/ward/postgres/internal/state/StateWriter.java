@@ -394,6 +394,9 @@ public final class StateWriter implements AutoCloseable {
                     .set(DEVICE_STATE.CONSECUTIVE_FAILURES, s.consecutiveFailures())
                     .set(DEVICE_STATE.CONSECUTIVE_SUCCESSES, s.consecutiveSuccesses())
                     .set(DEVICE_STATE.UPDATED_AT, updated)
+                    .set(DEVICE_STATE.FAILING_SINCE, micros(s.failingSince()))
+                    .set(DEVICE_STATE.DETAIL, s.detail())
+                    .set(DEVICE_STATE.FLAP_HISTORY, s.flapHistory())
                     .onConflict(DEVICE_STATE.DEVICE_ID, DEVICE_STATE.IF_INDEX).doUpdate()
                     .set(DEVICE_STATE.STATUS, s.status().name())
                     .set(DEVICE_STATE.SINCE, since)
@@ -403,7 +406,10 @@ public final class StateWriter implements AutoCloseable {
                     .set(DEVICE_STATE.FLAP_PERCENT, s.flapPercent())
                     .set(DEVICE_STATE.CONSECUTIVE_FAILURES, s.consecutiveFailures())
                     .set(DEVICE_STATE.CONSECUTIVE_SUCCESSES, s.consecutiveSuccesses())
-                    .set(DEVICE_STATE.UPDATED_AT, updated));
+                    .set(DEVICE_STATE.UPDATED_AT, updated)
+                    .set(DEVICE_STATE.FAILING_SINCE, micros(s.failingSince()))
+                    .set(DEVICE_STATE.DETAIL, s.detail())
+                    .set(DEVICE_STATE.FLAP_HISTORY, s.flapHistory()));
         }
     }
 

@@ -120,6 +120,21 @@ public class DeviceState extends TableImpl<DeviceStateRecord> {
      */
     public final TableField<DeviceStateRecord, Integer> CONSECUTIVE_SUCCESSES = createField(DSL.name("consecutive_successes"), SQLDataType.INTEGER.nullable(false).defaultValue(DSL.field(DSL.raw("0"), SQLDataType.INTEGER)), this, "");
 
+    /**
+     * The column <code>device_state.failing_since</code>.
+     */
+    public final TableField<DeviceStateRecord, Instant> FAILING_SINCE = createField(DSL.name("failing_since"), SQLDataType.INSTANT, this, "");
+
+    /**
+     * The column <code>device_state.detail</code>.
+     */
+    public final TableField<DeviceStateRecord, String> DETAIL = createField(DSL.name("detail"), SQLDataType.CLOB, this, "");
+
+    /**
+     * The column <code>device_state.flap_history</code>.
+     */
+    public final TableField<DeviceStateRecord, String> FLAP_HISTORY = createField(DSL.name("flap_history"), SQLDataType.CLOB.nullable(false).defaultValue(DSL.field(DSL.raw("''::text"), SQLDataType.CLOB)), this, "");
+
     private DeviceState(Name alias, Table<DeviceStateRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }
@@ -164,6 +179,8 @@ public class DeviceState extends TableImpl<DeviceStateRecord> {
         return Arrays.asList(
             Internal.createCheck(this, DSL.name("device_state_consecutive_failures_check"), "((consecutive_failures >= 0))", true),
             Internal.createCheck(this, DSL.name("device_state_consecutive_successes_check"), "((consecutive_successes >= 0))", true),
+            Internal.createCheck(this, DSL.name("device_state_detail_check"), "(((detail IS NULL) OR ((length(detail) >= 1) AND (length(detail) <= 200))))", true),
+            Internal.createCheck(this, DSL.name("device_state_flap_history_check"), "((flap_history ~ '^[01]{0,100}$'::text))", true),
             Internal.createCheck(this, DSL.name("device_state_flap_percent_check"), "(((flap_percent >= (0)::double precision) AND (flap_percent <= (100)::double precision)))", true),
             Internal.createCheck(this, DSL.name("device_state_if_index_check"), "((if_index >= 0))", true),
             Internal.createCheck(this, DSL.name("device_state_recent_changes_check"), "((recent_changes >= 0))", true),

@@ -203,6 +203,48 @@ public class DeviceStateRecord extends UpdatableRecordImpl<DeviceStateRecord> {
         return (Integer) get(12);
     }
 
+    /**
+     * Setter for <code>device_state.failing_since</code>.
+     */
+    public void setFailingSince(Instant value) {
+        set(13, value);
+    }
+
+    /**
+     * Getter for <code>device_state.failing_since</code>.
+     */
+    public Instant getFailingSince() {
+        return (Instant) get(13);
+    }
+
+    /**
+     * Setter for <code>device_state.detail</code>.
+     */
+    public void setDetail(String value) {
+        set(14, value);
+    }
+
+    /**
+     * Getter for <code>device_state.detail</code>.
+     */
+    public String getDetail() {
+        return (String) get(14);
+    }
+
+    /**
+     * Setter for <code>device_state.flap_history</code>.
+     */
+    public void setFlapHistory(String value) {
+        set(15, value);
+    }
+
+    /**
+     * Getter for <code>device_state.flap_history</code>.
+     */
+    public String getFlapHistory() {
+        return (String) get(15);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -226,7 +268,7 @@ public class DeviceStateRecord extends UpdatableRecordImpl<DeviceStateRecord> {
     /**
      * Create a detached, initialised DeviceStateRecord
      */
-    public DeviceStateRecord(UUID deviceId, String status, Instant downSince, Instant lastChange, Boolean flapping, Instant flappingSince, Integer recentChanges, Instant updatedAt, Integer ifIndex, Instant since, Double flapPercent, Integer consecutiveFailures, Integer consecutiveSuccesses) {
+    public DeviceStateRecord(UUID deviceId, String status, Instant downSince, Instant lastChange, Boolean flapping, Instant flappingSince, Integer recentChanges, Instant updatedAt, Integer ifIndex, Instant since, Double flapPercent, Integer consecutiveFailures, Integer consecutiveSuccesses, Instant failingSince, String detail, String flapHistory) {
         super(DeviceState.DEVICE_STATE);
 
         setDeviceId(deviceId);
@@ -242,6 +284,9 @@ public class DeviceStateRecord extends UpdatableRecordImpl<DeviceStateRecord> {
         setFlapPercent(flapPercent);
         setConsecutiveFailures(consecutiveFailures);
         setConsecutiveSuccesses(consecutiveSuccesses);
+        setFailingSince(failingSince);
+        setDetail(detail);
+        setFlapHistory(flapHistory);
         resetTouchedOnNotNull();
     }
 }
