@@ -73,7 +73,7 @@ class DocsTest {
             assertTrue(Arrays.asList(type.getAnnotation(JsonPropertyOrder.class).value()).containsAll(fields),
                     type.getSimpleName() + ": every field has a place in the JSON order");
         }
-        for (String route : List.of("`GET /ready`", "`GET /api/devices/{id}`", "`GET /api/alerts`", "`POST /api/alerts/{id}/ack`",
+        for (String route : List.of("`GET /ready`", "`GET /api/devices/{id}`", "`GET /api/status`", "`GET /api/alerts`", "`POST /api/alerts/{id}/ack`",
                 "`GET /`")) {
             assertTrue(doc.contains(route), route);
         }

@@ -67,8 +67,8 @@ class RunnerIT {
             assertEquals(13, devices.size());
             assertEquals(1, count(devices, "UNKNOWN"));
             for (JsonNode d : devices) {
-                for (String f : List.of("id", "name", "address", "enabled", "status", "lastRttMs", "lossPct", "lastProbeAt",
-                        "reason", "detail", "parentId", "labels")) {
+                for (String f : List.of("id", "name", "address", "enabled", "status", "failing", "failingSince",
+                        "consecutiveFailures", "lastRttMs", "lossPct", "lastProbeAt", "reason", "detail", "parentId", "labels")) {
                     assertTrue(d.has(f), f + " missing in " + d);
                 }
                 if (d.get("enabled").asBoolean()) {
@@ -101,6 +101,24 @@ class RunnerIT {
             HttpResponse<String> badFilter = r.get("/api/devices?status=sideways");
             assertEquals(400, badFilter.statusCode());
             assertTrue(InProcessRunner.JSON.readTree(badFilter.body()).get("error").asText().contains("sideways"));
+            assertEquals(0, InProcessRunner.JSON.readTree(r.get("/api/devices?failing=true").body()).size(), "nothing fails");
+            assertEquals(13, InProcessRunner.JSON.readTree(r.get("/api/devices?failing=false").body()).size());
+            HttpResponse<String> badFailing = r.get("/api/devices?failing=maybe");
+            assertEquals(400, badFailing.statusCode());
+            assertEquals("failing 'maybe' is not true or false",
+                    InProcessRunner.JSON.readTree(badFailing.body()).get("error").asText());
+
+            JsonNode status = r.getJson("/api/status");
+            assertTrue(status.get("consistent").asBoolean(), status.toString());
+            assertEquals(13, status.get("devices").size());
+            assertEquals(12, status.get("counts").get("UP").asInt());
+            assertEquals(1, status.get("counts").get("UNKNOWN").asInt());
+            assertEquals(0, status.get("counts").get("FAILING").asInt());
+            assertEquals(0, status.get("counts").get("ALERTS").asInt());
+            assertEquals(0, status.get("alerts").size());
+            HttpResponse<String> badStatus = r.get("/api/status?devices=all");
+            assertEquals(400, badStatus.statusCode());
+            assertEquals("/api/status takes no parameters", InProcessRunner.JSON.readTree(badStatus.body()).get("error").asText());
 
             HttpResponse<String> health = r.get("/health");
             assertEquals(200, health.statusCode());

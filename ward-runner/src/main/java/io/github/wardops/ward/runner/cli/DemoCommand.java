@@ -14,7 +14,7 @@ import io.github.wardops.ward.runner.demo.FleetAgents;
 import io.github.wardops.ward.runner.poll.Checks;
 import io.github.wardops.ward.runner.poll.InventoryFile;
 import io.github.wardops.ward.runner.poll.Poller;
-import io.github.wardops.ward.simulator.net.LoopbackFaults;
+import io.github.wardops.ward.simulator.net.LoopbackOutages;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -48,8 +48,10 @@ import picocli.CommandLine.Option;
         description = {"Starts simulated SNMP agents for the bundled 875-device fleet on their loopback addresses "
                 + "(UDP port 1161; the ten duplicate addresses are skipped), then runs the poller against them with SNMP "
                 + "on (a generated community), storing into the embedded PostgreSQL in ward-data/demo.",
-            "Every --fault-every, three devices go down (their agents go silent and, as root with nft, their ICMP is "
-                + "dropped) or the ones down come back, so alerts open and resolve. Open http://127.0.0.1:9090/.",
+            "Outages repeat every 10 minutes, staggered: --faults devices each for 6 min from 0:30, 2.5 min from 1:30 "
+                + "and 75 s from 5:00 (their agents go silent and, as root with nft, their echoes are dropped on loopback), "
+                + "so the page shows them failing, DOWN, one alert escalating at 1, 2 and 5 minutes, and recovering; "
+                + "the log says what to expect when. Open http://127.0.0.1:9090/.",
             "Takes every 'ward run' flag; --inventory is the demo's own."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -63,11 +65,11 @@ public final class DemoCommand implements Callable<Integer> {
     @Mixin
     RunOptions options = new RunOptions();
 
-    @Option(names = "--fault-every", paramLabel = "DURATION", defaultValue = "30s",
-            description = "How often devices are taken down or brought back, 1s-1h (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--fault-every", paramLabel = "DURATION",
+            description = "Instead of the staggered outages, take devices down and bring them back every DURATION, 1s-1h.")
     String faultEvery;
 
-    @Option(names = "--faults", paramLabel = "N", defaultValue = "3", description = "Devices per outage, 0-50 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--faults", paramLabel = "N", defaultValue = "2", description = "Devices per outage, 0-50 (default: ${DEFAULT-VALUE}).")
     int faults;
 
     /**
@@ -86,10 +88,13 @@ public final class DemoCommand implements Callable<Integer> {
             ctx.err().flush();
             return ExitCodes.USAGE;
         }
-        Duration every;
+        Duration every = null;
         try {
-            every = Durations.parse(faultEvery);
-            if (every.compareTo(Duration.ofSeconds(1)) < 0 || every.compareTo(Duration.ofHours(1)) > 0 || faults < 0 || faults > 50) {
+            if (faultEvery != null) {
+                every = Durations.parse(faultEvery);
+            }
+            if (every != null && (every.compareTo(Duration.ofSeconds(1)) < 0 || every.compareTo(Duration.ofHours(1)) > 0)
+                    || faults < 0 || faults > 50) {
                 throw new IllegalArgumentException("--fault-every must be 1s-1h and --faults 0-50");
             }
         } catch (IllegalArgumentException e) {
@@ -140,24 +145,39 @@ public final class DemoCommand implements Callable<Integer> {
         }
         LOG.info("demo: {} simulated SNMP agents on UDP port {} ({} devices skipped: their address is listed twice)",
                 agents.agents(), settings.snmpPort(), agents.skippedDuplicates());
-        LoopbackFaults rules = null;
+        LoopbackOutages rules = null;
         try {
-            rules = LoopbackFaults.install();
+            rules = LoopbackOutages.install();
         } catch (IllegalStateException e) {
-            LOG.warn("demo: the nftables rules for silent hosts could not be installed (they need root and nft): devices taken "
+            LOG.warn("demo: the nftables rules for outages could not be installed (they need root and nft): devices taken "
                     + "down only lose SNMP, since ICMP on loopback always answers");
         }
         // Devices on an address of their own only: moving one of two devices that share an address proves nothing.
         Map<java.net.InetAddress, Long> perAddress = devices.stream()
                 .collect(java.util.stream.Collectors.groupingBy(Device::address, java.util.stream.Collectors.counting()));
+        // Loopback IPv4 only: the outages never touch another host's traffic.
         List<Device> candidates = devices.stream().filter(Device::enabled).filter(Checks::hasSnmp)
-                .filter(d -> d.parentId() == null).filter(d -> perAddress.get(d.address()) == 1).toList();
-        DemoFaults outages = new DemoFaults(csv, fleet, candidates, agents, rules, faults);
+                .filter(d -> d.parentId() == null).filter(d -> perAddress.get(d.address()) == 1)
+                .filter(d -> d.address() instanceof java.net.Inet4Address && d.address().isLoopbackAddress()).toList();
+        LoopbackOutages echoes = rules;
+        DemoFaults.Effect effect = (d, down) -> {
+            agents.silent(d.address(), down);
+            if (echoes != null) {
+                if (down) {
+                    echoes.drop(d.address());
+                } else {
+                    echoes.restore(d.address());
+                }
+            }
+        };
+        DemoFaults outages = every == null
+                ? new DemoFaults(candidates, effect, faults, DemoFaults.STORY, DemoFaults.STORY_CYCLE)
+                : new DemoFaults(candidates, effect, faults, DemoFaults.toggling(every), every.multipliedBy(2));
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("ward-demo-faults").daemon(true).factory());
         AtomicReference<Poller> started = new AtomicReference<>();
         AtomicBoolean stopped = new AtomicBoolean();
-        LoopbackFaults installed = rules;
+        LoopbackOutages installed = rules;
         Runnable stopAll = () -> {
             if (!stopped.compareAndSet(false, true)) {
                 return;
@@ -191,7 +211,12 @@ public final class DemoCommand implements Callable<Integer> {
             return ExitCodes.FAILURE;
         }
         if (faults > 0) {
-            timer.scheduleWithFixedDelay(Guard.periodic("demo outages", LOG, outages::toggle), every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+            long startedAt = System.nanoTime();
+            for (String line : outages.describe()) {
+                LOG.info("demo: {}", line);
+            }
+            timer.scheduleWithFixedDelay(Guard.periodic("demo outages", LOG,
+                    () -> outages.tick(Duration.ofNanos(System.nanoTime() - startedAt))), 0, 500, TimeUnit.MILLISECONDS);
         }
         poller.httpAddress().ifPresent(a -> LOG.info("demo: open http://{}:{}/ to watch the fleet",
                 a.getAddress().getHostAddress(), a.getPort()));

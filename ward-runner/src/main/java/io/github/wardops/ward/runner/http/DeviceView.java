@@ -21,19 +21,27 @@ import java.util.Map;
  * @param flapping whether the device is flapping (a flag next to the status)
  * @param downSince for a {@code DOWN} or {@code UNREACHABLE} device, its first failed probe
  *     (ISO-8601, UTC); else {@code null}
+ * @param failing whether its latest probes failed but DOWN is not confirmed yet (it is being
+ *     re-checked; {@code status} still shows the last confirmed status)
+ * @param failingSince the first failed probe of the current failure run (ISO-8601, UTC), or
+ *     {@code null} when the latest probe succeeded
+ * @param consecutiveFailures failed probes in a row, re-checks included (the rule variable
+ *     {@code failed_cycles})
  * @param lastRttMs the mean round trip of the latest ICMP probe in milliseconds, or {@code null}
  * @param lossPct the share of echoes lost in the latest ICMP probe (0-100), or {@code null}
  * @param lastProbeAt when the latest ICMP probe started (ISO-8601, UTC), or {@code null}
  * @param reason why the device is down ({@code TIMEOUT}, {@code HOST_UNREACHABLE}...), or
  *     {@code null} unless the latest result is down
- * @param detail a human-readable detail of a down or unknown result, or {@code null}
+ * @param detail why the status is what it is when the status alone does not say: the tracker's
+ *     detail ({@code "stale"}: UNKNOWN because its probes stopped completing) or else the latest
+ *     down or unknown result's; {@code null} otherwise
  * @param parentId the parent device id, or {@code null}
  * @param labels the device's labels
  */
-@JsonPropertyOrder({"id", "name", "address", "enabled", "status", "flapping", "downSince", "lastRttMs", "lossPct", "lastProbeAt", "reason",
-        "detail", "parentId", "labels"})
+@JsonPropertyOrder({"id", "name", "address", "enabled", "status", "flapping", "downSince", "failing", "failingSince",
+        "consecutiveFailures", "lastRttMs", "lossPct", "lastProbeAt", "reason", "detail", "parentId", "labels"})
 public record DeviceView(String id, String name, String address, boolean enabled, String status, boolean flapping,
-                         String downSince, Double lastRttMs,
+                         String downSince, boolean failing, String failingSince, int consecutiveFailures, Double lastRttMs,
                          Double lossPct, String lastProbeAt, String reason, String detail, String parentId,
                          Map<String, String> labels) {
 
@@ -47,14 +55,13 @@ public record DeviceView(String id, String name, String address, boolean enabled
      */
     public static DeviceView of(Device d, DeviceState state, ProbeResult latest) {
         if (state == null) {
-            return of(d, DeviceStatus.UNKNOWN, false, null, latest);
+            return of(d, DeviceStatus.UNKNOWN, null, latest);
         }
-        boolean down = state.status() == DeviceStatus.DOWN || state.status() == DeviceStatus.UNREACHABLE;
-        return of(d, state.status(), state.flapping(), down ? state.since() : null, latest);
+        return of(d, state.status(), state, latest);
     }
 
     /**
-     * Builds the view of a device that is not flapping.
+     * Builds the view of a device from its status alone: not flapping, not failing, no {@code downSince}.
      *
      * @param d the device; never {@code null}
      * @param status its status; never {@code null}
@@ -62,10 +69,10 @@ public record DeviceView(String id, String name, String address, boolean enabled
      * @return the view
      */
     public static DeviceView of(Device d, DeviceStatus status, ProbeResult latest) {
-        return of(d, status, false, null, latest);
+        return of(d, status, null, latest);
     }
 
-    private static DeviceView of(Device d, DeviceStatus status, boolean flapping, Instant downSince, ProbeResult latest) {
+    private static DeviceView of(Device d, DeviceStatus status, DeviceState state, ProbeResult latest) {
         Double rtt = null;
         Double loss = null;
         String at = null;
@@ -92,8 +99,21 @@ public record DeviceView(String id, String name, String address, boolean enabled
                 case ProbeResult.Unknown un -> detail = un.detail();
             }
         }
+        boolean down = status == DeviceStatus.DOWN || status == DeviceStatus.UNREACHABLE;
+        Instant downSince = state != null && down ? state.since() : null;
+        Instant failingSince = state == null ? null : state.failingSince();
+        if (state != null && state.detail() != null) {
+            // The tracker's judgement (such as "stale") outranks the latest result's, which it is about.
+            detail = state.detail();
+        }
         return new DeviceView(d.id().toString(), d.name(), d.address().getHostAddress(), d.enabled(), status.name(),
-                flapping, downSince == null ? null : downSince.toString(), rtt, loss, at, reason, detail, d.parentId() == null ? null : d.parentId().toString(), d.labels());
+                state != null && state.flapping(), text(downSince), state != null && state.failing(), text(failingSince),
+                state == null ? 0 : state.consecutiveFailures(), rtt, loss, at, reason, detail,
+                d.parentId() == null ? null : d.parentId().toString(), d.labels());
+    }
+
+    static String text(Instant at) {
+        return at == null ? null : at.toString();
     }
 
     static double round(double v) {

@@ -1,7 +1,6 @@
 package io.github.wardops.ward.runner.http;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.github.wardops.ward.DeviceStatus;
 import io.github.wardops.ward.Ward;
 import io.github.wardops.ward.alert.Alert;
 import io.github.wardops.ward.alert.Alerting;
@@ -65,15 +64,14 @@ final class DevicesResource {
      *
      * @param g the generator
      * @param devices the devices, in output order
-     * @param filter which statuses to keep
+     * @param filter which statuses (and failing or not) to keep
      * @throws IOException when writing fails
      */
     void writeDevices(JsonGenerator g, List<Device> devices, DeviceFilter filter) throws IOException {
         g.writeStartArray();
         for (Device d : devices) {
             DeviceState state = tracker.state(d.id()).orElse(null);
-            DeviceStatus status = state == null ? DeviceStatus.UNKNOWN : state.status();
-            if (filter.statusMatches(status)) {
+            if (filter.stateMatches(state)) {
                 Answers.write(g, DeviceView.of(d, state, ward.latest().get(d.id(), "icmp").orElse(null)));
             }
         }

@@ -26,6 +26,8 @@ import java.util.Objects;
  *       answered outside the shared slots; {@link HealthResource});</li>
  *   <li>{@code GET /metrics}: Prometheus text ({@link MetricsResource});</li>
  *   <li>{@code GET /api/devices}, {@code GET /api/devices/{id}} ({@link DevicesResource});</li>
+ *   <li>{@code GET /api/status}: counts, devices and open alerts read together, so they agree
+ *       ({@link StatusResource}; the status page's data);</li>
  *   <li>{@code GET /api/alerts}, {@code POST /api/alerts/{id}/ack} ({@link AlertsResource}).</li>
  * </ul>
  * Before routing, {@link Access} admits the request: with a bearer token, every route but
@@ -77,6 +79,7 @@ public final class HttpApi implements AutoCloseable {
         MetricsResource metrics = new MetricsResource(b.registry());
         DevicesResource devices = new DevicesResource(b.ward(), b.tracker(), b.alerting(), b.clock());
         AlertsResource alerts = new AlertsResource(b.alerting(), b.alertStore(), b.clock());
+        StatusResource status = new StatusResource(b.ward(), b.tracker(), b.alerting(), b.clock());
         Router router = new Router()
                 .guard(access::admit)
                 .getLight("/", (q, r) -> StatusPage.get(r))
@@ -86,6 +89,7 @@ public final class HttpApi implements AutoCloseable {
                 .get("/metrics", (q, r) -> metrics.get(r))
                 .get("/api/devices", devices::list)
                 .get("/api/devices/{id}", devices::one)
+                .get("/api/status", status::get)
                 .get("/api/alerts", alerts::list)
                 .post("/api/alerts/{id}/ack", alerts::acknowledge);
         this.server = HttpServer.start(address, limits, router, b.registry());

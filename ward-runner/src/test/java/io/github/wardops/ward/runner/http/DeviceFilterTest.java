@@ -55,4 +55,39 @@ class DeviceFilterTest {
         assertTrue(e.getMessage().contains("bad percent-encoding in 'label=%ZZ'"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> DeviceFilter.parse("status=UP&".repeat(1000)));
     }
+
+    @Test
+    void failingKeepsDevicesBeingRecheckedOrTheOthers() {
+        var key = io.github.wardops.ward.state.StateKey.of(batumi.id());
+        java.time.Instant at = java.time.Instant.parse("2026-11-29T10:15:30Z");
+        var failing = new io.github.wardops.ward.state.DeviceState(key, DeviceStatus.UP, at, false, 0, 1, 0, at, at, null, "10");
+        var up = new io.github.wardops.ward.state.DeviceState(key, DeviceStatus.UP, at, false, 0, 0, 1, at);
+        var down = new io.github.wardops.ward.state.DeviceState(key, DeviceStatus.DOWN, at, false, 0, 3, 0, at, at, null, "1000");
+        DeviceFilter only = DeviceFilter.parse("failing=true");
+        assertEquals(Boolean.TRUE, only.failing());
+        assertTrue(only.stateMatches(failing));
+        assertFalse(only.stateMatches(up));
+        assertFalse(only.stateMatches(down), "a confirmed DOWN is not failing");
+        assertFalse(only.stateMatches(null), "an untracked device is not failing");
+        DeviceFilter others = DeviceFilter.parse("failing=FALSE");
+        assertFalse(others.stateMatches(failing));
+        assertTrue(others.stateMatches(up));
+        assertTrue(others.stateMatches(null));
+        assertTrue(DeviceFilter.parse("failing=true&failing=true").stateMatches(failing), "repeating the same value is fine");
+        assertFalse(DeviceFilter.parse("status=down&failing=true").stateMatches(failing), "both must match");
+        assertTrue(DeviceFilter.ALL.stateMatches(failing) && DeviceFilter.ALL.stateMatches(null));
+    }
+
+    @Test
+    void aBadFailingValueIsNamed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DeviceFilter.parse("failing=maybe"));
+        assertEquals("failing 'maybe' is not true or false", e.getMessage());
+        IllegalArgumentException both = assertThrows(IllegalArgumentException.class,
+                () -> DeviceFilter.parse("failing=true&failing=false"));
+        assertEquals("failing is given as both true and false", both.getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> DeviceFilter.parse("failing="))
+                .getMessage().contains("failing '' is not true or false"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> DeviceFilter.parse("colour=red"))
+                .getMessage().contains("(known: status, failing, label)"));
+    }
 }

@@ -1,0 +1,122 @@
+package io.github.wardops.ward.simulator.net;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Outages of chosen loopback hosts, for tests and {@code ward demo}: the echo requests to an
+ * address in the outage set are dropped at the input hook, so the echo is sent normally and the
+ * host just never answers (a silent outage, the same as a cut link), while the device keeps its
+ * address. Made with an nftables table of its own holding one set of IPv4 addresses,
+ * removed by {@link #close()}. Only addresses in 127.0.0.0/8 are accepted, so traffic never
+ * leaves the machine. Needs root (or CAP_NET_ADMIN) and the {@code nft} command.
+ *
+ * <p>Thread-safe: each change is one {@code nft} command, and the kernel applies them in order.
+ */
+public final class LoopbackOutages implements AutoCloseable {
+    /** The most addresses the outage set holds at once. */
+    public static final int MAX_ADDRESSES = 65_536;
+
+    private final String table;
+
+    private LoopbackOutages(String table) {
+        this.table = table;
+    }
+
+    /**
+     * Installs the table with an empty outage set.
+     *
+     * @return the installed outages
+     * @throws IllegalStateException when {@code nft} fails (not root, not installed); the
+     *     message says why
+     */
+    public static LoopbackOutages install() {
+        String table = "ward_outages_" + ProcessHandle.current().pid() + "_" + Long.toHexString(System.nanoTime() & 0xffffff);
+        String script = """
+                table inet %s {
+                  set down { type ipv4_addr; size %d; }
+                  chain in {
+                    type filter hook input priority -10; policy accept;
+                    ip daddr @down icmp type echo-request drop
+                  }
+                }
+                """.formatted(table, MAX_ADDRESSES);
+        nft(script, "-f", "-");
+        return new LoopbackOutages(table);
+    }
+
+    /**
+     * Starts an outage: the host stops answering echoes. Idempotent.
+     *
+     * @param address a loopback IPv4 address
+     * @throws IllegalArgumentException when the address is not in 127.0.0.0/8
+     * @throws IllegalStateException when {@code nft} fails
+     */
+    public void drop(InetAddress address) {
+        nft(null, "add", "element", "inet", table, "down", "{ " + loopback(address) + " }");
+    }
+
+    /**
+     * Ends an outage: the host answers again. Idempotent.
+     *
+     * @param address a loopback IPv4 address
+     * @throws IllegalArgumentException when the address is not in 127.0.0.0/8
+     * @throws IllegalStateException when {@code nft} fails
+     */
+    public void restore(InetAddress address) {
+        String a = loopback(address);
+        try {
+            nft(null, "delete", "element", "inet", table, "down", "{ " + a + " }");
+        } catch (IllegalStateException e) {
+            // Not in the set: already restored.
+            if (!e.getMessage().contains("No such file or directory") && !e.getMessage().contains("does not exist")) {
+                throw e;
+            }
+        }
+    }
+
+    private static String loopback(InetAddress address) {
+        if (!(address instanceof Inet4Address) || !address.isLoopbackAddress()) {
+            throw new IllegalArgumentException("only IPv4 loopback addresses (127.0.0.0/8) may be taken down, not "
+                    + address.getHostAddress());
+        }
+        return address.getHostAddress();
+    }
+
+    /** Removes the table, ending every outage. Idempotent. */
+    @Override
+    public void close() {
+        try {
+            nft(null, "delete", "table", "inet", table);
+        } catch (IllegalStateException e) {
+            // already gone
+        }
+    }
+
+    private static void nft(String stdin, String... args) {
+        String[] cmd = new String[args.length + 1];
+        cmd[0] = "nft";
+        System.arraycopy(args, 0, cmd, 1, args.length);
+        try {
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+            pb.environment().put("PATH", pb.environment().getOrDefault("PATH", "/usr/bin:/bin") + ":/usr/sbin:/sbin");
+            Process p = pb.start();
+            if (stdin != null) {
+                p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+            }
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException("nft " + String.join(" ", args) + " failed: " + out.strip());
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run nft (install the nftables package): " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}
