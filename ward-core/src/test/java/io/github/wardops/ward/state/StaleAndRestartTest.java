@@ -30,6 +30,8 @@ import org.junit.jupiter.api.Test;
 class StaleAndRestartTest {
     static final Instant T0 = Instant.parse("2026-03-01T10:00:00.123456789Z");
     static final Duration CYCLE = Duration.ofSeconds(30);
+    /** The timeout of Results.device's ICMP check (3 echoes 200 ms apart, 1 s reply timeout). */
+    static final Duration TIMEOUT = Duration.ofMillis(1_400);
 
     final FakeClock clock = new FakeClock(T0);
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -73,7 +75,10 @@ class StaleAndRestartTest {
             t.sweep();
             assertEquals(DeviceStatus.UP, t.status(d.id()), "three intervals is the bound, cycle " + c);
         }
-        clock.set(at(3).plusMillis(1));
+        clock.set(at(3).plus(TIMEOUT));
+        t.sweep();
+        assertEquals(DeviceStatus.UP, t.status(d.id()), "and the probe's timeout: a probe completes that long after it starts");
+        clock.set(at(3).plus(TIMEOUT).plusMillis(1));
         t.sweep();
         DeviceState s = t.state(d.id()).orElseThrow();
         assertEquals(DeviceStatus.UNKNOWN, s.status());
@@ -81,7 +86,7 @@ class StaleAndRestartTest {
         assertEquals(0, s.consecutiveFailures());
         StateTransition last = transitions.getLast();
         assertEquals(DeviceStatus.UP, last.from());
-        assertTrue(last.cause().startsWith("stale: no probe completed for 3 intervals (90 s)"), last.cause());
+        assertTrue(last.cause().startsWith("stale: no probe completed for 3 intervals and a timeout (91.4 s)"), last.cause());
         assertEquals(1.0, registry.get("ward.state.stale").gauge().value());
         int before = transitions.size();
         t.sweep();
@@ -105,7 +110,7 @@ class StaleAndRestartTest {
             feed(t, down(d.id(), at(c)));
         }
         assertEquals(DeviceStatus.DOWN, t.status(d.id()));
-        clock.set(at(6));
+        clock.set(at(6).plus(TIMEOUT).plusMillis(1));
         t.sweep();
         assertEquals(DeviceStatus.UNKNOWN, t.status(d.id()), "ward does not know any more");
         assertEquals(DeviceState.STALE, t.state(d.id()).orElseThrow().detail());
@@ -126,7 +131,15 @@ class StaleAndRestartTest {
         second.start();
         second.sweep();
         assertEquals(DeviceStatus.UP, second.status(d.id()), "restored; ward has not had its chance yet");
-        clock.set(at(103).plusMillis(1));
+        clock.set(at(110));
+        second.sweep();
+        assertEquals(DeviceStatus.UP, second.status(d.id()), "the engine has not started: no result at all yet");
+        // the engine runs (its first result is for another check, or one that could not run)
+        feed(second, new ProbeResult.Unknown(d.id(), "icmp", "icmp", at(110), "no usable icmp prober"));
+        clock.set(at(113).plus(TIMEOUT));
+        second.sweep();
+        assertEquals(DeviceStatus.UP, second.status(d.id()));
+        clock.set(at(113).plus(TIMEOUT).plusMillis(1));
         second.sweep();
         assertEquals(DeviceStatus.UNKNOWN, second.status(d.id()));
     }

@@ -123,7 +123,7 @@ class RuleShapesRestartIT {
 
     static Device device(String key, int last, DeviceId parent) throws Exception {
         return Device.builder(DeviceId.fromKey(key), key, InetAddress.getByName("127.0.4." + last)).parent(parent)
-                .build();
+                .check(io.github.wardops.ward.inventory.Check.icmp(CYCLE)).build();
     }
 
     void result(DeviceId d, int received, Instant at) {

@@ -446,8 +446,11 @@ public final class AlertEngine implements Alerting {
     /** Decides whether one rule starts, keeps or stops matching for one device or interface. */
     private void judge(Map<Key, GroupEval> groups, DeviceId device, int ifIndex, Compiled c, Expr.Tri truth,
                        boolean held, MaintenanceWindow window, Instant now) {
-        if (held) {
-            return; // frozen: neither starts nor stops while the device flaps
+        if (held || truth == Expr.Tri.UNKNOWN) {
+            // frozen: neither starts nor stops while the device flaps, nor while a value the rule
+            // reads is missing (no result since a restart, a failed ping has no RTT): not knowing
+            // is no reason to resolve an alert or to forget how long a condition has held
+            return;
         }
         Key k = new Key(device, c.group(), ifIndex);
         RuleKey rk = new RuleKey(device, c.rule().name(), ifIndex);

@@ -87,8 +87,14 @@ public final class Tracker implements StateTracker {
     /** Per-device state, guarded by its own monitor. */
     private final class Entry {
         volatile Device device;
-        /** The shortest interval of the device's reachability checks, or null when it has none. */
-        volatile java.time.Duration reachInterval;
+        /**
+         * How long the device may go without a completed probe before it is stale: the shortest
+         * reachability interval times staleAfter, plus the longest probe timeout; null when it has
+         * no enabled reachability check.
+         */
+        volatile java.time.Duration staleBound;
+        /** When the tracker last received a completed reachability probe (its clock, not the probe's start), or null. */
+        volatile Instant completedAt;
         final Subject reach;
         final Map<Integer, Subject> interfaces = new HashMap<>();
         final Map<String, Map<String, Double>> valuesByCheck = new HashMap<>();
@@ -97,7 +103,7 @@ public final class Tracker implements StateTracker {
 
         Entry(Device device, Instant now) {
             this.device = device;
-            this.reachInterval = reachInterval(device);
+            this.staleBound = staleBound(device);
             this.reach = new Subject(StateKey.of(device.id()), cfg, now);
         }
     }
@@ -123,8 +129,11 @@ public final class Tracker implements StateTracker {
     private final Counter valuesDropped;
     private final Counter sweepFailures;
     private final AtomicInteger staleCount = new AtomicInteger();
-    /** When the tracker started: no device is stale for lack of probes before ward could probe it. */
-    private volatile Instant startedAt;
+    /**
+     * When the first completed probe reached the tracker: no device is stale for lack of probes
+     * before ward was probing at all (a runner may start the engine a while after the tracker).
+     */
+    private volatile Instant probingSince;
     /** Whether the last sweep found ward impaired; changes are announced to the listeners. */
     private volatile boolean impaired;
     private final Object sweepLock = new Object();
@@ -207,22 +216,33 @@ public final class Tracker implements StateTracker {
             byStatus.get(DeviceStatus.UNKNOWN).incrementAndGet();
         } else {
             e.device = d;
-            e.reachInterval = reachInterval(d);
+            e.staleBound = staleBound(d);
         }
     }
 
-    /** The shortest interval among a device's enabled reachability checks, or null. */
-    private java.time.Duration reachInterval(Device d) {
+    /**
+     * How long a device may go without a completed probe: {@code staleAfter} of its shortest
+     * reachability interval, plus the longest timeout (a probe completes up to its timeout after it
+     * started, and a probe that overran its interval completes one interval later); null for a
+     * device without an enabled reachability check.
+     */
+    private java.time.Duration staleBound(Device d) {
         if (!d.enabled()) {
             return null;
         }
         java.time.Duration min = null;
+        java.time.Duration timeout = java.time.Duration.ZERO;
         for (io.github.wardops.ward.inventory.Check c : d.checks()) {
-            if (cfg.reachabilityTypes().contains(c.type()) && (min == null || c.interval().compareTo(min) < 0)) {
-                min = c.interval();
+            if (cfg.reachabilityTypes().contains(c.type())) {
+                if (min == null || c.interval().compareTo(min) < 0) {
+                    min = c.interval();
+                }
+                if (c.timeout().compareTo(timeout) > 0) {
+                    timeout = c.timeout();
+                }
             }
         }
-        return min;
+        return min == null ? null : min.multipliedBy(cfg.staleAfter()).plus(timeout);
     }
 
     private void remove(DeviceId id) {
@@ -290,7 +310,6 @@ public final class Tracker implements StateTracker {
         if (!started.compareAndSet(false, true)) {
             return;
         }
-        startedAt = cfg.clock().instant();
         Collection<DeviceState> loaded;
         try {
             loaded = cfg.store().loadAll();
@@ -371,12 +390,12 @@ public final class Tracker implements StateTracker {
     public void sweep() {
         synchronized (sweepLock) {
             Instant now = cfg.clock().instant();
-            Instant from = startedAt != null ? startedAt : now;
+            Instant from = probingSince;
             int watched = 0;
             int stale = 0;
             for (Entry e : entries.values()) {
-                java.time.Duration interval = e.reachInterval;
-                if (interval == null) {
+                java.time.Duration bound = e.staleBound;
+                if (bound == null) {
                     continue;
                 }
                 watched++;
@@ -386,15 +405,14 @@ public final class Tracker implements StateTracker {
                         continue;
                     }
                     Subject r = e.reach;
-                    Instant last = r.updatedAt.isAfter(from) ? r.updatedAt : from;
-                    java.time.Duration bound = interval.multipliedBy(cfg.staleAfter());
-                    if (java.time.Duration.between(last, now).compareTo(bound) > 0) {
+                    Instant last = e.completedAt != null && e.completedAt.isAfter(from) ? e.completedAt : from;
+                    if (from != null && java.time.Duration.between(last, now).compareTo(bound) > 0) {
                         stale++;
                         if (!DeviceState.STALE.equals(r.detail)) {
                             DeviceStatus before = r.status;
                             boolean wasBlocking = r.blocking();
                             Subject.Change c = r.stale(now, "stale: no probe completed for " + cfg.staleAfter()
-                                    + " intervals (" + bound.toSeconds() + " s)");
+                                    + " intervals and a timeout (" + bound.toMillis() / 1000.0 + " s)");
                             if (c.any()) {
                                 applied(e, r, c);
                             } else {
@@ -455,7 +473,11 @@ public final class Tracker implements StateTracker {
             }
             putValues(e, result);
             boolean reach = cfg.reachabilityTypes().contains(result.type());
+            if (probingSince == null) {
+                probingSince = cfg.clock().instant();   // the engine runs: from now on a device can be stale
+            }
             if (reach && !(result instanceof ProbeResult.Unknown)) {
+                e.completedAt = cfg.clock().instant();
                 boolean ok = result instanceof ProbeResult.Up;
                 boolean wasBlocking = e.reach.blocking();
                 boolean wasSteady = e.reach.steady();
