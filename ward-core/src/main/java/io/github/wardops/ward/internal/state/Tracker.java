@@ -405,8 +405,9 @@ public final class Tracker implements StateTracker {
                         continue;
                     }
                     Subject r = e.reach;
-                    Instant last = e.completedAt != null && e.completedAt.isAfter(from) ? e.completedAt : from;
-                    if (from != null && java.time.Duration.between(last, now).compareTo(bound) > 0) {
+                    Instant done = e.completedAt;
+                    Instant last = from == null ? null : done != null && done.isAfter(from) ? done : from;
+                    if (last != null && java.time.Duration.between(last, now).compareTo(bound) > 0) {
                         stale++;
                         if (!DeviceState.STALE.equals(r.detail)) {
                             DeviceStatus before = r.status;
