@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
  * leaves the machine. Needs root (or CAP_NET_ADMIN) and the {@code nft} command.
  *
  * <p>Thread-safe: each change is one {@code nft} command, and the kernel applies them in order.
+ * No argument may be null; a null address throws {@link NullPointerException}.
  */
 public final class LoopbackOutages implements AutoCloseable {
     /** The most addresses the outage set holds at once. */
@@ -79,6 +80,7 @@ public final class LoopbackOutages implements AutoCloseable {
     }
 
     private static String loopback(InetAddress address) {
+        java.util.Objects.requireNonNull(address, "address");
         if (!(address instanceof Inet4Address) || !address.isLoopbackAddress()) {
             throw new IllegalArgumentException("only IPv4 loopback addresses (127.0.0.0/8) may be taken down, not "
                     + address.getHostAddress());

@@ -21,7 +21,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class JsonLinesTest {
     private static final DeviceId ID = DeviceId.parse("b28054ed-930a-4913-a509-0f3b616e3371");
-    private static final Instant AT = Instant.parse("2026-03-29T01:00:00.123456789Z");
+    // ProbeResult keeps microseconds (what PostgreSQL stores), so the example uses that precision.
+    private static final Instant AT = Instant.parse("2026-03-29T01:00:00.123456Z");
 
     @Test
     void upIsWrittenAsOneLineAndReadBack() {
@@ -29,7 +30,7 @@ class JsonLinesTest {
         ProbeResult up = new ProbeResult.Up(ID, "icmp", "icmp", AT, rtt, new PingStats(3, 3, rtt, rtt, rtt, Duration.ZERO));
         String line = new String(JsonLines.line(up), StandardCharsets.UTF_8);
         assertTrue(line.endsWith("}\n") && line.indexOf('\n') == line.length() - 1, line);
-        assertTrue(line.startsWith("{\"at\":\"2026-03-29T01:00:00.123456789Z\",\"device\":\"b28054ed-930a-4913-a509-0f3b616e3371\","
+        assertTrue(line.startsWith("{\"at\":\"2026-03-29T01:00:00.123456Z\",\"device\":\"b28054ed-930a-4913-a509-0f3b616e3371\","
                 + "\"check\":\"icmp\",\"type\":\"icmp\",\"outcome\":\"up\",\"latency_ms\":0.123456,\"values\":{"), line);
         ProbeResult.Up back = assertInstanceOf(ProbeResult.Up.class, JsonLines.parse(line.strip()));
         assertEquals(rtt, back.latency());
