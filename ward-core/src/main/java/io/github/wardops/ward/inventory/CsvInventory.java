@@ -174,6 +174,8 @@ public final class CsvInventory {
         int maxRows = options.maxRows();
         List<Device> devices = new ArrayList<>();
         Map<DeviceId, Integer> seen = new HashMap<>();
+        // Label values repeat across a fleet (device_type, region...): one String each, not one a row.
+        Map<String, String> labelValues = new HashMap<>();
         List<Object[]> parents = new ArrayList<>();
         CsvLines.Line next;
         int rows = 0;
@@ -278,7 +280,7 @@ public final class CsvInventory {
                 }
                 String v = f.get(i);
                 if (!v.isEmpty()) {
-                    labels.put(h, v);
+                    labels.put(h, shared(labelValues, v));
                 }
             }
             Device d;
@@ -348,5 +350,19 @@ public final class CsvInventory {
         }
         out.add(cur.toString());
         return out;
+    }
+
+    /** The most distinct label values shared within one read; later ones are kept as read. */
+    private static final int MAX_SHARED_VALUES = 65_536;
+
+    private static String shared(Map<String, String> seen, String v) {
+        String s = seen.get(v);
+        if (s != null) {
+            return s;
+        }
+        if (seen.size() < MAX_SHARED_VALUES) {
+            seen.put(v, v);
+        }
+        return v;
     }
 }

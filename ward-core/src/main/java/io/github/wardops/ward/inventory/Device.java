@@ -44,7 +44,7 @@ public record Device(DeviceId id, String name, InetAddress address, Map<String, 
         Objects.requireNonNull(address, "device address");
         Objects.requireNonNull(labels, "device labels");
         Objects.requireNonNull(checks, "device checks");
-        labels = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+        labels = io.github.wardops.ward.internal.support.ArrayMap.copyOf(labels);
         if (Text.firstControl(name) >= 0) {
             throw new IllegalArgumentException("device " + id + ": the name " + Text.describeControl(name));
         }

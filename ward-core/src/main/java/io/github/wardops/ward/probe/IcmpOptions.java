@@ -18,10 +18,17 @@ public final class IcmpOptions {
     private final Path networkNamespace;
 
     /**
-     * The ICMP send pacing when {@link Builder#packetsPerSecond} is not called: 10,000 echo
-     * requests per second, across every target.
+     * The most echo requests sent per second, across every target, when
+     * {@link Builder#packetsPerSecond} is not called: 100,000. A prober serving a {@code Ward}
+     * paces at what its schedule needs (see {@link IcmpProber#planRate}), under this cap.
      */
-    public static final int DEFAULT_PACKETS_PER_SECOND = 10_000;
+    public static final int DEFAULT_PACKETS_PER_SECOND = 100_000;
+
+    /**
+     * The slowest pace a prober that follows its schedule's plan keeps, echoes per second, so
+     * that re-checks and on-demand probes of a small fleet never queue: 1,000.
+     */
+    public static final int MIN_PLANNED_PACKETS_PER_SECOND = 1_000;
 
     private IcmpOptions(Builder b) {
         this.socketMode = b.socketMode;
@@ -32,7 +39,7 @@ public final class IcmpOptions {
     }
 
     /**
-     * The defaults: {@link IcmpSocketMode#AUTO}, 10,000 echoes per second, 262,144 outstanding
+     * The defaults: {@link IcmpSocketMode#AUTO}, at most 100,000 echoes per second, 262,144 outstanding
      * echoes, an 8 MiB receive buffer, the process's own network namespace.
      *
      * @return the options
@@ -154,7 +161,9 @@ public final class IcmpOptions {
         }
 
         /**
-         * Sets the pacing: the most echoes sent per second (1-1,000,000).
+         * Sets the most echoes sent per second (1-1,000,000). Until a {@code Ward} reports its
+         * plan ({@link IcmpProber#planRate}) the prober paces at this rate; then at twice the
+         * plan, at least {@link #MIN_PLANNED_PACKETS_PER_SECOND}, never above this.
          *
          * @param pps echoes per second
          * @return this builder

@@ -22,4 +22,22 @@ public interface IcmpProber extends Prober {
      * @return the count
      */
     int outstandingEchoes();
+
+    /**
+     * Tells the prober how many echoes per second its schedule plans: a {@code Ward} calls it
+     * with the sum over its enabled ICMP checks of echoes per interval, at start and whenever
+     * the inventory changes. The built-in prober then paces at twice the plan (room for
+     * re-checks and on-demand probes), at least {@link IcmpOptions#MIN_PLANNED_PACKETS_PER_SECOND},
+     * never above {@link IcmpOptions#packetsPerSecond()}; when the plan alone exceeds that cap
+     * it logs a WARN line with the numbers, since probes will queue behind the pacer and the
+     * schedule will lag. The default implementation ignores the plan.
+     *
+     * @param echoesPerSecond the planned rate, finite and not negative
+     * @throws IllegalArgumentException when the rate is negative, NaN or infinite
+     */
+    default void planRate(double echoesPerSecond) {
+        if (!(echoesPerSecond >= 0) || Double.isInfinite(echoesPerSecond)) {
+            throw new IllegalArgumentException("echoesPerSecond must be finite and not negative: " + echoesPerSecond);
+        }
+    }
 }

@@ -367,12 +367,17 @@ class StateTrackerTest {
             v.put("cpu_pct", Double.NaN);
             v.put("mem_pct", Double.POSITIVE_INFINITY);
             v.put("temp_c", 41.0);
+            v.put("fan_rpm", 900.0);
+            v.put("psu_v", 12.0);
             return v;
         };
         t.onResult(new ProbeResult.Up(d.id(), "snmp", "snmp", at(0), Duration.ZERO, m));
         DeviceView v = t.view(d.id()).orElseThrow();
         assertFalse(v.values().containsKey("cpu_pct"));
         assertFalse(v.values().containsKey("mem_pct"));
+        assertEquals(41.0, v.values().get("temp_c"));
+        assertEquals(900.0, v.values().get("fan_rpm"));
+        assertFalse(v.values().containsKey("psu_v"), "at most 2 values of one measurement: " + v.values());
         t.onInterfaceValues(d.id(), 1, Map.of("a", 1.0, "b", 2.0, "c", 3.0), at(0));
         assertEquals(2, t.view(d.id()).orElseThrow().interfaceValues().get(1).size());
         assertTrue(registry.get("ward.state.values.dropped").counter().count() >= 1);

@@ -14,6 +14,7 @@ import io.github.wardops.ward.inventory.DeviceId;
 import io.github.wardops.ward.inventory.Inventory;
 import io.github.wardops.ward.inventory.InventoryChange;
 import io.github.wardops.ward.probe.IcmpOptions;
+import io.github.wardops.ward.probe.IcmpProber;
 import io.github.wardops.ward.probe.IcmpSettings;
 import io.github.wardops.ward.probe.ProbeRequest;
 import io.github.wardops.ward.probe.ProbeResult;
@@ -82,13 +83,23 @@ public final class WardEngine implements Ward, Inventory, LatestResults {
                          Set<String> recheckTypes) {
     }
 
+    /** A device and its checks' slots: an array, not a map, since a device has a handful of checks. */
     private static final class DeviceEntry {
         final Device device;
-        final Map<String, CheckSlot> slots;
+        final CheckSlot[] slots;
 
-        DeviceEntry(Device device, Map<String, CheckSlot> slots) {
+        DeviceEntry(Device device, CheckSlot[] slots) {
             this.device = device;
             this.slots = slots;
+        }
+
+        CheckSlot slot(String check) {
+            for (CheckSlot s : slots) {
+                if (s.checkName.equals(check)) {
+                    return s;
+                }
+            }
+            return null;
         }
     }
 
@@ -106,6 +117,8 @@ public final class WardEngine implements Ward, Inventory, LatestResults {
     private final Object inventoryLock = new Object();
     private final Map<String, Prober> userProbers;
     private final ConcurrentHashMap<String, Prober> ownedProbers = new ConcurrentHashMap<>();
+    /** The echoes per second the enabled ICMP checks plan, from the last inventory change. */
+    private volatile double plannedIcmpRate;
     private final List<SinkDispatcher> dispatchers = new ArrayList<>();
     private final List<ResultListener> listeners;
     private final Schedule schedule;
@@ -241,6 +254,41 @@ public final class WardEngine implements Ward, Inventory, LatestResults {
                     case InventoryChange.Remove r -> removeDevice(r.id());
                 }
             }
+            planIcmpRate();
+        }
+    }
+
+    /**
+     * Sums the echoes per second the enabled ICMP checks plan and tells the ICMP prober, so its
+     * pace follows the fleet. Under the inventory lock.
+     */
+    private void planIcmpRate() {
+        double need = 0;
+        for (DeviceEntry e : devices.values()) {
+            if (!e.device.enabled()) {
+                continue;
+            }
+            for (CheckSlot s : e.slots) {
+                if (s.check.settings() instanceof IcmpSettings st) {
+                    need += st.count() * 1e9 / s.check.interval().toNanos();
+                }
+            }
+        }
+        plannedIcmpRate = need;
+        Prober p = userProbers.get(IcmpSettings.TYPE);
+        if (p == null) {
+            p = ownedProbers.get(IcmpSettings.TYPE);
+        }
+        tellPlan(p, need);
+    }
+
+    private void tellPlan(Prober p, double need) {
+        if (p instanceof IcmpProber ip) {
+            try {
+                ip.planRate(need);
+            } catch (RuntimeException e) {
+                LOG.warn("the ICMP prober refused the planned rate of {} echoes/s: {}", Math.round(need), e.toString());
+            }
         }
     }
 
@@ -275,17 +323,17 @@ public final class WardEngine implements Ward, Inventory, LatestResults {
 
     private void upsert(Device d) {
         DeviceEntry old = devices.get(d.id());
-        Map<String, CheckSlot> slots = new ConcurrentHashMap<>();
+        List<CheckSlot> slots = new ArrayList<>(d.checks().size());
         Set<String> kept = new HashSet<>();
         boolean wasEnabled = old != null && old.device.enabled();
         for (Check c : d.checks()) {
-            CheckSlot s = old == null ? null : old.slots.get(c.name());
+            CheckSlot s = old == null ? null : old.slot(c.name());
             if (s != null) {
                 kept.add(c.name());
                 Check before = s.check;
                 s.device = d;
                 s.check = c;
-                slots.put(c.name(), s);
+                slots.add(s);
                 if (d.enabled() && !wasEnabled) {
                     schedule.add(s);
                 } else if (!d.enabled() && wasEnabled) {
@@ -295,20 +343,20 @@ public final class WardEngine implements Ward, Inventory, LatestResults {
                 }
             } else {
                 s = new CheckSlot(d, c);
-                slots.put(c.name(), s);
+                slots.add(s);
                 if (d.enabled()) {
                     schedule.add(s);
                 }
             }
         }
         if (old != null) {
-            for (Map.Entry<String, CheckSlot> e : old.slots.entrySet()) {
-                if (!kept.contains(e.getKey())) {
-                    retire(e.getValue(), wasEnabled);
+            for (CheckSlot e : old.slots) {
+                if (!kept.contains(e.checkName)) {
+                    retire(e, wasEnabled);
                 }
             }
         }
-        devices.put(d.id(), new DeviceEntry(d, slots));
+        devices.put(d.id(), new DeviceEntry(d, slots.toArray(new CheckSlot[0])));
     }
 
     private void retire(CheckSlot s, boolean scheduled) {
@@ -322,7 +370,7 @@ public final class WardEngine implements Ward, Inventory, LatestResults {
     private void removeDevice(DeviceId id) {
         DeviceEntry e = devices.remove(id);
         if (e != null) {
-            for (CheckSlot s : e.slots.values()) {
+            for (CheckSlot s : e.slots) {
                 retire(s, e.device.enabled());
             }
         }
@@ -358,7 +406,7 @@ public final class WardEngine implements Ward, Inventory, LatestResults {
     @Override
     public Optional<ProbeResult> get(DeviceId device, String check) {
         DeviceEntry e = devices.get(device);
-        CheckSlot s = e == null ? null : e.slots.get(check);
+        CheckSlot s = e == null ? null : e.slot(check);
         return s == null ? Optional.empty() : Optional.ofNullable(s.latest);
     }
 
@@ -369,7 +417,7 @@ public final class WardEngine implements Ward, Inventory, LatestResults {
             return Map.of();
         }
         Map<String, ProbeResult> out = new LinkedHashMap<>();
-        for (CheckSlot s : e.slots.values()) {
+        for (CheckSlot s : e.slots) {
             ProbeResult r = s.latest;
             if (r != null) {
                 out.put(s.checkName, r);
@@ -382,7 +430,7 @@ public final class WardEngine implements Ward, Inventory, LatestResults {
     public int entries() {
         int n = 0;
         for (DeviceEntry e : devices.values()) {
-            for (CheckSlot s : e.slots.values()) {
+            for (CheckSlot s : e.slots) {
                 if (s.latest != null) {
                     n++;
                 }
@@ -394,12 +442,12 @@ public final class WardEngine implements Ward, Inventory, LatestResults {
     @Override
     public DeviceStatus status(DeviceId id) {
         DeviceEntry e = devices.get(id);
-        if (e == null || e.slots.isEmpty()) {
+        if (e == null || e.slots.length == 0) {
             return DeviceStatus.UNKNOWN;
         }
-        CheckSlot s = e.slots.get(IcmpSettings.TYPE);
+        CheckSlot s = e.slot(IcmpSettings.TYPE);
         if (s == null) {
-            s = e.slots.get(e.device.checks().getFirst().name());
+            s = e.slot(e.device.checks().getFirst().name());
         }
         ProbeResult r = s == null ? null : s.latest;
         return switch (r) {
@@ -472,12 +520,12 @@ public final class WardEngine implements Ward, Inventory, LatestResults {
             return CompletableFuture.failedFuture(new IllegalStateException("this Ward is closed"));
         }
         DeviceEntry e = devices.get(id);
-        CheckSlot s = e == null ? null : e.slots.get(check);
+        CheckSlot s = e == null ? null : e.slot(check);
         if (s == null) {
             return CompletableFuture.failedFuture(new WardException("no device " + id + " with a check '" + check + "'"));
         }
         CompletableFuture<ProbeResult> f = new CompletableFuture<>();
-        CompletableFuture<ProbeResult> existing = s.running.compareAndExchange(null, f);
+        CompletableFuture<ProbeResult> existing = s.claim(f);
         if (existing != null) {
             return existing.copy();
         }
@@ -490,7 +538,7 @@ public final class WardEngine implements Ward, Inventory, LatestResults {
             return;
         }
         CompletableFuture<ProbeResult> f = new CompletableFuture<>();
-        if (!slot.running.compareAndSet(null, f)) {
+        if (slot.claim(f) != null) {
             if (!recheck) {
                 meters.overrun(slot.check.type());
             }
@@ -509,7 +557,7 @@ public final class WardEngine implements Ward, Inventory, LatestResults {
             Thread.ofVirtual().name("ward-probe").start(() -> runProbe(slot, plannedNanos, f));
         } catch (RuntimeException | OutOfMemoryError e) {
             inFlight.decrementAndGet();
-            slot.running.set(null);
+            slot.running = null;
             f.completeExceptionally(e);
             throw e;
         }
@@ -539,7 +587,7 @@ public final class WardEngine implements Ward, Inventory, LatestResults {
             if (result != null) {
                 handle(slot, result);
             }
-            slot.running.set(null);
+            slot.running = null;
             if (inFlight.decrementAndGet() == 0) {
                 synchronized (settled) {
                     settled.notifyAll();
@@ -601,6 +649,7 @@ public final class WardEngine implements Ward, Inventory, LatestResults {
                 default -> throw new WardException("no prober for type '" + t + "'");
             };
             bindMeters(created);
+            tellPlan(created, plannedIcmpRate);
             return created;
         });
     }

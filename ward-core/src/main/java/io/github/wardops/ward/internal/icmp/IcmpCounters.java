@@ -22,6 +22,8 @@ final class IcmpCounters {
     final LongAdder ignoredForeign = new LongAdder();
     final LongAdder ignoredMalformed = new LongAdder();
     final LongAdder ignoredLate = new LongAdder();
+    /** Echoes that waited more than a second for their slot at the pacer. */
+    final LongAdder delayed = new LongAdder();
     /** Replies timed by the kernel's receive timestamp rather than when the receiver read them. */
     final LongAdder kernelTimestamps = new LongAdder();
 
@@ -30,7 +32,14 @@ final class IcmpCounters {
         return ignoredForeign.sum() + ignoredMalformed.sum() + ignoredLate.sum();
     }
 
-    void bindTo(MeterRegistry registry, OutstandingEchoes outstanding, IcmpSocketMode mode) {
+    void bindTo(MeterRegistry registry, OutstandingEchoes outstanding, IcmpSocketMode mode, IcmpEchoProber prober) {
+        counter(registry, "ward.icmp.delayed", delayed, "Echoes that waited more than a second for the pacer");
+        Gauge.builder("ward.icmp.pace", prober, IcmpEchoProber::pacedRate).baseUnit("echoes/s")
+                .description("The rate the pacer lets echoes out at now").register(registry);
+        Gauge.builder("ward.icmp.pace.planned", prober, p -> Math.max(0, p.plannedRate())).baseUnit("echoes/s")
+                .description("The echoes per second the schedule plans").register(registry);
+        Gauge.builder("ward.icmp.pacer.backlog", prober, p -> p.pacerBacklogNanos() / 1e9).baseUnit("seconds")
+                .description("How long a new echo would wait for its slot at the pacer").register(registry);
         counter(registry, "ward.icmp.echoes.sent", sent, "Echo requests sent");
         counter(registry, "ward.icmp.replies", replies, "Echo replies matched to an echo");
         counter(registry, "ward.icmp.timeouts", timeouts, "Echoes that got no answer in time");

@@ -57,6 +57,12 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
     private final Pacer pacer;
     private final IcmpReceiver receiver;
     private volatile boolean running = true;
+    /** What the schedule plans, echoes per second; negative until a plan is reported. */
+    private volatile double plannedRate = -1;
+    private volatile int pacedRate;
+    private final io.github.wardops.ward.internal.support.LogLimiter behindLog;
+    /** The pacer backlog above which an echo counts as delayed and a warning is due. */
+    static final long BEHIND_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private IcmpEchoProber(IcmpOptions options, Ticker ticker, IcmpSockets sockets) {
         this.options = options;
@@ -64,6 +70,8 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
         this.sockets = sockets;
         this.echoes = new OutstandingEchoes(ticker, options.maxOutstandingEchoes(), counters);
         this.pacer = new Pacer(ticker, options.packetsPerSecond());
+        this.pacedRate = options.packetsPerSecond();
+        this.behindLog = new io.github.wardops.ward.internal.support.LogLimiter(TimeUnit.MINUTES.toNanos(1), ticker);
         this.receiver = new IcmpReceiver(sockets, echoes, counters, rawId, ticker);
     }
 
@@ -124,6 +132,41 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
     // ------------------------------------------------------------------ API
 
     @Override
+    public synchronized void planRate(double echoesPerSecond) {
+        IcmpProber.super.planRate(echoesPerSecond);
+        int cap = options.packetsPerSecond();
+        long want = Math.max(IcmpOptions.MIN_PLANNED_PACKETS_PER_SECOND, (long) Math.ceil(2 * echoesPerSecond));
+        int rate = (int) Math.min(cap, want);
+        double before = plannedRate;
+        plannedRate = echoesPerSecond;
+        if (rate != pacedRate) {
+            pacer.rate(rate);
+            pacedRate = rate;
+            LOG.info("ICMP pace {} echoes/s: the schedule plans {} echoes/s (cap {})", rate, Math.round(echoesPerSecond), cap);
+        }
+        if (echoesPerSecond > cap && !(before > cap)) {
+            LOG.warn("the schedule plans {} ICMP echoes per second but the ICMP rate is capped at {}: probes will queue behind "
+                    + "the pacer and run late; raise the cap (icmp-pps, IcmpOptions.packetsPerSecond) or lengthen the "
+                    + "intervals", Math.round(echoesPerSecond), cap);
+        }
+    }
+
+    /** The pace now, echoes per second. */
+    public int pacedRate() {
+        return pacedRate;
+    }
+
+    /** What the schedule plans, echoes per second, or a negative number before a plan. */
+    public double plannedRate() {
+        return plannedRate;
+    }
+
+    /** How far behind the pacer is: the wait a new echo would have, in nanoseconds. */
+    long pacerBacklogNanos() {
+        return pacer.backlogNanos();
+    }
+
+    @Override
     public String type() {
         return IcmpSettings.TYPE;
     }
@@ -168,7 +211,10 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
                         Thread.sleep(Duration.ofNanos(wait));
                     }
                 }
-                pacer.pace();
+                long waited = pacer.pace();
+                if (waited > BEHIND_NANOS) {
+                    behind(waited);
+                }
                 mine.add(send(sock, target, s.payloadBytes(), s.replyTimeout()));
             }
             long[] rtts = new long[mine.size()];
@@ -226,6 +272,19 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
                     echoes.finish(e, Echo.Outcome.TIMEOUT);
                 }
             }
+        }
+    }
+
+    private void behind(long waitedNanos) {
+        counters.delayed.increment();
+        long suppressed = behindLog.permit("behind");
+        if (suppressed >= 0) {
+            double planned = plannedRate;
+            LOG.warn("the ICMP pacer is {} ms behind at {} echoes/s{}: echoes wait for their turn and probes run late; "
+                    + "raise icmp-pps (IcmpOptions.packetsPerSecond) or lengthen the intervals (counted in "
+                    + "ward_icmp_delayed_total; {} more such warnings suppressed in the last minute)",
+                    TimeUnit.NANOSECONDS.toMillis(waitedNanos), pacedRate,
+                    planned < 0 ? "" : ", the schedule plans " + Math.round(planned), suppressed);
         }
     }
 
@@ -353,6 +412,6 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        counters.bindTo(registry, echoes, sockets.v4().mode);
+        counters.bindTo(registry, echoes, sockets.v4().mode, this);
     }
 }

@@ -17,7 +17,7 @@ final class Pacer {
     static final long MIN_SLEEP_NANOS = 50_000;
 
     private final Ticker ticker;
-    private final long periodNanos;
+    private volatile long periodNanos;
     private final AtomicLong nextSlot;
 
     /**
@@ -38,26 +38,49 @@ final class Pacer {
     }
 
     /**
+     * Changes the rate; slots already claimed keep their times.
+     *
+     * @param perSecond the new rate, at least 1
+     */
+    void rate(int perSecond) {
+        if (perSecond < 1) {
+            throw new IllegalArgumentException("perSecond must be at least 1: " + perSecond);
+        }
+        periodNanos = Math.max(1, 1_000_000_000L / perSecond);
+    }
+
+    /** How far the last claimed slot lies ahead of now: the wait a new echo would have, 0 when idle. */
+    long backlogNanos() {
+        return Math.max(0, nextSlot.get() - ticker.read());
+    }
+
+    /**
      * Claims the next slot.
      *
      * @return nanoseconds from now until the slot, {@code 0} when it is now
      */
     long claim() {
         long now = ticker.read();
+        long period = periodNanos;
         while (true) {
             long cur = nextSlot.get();
             long slot = cur - now > 0 ? cur : now;
-            if (nextSlot.compareAndSet(cur, slot + periodNanos)) {
+            if (nextSlot.compareAndSet(cur, slot + period)) {
                 return slot - now;
             }
         }
     }
 
-    /** Claims the next slot and sleeps until it. */
-    void pace() throws InterruptedException {
+    /**
+     * Claims the next slot and sleeps until it.
+     *
+     * @return the nanoseconds waited for the slot
+     */
+    long pace() throws InterruptedException {
         long wait = claim();
         if (wait > MIN_SLEEP_NANOS) {
             Thread.sleep(Duration.ofNanos(wait));
         }
+        return wait;
     }
 }

@@ -6,6 +6,7 @@ import io.github.wardops.ward.Ticker;
 import io.github.wardops.ward.inventory.Device;
 import io.github.wardops.ward.inventory.DeviceId;
 import io.github.wardops.ward.inventory.InventoryChange;
+import io.github.wardops.ward.probe.Measurement;
 import io.github.wardops.ward.probe.ProbeResult;
 import io.github.wardops.ward.state.DeviceState;
 import io.github.wardops.ward.state.DeviceView;
@@ -84,6 +85,9 @@ public final class Tracker implements StateTracker {
                          List<StateListener> listeners) {
     }
 
+    private static final String[] NO_CHECKS = new String[0];
+    private static final Measurement[] NO_MEASUREMENTS = new Measurement[0];
+
     /** Per-device state, guarded by its own monitor. */
     private final class Entry {
         volatile Device device;
@@ -96,10 +100,39 @@ public final class Tracker implements StateTracker {
         /** When the tracker last received a completed reachability probe (its clock, not the probe's start), or null. */
         volatile Instant completedAt;
         final Subject reach;
-        final Map<Integer, Subject> interfaces = new HashMap<>();
-        final Map<String, Map<String, Double>> valuesByCheck = new HashMap<>();
-        final Map<Integer, Map<String, Double>> interfaceValues = new HashMap<>();
+        /** Interface subjects and values: null until the device's first interface (most devices have none). */
+        private Map<Integer, Subject> interfaces;
+        private Map<Integer, Map<String, Double>> interfaceValues;
+        /**
+         * The latest measurement of each check that reported one, as parallel arrays: the
+         * result's own immutable measurement is kept, not a map of boxed copies, so a device
+         * costs two references per check here.
+         */
+        String[] measuredChecks = NO_CHECKS;
+        Measurement[] measurements = NO_MEASUREMENTS;
         volatile boolean removed;
+
+        Map<Integer, Subject> interfaces() {
+            return interfaces == null ? Map.of() : interfaces;
+        }
+
+        Map<Integer, Subject> interfacesForWrite() {
+            if (interfaces == null) {
+                interfaces = new HashMap<>(4);
+            }
+            return interfaces;
+        }
+
+        Map<Integer, Map<String, Double>> interfaceValues() {
+            return interfaceValues == null ? Map.of() : interfaceValues;
+        }
+
+        Map<Integer, Map<String, Double>> interfaceValuesForWrite() {
+            if (interfaceValues == null) {
+                interfaceValues = new HashMap<>(4);
+            }
+            return interfaceValues;
+        }
 
         Entry(Device device, Instant now) {
             this.device = device;
@@ -256,7 +289,7 @@ public final class Tracker implements StateTracker {
             if (e.reach.flapping) {
                 flappingCount.decrementAndGet();
             }
-            for (Subject s : e.interfaces.values()) {
+            for (Subject s : e.interfaces().values()) {
                 if (s.flapping) {
                     flappingCount.decrementAndGet();
                 }
@@ -334,8 +367,8 @@ public final class Tracker implements StateTracker {
                     if (s.flapping()) {
                         flappingCount.incrementAndGet();
                     }
-                } else if (e.interfaces.size() < cfg.maxInterfacesPerDevice()) {
-                    Subject sub = e.interfaces.computeIfAbsent(s.key().ifIndex(),
+                } else if (e.interfaces().size() < cfg.maxInterfacesPerDevice()) {
+                    Subject sub = e.interfacesForWrite().computeIfAbsent(s.key().ifIndex(),
                             i -> new Subject(s.key(), cfg, s.since()));
                     if (sub.pristine()) {
                         sub.restore(s);
@@ -501,26 +534,26 @@ public final class Tracker implements StateTracker {
     }
 
     private void putValues(Entry e, ProbeResult r) {
-        Map<String, Double> v = r.measurement().values();
         if (r instanceof ProbeResult.Unknown) {
             return;
         }
-        Map<String, Double> m = new HashMap<>();
-        for (Map.Entry<String, Double> x : v.entrySet()) {
-            if (m.size() >= cfg.maxValuesPerSubject()) {
-                valuesDropped.increment();
-                break;
-            }
-            if (x.getKey() != null && x.getValue() != null && Double.isFinite(x.getValue())) {
-                m.put(x.getKey(), x.getValue());
+        String check = r.check();
+        for (int i = 0; i < e.measuredChecks.length; i++) {
+            if (e.measuredChecks[i].equals(check)) {
+                e.measurements[i] = r.measurement();
+                return;
             }
         }
-        // One map per check of the device: bounded by the inventory's checks.
-        if (e.valuesByCheck.containsKey(r.check()) || e.valuesByCheck.size() < Math.max(8, e.device.checks().size())) {
-            e.valuesByCheck.put(r.check(), m);
-        } else {
+        // One measurement per check of the device: bounded by the inventory's checks.
+        int n = e.measuredChecks.length;
+        if (n >= Math.max(8, e.device.checks().size())) {
             valuesDropped.increment();
+            return;
         }
+        e.measuredChecks = java.util.Arrays.copyOf(e.measuredChecks, n + 1);
+        e.measurements = java.util.Arrays.copyOf(e.measurements, n + 1);
+        e.measuredChecks[n] = check;
+        e.measurements[n] = r.measurement();
     }
 
     private boolean parentBlocking(Device d) {
@@ -683,15 +716,16 @@ public final class Tracker implements StateTracker {
     private DeviceView viewOf(Entry e) {
         Map<String, Double> values = new HashMap<>();
         Map<String, Double> icmp = null;
-        for (Map.Entry<String, Map<String, Double>> x : e.valuesByCheck.entrySet()) {
-            values.putAll(x.getValue());
-            if ("icmp".equals(x.getKey())) {
-                icmp = x.getValue();
+        for (int i = 0; i < e.measuredChecks.length; i++) {
+            Map<String, Double> m = e.measurements[i].values();
+            putFinite(values, m);
+            if ("icmp".equals(e.measuredChecks[i])) {
+                icmp = m;
             }
         }
         if (icmp != null) {
             // Ping values win over same-named values of other checks.
-            values.putAll(icmp);
+            putFinite(values, icmp);
         }
         values.remove("avg_ping_ms");
         Double avg = icmp != null ? icmp.get("rtt_avg_ms") : null;
@@ -703,11 +737,26 @@ public final class Tracker implements StateTracker {
         values.put("failed_cycles", (double) e.reach.consecutiveFailures);
         values.put("flap_pct", e.reach.flapPercent);
         Map<Integer, DeviceState> ifs = new HashMap<>();
-        e.interfaces.forEach((k, v) -> ifs.put(k, v.snapshot()));
+        e.interfaces().forEach((k, v) -> ifs.put(k, v.snapshot()));
         Map<Integer, Map<String, Double>> ifv = new HashMap<>();
-        e.interfaceValues.forEach((k, v) -> ifv.put(k, Map.copyOf(v)));
+        e.interfaceValues().forEach((k, v) -> ifv.put(k, Map.copyOf(v)));
         return new DeviceView(e.device, e.reach.snapshot(), ifs, values, ifv,
                 topology.dependents().getOrDefault(e.device.id(), 0), parentTrouble(e.device), now);
+    }
+
+    /** Copies the finite values, at most {@code maxValuesPerSubject} of one measurement; the rest are counted. */
+    private void putFinite(Map<String, Double> into, Map<String, Double> from) {
+        int taken = 0;
+        for (Map.Entry<String, Double> x : from.entrySet()) {
+            if (x.getKey() == null || x.getValue() == null || !Double.isFinite(x.getValue())) {
+                continue;
+            }
+            if (taken++ >= cfg.maxValuesPerSubject()) {
+                valuesDropped.increment();
+                return;
+            }
+            into.put(x.getKey(), x.getValue());
+        }
     }
 
     /**
@@ -738,14 +787,14 @@ public final class Tracker implements StateTracker {
                 ignored.increment();
                 return;
             }
-            Subject s = e.interfaces.get(ifIndex);
+            Subject s = e.interfaces().get(ifIndex);
             if (s == null) {
-                if (e.interfaces.size() >= cfg.maxInterfacesPerDevice()) {
+                if (e.interfaces().size() >= cfg.maxInterfacesPerDevice()) {
                     valuesDropped.increment();
                     return;
                 }
                 s = new Subject(key, cfg, at);
-                e.interfaces.put(ifIndex, s);
+                e.interfacesForWrite().put(ifIndex, s);
             }
             applied(e, s, s.observe(up, at, false));
             notifyUpdate(e);
@@ -766,14 +815,14 @@ public final class Tracker implements StateTracker {
             if (e.removed) {
                 return;
             }
-            Map<String, Double> m = e.interfaceValues.get(ifIndex);
+            Map<String, Double> m = e.interfaceValues().get(ifIndex);
             if (m == null) {
-                if (e.interfaceValues.size() >= cfg.maxInterfacesPerDevice()) {
+                if (e.interfaceValues().size() >= cfg.maxInterfacesPerDevice()) {
                     valuesDropped.increment();
                     return;
                 }
                 m = new HashMap<>();
-                e.interfaceValues.put(ifIndex, m);
+                e.interfaceValuesForWrite().put(ifIndex, m);
             }
             for (Map.Entry<String, Double> x : values.entrySet()) {
                 if (x.getKey() == null || x.getValue() == null || !Double.isFinite(x.getValue())) {
@@ -809,7 +858,7 @@ public final class Tracker implements StateTracker {
             return Optional.empty();
         }
         synchronized (e) {
-            Subject s = e.interfaces.get(ifIndex);
+            Subject s = e.interfaces().get(ifIndex);
             return s == null ? Optional.empty() : Optional.of(s.snapshot());
         }
     }

@@ -190,6 +190,54 @@ class WardEngineTest {
         }
     }
 
+    /** An ICMP prober that records the plans it is told and answers every probe up. */
+    static final class PlanRecorder implements io.github.wardops.ward.probe.IcmpProber {
+        final List<Double> plans = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void planRate(double echoesPerSecond) {
+            plans.add(echoesPerSecond);
+        }
+
+        @Override
+        public io.github.wardops.ward.probe.IcmpSocketMode mode() {
+            return io.github.wardops.ward.probe.IcmpSocketMode.DATAGRAM;
+        }
+
+        @Override
+        public int outstandingEchoes() {
+            return 0;
+        }
+
+        @Override
+        public String type() {
+            return io.github.wardops.ward.probe.IcmpSettings.TYPE;
+        }
+
+        @Override
+        public ProbeResult probe(io.github.wardops.ward.probe.ProbeRequest r) {
+            return new ProbeResult.Unknown(r.device().id(), r.check().name(), type(), r.plannedAt(), "not probed");
+        }
+    }
+
+    @Test
+    void theIcmpProberIsToldWhatTheEnabledChecksPlanOnEveryInventoryChange() {
+        PlanRecorder icmp = new PlanRecorder();
+        io.github.wardops.ward.probe.IcmpSettings three = io.github.wardops.ward.probe.IcmpSettings.defaults();
+        try (Ward w = onFakeTime().prober(icmp).build()) {
+            Device a = device(1, Check.icmp(three, Duration.ofSeconds(30)));
+            Device b = device(2, Check.icmp(three, Duration.ofSeconds(10)));
+            Device c = device(3, Check.tcp(22, Duration.ofSeconds(1)));
+            w.inventory().replaceAll(List.of(a, b, c));
+            double perEcho = three.count();
+            assertEquals(perEcho / 30 + perEcho / 10, icmp.plans.getLast(), 1e-9, "echoes per interval, summed; TCP not counted");
+            w.inventory().apply(List.of(InventoryChange.upsert(b.withEnabled(false))));
+            assertEquals(perEcho / 30, icmp.plans.getLast(), 1e-9, "a disabled device plans nothing");
+            w.inventory().apply(List.of(InventoryChange.remove(a.id())));
+            assertEquals(0, icmp.plans.getLast(), 1e-9);
+        }
+    }
+
     @Test
     void linkLocalDevicesAreRejectedUnlessAllowedAndNothingIsApplied() {
         Device good = device(1, Check.tcp(22, Duration.ofSeconds(5)));

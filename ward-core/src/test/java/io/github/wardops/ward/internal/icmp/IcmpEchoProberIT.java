@@ -360,4 +360,36 @@ class IcmpEchoProberIT {
         }
         return String.join(java.io.File.pathSeparator, parts);
     }
+
+    @Test
+    void thePaceFollowsThePlanUnderTheCap() {
+        try (IcmpEchoProber p = IcmpEchoProber.open(IcmpOptions.builder().packetsPerSecond(5_000).build())) {
+            assertEquals(5_000, p.pacedRate(), "before a plan: the cap");
+            p.planRate(100);
+            assertEquals(IcmpOptions.MIN_PLANNED_PACKETS_PER_SECOND, p.pacedRate(), "a small plan keeps the floor");
+            p.planRate(1_000);
+            assertEquals(2_000, p.pacedRate(), "twice the plan");
+            p.planRate(4_000);
+            assertEquals(5_000, p.pacedRate(), "never above the cap");
+            assertEquals(4_000, p.plannedRate());
+            assertThrows(IllegalArgumentException.class, () -> p.planRate(-1));
+            assertThrows(IllegalArgumentException.class, () -> p.planRate(Double.NaN));
+            assertEquals(5_000, p.pacedRate(), "a refused plan changes nothing");
+        }
+    }
+
+    @Test
+    void echoesThatWaitForAnOverloadedPacerAreCounted() throws Exception {
+        // 20 echoes a second, 40 single-echo probes at once: the last wait about 2 s for their turn
+        try (IcmpEchoProber p = IcmpEchoProber.open(IcmpOptions.builder().packetsPerSecond(20).build())) {
+            List<ProbeRequest> rs = new ArrayList<>();
+            for (int i = 1; i <= 40; i++) {
+                rs.add(request("127.0.9." + i, new IcmpSettings(1, Duration.ZERO, Duration.ofMillis(500), 56)));
+            }
+            List<ProbeResult> results = probeAll(p, rs);
+            assertAllUp(results, 1);
+            long delayed = p.counters().delayed.sum();
+            assertTrue(delayed >= 10 && delayed < 40, "echoes that waited over 1 s for the pacer: " + delayed);
+        }
+    }
 }

@@ -113,4 +113,19 @@ class PacerTest {
             assertEquals(i * MS, sorted.get(i), "slot " + i);
         }
     }
+
+    @Test
+    void aNewRateSpacesLaterSlotsAndTheBacklogSaysHowFarBehind() {
+        FakeTicker t = new FakeTicker();
+        Pacer p = new Pacer(t, 1000);
+        assertEquals(0, p.backlogNanos(), "idle: no backlog");
+        for (int i = 0; i < 10; i++) {
+            p.claim();
+        }
+        assertEquals(10 * MS, p.backlogNanos(), "ten slots of 1 ms claimed ahead");
+        p.rate(100);
+        assertEquals(10 * MS, p.claim(), "the claimed slots keep their times");
+        assertEquals(20 * MS, p.claim(), "then 10 ms apart");
+        assertThrows(IllegalArgumentException.class, () -> p.rate(0));
+    }
 }

@@ -206,7 +206,12 @@ public final class Settings {
             .label("N")
             .byDefault(IcmpOptions.DEFAULT_PACKETS_PER_SECOND)
             .help("The most ICMP echoes sent per second (default: {default}).")
-            .doc("The most ICMP echoes sent per second (1-1,000,000).")
+            .doc("The most ICMP echoes sent per second (1-1,000,000). ward paces at twice what the inventory's ICMP "
+                    + "checks plan (devices × echoes ÷ interval; at least 1,000 a second), never above this cap: 100,000 "
+                    + "devices × 3 echoes every 30 s plan 10,000 a second and are paced at 20,000. When the plan alone "
+                    + "exceeds the cap, a WARN line says so at start and at every inventory change; an echo that waits "
+                    + "more than a second for its turn is counted in `ward_icmp_delayed_total` and logged at WARN (at "
+                    + "most once a minute), with the numbers.")
             .build();
 
     /** {@code --inventory-poll}, {@code WARD_INVENTORY_POLL}, YAML {@code inventory-poll}. */
