@@ -268,7 +268,7 @@ for n in "${sizes[@]}"; do
                      n, NR, (x[NR] - x[1]) * 60, y[1], y[NR], min(y), max(y), slope }
         function min(a,  i, m) { m = a[1]; for (i in a) if (a[i] < m) m = a[i]; return m }
         function max(a,  i, m) { m = a[1]; for (i in a) if (a[i] > m) m = a[i]; return m }' "$run/heap"
-      echo "soak samples (hours since the window began, MB after GC): $(awk '{ printf "%s%.3f:%s", NR > 1 ? " " : "", $1, $2 }' "$run/heap")"
+      echo "soak samples (minute of the window:MB after GC): $(awk '{ printf "%s%.1f:%s", (NR > 1 ? " " : ""), $1 * 60, $2 }' "$run/heap")"
     fi
   else
     # died (or never answered): how, and the end of its log
