@@ -232,6 +232,10 @@ for n in "${sizes[@]}"; do
   if [ "$alive" = yes ] && kill -0 "$runner" 2>/dev/null && scrape "$run/m"; then
     t1=$(now); cpu1=$(ticks "$runner"); pg_usage; pgcpu1=$pg_t pgrss=$pg_rss pgpss=$pg_pss
     rss=$(status_kb "$runner" VmRSS); hwm=$(status_kb "$runner" VmHWM)
+    for name in ward_probes_total ward_schedule_lag_seconds ward_schedule_missed_total ward_storage_rows_written_total jvm_gc_live_data_size_bytes; do
+      # a renamed meter would read 0 here; say so (ward_probes_skipped_total appears with the first overrun only)
+      grep -q "^$name[{ ]" "$run/m" || echo "warning: the runner's /metrics has no $name; its figures below read 0" >&2
+    done
     live=$(msum "$run/m" jvm_gc_live_data_size_bytes)
     heapkb=$(heap_after_gc_kb)
     win=$(calc %.3f "$t1 - $t0")
