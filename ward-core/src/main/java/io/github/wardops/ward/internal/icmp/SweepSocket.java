@@ -81,7 +81,7 @@ public final class SweepSocket implements AutoCloseable {
     private long ignoredMalformed;
     private long icmpErrors;
 
-    private SweepSocket(IcmpSockets sockets, List<InetAddress> targets, int count, boolean batched) {
+    SweepSocket(IcmpSockets sockets, List<InetAddress> targets, int count, boolean batched) {
         this.sockets = sockets;
         this.count = count;
         this.batched = batched;
