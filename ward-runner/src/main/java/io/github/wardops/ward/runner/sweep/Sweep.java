@@ -182,7 +182,8 @@ public final class Sweep {
         private final int words;
         /** Targets whose every echo was sent, published to the receiver (volatile write after lastSend). */
         private volatile int allSentBelow;
-        private volatile boolean senderDone;
+        /** The sender stopped before sending everything: the receiver stops too. */
+        private volatile boolean abandoned;
         /** Targets finished (all answered, or their last deadline passed); written by the receiver only. */
         private volatile int finished;
         /** Receiver only: the lowest target not yet finished by the deadline scan. */
@@ -211,10 +212,13 @@ public final class Sweep {
         Report run() throws InterruptedException {
             long start = System.nanoTime();
             Thread receiver = Thread.ofPlatform().name("ward-sweep-receiver").daemon(true).start(this::receive);
+            boolean complete = false;
             try {
                 send(start);
+                complete = true;
             } finally {
-                senderDone = true;
+                // a sender that stopped early (interrupted) leaves targets that never finish
+                abandoned = !complete;
                 receiver.join();
             }
             if (receiverFailure != null) {
@@ -302,7 +306,7 @@ public final class Sweep {
         /** The receiver: reads replies, then finishes targets whose last deadline passed. */
         private void receive() {
             try {
-                while (finished < n) {
+                while (finished < n && !abandoned) {
                     int wait = 10;
                     int below = allSentBelow;
                     if (doneBelow < below) {
