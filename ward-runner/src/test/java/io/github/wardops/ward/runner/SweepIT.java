@@ -90,6 +90,18 @@ class SweepIT {
         assertTrue(r.lines().get(0).startsWith("127.77.2.1   : xmt/rcv/%loss = 1/1/0%, min/avg/max = "), r.lines().get(0));
         assertEquals("127.253.77.1 : xmt/rcv/%loss = 1/0/100%", r.lines().get(1));
         assertTrue(r.lines().get(2).startsWith("2 targets, 1 answered, 2 sent, 1 received, 50.00% loss"), r.lines().get(2));
+
+        // three echoes each, silent targets between answering ones, through few in-flight slots:
+        // every silent echo times out and is counted lost, every answer counted once
+        Result many = sweep("-c", "3", "-p", "10", "-t", "100", "--max-in-flight", "4", "127.77.3.0/29", "127.253.77.0/29");
+        assertEquals(ExitCodes.FAILURE, many.code(), many.err());
+        for (int i = 0; i < 6; i++) {
+            assertTrue(many.lines().get(i).startsWith("127.77.3." + (i + 1) + " "), many.lines().get(i));
+            assertTrue(many.lines().get(i).contains(": xmt/rcv/%loss = 3/3/0%, min/avg/max = "), many.lines().get(i));
+            assertTrue(many.lines().get(6 + i).endsWith(": xmt/rcv/%loss = 3/0/100%"), many.lines().get(6 + i));
+        }
+        assertTrue(many.lines().get(12).startsWith("12 targets, 6 answered, 36 sent, 18 received, 50.00% loss"),
+                many.lines().get(12));
     }
 
     @AfterAll

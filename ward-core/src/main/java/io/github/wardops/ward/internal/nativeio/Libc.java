@@ -105,6 +105,10 @@ public final class Libc {
     public static final long IOVEC_SIZE = 16;
     /** struct cmsghdr header: size_t len, int level, int type. */
     public static final long CMSG_HDR = 16;
+    /** struct mmsghdr: a msghdr, then unsigned int msg_len (and padding to 8). */
+    public static final long MMSGHDR_SIZE = 64;
+    /** Offset of msg_len in struct mmsghdr. */
+    public static final long MMSG_LEN = 56;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LOOKUP = LINKER.defaultLookup();
@@ -118,6 +122,10 @@ public final class Libc {
     private static final MethodHandle SENDTO = handle("sendto",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle RECVMSG = handle("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SENDMMSG = handle("sendmmsg",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle RECVMMSG = handle("recvmmsg",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle POLL = handle("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle CLOSE = handle("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle OPEN = handle("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
@@ -198,6 +206,43 @@ public final class Libc {
     public static long recvmsg(MemorySegment err, int fd, MemorySegment msghdr, int flags) {
         try {
             return (long) RECVMSG.invokeExact(err, fd, msghdr, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * {@code sendmmsg(2)}: sends up to {@code vlen} messages in one system call.
+     *
+     * @param err the errno capture segment
+     * @param fd the socket
+     * @param msgvec {@code vlen} {@code struct mmsghdr}s ({@link #MMSGHDR_SIZE} bytes each)
+     * @param vlen how many
+     * @param flags such as {@link #MSG_DONTWAIT}
+     * @return how many were sent (their {@code msg_len} set), or -1 with errno
+     */
+    public static int sendmmsg(MemorySegment err, int fd, MemorySegment msgvec, int vlen, int flags) {
+        try {
+            return (int) SENDMMSG.invokeExact(err, fd, msgvec, vlen, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * {@code recvmmsg(2)} without a timeout: reads up to {@code vlen} queued messages in one
+     * system call.
+     *
+     * @param err the errno capture segment
+     * @param fd the socket
+     * @param msgvec {@code vlen} {@code struct mmsghdr}s ({@link #MMSGHDR_SIZE} bytes each)
+     * @param vlen how many
+     * @param flags such as {@link #MSG_DONTWAIT}
+     * @return how many were read (their {@code msg_len} set), or -1 with errno
+     */
+    public static int recvmmsg(MemorySegment err, int fd, MemorySegment msgvec, int vlen, int flags) {
+        try {
+            return (int) RECVMMSG.invokeExact(err, fd, msgvec, vlen, flags, MemorySegment.NULL);
         } catch (Throwable t) {
             throw rethrow(t);
         }

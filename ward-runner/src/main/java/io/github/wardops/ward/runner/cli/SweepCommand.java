@@ -3,8 +3,6 @@ package io.github.wardops.ward.runner.cli;
 import io.github.wardops.ward.InvalidConfigurationException;
 import io.github.wardops.ward.WardException;
 import io.github.wardops.ward.probe.IcmpOptions;
-import io.github.wardops.ward.probe.IcmpProber;
-import io.github.wardops.ward.probe.Probers;
 import io.github.wardops.ward.runner.CliContext;
 import io.github.wardops.ward.runner.ExitCodes;
 import io.github.wardops.ward.runner.sweep.Sweep;
@@ -53,8 +51,8 @@ public final class SweepCommand implements Callable<Integer> {
     int pps;
 
     @Option(names = "--max-in-flight", paramLabel = "N",
-            description = "The most targets probed at once, 1-1000000 (default: 1000 x count). "
-                    + "Raise it for ranges with many silent addresses: each holds its slot until its timeout.")
+            description = "The most targets with an echo still unanswered and not timed out, 1-1000000 "
+                    + "(default: " + SweepCommand.DEFAULT_IN_FLIGHT + "). A silent address holds its slot until its timeout.")
     Integer maxInFlight;
 
     @Option(names = "--max-targets", paramLabel = "N", defaultValue = "" + SweepTargets.DEFAULT_MAX_TARGETS,
@@ -74,12 +72,11 @@ public final class SweepCommand implements Callable<Integer> {
     /** The default pacing, echoes per second. */
     static final int DEFAULT_PPS = 100_000;
     /**
-     * The default concurrency per echo of a probe. Measured on 2 busy cores: 10,000 runnable probe
-     * threads crowd out the ICMP receiver thread and replies time out before they are read, while
-     * 1,000 loses nothing and sweeps faster. Probes with more echoes sleep between them, so the
-     * default grows with the count.
+     * The default limit on unfinished targets. A target costs the same few bytes whether it is
+     * in flight or not, so the limit only bounds the replies that can arrive at once: a second
+     * of echoes at the default rate.
      */
-    static final int IN_FLIGHT_PER_ECHO = 1_000;
+    static final int DEFAULT_IN_FLIGHT = 100_000;
 
     /**
      * Creates the command.
@@ -91,12 +88,12 @@ public final class SweepCommand implements Callable<Integer> {
     }
 
     /**
-     * The concurrency: the flag, else {@value #IN_FLIGHT_PER_ECHO} times the echo count.
+     * The limit on unfinished targets: the flag, else {@value #DEFAULT_IN_FLIGHT}.
      *
-     * @return the most targets probed at once
+     * @return the most targets with an echo outstanding
      */
     int maxInFlight() {
-        return maxInFlight != null ? maxInFlight : IN_FLIGHT_PER_ECHO * Math.max(1, Math.min(count, 100));
+        return maxInFlight != null ? maxInFlight : DEFAULT_IN_FLIGHT;
     }
 
     /**
@@ -153,12 +150,11 @@ public final class SweepCommand implements Callable<Integer> {
         }
         IcmpOptions icmp = IcmpOptions.builder()
                 .packetsPerSecond(pps)
-                .maxOutstandingEchoes(Math.min(4_194_304, Math.max(262_144, options.maxInFlight() * count)))
                 .receiveBufferBytes(32 * 1024 * 1024)
                 .build();
         Sweep.Report report;
-        try (IcmpProber prober = Probers.icmp(icmp)) {
-            report = new Sweep(prober, options).run(list);
+        try {
+            report = new Sweep(icmp, options).run(list);
         } catch (WardException e) {
             ctx.err().println("ward: " + e.getMessage());
             ctx.err().flush();

@@ -30,12 +30,12 @@ class SweepCommandTest {
         assertEquals(Duration.ofSeconds(1), o.spacing(), "fping -p default");
         assertEquals(Duration.ofMillis(500), o.replyTimeout(), "fping -t default");
         assertEquals(100_000, o.packetsPerSecond());
-        assertEquals(1_000, o.maxInFlight());
+        assertEquals(100_000, o.maxInFlight());
     }
 
     @Test
-    void concurrencyGrowsWithTheEchoCountUnlessGiven() {
-        assertEquals(3_000, options("sweep", "-c", "3", "127.0.0.1").maxInFlight());
+    void inFlightLimitIsTheFlagElseTheDefault() {
+        assertEquals(100_000, options("sweep", "-c", "3", "127.0.0.1").maxInFlight());
         assertEquals(77, options("sweep", "-c", "3", "--max-in-flight", "77", "127.0.0.1").maxInFlight());
         Sweep.Options o = options("sweep", "--count", "2", "--interval-ms", "20", "--timeout-ms", "300", "--pps", "5000", "127.0.0.1");
         assertEquals(2, o.count());
