@@ -57,6 +57,21 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
     private final Pacer pacer;
     private final IcmpReceiver receiver;
     private volatile boolean running = true;
+    /** Payloads up to this size use a pooled send block (an Ethernet MTU's worth). */
+    static final int POOLED_PAYLOAD_BYTES = 1472;
+    /** errno capture at the start of a send block, then the sockaddr (32 bytes), then the packet. */
+    private static final long ERRNO_BYTES = 16;
+    private static final long BLOCK_HEADER_BYTES = ERRNO_BYTES + 32;
+
+    static {
+        if (errnoBytes() > ERRNO_BYTES) {
+            throw new ExceptionInInitializerError("the errno capture state takes " + errnoBytes() + " bytes, more than "
+                    + ERRNO_BYTES);
+        }
+    }
+    /** Send blocks kept for reuse; bounded, the rest are left to the GC. */
+    private final java.util.concurrent.ArrayBlockingQueue<MemorySegment> sendBlocks =
+            new java.util.concurrent.ArrayBlockingQueue<>(64);
     /** What the schedule plans, echoes per second; negative until a plan is reported. */
     private volatile double plannedRate = -1;
     private volatile int pacedRate;
@@ -344,12 +359,20 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
         if (e.result.isDone()) {
             return e; // over the outstanding limit, and counted
         }
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment err = errnoSegment(arena);
-            // One allocation for the sockaddr (first 32 bytes) and the packet.
-            MemorySegment block = arena.allocate(32 + 8 + payload, 8);
-            MemorySegment sa = sockaddr(block.asSlice(0, sock.v6 ? 28 : 16), target, sock.v6);
-            MemorySegment buf = block.asSlice(32, 8 + payload);
+        // One native block for errno, the sockaddr and the packet, from a small pool: no malloc
+        // and free per echo. A payload larger than the pooled blocks takes a block of its own.
+        boolean pooled = payload <= POOLED_PAYLOAD_BYTES;
+        MemorySegment block = pooled ? takeBlock() : null;
+        try (Arena arena = pooled ? null : Arena.ofConfined()) {
+            if (!pooled) {
+                block = arena.allocate(BLOCK_HEADER_BYTES + 8 + payload, 8);
+            }
+            MemorySegment err = block.asSlice(0, ERRNO_BYTES);
+            MemorySegment sa = block.asSlice(ERRNO_BYTES, 32);
+            sa.fill((byte) 0);   // a reused block: no port, flow or scope left from an earlier echo
+            sockaddr(sa, target, sock.v6);
+            sa = sa.asSlice(0, sock.v6 ? 28 : 16);
+            MemorySegment buf = block.asSlice(BLOCK_HEADER_BYTES, 8 + payload);
             int len = IcmpPacket.writeEcho(buf, sock.v6, rawId, e.seq, e.cookie, payload, sock.mode == IcmpSocketMode.RAW);
             int attempts = 0;
             while (true) {
@@ -385,7 +408,16 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
                 echoes.finish(e, new Echo.Outcome(Echo.Status.SEND_ERROR, 0, 0, 0, errno));
                 return e;
             }
+        } finally {
+            if (pooled) {
+                sendBlocks.offer(block);   // a full pool lets the block go to the GC (Arena.ofAuto)
+            }
         }
+    }
+
+    private MemorySegment takeBlock() {
+        MemorySegment b = sendBlocks.poll();
+        return b != null ? b : Arena.ofAuto().allocate(BLOCK_HEADER_BYTES + 8 + POOLED_PAYLOAD_BYTES, 8);
     }
 
     private static MemorySegment sockaddr(MemorySegment sa, byte[] addr, boolean v6) {

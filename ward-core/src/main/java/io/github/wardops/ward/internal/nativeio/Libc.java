@@ -152,6 +152,16 @@ public final class Libc {
     }
 
     /**
+     * The size of an errno segment, for callers that carve one out of a larger block (aligned
+     * to 8 bytes).
+     *
+     * @return the bytes
+     */
+    public static long errnoBytes() {
+        return CAPTURE.byteSize();
+    }
+
+    /**
      * The errno captured by the last call that used the segment.
      *
      * @param state the capture segment
