@@ -86,7 +86,7 @@ class RunSettingsTest {
         assertEquals(Duration.ofSeconds(30), s.interval());
         assertEquals(HttpAddress.DEFAULT, s.http());
         assertEquals(4096, s.maxProbesInFlight());
-        assertEquals(10_000, s.icmpPacketsPerSecond());
+        assertEquals(100_000, s.icmpPacketsPerSecond(), "a cap: the pace follows the fleet under it");
         assertEquals(Duration.ofSeconds(2), s.inventoryPoll());
     }
 

@@ -75,7 +75,7 @@ class SettingsTest {
         assertEquals(IcmpOptions.DEFAULT_PACKETS_PER_SECOND, IcmpOptions.defaults().packetsPerSecond());
         assertEquals(WebhookOptions.DEFAULT_TIMEOUT, WebhookOptions.of(URI.create("http://127.0.0.1:1/")).timeout());
         // The values an operator reads in the docs.
-        assertEquals(List.of("30s", "4096", "10000", "3", "2", "10s", "30d", "60s", "161", "postgres", "127.0.0.1:9090"),
+        assertEquals(List.of("30s", "4096", "100000", "3", "2", "10s", "30d", "60s", "161", "postgres", "127.0.0.1:9090"),
                 List.of(Settings.INTERVAL.defaultText(), Settings.MAX_PROBES_IN_FLIGHT.defaultText(),
                         Settings.ICMP_PPS.defaultText(), Settings.DOWN_AFTER.defaultText(), Settings.UP_AFTER.defaultText(),
                         Settings.WEBHOOK_TIMEOUT.defaultText(), Settings.DB_RETENTION.defaultText(),
