@@ -197,7 +197,10 @@ class JarIT {
         for (String l : logLines) {
             assertTrue(l.endsWith("}") && l.contains("\"level\":\"") && l.contains("\"formattedMessage\":\""), l);
         }
-        assertTrue(logLines.stream().anyMatch(l -> l.contains("ICMP prober ready: IPv4")), "the message is formatted: " + logLines);
+        // the sweep's summary line, its placeholders filled in
+        assertTrue(logLines.stream().anyMatch(l -> l.matches(".*\"formattedMessage\":\"ignored: \\d+ foreign, \\d+ malformed.*")),
+                "the message is formatted: " + logLines);
+        assertTrue(logLines.stream().noneMatch(l -> l.contains("{}")), "no placeholder left: " + logLines);
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("127.43.2.1 : xmt/rcv/%loss = 1/1/0%")), "sweep output stays plain: " + lines);
         assertTrue(lines.stream().noneMatch(l -> l.matches("^\\d{4}-\\d{2}-\\d{2}T.* INFO .*")), "no plain log line: " + lines);
     }
