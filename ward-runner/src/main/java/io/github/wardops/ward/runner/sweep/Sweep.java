@@ -221,6 +221,9 @@ public final class Sweep {
                 abandoned = !complete;
                 receiver.join();
             }
+            if (receiverFailure instanceof Error e) {
+                throw e;   // an Error ends the process as it is, not as a runtime failure
+            }
             if (receiverFailure != null) {
                 throw new IllegalStateException("the sweep's receiver failed", receiverFailure);
             }
