@@ -5,7 +5,7 @@ package io.github.wardops.ward.testing;
  * (silent hosts) or rejected (unreachable hosts). Rules sit on the input hook, so the request is
  * sent normally and only the answer is suppressed; dropping on output would make sendto fail
  * with EPERM instead ({@link #custom} installs such rules, for the tests of that). Removed by
- * {@link #close()}.
+ * {@link #close()}; a table left by a killed test JVM is removed by the next installation.
  */
 public final class Netfilter implements AutoCloseable {
     /** Echo requests to this range are dropped: the hosts never answer. */
@@ -31,6 +31,7 @@ public final class Netfilter implements AutoCloseable {
     /** Installs the rules in a named network namespace, or the current one when {@code null}. */
     public static Netfilter install(String netns) {
         Host.require("nft");
+        reapStale();
         String table = "ward_test_" + ProcessHandle.current().pid() + "_" + Long.toHexString(System.nanoTime() & 0xffffff);
         String[] prefix = netns == null ? new String[0] : new String[] {"ip", "netns", "exec", netns};
         String script = """
@@ -57,10 +58,27 @@ public final class Netfilter implements AutoCloseable {
      */
     public static Netfilter custom(String netns, String chains) {
         Host.require("nft");
+        reapStale();
         String table = "ward_test_" + ProcessHandle.current().pid() + "_" + Long.toHexString(System.nanoTime() & 0xffffff);
         String[] prefix = netns == null ? new String[0] : new String[] {"ip", "netns", "exec", netns};
         Host.run("table inet " + table + " {\n" + chains + "\n}\n", concat(prefix, "nft", "-f", "-"));
         return new Netfilter(table, prefix);
+    }
+
+    /**
+     * Deletes the ward tables ({@code ward_<kind>_<pid>_<hex>}) of processes that are gone: a test
+     * JVM killed before {@link #close()} leaves its table behind, still dropping echoes to the
+     * addresses the next run uses.
+     */
+    public static void reapStale() {
+        Host.Result tables = Host.exec(null, "nft", "list", "tables");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^table inet (ward_[a-z]+_(\\d+)_[0-9a-f]+)\\s*$")
+                .matcher(tables.out());
+        while (tables.exit() == 0 && m.find()) {
+            if (ProcessHandle.of(Long.parseLong(m.group(2))).isEmpty()) {
+                Host.exec(null, "nft", "delete", "table", "inet", m.group(1));
+            }
+        }
     }
 
     /** The table's name, unique to this installation. */

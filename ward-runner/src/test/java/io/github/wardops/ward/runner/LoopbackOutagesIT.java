@@ -28,15 +28,7 @@ class LoopbackOutagesIT {
 
     @Test
     void anAddressTakenDownStopsAnsweringAndAnswersAgainWhenRestored() throws Exception {
-        try {
-            new ProcessBuilder("fping", "-v").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start()
-                    .waitFor(5, TimeUnit.SECONDS);
-        } catch (java.io.IOException e) {
-            if (TestFaults.ci()) {
-                throw new AssertionError("CI=true but fping is not installed", e);
-            }
-            Assumptions.abort("fping is not installed");
-        }
+        fpingOrSkip();
         try (LoopbackOutages outages = TestFaults.outagesOrSkip()) {
             assertTrue(answers(HOST), "loopback answers before the outage");
             outages.drop(HOST);
@@ -49,6 +41,63 @@ class LoopbackOutagesIT {
             outages.drop(HOST);
         }
         assertTrue(answers(HOST), "closing ends every outage");
+    }
+
+    /**
+     * A demo killed with {@code kill -9} leaves its table behind, still dropping echoes; the next
+     * installation removes the tables of processes that are gone, and keeps those of live ones.
+     */
+    @Test
+    void aTableLeftByAKilledProcessIsRemovedByTheNextInstallation() throws Exception {
+        fpingOrSkip();
+        TestFaults.outagesOrSkip().close();
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        Process alive = new ProcessBuilder("sleep", "60").start();
+        InetAddress stale = InetAddress.ofLiteral("127.44.8.1");
+        InetAddress kept = InetAddress.ofLiteral("127.44.8.2");
+        String staleTable = "ward_outages_" + gone.pid() + "_abc";
+        String liveTable = "ward_outages_" + alive.pid() + "_abc";
+        try {
+            nft("table inet " + staleTable + " {\nchain in {\ntype filter hook input priority -10; policy accept\n"
+                    + "ip daddr " + stale.getHostAddress() + " icmp type echo-request drop\n}\n}\n");
+            nft("table inet " + liveTable + " {\nchain in {\ntype filter hook input priority -10; policy accept\n"
+                    + "ip daddr " + kept.getHostAddress() + " icmp type echo-request drop\n}\n}\n");
+            assertEquals(false, answers(stale), "the stale table drops echoes");
+            try (LoopbackOutages outages = LoopbackOutages.install()) {
+                assertTrue(answers(stale), "the dead process's table is gone");
+                assertEquals(false, answers(kept), "a live process's table is kept");
+            }
+        } finally {
+            alive.destroy();
+            nftQuiet("delete table inet " + liveTable);
+            nftQuiet("delete table inet " + staleTable);
+        }
+    }
+
+    private static void nft(String script) throws Exception {
+        Process p = new ProcessBuilder("nft", "-f", "-").redirectErrorStream(true).start();
+        p.getOutputStream().write(script.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+    }
+
+    private static void nftQuiet(String command) throws Exception {
+        new ProcessBuilder(("nft " + command).split(" ")).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+    }
+
+    private static void fpingOrSkip() throws Exception {
+        try {
+            new ProcessBuilder("fping", "-v").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start()
+                    .waitFor(5, TimeUnit.SECONDS);
+        } catch (java.io.IOException e) {
+            if (TestFaults.ci()) {
+                throw new AssertionError("CI=true but fping is not installed", e);
+            }
+            Assumptions.abort("fping is not installed");
+        }
     }
 
     @Test

@@ -82,6 +82,7 @@ class SweepIT {
 
     @Test
     void aSilentTargetMakesTheExitCode1AsFpingDoes() throws Exception {
+        nft("delete table inet " + TABLE); // left by a killed run, if any
         Assumptions.assumeTrue(nft("add table inet " + TABLE) == 0, "nftables is not usable here (needs root)");
         assertEquals(0, nft("add chain inet " + TABLE + " in { type filter hook input priority 0 ; }"));
         assertEquals(0, nft("add rule inet " + TABLE + " in ip daddr " + SILENT + " icmp type echo-request drop"));

@@ -1,8 +1,5 @@
 package io.github.wardops.ward.simulator.net;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Faulty hosts on loopback, for tests: sub-ranges of 127.0.0.0/8 whose echoes are dropped
@@ -36,7 +33,8 @@ public final class LoopbackFaults implements AutoCloseable {
      * @throws IllegalStateException when {@code nft} fails (not root, not installed)
      */
     public static LoopbackFaults install() {
-        String table = "ward_testkit_" + ProcessHandle.current().pid() + "_" + Long.toHexString(System.nanoTime() & 0xffffff);
+        Nft.reapStale();
+        String table = Nft.tableName("testkit");
         String script = """
                 table inet %s {
                   chain in {
@@ -48,7 +46,7 @@ public final class LoopbackFaults implements AutoCloseable {
                   }
                 }
                 """.formatted(table, SILENT, UNREACHABLE, UNREACHABLE, TCP_SILENT);
-        nft(script, "-f", "-");
+        Nft.run(script, "-f", "-");
         return new LoopbackFaults(table);
     }
 
@@ -75,33 +73,9 @@ public final class LoopbackFaults implements AutoCloseable {
     @Override
     public void close() {
         try {
-            nft(null, "delete", "table", "inet", table);
+            Nft.run(null, "delete", "table", "inet", table);
         } catch (IllegalStateException e) {
             // already gone
-        }
-    }
-
-    private static void nft(String stdin, String... args) {
-        String[] cmd = new String[args.length + 1];
-        cmd[0] = "nft";
-        System.arraycopy(args, 0, cmd, 1, args.length);
-        try {
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-            pb.environment().put("PATH", pb.environment().getOrDefault("PATH", "/usr/bin:/bin") + ":/usr/sbin:/sbin");
-            Process p = pb.start();
-            if (stdin != null) {
-                p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-            }
-            p.getOutputStream().close();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IllegalStateException("nft " + String.join(" ", args) + " failed: " + out.strip());
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run nft (install the nftables package): " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         }
     }
 }

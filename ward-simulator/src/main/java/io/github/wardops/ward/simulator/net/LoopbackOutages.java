@@ -1,10 +1,7 @@
 package io.github.wardops.ward.simulator.net;
 
-import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Outages of chosen loopback hosts, for tests and {@code ward demo}: the echo requests to an
@@ -35,7 +32,8 @@ public final class LoopbackOutages implements AutoCloseable {
      *     message says why
      */
     public static LoopbackOutages install() {
-        String table = "ward_outages_" + ProcessHandle.current().pid() + "_" + Long.toHexString(System.nanoTime() & 0xffffff);
+        Nft.reapStale();
+        String table = Nft.tableName("outages");
         String script = """
                 table inet %s {
                   set down { type ipv4_addr; size %d; }
@@ -45,7 +43,7 @@ public final class LoopbackOutages implements AutoCloseable {
                   }
                 }
                 """.formatted(table, MAX_ADDRESSES);
-        nft(script, "-f", "-");
+        Nft.run(script, "-f", "-");
         return new LoopbackOutages(table);
     }
 
@@ -57,7 +55,7 @@ public final class LoopbackOutages implements AutoCloseable {
      * @throws IllegalStateException when {@code nft} fails
      */
     public void drop(InetAddress address) {
-        nft(null, "add", "element", "inet", table, "down", "{ " + loopback(address) + " }");
+        Nft.run(null, "add", "element", "inet", table, "down", "{ " + loopback(address) + " }");
     }
 
     /**
@@ -70,7 +68,7 @@ public final class LoopbackOutages implements AutoCloseable {
     public void restore(InetAddress address) {
         String a = loopback(address);
         try {
-            nft(null, "delete", "element", "inet", table, "down", "{ " + a + " }");
+            Nft.run(null, "delete", "element", "inet", table, "down", "{ " + a + " }");
         } catch (IllegalStateException e) {
             // Not in the set: already restored.
             if (!e.getMessage().contains("No such file or directory") && !e.getMessage().contains("does not exist")) {
@@ -92,33 +90,9 @@ public final class LoopbackOutages implements AutoCloseable {
     @Override
     public void close() {
         try {
-            nft(null, "delete", "table", "inet", table);
+            Nft.run(null, "delete", "table", "inet", table);
         } catch (IllegalStateException e) {
             // already gone
-        }
-    }
-
-    private static void nft(String stdin, String... args) {
-        String[] cmd = new String[args.length + 1];
-        cmd[0] = "nft";
-        System.arraycopy(args, 0, cmd, 1, args.length);
-        try {
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-            pb.environment().put("PATH", pb.environment().getOrDefault("PATH", "/usr/bin:/bin") + ":/usr/sbin:/sbin");
-            Process p = pb.start();
-            if (stdin != null) {
-                p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-            }
-            p.getOutputStream().close();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IllegalStateException("nft " + String.join(" ", args) + " failed: " + out.strip());
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run nft (install the nftables package): " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         }
     }
 }
