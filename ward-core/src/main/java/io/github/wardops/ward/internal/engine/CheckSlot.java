@@ -25,6 +25,14 @@ final class CheckSlot {
     volatile boolean streakOk;
     /** The current re-check's token; an entry with another token was superseded. Under the schedule's lock. */
     long recheckToken;
+    /**
+     * While the slot waits for a free probing thread: its planned start, and the next slot in the
+     * engine's admission queue. Under the engine's admission lock. A slot waits at most once (its
+     * {@link #running} claim keeps a second dispatch out), so the queue holds each slot at most once
+     * and is bounded by the inventory, with no allocation per waiting probe.
+     */
+    long waitingPlannedNanos;
+    CheckSlot nextWaiting;
 
     private static final VarHandle RUNNING;
 

@@ -48,7 +48,10 @@ final class EngineMeters {
         this.listenerFailures = Counter.builder("ward.listener.failures")
                 .description("Result listener calls that threw").register(registry);
         Gauge.builder("ward.probes.in.flight", engine, WardEngine::probesInFlight)
-                .description("Probes running now").register(registry);
+                .description("Probes running now (at most maxProbesInFlight)").register(registry);
+        Gauge.builder("ward.probes.waiting", engine, WardEngine::probesWaiting)
+                .description("Probes due and waiting for one of the maxProbesInFlight probing threads; "
+                        + "their wait is part of ward.schedule.lag").register(registry);
         Gauge.builder("ward.inventory.devices", engine, WardEngine::size)
                 .description("Devices in the inventory").register(registry);
         // Named apart from the state tracker's ward.state.devices (the confirmed status, the one

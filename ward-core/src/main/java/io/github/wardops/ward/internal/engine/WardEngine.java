@@ -41,7 +41,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -109,7 +108,20 @@ public final class WardEngine implements Ward, Inventory, LatestResults {
     private final LogLimiter logLimit;
     private final MeterRegistry registry;
     private final EngineMeters meters;
-    private final Semaphore permits;
+    /**
+     * Admission: at most {@code maxProbesInFlight} probing threads. A due probe with no free
+     * thread waits in an intrusive FIFO of slots (no thread, no allocation), and a thread that
+     * ends a probe takes the next waiting one. Starting a thread per due probe and parking it on
+     * a semaphore held one virtual thread and its stack (about 1 KB) per waiting probe, so a
+     * fleet the permits could not keep up with ran the heap out (200,000 devices in 512 MB).
+     */
+    private final Object admission = new Object();
+    private final int maxProbing;
+    private int probing;
+    private int waiting;
+    private CheckSlot waitHead;
+    private CheckSlot waitTail;
+    /** Probes dispatched and not yet ended: probing plus waiting. */
     private final AtomicInteger inFlight = new AtomicInteger();
     /** Notified when the last probe in flight ends, for {@link #awaitSettled}. */
     private final Object settled = new Object();
@@ -136,7 +148,7 @@ public final class WardEngine implements Ward, Inventory, LatestResults {
         this.ticker = config.ticker();
         this.logLimit = new LogLimiter(TimeUnit.MINUTES.toNanos(1), ticker);
         this.registry = config.meterRegistry() != null ? config.meterRegistry() : new SimpleMeterRegistry();
-        this.permits = new Semaphore(config.maxProbesInFlight());
+        this.maxProbing = config.maxProbesInFlight();
         this.userProbers = config.probers();
         this.listeners = config.listeners();
         this.meters = new EngineMeters(registry, this, ticker);
@@ -193,6 +205,7 @@ public final class WardEngine implements Ward, Inventory, LatestResults {
         // and a fake ticker does not move while the caller waits here.
         long deadline = System.nanoTime() + config.drainTimeout().toNanos();
         schedule.stop();
+        abandonWaiting();
         // Wait for probes in flight, within the bound.
         while (inFlight.get() > 0 && System.nanoTime() - deadline < 0) {
             try {
@@ -463,7 +476,9 @@ public final class WardEngine implements Ward, Inventory, LatestResults {
 
     @Override
     public int probesInFlight() {
-        return inFlight.get();
+        synchronized (admission) {
+            return probing;
+        }
     }
 
     int scheduleSize() {
@@ -553,9 +568,27 @@ public final class WardEngine implements Ward, Inventory, LatestResults {
 
     private void startProbe(CheckSlot slot, long plannedNanos, CompletableFuture<ProbeResult> f) {
         inFlight.incrementAndGet();
+        synchronized (admission) {
+            if (probing >= maxProbing) {
+                slot.waitingPlannedNanos = plannedNanos;
+                slot.nextWaiting = null;
+                if (waitTail == null) {
+                    waitHead = slot;
+                } else {
+                    waitTail.nextWaiting = slot;
+                }
+                waitTail = slot;
+                waiting++;
+                return;
+            }
+            probing++;
+        }
         try {
-            Thread.ofVirtual().name("ward-probe").start(() -> runProbe(slot, plannedNanos, f));
+            Thread.ofVirtual().name("ward-probe").start(() -> runProbes(slot, plannedNanos, f));
         } catch (RuntimeException | OutOfMemoryError e) {
+            synchronized (admission) {
+                probing--;
+            }
             inFlight.decrementAndGet();
             slot.running = null;
             f.completeExceptionally(e);
@@ -563,14 +596,89 @@ public final class WardEngine implements Ward, Inventory, LatestResults {
         }
     }
 
+    /** The body of a probing thread: its own probe, then waiting ones until none is left. */
+    private void runProbes(CheckSlot first, long firstPlanned, CompletableFuture<ProbeResult> firstFuture) {
+        CheckSlot slot = first;
+        long planned = firstPlanned;
+        CompletableFuture<ProbeResult> f = firstFuture;
+        boolean handedOver = false;
+        try {
+            while (true) {
+                runProbe(slot, planned, f);
+                synchronized (admission) {
+                    slot = waitHead;
+                    if (slot == null) {
+                        probing--;
+                        handedOver = true;
+                        return;
+                    }
+                    waitHead = slot.nextWaiting;
+                    if (waitHead == null) {
+                        waitTail = null;
+                    }
+                    slot.nextWaiting = null;
+                    waiting--;
+                    planned = slot.waitingPlannedNanos;
+                }
+                f = slot.running;
+                if (f == null) {
+                    f = new CompletableFuture<>(); // not expected: a waiting slot keeps its claim
+                }
+            }
+        } finally {
+            if (!handedOver) {
+                // ended by a Throwable that escaped a probe (the process is ending): free the thread
+                synchronized (admission) {
+                    probing--;
+                }
+            }
+        }
+    }
+
+    /** Ends the probes still waiting at close, unprobed and unrecorded. */
+    private void abandonWaiting() {
+        CheckSlot slot;
+        synchronized (admission) {
+            slot = waitHead;
+            waitHead = null;
+            waitTail = null;
+            waiting = 0;
+        }
+        while (slot != null) {
+            CheckSlot next = slot.nextWaiting;
+            slot.nextWaiting = null;
+            CompletableFuture<ProbeResult> f = slot.running;
+            slot.running = null;
+            endFlight();
+            if (f != null) {
+                Check check = slot.check;
+                f.complete(new ProbeResult.Unknown(slot.device.id(), check.name(), check.type(), clock.instant(),
+                        "not probed: the engine closed while the probe waited for a free thread"));
+            }
+            slot = next;
+        }
+    }
+
+    private void endFlight() {
+        if (inFlight.decrementAndGet() == 0) {
+            synchronized (settled) {
+                settled.notifyAll();
+            }
+        }
+    }
+
+    /** Probes due and waiting for a free probing thread (gauge {@code ward.probes.waiting}). */
+    int probesWaiting() {
+        synchronized (admission) {
+            return waiting;
+        }
+    }
+
     private void runProbe(CheckSlot slot, long plannedNanos, CompletableFuture<ProbeResult> f) {
         ProbeResult result = null;
-        boolean acquired = false;
         Check check = slot.check;
         Device device = slot.device;
         try {
-            permits.acquire();
-            acquired = true;
             long start = ticker.read();
             meters.lag(start - plannedNanos);
             Instant now = clock.instant();
@@ -581,18 +689,11 @@ public final class WardEngine implements Ward, Inventory, LatestResults {
             Thread.currentThread().interrupt();
             result = new ProbeResult.Unknown(device.id(), check.name(), check.type(), clock.instant(), "interrupted: the engine is stopping");
         } finally {
-            if (acquired) {
-                permits.release();
-            }
             if (result != null) {
                 handle(slot, result);
             }
             slot.running = null;
-            if (inFlight.decrementAndGet() == 0) {
-                synchronized (settled) {
-                    settled.notifyAll();
-                }
-            }
+            endFlight();
             if (result != null) {
                 f.complete(result);
             } else {

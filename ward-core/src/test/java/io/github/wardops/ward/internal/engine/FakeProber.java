@@ -32,6 +32,8 @@ final class FakeProber implements Prober {
     final AtomicInteger calls = new AtomicInteger();
     final ConcurrentHashMap<String, AtomicInteger> concurrentPerCheck = new ConcurrentHashMap<>();
     final AtomicInteger maxPerCheck = new AtomicInteger();
+    /** The threads that called {@link #probe}, to see how the engine reuses them. */
+    final java.util.Set<Thread> threads = ConcurrentHashMap.newKeySet();
     private final FakeClock clock;
     private volatile boolean finishAll;
 
@@ -53,6 +55,7 @@ final class FakeProber implements Prober {
         maxPerCheck.accumulateAndGet(per.incrementAndGet(), Math::max);
         maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
         calls.incrementAndGet();
+        threads.add(Thread.currentThread());
         changed();
         try {
             try (Ticker.Registration r = clock.onAdvance(this::changed)) {

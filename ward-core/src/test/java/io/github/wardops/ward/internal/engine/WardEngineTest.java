@@ -128,7 +128,8 @@ class WardEngineTest {
     @Test
     void permitsBoundProbesInFlight() throws Exception {
         FakeProber p = new FakeProber(clock);
-        try (Ward w = onFakeTime().prober(p).maxProbesInFlight(3).build()) {
+        SimpleMeterRegistry reg = new SimpleMeterRegistry();
+        try (Ward w = onFakeTime().prober(p).meterRegistry(reg).maxProbesInFlight(3).build()) {
             List<Device> ds = new ArrayList<>();
             for (int i = 0; i < 30; i++) {
                 ds.add(device(i, fake("f", Duration.ofMillis(200), Duration.ofMillis(50))));
@@ -137,7 +138,9 @@ class WardEngineTest {
             w.start();
             clock.advance(Duration.ofMillis(200));
             scheduled(w);
-            assertEquals(30, w.probesInFlight(), "every device was due once in its first interval");
+            p.await(() -> p.running.get() == 3, "3 running");
+            assertEquals(3, w.probesInFlight(), "three probes run");
+            assertEquals(27.0, reg.get("ward.probes.waiting").gauge().value(), "every other device due in its first interval waits");
             // 30 probes of 50 ms on 3 permits: every 50 ms exactly three finish and three more start
             for (int round = 1; round <= 20; round++) {
                 int calls = 3 * round;
@@ -146,8 +149,49 @@ class WardEngineTest {
                 scheduled(w);
             }
             assertEquals(3, p.maxRunning.get(), "the limit was reached and never passed");
+            // a due probe waits without a thread of its own: the three probing threads take the
+            // waiting ones in turn, so 60 probes ran on a handful of threads, not one each
+            assertTrue(p.threads.size() < 20, p.threads.size() + " threads for 60 probes");
             p.finishAll();
         }
+    }
+
+    @Test
+    void probesStillWaitingAtCloseEndUnprobedAndCloseIsNotHeldByThem() throws Exception {
+        FakeProber p = new FakeProber(clock);
+        SimpleMeterRegistry reg = new SimpleMeterRegistry();
+        Ward w = onFakeTime().prober(p).meterRegistry(reg).maxProbesInFlight(1).drainTimeout(Duration.ofSeconds(5)).build();
+        List<Device> ds = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            ds.add(device(i, fake("f", Duration.ofHours(1), Duration.ofHours(1))));
+        }
+        w.inventory().replaceAll(ds);
+        w.start();
+        List<java.util.concurrent.CompletableFuture<ProbeResult>> fs = new ArrayList<>();
+        for (Device d : ds) {
+            fs.add(w.probeNow(d.id(), "f"));
+        }
+        p.await(() -> p.running.get() == 1, "one probe runs");
+        assertEquals(4.0, reg.get("ward.probes.waiting").gauge().value());
+        Thread closer = Thread.ofPlatform().start(w::close);
+        // the waiting four end at close, unprobed, while the running one still runs
+        long end = System.nanoTime() + WAIT.toNanos();
+        long unprobed = 0;
+        while (unprobed < 4 && System.nanoTime() < end) {
+            Thread.sleep(20);
+            unprobed = 0;
+            for (var f : fs) {
+                if (f.isDone() && f.get() instanceof ProbeResult.Unknown u && u.detail().contains("not probed")) {
+                    unprobed++;
+                }
+            }
+        }
+        assertEquals(1, p.running.get(), "the running probe was left to finish");
+        assertEquals(4, unprobed, "the four waiting probes ended at close, unprobed");
+        p.finishAll();
+        closer.join(10_000);
+        assertEquals(1, p.calls.get(), "no waiting probe was started by close");
+        assertEquals(0.0, reg.get("ward.probes.waiting").gauge().value());
     }
 
     @Test
