@@ -30,8 +30,20 @@ final class Echo {
     final int seq;
     final byte[] target;
     final boolean v6;
-    /** The ticker reading after which the echo is lost. */
-    final long deadline;
+    /**
+     * The ticker reading after which the echo is lost: set when the echo is registered, and again
+     * when it goes out. The receiver reads it only after the echo was sent.
+     */
+    long deadline;
+    /** How long a reply may take, for the deadline set at sending. */
+    long timeoutNanos;
+    /** The socket and payload size the sender writes it with. */
+    IcmpSocket sock;
+    int payload;
+    /** The {@link EchoSender}'s: an offset while handed over, then the release time on its clock. */
+    long release;
+    /** Sends the kernel refused for lack of room so far ({@link EchoSender}). */
+    int attempts;
     /** Wall-clock nanoseconds at sendto, compared with the kernel's receive timestamp. */
     volatile long sentWall;
     /** The ticker reading at sendto, for the round trip when the kernel gave no timestamp. */

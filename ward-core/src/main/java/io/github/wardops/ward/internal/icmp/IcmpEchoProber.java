@@ -56,6 +56,7 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
     private final OutstandingEchoes echoes;
     private final Pacer pacer;
     private final IcmpReceiver receiver;
+    private final EchoSender sender;
     private volatile boolean running = true;
     /** Payloads up to this size use a pooled send block (an Ethernet MTU's worth). */
     static final int POOLED_PAYLOAD_BYTES = 1472;
@@ -88,6 +89,7 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
         this.pacedRate = options.packetsPerSecond();
         this.behindLog = new io.github.wardops.ward.internal.support.LogLimiter(TimeUnit.MINUTES.toNanos(1), ticker);
         this.receiver = new IcmpReceiver(sockets, echoes, counters, rawId, ticker);
+        this.sender = new EchoSender(ticker, pacer, echoes, this::transmit, this::behind, BEHIND_NANOS);
     }
 
     /**
@@ -122,7 +124,9 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
         try {
             p = new IcmpEchoProber(options, ticker, sockets);
             p.receiver.start();
+            p.sender.start();
         } catch (RuntimeException | Error e) {
+            p = null;
             sockets.close();
             throw e;
         }
@@ -137,6 +141,11 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
     /** The receiver, for tests that stall or fail it. */
     IcmpReceiver receiver() {
         return receiver;
+    }
+
+    /** The sender, for tests that fail it. */
+    EchoSender sender() {
+        return sender;
     }
 
     /** What the prober counted, for tests. */
@@ -176,9 +185,9 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
         return plannedRate;
     }
 
-    /** How far behind the pacer is: the wait a new echo would have, in nanoseconds. */
+    /** How far behind the pacer is: how long the oldest due echo has waited for its turn, in nanoseconds. */
     long pacerBacklogNanos() {
-        return pacer.backlogNanos();
+        return sender.backlogNanos();
     }
 
     @Override
@@ -215,22 +224,35 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
             return new ProbeResult.Unknown(id, check, type(), at, "ward's ICMP receiver stopped (" + receiver.stopReason()
                     + "): the device was not judged");
         }
+        if (!sender.alive()) {
+            return new ProbeResult.Unknown(id, check, type(), at, "ward's ICMP sender stopped (" + sender.stopReason()
+                    + "): the device was not judged");
+        }
         byte[] target = address.getAddress();
-        List<Echo> mine = new ArrayList<>(s.count());
-        long start = ticker.read();
+        int count = s.count();
+        List<Echo> mine = new ArrayList<>(count);
         try {
-            for (int i = 0; i < s.count(); i++) {
-                if (i > 0) {
-                    long wait = start + s.spacing().toNanos() * i - ticker.read();
-                    if (wait > 0) {
-                        Thread.sleep(Duration.ofNanos(wait));
-                    }
+            // every echo goes to the sender at once, with its offset; this thread then parks once,
+            // for the replies, instead of sleeping between echoes and for the pacer
+            long spacing = s.spacing().toNanos();
+            for (int i = 0; i < count; i++) {
+                Echo e = echoes.register(target, isV6, s.replyTimeout());
+                mine.add(e);
+                if (!e.result.isDone()) {
+                    e.sock = sock;
+                    e.payload = s.payloadBytes();
+                    sender.submit(e, spacing * i);
                 }
-                long waited = pacer.pace();
-                if (waited > BEHIND_NANOS) {
-                    behind(waited);
+            }
+            if (!sender.alive()) {
+                // the sender stopped while these were handed over: what it did not take is ours to settle
+                for (Echo e : mine) {
+                    echoes.finish(e, Echo.Outcome.IMPAIRED);
                 }
-                mine.add(send(sock, target, s.payloadBytes(), s.replyTimeout()));
+            }
+            Echo.Outcome[] outcomes = new Echo.Outcome[count];
+            for (int i = count - 1; i >= 0; i--) {
+                outcomes[i] = await(mine.get(i)); // the last settles last, as a rule: one wait
             }
             long[] rtts = new long[mine.size()];
             int received = 0;
@@ -239,8 +261,7 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
             EchoErrors.Verdict unreachable = null;
             int sendFailures = 0;
             int impaired = 0;
-            for (Echo e : mine) {
-                Echo.Outcome o = await(e);
+            for (Echo.Outcome o : outcomes) {
                 switch (o.status()) {
                     case REPLY -> rtts[received++] = o.rttNanos();
                     case ICMP_ERROR -> firstError = firstError == null ? o : firstError;
@@ -263,8 +284,10 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
             if (impaired > 0) {
                 // ward's receiver stopped while these echoes were out: a reply may have come
                 // unread, so this says nothing about the device
-                return new ProbeResult.Unknown(id, check, type(), at, "ward's ICMP receiver stopped (" + receiver.stopReason()
-                        + "): the device was not judged");
+                boolean senderGone = !sender.alive() && receiver.alive();
+                return new ProbeResult.Unknown(id, check, type(), at, senderGone
+                        ? "ward's ICMP sender stopped (" + sender.stopReason() + "): the device was not judged"
+                        : "ward's ICMP receiver stopped (" + receiver.stopReason() + "): the device was not judged");
             }
             if (firstError != null) {
                 return down(request, at, stats, firstError.icmpType(), firstError.icmpCode(), isV6);
@@ -354,11 +377,13 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
         }
     }
 
-    private Echo send(IcmpSocket sock, byte[] target, int payload, Duration timeout) {
-        Echo e = echoes.register(target, sock.v6, timeout);
-        if (e.result.isDone()) {
-            return e; // over the outstanding limit, and counted
-        }
+    /**
+     * The sender's: writes one due echo. Returns {@code false} when the kernel has no room now
+     * (EAGAIN, ENOBUFS) and the echo may be tried again; settles it as a send error otherwise.
+     */
+    private boolean transmit(Echo e) {
+        IcmpSocket sock = e.sock;
+        int payload = e.payload;
         // One native block for errno, the sockaddr and the packet, from a small pool: no malloc
         // and free per echo. A payload larger than the pooled blocks takes a block of its own.
         boolean pooled = payload <= POOLED_PAYLOAD_BYTES;
@@ -370,43 +395,37 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
             MemorySegment err = block.asSlice(0, ERRNO_BYTES);
             MemorySegment sa = block.asSlice(ERRNO_BYTES, 32);
             sa.fill((byte) 0);   // a reused block: no port, flow or scope left from an earlier echo
-            sockaddr(sa, target, sock.v6);
+            sockaddr(sa, e.target, sock.v6);
             sa = sa.asSlice(0, sock.v6 ? 28 : 16);
             MemorySegment buf = block.asSlice(BLOCK_HEADER_BYTES, 8 + payload);
             int len = IcmpPacket.writeEcho(buf, sock.v6, rawId, e.seq, e.cookie, payload, sock.mode == IcmpSocketMode.RAW);
-            int attempts = 0;
+            int stale = 0;
             while (true) {
                 Instant now = Instant.now();
                 e.sentWall = now.getEpochSecond() * 1_000_000_000L + now.getNano();
                 e.sentNano = ticker.read();
+                e.deadline = e.sentNano + e.timeoutNanos;
                 long n = sendto(err, sock.fd, buf, len, 0, sa, (int) sa.byteSize());
                 if (n >= 0) {
                     counters.sent.increment();
                     echoes.sent(e);
-                    return e;
+                    return true;
                 }
                 int errno = errno(err);
                 // On a datagram socket an ICMP error for an earlier echo (to another host) sets the
                 // socket's pending error, which the next sendto returns and clears: retry, so it is
                 // not taken for this destination's error.
-                boolean stale = sock.mode == IcmpSocketMode.DATAGRAM
+                boolean pendingError = sock.mode == IcmpSocketMode.DATAGRAM
                         && (errno == EHOSTUNREACH || errno == ENETUNREACH || errno == ECONNREFUSED || errno == EPROTO);
-                if ((errno == EAGAIN || errno == ENOBUFS || errno == EINTR || stale) && ++attempts < 5) {
-                    if (stale) {
-                        continue;
-                    }
-                    try {
-                        Thread.sleep(1);
-                    } catch (InterruptedException ie) {
-                        Thread.currentThread().interrupt();
-                        echoes.finish(e, new Echo.Outcome(Echo.Status.SEND_ERROR, 0, 0, 0, EINTR));
-                        return e;
-                    }
+                if (pendingError && ++stale < 5) {
                     continue;
+                }
+                if ((errno == EAGAIN || errno == ENOBUFS || errno == EINTR) && e.attempts < 4) {
+                    return false; // the sender tries again in a moment, without holding up the others
                 }
                 counters.sendErrors.increment();
                 echoes.finish(e, new Echo.Outcome(Echo.Status.SEND_ERROR, 0, 0, 0, errno));
-                return e;
+                return true;
             }
         } finally {
             if (pooled) {
@@ -437,6 +456,7 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
             return;
         }
         running = false;
+        sender.close();
         receiver.close();
         echoes.finishAll(Echo.Outcome.TIMEOUT);
         sockets.close();

@@ -62,6 +62,7 @@ final class OutstandingEchoes {
                 continue; // 0 marks an echo that was never registered
             }
             Echo e = new Echo(cookie, sq, target, v6, deadline);
+            e.timeoutNanos = timeout.toNanos();
             if (pending.putIfAbsent(cookie, e) == null) {
                 return e;
             }

@@ -1,7 +1,6 @@
 package io.github.wardops.ward.internal.icmp;
 
 import io.github.wardops.ward.Ticker;
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -13,9 +12,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * floods the network. Thread-safe and lock-free.
  */
 final class Pacer {
-    /** Waits shorter than this are not worth a sleep. */
-    static final long MIN_SLEEP_NANOS = 50_000;
-
     private final Ticker ticker;
     private volatile long periodNanos;
     private final AtomicLong nextSlot;
@@ -72,15 +68,22 @@ final class Pacer {
     }
 
     /**
-     * Claims the next slot and sleeps until it.
+     * Takes the next slot if it lies at most {@code tolerance} after {@code now}: the form the
+     * {@link EchoSender} uses, one thread, on its own clock.
      *
-     * @return the nanoseconds waited for the slot
+     * @return whether a slot was taken
      */
-    long pace() throws InterruptedException {
-        long wait = claim();
-        if (wait > MIN_SLEEP_NANOS) {
-            Thread.sleep(Duration.ofNanos(wait));
+    boolean take(long now, long tolerance) {
+        long cur = nextSlot.get();
+        if (cur - now > tolerance) {
+            return false;
         }
-        return wait;
+        nextSlot.set(Math.max(cur, now) + periodNanos);
+        return true;
+    }
+
+    /** Nanoseconds from {@code now} until the next free slot, 0 when it is free now. */
+    long waitNanos(long now) {
+        return Math.max(0, nextSlot.get() - now);
     }
 }

@@ -340,6 +340,51 @@ class IcmpEchoProberIT {
         }
     }
 
+    /** The sender keeps a probe's spacing: three echoes 150 ms apart take 300 ms and more, never a burst. */
+    @Test
+    void theEchoesOfAProbeLeaveTheirSpacingApart() throws Exception {
+        try (IcmpEchoProber p = IcmpEchoProber.open(IcmpOptions.builder().socketMode(IcmpSocketMode.RAW).build())) {
+            IcmpSettings spaced = new IcmpSettings(3, Duration.ofMillis(150), Duration.ofMillis(500), 16);
+            long start = System.nanoTime();
+            ProbeResult r = p.probe(request("127.41.2.1", spaced));
+            long tookMs = (System.nanoTime() - start) / 1_000_000;
+            ProbeResult.Up up = assertInstanceOf(ProbeResult.Up.class, r);
+            assertEquals(3, ((PingStats) up.measurement()).received());
+            assertTrue(tookMs >= 300, "three echoes 150 ms apart took " + tookMs + " ms");
+            assertEquals(3, p.counters().sent.sum());
+        }
+    }
+
+    @Test
+    void aSenderThatDiesMakesProbesUnknownNeverDownAndReportsTheError() throws Exception {
+        Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
+        List<Throwable> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> reported.add(e));
+        try (IcmpEchoProber p = IcmpEchoProber.open(IcmpOptions.builder().socketMode(IcmpSocketMode.RAW).build())) {
+            assertInstanceOf(ProbeResult.Up.class, p.probe(request("127.41.3.1")));
+            OutOfMemoryError injected = new OutOfMemoryError("injected by the test");
+            // a probe whose later echoes are still held by the sender when it dies
+            try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+                Future<ProbeResult> during = ex.submit(() -> p.probe(request("127.41.3.2",
+                        new IcmpSettings(3, Duration.ofSeconds(2), Duration.ofMillis(500), 16))));
+                long until = System.nanoTime() + 5_000_000_000L;
+                while (p.counters().sent.sum() < 4) {
+                    assertTrue(System.nanoTime() - until < 0, "the first echo goes out");
+                    Thread.sleep(1);
+                }
+                p.sender().failOnce(injected);
+                ProbeResult r = during.get(10, java.util.concurrent.TimeUnit.SECONDS);
+                assertFalse(r instanceof ProbeResult.Down, () -> "never DOWN: " + r);
+            }
+            ProbeResult later = p.probe(request("127.41.3.3"));
+            ProbeResult.Unknown u = assertInstanceOf(ProbeResult.Unknown.class, later, () -> "expected UNKNOWN: " + later);
+            assertTrue(u.detail().contains("sender stopped (OutOfMemoryError)"), u.detail());
+            assertEquals(List.of(injected), reported);
+        } finally {
+            Thread.setDefaultUncaughtExceptionHandler(before);
+        }
+    }
+
     /**
      * A class path for a child JVM: the tests run on the module path, where ward's classes and
      * its dependencies are on {@code jdk.module.path} and the test classes are patched into the

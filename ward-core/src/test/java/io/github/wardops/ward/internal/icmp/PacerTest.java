@@ -128,4 +128,24 @@ class PacerTest {
         assertEquals(20 * MS, p.claim(), "then 10 ms apart");
         assertThrows(IllegalArgumentException.class, () -> p.rate(0));
     }
+
+    @Test
+    void theSenderTakesSlotsUpToItsToleranceAheadAndNoMore() {
+        FakeTicker t = new FakeTicker();
+        Pacer p = new Pacer(t, 1000); // 1 ms apart
+        long now = t.read();
+        int taken = 0;
+        while (p.take(now, 3 * MS)) {
+            taken++;
+        }
+        assertEquals(4, taken, "slots at 0, 1, 2 and 3 ms lie within 3 ms of now");
+        assertEquals(4 * MS, p.waitNanos(now));
+        assertFalse(p.take(now + MS, 2 * MS), "the slot at 4 ms is 3 ms after 1 ms");
+        assertTrue(p.take(now + 2 * MS, 2 * MS));
+        // idle time earns no credit: after a quiet second the next slots start from then
+        long later = now + 1000 * MS;
+        assertEquals(0, p.waitNanos(later));
+        assertTrue(p.take(later, 0));
+        assertFalse(p.take(later, 0), "one slot per period, however long the pacer was idle");
+    }
 }
