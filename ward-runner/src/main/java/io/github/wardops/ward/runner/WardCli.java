@@ -13,7 +13,10 @@ import io.github.wardops.ward.runner.cli.RunCommand;
 import io.github.wardops.ward.runner.cli.SweepCommand;
 import io.github.wardops.ward.runner.cli.WardCommand;
 import io.github.wardops.ward.runner.log.LogSafety;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.snmp4j.SNMP4JSettings;
 import picocli.CommandLine;
 
@@ -24,6 +27,8 @@ import picocli.CommandLine;
  */
 public final class WardCli {
     private static final Set<String> TOP_LEVEL = Set.of("-h", "--help", "-V", "--version");
+    /** The subcommands that never touch SNMP: SNMP4J's classes stay unloaded for them. */
+    private static final Set<String> WITHOUT_SNMP = Set.of("sweep", "config", "credentials", "-V", "--version");
 
     private WardCli() {
     }
@@ -57,8 +62,11 @@ public final class WardCli {
         // SNMP4J drops such reports by default (RFC 3412 7.2.11b), so the operator would only see
         // TIMEOUT; net-snmp shows "Authentication failure". The runner owns its JVM, so it makes
         // SNMP4J accept them: a report only ever ends a request early, it never carries values.
-        SNMP4JSettings.setReportSecurityLevelStrategy(SNMP4JSettings.ReportSecurityLevelStrategy.noAuthNoPrivIfNeeded);
-        return commandLine(ctx).execute(withDefaultCommand(args));
+        String[] line = withDefaultCommand(args);
+        if (!WITHOUT_SNMP.contains(line[0])) {
+            SNMP4JSettings.setReportSecurityLevelStrategy(SNMP4JSettings.ReportSecurityLevelStrategy.noAuthNoPrivIfNeeded);
+        }
+        return commandLine(ctx, line[0]).execute(line);
     }
 
     /**
@@ -68,18 +76,39 @@ public final class WardCli {
      * @return the command line
      */
     public static CommandLine commandLine(CliContext ctx) {
+        return commandLine(ctx, null);
+    }
+
+    /**
+     * The command line with only what {@code first} (the first argument) needs: a one-shot
+     * command such as {@code sweep} or {@code --version} builds its own subcommand or none, so
+     * the classes of the others (the poller, the simulator, SNMP, the settings of {@code run})
+     * are never loaded. That is start-up time a short command pays in full. Anything else
+     * (help, an unknown word) builds them all.
+     */
+    static CommandLine commandLine(CliContext ctx, String first) {
+        Map<String, Supplier<Object>> all = new LinkedHashMap<>();
+        all.put("run", () -> new RunCommand(ctx));
+        all.put("sweep", () -> new SweepCommand(ctx));
+        all.put("config", () -> new ConfigCommand(ctx));
+        all.put("walk", () -> new WalkCommand(ctx));
+        all.put("import", () -> new ImportCommand(ctx));
+        all.put("demo", () -> new DemoCommand(ctx));
+        all.put("simulate", () -> new SimulateCommand(ctx));
+        all.put("credentials", () -> new CredentialsCommand(ctx));
+        all.put("probe", () -> {
+            CommandLine probe = new CommandLine(new ProbeCommand(ctx));
+            probe.addSubcommand("snmp-get", new ProbeCommand.SnmpGet(ctx));
+            return probe;
+        });
         CommandLine cl = new CommandLine(new WardCommand());
-        cl.addSubcommand("run", new RunCommand(ctx));
-        cl.addSubcommand("sweep", new SweepCommand(ctx));
-        cl.addSubcommand("config", new ConfigCommand(ctx));
-        cl.addSubcommand("walk", new WalkCommand(ctx));
-        cl.addSubcommand("import", new ImportCommand(ctx));
-        cl.addSubcommand("demo", new DemoCommand(ctx));
-        cl.addSubcommand("simulate", new SimulateCommand(ctx));
-        cl.addSubcommand("credentials", new CredentialsCommand(ctx));
-        CommandLine probe = new CommandLine(new ProbeCommand(ctx));
-        probe.addSubcommand("snmp-get", new ProbeCommand.SnmpGet(ctx));
-        cl.addSubcommand("probe", probe);
+        boolean versionOnly = "-V".equals(first) || "--version".equals(first);
+        for (Map.Entry<String, Supplier<Object>> e : all.entrySet()) {
+            if (versionOnly || (first != null && all.containsKey(first) && !first.equals(e.getKey()))) {
+                continue;
+            }
+            cl.addSubcommand(e.getKey(), e.getValue().get());
+        }
         RunOptions.addSettings(cl);
         cl.setOut(ctx.out());
         cl.setErr(ctx.err());

@@ -182,6 +182,37 @@ class JarIT {
         assertTrue(vout.getFirst().startsWith("ward 0."), vout.toString());
     }
 
+    /**
+     * One-shot commands build only what they run: {@code --version} and {@code sweep} load neither
+     * the poller, the other commands, the SNMP stack nor the simulator (start-up time they would
+     * pay in full); {@code --help} still lists every command.
+     */
+    @Test
+    void oneShotCommandsLoadOnlyTheirOwnClasses() throws Exception {
+        for (String[] args : List.of(new String[] {"--version"}, new String[] {"sweep", "127.43.3.1"})) {
+            List<String> cmd = new ArrayList<>(java(args).command());
+            cmd.add(1, "-Xlog:class+load=info:stdout");
+            Path log = dir.resolve("classes-" + args[0].replace("-", "") + ".log");
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            List<String> loaded = read(log).lines().filter(l -> l.contains("source:")).toList();
+            assertEquals(0, p.exitValue(), String.join("\n", loaded.subList(Math.max(0, loaded.size() - 5), loaded.size())));
+            for (String unwanted : List.of("org.snmp4j.", "io.github.wardops.ward.runner.poll.Poller ",
+                    "io.github.wardops.ward.runner.cli.RunCommand ", "io.github.wardops.ward.runner.cli.DemoCommand ",
+                    "io.github.wardops.ward.simulator.")) {
+                assertTrue(loaded.stream().noneMatch(l -> l.contains(unwanted)),
+                        String.join(" ", args) + " loaded " + unwanted.trim() + ": "
+                                + loaded.stream().filter(l -> l.contains(unwanted)).findFirst().orElse(""));
+            }
+        }
+        Process h = java("--help").redirectOutput(dir.resolve("help.log").toFile()).start();
+        assertTrue(h.waitFor(60, TimeUnit.SECONDS));
+        String help = read(dir.resolve("help.log"));
+        for (String c : List.of("run", "sweep", "walk", "demo", "simulate", "probe")) {
+            assertTrue(help.contains("  " + c + " ") || help.contains("  " + c + "\n"), "help lists " + c + ": " + help);
+        }
+    }
+
     /** WARD_LOG_FORMAT=json turns every log line into one JSON object; command output stays plain. */
     @Test
     void jsonLogsWithWardLogFormat() throws Exception {

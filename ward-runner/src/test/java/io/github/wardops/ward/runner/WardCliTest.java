@@ -41,6 +41,21 @@ class WardCliTest {
     }
 
     @Test
+    void aOneShotCommandBuildsOnlyItself() {
+        CliContext ctx = new CliContext(Map.of(), new PrintWriter(out, true), new PrintWriter(err, true), false, p -> {
+            throw new AssertionError("the poller must not start");
+        });
+        assertEquals(java.util.Set.of("sweep"), WardCli.commandLine(ctx, "sweep").getSubcommands().keySet());
+        assertEquals(java.util.Set.of(), WardCli.commandLine(ctx, "--version").getSubcommands().keySet());
+        java.util.Set<String> all = WardCli.commandLine(ctx).getSubcommands().keySet();
+        assertTrue(all.containsAll(java.util.List.of("run", "sweep", "walk", "demo", "probe", "config")), all.toString());
+        assertEquals(all, WardCli.commandLine(ctx, "no-such-command").getSubcommands().keySet(),
+                "an unknown word gets every command, so the error can name them");
+        assertEquals(2, run("no-such-command"));
+        assertTrue(err.toString().contains("no-such-command"), err.toString());
+    }
+
+    @Test
     void helpListsCommandsAndExitCodes() {
         assertEquals(0, run("--help"));
         String help = out.toString();

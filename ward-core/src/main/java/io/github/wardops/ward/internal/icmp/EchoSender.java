@@ -41,15 +41,19 @@ final class EchoSender {
     /** A send refused for lack of buffers (EAGAIN, ENOBUFS) is tried again after this long. */
     static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
-    /** What the sender does with a due echo. */
+    /** The most echoes written in one go ({@code sendmmsg}). */
+    static final int BURST = 16;
+
+    /** What the sender does with due echoes. */
     interface Transmit {
         /**
-         * Sends the echo, or settles it as a send error.
+         * Sends {@code echoes[0..n)} in order, settling as a send error any the kernel refuses
+         * for good.
          *
-         * @return {@code true} when done with the echo (sent or settled), {@code false} when the
-         *     kernel had no room now and the echo should be tried again shortly
+         * @return how many from the start it is done with (sent or settled); the echoes from there
+         *     on met a kernel with no room for now (EAGAIN, ENOBUFS) and are to be tried again shortly
          */
-        boolean send(Echo e);
+        int send(Echo[] echoes, int n);
     }
 
     private final Ticker ticker;
@@ -62,6 +66,7 @@ final class EchoSender {
     /** The sender's own; by release time on the sender's clock. */
     private final PriorityQueue<Echo> pending = new PriorityQueue<>((a, b) -> Long.compare(a.release - b.release, 0));
     private final Thread thread;
+    private final Echo[] burst = new Echo[BURST];
     private volatile boolean running = true;
     private volatile boolean alive = true;
     private volatile boolean idle;
@@ -164,32 +169,44 @@ final class EchoSender {
                 }
                 long now = now();
                 takeHandedOver(now);
-                int burst = 0;
-                Echo head;
-                while ((head = pending.peek()) != null && head.release - now <= 0) {
-                    if (head.result.isDone()) {
-                        pending.poll(); // settled before it went out: the probe was interrupted, or the prober closed
-                        continue;
+                while (true) {
+                    int n = 0;
+                    Echo head;
+                    while (n < BURST && (head = pending.peek()) != null && head.release - now <= 0) {
+                        if (head.result.isDone()) {
+                            pending.poll(); // settled before it went out: the probe was interrupted, or the prober closed
+                            continue;
+                        }
+                        if (!pacer.take(now, PACE_TOLERANCE_NANOS)) {
+                            break;
+                        }
+                        pending.poll();
+                        long waited = now - head.release;
+                        if (waited > behindNanos && head.attempts == 0) {
+                            behind.accept(waited);
+                        }
+                        burst[n++] = head;
                     }
-                    if (!pacer.take(now, PACE_TOLERANCE_NANOS)) {
+                    if (n == 0) {
                         break;
                     }
-                    pending.poll();
-                    long waited = now - head.release;
-                    if (waited > behindNanos && head.attempts == 0) {
-                        behind.accept(waited);
+                    int done = transmit.send(burst, n);
+                    for (int i = done; i < n; i++) {
+                        Echo e = burst[i];
+                        if (i == done) {
+                            e.attempts++;
+                        }
+                        e.release = now + RETRY_NANOS;
+                        pending.add(e);
                     }
-                    if (!transmit.send(head)) {
-                        head.attempts++;
-                        head.release = now + RETRY_NANOS;
-                        pending.add(head);
+                    java.util.Arrays.fill(burst, 0, n, null);
+                    if (n < BURST) {
+                        break;
                     }
-                    if (++burst == 256) {
-                        burst = 0;
-                        now = now();
-                        takeHandedOver(now);
-                    }
+                    now = now();
+                    takeHandedOver(now);
                 }
+                Echo head;
                 head = pending.peek();
                 backlogNanos = head != null && head.release - now < 0 ? now - head.release : 0;
                 if (head == null) {

@@ -89,7 +89,7 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
         this.pacedRate = options.packetsPerSecond();
         this.behindLog = new io.github.wardops.ward.internal.support.LogLimiter(TimeUnit.MINUTES.toNanos(1), ticker);
         this.receiver = new IcmpReceiver(sockets, echoes, counters, rawId, ticker);
-        this.sender = new EchoSender(ticker, pacer, echoes, this::transmit, this::behind, BEHIND_NANOS);
+        this.sender = new EchoSender(ticker, pacer, echoes, this::transmitAll, this::behind, BEHIND_NANOS);
     }
 
     /**
@@ -375,6 +375,111 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
         } catch (ExecutionException ee) {
             return new Echo.Outcome(Echo.Status.SEND_ERROR, 0, 0, 0, EINVAL);
         }
+    }
+
+    /**
+     * The sender's buffers for one burst: an {@code mmsghdr} vector over {@link EchoSender#BURST}
+     * slots, each a sockaddr and a packet of up to {@link #POOLED_PAYLOAD_BYTES}; written by the
+     * sender thread only, freed with the prober.
+     */
+    private final MemorySegment burstErr = errnoSegment(Arena.ofAuto());
+    private final MemorySegment burstSlots = Arena.ofAuto().allocate((long) EchoSender.BURST * BURST_SLOT, 8);
+    private final MemorySegment burstIovs = Arena.ofAuto().allocate(IOVEC_SIZE * EchoSender.BURST, 8);
+    private final MemorySegment burstMsgs = Arena.ofAuto().allocate(MMSGHDR_SIZE * EchoSender.BURST, 8);
+    /** A burst slot: a sockaddr (32 bytes), then the packet. */
+    private static final long BURST_SLOT = 32 + 8 + POOLED_PAYLOAD_BYTES;
+
+    /**
+     * The sender's: writes due echoes, those to one socket with one {@code sendmmsg}. The sweep
+     * measured one {@code sendmmsg} a burst against one {@code sendto} an echo at 1.2 s against
+     * 1.6 s for 100,000 echoes: the system call, not the packet, was a quarter of the cost.
+     */
+    private int transmitAll(Echo[] es, int n) {
+        int i = 0;
+        while (i < n) {
+            Echo first = es[i];
+            if (first.payload > POOLED_PAYLOAD_BYTES) {
+                if (!transmit(first)) {
+                    return i;
+                }
+                i++;
+                continue;
+            }
+            IcmpSocket sock = first.sock;
+            int end = i;
+            while (end < n && es[end].sock == sock && es[end].payload <= POOLED_PAYLOAD_BYTES) {
+                end++;
+            }
+            int stopped = sendBurst(sock, es, i, end);
+            if (stopped < end) {
+                return stopped;
+            }
+            i = end;
+        }
+        return n;
+    }
+
+    /** Sends {@code es[from..to)} on one socket; returns where a lack of room stopped it, or {@code to}. */
+    private int sendBurst(IcmpSocket sock, Echo[] es, int from, int to) {
+        int nameLen = sock.v6 ? 28 : 16;
+        for (int i = from; i < to; i++) {
+            Echo e = es[i];
+            int k = i - from;
+            MemorySegment slot = burstSlots.asSlice(BURST_SLOT * k, BURST_SLOT);
+            MemorySegment sa = slot.asSlice(0, 32);
+            sa.fill((byte) 0);
+            sockaddr(sa, e.target, sock.v6);
+            MemorySegment buf = slot.asSlice(32, 8 + e.payload);
+            int len = IcmpPacket.writeEcho(buf, sock.v6, rawId, e.seq, e.cookie, e.payload, sock.mode == IcmpSocketMode.RAW);
+            burstIovs.set(ValueLayout.ADDRESS, IOVEC_SIZE * k, buf);
+            burstIovs.set(ValueLayout.JAVA_LONG, IOVEC_SIZE * k + 8, len);
+            long m = MMSGHDR_SIZE * k;
+            burstMsgs.set(ValueLayout.ADDRESS, m + MSG_NAME, sa);
+            burstMsgs.set(ValueLayout.JAVA_INT, m + MSG_NAMELEN, nameLen);
+            burstMsgs.set(ValueLayout.ADDRESS, m + MSG_IOV, burstIovs.asSlice(IOVEC_SIZE * k, IOVEC_SIZE));
+            burstMsgs.set(ValueLayout.JAVA_LONG, m + MSG_IOVLEN, 1);
+            burstMsgs.set(ValueLayout.ADDRESS, m + MSG_CONTROL, MemorySegment.NULL);
+            burstMsgs.set(ValueLayout.JAVA_LONG, m + MSG_CONTROLLEN, 0);
+            burstMsgs.set(ValueLayout.JAVA_INT, m + MSG_FLAGS, 0);
+        }
+        int off = from;
+        int stale = 0;
+        while (off < to) {
+            Instant now = Instant.now();
+            long wall = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+            long nano = ticker.read();
+            for (int i = off; i < to; i++) {
+                Echo e = es[i];
+                e.sentWall = wall;
+                e.sentNano = nano;
+                e.deadline = nano + e.timeoutNanos;
+            }
+            int sent = sendmmsg(burstErr, sock.fd, burstMsgs.asSlice(MMSGHDR_SIZE * (off - from)), to - off, 0);
+            if (sent > 0) {
+                for (int i = off; i < off + sent; i++) {
+                    counters.sent.increment();
+                    echoes.sent(es[i]);
+                }
+                off += sent;
+                stale = 0;
+                continue;
+            }
+            int errno = errno(burstErr);
+            // as in transmit: a datagram socket's pending error belongs to an earlier echo
+            boolean pendingError = sock.mode == IcmpSocketMode.DATAGRAM
+                    && (errno == EHOSTUNREACH || errno == ENETUNREACH || errno == ECONNREFUSED || errno == EPROTO);
+            if (pendingError && ++stale < 5) {
+                continue;
+            }
+            if ((errno == EAGAIN || errno == ENOBUFS || errno == EINTR) && es[off].attempts < 4) {
+                return off;
+            }
+            counters.sendErrors.increment();
+            echoes.finish(es[off], new Echo.Outcome(Echo.Status.SEND_ERROR, 0, 0, 0, errno));
+            off++;
+            stale = 0;
+        }
+        return to;
     }
 
     /**
