@@ -99,8 +99,9 @@ public final class IcmpOptions {
     }
 
     /**
-     * The most echoes awaiting a reply at once. An echo over the limit is not sent and is
-     * counted; the probe reports it as lost to a local limit.
+     * The most echoes awaiting a reply at once, counted from the start of their probe (a probe
+     * hands all its echoes to the sender at once, the later ones waiting for their spacing). An
+     * echo over the limit is not sent and is counted; the probe reports it as lost to a local limit.
      *
      * @return the limit
      */

@@ -241,6 +241,9 @@ final class Schedule {
         }
     }
 
+    /** The shortest sleep of the scheduler thread, in real time. */
+    static final long MIN_SLEEP_NANOS = 1_000_000;
+
     private void loop() {
         while (running) {
             Entry due = null;
@@ -301,9 +304,6 @@ final class Schedule {
      * held. Marks the schedule idle for {@link #awaitIdle} first: the heap and the ticker were
      * just read under the lock, and every change since wakes the thread and clears the mark.
      */
-    /** The shortest sleep of the scheduler thread, in real time. */
-    static final long MIN_SLEEP_NANOS = 1_000_000;
-
     private void awaitChange(long nanos) throws InterruptedException {
         if (!running) {
             return;

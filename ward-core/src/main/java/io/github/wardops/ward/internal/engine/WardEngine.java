@@ -586,17 +586,18 @@ public final class WardEngine implements Ward, Inventory, LatestResults {
         try {
             Thread.ofVirtual().name("ward-probe").start(() -> runProbes(slot, plannedNanos, f));
         } catch (RuntimeException | OutOfMemoryError e) {
-            synchronized (admission) {
-                probing--;
-            }
-            inFlight.decrementAndGet();
+            releaseProbingThread();
             slot.running = null;
+            endFlight();
             f.completeExceptionally(e);
             throw e;
         }
     }
 
-    /** The body of a probing thread: its own probe, then waiting ones until none is left. */
+    /**
+     * The body of a probing thread: its own probe, then waiting ones until none is left. A slot
+     * removed while it waited is passed over, unprobed.
+     */
     private void runProbes(CheckSlot first, long firstPlanned, CompletableFuture<ProbeResult> firstFuture) {
         CheckSlot slot = first;
         long planned = firstPlanned;
@@ -604,7 +605,18 @@ public final class WardEngine implements Ward, Inventory, LatestResults {
         boolean handedOver = false;
         try {
             while (true) {
-                runProbe(slot, planned, f);
+                if (slot.removed) {
+                    slot.running = null;
+                    endFlight();
+                    Check check = slot.check;
+                    f.complete(new ProbeResult.Unknown(slot.device.id(), check.name(), check.type(), clock.instant(),
+                            "not probed: the check was removed while it waited for a free thread"));
+                } else {
+                    runProbe(slot, planned, f);
+                }
+                // a probe that was interrupted (only a prober can do that: the engine never
+                // interrupts) must not make every later probe on this thread fail at once
+                Thread.interrupted();
                 synchronized (admission) {
                     slot = waitHead;
                     if (slot == null) {
@@ -627,11 +639,43 @@ public final class WardEngine implements Ward, Inventory, LatestResults {
             }
         } finally {
             if (!handedOver) {
-                // ended by a Throwable that escaped a probe (the process is ending): free the thread
-                synchronized (admission) {
-                    probing--;
-                }
+                // ended by a Throwable that escaped a probe (the process is ending as a rule)
+                releaseProbingThread();
             }
+        }
+    }
+
+    /**
+     * Gives up a probing thread that ends abnormally. Probes waiting behind it get a thread of
+     * their own, so none is stranded with no thread to run it.
+     */
+    private void releaseProbingThread() {
+        CheckSlot next;
+        long planned;
+        synchronized (admission) {
+            next = waitHead;
+            if (next == null) {
+                probing--;
+                return;
+            }
+            waitHead = next.nextWaiting;
+            if (waitHead == null) {
+                waitTail = null;
+            }
+            next.nextWaiting = null;
+            waiting--;
+            planned = next.waitingPlannedNanos;
+        }
+        CompletableFuture<ProbeResult> f = next.running != null ? next.running : new CompletableFuture<>();
+        try {
+            Thread.ofVirtual().name("ward-probe").start(() -> runProbes(next, planned, f));
+        } catch (RuntimeException | OutOfMemoryError e) {
+            synchronized (admission) {
+                probing--;
+            }
+            next.running = null;
+            endFlight();
+            f.completeExceptionally(e);
         }
     }
 

@@ -206,8 +206,7 @@ final class EchoSender {
                     now = now();
                     takeHandedOver(now);
                 }
-                Echo head;
-                head = pending.peek();
+                Echo head = pending.peek();
                 backlogNanos = head != null && head.release - now < 0 ? now - head.release : 0;
                 if (head == null) {
                     idle = true;
@@ -241,6 +240,13 @@ final class EchoSender {
             }
             while ((e = pending.poll()) != null) {
                 echoes.finish(e, Echo.Outcome.IMPAIRED);
+            }
+            for (int i = 0; i < burst.length; i++) {
+                if (burst[i] != null) {
+                    // taken for a burst when the sender failed: sent or not, nobody will sweep it
+                    echoes.finish(burst[i], Echo.Outcome.IMPAIRED);
+                    burst[i] = null;
+                }
             }
         }
     }

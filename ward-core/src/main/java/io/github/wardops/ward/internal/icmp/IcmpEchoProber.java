@@ -124,9 +124,13 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
         try {
             p = new IcmpEchoProber(options, ticker, sockets);
             p.receiver.start();
-            p.sender.start();
+            try {
+                p.sender.start();
+            } catch (RuntimeException | Error e) {
+                p.receiver.close();
+                throw e;
+            }
         } catch (RuntimeException | Error e) {
-            p = null;
             sockets.close();
             throw e;
         }
@@ -307,7 +311,8 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
         } finally {
             for (Echo e : mine) {
                 if (!e.result.isDone()) {
-                    echoes.finish(e, Echo.Outcome.TIMEOUT);
+                    // the probe ended early (interrupted): an echo that never went out is no timeout
+                    echoes.finish(e, e.sentNano == 0 ? Echo.Outcome.IMPAIRED : Echo.Outcome.TIMEOUT);
                 }
             }
         }

@@ -194,6 +194,72 @@ class WardEngineTest {
         assertEquals(0.0, reg.get("ward.probes.waiting").gauge().value());
     }
 
+    /**
+     * A prober that leaves its thread interrupted must not fail the probes that wait behind it:
+     * the probing thread takes them next, and the engine clears the flag in between.
+     */
+    @Test
+    void anInterruptLeftByAProberDoesNotFailTheProbesQueuedBehindIt() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        AtomicInteger calls = new AtomicInteger();
+        io.github.wardops.ward.probe.Prober rude = new io.github.wardops.ward.probe.Prober() {
+            @Override
+            public String type() {
+                return "fake";
+            }
+
+            @Override
+            public ProbeResult probe(io.github.wardops.ward.probe.ProbeRequest r) throws InterruptedException {
+                if (calls.incrementAndGet() == 1) {
+                    release.await();
+                    Thread.currentThread().interrupt(); // and returns normally, flag set
+                } else {
+                    Thread.sleep(1); // throws at once on a thread left interrupted
+                }
+                return new ProbeResult.Up(r.device().id(), r.check().name(), "fake", clock.instant(), Duration.ZERO,
+                        io.github.wardops.ward.probe.Measurement.NONE);
+            }
+        };
+        try (Ward w = onFakeTime().prober(rude).maxProbesInFlight(1).build()) {
+            List<Device> ds = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                ds.add(device(i, fake("f", Duration.ofHours(1), Duration.ZERO)));
+            }
+            w.inventory().replaceAll(ds);
+            w.start();
+            List<java.util.concurrent.CompletableFuture<ProbeResult>> fs = new ArrayList<>();
+            for (Device d : ds) {
+                fs.add(w.probeNow(d.id(), "f"));
+            }
+            release.countDown();
+            for (var f : fs) {
+                assertInstanceOf(ProbeResult.Up.class, f.get(10, TimeUnit.SECONDS));
+            }
+            assertEquals(4, calls.get());
+        }
+    }
+
+    @Test
+    void aCheckRemovedWhileItWaitsIsNotProbed() throws Exception {
+        FakeProber p = new FakeProber(clock);
+        try (Ward w = onFakeTime().prober(p).maxProbesInFlight(1).build()) {
+            Device busy = device(1, fake("f", Duration.ofHours(1), Duration.ofSeconds(5)));
+            Device gone = device(2, fake("f", Duration.ofHours(1), Duration.ofSeconds(5)));
+            w.inventory().replaceAll(List.of(busy, gone));
+            w.start();
+            var first = w.probeNow(busy.id(), "f");
+            p.await(() -> p.running.get() == 1, "the first probe runs");
+            var waiting = w.probeNow(gone.id(), "f");
+            w.inventory().replaceAll(List.of(busy));
+            clock.advance(Duration.ofSeconds(5));
+            assertInstanceOf(ProbeResult.Up.class, first.get(10, TimeUnit.SECONDS));
+            ProbeResult.Unknown u = assertInstanceOf(ProbeResult.Unknown.class, waiting.get(10, TimeUnit.SECONDS));
+            assertTrue(u.detail().contains("removed"), u.detail());
+            assertEquals(1, p.calls.get(), "the removed device was never probed");
+            settle(w);
+        }
+    }
+
     @Test
     void liveInventoryChangesKeepStateOfUnchangedDevicesAndFreeRemovedOnes() throws Exception {
         FakeProber p = new FakeProber(clock);

@@ -128,4 +128,18 @@ class EchoSenderTest {
         assertEquals(0, echoes.size(), "nothing is left outstanding");
         assertTrue(sent.isEmpty());
     }
+
+    @Test
+    void echoesInABurstWhoseSendThrowsEndImpairedNeverLost() throws Exception {
+        start(1_000_000, (es, n) -> {
+            throw new IllegalStateException("injected by the test");
+        });
+        Echo a = echo(1);
+        Echo b = echo(2);
+        sender.submit(a, 0);
+        sender.submit(b, 0);
+        assertEquals(Echo.Status.IMPAIRED, a.result.get(10, TimeUnit.SECONDS).status());
+        assertEquals(Echo.Status.IMPAIRED, b.result.get(10, TimeUnit.SECONDS).status());
+        assertEquals(0, echoes.size(), "nothing is left outstanding");
+    }
 }
