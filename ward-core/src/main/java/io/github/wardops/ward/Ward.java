@@ -223,8 +223,9 @@ public interface Ward extends AutoCloseable {
         }
 
         /**
-         * Sets the most probes running at once (1-1,000,000; default 4,096). Probes over the
-         * limit wait for a permit; their wait shows in the schedule lag.
+         * Sets the most probes running at once (1-1,000,000; default 4,096): the number of
+         * probing threads. A due probe over the limit waits, without a thread of its own, for the
+         * next free one (gauge {@code ward.probes.waiting}); its wait shows in the schedule lag.
          *
          * @param max the limit
          * @return this builder

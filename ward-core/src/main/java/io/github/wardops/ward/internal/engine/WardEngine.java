@@ -62,7 +62,7 @@ public final class WardEngine implements Ward, Inventory, LatestResults {
      * @param sinks sinks and their options
      * @param listeners result listeners
      * @param devices the initial inventory
-     * @param maxProbesInFlight the permit count
+     * @param maxProbesInFlight the most probing threads
      * @param drainTimeout the close bound
      * @param meterRegistry the user's registry, or {@code null}
      * @param clock the wall clock that stamps results and sets the schedule's phase
