@@ -12,6 +12,7 @@ import io.github.wardops.ward.inventory.Inventory;
 import io.github.wardops.ward.postgres.internal.db.Migrations;
 import io.github.wardops.ward.postgres.internal.db.Partitions;
 import io.github.wardops.ward.postgres.internal.db.PgErrors;
+import io.github.wardops.ward.postgres.internal.db.Rollups;
 import io.github.wardops.ward.postgres.internal.repo.DeviceRepo;
 import io.github.wardops.ward.postgres.internal.repo.InterfaceRepo;
 import io.github.wardops.ward.postgres.internal.repo.InventoryPoller;
@@ -36,6 +37,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -291,10 +294,14 @@ public final class PostgresStorage implements AutoCloseable {
     }
 
     /**
-     * Creates the partitions of today and the next days, and drops those past each table's
-     * retention (the maintenance thread does this every maintenance interval).
+     * Creates the partitions of today and the next days, drops those past each table's
+     * retention, rolls the raw results up into the hourly and daily roll-ups (the first run after
+     * an upgrade backfills them from every raw row kept; later runs re-roll the last hours and
+     * the current one), and deletes roll-ups, state changes, resolved alerts and silences past
+     * their retention. The maintenance thread does this every maintenance interval; running it
+     * again gives the same roll-up rows.
      *
-     * @return what was created and dropped
+     * @return what was created, dropped, rolled up and deleted
      */
     public RetentionReport runMaintenance() {
         synchronized (maintenanceLock) {
@@ -318,7 +325,15 @@ public final class PostgresStorage implements AutoCloseable {
         if (!dropped.isEmpty()) {
             LOG.info("dropped partitions past retention: {}", dropped);
         }
-        return new RetentionReport(created, dropped);
+        Instant now = options.clock().instant();
+        LocalDate oldestRaw = today.minusDays(Math.max(options.retention("ping_results").toDays(),
+                options.retention("interface_samples").toDays()));
+        long hours = Rollups.rollUp(ctx, now, oldestRaw.atStartOfDay(ZoneOffset.UTC).toInstant());
+        if (hours > 24) {
+            LOG.info("rolled up {} hour(s) of results into the hourly and daily roll-ups", hours);
+        }
+        long expired = Rollups.expire(ctx, now.minus(options.rollupRetention()), now.minus(options.eventRetention()));
+        return new RetentionReport(created, dropped, hours, expired);
     }
 
     private void drainQuietly() {
