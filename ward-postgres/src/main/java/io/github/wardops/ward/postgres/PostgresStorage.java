@@ -94,6 +94,7 @@ public final class PostgresStorage implements AutoCloseable {
     private final PgStateStore stateStore;
     private final PgAlertStore alertStore;
     private final StateHistory stateHistory;
+    private final DeviceHistory deviceHistory;
     private final ScheduledExecutorService maintenance;
     private final Object schemaLock = new Object();
     private final Object maintenanceLock = new Object();
@@ -173,6 +174,7 @@ public final class PostgresStorage implements AutoCloseable {
         this.stateStore = new PgStateStore(ctx, stateWriter, registry);
         this.alertStore = new PgAlertStore(ctx, stateWriter, options.clock(), registry);
         this.stateHistory = new StateHistory(stateWriter);
+        this.deviceHistory = new DeviceHistory(ctx);
         this.maintenance = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("ward-pg-maintenance").daemon(true).factory());
         long retry = options.retryInterval().toMillis();
@@ -399,6 +401,16 @@ public final class PostgresStorage implements AutoCloseable {
      */
     public StateListener stateHistory() {
         return stateHistory;
+    }
+
+    /**
+     * Devices' reachability over time (RTT, loss, time UP), from the raw results or the
+     * roll-ups as the step needs. Thread-safe.
+     *
+     * @return the reader (the same instance on every call)
+     */
+    public DeviceHistory deviceHistory() {
+        return deviceHistory;
     }
 
     /**
