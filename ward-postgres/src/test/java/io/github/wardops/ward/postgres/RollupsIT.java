@@ -205,6 +205,49 @@ class RollupsIT {
         assertEquals(1, PgSupport.count(db, "SELECT count(*) FROM alerts WHERE resolved_at IS NULL"));
     }
 
+    @Test
+    void thirtyDaysOfOneDeviceReadFromTheHourlyRollUps() throws Exception {
+        // 30 days x 2,880 results (every 30 s) of one device; timings printed for docs/benchmarks.md
+        UUID d = UUID.randomUUID();
+        Instant now = Instant.parse("2026-03-30T00:00:00Z");
+        Instant from = now.minus(Duration.ofDays(30));
+        for (LocalDate day = LocalDate.ofInstant(from, ZoneOffset.UTC); day.isBefore(LocalDate.parse("2026-03-30")); day = day.plusDays(1)) {
+            exec("CREATE TABLE IF NOT EXISTS ping_results_p" + day.toString().replace("-", "") + " PARTITION OF ping_results"
+                    + " FOR VALUES FROM ('" + day.atStartOfDay(ZoneOffset.UTC).toInstant() + "') TO ('"
+                    + day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant() + "')");
+        }
+        exec("INSERT INTO ping_results (device_id, check_name, at, status, sent, received, rtt_min_ms, rtt_avg_ms, rtt_max_ms) "
+                + "SELECT '" + d + "', 'icmp', g, 'UP', 3, 3, 1, 2, 3 FROM generate_series(TIMESTAMPTZ '" + from
+                + "', TIMESTAMPTZ '" + now + "' - INTERVAL '1 second', INTERVAL '30 seconds') g");
+        exec("INSERT INTO state_changes (device_id, at, from_status, to_status) VALUES ('" + d + "', '"
+                + from.minusSeconds(60) + "', 'UNKNOWN', 'UP')");
+        clock.set(now.plusSeconds(1));
+        long t0 = System.nanoTime();
+        storage.runMaintenance();
+        long backfillMs = (System.nanoTime() - t0) / 1_000_000;
+        DeviceHistory.Series s = null;
+        long best = Long.MAX_VALUE;
+        for (int i = 0; i < 5; i++) {
+            long t1 = System.nanoTime();
+            s = storage.deviceHistory().read(d, from, now, Duration.ofHours(1));
+            best = Math.min(best, System.nanoTime() - t1);
+        }
+        long t2 = System.nanoTime();
+        DeviceHistory.Series rawDay = storage.deviceHistory().read(d, now.minus(Duration.ofDays(1)), now, Duration.ofMinutes(2));
+        long rawMs = (System.nanoTime() - t2) / 1_000_000;
+        System.out.printf("30 days of one device: backfill %d ms (86,400 raw rows); 720 hourly points read in %.1f ms;"
+                + " 720 raw 2-minute points of a day in %d ms%n", backfillMs, best / 1e6, rawMs);
+        assertEquals(DeviceHistory.Source.HOURLY, s.source());
+        assertEquals(720, s.points().size());
+        assertEquals(720, rawDay.points().size());
+        for (DeviceHistory.Point p : s.points()) {
+            assertEquals(0.0, p.lossPct());
+            assertEquals(100.0, p.upPct());
+            assertEquals(2.0, p.rttAvgMs(), 1e-12);
+        }
+        assertEquals(30, storage.deviceHistory().read(d, from, now, Duration.ofDays(1)).points().size());
+    }
+
     // ---- expectations, computed from the rows written
 
     private static Instant hour(Instant t) {
