@@ -41,10 +41,13 @@ public final class Rollups {
                     SELECT device_id, at, id, to_status FROM state_changes
                     WHERE if_index = 0 AND at >= ?::timestamptz AND at < ?::timestamptz
                     UNION ALL
-                    SELECT * FROM (
-                        SELECT DISTINCT ON (device_id) device_id, at, id, to_status FROM state_changes
-                        WHERE if_index = 0 AND at < ?::timestamptz
-                        ORDER BY device_id, at DESC, id DESC) last_before
+                    -- the state at the window's start: one index probe (device_id, at) per device with results
+                    SELECT d.device_id, l.at, l.id, l.to_status
+                    FROM (SELECT DISTINCT device_id FROM p) d
+                    CROSS JOIN LATERAL (
+                        SELECT at, id, to_status FROM state_changes c
+                        WHERE c.device_id = d.device_id AND c.if_index = 0 AND c.at < ?::timestamptz
+                        ORDER BY c.at DESC, c.id DESC LIMIT 1) l
                 ) x
             ), seg AS (
                 SELECT device_id, to_status, greatest(at, ?::timestamptz) AS s,

@@ -11,6 +11,8 @@ import io.github.wardops.ward.postgres.internal.jooq.tables.DeviceHourly;
 import io.github.wardops.ward.postgres.internal.jooq.tables.Devices;
 import io.github.wardops.ward.postgres.internal.jooq.tables.InterfaceDaily;
 import io.github.wardops.ward.postgres.internal.jooq.tables.InterfaceHourly;
+import io.github.wardops.ward.postgres.internal.jooq.tables.InterfaceSamples;
+import io.github.wardops.ward.postgres.internal.jooq.tables.PingResults;
 import io.github.wardops.ward.postgres.internal.jooq.tables.StateChanges;
 
 import org.jooq.Index;
@@ -38,6 +40,8 @@ public class Indexes {
     public static final Index DEVICES_PARENT_IDX = Internal.createIndex(DSL.name("devices_parent_idx"), Devices.DEVICES, new OrderField[] { Devices.DEVICES.PARENT_ID }, false);
     public static final Index INTERFACE_DAILY_BUCKET_IDX = Internal.createIndex(DSL.name("interface_daily_bucket_idx"), InterfaceDaily.INTERFACE_DAILY, new OrderField[] { InterfaceDaily.INTERFACE_DAILY.BUCKET }, false);
     public static final Index INTERFACE_HOURLY_BUCKET_IDX = Internal.createIndex(DSL.name("interface_hourly_bucket_idx"), InterfaceHourly.INTERFACE_HOURLY, new OrderField[] { InterfaceHourly.INTERFACE_HOURLY.BUCKET }, false);
+    public static final Index INTERFACE_SAMPLES_AT_BRIN = Internal.createIndex(DSL.name("interface_samples_at_brin"), InterfaceSamples.INTERFACE_SAMPLES, new OrderField[] { InterfaceSamples.INTERFACE_SAMPLES.AT }, false);
+    public static final Index PING_RESULTS_AT_BRIN = Internal.createIndex(DSL.name("ping_results_at_brin"), PingResults.PING_RESULTS, new OrderField[] { PingResults.PING_RESULTS.AT }, false);
     public static final Index STATE_CHANGES_AT_IDX = Internal.createIndex(DSL.name("state_changes_at_idx"), StateChanges.STATE_CHANGES, new OrderField[] { StateChanges.STATE_CHANGES.AT }, false);
     public static final Index STATE_CHANGES_DEVICE_AT_IDX = Internal.createIndex(DSL.name("state_changes_device_at_idx"), StateChanges.STATE_CHANGES, new OrderField[] { StateChanges.STATE_CHANGES.DEVICE_ID, StateChanges.STATE_CHANGES.AT }, false);
 }
