@@ -64,7 +64,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Opening never fails because the database is down: the sink spools and the schema is
  * migrated before the first write that reaches the server. One maintenance thread replays the
- * spool (every retry interval) and creates and drops partitions (every maintenance interval).
+ * spool (every retry interval) and creates and drops partitions (every maintenance interval);
+ * another builds the roll-ups and expires old rows (every maintenance interval), so a long
+ * backfill after an upgrade delays neither the spool nor the partitions.
  * Thread-safe. {@link #close()} stops that thread, writes the queued state and alert changes
  * (what cannot be written is counted as dropped), closes the spool and the pool ward built; a
  * {@link DataSource} handed in stays the caller's.
@@ -96,6 +98,8 @@ public final class PostgresStorage implements AutoCloseable {
     private final StateHistory stateHistory;
     private final DeviceHistory deviceHistory;
     private final ScheduledExecutorService maintenance;
+    private final ScheduledExecutorService rollups;
+    private final Object rollupLock = new Object();
     private final Object schemaLock = new Object();
     private final Object maintenanceLock = new Object();
     private volatile boolean schemaReady;
@@ -181,6 +185,9 @@ public final class PostgresStorage implements AutoCloseable {
         maintenance.scheduleWithFixedDelay(Guard.periodic("spool replay", LOG, this::drainQuietly), retry, retry, TimeUnit.MILLISECONDS);
         long every = options.maintenanceInterval().toMillis();
         maintenance.scheduleWithFixedDelay(Guard.periodic("partition maintenance", LOG, this::maintainQuietly), 0, every, TimeUnit.MILLISECONDS);
+        this.rollups = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("ward-pg-rollups").daemon(true).factory());
+        rollups.scheduleWithFixedDelay(Guard.periodic("roll-ups", LOG, this::rollUpQuietly), 0, every, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -300,14 +307,42 @@ public final class PostgresStorage implements AutoCloseable {
      * retention, rolls the raw results up into the hourly and daily roll-ups (the first run after
      * an upgrade backfills them from every raw row kept; later runs re-roll the last hours and
      * the current one), and deletes roll-ups, state changes, resolved alerts and silences past
-     * their retention. The maintenance thread does this every maintenance interval; running it
+     * their retention. The maintenance threads do this every maintenance interval; running it
      * again gives the same roll-up rows.
      *
      * @return what was created, dropped, rolled up and deleted
      */
     public RetentionReport runMaintenance() {
+        RetentionReport partitionsDone;
         synchronized (maintenanceLock) {
-            return maintainLocked();
+            partitionsDone = maintainLocked();
+        }
+        long[] r = rollUp();
+        return new RetentionReport(partitionsDone.created(), partitionsDone.dropped(), r[0], r[1]);
+    }
+
+    /** Rolls up and expires; returns {hours rolled up, rows expired}. */
+    private long[] rollUp() {
+        synchronized (rollupLock) {
+            ensureSchema();
+            Instant now = options.clock().instant();
+            LocalDate today = Partitions.day(now);
+            LocalDate oldestRaw = today.minusDays(Math.max(options.retention("ping_results").toDays(),
+                    options.retention("interface_samples").toDays()));
+            long hours = Rollups.rollUp(ctx, now, oldestRaw.atStartOfDay(ZoneOffset.UTC).toInstant());
+            if (hours > 24) {
+                LOG.info("rolled up {} hour(s) of results into the hourly and daily roll-ups", hours);
+            }
+            long expired = Rollups.expire(ctx, now.minus(options.rollupRetention()), now.minus(options.eventRetention()));
+            return new long[] {hours, expired};
+        }
+    }
+
+    private void rollUpQuietly() {
+        try {
+            rollUp();
+        } catch (RuntimeException e) {
+            LOG.warn("roll-ups failed (retrying in {}): {}", options.maintenanceInterval(), PgErrors.describe(e));
         }
     }
 
@@ -327,15 +362,7 @@ public final class PostgresStorage implements AutoCloseable {
         if (!dropped.isEmpty()) {
             LOG.info("dropped partitions past retention: {}", dropped);
         }
-        Instant now = options.clock().instant();
-        LocalDate oldestRaw = today.minusDays(Math.max(options.retention("ping_results").toDays(),
-                options.retention("interface_samples").toDays()));
-        long hours = Rollups.rollUp(ctx, now, oldestRaw.atStartOfDay(ZoneOffset.UTC).toInstant());
-        if (hours > 24) {
-            LOG.info("rolled up {} hour(s) of results into the hourly and daily roll-ups", hours);
-        }
-        long expired = Rollups.expire(ctx, now.minus(options.rollupRetention()), now.minus(options.eventRetention()));
-        return new RetentionReport(created, dropped, hours, expired);
+        return new RetentionReport(created, dropped);
     }
 
     private void drainQuietly() {
@@ -520,8 +547,10 @@ public final class PostgresStorage implements AutoCloseable {
         }
         closed = true;
         maintenance.shutdownNow();
+        rollups.shutdownNow();
         try {
             maintenance.awaitTermination(10, TimeUnit.SECONDS);
+            rollups.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
