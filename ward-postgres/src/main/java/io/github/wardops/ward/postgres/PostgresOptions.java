@@ -29,6 +29,16 @@ public final class PostgresOptions {
      * {@link Builder#retention} is not called for it: 30 days (whole daily partitions are dropped).
      */
     public static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
+    /**
+     * How long the hourly and daily roll-ups are kept when {@link Builder#rollupRetention} is not
+     * called: 400 days.
+     */
+    public static final Duration DEFAULT_ROLLUP_RETENTION = Duration.ofDays(400);
+    /**
+     * How long state changes, resolved alerts and alert silences are kept when
+     * {@link Builder#eventRetention} is not called: 400 days.
+     */
+    public static final Duration DEFAULT_EVENT_RETENTION = Duration.ofDays(400);
 
     private final String jdbcUrl;
     private final String user;
@@ -44,6 +54,8 @@ public final class PostgresOptions {
     private final Duration retryInterval;
     private final int stateWriteCapacity;
     private final Map<String, Duration> retention;
+    private final Duration rollupRetention;
+    private final Duration eventRetention;
     private final int partitionsAhead;
     private final Duration maintenanceInterval;
     private final boolean migrate;
@@ -66,6 +78,8 @@ public final class PostgresOptions {
         this.retryInterval = b.retryInterval;
         this.stateWriteCapacity = b.stateWriteCapacity;
         this.retention = Collections.unmodifiableMap(new LinkedHashMap<>(b.retention));
+        this.rollupRetention = b.rollupRetention;
+        this.eventRetention = b.eventRetention;
         this.partitionsAhead = b.partitionsAhead;
         this.maintenanceInterval = b.maintenanceInterval;
         this.migrate = b.migrate;
@@ -256,6 +270,26 @@ public final class PostgresOptions {
     }
 
     /**
+     * How long the hourly and daily roll-ups ({@code device_hourly}, {@code device_daily},
+     * {@code interface_hourly}, {@code interface_daily}) are kept.
+     *
+     * @return the retention (whole days)
+     */
+    public Duration rollupRetention() {
+        return rollupRetention;
+    }
+
+    /**
+     * How long {@code state_changes}, {@code alert_silences} and resolved {@code alerts} are kept
+     * (open alerts are kept however old).
+     *
+     * @return the retention (whole days)
+     */
+    public Duration eventRetention() {
+        return eventRetention;
+    }
+
+    /**
 
      * Returns how many days of partitions exist ahead of today.
 
@@ -357,6 +391,8 @@ public final class PostgresOptions {
         private Duration retryInterval = Duration.ofSeconds(2);
         private int stateWriteCapacity = 262_144;
         private final Map<String, Duration> retention = new LinkedHashMap<>();
+        private Duration rollupRetention = DEFAULT_ROLLUP_RETENTION;
+        private Duration eventRetention = DEFAULT_EVENT_RETENTION;
         private int partitionsAhead = 3;
         private Duration maintenanceInterval = Duration.ofHours(1);
         private boolean migrate = true;
@@ -513,6 +549,28 @@ public final class PostgresOptions {
         }
 
         /**
+         * Sets how long the hourly and daily roll-ups are kept.
+         *
+         * @param keep whole days, 1-3650 (default 400 days)
+         * @return this builder
+         */
+        public Builder rollupRetention(Duration keep) {
+            this.rollupRetention = keep;
+            return this;
+        }
+
+        /**
+         * Sets how long state changes, resolved alerts and alert silences are kept.
+         *
+         * @param keep whole days, 1-3650 (default 400 days)
+         * @return this builder
+         */
+        public Builder eventRetention(Duration keep) {
+            this.eventRetention = keep;
+            return this;
+        }
+
+        /**
          * Sets the partitions ahead.
          *
          * @param days partitions created ahead of today (1-60; default 3)
@@ -630,6 +688,8 @@ public final class PostgresOptions {
                     p.add("retention[" + e.getKey() + "] = " + d + ": must be whole days, 1-3650");
                 }
             }
+            wholeDays(p, "rollupRetention", rollupRetention);
+            wholeDays(p, "eventRetention", eventRetention);
             if (partitionsAhead < 1 || partitionsAhead > 60) {
                 p.add("partitionsAhead = " + partitionsAhead + ": must be 1-60");
             }
@@ -644,6 +704,13 @@ public final class PostgresOptions {
                 throw new InvalidConfigurationException("PostgresOptions", p);
             }
             return new PostgresOptions(this);
+        }
+
+        private static void wholeDays(List<String> p, String name, Duration d) {
+            if (d == null || d.compareTo(Duration.ofDays(1)) < 0 || d.compareTo(Duration.ofDays(3650)) > 0
+                    || !d.equals(Duration.ofDays(d.toDays()))) {
+                p.add(name + " = " + d + ": must be whole days, 1-3650");
+            }
         }
 
         private static void range(List<String> p, String name, Duration d, Duration min, Duration max) {

@@ -12,6 +12,7 @@ import io.github.wardops.ward.inventory.Inventory;
 import io.github.wardops.ward.postgres.internal.db.Migrations;
 import io.github.wardops.ward.postgres.internal.db.Partitions;
 import io.github.wardops.ward.postgres.internal.db.PgErrors;
+import io.github.wardops.ward.postgres.internal.db.Rollups;
 import io.github.wardops.ward.postgres.internal.repo.DeviceRepo;
 import io.github.wardops.ward.postgres.internal.repo.InterfaceRepo;
 import io.github.wardops.ward.postgres.internal.repo.InventoryPoller;
@@ -36,6 +37,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,7 +64,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Opening never fails because the database is down: the sink spools and the schema is
  * migrated before the first write that reaches the server. One maintenance thread replays the
- * spool (every retry interval) and creates and drops partitions (every maintenance interval).
+ * spool (every retry interval) and creates and drops partitions (every maintenance interval);
+ * another builds the roll-ups and expires old rows (every maintenance interval), so a long
+ * backfill after an upgrade delays neither the spool nor the partitions.
  * Thread-safe. {@link #close()} stops that thread, writes the queued state and alert changes
  * (what cannot be written is counted as dropped), closes the spool and the pool ward built; a
  * {@link DataSource} handed in stays the caller's.
@@ -91,7 +96,10 @@ public final class PostgresStorage implements AutoCloseable {
     private final PgStateStore stateStore;
     private final PgAlertStore alertStore;
     private final StateHistory stateHistory;
+    private final DeviceHistory deviceHistory;
     private final ScheduledExecutorService maintenance;
+    private final ScheduledExecutorService rollups;
+    private final Object rollupLock = new Object();
     private final Object schemaLock = new Object();
     private final Object maintenanceLock = new Object();
     private volatile boolean schemaReady;
@@ -170,12 +178,16 @@ public final class PostgresStorage implements AutoCloseable {
         this.stateStore = new PgStateStore(ctx, stateWriter, registry);
         this.alertStore = new PgAlertStore(ctx, stateWriter, options.clock(), registry);
         this.stateHistory = new StateHistory(stateWriter);
+        this.deviceHistory = new DeviceHistory(ctx);
         this.maintenance = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("ward-pg-maintenance").daemon(true).factory());
         long retry = options.retryInterval().toMillis();
         maintenance.scheduleWithFixedDelay(Guard.periodic("spool replay", LOG, this::drainQuietly), retry, retry, TimeUnit.MILLISECONDS);
         long every = options.maintenanceInterval().toMillis();
         maintenance.scheduleWithFixedDelay(Guard.periodic("partition maintenance", LOG, this::maintainQuietly), 0, every, TimeUnit.MILLISECONDS);
+        this.rollups = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("ward-pg-rollups").daemon(true).factory());
+        rollups.scheduleWithFixedDelay(Guard.periodic("roll-ups", LOG, this::rollUpQuietly), 0, every, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -291,14 +303,46 @@ public final class PostgresStorage implements AutoCloseable {
     }
 
     /**
-     * Creates the partitions of today and the next days, and drops those past each table's
-     * retention (the maintenance thread does this every maintenance interval).
+     * Creates the partitions of today and the next days, drops those past each table's
+     * retention, rolls the raw results up into the hourly and daily roll-ups (the first run after
+     * an upgrade backfills them from every raw row kept; later runs re-roll the last hours and
+     * the current one), and deletes roll-ups, state changes, resolved alerts and silences past
+     * their retention. The maintenance threads do this every maintenance interval; running it
+     * again gives the same roll-up rows.
      *
-     * @return what was created and dropped
+     * @return what was created, dropped, rolled up and deleted
      */
     public RetentionReport runMaintenance() {
+        RetentionReport partitionsDone;
         synchronized (maintenanceLock) {
-            return maintainLocked();
+            partitionsDone = maintainLocked();
+        }
+        long[] r = rollUp();
+        return new RetentionReport(partitionsDone.created(), partitionsDone.dropped(), r[0], r[1]);
+    }
+
+    /** Rolls up and expires; returns {hours rolled up, rows expired}. */
+    private long[] rollUp() {
+        synchronized (rollupLock) {
+            ensureSchema();
+            Instant now = options.clock().instant();
+            LocalDate today = Partitions.day(now);
+            LocalDate oldestRaw = today.minusDays(Math.max(options.retention("ping_results").toDays(),
+                    options.retention("interface_samples").toDays()));
+            long hours = Rollups.rollUp(ctx, now, oldestRaw.atStartOfDay(ZoneOffset.UTC).toInstant());
+            if (hours > 24) {
+                LOG.info("rolled up {} hour(s) of results into the hourly and daily roll-ups", hours);
+            }
+            long expired = Rollups.expire(ctx, now.minus(options.rollupRetention()), now.minus(options.eventRetention()));
+            return new long[] {hours, expired};
+        }
+    }
+
+    private void rollUpQuietly() {
+        try {
+            rollUp();
+        } catch (RuntimeException e) {
+            LOG.warn("roll-ups failed (retrying in {}): {}", options.maintenanceInterval(), PgErrors.describe(e));
         }
     }
 
@@ -384,6 +428,16 @@ public final class PostgresStorage implements AutoCloseable {
      */
     public StateListener stateHistory() {
         return stateHistory;
+    }
+
+    /**
+     * Devices' reachability over time (RTT, loss, time UP), from the raw results or the
+     * roll-ups as the step needs. Thread-safe.
+     *
+     * @return the reader (the same instance on every call)
+     */
+    public DeviceHistory deviceHistory() {
+        return deviceHistory;
     }
 
     /**
@@ -493,8 +547,10 @@ public final class PostgresStorage implements AutoCloseable {
         }
         closed = true;
         maintenance.shutdownNow();
+        rollups.shutdownNow();
         try {
             maintenance.awaitTermination(10, TimeUnit.SECONDS);
+            rollups.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

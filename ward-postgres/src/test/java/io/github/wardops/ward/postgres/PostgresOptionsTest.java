@@ -31,6 +31,8 @@ class PostgresOptionsTest {
         assertEquals(Duration.ofDays(30), o.retention("snmp_values"));
         assertEquals(256L << 20, o.spoolMaxBytes());
         assertEquals(262_144, o.stateWriteCapacity());
+        assertEquals(Duration.ofDays(400), o.rollupRetention());
+        assertEquals(Duration.ofDays(400), o.eventRetention());
     }
 
     @Test
@@ -47,8 +49,12 @@ class PostgresOptionsTest {
                 .partitionsAhead(0)
                 .stateWriteCapacity(999)
                 .ticker(null)
+                .rollupRetention(Duration.ofHours(25))
+                .eventRetention(Duration.ofDays(3651))
                 .build());
-        assertEquals(11, e.problems().size(), e.getMessage());
+        assertEquals(13, e.problems().size(), e.getMessage());
+        assertTrue(e.problems().contains("rollupRetention = PT25H: must be whole days, 1-3650"), e.getMessage());
+        assertTrue(e.problems().contains("eventRetention = PT87624H: must be whole days, 1-3650"), e.getMessage());
         assertTrue(e.problems().contains("ticker: must not be null"), e.getMessage());
         assertTrue(e.getMessage().contains("stateWriteCapacity = 999: must be 1000-10000000"));
         assertTrue(e.getMessage().contains("maxPoolSize = 0"));

@@ -57,6 +57,8 @@ import java.util.Optional;
  * @param dbUser the PostgreSQL user for {@code dbUrl}, or {@code null} for the URL's or the driver's default
  * @param dataDir where the embedded PostgreSQL ({@code pg/}) and the result spool ({@code spool/}) live
  * @param dbRetention how long stored results are kept, 1 day to 10 years
+ * @param dbRollupRetention how long the hourly and daily roll-ups are kept, 1 day to 10 years
+ * @param dbEventRetention how long state changes, resolved alerts and silences are kept, 1 day to 10 years
  * @param redisUrl the Redis URL of the shared cache tier ({@code redis://} or {@code rediss://}), or {@code null} for an L1-only cache
  * @param cacheTtl how long a device's cached state lives without being refreshed, 10 s to 1 day
  * @param snmpPort the UDP port of the devices' SNMP agents, 1-65535
@@ -75,6 +77,7 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
                           Path alertRules,
                           Duration alertTick, boolean alertGroupReachability, URI webhookUrl, Duration webhookTimeout, boolean notifyLog,
                           boolean storage, String dbUrl, String dbUser, Path dataDir, Duration dbRetention,
+                          Duration dbRollupRetention, Duration dbEventRetention,
                           String redisUrl, Duration cacheTtl, int snmpPort, Duration snmpInterval,
                           List<TcpCheckRule> tcpChecks, List<SnmpCheckRule> snmpChecks, SnmpCredentials snmpV3,
                           SecretKeys encryptionKeys, Map<String, Secret> secrets, List<Effective> effective) {
@@ -253,6 +256,8 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
         String dbUser = Settings.DB_USER.resolve(raw, problems);
         Path dataDir = Settings.DATA_DIR.resolve(raw, problems);
         Duration dbRetention = Settings.DB_RETENTION.resolve(raw, problems);
+        Duration dbRollupRetention = Settings.DB_ROLLUP_RETENTION.resolve(raw, problems);
+        Duration dbEventRetention = Settings.DB_EVENT_RETENTION.resolve(raw, problems);
         String redisUrl = Settings.REDIS_URL.resolve(raw, problems);
         Duration cacheTtl = Settings.CACHE_TTL.resolve(raw, problems);
         Integer snmpPort = Settings.SNMP_PORT.resolve(raw, problems);
@@ -328,7 +333,8 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
         }
         return new RunSettings(configFile, inventory, source, allowLinkLocal, interval, http, httpLimits, httpAllowInsecure,
                 inFlight, pps, poll, downAfter, upAfter, recheck, rules, tick, groupReachability,
-                webhook, webhookTimeout, notifyLog, storage, dbUrl, dbUser, dataDir, dbRetention, redisUrl, cacheTtl,
+                webhook, webhookTimeout, notifyLog, storage, dbUrl, dbUser, dataDir, dbRetention, dbRollupRetention, dbEventRetention,
+                redisUrl, cacheTtl,
                 snmpPort, snmpInterval, tcpChecks == null ? List.of() : tcpChecks,
                 snmpChecks == null ? List.of() : snmpChecks, v3, keys, secrets, effective);
     }

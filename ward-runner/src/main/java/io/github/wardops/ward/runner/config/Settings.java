@@ -375,6 +375,28 @@ public final class Settings {
                 + "by row.")
             .build();
 
+    /** {@code --db-rollup-retention}, {@code WARD_DB_ROLLUP_RETENTION}, YAML {@code db-rollup-retention}. */
+    public static final Setting<Duration> DB_ROLLUP_RETENTION = Setting.of("db-rollup-retention",
+                    Values.duration(Duration.ofDays(1), Duration.ofDays(3650)))
+            .label("DURATION")
+            .byDefault(PostgresOptions.DEFAULT_ROLLUP_RETENTION)
+            .help("How long the hourly and daily roll-ups are kept, 1d-3650d (default: {default}).")
+            .doc("How long the hourly and daily roll-ups (`device_hourly`, `device_daily`, `interface_hourly`, "
+                + "`interface_daily`; UTC buckets, built by the hourly maintenance) are kept, 1 d to 3650 d, whole days. "
+                + "Older buckets are deleted by the maintenance.")
+            .build();
+
+    /** {@code --db-event-retention}, {@code WARD_DB_EVENT_RETENTION}, YAML {@code db-event-retention}. */
+    public static final Setting<Duration> DB_EVENT_RETENTION = Setting.of("db-event-retention",
+                    Values.duration(Duration.ofDays(1), Duration.ofDays(3650)))
+            .label("DURATION")
+            .byDefault(PostgresOptions.DEFAULT_EVENT_RETENTION)
+            .help("How long state changes, resolved alerts and silences are kept, 1d-3650d (default: {default}).")
+            .doc("How long `state_changes`, `alert_silences` and resolved `alerts` are kept, 1 d to 3650 d, whole "
+                + "days (open alerts are kept however old). Keep it at least as long as `db-retention`: the roll-ups "
+                + "take a device's state at the start of an hour from the last change before it.")
+            .build();
+
     /** {@code --redis-url}, {@code WARD_REDIS_URL}, YAML {@code redis-url}. */
     public static final Setting<String> REDIS_URL = Setting.of("redis-url", Values.REDIS_URL)
             .label("URL")
@@ -539,7 +561,8 @@ public final class Settings {
             HTTP_HEADER_TIMEOUT, HTTP_BODY_TIMEOUT, HTTP_IDLE_TIMEOUT, HTTP_WRITE_TIMEOUT, MAX_PROBES_IN_FLIGHT,
             ICMP_PPS, INVENTORY_POLL, DOWN_AFTER, UP_AFTER, RECHECK_INTERVAL, ALERT_RULES, ALERT_TICK,
             ALERT_GROUP_REACHABILITY, WEBHOOK_URL, WEBHOOK_TIMEOUT,
-            NOTIFY_LOG, STORAGE, DB_URL, DB_USER, DATA_DIR, DB_RETENTION, REDIS_URL, CACHE_TTL, SNMP_PORT,
+            NOTIFY_LOG, STORAGE, DB_URL, DB_USER, DATA_DIR, DB_RETENTION, DB_ROLLUP_RETENTION,
+            DB_EVENT_RETENTION, REDIS_URL, CACHE_TTL, SNMP_PORT,
             SNMP_INTERVAL, TCP_CHECKS, SNMP_CHECKS, SNMP_V3_USER, SNMP_V3_LEVEL, SNMP_V3_AUTH_PROTOCOL,
             SNMP_V3_PRIV_PROTOCOL, HTTP_TOKEN, WEBHOOK_SECRET, DB_PASSWORD, REDIS_PASSWORD, SNMP_COMMUNITY,
             SNMP_V3_AUTH_PASSPHRASE, SNMP_V3_PRIV_PASSPHRASE, ENCRYPTION_KEY);

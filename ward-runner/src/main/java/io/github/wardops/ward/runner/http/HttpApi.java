@@ -4,6 +4,7 @@ import io.github.wardops.ward.Secret;
 import io.github.wardops.ward.Ward;
 import io.github.wardops.ward.alert.AlertStore;
 import io.github.wardops.ward.alert.Alerting;
+import io.github.wardops.ward.postgres.DeviceHistory;
 import io.github.wardops.ward.runner.http.server.HttpLimits;
 import io.github.wardops.ward.runner.http.server.HttpServer;
 import io.github.wardops.ward.runner.http.server.Router;
@@ -26,6 +27,8 @@ import java.util.Objects;
  *       answered outside the shared slots; {@link HealthResource});</li>
  *   <li>{@code GET /metrics}: Prometheus text ({@link MetricsResource});</li>
  *   <li>{@code GET /api/devices}, {@code GET /api/devices/{id}} ({@link DevicesResource});</li>
+ *   <li>{@code GET /api/devices/{id}/history}: RTT, loss and time UP over a range, from raw
+ *       results or roll-ups ({@link HistoryResource});</li>
  *   <li>{@code GET /api/status}: counts, devices and open alerts read together, so they agree
  *       ({@link StatusResource}; the status page's data);</li>
  *   <li>{@code GET /api/alerts}, {@code POST /api/alerts/{id}/ack} ({@link AlertsResource}).</li>
@@ -49,10 +52,13 @@ public final class HttpApi implements AutoCloseable {
      * @param alertStore resolved alerts (history)
      * @param registry the registry scraped by {@code /metrics}
      * @param readiness the checks behind {@code /ready}
-     * @param clock the clock for alert durations
+     * @param clock the clock for alert durations and relative history ranges
+     * @param history devices' stored history, or {@code null} when storage is off
+     *     ({@code /api/devices/{id}/history} then answers {@code 503})
      */
     public record Backend(Ward ward, StateTracker tracker, Alerting alerting, AlertStore alertStore,
-                          PrometheusMeterRegistry registry, List<ReadinessCheck> readiness, Clock clock) {
+                          PrometheusMeterRegistry registry, List<ReadinessCheck> readiness, Clock clock,
+                          DeviceHistory history) {
         /**
          * Checks the components (each is described on the record) and copies its collections, so
          * the caller's later changes do not reach it.
@@ -68,6 +74,22 @@ public final class HttpApi implements AutoCloseable {
             readiness = List.copyOf(readiness);
             Objects.requireNonNull(clock, "clock");
         }
+
+        /**
+         * A backend without stored history (storage off).
+         *
+         * @param ward the engine
+         * @param tracker the device states
+         * @param alerting open alerts and acknowledgement
+         * @param alertStore resolved alerts
+         * @param registry the registry scraped by {@code /metrics}
+         * @param readiness the checks behind {@code /ready}
+         * @param clock the clock
+         */
+        public Backend(Ward ward, StateTracker tracker, Alerting alerting, AlertStore alertStore,
+                       PrometheusMeterRegistry registry, List<ReadinessCheck> readiness, Clock clock) {
+            this(ward, tracker, alerting, alertStore, registry, readiness, clock, null);
+        }
     }
 
     private final HttpServer server;
@@ -80,6 +102,7 @@ public final class HttpApi implements AutoCloseable {
         DevicesResource devices = new DevicesResource(b.ward(), b.tracker(), b.alerting(), b.clock());
         AlertsResource alerts = new AlertsResource(b.alerting(), b.alertStore(), b.clock());
         StatusResource status = new StatusResource(b.ward(), b.tracker(), b.alerting(), b.clock());
+        HistoryResource history = new HistoryResource(b.ward(), b.history(), b.clock());
         Router router = new Router()
                 .guard(access::admit)
                 .getLight("/", (q, r) -> StatusPage.get(r))
@@ -89,6 +112,7 @@ public final class HttpApi implements AutoCloseable {
                 .get("/metrics", (q, r) -> metrics.get(r))
                 .get("/api/devices", devices::list)
                 .get("/api/devices/{id}", devices::one)
+                .get("/api/devices/{id}/history", history::get)
                 .get("/api/status", status::get)
                 .get("/api/alerts", alerts::list)
                 .post("/api/alerts/{id}/ack", alerts::acknowledge);

@@ -66,6 +66,7 @@ public final class Storage implements AutoCloseable {
             for (String table : PostgresOptions.RETAINED_TABLES) {
                 b.retention(table, settings.dbRetention());
             }
+            b.rollupRetention(settings.dbRollupRetention()).eventRetention(settings.dbEventRetention());
             String describe;
             if (settings.dbUrl() == null) {
                 Path pg = dataDir.resolve("pg");

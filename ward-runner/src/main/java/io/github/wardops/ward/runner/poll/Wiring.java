@@ -354,7 +354,8 @@ public final class Wiring implements AutoCloseable {
      * @return the backend
      */
     HttpApi.Backend httpBackend() {
-        return new HttpApi.Backend(ward, tracker, alerting, alertStore, registry, readiness, clock);
+        return new HttpApi.Backend(ward, tracker, alerting, alertStore, registry, readiness, clock,
+                storage == null ? null : storage.storage().deviceHistory());
     }
 
     /**

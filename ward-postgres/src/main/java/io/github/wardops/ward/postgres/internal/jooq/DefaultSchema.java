@@ -7,12 +7,17 @@ package io.github.wardops.ward.postgres.internal.jooq;
 import io.github.wardops.ward.postgres.internal.jooq.tables.AlertPending;
 import io.github.wardops.ward.postgres.internal.jooq.tables.AlertSilences;
 import io.github.wardops.ward.postgres.internal.jooq.tables.Alerts;
+import io.github.wardops.ward.postgres.internal.jooq.tables.DeviceDaily;
+import io.github.wardops.ward.postgres.internal.jooq.tables.DeviceHourly;
 import io.github.wardops.ward.postgres.internal.jooq.tables.DeviceState;
 import io.github.wardops.ward.postgres.internal.jooq.tables.Devices;
+import io.github.wardops.ward.postgres.internal.jooq.tables.InterfaceDaily;
+import io.github.wardops.ward.postgres.internal.jooq.tables.InterfaceHourly;
 import io.github.wardops.ward.postgres.internal.jooq.tables.InterfaceSamples;
 import io.github.wardops.ward.postgres.internal.jooq.tables.Interfaces;
 import io.github.wardops.ward.postgres.internal.jooq.tables.InventoryVersion;
 import io.github.wardops.ward.postgres.internal.jooq.tables.PingResults;
+import io.github.wardops.ward.postgres.internal.jooq.tables.RollupProgress;
 import io.github.wardops.ward.postgres.internal.jooq.tables.SnmpCredentials;
 import io.github.wardops.ward.postgres.internal.jooq.tables.SnmpValues;
 import io.github.wardops.ward.postgres.internal.jooq.tables.StateChanges;
@@ -55,6 +60,16 @@ public class DefaultSchema extends SchemaImpl {
     public final Alerts ALERTS = Alerts.ALERTS;
 
     /**
+     * The table <code>device_daily</code>.
+     */
+    public final DeviceDaily DEVICE_DAILY = DeviceDaily.DEVICE_DAILY;
+
+    /**
+     * The table <code>device_hourly</code>.
+     */
+    public final DeviceHourly DEVICE_HOURLY = DeviceHourly.DEVICE_HOURLY;
+
+    /**
      * The table <code>device_state</code>.
      */
     public final DeviceState DEVICE_STATE = DeviceState.DEVICE_STATE;
@@ -63,6 +78,16 @@ public class DefaultSchema extends SchemaImpl {
      * The table <code>devices</code>.
      */
     public final Devices DEVICES = Devices.DEVICES;
+
+    /**
+     * The table <code>interface_daily</code>.
+     */
+    public final InterfaceDaily INTERFACE_DAILY = InterfaceDaily.INTERFACE_DAILY;
+
+    /**
+     * The table <code>interface_hourly</code>.
+     */
+    public final InterfaceHourly INTERFACE_HOURLY = InterfaceHourly.INTERFACE_HOURLY;
 
     /**
      * The table <code>interface_samples</code>.
@@ -83,6 +108,11 @@ public class DefaultSchema extends SchemaImpl {
      * The table <code>ping_results</code>.
      */
     public final PingResults PING_RESULTS = PingResults.PING_RESULTS;
+
+    /**
+     * The table <code>rollup_progress</code>.
+     */
+    public final RollupProgress ROLLUP_PROGRESS = RollupProgress.ROLLUP_PROGRESS;
 
     /**
      * The table <code>snmp_credentials</code>.
@@ -118,12 +148,17 @@ public class DefaultSchema extends SchemaImpl {
             AlertPending.ALERT_PENDING,
             AlertSilences.ALERT_SILENCES,
             Alerts.ALERTS,
+            DeviceDaily.DEVICE_DAILY,
+            DeviceHourly.DEVICE_HOURLY,
             DeviceState.DEVICE_STATE,
             Devices.DEVICES,
+            InterfaceDaily.INTERFACE_DAILY,
+            InterfaceHourly.INTERFACE_HOURLY,
             InterfaceSamples.INTERFACE_SAMPLES,
             Interfaces.INTERFACES,
             InventoryVersion.INVENTORY_VERSION,
             PingResults.PING_RESULTS,
+            RollupProgress.ROLLUP_PROGRESS,
             SnmpCredentials.SNMP_CREDENTIALS,
             SnmpValues.SNMP_VALUES,
             StateChanges.STATE_CHANGES

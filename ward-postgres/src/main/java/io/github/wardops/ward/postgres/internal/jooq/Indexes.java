@@ -6,7 +6,13 @@ package io.github.wardops.ward.postgres.internal.jooq;
 
 import io.github.wardops.ward.postgres.internal.jooq.tables.AlertSilences;
 import io.github.wardops.ward.postgres.internal.jooq.tables.Alerts;
+import io.github.wardops.ward.postgres.internal.jooq.tables.DeviceDaily;
+import io.github.wardops.ward.postgres.internal.jooq.tables.DeviceHourly;
 import io.github.wardops.ward.postgres.internal.jooq.tables.Devices;
+import io.github.wardops.ward.postgres.internal.jooq.tables.InterfaceDaily;
+import io.github.wardops.ward.postgres.internal.jooq.tables.InterfaceHourly;
+import io.github.wardops.ward.postgres.internal.jooq.tables.InterfaceSamples;
+import io.github.wardops.ward.postgres.internal.jooq.tables.PingResults;
 import io.github.wardops.ward.postgres.internal.jooq.tables.StateChanges;
 
 import org.jooq.Index;
@@ -28,7 +34,14 @@ public class Indexes {
     public static final Index ALERT_SILENCES_AT_IDX = Internal.createIndex(DSL.name("alert_silences_at_idx"), AlertSilences.ALERT_SILENCES, new OrderField[] { AlertSilences.ALERT_SILENCES.AT }, false);
     public static final Index ALERTS_DEVICE_SINCE_IDX = Internal.createIndex(DSL.name("alerts_device_since_idx"), Alerts.ALERTS, new OrderField[] { Alerts.ALERTS.DEVICE_ID, Alerts.ALERTS.SINCE }, false);
     public static final Index ALERTS_OPENED_IDX = Internal.createIndex(DSL.name("alerts_opened_idx"), Alerts.ALERTS, new OrderField[] { Alerts.ALERTS.OPENED_AT }, false);
+    public static final Index ALERTS_RESOLVED_IDX = Internal.createIndex(DSL.name("alerts_resolved_idx"), Alerts.ALERTS, new OrderField[] { Alerts.ALERTS.RESOLVED_AT }, false);
+    public static final Index DEVICE_DAILY_BUCKET_IDX = Internal.createIndex(DSL.name("device_daily_bucket_idx"), DeviceDaily.DEVICE_DAILY, new OrderField[] { DeviceDaily.DEVICE_DAILY.BUCKET }, false);
+    public static final Index DEVICE_HOURLY_BUCKET_IDX = Internal.createIndex(DSL.name("device_hourly_bucket_idx"), DeviceHourly.DEVICE_HOURLY, new OrderField[] { DeviceHourly.DEVICE_HOURLY.BUCKET }, false);
     public static final Index DEVICES_PARENT_IDX = Internal.createIndex(DSL.name("devices_parent_idx"), Devices.DEVICES, new OrderField[] { Devices.DEVICES.PARENT_ID }, false);
+    public static final Index INTERFACE_DAILY_BUCKET_IDX = Internal.createIndex(DSL.name("interface_daily_bucket_idx"), InterfaceDaily.INTERFACE_DAILY, new OrderField[] { InterfaceDaily.INTERFACE_DAILY.BUCKET }, false);
+    public static final Index INTERFACE_HOURLY_BUCKET_IDX = Internal.createIndex(DSL.name("interface_hourly_bucket_idx"), InterfaceHourly.INTERFACE_HOURLY, new OrderField[] { InterfaceHourly.INTERFACE_HOURLY.BUCKET }, false);
+    public static final Index INTERFACE_SAMPLES_AT_BRIN = Internal.createIndex(DSL.name("interface_samples_at_brin"), InterfaceSamples.INTERFACE_SAMPLES, new OrderField[] { InterfaceSamples.INTERFACE_SAMPLES.AT }, false);
+    public static final Index PING_RESULTS_AT_BRIN = Internal.createIndex(DSL.name("ping_results_at_brin"), PingResults.PING_RESULTS, new OrderField[] { PingResults.PING_RESULTS.AT }, false);
     public static final Index STATE_CHANGES_AT_IDX = Internal.createIndex(DSL.name("state_changes_at_idx"), StateChanges.STATE_CHANGES, new OrderField[] { StateChanges.STATE_CHANGES.AT }, false);
     public static final Index STATE_CHANGES_DEVICE_AT_IDX = Internal.createIndex(DSL.name("state_changes_device_at_idx"), StateChanges.STATE_CHANGES, new OrderField[] { StateChanges.STATE_CHANGES.DEVICE_ID, StateChanges.STATE_CHANGES.AT }, false);
 }

@@ -7,12 +7,17 @@ package io.github.wardops.ward.postgres.internal.jooq;
 import io.github.wardops.ward.postgres.internal.jooq.tables.AlertPending;
 import io.github.wardops.ward.postgres.internal.jooq.tables.AlertSilences;
 import io.github.wardops.ward.postgres.internal.jooq.tables.Alerts;
+import io.github.wardops.ward.postgres.internal.jooq.tables.DeviceDaily;
+import io.github.wardops.ward.postgres.internal.jooq.tables.DeviceHourly;
 import io.github.wardops.ward.postgres.internal.jooq.tables.DeviceState;
 import io.github.wardops.ward.postgres.internal.jooq.tables.Devices;
+import io.github.wardops.ward.postgres.internal.jooq.tables.InterfaceDaily;
+import io.github.wardops.ward.postgres.internal.jooq.tables.InterfaceHourly;
 import io.github.wardops.ward.postgres.internal.jooq.tables.InterfaceSamples;
 import io.github.wardops.ward.postgres.internal.jooq.tables.Interfaces;
 import io.github.wardops.ward.postgres.internal.jooq.tables.InventoryVersion;
 import io.github.wardops.ward.postgres.internal.jooq.tables.PingResults;
+import io.github.wardops.ward.postgres.internal.jooq.tables.RollupProgress;
 import io.github.wardops.ward.postgres.internal.jooq.tables.SnmpCredentials;
 import io.github.wardops.ward.postgres.internal.jooq.tables.SnmpValues;
 import io.github.wardops.ward.postgres.internal.jooq.tables.StateChanges;
@@ -40,6 +45,16 @@ public class Tables {
     public static final Alerts ALERTS = Alerts.ALERTS;
 
     /**
+     * The table <code>device_daily</code>.
+     */
+    public static final DeviceDaily DEVICE_DAILY = DeviceDaily.DEVICE_DAILY;
+
+    /**
+     * The table <code>device_hourly</code>.
+     */
+    public static final DeviceHourly DEVICE_HOURLY = DeviceHourly.DEVICE_HOURLY;
+
+    /**
      * The table <code>device_state</code>.
      */
     public static final DeviceState DEVICE_STATE = DeviceState.DEVICE_STATE;
@@ -48,6 +63,16 @@ public class Tables {
      * The table <code>devices</code>.
      */
     public static final Devices DEVICES = Devices.DEVICES;
+
+    /**
+     * The table <code>interface_daily</code>.
+     */
+    public static final InterfaceDaily INTERFACE_DAILY = InterfaceDaily.INTERFACE_DAILY;
+
+    /**
+     * The table <code>interface_hourly</code>.
+     */
+    public static final InterfaceHourly INTERFACE_HOURLY = InterfaceHourly.INTERFACE_HOURLY;
 
     /**
      * The table <code>interface_samples</code>.
@@ -68,6 +93,11 @@ public class Tables {
      * The table <code>ping_results</code>.
      */
     public static final PingResults PING_RESULTS = PingResults.PING_RESULTS;
+
+    /**
+     * The table <code>rollup_progress</code>.
+     */
+    public static final RollupProgress ROLLUP_PROGRESS = RollupProgress.ROLLUP_PROGRESS;
 
     /**
      * The table <code>snmp_credentials</code>.

@@ -190,7 +190,7 @@ public class Alerts extends TableImpl<AlertsRecord> {
 
     @Override
     public List<Index> getIndexes() {
-        return Arrays.asList(Indexes.ALERTS_DEVICE_SINCE_IDX, Indexes.ALERTS_OPENED_IDX);
+        return Arrays.asList(Indexes.ALERTS_DEVICE_SINCE_IDX, Indexes.ALERTS_OPENED_IDX, Indexes.ALERTS_RESOLVED_IDX);
     }
 
     @Override

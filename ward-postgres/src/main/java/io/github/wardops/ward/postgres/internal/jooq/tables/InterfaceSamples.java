@@ -5,15 +5,19 @@ package io.github.wardops.ward.postgres.internal.jooq.tables;
 
 
 import io.github.wardops.ward.postgres.internal.jooq.DefaultSchema;
+import io.github.wardops.ward.postgres.internal.jooq.Indexes;
 import io.github.wardops.ward.postgres.internal.jooq.Keys;
 import io.github.wardops.ward.postgres.internal.jooq.tables.records.InterfaceSamplesRecord;
 
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.List;
 import java.util.UUID;
 
 import org.jooq.Condition;
 import org.jooq.Field;
+import org.jooq.Index;
 import org.jooq.Name;
 import org.jooq.PlainSQL;
 import org.jooq.QueryPart;
@@ -204,6 +208,11 @@ public class InterfaceSamples extends TableImpl<InterfaceSamplesRecord> {
     @Override
     public Schema getSchema() {
         return aliased() ? null : DefaultSchema.DEFAULT_SCHEMA;
+    }
+
+    @Override
+    public List<Index> getIndexes() {
+        return Arrays.asList(Indexes.INTERFACE_SAMPLES_AT_BRIN);
     }
 
     @Override

@@ -5,6 +5,7 @@ package io.github.wardops.ward.postgres.internal.jooq.tables;
 
 
 import io.github.wardops.ward.postgres.internal.jooq.DefaultSchema;
+import io.github.wardops.ward.postgres.internal.jooq.Indexes;
 import io.github.wardops.ward.postgres.internal.jooq.Keys;
 import io.github.wardops.ward.postgres.internal.jooq.tables.records.PingResultsRecord;
 
@@ -17,6 +18,7 @@ import java.util.UUID;
 import org.jooq.Check;
 import org.jooq.Condition;
 import org.jooq.Field;
+import org.jooq.Index;
 import org.jooq.Name;
 import org.jooq.PlainSQL;
 import org.jooq.QueryPart;
@@ -137,6 +139,11 @@ public class PingResults extends TableImpl<PingResultsRecord> {
     @Override
     public Schema getSchema() {
         return aliased() ? null : DefaultSchema.DEFAULT_SCHEMA;
+    }
+
+    @Override
+    public List<Index> getIndexes() {
+        return Arrays.asList(Indexes.PING_RESULTS_AT_BRIN);
     }
 
     @Override
