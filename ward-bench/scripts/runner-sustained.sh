@@ -7,7 +7,9 @@
 #   heap after a full GC (jcmd GC.run, then GC.heap_info) and per device; the JVM's own
 #   jvm_gc_live_data_size_bytes before that GC; the JVM's RSS at the end and its peak (VmHWM);
 #   the embedded PostgreSQL's processes apart (sum of RSS, which counts shared buffers once per
-#   process, and PSS); CPU in cores of the JVM and of PostgreSQL (/proc/PID/stat); schedule lag
+#   process, and PSS); CPU in cores of the JVM over the window and over its last sample interval
+#   (cpu_last_cores: the steady state, once the JIT and the heap have settled), and of PostgreSQL
+#   (/proc/PID/stat); schedule lag
 #   p50/p95/p99/max (the worst and the last of the /metrics samples: Micrometer's quantiles decay
 #   over 2 minutes, so one sample a minute sees every probe); overruns and missed slots; probes,
 #   ping_results rows and ICMP timeouts per second; results dropped by the sink or the spool; WARN
@@ -211,12 +213,14 @@ for n in "${sizes[@]}"; do
     t0=$(now); cpu0=$(ticks "$runner"); pg_usage; pgcpu0=$pg_t
     : > "$run/lag"; : > "$run/heap"
     end=$(calc %.3f "$t0 + $window_s")
+    pt=$t0; pc=$cpu0; lt=$t0; lc=$cpu0   # the last sample interval, for cpu_last_cores
     scrape_failures=0
     while :; do
       left=$(calc %d "$end - $(now)")
       [ "$left" -gt 0 ] || break
       sleep $(( left < sample_s ? left : sample_s ))
       kill -0 "$runner" 2>/dev/null || { alive=no; break; }
+      pt=$lt; pc=$lc; lt=$(now); lc=$(ticks "$runner")
       if scrape "$run/m"; then
         echo "$(msum "$run/m" ward_schedule_lag_seconds 'quantile="0.5"') $(msum "$run/m" ward_schedule_lag_seconds 'quantile="0.95"') $(msum "$run/m" ward_schedule_lag_seconds 'quantile="0.99"') $(msum "$run/m" ward_schedule_lag_seconds_max)" >> "$run/lag"
       else
@@ -249,14 +253,16 @@ for n in "${sizes[@]}"; do
     [ -s "$run/lag" ] || echo "$(msum "$run/m" ward_schedule_lag_seconds 'quantile="0.5"') $(msum "$run/m" ward_schedule_lag_seconds 'quantile="0.95"') $(msum "$run/m" ward_schedule_lag_seconds 'quantile="0.99"') $(msum "$run/m" ward_schedule_lag_seconds_max)" >> "$run/lag"
     heap_mb=$( [ -n "$heapkb" ] && calc %.1f "$heapkb / 1024" || echo "-")
     per_kb=$( [ -n "$heapkb" ] && calc %.2f "$heapkb / $n" || echo "-")
-    cores=$(calc %.3f "($cpu1 - $cpu0) / $tck / $win"); pgcores=$(calc %.3f "($pgcpu1 - $pgcpu0) / $tck / $win")
+    cores=$(calc %.3f "($cpu1 - $cpu0) / $tck / $win")
+    cores_last=$( [ "$(calc %d "($lt - $pt) * 1000")" -gt 0 ] && calc %.3f "($lc - $pc) / $tck / ($lt - $pt)" || echo "-")
+    pgcores=$(calc %.3f "($pgcpu1 - $pgcpu0) / $tck / $win")
     pps=$(calc %.0f "$probes / $win"); rps=$(calc %.0f "$rows_w / $win"); tps=$(calc %.1f "$timeouts / $win")
     warns=$(grep -c ' WARN ' "$run/runner.log" || true); errors=$(grep -c ' ERROR ' "$run/runner.log" || true)
     stop_runner
     echo "n=$n heap=$heap interval=$interval window_s=$(calc %.0f "$win") http_s=$http_s warmup_s=$warmup_s warmup=$warm" \
       "heap_after_gc_mb=$heap_mb heap_per_device_kb=$per_kb jvm_live_data_mb=$(calc %.1f "$live / 1048576")" \
       "rss_mb=$(( rss / 1024 )) rss_peak_mb=$(( hwm / 1024 )) pg_rss_mb=$(( pgrss / 1024 )) pg_pss_mb=$(( pgpss / 1024 ))" \
-      "cpu_cores=$cores pg_cpu_cores=$pgcores" \
+      "cpu_cores=$cores cpu_last_cores=$cores_last pg_cpu_cores=$pgcores" \
       "lag_p50_ms=$(lagq 1 worst) lag_p95_ms=$(lagq 2 worst) lag_p99_ms=$(lagq 3 worst) lag_max_ms=$(lagq 4 worst)" \
       "lag_last_p50_ms=$(lagq 1 last) lag_last_p95_ms=$(lagq 2 last) lag_last_p99_ms=$(lagq 3 last) lag_samples=$(wc -l < "$run/lag")" \
       "overruns=$(calc %.0f "$overruns") missed=$(calc %.0f "$missed") probes_per_s=$pps rows_per_s=$rps" \
