@@ -134,12 +134,12 @@ class EchoSenderTest {
         start(1_000_000, (es, n) -> {
             throw new IllegalStateException("injected by the test");
         });
+        // one echo: it is in the burst when the send throws (an echo handed over after the
+        // sender died is the submitter's to settle, as IcmpEchoProber does after submit)
         Echo a = echo(1);
-        Echo b = echo(2);
         sender.submit(a, 0);
-        sender.submit(b, 0);
         assertEquals(Echo.Status.IMPAIRED, a.result.get(10, TimeUnit.SECONDS).status());
-        assertEquals(Echo.Status.IMPAIRED, b.result.get(10, TimeUnit.SECONDS).status());
+        await(() -> !sender.alive(), "the sender ended");
         assertEquals(0, echoes.size(), "nothing is left outstanding");
     }
 }
