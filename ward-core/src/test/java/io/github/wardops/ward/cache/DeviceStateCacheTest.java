@@ -164,4 +164,34 @@ class DeviceStateCacheTest {
             assertTrue(tier.calls.get() > calls, "rewritten after half the TTL");
         }
     }
+
+    /**
+     * The periodic flush writes the changed devices each time and the quiet ones only when their
+     * refresh is due (half the TTL), found by a sweep every quarter of that.
+     */
+    @Test
+    void thePeriodicFlushWritesChangesAtOnceAndQuietDevicesWhenTheirRefreshIsDue() throws Exception {
+        MapTier tier = new MapTier();
+        try (var cache = builder(tier).flushInterval(Duration.ofMillis(10)).build()) {
+            cache.onResult(up(a, clock.instant(), 1));
+            cache.onResult(up(b, clock.instant(), 1));
+            awaitKey(tier, a);
+            awaitKey(tier, b);
+            tier.values.clear();
+            cache.onResult(up(a, clock.instant(), 2));
+            awaitKey(tier, a);
+            Thread.sleep(200); // some twenty periodic flushes
+            assertFalse(tier.values.containsKey("ward:devices:" + b), "a quiet device is not rewritten by every flush");
+            clock.advance(TTL.dividedBy(2).plusSeconds(1));
+            awaitKey(tier, b);
+        }
+    }
+
+    private static void awaitKey(MapTier tier, DeviceId id) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!tier.values.containsKey("ward:devices:" + id)) {
+            assertTrue(System.nanoTime() - end < 0, "never written: " + id);
+            Thread.sleep(5);
+        }
+    }
 }
