@@ -26,6 +26,8 @@ final class EngineMeters {
     private final Ticker ticker;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, Timer> probeTimers = new ConcurrentHashMap<>();
+    /** Per check type, the {@code ward.probes} counters by outcome (up, down, unknown): one lookup a probe, no key built. */
+    private final Map<String, Counter[]> probeCounters = new ConcurrentHashMap<>();
     private final Timer lag;
     private final Counter missed;
     private final Counter listenerFailures;
@@ -85,12 +87,15 @@ final class EngineMeters {
     }
 
     void result(ProbeResult r) {
-        String outcome = switch (r) {
-            case ProbeResult.Up u -> "up";
-            case ProbeResult.Down d -> "down";
-            case ProbeResult.Unknown u -> "unknown";
+        int outcome = switch (r) {
+            case ProbeResult.Up u -> 0;
+            case ProbeResult.Down d -> 1;
+            case ProbeResult.Unknown u -> 2;
         };
-        counter("ward.probes", "Probes completed", "type", r.type(), "outcome", outcome).increment();
+        probeCounters.computeIfAbsent(r.type(), type -> new Counter[] {
+                counter("ward.probes", "Probes completed", "type", type, "outcome", "up"),
+                counter("ward.probes", "Probes completed", "type", type, "outcome", "down"),
+                counter("ward.probes", "Probes completed", "type", type, "outcome", "unknown")})[outcome].increment();
     }
 
     void overrun(String type) {
