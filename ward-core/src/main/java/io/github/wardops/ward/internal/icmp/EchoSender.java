@@ -1,14 +1,11 @@
 package io.github.wardops.ward.internal.icmp;
 
 import io.github.wardops.ward.Ticker;
-import io.github.wardops.ward.internal.support.Guard;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The one thread that sends a prober's echoes. A probe hands over all its echoes at once, each
@@ -32,8 +29,7 @@ import org.slf4j.LoggerFactory;
  * waits at most that long for its burst without the probe having to wake the sender; an idle
  * sender (nothing pending) sleeps until a probe hands over an echo and wakes it.
  */
-final class EchoSender {
-    private static final Logger LOG = LoggerFactory.getLogger(IcmpEchoProber.class);
+final class EchoSender extends IcmpThread {
     /** The longest sleep while echoes are pending: the granularity of releases and pacing. */
     static final long MAX_SLEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     /** Slots up to this far ahead are taken now: pacing is kept per millisecond, not per echo. */
@@ -65,13 +61,8 @@ final class EchoSender {
     private final ConcurrentLinkedQueue<Echo> handedOver = new ConcurrentLinkedQueue<>();
     /** The sender's own; by release time on the sender's clock. */
     private final PriorityQueue<Echo> pending = new PriorityQueue<>((a, b) -> Long.compare(a.release - b.release, 0));
-    private final Thread thread;
     private final Echo[] burst = new Echo[BURST];
-    private volatile boolean running = true;
-    private volatile boolean alive = true;
     private volatile boolean idle;
-    private volatile String stopReason;
-    private volatile Throwable failOnce;
     /** How long the oldest due echo has waited for its slot, nanoseconds; 0 when none waits. */
     private volatile long backlogNanos;
     private long clock;
@@ -79,6 +70,7 @@ final class EchoSender {
     private long lastReal;
 
     EchoSender(Ticker ticker, Pacer pacer, OutstandingEchoes echoes, Transmit transmit, LongConsumer behind, long behindNanos) {
+        super("sender");
         this.ticker = ticker;
         this.pacer = pacer;
         this.echoes = echoes;
@@ -88,32 +80,10 @@ final class EchoSender {
         this.lastTicker = ticker.read();
         this.lastReal = System.nanoTime();
         this.clock = lastTicker;
-        this.thread = Thread.ofPlatform().name("ward-icmp-sender").daemon(true).unstarted(this::loop);
-    }
-
-    void start() {
-        thread.start();
-    }
-
-    boolean alive() {
-        return alive;
-    }
-
-    String stopReason() {
-        return stopReason;
     }
 
     long backlogNanos() {
         return backlogNanos;
-    }
-
-    /** For tests: the sender dies of {@code t} when it next wakes. */
-    void failOnce(Throwable t) {
-        if (!(t instanceof Error) && !(t instanceof RuntimeException)) {
-            throw new IllegalArgumentException("an Error or a RuntimeException");
-        }
-        failOnce = t;
-        LockSupport.unpark(thread);
     }
 
     /**
@@ -129,13 +99,12 @@ final class EchoSender {
     }
 
     void close() {
-        running = false;
+        close(TimeUnit.SECONDS.toMillis(5));
+    }
+
+    @Override
+    void wake() {
         LockSupport.unpark(thread);
-        try {
-            thread.join(TimeUnit.SECONDS.toMillis(5));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** The sender's clock: at least as fast as real time and as the ticker. Sender thread only. */
@@ -156,97 +125,81 @@ final class EchoSender {
         }
     }
 
-    private void loop() {
-        try {
-            while (running) {
-                Throwable fail = failOnce;
-                if (fail != null) {
-                    failOnce = null;
-                    if (fail instanceof Error injected) {
-                        throw injected;
+    @Override
+    void loop() {
+        while (running()) {
+            injectedFailure();
+            long now = now();
+            takeHandedOver(now);
+            while (true) {
+                int n = 0;
+                Echo head;
+                while (n < BURST && (head = pending.peek()) != null && head.release - now <= 0) {
+                    if (head.result.isDone()) {
+                        pending.poll(); // settled before it went out: the probe was interrupted, or the prober closed
+                        continue;
                     }
-                    throw (RuntimeException) fail;
+                    if (!pacer.take(now, PACE_TOLERANCE_NANOS)) {
+                        break;
+                    }
+                    pending.poll();
+                    long waited = now - head.release;
+                    if (waited > behindNanos && head.attempts == 0) {
+                        behind.accept(waited);
+                    }
+                    burst[n++] = head;
                 }
-                long now = now();
+                if (n == 0) {
+                    break;
+                }
+                int done = transmit.send(burst, n);
+                for (int i = done; i < n; i++) {
+                    Echo e = burst[i];
+                    if (i == done) {
+                        e.attempts++;
+                    }
+                    e.release = now + RETRY_NANOS;
+                    pending.add(e);
+                }
+                java.util.Arrays.fill(burst, 0, n, null);
+                if (n < BURST) {
+                    break;
+                }
+                now = now();
                 takeHandedOver(now);
-                while (true) {
-                    int n = 0;
-                    Echo head;
-                    while (n < BURST && (head = pending.peek()) != null && head.release - now <= 0) {
-                        if (head.result.isDone()) {
-                            pending.poll(); // settled before it went out: the probe was interrupted, or the prober closed
-                            continue;
-                        }
-                        if (!pacer.take(now, PACE_TOLERANCE_NANOS)) {
-                            break;
-                        }
-                        pending.poll();
-                        long waited = now - head.release;
-                        if (waited > behindNanos && head.attempts == 0) {
-                            behind.accept(waited);
-                        }
-                        burst[n++] = head;
-                    }
-                    if (n == 0) {
-                        break;
-                    }
-                    int done = transmit.send(burst, n);
-                    for (int i = done; i < n; i++) {
-                        Echo e = burst[i];
-                        if (i == done) {
-                            e.attempts++;
-                        }
-                        e.release = now + RETRY_NANOS;
-                        pending.add(e);
-                    }
-                    java.util.Arrays.fill(burst, 0, n, null);
-                    if (n < BURST) {
-                        break;
-                    }
-                    now = now();
-                    takeHandedOver(now);
+            }
+            Echo head = pending.peek();
+            backlogNanos = head != null && head.release - now < 0 ? now - head.release : 0;
+            if (head == null) {
+                idle = true;
+                if (handedOver.isEmpty() && running()) {
+                    LockSupport.parkNanos(this, TimeUnit.SECONDS.toNanos(1));
                 }
-                Echo head = pending.peek();
-                backlogNanos = head != null && head.release - now < 0 ? now - head.release : 0;
-                if (head == null) {
-                    idle = true;
-                    if (handedOver.isEmpty() && running) {
-                        LockSupport.parkNanos(this, TimeUnit.SECONDS.toNanos(1));
-                    }
-                    idle = false;
-                } else {
-                    long wait = Math.max(head.release - now, pacer.waitNanos(now) - PACE_TOLERANCE_NANOS);
-                    if (wait > 0) {
-                        LockSupport.parkNanos(this, Math.min(wait, MAX_SLEEP_NANOS));
-                    }
+                idle = false;
+            } else {
+                long wait = Math.max(head.release - now, pacer.waitNanos(now) - PACE_TOLERANCE_NANOS);
+                if (wait > 0) {
+                    LockSupport.parkNanos(this, Math.min(wait, MAX_SLEEP_NANOS));
                 }
             }
-        } catch (Throwable t) {
-            stopReason = t.getClass().getSimpleName();
-            alive = false;
-            LOG.error("the ICMP sender stopped on an unexpected error; ICMP probes are UNKNOWN from now on, never DOWN", t);
-            if (t instanceof Error) {
-                Guard.fatal("the ICMP sender", t);
-            }
-        } finally {
-            if (stopReason == null) {
-                stopReason = "closed";
-            }
-            alive = false;
-            // nothing here went out: the probes waiting for these echoes learn nothing of their device
-            Echo e;
-            while ((e = handedOver.poll()) != null) {
-                echoes.finish(e, Echo.Outcome.IMPAIRED);
-            }
-            while ((e = pending.poll()) != null) {
-                echoes.finish(e, Echo.Outcome.IMPAIRED);
-            }
-            for (int i = 0; i < burst.length; i++) {
-                if (burst[i] != null) {
-                    // taken for a burst when the sender failed: sent or not, nobody will sweep it
-                    echoes.finish(burst[i], Echo.Outcome.IMPAIRED);
-                    burst[i] = null;
-                }
+        }
+    }
+
+    @Override
+    void settle() {
+        // nothing here went out: the probes waiting for these echoes learn nothing of their device
+        Echo e;
+        while ((e = handedOver.poll()) != null) {
+            echoes.finish(e, Echo.Outcome.IMPAIRED);
+        }
+        while ((e = pending.poll()) != null) {
+            echoes.finish(e, Echo.Outcome.IMPAIRED);
+        }
+        for (int i = 0; i < burst.length; i++) {
+            if (burst[i] != null) {
+                // taken for a burst when the sender failed: sent or not, nobody will sweep it
+                echoes.finish(burst[i], Echo.Outcome.IMPAIRED);
+                burst[i] = null;
             }
         }
     }

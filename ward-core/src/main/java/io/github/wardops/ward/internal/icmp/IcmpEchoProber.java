@@ -37,8 +37,9 @@ import org.slf4j.LoggerFactory;
  * that turns a probe's echoes into a result.
  *
  * <p>Probes run on virtual threads. Each echo is registered in {@link OutstandingEchoes} under a
- * random 64-bit cookie carried in its payload, waits for its slot from the shared {@link Pacer}
- * and goes out with {@code sendto} on a socket of {@link IcmpSockets}. The {@link IcmpReceiver},
+ * random 64-bit cookie carried in its payload; a probe hands all its echoes, with their offsets,
+ * to the {@link EchoSender} thread, which paces them with the shared {@link Pacer} and writes them
+ * in bursts with {@code sendmmsg} on a socket of {@link IcmpSockets}. The {@link IcmpReceiver},
  * one platform thread, reads the answers, settles each echo by cookie, and sweeps those whose
  * deadline passed. On datagram sockets the kernel rewrites the echo id, which is why the id is
  * never used alone. Deadlines, pacing and round trips without a kernel timestamp are measured on
@@ -58,21 +59,8 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
     private final IcmpReceiver receiver;
     private final EchoSender sender;
     private volatile boolean running = true;
-    /** Payloads up to this size use a pooled send block (an Ethernet MTU's worth). */
-    static final int POOLED_PAYLOAD_BYTES = 1472;
-    /** errno capture at the start of a send block, then the sockaddr (32 bytes), then the packet. */
-    private static final long ERRNO_BYTES = 16;
-    private static final long BLOCK_HEADER_BYTES = ERRNO_BYTES + 32;
-
-    static {
-        if (errnoBytes() > ERRNO_BYTES) {
-            throw new ExceptionInInitializerError("the errno capture state takes " + errnoBytes() + " bytes, more than "
-                    + ERRNO_BYTES);
-        }
-    }
-    /** Send blocks kept for reuse; bounded, the rest are left to the GC. */
-    private final java.util.concurrent.ArrayBlockingQueue<MemorySegment> sendBlocks =
-            new java.util.concurrent.ArrayBlockingQueue<>(64);
+    /** The largest payload {@link IcmpSettings} accepts: every echo fits a burst slot. */
+    static final int MAX_PAYLOAD_BYTES = 1400;
     /** What the schedule plans, echoes per second; negative until a plan is reported. */
     private volatile double plannedRate = -1;
     private volatile int pacedRate;
@@ -383,16 +371,12 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
     }
 
     /**
-     * The sender's buffers for one burst: an {@code mmsghdr} vector over {@link EchoSender#BURST}
-     * slots, each a sockaddr and a packet of up to {@link #POOLED_PAYLOAD_BYTES}; written by the
-     * sender thread only, freed with the prober.
+     * The sender's buffers for one burst: {@link EchoSender#BURST} slots, each a sockaddr and a
+     * packet of up to {@link #MAX_PAYLOAD_BYTES}; written by the sender thread only, freed with the
+     * prober.
      */
     private final MemorySegment burstErr = errnoSegment(Arena.ofAuto());
-    private final MemorySegment burstSlots = Arena.ofAuto().allocate((long) EchoSender.BURST * BURST_SLOT, 8);
-    private final MemorySegment burstIovs = Arena.ofAuto().allocate(IOVEC_SIZE * EchoSender.BURST, 8);
-    private final MemorySegment burstMsgs = Arena.ofAuto().allocate(MMSGHDR_SIZE * EchoSender.BURST, 8);
-    /** A burst slot: a sockaddr (32 bytes), then the packet. */
-    private static final long BURST_SLOT = 32 + 8 + POOLED_PAYLOAD_BYTES;
+    private final MsgVector burst = new MsgVector(Arena.ofAuto(), EchoSender.BURST, 8 + MAX_PAYLOAD_BYTES, 0);
 
     /**
      * The sender's: writes due echoes, those to one socket with one {@code sendmmsg}. The sweep
@@ -402,17 +386,9 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
     private int transmitAll(Echo[] es, int n) {
         int i = 0;
         while (i < n) {
-            Echo first = es[i];
-            if (first.payload > POOLED_PAYLOAD_BYTES) {
-                if (!transmit(first)) {
-                    return i;
-                }
-                i++;
-                continue;
-            }
-            IcmpSocket sock = first.sock;
-            int end = i;
-            while (end < n && es[end].sock == sock && es[end].payload <= POOLED_PAYLOAD_BYTES) {
+            IcmpSocket sock = es[i].sock;
+            int end = i + 1;
+            while (end < n && es[end].sock == sock) {
                 end++;
             }
             int stopped = sendBurst(sock, es, i, end);
@@ -430,22 +406,11 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
         for (int i = from; i < to; i++) {
             Echo e = es[i];
             int k = i - from;
-            MemorySegment slot = burstSlots.asSlice(BURST_SLOT * k, BURST_SLOT);
-            MemorySegment sa = slot.asSlice(0, 32);
+            MemorySegment sa = burst.name(k);
             sa.fill((byte) 0);
             sockaddr(sa, e.target, sock.v6);
-            MemorySegment buf = slot.asSlice(32, 8 + e.payload);
-            int len = IcmpPacket.writeEcho(buf, sock.v6, rawId, e.seq, e.cookie, e.payload, sock.mode == IcmpSocketMode.RAW);
-            burstIovs.set(ValueLayout.ADDRESS, IOVEC_SIZE * k, buf);
-            burstIovs.set(ValueLayout.JAVA_LONG, IOVEC_SIZE * k + 8, len);
-            long m = MMSGHDR_SIZE * k;
-            burstMsgs.set(ValueLayout.ADDRESS, m + MSG_NAME, sa);
-            burstMsgs.set(ValueLayout.JAVA_INT, m + MSG_NAMELEN, nameLen);
-            burstMsgs.set(ValueLayout.ADDRESS, m + MSG_IOV, burstIovs.asSlice(IOVEC_SIZE * k, IOVEC_SIZE));
-            burstMsgs.set(ValueLayout.JAVA_LONG, m + MSG_IOVLEN, 1);
-            burstMsgs.set(ValueLayout.ADDRESS, m + MSG_CONTROL, MemorySegment.NULL);
-            burstMsgs.set(ValueLayout.JAVA_LONG, m + MSG_CONTROLLEN, 0);
-            burstMsgs.set(ValueLayout.JAVA_INT, m + MSG_FLAGS, 0);
+            int len = IcmpPacket.writeEcho(burst.data(k), sock.v6, rawId, e.seq, e.cookie, e.payload, sock.mode == IcmpSocketMode.RAW);
+            burst.toSend(k, nameLen, len);
         }
         int off = from;
         int stale = 0;
@@ -459,7 +424,7 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
                 e.sentNano = nano;
                 e.deadline = nano + e.timeoutNanos;
             }
-            int sent = sendmmsg(burstErr, sock.fd, burstMsgs.asSlice(MMSGHDR_SIZE * (off - from)), to - off, 0);
+            int sent = sendmmsg(burstErr, sock.fd, burst.from(off - from), to - off, 0);
             if (sent > 0) {
                 for (int i = off; i < off + sent; i++) {
                     counters.sent.increment();
@@ -470,7 +435,9 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
                 continue;
             }
             int errno = errno(burstErr);
-            // as in transmit: a datagram socket's pending error belongs to an earlier echo
+            // On a datagram socket an ICMP error for an earlier echo (to another host) sets the
+            // socket's pending error, which the next send returns and clears: retry, so it is not
+            // taken for this destination's error.
             boolean pendingError = sock.mode == IcmpSocketMode.DATAGRAM
                     && (errno == EHOSTUNREACH || errno == ENETUNREACH || errno == ECONNREFUSED || errno == EPROTO);
             if (pendingError && ++stale < 5) {
@@ -485,68 +452,6 @@ public final class IcmpEchoProber implements IcmpProber, MeterBinder {
             stale = 0;
         }
         return to;
-    }
-
-    /**
-     * The sender's: writes one due echo. Returns {@code false} when the kernel has no room now
-     * (EAGAIN, ENOBUFS) and the echo may be tried again; settles it as a send error otherwise.
-     */
-    private boolean transmit(Echo e) {
-        IcmpSocket sock = e.sock;
-        int payload = e.payload;
-        // One native block for errno, the sockaddr and the packet, from a small pool: no malloc
-        // and free per echo. A payload larger than the pooled blocks takes a block of its own.
-        boolean pooled = payload <= POOLED_PAYLOAD_BYTES;
-        MemorySegment block = pooled ? takeBlock() : null;
-        try (Arena arena = pooled ? null : Arena.ofConfined()) {
-            if (!pooled) {
-                block = arena.allocate(BLOCK_HEADER_BYTES + 8 + payload, 8);
-            }
-            MemorySegment err = block.asSlice(0, ERRNO_BYTES);
-            MemorySegment sa = block.asSlice(ERRNO_BYTES, 32);
-            sa.fill((byte) 0);   // a reused block: no port, flow or scope left from an earlier echo
-            sockaddr(sa, e.target, sock.v6);
-            sa = sa.asSlice(0, sock.v6 ? 28 : 16);
-            MemorySegment buf = block.asSlice(BLOCK_HEADER_BYTES, 8 + payload);
-            int len = IcmpPacket.writeEcho(buf, sock.v6, rawId, e.seq, e.cookie, payload, sock.mode == IcmpSocketMode.RAW);
-            int stale = 0;
-            while (true) {
-                Instant now = Instant.now();
-                e.sentWall = now.getEpochSecond() * 1_000_000_000L + now.getNano();
-                e.sentNano = ticker.read();
-                e.deadline = e.sentNano + e.timeoutNanos;
-                long n = sendto(err, sock.fd, buf, len, 0, sa, (int) sa.byteSize());
-                if (n >= 0) {
-                    counters.sent.increment();
-                    echoes.sent(e);
-                    return true;
-                }
-                int errno = errno(err);
-                // On a datagram socket an ICMP error for an earlier echo (to another host) sets the
-                // socket's pending error, which the next sendto returns and clears: retry, so it is
-                // not taken for this destination's error.
-                boolean pendingError = sock.mode == IcmpSocketMode.DATAGRAM
-                        && (errno == EHOSTUNREACH || errno == ENETUNREACH || errno == ECONNREFUSED || errno == EPROTO);
-                if (pendingError && ++stale < 5) {
-                    continue;
-                }
-                if ((errno == EAGAIN || errno == ENOBUFS || errno == EINTR) && e.attempts < 4) {
-                    return false; // the sender tries again in a moment, without holding up the others
-                }
-                counters.sendErrors.increment();
-                echoes.finish(e, new Echo.Outcome(Echo.Status.SEND_ERROR, 0, 0, 0, errno));
-                return true;
-            }
-        } finally {
-            if (pooled) {
-                sendBlocks.offer(block);   // a full pool lets the block go to the GC (Arena.ofAuto)
-            }
-        }
-    }
-
-    private MemorySegment takeBlock() {
-        MemorySegment b = sendBlocks.poll();
-        return b != null ? b : Arena.ofAuto().allocate(BLOCK_HEADER_BYTES + 8 + POOLED_PAYLOAD_BYTES, 8);
     }
 
     private static MemorySegment sockaddr(MemorySegment sa, byte[] addr, boolean v6) {

@@ -3,14 +3,11 @@ package io.github.wardops.ward.internal.icmp;
 import static io.github.wardops.ward.internal.nativeio.Libc.*;
 
 import io.github.wardops.ward.Ticker;
-import io.github.wardops.ward.internal.support.Guard;
 import io.github.wardops.ward.probe.IcmpSocketMode;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.time.Duration;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The prober's one platform thread, {@code ward-icmp-receiver}: it waits in {@code poll} on both
@@ -24,9 +21,7 @@ import org.slf4j.LoggerFactory;
  * {@code IMPAIRED}, {@link #alive()} turns false and {@link #stopReason()} says why, so the
  * prober answers UNKNOWN, never DOWN.
  */
-final class IcmpReceiver {
-    // the prober's logger, so logging configured for it keeps covering what the receiver says
-    private static final Logger LOG = LoggerFactory.getLogger(IcmpEchoProber.class);
+final class IcmpReceiver extends IcmpThread {
     private static final int BUF = 4096;
     private static final int CONTROL = 512;
     static final int MAX_POLL_MS = 50;
@@ -41,51 +36,25 @@ final class IcmpReceiver {
     private final IcmpCounters counters;
     private final int rawId;
     private final Ticker ticker;
-    private final Thread thread;
-    private volatile boolean running = true;
-    private volatile boolean alive = true;
-    /** Why the loop stopped, for the UNKNOWN results that follow; {@code null} while it runs. */
-    private volatile String stopReason;
     /** Test seam: the loop sleeps this long once, as if a GC pause or a busy CPU held it. */
     private volatile long stallOnceNanos;
-    /** Test seam: the loop throws this at its next turn, as if it ran out of memory. */
-    private volatile Throwable failOnce;
 
     /**
      * @param rawId the echo id this prober writes on raw sockets, where replies to other
      *     programs' echoes arrive too (datagram sockets get only their own)
      */
     IcmpReceiver(IcmpSockets sockets, OutstandingEchoes echoes, IcmpCounters counters, int rawId, Ticker ticker) {
+        super("receiver");
         this.socks = sockets.all();
         this.echoes = echoes;
         this.counters = counters;
         this.rawId = rawId;
         this.ticker = ticker;
-        this.thread = Thread.ofPlatform().name("ward-icmp-receiver").daemon(true).unstarted(this::loop);
-    }
-
-    void start() {
-        thread.start();
-    }
-
-    /** Whether the loop runs; {@code false} once it stopped, for whatever reason. */
-    boolean alive() {
-        return alive;
-    }
-
-    /** Why the loop stopped ({@code closed}, or the simple name of what ended it); {@code null} while it runs. */
-    String stopReason() {
-        return stopReason;
     }
 
     /** Stops the loop and waits up to two seconds for it to end. */
     void close() {
-        running = false;
-        try {
-            thread.join(2_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        close(2_000);
     }
 
     /** Test seam: makes the loop stall once, before its next poll. */
@@ -93,15 +62,8 @@ final class IcmpReceiver {
         stallOnceNanos = d.toNanos();
     }
 
-    /** Test seam: makes the loop throw (an {@link Error} or a {@link RuntimeException}) at its next turn. */
-    void failOnce(Throwable t) {
-        if (!(t instanceof Error) && !(t instanceof RuntimeException)) {
-            throw new IllegalArgumentException("an Error or a RuntimeException");
-        }
-        failOnce = t;
-    }
-
-    private void loop() {
+    @Override
+    void loop() throws InterruptedException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment err = errnoSegment(arena);
             MemorySegment data = arena.allocate(BUF, 8);
@@ -112,16 +74,9 @@ final class IcmpReceiver {
             iov.set(ValueLayout.ADDRESS, 0, data);
             iov.set(ValueLayout.JAVA_LONG, 8, BUF);
             MemorySegment fds = arena.allocate(8L * socks.length, 8);
-            RxBatch rx = new RxBatch(arena);
-            while (running) {
-                Throwable fail = failOnce;
-                if (fail != null) {
-                    failOnce = null;
-                    if (fail instanceof Error injected) {
-                        throw injected;
-                    }
-                    throw (RuntimeException) fail;
-                }
+            MsgVector rx = new MsgVector(arena, RX_BATCH, RX_BUF, CONTROL);
+            while (running()) {
+                injectedFailure();
                 long stall = stallOnceNanos;
                 if (stall > 0) {
                     stallOnceNanos = 0;
@@ -156,56 +111,12 @@ final class IcmpReceiver {
                 }
                 echoes.expire(cutoff);
             }
-        } catch (Throwable t) {
-            stopReason = t.getClass().getSimpleName();
-            alive = false;
-            LOG.error("the ICMP receiver stopped on an unexpected error; ICMP probes are UNKNOWN from now on, never DOWN",
-                    t);
-            if (t instanceof Error) {
-                Guard.fatal("the ICMP receiver", t);
-            }
-        } finally {
-            if (stopReason == null) {
-                stopReason = "closed";
-            }
-            alive = false;
-            echoes.finishAll(Echo.Outcome.IMPAIRED);
         }
     }
 
-    /** The buffers of one {@code recvmmsg}: {@link #RX_BATCH} slots of packet, address and control messages. */
-    private static final class RxBatch {
-        final MemorySegment msgs;
-        final MemorySegment data;
-        final MemorySegment names;
-        final MemorySegment controls;
-        final MemorySegment iovs;
-
-        RxBatch(Arena arena) {
-            msgs = arena.allocate(MMSGHDR_SIZE * RX_BATCH, 8);
-            data = arena.allocate((long) RX_BUF * RX_BATCH, 8);
-            names = arena.allocate(32L * RX_BATCH, 8);
-            controls = arena.allocate((long) CONTROL * RX_BATCH, 8);
-            iovs = arena.allocate(IOVEC_SIZE * RX_BATCH, 8);
-            for (int i = 0; i < RX_BATCH; i++) {
-                iovs.set(ValueLayout.ADDRESS, IOVEC_SIZE * i, data.asSlice((long) RX_BUF * i, RX_BUF));
-                iovs.set(ValueLayout.JAVA_LONG, IOVEC_SIZE * i + 8, RX_BUF);
-            }
-        }
-
-        /** Resets what {@code recvmmsg} overwrites. */
-        void reset() {
-            for (int i = 0; i < RX_BATCH; i++) {
-                long m = MMSGHDR_SIZE * i;
-                msgs.set(ValueLayout.ADDRESS, m + MSG_NAME, names.asSlice(32L * i, 32));
-                msgs.set(ValueLayout.JAVA_INT, m + MSG_NAMELEN, 32);
-                msgs.set(ValueLayout.ADDRESS, m + MSG_IOV, iovs.asSlice(IOVEC_SIZE * i, IOVEC_SIZE));
-                msgs.set(ValueLayout.JAVA_LONG, m + MSG_IOVLEN, 1);
-                msgs.set(ValueLayout.ADDRESS, m + MSG_CONTROL, controls.asSlice((long) CONTROL * i, CONTROL));
-                msgs.set(ValueLayout.JAVA_LONG, m + MSG_CONTROLLEN, CONTROL);
-                msgs.set(ValueLayout.JAVA_INT, m + MSG_FLAGS, 0);
-            }
-        }
+    @Override
+    void settle() {
+        echoes.finishAll(Echo.Outcome.IMPAIRED);
     }
 
     /**
@@ -213,10 +124,10 @@ final class IcmpReceiver {
      * was read to the end. At 10,000 replies a second, one {@code recvmsg} each was most of the
      * receiver's CPU.
      */
-    private boolean drainBatched(IcmpSocket sock, MemorySegment err, RxBatch rx) {
+    private boolean drainBatched(IcmpSocket sock, MemorySegment err, MsgVector rx) {
         for (int reads = 0; reads < MAX_READS_PER_WAKE; reads += RX_BATCH) {
-            rx.reset();
-            int got = recvmmsg(err, sock.fd, rx.msgs, RX_BATCH, MSG_DONTWAIT);
+            rx.toReceive(RX_BATCH);
+            int got = recvmmsg(err, sock.fd, rx.from(0), RX_BATCH, MSG_DONTWAIT);
             if (got < 0) {
                 if (errno(err) == EINTR) {
                     continue;
@@ -224,26 +135,7 @@ final class IcmpReceiver {
                 return true; // EAGAIN: drained; anything else: try again on the next wake
             }
             for (int i = 0; i < got; i++) {
-                long m = MMSGHDR_SIZE * i;
-                int n = rx.msgs.get(ValueLayout.JAVA_INT, m + MMSG_LEN);
-                long clen = Math.min(rx.msgs.get(ValueLayout.JAVA_LONG, m + MSG_CONTROLLEN), CONTROL);
-                MemorySegment control = rx.controls.asSlice((long) CONTROL * i, CONTROL);
-                long rxWall = -1;
-                long off = 0;
-                while (off + CMSG_HDR <= clen) {
-                    long len = control.get(ValueLayout.JAVA_LONG, off);
-                    if (len < CMSG_HDR || off + len > clen) {
-                        break;
-                    }
-                    if (control.get(ValueLayout.JAVA_INT, off + 8) == SOL_SOCKET
-                            && control.get(ValueLayout.JAVA_INT, off + 12) == SO_TIMESTAMPNS && len >= CMSG_HDR + 16) {
-                        rxWall = control.get(ValueLayout.JAVA_LONG, off + 16) * 1_000_000_000L
-                                + control.get(ValueLayout.JAVA_LONG, off + 24);
-                    }
-                    off += (len + 7) & ~7L;
-                }
-                onPacket(sock, rx.data.asSlice((long) RX_BUF * i, RX_BUF), Math.min(n, RX_BUF),
-                        rx.names.asSlice(32L * i, 32), rxWall);
+                onPacket(sock, rx.data(i), rx.received(i), rx.name(i), rx.timestamp(i));
             }
             if (got < RX_BATCH) {
                 return true; // the queue was empty when the call returned

@@ -1,20 +1,19 @@
 package io.github.wardops.ward.internal.icmp;
 
 import io.github.wardops.ward.Ticker;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Spaces the echoes of every probe sharing one prober to a fixed rate.
+ * Spaces the echoes of every probe sharing one prober to a fixed rate: the {@link EchoSender}'s
+ * clock, used by that one thread only ({@link #rate} may be called from any thread).
  *
- * <p>Each send claims the next free slot on the ticker, one period after the last; a caller
- * whose slot lies ahead sleeps until it comes. There is no credit for idle time: a burst after a
- * quiet spell still leaves at the rate, so a schedule that starts many probes at once never
- * floods the network. Thread-safe and lock-free.
+ * <p>Each echo takes the next free slot, one period after the last. There is no credit for idle
+ * time: a burst after a quiet spell still leaves at the rate, so a schedule that starts many
+ * probes at once never floods the network.
  */
 final class Pacer {
-    private final Ticker ticker;
     private volatile long periodNanos;
-    private final AtomicLong nextSlot;
+    /** The next free slot on the ticker; the sender thread's only. */
+    private long nextSlot;
 
     /**
      * @param ticker what slots are measured on
@@ -24,9 +23,8 @@ final class Pacer {
         if (perSecond < 1) {
             throw new IllegalArgumentException("perSecond must be at least 1: " + perSecond);
         }
-        this.ticker = ticker;
         this.periodNanos = Math.max(1, 1_000_000_000L / perSecond);
-        this.nextSlot = new AtomicLong(ticker.read());
+        this.nextSlot = ticker.read();
     }
 
     long periodNanos() {
@@ -34,7 +32,7 @@ final class Pacer {
     }
 
     /**
-     * Changes the rate; slots already claimed keep their times.
+     * Changes the rate; the next slot keeps its time, those after it are spaced at the new rate.
      *
      * @param perSecond the new rate, at least 1
      */
@@ -45,45 +43,22 @@ final class Pacer {
         periodNanos = Math.max(1, 1_000_000_000L / perSecond);
     }
 
-    /** How far the last claimed slot lies ahead of now: the wait a new echo would have, 0 when idle. */
-    long backlogNanos() {
-        return Math.max(0, nextSlot.get() - ticker.read());
-    }
-
     /**
-     * Claims the next slot.
-     *
-     * @return nanoseconds from now until the slot, {@code 0} when it is now
-     */
-    long claim() {
-        long now = ticker.read();
-        long period = periodNanos;
-        while (true) {
-            long cur = nextSlot.get();
-            long slot = cur - now > 0 ? cur : now;
-            if (nextSlot.compareAndSet(cur, slot + period)) {
-                return slot - now;
-            }
-        }
-    }
-
-    /**
-     * Takes the next slot if it lies at most {@code tolerance} after {@code now}: the form the
-     * {@link EchoSender} uses, one thread, on its own clock.
+     * Takes the next slot if it lies at most {@code tolerance} after {@code now}.
      *
      * @return whether a slot was taken
      */
     boolean take(long now, long tolerance) {
-        long cur = nextSlot.get();
+        long cur = nextSlot;
         if (cur - now > tolerance) {
             return false;
         }
-        nextSlot.set(Math.max(cur, now) + periodNanos);
+        nextSlot = (cur - now > 0 ? cur : now) + periodNanos;
         return true;
     }
 
     /** Nanoseconds from {@code now} until the next free slot, 0 when it is free now. */
     long waitNanos(long now) {
-        return Math.max(0, nextSlot.get() - now);
+        return Math.max(0, nextSlot - now);
     }
 }

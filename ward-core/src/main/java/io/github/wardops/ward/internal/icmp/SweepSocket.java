@@ -248,45 +248,30 @@ public final class SweepSocket implements AutoCloseable {
     /** One address family's pending echoes: packets, addresses and the mmsghdr vector that points at them. */
     private final class Batch {
         final IcmpSocket sock;
-        final MemorySegment packets;
-        final MemorySegment names;
-        final MemorySegment iovs;
-        final MemorySegment msgs;
+        final MsgVector vec;
         final int nameLen;
         int size;
 
         Batch(IcmpSocket sock, Arena arena) {
             this.sock = sock;
             this.nameLen = sock.v6 ? 28 : 16;
-            this.packets = arena.allocate((long) BATCH * 64 + 64, 8);
-            this.names = arena.allocate(32L * BATCH, 8);
-            this.iovs = arena.allocate(IOVEC_SIZE * BATCH, 8);
-            this.msgs = arena.allocate(MMSGHDR_SIZE * BATCH, 8);
+            this.vec = new MsgVector(arena, BATCH, 64, 0);
             for (int i = 0; i < BATCH; i++) {
                 MemorySegment p = packet(i);
                 for (int j = 32; j < ECHO_LEN; j++) {
                     p.set(ValueLayout.JAVA_BYTE, j, (byte) j);
                 }
-                MemorySegment sa = sockaddr(i);
-                sa.set(ValueLayout.JAVA_SHORT, 0, (short) (sock.v6 ? AF_INET6 : AF_INET));
-                iovs.set(ValueLayout.ADDRESS, IOVEC_SIZE * i, p);
-                iovs.set(ValueLayout.JAVA_LONG, IOVEC_SIZE * i + 8, ECHO_LEN);
-                long m = MMSGHDR_SIZE * i;
-                msgs.set(ValueLayout.ADDRESS, m + MSG_NAME, sa);
-                msgs.set(ValueLayout.JAVA_INT, m + MSG_NAMELEN, nameLen);
-                msgs.set(ValueLayout.ADDRESS, m + MSG_IOV, iovs.asSlice(IOVEC_SIZE * i, IOVEC_SIZE));
-                msgs.set(ValueLayout.JAVA_LONG, m + MSG_IOVLEN, 1);
-                msgs.set(ValueLayout.ADDRESS, m + MSG_CONTROL, MemorySegment.NULL);
-                msgs.set(ValueLayout.JAVA_LONG, m + MSG_CONTROLLEN, 0);
+                sockaddr(i).set(ValueLayout.JAVA_SHORT, 0, (short) (sock.v6 ? AF_INET6 : AF_INET));
+                vec.toSend(i, nameLen, ECHO_LEN);
             }
         }
 
         MemorySegment packet(int i) {
-            return packets.asSlice(64L * i, 64);
+            return vec.data(i);
         }
 
         MemorySegment sockaddr(int i) {
-            return names.asSlice(32L * i, 32);
+            return vec.name(i);
         }
 
         void flush() {
@@ -296,7 +281,7 @@ public final class SweepSocket implements AutoCloseable {
                 int sent;
                 int errno = 0;
                 if (batched) {
-                    sent = sendmmsg(txErr, sock.fd, msgs.asSlice(MMSGHDR_SIZE * off), size - off, 0);
+                    sent = sendmmsg(txErr, sock.fd, vec.from(off), size - off, 0);
                 } else {
                     long r = sendto(txErr, sock.fd, packet(off), ECHO_LEN, 0, sockaddr(off), nameLen);
                     sent = r >= 0 ? 1 : -1;
@@ -332,39 +317,13 @@ public final class SweepSocket implements AutoCloseable {
     /** The receiver's buffers: an mmsghdr vector over {@link #BATCH} packet buffers, and the poll set. */
     private static final class Rx {
         final MemorySegment err;
-        final MemorySegment data;
-        final MemorySegment names;
-        final MemorySegment control;
-        final MemorySegment iovs;
-        final MemorySegment msgs;
+        final MsgVector vec;
         final MemorySegment fds;
 
         Rx(Arena arena, int sockets) {
             err = errnoSegment(arena);
-            data = arena.allocate((long) RX_BUF * BATCH, 8);
-            names = arena.allocate(32L * BATCH, 8);
-            control = arena.allocate((long) RX_CONTROL * BATCH, 8);
-            iovs = arena.allocate(IOVEC_SIZE * BATCH, 8);
-            msgs = arena.allocate(MMSGHDR_SIZE * BATCH, 8);
+            vec = new MsgVector(arena, BATCH, RX_BUF, RX_CONTROL);
             fds = arena.allocate(8L * sockets, 8);
-            for (int i = 0; i < BATCH; i++) {
-                iovs.set(ValueLayout.ADDRESS, IOVEC_SIZE * i, data.asSlice((long) RX_BUF * i, RX_BUF));
-                iovs.set(ValueLayout.JAVA_LONG, IOVEC_SIZE * i + 8, RX_BUF);
-            }
-        }
-
-        /** Resets the headers that recvmmsg overwrites. */
-        void reset() {
-            for (int i = 0; i < BATCH; i++) {
-                long m = MMSGHDR_SIZE * i;
-                msgs.set(ValueLayout.ADDRESS, m + MSG_NAME, names.asSlice(32L * i, 32));
-                msgs.set(ValueLayout.JAVA_INT, m + MSG_NAMELEN, 32);
-                msgs.set(ValueLayout.ADDRESS, m + MSG_IOV, iovs.asSlice(IOVEC_SIZE * i, IOVEC_SIZE));
-                msgs.set(ValueLayout.JAVA_LONG, m + MSG_IOVLEN, 1);
-                msgs.set(ValueLayout.ADDRESS, m + MSG_CONTROL, control.asSlice((long) RX_CONTROL * i, RX_CONTROL));
-                msgs.set(ValueLayout.JAVA_LONG, m + MSG_CONTROLLEN, RX_CONTROL);
-                msgs.set(ValueLayout.JAVA_INT, m + MSG_FLAGS, 0);
-            }
         }
     }
 
@@ -405,8 +364,8 @@ public final class SweepSocket implements AutoCloseable {
 
     private boolean drain(IcmpSocket sock, Replies sink) {
         for (int reads = 0; reads < MAX_READS_PER_CALL; ) {
-            rx.reset();
-            int got = recvmmsg(rx.err, sock.fd, rx.msgs, BATCH, MSG_DONTWAIT);
+            rx.vec.toReceive(BATCH);
+            int got = recvmmsg(rx.err, sock.fd, rx.vec.from(0), BATCH, MSG_DONTWAIT);
             if (got <= 0) {
                 if (got < 0 && errno(rx.err) == EINTR) {
                     continue;
@@ -414,11 +373,7 @@ public final class SweepSocket implements AutoCloseable {
                 return true; // EAGAIN: read to the end; anything else: again on the next call
             }
             for (int i = 0; i < got; i++) {
-                long m = MMSGHDR_SIZE * i;
-                int len = Math.min(rx.msgs.get(ValueLayout.JAVA_INT, m + MMSG_LEN), RX_BUF);
-                long clen = Math.min(rx.msgs.get(ValueLayout.JAVA_LONG, m + MSG_CONTROLLEN), RX_CONTROL);
-                long rxWall = timestamp(rx.control.asSlice((long) RX_CONTROL * i, RX_CONTROL), clen);
-                onPacket(sock, rx.data.asSlice((long) RX_BUF * i, RX_BUF), len, rx.names.asSlice(32L * i, 32), rxWall, sink);
+                onPacket(sock, rx.vec.data(i), rx.vec.received(i), rx.vec.name(i), rx.vec.timestamp(i), sink);
             }
             reads += got;
             if (got < BATCH) {
@@ -428,28 +383,11 @@ public final class SweepSocket implements AutoCloseable {
         return false;
     }
 
-    /** The SO_TIMESTAMPNS receive time in a control buffer, wall-clock nanoseconds, or -1. */
-    private static long timestamp(MemorySegment control, long clen) {
-        long off = 0;
-        while (off + CMSG_HDR <= clen) {
-            long len = control.get(ValueLayout.JAVA_LONG, off);
-            if (len < CMSG_HDR || off + len > clen) {
-                break;
-            }
-            if (control.get(ValueLayout.JAVA_INT, off + 8) == SOL_SOCKET && control.get(ValueLayout.JAVA_INT, off + 12) == SO_TIMESTAMPNS
-                    && len >= CMSG_HDR + 16) {
-                return control.get(ValueLayout.JAVA_LONG, off + 16) * 1_000_000_000L + control.get(ValueLayout.JAVA_LONG, off + 24);
-            }
-            off += (len + 7) & ~7L;
-        }
-        return -1;
-    }
-
     /** Empties a datagram socket's error queue (ICMP errors about our echoes): counted, otherwise the target times out. */
     private void drainErrors(IcmpSocket sock) {
-        MemorySegment msg = rx.msgs.asSlice(0, MSGHDR_SIZE);
+        MemorySegment msg = rx.vec.from(0); // an mmsghdr starts with its msghdr
         for (int reads = 0; reads < MAX_READS_PER_CALL; reads++) {
-            rx.reset();
+            rx.vec.toReceive(1);
             long r = recvmsg(rx.err, sock.fd, msg, MSG_DONTWAIT | MSG_ERRQUEUE);
             if (r < 0) {
                 if (errno(rx.err) == EINTR) {

@@ -2,28 +2,36 @@ package io.github.wardops.ward.internal.icmp;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
-/** Pacing on a fake ticker: no sleeps, exact slots. */
+/** Pacing on a fake clock: no sleeps, exact slots. */
 class PacerTest {
     private static final long MS = 1_000_000;
 
+    /** What the sender does for one echo at {@code now}: wait for the next slot, then take it. */
+    private static long send(Pacer p, long now) {
+        long wait = p.waitNanos(now);
+        assertTrue(p.take(now + wait, 0), "the slot is free after its wait");
+        return wait;
+    }
+
     @Test
     void theFirstEchoGoesAtOnce() {
-        assertEquals(0, new Pacer(new FakeTicker(), 1000).claim());
+        FakeTicker t = new FakeTicker();
+        assertEquals(0, send(new Pacer(t, 1000), t.read()));
     }
 
     @Test
     void aBurstAtOneInstantIsSpreadOverOnePeriodEach() {
-        Pacer p = new Pacer(new FakeTicker(), 1000);
+        FakeTicker t = new FakeTicker();
+        Pacer p = new Pacer(t, 1000);
         assertEquals(MS, p.periodNanos());
+        long now = t.read();
         for (int i = 0; i < 10; i++) {
-            assertEquals(i * MS, p.claim(), "echo " + i);
+            assertEquals(i * MS, p.waitNanos(now), "echo " + i);
+            assertTrue(p.take(now, i * MS), "echo " + i + " within its tolerance");
         }
     }
 
@@ -32,8 +40,7 @@ class PacerTest {
         FakeTicker t = new FakeTicker();
         Pacer p = new Pacer(t, 200);
         for (int i = 0; i < 100; i++) {
-            assertEquals(0, p.claim());
-            t.advance(Duration.ofMillis(5));
+            assertEquals(0, send(p, t.read() + i * 5 * MS));
         }
     }
 
@@ -41,92 +48,72 @@ class PacerTest {
     void fasterThanTheRateWaitsForTheDifference() {
         FakeTicker t = new FakeTicker();
         Pacer p = new Pacer(t, 100); // 10 ms apart
-        assertEquals(0, p.claim());
-        t.advance(Duration.ofMillis(4));
-        assertEquals(6 * MS, p.claim(), "the second slot is 10 ms after the first");
-        t.advance(Duration.ofMillis(4));
-        assertEquals(12 * MS, p.claim(), "the third is 20 ms after the first, now at 8 ms");
+        long now = t.read();
+        assertEquals(0, send(p, now));
+        assertEquals(6 * MS, p.waitNanos(now + 4 * MS), "the second slot is 10 ms after the first");
+        assertFalse(p.take(now + 4 * MS, 5 * MS), "not 6 ms early with a tolerance of 5");
+        assertTrue(p.take(now + 4 * MS, 6 * MS));
+        assertEquals(12 * MS, p.waitNanos(now + 8 * MS), "the third is 20 ms after the first, now at 8 ms");
     }
 
     @Test
     void idleTimeEarnsNoBurstCredit() {
         FakeTicker t = new FakeTicker();
         Pacer p = new Pacer(t, 1000);
-        p.claim();
-        t.advance(Duration.ofSeconds(10));
+        long now = t.read();
+        send(p, now);
+        long later = now + 10_000 * MS;
         List<Long> waits = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            waits.add(p.claim());
+            waits.add(p.waitNanos(later));
+            assertTrue(p.take(later, 10 * MS));
         }
         assertEquals(List.of(0L, MS, 2 * MS, 3 * MS, 4 * MS), waits, "after 10 quiet seconds, a burst still leaves at the rate");
+        assertEquals(0, p.waitNanos(later + 20_000 * MS));
+        assertTrue(p.take(later + 20_000 * MS, 0));
+        assertFalse(p.take(later + 20_000 * MS, 0), "one slot per period, however long the pacer was idle");
     }
 
     @Test
     void aRateAboveOnePerNanosecondPacesOneNanosecondApart() {
-        Pacer p = new Pacer(new FakeTicker(), Integer.MAX_VALUE);
+        FakeTicker t = new FakeTicker();
+        Pacer p = new Pacer(t, Integer.MAX_VALUE);
         assertEquals(1, p.periodNanos());
-        assertEquals(0, p.claim());
-        assertEquals(1, p.claim());
+        assertEquals(0, send(p, t.read()));
+        assertEquals(1, send(p, t.read()));
     }
 
     @Test
     void aRateBelowOneIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> new Pacer(new FakeTicker(), 0));
+        Pacer p = new Pacer(new FakeTicker(), 10);
+        assertThrows(IllegalArgumentException.class, () -> p.rate(0));
     }
 
     @Test
-    void slotsStayInOrderWhereTheTickerOverflows() {
+    void slotsStayInOrderWhereTheClockOverflows() {
         FakeTicker t = new FakeTicker(Long.MAX_VALUE - MS / 2);
         Pacer p = new Pacer(t, 1000);
-        assertEquals(0, p.claim());
-        assertEquals(MS, p.claim(), "the slot past Long.MAX_VALUE is still one period later");
-        t.advance(Duration.ofMillis(1)); // the reading wraps to a negative value
-        assertEquals(MS, p.claim());
+        long now = t.read();
+        assertEquals(0, send(p, now));
+        assertEquals(MS, p.waitNanos(now), "the slot past Long.MAX_VALUE is still one period later");
+        long wrapped = now + MS; // a negative reading
+        assertEquals(0, send(p, wrapped));
+        assertEquals(MS, p.waitNanos(wrapped));
     }
 
     @Test
-    void concurrentCallersNeverShareASlot() throws Exception {
-        Pacer p = new Pacer(new FakeTicker(), 1000);
-        int threads = 8;
-        int each = 500;
-        ConcurrentLinkedQueue<Long> waits = new ConcurrentLinkedQueue<>();
-        CountDownLatch go = new CountDownLatch(1);
-        List<Thread> ts = new ArrayList<>();
-        for (int i = 0; i < threads; i++) {
-            ts.add(Thread.ofPlatform().start(() -> {
-                try {
-                    go.await();
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-                for (int j = 0; j < each; j++) {
-                    waits.add(p.claim());
-                }
-            }));
-        }
-        go.countDown();
-        for (Thread t : ts) {
-            t.join();
-        }
-        List<Long> sorted = waits.stream().sorted().toList();
-        for (int i = 0; i < threads * each; i++) {
-            assertEquals(i * MS, sorted.get(i), "slot " + i);
-        }
-    }
-
-    @Test
-    void aNewRateSpacesLaterSlotsAndTheBacklogSaysHowFarBehind() {
+    void aNewRateKeepsTheNextSlotAndSpacesTheOnesAfterIt() {
         FakeTicker t = new FakeTicker();
         Pacer p = new Pacer(t, 1000);
-        assertEquals(0, p.backlogNanos(), "idle: no backlog");
+        long now = t.read();
         for (int i = 0; i < 10; i++) {
-            p.claim();
+            assertTrue(p.take(now, 10 * MS));
         }
-        assertEquals(10 * MS, p.backlogNanos(), "ten slots of 1 ms claimed ahead");
+        assertEquals(10 * MS, p.waitNanos(now), "ten slots of 1 ms taken ahead");
         p.rate(100);
-        assertEquals(10 * MS, p.claim(), "the claimed slots keep their times");
-        assertEquals(20 * MS, p.claim(), "then 10 ms apart");
-        assertThrows(IllegalArgumentException.class, () -> p.rate(0));
+        assertEquals(10 * MS, send(p, now), "the next slot keeps its time");
+        assertEquals(20 * MS, p.waitNanos(now), "then 10 ms apart");
     }
 
     @Test
@@ -142,10 +129,5 @@ class PacerTest {
         assertEquals(4 * MS, p.waitNanos(now));
         assertFalse(p.take(now + MS, 2 * MS), "the slot at 4 ms is 3 ms after 1 ms");
         assertTrue(p.take(now + 2 * MS, 2 * MS));
-        // idle time earns no credit: after a quiet second the next slots start from then
-        long later = now + 1000 * MS;
-        assertEquals(0, p.waitNanos(later));
-        assertTrue(p.take(later, 0));
-        assertFalse(p.take(later, 0), "one slot per period, however long the pacer was idle");
     }
 }
