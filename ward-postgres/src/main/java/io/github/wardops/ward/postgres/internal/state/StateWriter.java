@@ -33,7 +33,9 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jooq.BatchBindStep;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.JSONB;
 import org.jooq.Query;
 import org.jooq.impl.DSL;
@@ -336,19 +338,10 @@ public final class StateWriter implements AutoCloseable {
     }
 
     private void writeStates(List<PendingDevice> batch) {
-        writeBatch(() -> ctx.transaction(cfg -> {
-            DSLContext tx = DSL.using(cfg);
-            List<Query> qs = new ArrayList<>();
-            batch.forEach(p -> addStateQueries(tx, p, qs));
-            tx.batch(qs).execute();
-        }), () -> {
+        writeBatch(() -> ctx.transaction(cfg -> writeStates(DSL.using(cfg), batch)), () -> {
             for (PendingDevice p : batch) {
-                alone(() -> ctx.transaction(cfg -> {
-                    DSLContext tx = DSL.using(cfg);
-                    List<Query> qs = new ArrayList<>();
-                    addStateQueries(tx, p, qs);
-                    tx.batch(qs).execute();
-                }), "device_state", p.device(), p.size());
+                alone(() -> ctx.transaction(cfg -> writeStates(DSL.using(cfg), List.of(p))), "device_state", p.device(),
+                        p.size());
             }
         });
     }
@@ -440,45 +433,57 @@ public final class StateWriter implements AutoCloseable {
         return t == null ? null : t.truncatedTo(ChronoUnit.MICROS);
     }
 
-    private static void addStateQueries(DSLContext tx, PendingDevice p, List<Query> qs) {
-        DeviceId d = p.device();
-        if (p.delete()) {
-            qs.add(tx.deleteFrom(DEVICE_STATE).where(DEVICE_STATE.DEVICE_ID.eq(d.value())));
+    /**
+     * The device states of a batch: the deletions (a device removed, before any save of it that
+     * came after), then every save through one prepared upsert with a row of binds each. A state
+     * is saved after every result, so this is the writer's hot path: rendering one statement per
+     * state, with its values inline, cost 3.7 KB of garbage a save and a parse each in PostgreSQL.
+     */
+    private static void writeStates(DSLContext tx, List<PendingDevice> batch) {
+        List<UUID> deleted = new ArrayList<>();
+        int saves = 0;
+        for (PendingDevice p : batch) {
+            if (p.delete()) {
+                deleted.add(p.device().value());
+            }
+            saves += p.saves().size();
         }
-        for (DeviceState s : p.saves().values()) {
-            boolean down = s.status() == DeviceStatus.DOWN || s.status() == DeviceStatus.UNREACHABLE;
-            Instant since = micros(s.since());
-            Instant downSince = down ? since : null;
-            Instant updated = micros(s.updatedAt());
-            qs.add(tx.insertInto(DEVICE_STATE)
-                    .set(DEVICE_STATE.DEVICE_ID, d.value())
-                    .set(DEVICE_STATE.IF_INDEX, s.key().ifIndex())
-                    .set(DEVICE_STATE.STATUS, s.status().name())
-                    .set(DEVICE_STATE.SINCE, since)
-                    .set(DEVICE_STATE.DOWN_SINCE, downSince)
-                    .set(DEVICE_STATE.LAST_CHANGE, since)
-                    .set(DEVICE_STATE.FLAPPING, s.flapping())
-                    .set(DEVICE_STATE.FLAP_PERCENT, s.flapPercent())
-                    .set(DEVICE_STATE.CONSECUTIVE_FAILURES, s.consecutiveFailures())
-                    .set(DEVICE_STATE.CONSECUTIVE_SUCCESSES, s.consecutiveSuccesses())
-                    .set(DEVICE_STATE.UPDATED_AT, updated)
-                    .set(DEVICE_STATE.FAILING_SINCE, micros(s.failingSince()))
-                    .set(DEVICE_STATE.DETAIL, s.detail())
-                    .set(DEVICE_STATE.FLAP_HISTORY, s.flapHistory())
-                    .onConflict(DEVICE_STATE.DEVICE_ID, DEVICE_STATE.IF_INDEX).doUpdate()
-                    .set(DEVICE_STATE.STATUS, s.status().name())
-                    .set(DEVICE_STATE.SINCE, since)
-                    .set(DEVICE_STATE.DOWN_SINCE, downSince)
-                    .set(DEVICE_STATE.LAST_CHANGE, since)
-                    .set(DEVICE_STATE.FLAPPING, s.flapping())
-                    .set(DEVICE_STATE.FLAP_PERCENT, s.flapPercent())
-                    .set(DEVICE_STATE.CONSECUTIVE_FAILURES, s.consecutiveFailures())
-                    .set(DEVICE_STATE.CONSECUTIVE_SUCCESSES, s.consecutiveSuccesses())
-                    .set(DEVICE_STATE.UPDATED_AT, updated)
-                    .set(DEVICE_STATE.FAILING_SINCE, micros(s.failingSince()))
-                    .set(DEVICE_STATE.DETAIL, s.detail())
-                    .set(DEVICE_STATE.FLAP_HISTORY, s.flapHistory()));
+        if (!deleted.isEmpty()) {
+            tx.deleteFrom(DEVICE_STATE).where(DEVICE_STATE.DEVICE_ID.in(deleted)).execute();
         }
+        if (saves == 0) {
+            return;
+        }
+        BatchBindStep upsert = tx.batch(stateUpsert(tx));
+        for (PendingDevice p : batch) {
+            for (DeviceState s : p.saves().values()) {
+                boolean down = s.status() == DeviceStatus.DOWN || s.status() == DeviceStatus.UNREACHABLE;
+                Instant since = micros(s.since());
+                // in the order of stateUpsert's columns
+                upsert.bind(p.device().value(), s.key().ifIndex(), s.status().name(), since, down ? since : null, since,
+                        s.flapping(), s.flapPercent(), s.consecutiveFailures(), s.consecutiveSuccesses(),
+                        micros(s.updatedAt()), micros(s.failingSince()), s.detail(), s.flapHistory());
+            }
+        }
+        upsert.execute();
+    }
+
+    /** {@code INSERT ... ON CONFLICT DO UPDATE} of one device state, every value a bind parameter. */
+    private static Query stateUpsert(DSLContext tx) {
+        List<Field<?>> columns = List.of(DEVICE_STATE.DEVICE_ID, DEVICE_STATE.IF_INDEX, DEVICE_STATE.STATUS,
+                DEVICE_STATE.SINCE, DEVICE_STATE.DOWN_SINCE, DEVICE_STATE.LAST_CHANGE, DEVICE_STATE.FLAPPING,
+                DEVICE_STATE.FLAP_PERCENT, DEVICE_STATE.CONSECUTIVE_FAILURES, DEVICE_STATE.CONSECUTIVE_SUCCESSES,
+                DEVICE_STATE.UPDATED_AT, DEVICE_STATE.FAILING_SINCE, DEVICE_STATE.DETAIL, DEVICE_STATE.FLAP_HISTORY);
+        Map<Field<?>, Field<?>> update = new LinkedHashMap<>();
+        for (Field<?> f : columns.subList(2, columns.size())) {
+            update.put(f, DSL.excluded(f));
+        }
+        List<Field<?>> binds = new ArrayList<>(columns.size());
+        for (Field<?> f : columns) {
+            binds.add(DSL.val(null, f));
+        }
+        return tx.insertInto(DEVICE_STATE, columns).values(binds)
+                .onConflict(DEVICE_STATE.DEVICE_ID, DEVICE_STATE.IF_INDEX).doUpdate().set(update);
     }
 
     private static void writeAlert(DSLContext tx, Alert a) {
