@@ -18,14 +18,26 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /api/summary}: how many devices are in each status, for the fleet, per region and
  * per branch (the devices' {@code region} and {@code branch} labels), counted from the state
  * tracker's memory without listing a device: the fleet overview's one request. At most
  * {@link #MAX_GROUPS} regions and as many branches are listed (devices beyond still count in the
- * totals, and the answer says so). Thread-safe.
+ * totals, and the answer says so).
+ *
+ * <p>Counting reads every device's state, which at 100,000 devices takes tens of milliseconds
+ * (docs/benchmarks.md); so the answer is the latest count: made by this request when there is
+ * none younger than {@link #STALE_NANOS}, else the one kept, and when that is older than
+ * {@link #FRESH_NANOS} one new count starts behind the request (one at a time) for the next
+ * one. The answer's {@code at} says when it was counted. Thread-safe.
  */
 final class SummaryResource {
     /** The most regions, and the most branches, one answer lists. */
@@ -45,16 +57,48 @@ final class SummaryResource {
     private static final int FLAPPING = 5;
     private static final int DEVICES = 6;
 
-    private final Ward ward;
-    private final StateTracker tracker;
-    private final Alerting alerting;
+    /** A count younger than this (1 s) is answered as it is. */
+    static final long FRESH_NANOS = 1_000_000_000L;
+    /** A count younger than this (15 s) is answered while a new one is made behind the request. */
+    static final long STALE_NANOS = 15_000_000_000L;
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+
+    /** One count: when it started ({@link System#nanoTime()}) and its answer. */
+    private record Counted(long nanoTime, byte[] json) {
+    }
+
+    private final Supplier<List<Device>> inventory;
+    private final Function<DeviceId, DeviceState> state;
+    private final IntSupplier openAlerts;
     private final Clock clock;
+    private final long freshNanos;
+    private final long staleNanos;
+    private final AtomicReference<Counted> last = new AtomicReference<>();
+    private final AtomicBoolean counting = new AtomicBoolean();
 
     SummaryResource(Ward ward, StateTracker tracker, Alerting alerting, Clock clock) {
-        this.ward = ward;
-        this.tracker = tracker;
-        this.alerting = alerting;
+        this(() -> ward.inventory().devices(), id -> tracker.state(id).orElse(null), () -> alerting.openAlerts().size(),
+                clock, FRESH_NANOS, STALE_NANOS);
+    }
+
+    /**
+     * A summary over these sources.
+     *
+     * @param inventory the devices
+     * @param state a device's state, or {@code null} when not tracked
+     * @param openAlerts the number of open alerts
+     * @param clock the clock for {@code at}
+     * @param freshNanos a count younger than this is answered as it is
+     * @param staleNanos a count younger than this is answered while a new one is made
+     */
+    SummaryResource(Supplier<List<Device>> inventory, Function<DeviceId, DeviceState> state, IntSupplier openAlerts,
+                    Clock clock, long freshNanos, long staleNanos) {
+        this.inventory = inventory;
+        this.state = state;
+        this.openAlerts = openAlerts;
         this.clock = clock;
+        this.freshNanos = freshNanos;
+        this.staleNanos = staleNanos;
     }
 
     /** One region, its counts and its branches. */
@@ -204,11 +248,49 @@ final class SummaryResource {
             Answers.badRequest(r, String.join("; ", problems));
             return;
         }
-        Summary s = summarize(ward.inventory().devices(), id -> tracker.state(id).orElse(null), MAX_GROUPS);
-        int alerts = alerting.openAlerts().size();
-        try (JsonGenerator g = Answers.stream(r)) {
-            write(s, clock.instant(), alerts, g);
+        r.send(200, Answers.JSON, answer());
+    }
+
+    /**
+     * The answer's bytes: the last count when it is younger than {@link #FRESH_NANOS}; when it is
+     * older but younger than {@link #STALE_NANOS}, the last count too, while one new count starts
+     * behind the request; else a new count, made now.
+     *
+     * @return the JSON
+     * @throws IOException when writing fails
+     */
+    byte[] answer() throws IOException {
+        Counted c = last.get();
+        long now = System.nanoTime();
+        if (c != null && now - c.nanoTime() < freshNanos) {
+            return c.json();
         }
+        if (c != null && now - c.nanoTime() < staleNanos) {
+            if (counting.compareAndSet(false, true)) {
+                Thread.ofVirtual().name("ward-summary").start(() -> {
+                    try {
+                        count();
+                    } catch (IOException | RuntimeException e) {
+                        LOG.warn("counting the summary failed: {}", e.toString());
+                    } finally {
+                        counting.set(false);
+                    }
+                });
+            }
+            return c.json();
+        }
+        return count().json();
+    }
+
+    private Counted count() throws IOException {
+        long started = System.nanoTime();
+        Summary s = summarize(inventory.get(), state, MAX_GROUPS);
+        int alerts = openAlerts.getAsInt();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64 * 1024);
+        write(s, clock.instant(), alerts, out);
+        Counted c = new Counted(started, out.toByteArray());
+        last.accumulateAndGet(c, (a, b) -> a == null || b.nanoTime() - a.nanoTime() > 0 ? b : a);
+        return c;
     }
 
     /**

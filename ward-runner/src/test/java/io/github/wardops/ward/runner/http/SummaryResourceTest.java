@@ -113,4 +113,28 @@ class SummaryResourceTest {
         assertEquals(10, s.totals()[6]);
         assertEquals(10, s.totals()[3], "untracked devices are UNKNOWN");
     }
+
+    @Test
+    void aKeptCountIsAnsweredUntilItIsStaleAndANewOneIsMadeAfter() throws Exception {
+        List<Device> devices = List.of(device(1, "r", "b"));
+        java.util.concurrent.atomic.AtomicInteger counts = new java.util.concurrent.atomic.AtomicInteger();
+        java.time.Clock clock = java.time.Clock.fixed(AT, java.time.ZoneOffset.UTC);
+        SummaryResource kept = new SummaryResource(() -> {
+            counts.incrementAndGet();
+            return devices;
+        }, id -> null, () -> 0, clock, Long.MAX_VALUE / 4, Long.MAX_VALUE / 2);
+        byte[] first = kept.answer();
+        assertTrue(first == kept.answer(), "the kept count, not a new one");
+        assertEquals(1, counts.get());
+        SummaryResource always = new SummaryResource(() -> {
+            counts.incrementAndGet();
+            return devices;
+        }, id -> null, () -> 3, clock, 0, 0);
+        JsonNode a = new ObjectMapper().readTree(always.answer());
+        always.answer();
+        assertEquals(3, counts.get(), "no count kept: each answer counts");
+        assertEquals(3, a.get("alerts").asInt());
+        assertEquals(AT.toString(), a.get("at").asText());
+        assertEquals(1, a.get("counts").get("UNKNOWN").asInt());
+    }
 }
