@@ -20,7 +20,8 @@ import java.util.Map;
  * devices in 11 regions and 875 branches, 95 % UP, 3 % DOWN, 2 % never probed (UNKNOWN), over a
  * real {@link StateTracker}: the time of a count (every device's state read, counted per region
  * and branch, written as JSON) and of an answer while a count is kept (min, median, p99, max over
- * 200 rounds after 100 to warm up), and the answer's size; asserts nothing. Its name keeps it out of the
+ * 200 rounds after 100 to warm up), and the answer's size; with {@code -Dward.bench.split=true},
+ * also the two parts of a count (reading the states, counting them); asserts nothing. Its name keeps it out of the
  * test runs; run it with
  * {@code ./mvnw -B -ntp -pl ward-runner test -Dtest=SummaryBench -Dsurefire.failIfNoSpecifiedTests=false -Dward.bench.devices=100000}.
  */
@@ -92,6 +93,27 @@ class SummaryBench {
             System.out.printf("summary of %,d devices (11 regions, 875 branches), answer %,d bytes%n", n, bytes);
             print("a count (every state read, counted, written)", count);
             print("an answer with a count kept (the request's work)", answer);
+            if (Boolean.getBoolean("ward.bench.split")) {
+                // Where a count's time goes: reading the states, and counting states already read.
+                java.util.Map<DeviceId, io.github.wardops.ward.state.DeviceState> read = new java.util.HashMap<>();
+                for (Device d : devices) {
+                    tracker.state(d.id()).ifPresent(st -> read.put(d.id(), st));
+                }
+                long[] states = new long[rounds];
+                long[] counting2 = new long[rounds];
+                for (int r = 0; r < rounds; r++) {
+                    long t0 = System.nanoTime();
+                    for (Device d : devices) {
+                        tracker.state(d.id());
+                    }
+                    long t1 = System.nanoTime();
+                    SummaryResource.summarize(devices, read::get, SummaryResource.MAX_GROUPS);
+                    states[r] = t1 - t0;
+                    counting2[r] = System.nanoTime() - t1;
+                }
+                print("reading every state from the tracker", states);
+                print("counting states already read", counting2);
+            }
         }
     }
 }
