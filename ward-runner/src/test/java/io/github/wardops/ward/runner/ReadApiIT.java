@@ -78,6 +78,27 @@ class ReadApiIT {
         }
     }
 
+    @Test
+    void withoutStorageTheHistoryAndEventsAnswer503AndInterfacesNone() throws Exception {
+        Path csv = Files.writeString(dir.resolve("fleet.csv"), "id,name,address\n" + C + ",c,127.46.2.1\n");
+        try (InProcessRunner r = InProcessRunner.start("run", "--inventory", csv.toString(), "--interval", "1s",
+                "--http", "127.0.0.1:0")) {
+            JsonNode none = r.getJson("/api/devices/" + C + "/interfaces");
+            assertEquals("none", none.get("source").asText(), none.toString());
+            assertEquals(0, none.get("interfaces").size());
+            HttpResponse<String> history = r.get("/api/devices/" + C + "/interfaces/1/history");
+            assertEquals(503, history.statusCode(), history.body());
+            assertTrue(history.body().contains("needs the PostgreSQL storage"), history.body());
+            HttpResponse<String> events = r.get("/api/devices/" + C + "/events");
+            assertEquals(503, events.statusCode(), events.body());
+            assertTrue(events.body().contains("need the PostgreSQL storage"), events.body());
+            // bad parameters and unknown devices are still told apart first
+            assertEquals(400, r.get("/api/devices/" + C + "/events?limit=x").statusCode());
+            assertEquals(404, r.get("/api/devices/" + UUID.randomUUID() + "/events").statusCode());
+            assertEquals(1, r.getJson("/api/summary").get("devices").asInt());
+        }
+    }
+
     /** Hourly buckets two hours apart from t, aligned on 2 h: the 2 h step merges the pair. */
     private static Instant pair(Instant t) {
         long s = t.minus(Duration.ofDays(10)).getEpochSecond();
