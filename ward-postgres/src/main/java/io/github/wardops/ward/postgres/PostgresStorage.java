@@ -97,6 +97,8 @@ public final class PostgresStorage implements AutoCloseable {
     private final PgAlertStore alertStore;
     private final StateHistory stateHistory;
     private final DeviceHistory deviceHistory;
+    private final InterfaceHistory interfaceHistory;
+    private final DeviceEvents deviceEvents;
     private final ScheduledExecutorService maintenance;
     private final ScheduledExecutorService rollups;
     private final Object rollupLock = new Object();
@@ -179,6 +181,8 @@ public final class PostgresStorage implements AutoCloseable {
         this.alertStore = new PgAlertStore(ctx, stateWriter, options.clock(), registry);
         this.stateHistory = new StateHistory(stateWriter);
         this.deviceHistory = new DeviceHistory(ctx);
+        this.interfaceHistory = new InterfaceHistory(ctx);
+        this.deviceEvents = new DeviceEvents(ctx, stateWriter::flush);
         this.maintenance = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("ward-pg-maintenance").daemon(true).factory());
         long retry = options.retryInterval().toMillis();
@@ -438,6 +442,27 @@ public final class PostgresStorage implements AutoCloseable {
      */
     public DeviceHistory deviceHistory() {
         return deviceHistory;
+    }
+
+    /**
+     * Devices' stored SNMP interfaces with their latest sample, and an interface's traffic over
+     * time from the raw samples or the roll-ups as the step needs. Thread-safe.
+     *
+     * @return the reader (the same instance on every call)
+     */
+    public InterfaceHistory interfaceHistory() {
+        return interfaceHistory;
+    }
+
+    /**
+     * Devices' state changes and alerts over a range, merged in time order. Each read first
+     * writes the queued state and alert changes, so it sees every change made before it.
+     * Thread-safe.
+     *
+     * @return the reader (the same instance on every call)
+     */
+    public DeviceEvents deviceEvents() {
+        return deviceEvents;
     }
 
     /**

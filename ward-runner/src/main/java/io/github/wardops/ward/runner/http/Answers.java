@@ -54,6 +54,17 @@ final class Answers {
     }
 
     /**
+     * A JSON generator over a stream; closing the generator closes the stream.
+     *
+     * @param out the stream
+     * @return the generator
+     * @throws IOException when it cannot be made
+     */
+    static JsonGenerator generator(java.io.OutputStream out) throws IOException {
+        return MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8);
+    }
+
+    /**
      * Writes one value into a streamed body.
      *
      * @param g the generator

@@ -82,7 +82,7 @@ public record DeviceFilter(Set<DeviceStatus> statuses, Boolean failing, Map<Stri
                         labels.put(value.substring(0, colon), value.substring(colon + 1));
                     }
                 }
-                default -> problems.add("unknown parameter '" + key + "' (known: status, failing, label)");
+                default -> problems.add("unknown parameter '" + key + "' (known: status, failing, label, q, page, size)");
             }
         }
         if (!problems.isEmpty()) {

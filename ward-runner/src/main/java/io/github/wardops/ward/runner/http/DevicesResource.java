@@ -16,12 +16,14 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * {@code GET /api/devices} (filtered by {@link DeviceFilter}, streamed) and
+ * {@code GET /api/devices} (filtered by {@link DeviceListQuery}: the whole list streamed, or one
+ * page with the total) and
  * {@code GET /api/devices/{id}} ({@link DeviceDetail}). Thread-safe.
  */
 final class DevicesResource {
@@ -40,23 +42,48 @@ final class DevicesResource {
     }
 
     void list(Request q, Response r) throws IOException {
-        DeviceFilter filter;
+        DeviceListQuery query;
         try {
-            filter = DeviceFilter.parse(q.rawQuery());
+            query = DeviceListQuery.parse(q.rawQuery());
         } catch (IllegalArgumentException e) {
             Answers.badRequest(r, e.getMessage());
             return;
         }
+        DeviceFilter filter = query.filter();
         List<Device> all = new ArrayList<>();
         for (Device d : ward.inventory().devices()) {
-            if (filter.labelsMatch(d)) {
+            if (filter.labelsMatch(d) && query.textMatches(d)) {
                 all.add(d);
             }
         }
         all.sort(ORDER);
-        try (JsonGenerator g = Answers.stream(r)) {
-            writeDevices(g, all, filter);
+        if (!query.paged()) {
+            try (JsonGenerator g = Answers.stream(r)) {
+                writeDevices(g, all, filter);
+            }
+            return;
         }
+        // One pass counts every match and keeps the page's states as they were counted.
+        long skip = (long) (query.page() - 1) * query.size();
+        int total = 0;
+        List<DeviceView> page = new ArrayList<>(Math.min(query.size(), all.size()));
+        for (Device d : all) {
+            DeviceState state = tracker.state(d.id()).orElse(null);
+            if (!filter.stateMatches(state)) {
+                continue;
+            }
+            if (total >= skip && page.size() < query.size()) {
+                page.add(DeviceView.of(d, state, ward.latest().get(d.id(), "icmp").orElse(null)));
+            }
+            total++;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("total", total);
+        out.put("page", query.page());
+        out.put("size", query.size());
+        out.put("pages", (total + query.size() - 1) / query.size());
+        out.put("devices", page);
+        Answers.ok(r, out);
     }
 
     /**

@@ -11,12 +11,14 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The query of {@code /api/devices/{id}/history}: {@code from} and {@code to} (ISO-8601 instants
+ * The query of {@code /api/devices/{id}/history} and
+ * {@code /api/devices/{id}/interfaces/{ifIndex}/history}: {@code from} and {@code to} (ISO-8601 instants
  * such as {@code 2026-03-29T00:00:00Z}, relative to now such as {@code -24h} or {@code -7d}, or
  * {@code now}; default the last 24 hours), {@code step} (a duration such as {@code 5m} or
  * {@code PT5M}; default the shortest of {@link #STEPS} that gives at most
  * {@link #MAX_POINTS} points) and {@code format=json|csv}. {@code from} is aligned down and
- * {@code to} up on the step (UTC, from the Unix epoch). Every problem is reported at once. Immutable.
+ * {@code to} up on the step (UTC, from the Unix epoch). Every problem is reported at once.
+ * {@link EventQuery} shares its parsing of times, ranges and formats. Immutable.
  *
  * @param from the aligned start
  * @param to the aligned end (exclusive)
@@ -77,23 +79,12 @@ record HistoryQuery(Instant from, Instant to, Duration step, boolean csv) {
                         badTime = true;
                     }
                 }
-                case "format" -> {
-                    switch (value.toLowerCase(Locale.ROOT)) {
-                        case "json" -> csv = false;
-                        case "csv" -> csv = true;
-                        default -> problems.add("format '" + value + "' is not json or csv");
-                    }
-                }
+                case "format" -> csv = csv(value, problems);
                 default -> problems.add("unknown parameter '" + kv.getKey() + "' (known: from, to, step, format)");
             }
         }
-        if (!badTime) {
-            Duration range = Duration.between(from, to);
-            if (!from.isBefore(to)) {
-                problems.add("from " + from + " must be before to " + to);
-            } else if (range.compareTo(MAX_RANGE) > 0) {
-                problems.add("the range from " + from + " to " + to + " is longer than " + MAX_RANGE.toDays() + " days");
-            } else if (step == null) {
+        if (!badTime && rangeOk(from, to, problems)) {
+            if (step == null) {
                 step = STEPS.getLast();
                 for (Duration s : STEPS) {
                     if (points(from, to, s) <= MAX_POINTS) {
@@ -138,7 +129,55 @@ record HistoryQuery(Instant from, Instant to, Duration step, boolean csv) {
         return down.equals(t) ? t : down.plus(step);
     }
 
-    private static Instant time(String name, String value, Instant now, List<String> problems) {
+    /**
+     * Checks a range: {@code from} before {@code to}, at most {@link #MAX_RANGE} long.
+     *
+     * @param from the start
+     * @param to the end
+     * @param problems where a problem is added
+     * @return {@code true} when the range is good
+     */
+    static boolean rangeOk(Instant from, Instant to, List<String> problems) {
+        if (!from.isBefore(to)) {
+            problems.add("from " + from + " must be before to " + to);
+            return false;
+        }
+        if (Duration.between(from, to).compareTo(MAX_RANGE) > 0) {
+            problems.add("the range from " + from + " to " + to + " is longer than " + MAX_RANGE.toDays() + " days");
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Parses a {@code format} value.
+     *
+     * @param value the value
+     * @param problems where a bad value is reported
+     * @return {@code true} for CSV, {@code false} for JSON (also when the value is bad)
+     */
+    static boolean csv(String value, List<String> problems) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "json" -> false;
+            case "csv" -> true;
+            default -> {
+                problems.add("format '" + value + "' is not json or csv");
+                yield false;
+            }
+        };
+    }
+
+    /**
+     * Parses a {@code from} or {@code to} value: an ISO-8601 instant with an offset, {@code now},
+     * or {@code -DURATION} before now (at most {@link #MAX_RANGE}).
+     *
+     * @param name the parameter's name, for the problem
+     * @param value the value
+     * @param now the current instant
+     * @param problems where a bad value is reported
+     * @return the instant, or {@code null} when the value is bad
+     */
+    static Instant time(String name, String value, Instant now, List<String> problems) {
         String v = value.strip();
         if (v.equalsIgnoreCase("now")) {
             return now;

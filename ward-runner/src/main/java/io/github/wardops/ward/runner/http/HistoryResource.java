@@ -35,14 +35,8 @@ final class HistoryResource {
     }
 
     void get(Request request, Response r) throws IOException {
-        String rawId = request.param("id");
-        DeviceId id = null;
         List<String> problems = new ArrayList<>();
-        try {
-            id = DeviceId.parse(rawId);
-        } catch (IllegalArgumentException e) {
-            problems.add("'" + rawId + "' is not a device id (a UUID)");
-        }
+        DeviceId id = deviceId(request.param("id"), problems);
         HistoryQuery q = null;
         try {
             q = HistoryQuery.parse(request.rawQuery(), clock.instant());
@@ -102,12 +96,28 @@ final class HistoryResource {
         Answers.ok(r, out);
     }
 
+    /**
+     * Parses a device id path segment.
+     *
+     * @param rawId the segment
+     * @param problems where a bad one is reported
+     * @return the id, or {@code null} when bad
+     */
+    static DeviceId deviceId(String rawId, List<String> problems) {
+        try {
+            return DeviceId.parse(rawId);
+        } catch (IllegalArgumentException e) {
+            problems.add("'" + rawId + "' is not a device id (a UUID)");
+            return null;
+        }
+    }
+
     /** Three decimals: microseconds of RTT, thousandths of a percent. */
     static Double round(Double v) {
         return v == null || !Double.isFinite(v) ? null : Math.round(v * 1000.0) / 1000.0;
     }
 
-    private static String num(Double v) {
+    static String num(Double v) {
         Double x = round(v);
         return x == null ? "" : x.toString();
     }

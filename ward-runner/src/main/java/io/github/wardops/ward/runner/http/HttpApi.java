@@ -4,7 +4,9 @@ import io.github.wardops.ward.Secret;
 import io.github.wardops.ward.Ward;
 import io.github.wardops.ward.alert.AlertStore;
 import io.github.wardops.ward.alert.Alerting;
+import io.github.wardops.ward.postgres.DeviceEvents;
 import io.github.wardops.ward.postgres.DeviceHistory;
+import io.github.wardops.ward.postgres.InterfaceHistory;
 import io.github.wardops.ward.runner.http.server.HttpLimits;
 import io.github.wardops.ward.runner.http.server.HttpServer;
 import io.github.wardops.ward.runner.http.server.Router;
@@ -29,6 +31,13 @@ import java.util.Objects;
  *   <li>{@code GET /api/devices}, {@code GET /api/devices/{id}} ({@link DevicesResource});</li>
  *   <li>{@code GET /api/devices/{id}/history}: RTT, loss and time UP over a range, from raw
  *       results or roll-ups ({@link HistoryResource});</li>
+ *   <li>{@code GET /api/devices/{id}/interfaces}: SNMP interfaces with their latest rates;
+ *       {@code GET /api/devices/{id}/interfaces/{ifIndex}/history}: an interface's traffic over a
+ *       range ({@link InterfacesResource});</li>
+ *   <li>{@code GET /api/devices/{id}/events}: state changes and alerts in time order
+ *       ({@link EventsResource});</li>
+ *   <li>{@code GET /api/summary}: counts by status for the fleet, per region and per branch
+ *       ({@link SummaryResource});</li>
  *   <li>{@code GET /api/status}: counts, devices and open alerts read together, so they agree
  *       ({@link StatusResource}; the status page's data);</li>
  *   <li>{@code GET /api/alerts}, {@code POST /api/alerts/{id}/ack} ({@link AlertsResource}).</li>
@@ -55,10 +64,15 @@ public final class HttpApi implements AutoCloseable {
      * @param clock the clock for alert durations and relative history ranges
      * @param history devices' stored history, or {@code null} when storage is off
      *     ({@code /api/devices/{id}/history} then answers {@code 503})
+     * @param interfaceHistory stored interfaces and their history, or {@code null} when storage is
+     *     off ({@code /api/devices/{id}/interfaces} then lists only what the latest poll in memory
+     *     saw, and the interface history answers {@code 503})
+     * @param events devices' stored state changes and alerts, or {@code null} when storage is off
+     *     ({@code /api/devices/{id}/events} then answers {@code 503})
      */
     public record Backend(Ward ward, StateTracker tracker, Alerting alerting, AlertStore alertStore,
                           PrometheusMeterRegistry registry, List<ReadinessCheck> readiness, Clock clock,
-                          DeviceHistory history) {
+                          DeviceHistory history, InterfaceHistory interfaceHistory, DeviceEvents events) {
         /**
          * Checks the components (each is described on the record) and copies its collections, so
          * the caller's later changes do not reach it.
@@ -88,7 +102,7 @@ public final class HttpApi implements AutoCloseable {
          */
         public Backend(Ward ward, StateTracker tracker, Alerting alerting, AlertStore alertStore,
                        PrometheusMeterRegistry registry, List<ReadinessCheck> readiness, Clock clock) {
-            this(ward, tracker, alerting, alertStore, registry, readiness, clock, null);
+            this(ward, tracker, alerting, alertStore, registry, readiness, clock, null, null, null);
         }
     }
 
@@ -103,6 +117,9 @@ public final class HttpApi implements AutoCloseable {
         AlertsResource alerts = new AlertsResource(b.alerting(), b.alertStore(), b.clock());
         StatusResource status = new StatusResource(b.ward(), b.tracker(), b.alerting(), b.clock());
         HistoryResource history = new HistoryResource(b.ward(), b.history(), b.clock());
+        InterfacesResource interfaces = new InterfacesResource(b.ward(), b.tracker(), b.interfaceHistory(), b.clock());
+        EventsResource events = new EventsResource(b.ward(), b.events(), b.clock());
+        SummaryResource summary = new SummaryResource(b.ward(), b.tracker(), b.alerting(), b.clock());
         Router router = new Router()
                 .guard(access::admit)
                 .getLight("/", (q, r) -> StatusPage.get(r))
@@ -113,6 +130,10 @@ public final class HttpApi implements AutoCloseable {
                 .get("/api/devices", devices::list)
                 .get("/api/devices/{id}", devices::one)
                 .get("/api/devices/{id}/history", history::get)
+                .get("/api/devices/{id}/interfaces", interfaces::list)
+                .get("/api/devices/{id}/interfaces/{ifIndex}/history", interfaces::history)
+                .get("/api/devices/{id}/events", events::get)
+                .get("/api/summary", summary::get)
                 .get("/api/status", status::get)
                 .get("/api/alerts", alerts::list)
                 .post("/api/alerts/{id}/ack", alerts::acknowledge);

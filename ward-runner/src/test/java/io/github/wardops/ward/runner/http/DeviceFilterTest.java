@@ -88,6 +88,6 @@ class DeviceFilterTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> DeviceFilter.parse("failing="))
                 .getMessage().contains("failing '' is not true or false"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> DeviceFilter.parse("colour=red"))
-                .getMessage().contains("(known: status, failing, label)"));
+                .getMessage().contains("(known: status, failing, label, q, page, size)"));
     }
 }

@@ -53,7 +53,7 @@ class QueryStringTest {
         IllegalArgumentException devices = assertThrows(IllegalArgumentException.class,
                 () -> DeviceFilter.parse("status=%zz&label=nocolon&colour=red"));
         assertEquals("bad percent-encoding in 'status=%zz'; label 'nocolon' is not KEY:VALUE; unknown parameter "
-                + "'colour' (known: status, failing, label)", devices.getMessage());
+                + "'colour' (known: status, failing, label, q, page, size)", devices.getMessage());
         IllegalArgumentException alerts = assertThrows(IllegalArgumentException.class,
                 () -> AlertQuery.parse("limit=%&limit=0&since=" + "9".repeat(20) + "d"));
         assertTrue(alerts.getMessage().startsWith("bad percent-encoding in 'limit=%'; limit '0' must be 1-10000; since '"),

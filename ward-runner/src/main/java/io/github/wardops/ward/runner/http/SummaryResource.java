@@ -1,0 +1,310 @@
+package io.github.wardops.ward.runner.http;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.github.wardops.ward.Ward;
+import io.github.wardops.ward.alert.Alerting;
+import io.github.wardops.ward.inventory.Device;
+import io.github.wardops.ward.inventory.DeviceId;
+import io.github.wardops.ward.runner.http.server.Request;
+import io.github.wardops.ward.runner.http.server.Response;
+import io.github.wardops.ward.state.DeviceState;
+import io.github.wardops.ward.state.StateTracker;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code GET /api/summary}: how many devices are in each status, for the fleet, per region and
+ * per branch (the devices' {@code region} and {@code branch} labels), counted from the state
+ * tracker's memory without listing a device: the fleet overview's one request. At most
+ * {@link #MAX_GROUPS} regions and as many branches are listed (devices beyond still count in the
+ * totals, and the answer says so).
+ *
+ * <p>Counting reads every device's state, which at 100,000 devices takes tens of milliseconds
+ * (docs/benchmarks.md); so the answer is the latest count: made by this request when there is
+ * none younger than {@link #STALE_NANOS}, else the one kept, and when that is older than
+ * {@link #FRESH_NANOS} one new count starts behind the request (one at a time) for the next
+ * one. The answer's {@code at} says when it was counted. Thread-safe.
+ */
+final class SummaryResource {
+    /** The most regions, and the most branches, one answer lists. */
+    static final int MAX_GROUPS = 10_000;
+    /** The region and branch labels. */
+    static final String REGION = "region";
+    static final String BRANCH = "branch";
+    private static final Comparator<String> NAMES = Comparator.nullsLast(Comparator.naturalOrder());
+
+    /** The counters of one group, in the order of {@link #KEYS}. */
+    static final List<String> KEYS = List.of("UP", "DOWN", "UNREACHABLE", "UNKNOWN", "FAILING", "FLAPPING");
+    private static final int UP = 0;
+    private static final int DOWN = 1;
+    private static final int UNREACHABLE = 2;
+    private static final int UNKNOWN = 3;
+    private static final int FAILING = 4;
+    private static final int FLAPPING = 5;
+    private static final int DEVICES = 6;
+
+    /** A count younger than this (1 s) is answered as it is. */
+    static final long FRESH_NANOS = 1_000_000_000L;
+    /** A count younger than this (15 s) is answered while a new one is made behind the request. */
+    static final long STALE_NANOS = 15_000_000_000L;
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+
+    /** One count: when it started ({@link System#nanoTime()}) and its answer. */
+    private record Counted(long nanoTime, byte[] json) {
+    }
+
+    private final Supplier<List<Device>> inventory;
+    private final Function<DeviceId, DeviceState> state;
+    private final IntSupplier openAlerts;
+    private final Clock clock;
+    private final long freshNanos;
+    private final long staleNanos;
+    private final AtomicReference<Counted> last = new AtomicReference<>();
+    private final AtomicBoolean counting = new AtomicBoolean();
+
+    SummaryResource(Ward ward, StateTracker tracker, Alerting alerting, Clock clock) {
+        this(() -> ward.inventory().devices(), id -> tracker.state(id).orElse(null), () -> alerting.openAlerts().size(),
+                clock, FRESH_NANOS, STALE_NANOS);
+    }
+
+    /**
+     * A summary over these sources.
+     *
+     * @param inventory the devices
+     * @param state a device's state, or {@code null} when not tracked
+     * @param openAlerts the number of open alerts
+     * @param clock the clock for {@code at}
+     * @param freshNanos a count younger than this is answered as it is
+     * @param staleNanos a count younger than this is answered while a new one is made
+     */
+    SummaryResource(Supplier<List<Device>> inventory, Function<DeviceId, DeviceState> state, IntSupplier openAlerts,
+                    Clock clock, long freshNanos, long staleNanos) {
+        this.inventory = inventory;
+        this.state = state;
+        this.openAlerts = openAlerts;
+        this.clock = clock;
+        this.freshNanos = freshNanos;
+        this.staleNanos = staleNanos;
+    }
+
+    /** One region, its counts and its branches. */
+    static final class Region {
+        final int[] counts = new int[7];
+        final Map<String, int[]> branches = new HashMap<>();
+    }
+
+    /**
+     * The counts of a fleet.
+     *
+     * @param totals the fleet's counts (indexes as {@link #KEYS}, then the devices)
+     * @param regions by region label ({@code null}: devices without one)
+     * @param branches the branches listed over every region
+     * @param truncated whether regions or branches beyond {@link #MAX_GROUPS} were left out
+     */
+    record Summary(int[] totals, Map<String, Region> regions, int branches, boolean truncated) {
+    }
+
+    /**
+     * Counts devices by status, failing and flapping, for the fleet, per region and per branch.
+     *
+     * @param devices the inventory
+     * @param state a device's state, or {@code null} when the tracker does not know it (UNKNOWN)
+     * @param maxGroups the most regions, and the most branches, kept
+     * @return the counts
+     */
+    static Summary summarize(List<Device> devices, Function<DeviceId, DeviceState> state, int maxGroups) {
+        int[] totals = new int[7];
+        Map<String, Region> regions = new HashMap<>();
+        int branches = 0;
+        boolean truncated = false;
+        for (Device d : devices) {
+            DeviceState s = state.apply(d.id());
+            int status = s == null ? UNKNOWN : switch (s.status()) {
+                case UP -> UP;
+                case DOWN -> DOWN;
+                case UNREACHABLE -> UNREACHABLE;
+                case UNKNOWN -> UNKNOWN;
+            };
+            boolean failing = s != null && s.failing();
+            boolean flapping = s != null && s.flapping();
+            add(totals, status, failing, flapping);
+            Map<String, String> labels = d.labels();
+            String regionName = labels.get(REGION);
+            Region region = regions.get(regionName);
+            if (region == null) {
+                if (regions.size() >= maxGroups) {
+                    truncated = true;
+                    continue;
+                }
+                region = new Region();
+                regions.put(regionName, region);
+            }
+            add(region.counts, status, failing, flapping);
+            String branchName = labels.get(BRANCH);
+            int[] branch = region.branches.get(branchName);
+            if (branch == null) {
+                if (branches >= maxGroups) {
+                    truncated = true;
+                    continue;
+                }
+                branch = new int[7];
+                region.branches.put(branchName, branch);
+                branches++;
+            }
+            add(branch, status, failing, flapping);
+        }
+        return new Summary(totals, regions, branches, truncated);
+    }
+
+    private static void add(int[] c, int status, boolean failing, boolean flapping) {
+        c[status]++;
+        if (failing) {
+            c[FAILING]++;
+        }
+        if (flapping) {
+            c[FLAPPING]++;
+        }
+        c[DEVICES]++;
+    }
+
+    /**
+     * Writes a summary as the answer's JSON.
+     *
+     * @param s the summary
+     * @param at when it was counted
+     * @param alerts the open alerts
+     * @param g where to write; left open
+     * @throws IOException when writing fails
+     */
+    static void write(Summary s, Instant at, int alerts, JsonGenerator g) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("at", at.toString());
+        g.writeNumberField("devices", s.totals()[DEVICES]);
+        g.writeFieldName("counts");
+        counts(g, s.totals());
+        g.writeNumberField("alerts", alerts);
+        g.writeBooleanField("truncated", s.truncated());
+        List<String> regionNames = new ArrayList<>(s.regions().keySet());
+        regionNames.sort(NAMES);
+        g.writeFieldName("regions");
+        g.writeStartArray();
+        for (String name : regionNames) {
+            Region r = s.regions().get(name);
+            g.writeStartObject();
+            g.writeStringField("region", name);
+            g.writeNumberField("devices", r.counts[DEVICES]);
+            g.writeFieldName("counts");
+            counts(g, r.counts);
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeFieldName("branches");
+        g.writeStartArray();
+        for (String name : regionNames) {
+            Region r = s.regions().get(name);
+            List<String> branchNames = new ArrayList<>(r.branches.keySet());
+            branchNames.sort(NAMES);
+            for (String b : branchNames) {
+                int[] c = r.branches.get(b);
+                g.writeStartObject();
+                g.writeStringField("region", name);
+                g.writeStringField("branch", b);
+                g.writeNumberField("devices", c[DEVICES]);
+                g.writeFieldName("counts");
+                counts(g, c);
+                g.writeEndObject();
+            }
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    private static void counts(JsonGenerator g, int[] c) throws IOException {
+        g.writeStartObject();
+        for (int i = 0; i < KEYS.size(); i++) {
+            g.writeNumberField(KEYS.get(i), c[i]);
+        }
+        g.writeEndObject();
+    }
+
+    void get(Request q, Response r) throws IOException {
+        List<String> problems = new ArrayList<>();
+        InterfacesResource.unknownParameters(q.rawQuery(), "none", problems);
+        if (!problems.isEmpty()) {
+            Answers.badRequest(r, String.join("; ", problems));
+            return;
+        }
+        r.send(200, Answers.JSON, answer());
+    }
+
+    /**
+     * The answer's bytes: the last count when it is younger than {@link #FRESH_NANOS}; when it is
+     * older but younger than {@link #STALE_NANOS}, the last count too, while one new count starts
+     * behind the request; else a new count, made now.
+     *
+     * @return the JSON
+     * @throws IOException when writing fails
+     */
+    byte[] answer() throws IOException {
+        Counted c = last.get();
+        long now = System.nanoTime();
+        if (c != null && now - c.nanoTime() < freshNanos) {
+            return c.json();
+        }
+        if (c != null && now - c.nanoTime() < staleNanos) {
+            if (counting.compareAndSet(false, true)) {
+                Thread.ofVirtual().name("ward-summary").start(() -> {
+                    try {
+                        count();
+                    } catch (IOException | RuntimeException e) {
+                        LOG.warn("counting the summary failed: {}", e.toString());
+                    } finally {
+                        counting.set(false);
+                    }
+                });
+            }
+            return c.json();
+        }
+        return count().json();
+    }
+
+    private Counted count() throws IOException {
+        long started = System.nanoTime();
+        Summary s = summarize(inventory.get(), state, MAX_GROUPS);
+        int alerts = openAlerts.getAsInt();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64 * 1024);
+        write(s, clock.instant(), alerts, out);
+        Counted c = new Counted(started, out.toByteArray());
+        last.accumulateAndGet(c, (a, b) -> a == null || b.nanoTime() - a.nanoTime() > 0 ? b : a);
+        return c;
+    }
+
+    /**
+     * Writes a summary as the answer's JSON to a stream, closed at the end (for the benchmark).
+     *
+     * @param s the summary
+     * @param at when it was counted
+     * @param alerts the open alerts
+     * @param out where to write
+     * @throws IOException when writing fails
+     */
+    static void write(Summary s, Instant at, int alerts, OutputStream out) throws IOException {
+        try (JsonGenerator g = Answers.generator(out)) {
+            write(s, at, alerts, g);
+        }
+    }
+}
