@@ -97,6 +97,7 @@ public final class PostgresStorage implements AutoCloseable {
     private final PgAlertStore alertStore;
     private final StateHistory stateHistory;
     private final DeviceHistory deviceHistory;
+    private final AvailabilityReport availability;
     private final ScheduledExecutorService maintenance;
     private final ScheduledExecutorService rollups;
     private final Object rollupLock = new Object();
@@ -179,6 +180,7 @@ public final class PostgresStorage implements AutoCloseable {
         this.alertStore = new PgAlertStore(ctx, stateWriter, options.clock(), registry);
         this.stateHistory = new StateHistory(stateWriter);
         this.deviceHistory = new DeviceHistory(ctx);
+        this.availability = new AvailabilityReport(ctx, options.clock());
         this.maintenance = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("ward-pg-maintenance").daemon(true).factory());
         long retry = options.retryInterval().toMillis();
@@ -438,6 +440,16 @@ public final class PostgresStorage implements AutoCloseable {
      */
     public DeviceHistory deviceHistory() {
         return deviceHistory;
+    }
+
+    /**
+     * Availability, downtime, outages and MTTR per group of devices over a range
+     * ({@code docs/availability.md}), from the roll-ups and the state changes. Thread-safe.
+     *
+     * @return the reader (the same instance on every call)
+     */
+    public AvailabilityReport availability() {
+        return availability;
     }
 
     /**
