@@ -138,7 +138,7 @@ record HistoryQuery(Instant from, Instant to, Duration step, boolean csv) {
         return down.equals(t) ? t : down.plus(step);
     }
 
-    private static Instant time(String name, String value, Instant now, List<String> problems) {
+    static Instant time(String name, String value, Instant now, List<String> problems) {
         String v = value.strip();
         if (v.equalsIgnoreCase("now")) {
             return now;

@@ -4,6 +4,7 @@ import io.github.wardops.ward.Secret;
 import io.github.wardops.ward.Ward;
 import io.github.wardops.ward.alert.AlertStore;
 import io.github.wardops.ward.alert.Alerting;
+import io.github.wardops.ward.postgres.AvailabilityReport;
 import io.github.wardops.ward.postgres.DeviceHistory;
 import io.github.wardops.ward.runner.http.server.HttpLimits;
 import io.github.wardops.ward.runner.http.server.HttpServer;
@@ -29,6 +30,8 @@ import java.util.Objects;
  *   <li>{@code GET /api/devices}, {@code GET /api/devices/{id}} ({@link DevicesResource});</li>
  *   <li>{@code GET /api/devices/{id}/history}: RTT, loss and time UP over a range, from raw
  *       results or roll-ups ({@link HistoryResource});</li>
+ *   <li>{@code GET /api/reports/availability}: availability, downtime, outages and MTTR per
+ *       device or label ({@link ReportsResource});</li>
  *   <li>{@code GET /api/status}: counts, devices and open alerts read together, so they agree
  *       ({@link StatusResource}; the status page's data);</li>
  *   <li>{@code GET /api/alerts}, {@code POST /api/alerts/{id}/ack} ({@link AlertsResource}).</li>
@@ -55,10 +58,12 @@ public final class HttpApi implements AutoCloseable {
      * @param clock the clock for alert durations and relative history ranges
      * @param history devices' stored history, or {@code null} when storage is off
      *     ({@code /api/devices/{id}/history} then answers {@code 503})
+     * @param availability the availability report, or {@code null} when storage is off
+     *     ({@code /api/reports/availability} then answers {@code 503})
      */
     public record Backend(Ward ward, StateTracker tracker, Alerting alerting, AlertStore alertStore,
                           PrometheusMeterRegistry registry, List<ReadinessCheck> readiness, Clock clock,
-                          DeviceHistory history) {
+                          DeviceHistory history, AvailabilityReport availability) {
         /**
          * Checks the components (each is described on the record) and copies its collections, so
          * the caller's later changes do not reach it.
@@ -88,7 +93,7 @@ public final class HttpApi implements AutoCloseable {
          */
         public Backend(Ward ward, StateTracker tracker, Alerting alerting, AlertStore alertStore,
                        PrometheusMeterRegistry registry, List<ReadinessCheck> readiness, Clock clock) {
-            this(ward, tracker, alerting, alertStore, registry, readiness, clock, null);
+            this(ward, tracker, alerting, alertStore, registry, readiness, clock, null, null);
         }
     }
 
@@ -103,6 +108,7 @@ public final class HttpApi implements AutoCloseable {
         AlertsResource alerts = new AlertsResource(b.alerting(), b.alertStore(), b.clock());
         StatusResource status = new StatusResource(b.ward(), b.tracker(), b.alerting(), b.clock());
         HistoryResource history = new HistoryResource(b.ward(), b.history(), b.clock());
+        ReportsResource reports = new ReportsResource(b.ward(), b.availability(), b.clock());
         Router router = new Router()
                 .guard(access::admit)
                 .getLight("/", (q, r) -> StatusPage.get(r))
@@ -113,6 +119,7 @@ public final class HttpApi implements AutoCloseable {
                 .get("/api/devices", devices::list)
                 .get("/api/devices/{id}", devices::one)
                 .get("/api/devices/{id}/history", history::get)
+                .get("/api/reports/availability", reports::availability)
                 .get("/api/status", status::get)
                 .get("/api/alerts", alerts::list)
                 .post("/api/alerts/{id}/ack", alerts::acknowledge);

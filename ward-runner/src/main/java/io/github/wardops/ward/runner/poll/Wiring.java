@@ -355,7 +355,8 @@ public final class Wiring implements AutoCloseable {
      */
     HttpApi.Backend httpBackend() {
         return new HttpApi.Backend(ward, tracker, alerting, alertStore, registry, readiness, clock,
-                storage == null ? null : storage.storage().deviceHistory());
+                storage == null ? null : storage.storage().deviceHistory(),
+                storage == null ? null : storage.storage().availability());
     }
 
     /**
