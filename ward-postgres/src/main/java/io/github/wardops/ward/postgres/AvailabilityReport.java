@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.UUID;
 import org.jooq.DSLContext;
 import org.jooq.Record;
+import org.jooq.Result;
 
 /**
  * Availability, downtime, outages and MTTR per group of devices over a range, as defined in
@@ -24,6 +25,8 @@ import org.jooq.Record;
 public final class AvailabilityReport {
     /** The most rows one read returns. */
     public static final int MAX_ROWS = 10_000;
+    /** The work memory of a read's transaction, in MB (PostgreSQL's {@code work_mem}, per sort or hash). */
+    static final int WORK_MEM_MB = 64;
 
     /** How time UNREACHABLE (dark because the device it is reached through is down) counts. */
     public enum Unreachable {
@@ -166,8 +169,15 @@ public final class AvailabilityReport {
         }
         List<Row> rows = new ArrayList<>();
         int total = 0;
-        for (Record r : AvailabilitySql.run(ctx, q.from(), end, ids, groups, q.unreachable() == Unreachable.DOWN,
-                q.sort().column, q.descending(), q.offset(), q.limit())) {
+        Instant e = end;
+        // per-device aggregates of 100,000 devices need more than the default 4 MB of work_mem, or they
+        // spill to disk; raised for this transaction only (a few such areas for one statement)
+        Result<Record> result = ctx.transactionResult(cfg -> {
+            cfg.dsl().execute("SET LOCAL work_mem = '" + WORK_MEM_MB + "MB'");
+            return AvailabilitySql.run(cfg.dsl(), q.from(), e, ids, groups, q.unreachable() == Unreachable.DOWN,
+                    q.sort().column, q.descending(), q.offset(), q.limit());
+        });
+        for (Record r : result) {
             total = r.get("total", Integer.class);
             rows.add(new Row(r.get("grp", String.class), r.get("devices", Integer.class), r.get("pct", Double.class),
                     r.get("up", Double.class), r.get("down", Double.class), r.get("unr", Double.class),

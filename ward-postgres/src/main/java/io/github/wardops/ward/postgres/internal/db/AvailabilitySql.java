@@ -131,6 +131,38 @@ public final class AvailabilitySql {
     public static Result<Record> run(DSLContext ctx, Instant from, Instant end, UUID[] devices, String[] groups,
                                      boolean unreachableIsDown, String sortColumn, boolean descending, int offset,
                                      int limit) {
+        Statement s = statement(ctx, from, end, devices, groups, unreachableIsDown, sortColumn, descending, offset, limit);
+        return ctx.fetch(s.sql(), s.binds());
+    }
+
+    /**
+     * A statement and its bind values.
+     *
+     * @param sql the SQL
+     * @param binds the values of its {@code ?}
+     */
+    public record Statement(String sql, Object[] binds) {
+    }
+
+    /**
+     * The report's statement, for {@link #run} and for {@code EXPLAIN} in the benchmark; the
+     * parameters are those of {@link #run}.
+     *
+     * @param ctx the database (the roll-ups' progress is read from it)
+     * @param from the range's start
+     * @param end the range's end
+     * @param devices the devices
+     * @param groups their groups
+     * @param unreachableIsDown whether UNREACHABLE counts as down
+     * @param sortColumn one of {@link #SORT_COLUMNS}
+     * @param descending the sort direction
+     * @param offset rows skipped
+     * @param limit rows returned at most
+     * @return the statement
+     */
+    public static Statement statement(DSLContext ctx, Instant from, Instant end, UUID[] devices, String[] groups,
+                                      boolean unreachableIsDown, String sortColumn, boolean descending, int offset,
+                                      int limit) {
         if (!SORT_COLUMNS.contains(sortColumn)) {
             throw new IllegalArgumentException("sort column " + sortColumn);
         }
@@ -155,30 +187,68 @@ public final class AvailabilitySql {
             binds.add(ts(h[1]));
         }
         for (Piece p : plan.pieces()) {
-            // the piece [a, b) from state changes: the status at a is the last change before it
-            sql.append("""
-                    UNION ALL SELECT device_id,
-                        CASE WHEN to_status = 'UP' THEN secs ELSE 0 END, CASE WHEN to_status = 'DOWN' THEN secs ELSE 0 END,
-                        CASE WHEN to_status = 'UNREACHABLE' THEN secs ELSE 0 END, CASE WHEN to_status = 'UNKNOWN' THEN secs ELSE 0 END
-                    FROM (SELECT device_id, to_status, extract(epoch FROM least(coalesce(lead(at) OVER
-                                (PARTITION BY device_id ORDER BY at, id), ?::timestamptz), ?::timestamptz)
-                                - greatest(at, ?::timestamptz))::double precision AS secs
-                          FROM (SELECT c.device_id, c.at, c.id, c.to_status FROM state_changes c JOIN m USING (device_id)
-                                WHERE c.if_index = 0 AND c.at >= ?::timestamptz AND c.at < ?::timestamptz
-                                UNION ALL
-                                SELECT m.device_id, l.at, l.id, l.to_status FROM m CROSS JOIN LATERAL (
-                                    SELECT at, id, to_status FROM state_changes c
-                                    WHERE c.device_id = m.device_id AND c.if_index = 0 AND c.at < ?::timestamptz
-                                    ORDER BY c.at DESC, c.id DESC LIMIT 1) l) z) g
-                    """);
             OffsetDateTime a = ts(p.from());
             OffsetDateTime b = ts(p.to());
-            binds.addAll(List.of(b, b, a, a, b, a));
+            String perStatus = """
+                    SELECT device_id, CASE WHEN st = 'UP' THEN secs ELSE 0 END, CASE WHEN st = 'DOWN' THEN secs ELSE 0 END,
+                           CASE WHEN st = 'UNREACHABLE' THEN secs ELSE 0 END, CASE WHEN st = 'UNKNOWN' THEN secs ELSE 0 END
+                    FROM (%s) g WHERE secs > 0
+                    """;
             if (p.hour() != null) {
-                // a rolled-up hour counts only when the device had results in it, as in the roll-ups
-                sql.append("WHERE EXISTS (SELECT 1 FROM device_hourly h WHERE h.device_id = g.device_id"
-                        + " AND h.bucket = ?::timestamptz)\n");
-                binds.add(ts(p.hour()));
+                // A piece of a rolled-up hour: only devices with a row for it (results in that hour) count.
+                // A device in one status all hour (its row has one kind of seconds) was in it for the whole
+                // piece; the others changed status within the hour, so the changes of that hour tell the
+                // status at every instant (the first one's from_status before it): no probe per device.
+                OffsetDateTime h = ts(p.hour());
+                OffsetDateTime h1 = ts(p.hour().plus(Duration.ofHours(1)));
+                double len = Duration.between(p.from(), p.to()).toNanos() / 1e9;
+                sql.append("UNION ALL SELECT device_id, CASE WHEN up_seconds > 0 THEN ?::double precision ELSE 0 END,"
+                        + " CASE WHEN down_seconds > 0 THEN ?::double precision ELSE 0 END,"
+                        + " CASE WHEN unreachable_seconds > 0 THEN ?::double precision ELSE 0 END,"
+                        + " CASE WHEN unknown_seconds > 0 THEN ?::double precision ELSE 0 END FROM device_hourly JOIN m USING (device_id)"
+                        + " WHERE bucket = ?::timestamptz AND (up_seconds > 0)::int + (down_seconds > 0)::int"
+                        + " + (unreachable_seconds > 0)::int + (unknown_seconds > 0)::int = 1\n");
+                binds.addAll(List.of(len, len, len, len, h));
+                sql.append("UNION ALL ").append(perStatus.formatted("""
+                        SELECT device_id, st, extract(epoch FROM least(e, ?::timestamptz) - greatest(s, ?::timestamptz))::double precision AS secs
+                        FROM (SELECT c.device_id, c.to_status AS st, c.at AS s,
+                                     coalesce(lead(c.at) OVER w, ?::timestamptz) AS e
+                              FROM state_changes c JOIN mixed USING (device_id)
+                              WHERE c.if_index = 0 AND c.at >= ?::timestamptz AND c.at < ?::timestamptz
+                              WINDOW w AS (PARTITION BY c.device_id ORDER BY c.at, c.id)
+                              UNION ALL
+                              (SELECT DISTINCT ON (c.device_id) c.device_id, c.from_status, ?::timestamptz, c.at
+                               FROM state_changes c JOIN mixed USING (device_id)
+                               WHERE c.if_index = 0 AND c.at >= ?::timestamptz AND c.at < ?::timestamptz
+                               ORDER BY c.device_id, c.at, c.id)) z
+                        """.replace("mixed", """
+                        (SELECT device_id FROM device_hourly JOIN m USING (device_id) WHERE bucket = ?::timestamptz
+                           AND (up_seconds > 0)::int + (down_seconds > 0)::int + (unreachable_seconds > 0)::int
+                               + (unknown_seconds > 0)::int > 1) mx""")));
+                binds.addAll(List.of(b, a, h1, h, h, h1, h, h, h, h1));
+            } else {
+                // Time not rolled up yet (from the roll-ups' last run on): the status at a is the from_status
+                // of the device's first change at or after it, else its current status (device_state), else
+                // (no saved state: a library without the state store) its last change before a.
+                sql.append("UNION ALL ").append(perStatus.formatted("""
+                        SELECT device_id, st, extract(epoch FROM least(e, ?::timestamptz) - s)::double precision AS secs
+                        FROM (SELECT c.device_id, c.to_status AS st, c.at AS s,
+                                     coalesce(lead(c.at) OVER (PARTITION BY c.device_id ORDER BY c.at, c.id), ?::timestamptz) AS e
+                              FROM state_changes c JOIN m USING (device_id)
+                              WHERE c.if_index = 0 AND c.at >= ?::timestamptz AND c.at < ?::timestamptz
+                              UNION ALL
+                              SELECT m.device_id, coalesce(f.from_status, ds.status,
+                                         (SELECT l.to_status FROM state_changes l WHERE l.device_id = m.device_id
+                                          AND l.if_index = 0 AND l.at < ?::timestamptz ORDER BY l.at DESC, l.id DESC LIMIT 1)),
+                                     ?::timestamptz, least(coalesce(f.at, ?::timestamptz), ?::timestamptz)
+                              FROM m
+                              LEFT JOIN (SELECT DISTINCT ON (device_id) device_id, at, from_status FROM state_changes
+                                         WHERE if_index = 0 AND at >= ?::timestamptz ORDER BY device_id, at, id) f
+                                     USING (device_id)
+                              LEFT JOIN device_state ds ON ds.device_id = m.device_id AND ds.if_index = 0) z
+                        WHERE st IS NOT NULL
+                        """));
+                binds.addAll(List.of(b, b, a, b, a, a, b, b, a));
             }
         }
         sql.append(") x GROUP BY device_id),\n");
@@ -216,7 +286,7 @@ public final class AvailabilitySql {
         binds.addAll(List.of(f, e, e, f, f));
         binds.add(limit);
         binds.add(offset);
-        return ctx.fetch(sql.toString(), binds.toArray());
+        return new Statement(sql.toString(), binds.toArray());
     }
 
     private static OffsetDateTime ts(Instant at) {
