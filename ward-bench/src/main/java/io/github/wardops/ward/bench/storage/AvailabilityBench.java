@@ -90,7 +90,12 @@ public final class AvailabilityBench {
                 org.jooq.DSLContext ctx = org.jooq.impl.DSL.using(db.dataSource(), org.jooq.SQLDialect.POSTGRES);
                 var s = io.github.wardops.ward.postgres.internal.db.AvailabilitySql.statement(ctx, dayFrom, today, ids,
                         gs, false, "pct", false, 0, 100);
-                System.out.println(ctx.fetch("EXPLAIN (ANALYZE, BUFFERS) " + s.sql(), s.binds()).format(1000));
+                ctx.transaction(cfg -> {
+                    cfg.dsl().execute("SET LOCAL work_mem = '64MB'");
+                    for (org.jooq.Record line : cfg.dsl().fetch("EXPLAIN (ANALYZE, BUFFERS) " + s.sql(), s.binds())) {
+                        System.out.println(line.get(0));
+                    }
+                });
                 return;
             }
             time(storage, "whole days (" + days + "), per region", new AvailabilityReport.Query(dayFrom, today, byRegion,
@@ -101,7 +106,7 @@ public final class AvailabilityBench {
             time(storage, "whole days, per device, worst 1,000", new AvailabilityReport.Query(dayFrom, today,
                     byDevice, AvailabilityReport.Unreachable.EXCLUDED, AvailabilityReport.Sort.AVAILABILITY, false, 0,
                     1000), rounds);
-            time(storage, "[now - " + days + " d, now), per region", new AvailabilityReport.Query(
+            time(storage, "from now - " + days + " d to now, per region", new AvailabilityReport.Query(
                     now.minus(Duration.ofDays(days)), now, byRegion, AvailabilityReport.Unreachable.EXCLUDED,
                     AvailabilityReport.Sort.AVAILABILITY, false, 0, 100), rounds);
         }

@@ -18,8 +18,8 @@ import org.jooq.impl.SQLDataType;
  * The availability report's one SQL statement (docs/availability.md). Seconds in each status come
  * from the roll-ups where whole, already rolled-up buckets cover the range ({@code device_daily}
  * for whole UTC days, {@code device_hourly} for whole hours at the edges) and from
- * {@code state_changes} for the rest (partial hours at the edges, and the hours not rolled up yet:
- * the status at the piece's start is the last change before it, one index probe per device).
+ * {@code state_changes} for the rest (partial hours at the edges, and the hours not rolled up yet),
+ * without a probe per device: see the comments at the pieces.
  * Outages are the intervals the device spent in the outage statuses, found from the changes in
  * the range ({@code from_status} tells whether an outage was running at the range's start).
  * Devices and their groups arrive as two arrays, so the inventory can come from anywhere.
