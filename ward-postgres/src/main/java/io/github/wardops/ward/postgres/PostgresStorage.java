@@ -99,6 +99,7 @@ public final class PostgresStorage implements AutoCloseable {
     private final DeviceHistory deviceHistory;
     private final InterfaceHistory interfaceHistory;
     private final DeviceEvents deviceEvents;
+    private final AvailabilityReport availability;
     private final ScheduledExecutorService maintenance;
     private final ScheduledExecutorService rollups;
     private final Object rollupLock = new Object();
@@ -183,6 +184,7 @@ public final class PostgresStorage implements AutoCloseable {
         this.deviceHistory = new DeviceHistory(ctx);
         this.interfaceHistory = new InterfaceHistory(ctx);
         this.deviceEvents = new DeviceEvents(ctx, stateWriter::flush);
+        this.availability = new AvailabilityReport(ctx, options.clock());
         this.maintenance = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("ward-pg-maintenance").daemon(true).factory());
         long retry = options.retryInterval().toMillis();
@@ -463,6 +465,16 @@ public final class PostgresStorage implements AutoCloseable {
      */
     public DeviceEvents deviceEvents() {
         return deviceEvents;
+    }
+
+    /**
+     * Availability, downtime, outages and MTTR per group of devices over a range
+     * ({@code docs/availability.md}), from the roll-ups and the state changes. Thread-safe.
+     *
+     * @return the reader (the same instance on every call)
+     */
+    public AvailabilityReport availability() {
+        return availability;
     }
 
     /**

@@ -5,6 +5,7 @@ import io.github.wardops.ward.Ward;
 import io.github.wardops.ward.alert.AlertStore;
 import io.github.wardops.ward.alert.Alerting;
 import io.github.wardops.ward.postgres.DeviceEvents;
+import io.github.wardops.ward.postgres.AvailabilityReport;
 import io.github.wardops.ward.postgres.DeviceHistory;
 import io.github.wardops.ward.postgres.InterfaceHistory;
 import io.github.wardops.ward.runner.http.server.HttpLimits;
@@ -38,6 +39,8 @@ import java.util.Objects;
  *       ({@link EventsResource});</li>
  *   <li>{@code GET /api/summary}: counts by status for the fleet, per region and per branch
  *       ({@link SummaryResource});</li>
+ *   <li>{@code GET /api/reports/availability}: availability, downtime, outages and MTTR per
+ *       device or label ({@link ReportsResource});</li>
  *   <li>{@code GET /api/status}: counts, devices and open alerts read together, so they agree
  *       ({@link StatusResource}; the status page's data);</li>
  *   <li>{@code GET /api/alerts}, {@code POST /api/alerts/{id}/ack} ({@link AlertsResource}).</li>
@@ -69,10 +72,13 @@ public final class HttpApi implements AutoCloseable {
      *     saw, and the interface history answers {@code 503})
      * @param events devices' stored state changes and alerts, or {@code null} when storage is off
      *     ({@code /api/devices/{id}/events} then answers {@code 503})
+     * @param availability the availability report, or {@code null} when storage is off
+     *     ({@code /api/reports/availability} then answers {@code 503})
      */
     public record Backend(Ward ward, StateTracker tracker, Alerting alerting, AlertStore alertStore,
                           PrometheusMeterRegistry registry, List<ReadinessCheck> readiness, Clock clock,
-                          DeviceHistory history, InterfaceHistory interfaceHistory, DeviceEvents events) {
+                          DeviceHistory history, InterfaceHistory interfaceHistory, DeviceEvents events,
+                          AvailabilityReport availability) {
         /**
          * Checks the components (each is described on the record) and copies its collections, so
          * the caller's later changes do not reach it.
@@ -102,7 +108,7 @@ public final class HttpApi implements AutoCloseable {
          */
         public Backend(Ward ward, StateTracker tracker, Alerting alerting, AlertStore alertStore,
                        PrometheusMeterRegistry registry, List<ReadinessCheck> readiness, Clock clock) {
-            this(ward, tracker, alerting, alertStore, registry, readiness, clock, null, null, null);
+            this(ward, tracker, alerting, alertStore, registry, readiness, clock, null, null, null, null);
         }
     }
 
@@ -120,6 +126,7 @@ public final class HttpApi implements AutoCloseable {
         InterfacesResource interfaces = new InterfacesResource(b.ward(), b.tracker(), b.interfaceHistory(), b.clock());
         EventsResource events = new EventsResource(b.ward(), b.events(), b.clock());
         SummaryResource summary = new SummaryResource(b.ward(), b.tracker(), b.alerting(), b.clock());
+        ReportsResource reports = new ReportsResource(b.ward(), b.availability(), b.clock());
         Router router = new Router()
                 .guard(access::admit)
                 .getLight("/", (q, r) -> StatusPage.get(r))
@@ -134,6 +141,7 @@ public final class HttpApi implements AutoCloseable {
                 .get("/api/devices/{id}/interfaces/{ifIndex}/history", interfaces::history)
                 .get("/api/devices/{id}/events", events::get)
                 .get("/api/summary", summary::get)
+                .get("/api/reports/availability", reports::availability)
                 .get("/api/status", status::get)
                 .get("/api/alerts", alerts::list)
                 .post("/api/alerts/{id}/ack", alerts::acknowledge);

@@ -357,7 +357,8 @@ public final class Wiring implements AutoCloseable {
         return new HttpApi.Backend(ward, tracker, alerting, alertStore, registry, readiness, clock,
                 storage == null ? null : storage.storage().deviceHistory(),
                 storage == null ? null : storage.storage().interfaceHistory(),
-                storage == null ? null : storage.storage().deviceEvents());
+                storage == null ? null : storage.storage().deviceEvents(),
+                storage == null ? null : storage.storage().availability());
     }
 
     /**
