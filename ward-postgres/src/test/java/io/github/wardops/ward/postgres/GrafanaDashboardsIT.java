@@ -3,6 +3,7 @@ package io.github.wardops.ward.postgres;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -134,7 +135,7 @@ class GrafanaDashboardsIT {
         EXPECT.put("ward-device/Open alerts", Expect.forDevices(Set.of(B), "Since", "Severity", "Problem", "Rule", "ifIndex",
                 "Message", "Acknowledged by"));
         EXPECT.put("ward-availability/Availability", Expect.always("Availability %", "Devices"));
-        EXPECT.put("ward-availability/Outages", Expect.always("Outages", "MTTR", "Longest"));
+        EXPECT.put("ward-availability/Outages", Expect.always("Outages", "Downtime", "MTTR", "Longest"));
         EXPECT.put("ward-availability/By region", new Expect(concat(List.of("Region"), AVAIL), null));
         EXPECT.put("ward-availability/By branch", new Expect(concat(List.of("Region", "Branch"), AVAIL), null));
         EXPECT.put("ward-availability/By device type", new Expect(concat(List.of("Device type"), AVAIL), null));
@@ -335,15 +336,23 @@ class GrafanaDashboardsIT {
         Map<String, GrafanaSql.Variable> vars = new LinkedHashMap<>();
         for (JsonNode v : dashboard.path("templating").path("list")) {
             String name = v.path("name").asText();
-            assertEquals("query", v.path("type").asText(), name);
-            assertEquals("${DS_POSTGRES}", v.path("datasource").path("uid").asText(), name + " reads the imported data source");
-            String sql = GrafanaSql.expand(v.path("query").asText(), vars, range.from(), range.to(), range.interval());
-            assertFalse(sql.contains("$"), "all of variable " + name + " expanded: " + sql);
-            Result r = query(sql);
-            int col = r.columns().contains("__value") ? r.columns().indexOf("__value") : 0;
             List<String> options = new ArrayList<>();
-            for (List<Object> row : r.rows()) {
-                options.add(String.valueOf(row.get(col)));
+            if (v.path("type").asText().equals("custom")) {
+                // a fixed list: Grafana splits the query on commas (no escaped commas here)
+                for (String o : v.path("query").asText().split(",")) {
+                    options.add(o.strip());
+                }
+                assertEquals(options.getFirst(), v.path("current").path("value").asText(), name + ": the default is the first value");
+            } else {
+                assertEquals("query", v.path("type").asText(), name);
+                assertEquals("${DS_POSTGRES}", v.path("datasource").path("uid").asText(), name + " reads the imported data source");
+                String sql = GrafanaSql.expand(v.path("query").asText(), vars, range.from(), range.to(), range.interval());
+                assertFalse(sql.contains("$"), "all of variable " + name + " expanded: " + sql);
+                Result r = query(sql);
+                int col = r.columns().contains("__value") ? r.columns().indexOf("__value") : 0;
+                for (List<Object> row : r.rows()) {
+                    options.add(String.valueOf(row.get(col)));
+                }
             }
             optionsOut.put(name, options);
             boolean multi = v.path("multi").asBoolean();
@@ -396,7 +405,7 @@ class GrafanaDashboardsIT {
                 }
             }
             // with a label chosen, a panel may rightly be empty (no device of the selection has such data)
-            boolean filtered = selection.keySet().stream().anyMatch(k -> !k.equals("device") && !k.equals("interface"));
+            boolean filtered = selection.keySet().stream().anyMatch(k -> !k.equals("device") && !k.equals("interface") && !k.equals("unreachable"));
             if (!filtered && (expect.rowsFor() == null || expect.rowsFor().contains(device))) {
                 assertFalse(r.rows().isEmpty(), where + "rows");
             }
@@ -554,48 +563,118 @@ class GrafanaDashboardsIT {
         }
     }
 
+    /**
+     * The availability dashboard against the definition of docs/availability.md, worked out here
+     * from the scenario's hours: availability = UP / (UP + DOWN [+ UNREACHABLE with unreachable=down]),
+     * UNKNOWN and hours without results left out (none of those: empty); an outage a run of the
+     * outage statuses clipped to the range; MTTR = downtime / outages.
+     */
     @Test
     void availability() throws IOException {
         JsonNode d = dashboard("ward-availability");
         for (Range range : RANGES) {
             run(d, Map.of(), range, null);
+            run(d, Map.of("unreachable", List.of("down")), range, null);
         }
-        // 7 days: A and C up throughout, B down 5 of 168 hours, D unreachable and E unknown throughout
+        // 7 days, 168 whole hours: A and C UP throughout; B UP 163, DOWN 5 (NOW-72h to NOW-69h, and since NOW-2h);
+        // D UNREACHABLE throughout (since NOW-10d); E UNKNOWN throughout; F no results (not monitored)
+        double h = 3600.0;
+        double aUp = 168;
+        double bUp = 163;
+        double bDown = 5;
+        double cUp = 168;
+        double dUnr = 168;
         Map<String, Result> week = run(d, Map.of(), WEEK, null);
         Result all = week.get("ward-availability/Availability");
-        assertEquals(100.0 * (168 + 163 + 168) / (5 * 168), all.num(0, "Availability %"), 1e-9);
+        assertEquals(100.0 * (aUp + bUp + cUp) / (aUp + bUp + bDown + cUp), all.num(0, "Availability %"), 1e-9,
+                "UNREACHABLE and UNKNOWN left out");
         assertEquals(5L, all.get(0, "Devices"));
         Result regions = week.get("ward-availability/By region");
-        assertEquals(List.of("Kakheti", "Achara", "Tbilisi"), regions.rows().stream().map(r -> r.get(0)).toList());
-        assertEquals(0.0, regions.num(0, "Availability %"), 1e-9);
-        assertEquals(50.0, regions.num(1, "Availability %"), 1e-9);
-        assertEquals(100.0 * (168 + 163) / 336, regions.num(2, "Availability %"), 1e-9);
-        assertEquals(5 * 3600.0, regions.num(2, "Down"), 1e-6);
-        assertEquals(168 * 3600.0, regions.num(1, "Unreachable"), 1e-6);
-        assertEquals(168 * 3600.0, regions.num(0, "Unknown"), 1e-6);
+        assertEquals(List.of("Tbilisi", "Achara", "Kakheti"), regions.rows().stream().map(r -> r.get(0)).toList(),
+                "the least available first, a region without UP or DOWN time last");
+        assertEquals(100.0 * (aUp + bUp) / (aUp + bUp + bDown), regions.num(0, "Availability %"), 1e-9);
+        assertEquals(100.0, regions.num(1, "Availability %"), 1e-9, "D's UNREACHABLE time is not C's region's downtime");
+        assertNull(regions.get(2, "Availability %"), "only UNKNOWN time: no availability, not 0");
+        assertEquals(bDown * h, regions.num(0, "Down"), 1e-6);
+        assertEquals(dUnr * h, regions.num(1, "Unreachable"), 1e-6);
+        assertEquals(168 * h, regions.num(2, "Unknown"), 1e-6);
         Result types = week.get("ward-availability/By device type");
-        assertEquals(List.of("NVR", "Router", "Switch", "ATM").size(), types.rows().size());
+        assertEquals(List.of("ATM", "NVR", "Router", "Switch"), types.rows().stream().map(r -> r.get(0)).toList());
+        assertEquals(100.0 * bUp / (bUp + bDown), types.num(0, "Availability %"), 1e-9, "ATM: B, and D left out");
         Result worst = week.get("ward-availability/Least available devices");
-        assertEquals(List.of("kob-atm-2", "tel-sw-1", "tbs-atm-7"), List.of(worst.get(0, "Device"), worst.get(1, "Device"), worst.get(2, "Device")));
+        assertEquals(List.of("tbs-atm-7", "bat-nvr-3", "tbs-core-1", "kob-atm-2", "tel-sw-1"),
+                worst.rows().stream().map(r -> r.get(0)).toList());
+        assertEquals(100.0 * bUp / (bUp + bDown), worst.num(0, "Availability %"), 1e-9);
+        assertNull(worst.get(3, "Availability %"));
         Result outages = week.get("ward-availability/Outages");
-        assertEquals(2L, outages.get(0, "Outages"), "B went DOWN twice; unreachable is not an outage of its own");
-        assertEquals(3 * 3600.0, outages.num(0, "MTTR"), 1e-6, "the ended one lasted 3 hours");
-        assertEquals(3 * 3600.0, outages.num(0, "Longest"), 1e-6);
-
-        // 180 days read the daily roll-ups: 40 days of data, B down 5 of 960 hours, D unreachable the last 240
-        Map<String, Result> half = run(d, Map.of(), HALF_YEAR, null);
-        Result regions180 = half.get("ward-availability/By region");
-        Map<Object, Double> byRegion = new LinkedHashMap<>();
-        for (int i = 0; i < regions180.rows().size(); i++) {
-            byRegion.put(regions180.get(i, "Region"), regions180.num(i, "Availability %"));
+        assertEquals(2L, outages.get(0, "Outages"), "B went DOWN twice; UNREACHABLE is no outage with it excluded");
+        assertEquals(bDown * h, outages.num(0, "Downtime"), 1e-6);
+        assertEquals(bDown * h / 2, outages.num(0, "MTTR"), 1e-6, "downtime / outages: 3 h ended, 2 h still running at the end");
+        assertEquals(3 * h, outages.num(0, "Longest"), 1e-6);
+        Result series = week.get("ward-availability/Availability by region");
+        int tbilisiHalf = 0;
+        for (List<Object> row : series.rows()) {
+            Number v = (Number) row.get(2);
+            switch ((String) row.get(1)) {
+                case "Achara" -> assertEquals(100.0, v.doubleValue(), 1e-9, "Achara at " + row.get(0));
+                case "Kakheti" -> assertNull(v, "Kakheti at " + row.get(0));
+                case "Tbilisi" -> {
+                    if (v.doubleValue() != 100.0) {
+                        assertEquals(50.0, v.doubleValue(), 1e-9, "A up, B down");
+                        tbilisiHalf++;
+                    }
+                }
+                default -> throw new AssertionError(row);
+            }
         }
-        assertEquals(100.0 * (960 + 955) / 1920, byRegion.get("Tbilisi"), 1e-9);
-        assertEquals(100.0 * (960 + 720) / 1920, byRegion.get("Achara"), 1e-9);
-        assertEquals(0.0, byRegion.get("Kakheti"), 1e-9);
+        assertEquals(5, tbilisiHalf, "B's 5 hours down");
+
+        // unreachable=down: D's 168 hours count as downtime, and as one outage (no change in the range)
+        Map<String, Result> weekDown = run(d, Map.of("unreachable", List.of("down")), WEEK, null);
+        assertEquals(100.0 * (aUp + bUp + cUp) / (aUp + bUp + bDown + cUp + dUnr),
+                weekDown.get("ward-availability/Availability").num(0, "Availability %"), 1e-9);
+        Result regionsDown = weekDown.get("ward-availability/By region");
+        assertEquals(List.of("Achara", "Tbilisi", "Kakheti"), regionsDown.rows().stream().map(r -> r.get(0)).toList());
+        assertEquals(100.0 * cUp / (cUp + dUnr), regionsDown.num(0, "Availability %"), 1e-9);
+        assertEquals("kob-atm-2", weekDown.get("ward-availability/Least available devices").get(0, "Device"));
+        assertEquals(0.0, weekDown.get("ward-availability/Least available devices").num(0, "Availability %"), 1e-9);
+        Result outagesDown = weekDown.get("ward-availability/Outages");
+        assertEquals(3L, outagesDown.get(0, "Outages"));
+        assertEquals((bDown + dUnr) * h, outagesDown.num(0, "Downtime"), 1e-6);
+        assertEquals((bDown + dUnr) * h / 3, outagesDown.num(0, "MTTR"), 1e-6);
+        assertEquals(dUnr * h, outagesDown.num(0, "Longest"), 1e-6, "D's, clipped to the range");
+
+        // an outage that began before the range: NOW-70h to NOW-60h holds B's last DOWN hour (to NOW-69h)
+        Range across = new Range("10h across B's first outage's end", NOW.minus(Duration.ofHours(70)), NOW.minus(Duration.ofHours(60)),
+                Duration.ofMinutes(1));
+        Map<String, Result> acrossRun = run(d, Map.of(), across, null);
+        assertEquals(100.0 * (10 + 9 + 10) / (10 + 10 + 10), acrossRun.get("ward-availability/Availability").num(0, "Availability %"), 1e-9);
+        Result acrossOutages = acrossRun.get("ward-availability/Outages");
+        assertEquals(1L, acrossOutages.get(0, "Outages"), "counted, with its part inside the range");
+        assertEquals(h, acrossOutages.num(0, "MTTR"), 1e-6);
+        assertEquals(h, acrossOutages.num(0, "Longest"), 1e-6);
+
+        // 180 days read the daily roll-ups: 40 days (960 hours) of data, B DOWN 5 of them, D UNREACHABLE the last 240
+        for (boolean unrDown : List.of(false, true)) {
+            Map<String, Result> half = run(d, unrDown ? Map.of("unreachable", List.of("down")) : Map.of(), HALF_YEAR, null);
+            Result regions180 = half.get("ward-availability/By region");
+            Map<Object, Object> byRegion = new LinkedHashMap<>();
+            for (int i = 0; i < regions180.rows().size(); i++) {
+                byRegion.put(regions180.get(i, "Region"), regions180.get(i, "Availability %"));
+            }
+            assertEquals(100.0 * (960 + 955) / 1920, ((Number) byRegion.get("Tbilisi")).doubleValue(), 1e-9);
+            assertEquals(100.0 * (960 + 720) / (unrDown ? 1920 : 1680), ((Number) byRegion.get("Achara")).doubleValue(), 1e-9);
+            assertNull(byRegion.get("Kakheti"));
+            assertTrue(byRegion.containsKey("Kakheti"));
+        }
 
         Map<String, Result> achara = run(d, Map.of("region", List.of("Achara")), WEEK, null);
-        assertEquals(50.0, achara.get("ward-availability/Availability").num(0, "Availability %"), 1e-9);
+        assertEquals(100.0, achara.get("ward-availability/Availability").num(0, "Availability %"), 1e-9);
+        assertEquals(0L, achara.get("ward-availability/Outages").get(0, "Outages"));
+        assertNull(achara.get("ward-availability/Outages").get(0, "MTTR"), "no outages: no MTTR");
         assertEquals(List.of("Achara"), achara.get("ward-availability/Availability by region").rows().stream()
                 .map(r -> r.get(1)).distinct().toList());
+        Map<String, Result> acharaDown = run(d, Map.of("region", List.of("Achara"), "unreachable", List.of("down")), WEEK, null);
+        assertEquals(50.0, acharaDown.get("ward-availability/Availability").num(0, "Availability %"), 1e-9);
     }
 }
