@@ -28,6 +28,7 @@
 #                      first and last value (the forced GCs add pauses to the lag it reports)
 #   --jar FILE         the runner jar (default ward-runner/target/ward-runner.jar, built first)
 #   --no-build         use the jar as it is
+#   --jvm FLAG         an extra JVM flag for the runner, e.g. --jvm -Xlog:gc:file=/tmp/gc.log (repeatable)
 #   -- FLAGS           appended to `ward run` (e.g. -- --icmp-pps 20000); the defaults otherwise
 # D is a whole number of s, m or h (30s, 10m, 1h). WARD_* variables of the environment are not
 # passed on, and the runner runs in a temporary directory (no ./ward.yaml), so the runner sees
@@ -47,6 +48,7 @@ jar="$root/ward-runner/target/ward-runner.jar"
 build=1
 sizes=()
 extra=()
+jvmflags=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --heap) heap="$2"; shift 2 ;;
@@ -56,6 +58,7 @@ while [ $# -gt 0 ]; do
     --soak) soak="$2"; shift 2 ;;
     --jar) jar="$(readlink -f "$2")"; build=0; shift 2 ;;
     --no-build) build=0; shift ;;
+    --jvm) jvmflags+=("$2"); shift 2 ;;
     --) shift; extra=("$@"); break ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     [0-9]*) sizes+=("$1"); shift ;;
@@ -167,7 +170,7 @@ commas() { awk -v x="$1" 'BEGIN { s = sprintf("%.0f", x); r = ""; while (length(
 jdk=$("$JAVA_HOME/bin/java" -version 2>&1 | awk -F'"' '/version/ { print $2; exit }')
 vendor=$("$JAVA_HOME/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.vendor = / { print $2; exit }')
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ { print $2 }') GiB, $(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME"), Linux $(uname -r), JDK $jdk ($vendor); load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "runner: $jar, -Xmx$heap, every $interval, window ${soak:-$duration}${soak:+ (soak)}, samples every $sample${extra[*]:+, extra flags: ${extra[*]}}"
+echo "runner: $jar, -Xmx$heap, every $interval, window ${soak:-$duration}${soak:+ (soak)}, samples every $sample${extra[*]:+, extra flags: ${extra[*]}}${jvmflags[*]:+, JVM flags: ${jvmflags[*]}}"
 
 failed=0
 rows=()
@@ -181,7 +184,7 @@ for n in "${sizes[@]}"; do
   clean_env=()
   while IFS= read -r v; do clean_env+=(-u "$v"); done < <(compgen -e | grep '^WARD_' || true)
   # from its own directory, so that no ./ward.yaml is read
-  (cd "$run" && exec env "${clean_env[@]}" "$JAVA_HOME/bin/java" -XX:+ExitOnOutOfMemoryError -Xmx"$heap" -jar "$jar" run \
+  (cd "$run" && exec env "${clean_env[@]}" "$JAVA_HOME/bin/java" -XX:+ExitOnOutOfMemoryError -Xmx"$heap" ${jvmflags[@]+"${jvmflags[@]}"} -jar "$jar" run \
       --inventory "$run/inventory.csv" --interval "$interval" --data-dir "$run/data" --http 127.0.0.1:0 "${extra[@]}") \
       > "$run/runner.log" 2>&1 &
   runner=$!
