@@ -41,7 +41,7 @@ class GrafanaDashboardsBenchIT {
             try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
                 st.execute("INSERT INTO devices (id, name, address, labels) SELECT "
                         + "('00000000-0000-4000-8000-' || lpad(to_hex(i), 12, '0'))::uuid, 'dev-' || i, "
-                        + "('10.0.0.0'::inet + i), jsonb_build_object('region', 'region-' || (i % 10), "
+                        + "('127.64.0.0'::inet + i), jsonb_build_object('region', 'region-' || (i % 10), "
                         + "'branch', 'branch-' || (i % 200), 'device_type', 'type-' || (i % 5)) "
                         + "FROM generate_series(1, " + DEVICES + ") i");
                 st.execute("INSERT INTO device_state (device_id, status, updated_at) SELECT id, "

@@ -166,12 +166,12 @@ class GrafanaDashboardsIT {
                             + d.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant() + "')");
                 }
             }
-            device(st, A, "tbs-core-1", "10.0.0.1", "{\"region\":\"Tbilisi\",\"branch\":\"Vake\",\"device_type\":\"Router\"}");
-            device(st, B, "tbs-atm-7", "10.0.0.2", "{\"region\":\"Tbilisi\",\"branch\":\"Saburtalo\",\"device_type\":\"ATM\"}");
-            device(st, C, "bat-nvr-3", "10.0.0.3", "{\"region\":\"Achara\",\"branch\":\"Batumi\",\"device_type\":\"NVR\"}");
-            device(st, D, "kob-atm-2", "10.0.0.4", "{\"region\":\"Achara\",\"branch\":\"Kobuleti\",\"device_type\":\"ATM\"}");
-            device(st, E, "tel-sw-1", "10.0.0.5", "{\"region\":\"Kakheti\",\"branch\":\"Tel'avi\",\"device_type\":\"Switch\"}");
-            device(st, F, "lab-1", "10.0.0.6", "{}");
+            device(st, A, "tbs-core-1", "127.0.40.1", "{\"region\":\"Tbilisi\",\"branch\":\"Vake\",\"device_type\":\"Router\"}");
+            device(st, B, "tbs-atm-7", "127.0.40.2", "{\"region\":\"Tbilisi\",\"branch\":\"Saburtalo\",\"device_type\":\"ATM\"}");
+            device(st, C, "bat-nvr-3", "127.0.40.3", "{\"region\":\"Achara\",\"branch\":\"Batumi\",\"device_type\":\"NVR\"}");
+            device(st, D, "kob-atm-2", "127.0.40.4", "{\"region\":\"Achara\",\"branch\":\"Kobuleti\",\"device_type\":\"ATM\"}");
+            device(st, E, "tel-sw-1", "127.0.40.5", "{\"region\":\"Kakheti\",\"branch\":\"Tel'avi\",\"device_type\":\"Switch\"}");
+            device(st, F, "lab-1", "127.0.40.6", "{}");
 
             String[] down = {"'DOWN'", "3", "0", "NULL", "NULL", "NULL"};
             pings(st, A, null, new String[] {"'UP'", "3", "3", "1", "2", "3"}, null);
