@@ -228,9 +228,10 @@ public final class TwoTierCache<K, V> implements TieredCache<K, V> {
 
     /** Messages may have been lost: nothing in L1 can be trusted to be current. */
     private void onGap() {
-        invalidationGaps.increment();
         remoteInvalidations.incrementAndGet();
         l1.invalidateAll();
+        // Counted only once L1 is empty: whoever sees the gap in the meter may rely on it having been handled.
+        invalidationGaps.increment();
     }
 
     private void onInvalidation(String message) {
@@ -238,10 +239,10 @@ public final class TwoTierCache<K, V> implements TieredCache<K, V> {
         if (nl <= 0 || message.substring(0, nl).equals(instanceId)) {
             return;
         }
-        invalidationsReceived.increment();
         remoteInvalidations.incrementAndGet();
         List<String> ks = List.of(message.substring(nl + 1).split("\n"));
         l1.invalidateAll(ks);
+        invalidationsReceived.increment();
     }
 
     @Override
