@@ -170,10 +170,9 @@ public final class AvailabilityReport {
         List<Row> rows = new ArrayList<>();
         int total = 0;
         Instant e = end;
-        // per-device aggregates of 100,000 devices need more than the default 4 MB of work_mem, or they
-        // spill to disk; raised for this transaction only (a few such areas for one statement)
+        // the statement's settings, for this transaction only (AvailabilitySql.configure)
         Result<Record> result = ctx.transactionResult(cfg -> {
-            cfg.dsl().execute("SET LOCAL work_mem = '" + WORK_MEM_MB + "MB'");
+            AvailabilitySql.configure(cfg.dsl(), WORK_MEM_MB);
             return AvailabilitySql.run(cfg.dsl(), q.from(), e, ids, groups, q.unreachable() == Unreachable.DOWN,
                     q.sort().column, q.descending(), q.offset(), q.limit());
         });

@@ -91,7 +91,7 @@ public final class AvailabilityBench {
                 var s = io.github.wardops.ward.postgres.internal.db.AvailabilitySql.statement(ctx, dayFrom, today, ids,
                         gs, false, "pct", false, 0, 100);
                 ctx.transaction(cfg -> {
-                    cfg.dsl().execute("SET LOCAL work_mem = '64MB'");
+                    io.github.wardops.ward.postgres.internal.db.AvailabilitySql.configure(cfg.dsl(), 64);
                     for (org.jooq.Record line : cfg.dsl().fetch("EXPLAIN (ANALYZE, BUFFERS) " + s.sql(), s.binds())) {
                         System.out.println(line.get(0));
                     }

@@ -101,6 +101,91 @@ class SummaryResourceTest {
     }
 
     @Test
+    void theKeptGroupIndexAnswersTheSameBytesAsACountFromTheLabels() throws Exception {
+        // the index (slots found once per inventory) against the count that reads every device's labels
+        // each time, with bounds small enough that regions and branches are left out
+        Random rnd = new Random(1616);
+        List<Device> devices = new ArrayList<>();
+        Map<DeviceId, DeviceState> states = new HashMap<>();
+        for (int i = 0; i < 3_000; i++) {
+            String region = rnd.nextInt(12) == 0 ? null : "r" + rnd.nextInt(9);
+            String branch = rnd.nextInt(10) == 0 ? null : "b" + rnd.nextInt(40);
+            Device d = device(i, region, branch);
+            devices.add(d);
+            int k = rnd.nextInt(5);
+            if (k < 4) {
+                states.put(d.id(), state(d, DeviceStatus.values()[k], rnd.nextBoolean(), rnd.nextInt(4) == 0));
+            }
+        }
+        for (int max : new int[] {10_000, 5, 30}) {
+            ByteArrayOutputStream a = new ByteArrayOutputStream();
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            SummaryResource.write(SummaryResource.summarize(devices, states::get, max), AT, 3, a);
+            SummaryResource.write(SummaryResource.summarizeEachTime(devices, states::get, max), AT, 3, b);
+            assertEquals(b.toString(java.nio.charset.StandardCharsets.UTF_8), a.toString(java.nio.charset.StandardCharsets.UTF_8),
+                    "max groups " + max);
+        }
+    }
+
+    @Test
+    void anInventoryChangeRebuildsTheGroupIndex() throws Exception {
+        List<Device> first = List.of(device(1, "r1", "b1"), device(2, "r1", "b2"));
+        // device 2 moves to another region: a new Device instance, in a new list
+        List<Device> second = List.of(first.get(0), device(2, "r2", "b2"));
+        java.util.concurrent.atomic.AtomicReference<List<Device>> inventory = new java.util.concurrent.atomic.AtomicReference<>(first);
+        SummaryResource always = new SummaryResource(inventory::get, id -> -1, () -> 0, java.time.Clock.systemUTC(), 0, 0);
+        JsonNode a = new ObjectMapper().readTree(always.answer());
+        assertEquals(1, a.get("regions").size());
+        assertEquals(2, a.get("regions").get(0).get("devices").asInt());
+        inventory.set(new ArrayList<>(first)); // same devices in a new list: same groups
+        assertEquals(1, new ObjectMapper().readTree(always.answer()).get("regions").size());
+        inventory.set(second);
+        JsonNode b = new ObjectMapper().readTree(always.answer());
+        assertEquals(2, b.get("regions").size());
+        assertEquals("r2", b.get("regions").get(1).get("region").asText());
+        assertEquals(1, b.get("regions").get(1).get("devices").asInt());
+        assertEquals("r2", b.get("branches").get(1).get("region").asText());
+    }
+
+    @Test
+    void theTrackersStatusBitsAreTheStatesStatusAndFlags() throws Exception {
+        // ward's tracker answers the bits without a DeviceState copy: they must say what state() says
+        List<Device> devices = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            devices.add(device(i, "r", "b"));
+        }
+        try (io.github.wardops.ward.state.StateTracker tracker = io.github.wardops.ward.state.StateTracker.builder()
+                .downAfter(3).upAfter(1).flapping(4, 20, 30).build()) {
+            tracker.replaceInventory(devices);
+            tracker.start();
+            Random rnd = new Random(7);
+            Instant at = Instant.now();
+            for (int round = 0; round < 12; round++) {
+                at = at.plusSeconds(30);
+                for (int i = 0; i < 30; i++) { // the last 10 are never probed
+                    DeviceId id = devices.get(i).id();
+                    if (rnd.nextInt(3) == 0 || i % 5 == 0) {
+                        tracker.onResult(new io.github.wardops.ward.probe.ProbeResult.Down(id, "icmp", "icmp", at,
+                                io.github.wardops.ward.probe.DownReason.TIMEOUT, "", io.github.wardops.ward.probe.Measurement.NONE));
+                    } else {
+                        tracker.onResult(new io.github.wardops.ward.probe.ProbeResult.Up(id, "icmp", "icmp", at,
+                                java.time.Duration.ofMillis(2), io.github.wardops.ward.probe.Measurement.NONE));
+                    }
+                }
+            }
+            java.util.function.ToIntFunction<DeviceId> fast = SummaryResource.statusOf(tracker);
+            java.util.function.ToIntFunction<DeviceId> slow = SummaryResource.bits(id -> tracker.state(id).orElse(null));
+            java.util.Set<Integer> seen = new java.util.HashSet<>();
+            for (Device d : devices) {
+                assertEquals(slow.applyAsInt(d.id()), fast.applyAsInt(d.id()), d.name());
+                seen.add(fast.applyAsInt(d.id()));
+            }
+            assertEquals(-1, fast.applyAsInt(DeviceId.fromKey("not-in-the-inventory")));
+            assertTrue(seen.size() >= 3, "several statuses and flags seen: " + seen);
+        }
+    }
+
+    @Test
     void groupsBeyondTheBoundAreLeftOutButStillCounted() {
         List<Device> devices = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
@@ -122,14 +207,14 @@ class SummaryResourceTest {
         SummaryResource kept = new SummaryResource(() -> {
             counts.incrementAndGet();
             return devices;
-        }, id -> null, () -> 0, clock, Long.MAX_VALUE / 4, Long.MAX_VALUE / 2);
+        }, id -> -1, () -> 0, clock, Long.MAX_VALUE / 4, Long.MAX_VALUE / 2);
         byte[] first = kept.answer();
         assertTrue(first == kept.answer(), "the kept count, not a new one");
         assertEquals(1, counts.get());
         SummaryResource always = new SummaryResource(() -> {
             counts.incrementAndGet();
             return devices;
-        }, id -> null, () -> 3, clock, 0, 0);
+        }, id -> -1, () -> 3, clock, 0, 0);
         JsonNode a = new ObjectMapper().readTree(always.answer());
         always.answer();
         assertEquals(3, counts.get(), "no count kept: each answer counts");

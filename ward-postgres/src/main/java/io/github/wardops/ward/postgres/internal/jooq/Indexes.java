@@ -6,8 +6,6 @@ package io.github.wardops.ward.postgres.internal.jooq;
 
 import io.github.wardops.ward.postgres.internal.jooq.tables.AlertSilences;
 import io.github.wardops.ward.postgres.internal.jooq.tables.Alerts;
-import io.github.wardops.ward.postgres.internal.jooq.tables.DeviceDaily;
-import io.github.wardops.ward.postgres.internal.jooq.tables.DeviceHourly;
 import io.github.wardops.ward.postgres.internal.jooq.tables.Devices;
 import io.github.wardops.ward.postgres.internal.jooq.tables.InterfaceDaily;
 import io.github.wardops.ward.postgres.internal.jooq.tables.InterfaceHourly;
@@ -35,8 +33,6 @@ public class Indexes {
     public static final Index ALERTS_DEVICE_SINCE_IDX = Internal.createIndex(DSL.name("alerts_device_since_idx"), Alerts.ALERTS, new OrderField[] { Alerts.ALERTS.DEVICE_ID, Alerts.ALERTS.SINCE }, false);
     public static final Index ALERTS_OPENED_IDX = Internal.createIndex(DSL.name("alerts_opened_idx"), Alerts.ALERTS, new OrderField[] { Alerts.ALERTS.OPENED_AT }, false);
     public static final Index ALERTS_RESOLVED_IDX = Internal.createIndex(DSL.name("alerts_resolved_idx"), Alerts.ALERTS, new OrderField[] { Alerts.ALERTS.RESOLVED_AT }, false);
-    public static final Index DEVICE_DAILY_BUCKET_IDX = Internal.createIndex(DSL.name("device_daily_bucket_idx"), DeviceDaily.DEVICE_DAILY, new OrderField[] { DeviceDaily.DEVICE_DAILY.BUCKET }, false);
-    public static final Index DEVICE_HOURLY_BUCKET_IDX = Internal.createIndex(DSL.name("device_hourly_bucket_idx"), DeviceHourly.DEVICE_HOURLY, new OrderField[] { DeviceHourly.DEVICE_HOURLY.BUCKET }, false);
     public static final Index DEVICES_PARENT_IDX = Internal.createIndex(DSL.name("devices_parent_idx"), Devices.DEVICES, new OrderField[] { Devices.DEVICES.PARENT_ID }, false);
     public static final Index INTERFACE_DAILY_BUCKET_IDX = Internal.createIndex(DSL.name("interface_daily_bucket_idx"), InterfaceDaily.INTERFACE_DAILY, new OrderField[] { InterfaceDaily.INTERFACE_DAILY.BUCKET }, false);
     public static final Index INTERFACE_HOURLY_BUCKET_IDX = Internal.createIndex(DSL.name("interface_hourly_bucket_idx"), InterfaceHourly.INTERFACE_HOURLY, new OrderField[] { InterfaceHourly.INTERFACE_HOURLY.BUCKET }, false);

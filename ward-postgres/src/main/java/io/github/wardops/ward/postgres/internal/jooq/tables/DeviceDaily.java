@@ -5,7 +5,6 @@ package io.github.wardops.ward.postgres.internal.jooq.tables;
 
 
 import io.github.wardops.ward.postgres.internal.jooq.DefaultSchema;
-import io.github.wardops.ward.postgres.internal.jooq.Indexes;
 import io.github.wardops.ward.postgres.internal.jooq.Keys;
 import io.github.wardops.ward.postgres.internal.jooq.tables.records.DeviceDailyRecord;
 
@@ -18,7 +17,6 @@ import java.util.UUID;
 import org.jooq.Check;
 import org.jooq.Condition;
 import org.jooq.Field;
-import org.jooq.Index;
 import org.jooq.Name;
 import org.jooq.PlainSQL;
 import org.jooq.QueryPart;
@@ -159,11 +157,6 @@ public class DeviceDaily extends TableImpl<DeviceDailyRecord> {
     @Override
     public Schema getSchema() {
         return aliased() ? null : DefaultSchema.DEFAULT_SCHEMA;
-    }
-
-    @Override
-    public List<Index> getIndexes() {
-        return Arrays.asList(Indexes.DEVICE_DAILY_BUCKET_IDX);
     }
 
     @Override
