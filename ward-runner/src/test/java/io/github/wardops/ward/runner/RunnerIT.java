@@ -116,9 +116,13 @@ class RunnerIT {
             assertEquals(0, status.get("counts").get("FAILING").asInt());
             assertEquals(0, status.get("counts").get("ALERTS").asInt());
             assertEquals(0, status.get("alerts").size());
-            HttpResponse<String> badStatus = r.get("/api/status?devices=all");
+            JsonNode problems = r.getJson("/api/status?devices=problems");
+            assertEquals(0, problems.get("devices").size(), "every device is UP or UNKNOWN: no problem listed");
+            assertEquals(12, problems.get("counts").get("UP").asInt(), "the counts are still the whole fleet's");
+            assertFalse(problems.get("devicesTruncated").asBoolean());
+            HttpResponse<String> badStatus = r.get("/api/status?devices=some");
             assertEquals(400, badStatus.statusCode());
-            assertEquals("/api/status takes no parameters", InProcessRunner.JSON.readTree(badStatus.body()).get("error").asText());
+            assertEquals("devices 'some' is not all or problems", InProcessRunner.JSON.readTree(badStatus.body()).get("error").asText());
 
             HttpResponse<String> health = r.get("/health");
             assertEquals(200, health.statusCode());

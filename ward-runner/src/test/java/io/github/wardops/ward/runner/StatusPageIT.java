@@ -32,8 +32,14 @@ import org.junit.jupiter.api.io.TempDir;
  * The status page in headless Chromium, driven through chromedriver (W3C WebDriver over the JDK
  * HTTP client): it renders the fleet's state, and, without a reload, shows a device going down
  * (grouped by region and branch, with its alert). The bearer token is handed over in the URL
- * fragment, as an operator would. Needs the Debian packages {@code chromium} and
- * {@code chromium-driver}: skipped without them, failed in CI ({@code CI=true}).
+ * fragment, as an operator would. With the same runner (storage on) and browser, every other
+ * view: the overview's region and branch counts (and that it never reads the whole device list),
+ * the searchable device list, the device page (its RTT chart has a mark per point the history
+ * API answers for the same range), the availability report printed to PDF (page 1 read with
+ * poppler's pdftotext and pdftoppm); each view shot at 1400 and 420 px into
+ * {@code target/screenshots/}, and at 420 px nothing sticks out sideways. Needs the Debian
+ * packages {@code chromium}, {@code chromium-driver} and {@code poppler-utils}: skipped without
+ * them, failed in CI ({@code CI=true}).
  */
 class StatusPageIT {
     private static final Duration BOUND = Duration.ofSeconds(20);
@@ -92,8 +98,10 @@ class StatusPageIT {
         Path chromedriver = required("chromedriver", "chromium-driver");
         try (LoopbackFaults faults = TestFaults.installOrSkip()) {
             Path csv = writeCsv("127.44.0.3");
-            try (InProcessRunner r = InProcessRunner.start(Map.of("WARD_HTTP_TOKEN", TOKEN), "run", "--inventory", csv.toString(),
-                    "--interval", "1s", "--http", "127.0.0.1:0", "--inventory-poll", "100ms", "--down-after", "1");
+            // Storage on (embedded PostgreSQL): the device page's history and events and the report read it.
+            try (InProcessRunner r = InProcessRunner.start(Map.of("WARD_HTTP_TOKEN", TOKEN, "WARD_STORAGE", "postgres"), "run",
+                    "--inventory", csv.toString(), "--interval", "1s", "--http", "127.0.0.1:0", "--inventory-poll", "100ms",
+                    "--down-after", "1", "--data-dir", dir.resolve("data").toString());
                  WebDriver browser = WebDriver.start(chromedriver, chromium, dir.resolve("profile"))) {
                 r.token = TOKEN;
                 r.awaitDevices(BOUND, d -> InProcessRunner.count(d, "UP") == 3);
@@ -126,7 +134,205 @@ class StatusPageIT {
                 Path shot = Path.of("target", "status-page.png");
                 Files.write(shot, browser.screenshot());
                 assertTrue(Files.size(shot) > 1000, "a screenshot was taken");
+
+                // The same runner and browser, with C down and its alert open: every other page.
+                overview(browser);
+                deviceList(browser);
+                devicePage(r, browser);
+                report(r, browser);
             }
+        }
+    }
+
+    /** Where the screenshots and the PDF go (the module's target/, kept by CI as an artifact). */
+    private static final Path SHOTS = Path.of("target", "screenshots");
+    /** The two widths every page is shot at: a desktop and a phone. */
+    private static final List<Integer> WIDTHS = List.of(1400, 420);
+
+    /** The overview: counts per region and branch from the summary, and it never reads the device list. */
+    private static void overview(WebDriver browser) throws Exception {
+        browser.eval("location.hash = '#/'; return 'ok'");
+        browser.await("the regions listed", "return String(document.querySelectorAll('#regions tr.region').length)", "2");
+        browser.await("Imereti shown with its device down", "return Array.from(document.querySelectorAll('#regions tr.region'))"
+                + ".filter(r => r.cells[0].textContent === 'Imereti').map(r => r.cells[3].textContent).join()", "1");
+        assertEquals("Imereti / Kutaisi", browser.eval("return document.querySelector('#branches tr.branch td').textContent"),
+                "the branch with a device down comes first");
+        // The page's own requests: the overview reads the status snapshot of problem devices and the summary, never the list.
+        String requests = browser.eval("return performance.getEntriesByType('resource').map(e => new URL(e.name).pathname"
+                + " + new URL(e.name).search).join('\\n')");
+        assertTrue(requests.contains("/api/status?devices=problems"), requests);
+        assertTrue(requests.contains("/api/summary"), requests);
+        assertFalse(requests.lines().anyMatch(l -> l.equals("/api/devices") || l.equals("/api/status")),
+                "the whole device list was read: " + requests);
+        shoot(browser, "overview");
+    }
+
+    /** The device list: paged, searchable, names as text. */
+    private static void deviceList(WebDriver browser) throws Exception {
+        browser.eval("location.hash = '#/devices'; return 'ok'");
+        browser.await("the device list", "return String(document.querySelectorAll('#device-list tr.device').length)", "4");
+        assertEquals("Page 1 of 1 \u00b7 4 devices", browser.eval("return document.getElementById('page-info').textContent"));
+        assertTrue(browser.eval("return Array.from(document.querySelectorAll('#device-list td.name')).map(t => t.textContent).join('|')")
+                .contains(C_NAME), "the name with markup shown as text");
+        assertEquals("0", browser.eval("return String(document.querySelectorAll('main b').length)"), "a name is never markup");
+        // Typing in the search box narrows the list (the API's q, matching names and labels).
+        browser.eval("var i = document.getElementById('search'); i.value = 'batumi';"
+                + " i.dispatchEvent(new Event('input')); return 'ok'");
+        browser.await("the search applied", "return location.hash", "#/devices?q=batumi");
+        browser.await("two devices in Batumi", "return document.getElementById('page-info').textContent",
+                "Page 1 of 1 \u00b7 2 devices");
+        browser.eval("location.hash = '#/devices?q=%3Cb%3E'; return 'ok'");
+        browser.await("markup searched as text", "return document.getElementById('page-info').textContent", "Page 1 of 1 \u00b7 1 device");
+        browser.eval("location.hash = '#/devices?q=nothing-matches&page=7'; return 'ok'");
+        browser.await("an empty page", "return document.getElementById('device-list').textContent",
+                "No device matches \u201cnothing-matches\u201d.");
+        browser.eval("location.hash = '#/devices'; return 'ok'");
+        browser.await("the list again", "return String(document.querySelectorAll('#device-list tr.device').length)", "4");
+        shoot(browser, "devices");
+    }
+
+    /**
+     * The device page of the silent switch: its RTT chart has one mark per point the history API
+     * gives for the same range, and a loss mark per point with loss; the timeline shows it down;
+     * its alert and its events are listed.
+     */
+    private static void devicePage(InProcessRunner r, WebDriver browser) throws Exception {
+        browser.eval("location.hash = '#/device/" + C + "'; return 'ok'");
+        browser.await("the device's name", "return document.getElementById('device-name').textContent", C_NAME);
+        JsonNode api = null;
+        String shown = null;
+        // The page and the test read at different moments: a bucket may gain its first row in between. Compare on the
+        // range the page shows; read again (re-rendered) if the two differ.
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            if (attempt > 1) {
+                browser.eval("location.hash = '#/device/" + C + "?range=7d'; return 'ok'");
+                browser.eval("location.hash = '#/device/" + C + "'; return 'ok'");
+                Thread.sleep(500);
+            }
+            browser.await("the RTT chart", "return document.querySelector('#rtt-chart') ? 'yes' : 'no'", "yes");
+            JsonNode chart = InProcessRunner.JSON.readTree(browser.eval("var c = document.getElementById('rtt-chart');"
+                    + " return JSON.stringify({from: c.getAttribute('data-from'), to: c.getAttribute('data-to'),"
+                    + " step: c.getAttribute('data-step'), points: c.querySelectorAll('circle.pt').length,"
+                    + " lost: c.querySelectorAll('circle.pt.lost').length, loss: c.querySelectorAll('rect.loss').length,"
+                    + " bands: c.querySelectorAll('path.band').length})"));
+            api = r.getJson("/api/devices/" + C + "/history?from=" + chart.get("from").asText() + "&to=" + chart.get("to").asText());
+            assertEquals(chart.get("step").asText(), api.get("step").asText(), "the same range gives the same step");
+            int withLoss = 0;
+            int lost = 0;
+            for (JsonNode p : api.get("points")) {
+                withLoss += p.get("lossPct").asDouble() > 0 ? 1 : 0;
+                lost += p.get("rttAvgMs").isNull() ? 1 : 0;
+            }
+            shown = chart + " vs " + api.get("points").size() + " points, " + withLoss + " with loss, " + lost + " without an answer";
+            if (chart.get("points").asInt() == api.get("points").size() && chart.get("loss").asInt() == withLoss
+                    && chart.get("lost").asInt() == lost) {
+                assertTrue(api.get("points").size() >= 1, "the device has history: " + api);
+                assertTrue(withLoss >= 1, "the silent device's points show loss: " + api);
+                assertTrue(chart.get("bands").asInt() >= 1, "the min/max band is drawn while the device answered: " + chart);
+                break;
+            }
+            if (attempt == 3) {
+                throw new AssertionError("the RTT chart does not show the API's points: " + shown);
+            }
+        }
+        System.out.println("StatusPageIT: RTT chart " + shown);
+        browser.await("the timeline shows it down", "return document.querySelector('#timeline-chart rect.seg.DOWN') ? 'yes' : 'no'", "yes");
+        browser.await("its alert", "return Array.from(document.querySelectorAll('#device-alerts tr.alert td.rule'))"
+                + ".some(td => td.textContent.indexOf('Ping Unavailable') >= 0) ? 'yes' : 'no'", "yes");
+        browser.await("its events", "return Array.from(document.querySelectorAll('#events tr.event'))"
+                + ".some(tr => tr.textContent.indexOf('UP \u2192 DOWN') >= 0) ? 'yes' : 'no'", "yes");
+        assertEquals("No SNMP interface known for this device.", browser.eval("return document.getElementById('interfaces').textContent"));
+        assertEquals("0", browser.eval("return String(document.querySelectorAll('main b').length)"), "a name is never markup");
+        shoot(browser, "device");
+        // The 7-day range: a coarser step, the chart drawn again.
+        browser.eval("document.querySelector('#device-ranges button[data-range=\"7d\"]').click(); return 'ok'");
+        browser.await("the 7-day chart", "var c = document.getElementById('rtt-chart'); return c ? c.getAttribute('data-step') : ''", "PT15M");
+        browser.eval("location.hash = '#/device/00000000-0000-0000-0000-000000000000'; return 'ok'");
+        browser.await("an unknown device", "return document.getElementById('device-name').textContent", "No such device");
+    }
+
+    /** The availability report: one row a device, and printed to a PDF whose first page holds the title and a row. */
+    private static void report(InProcessRunner r, WebDriver browser) throws Exception {
+        // A fresh load of a link to the view with the token in it: the token is taken out, the view kept.
+        browser.navigate(r.uri("/?refresh=2#/report?token=" + TOKEN + "&range=24h").toString());
+        browser.await("the token taken out, the view kept", "return location.hash", "#/report?range=24h");
+        assertFalse(browser.eval("return location.href").contains(TOKEN), "the token left the address bar");
+        browser.await("the report", "return String(document.querySelectorAll('#report tr.report-row').length)", "4");
+        assertEquals("Availability report by device", browser.eval("return document.getElementById('report-title').textContent"));
+        String worst = browser.eval("return document.querySelector('#report tr.report-row td.name').textContent");
+        assertEquals(C_NAME, worst, "the device that went down is the least available, first");
+        shoot(browser, "report");
+        byte[] pdf = browser.print();
+        Files.createDirectories(SHOTS);
+        Path file = Files.write(SHOTS.resolve("report.pdf"), pdf);
+        assertEquals("%PDF-", new String(pdf, 0, 5, StandardCharsets.US_ASCII));
+        // The first page, as text and as an image (poppler-utils).
+        Path pdftotext = required("pdftotext", "poppler-utils");
+        Path pdftoppm = required("pdftoppm", "poppler-utils");
+        String text = run(pdftotext.toString(), "-f", "1", "-l", "1", "-layout", file.toString(), "-");
+        assertTrue(text.contains("Availability report by device"), "the title on page 1: " + text);
+        assertTrue(text.contains("batumi-router"), "a device row on page 1: " + text);
+        assertTrue(text.contains(C_NAME), "the name as text on page 1: " + text);
+        assertFalse(text.contains("Print / PDF") || text.contains("Overview"), "the controls and the navigation are not printed: " + text);
+        run(pdftoppm.toString(), "-f", "1", "-l", "1", "-r", "60", "-png", "-singlefile", file.toString(),
+                SHOTS.resolve("report-pdf-page1").toString());
+        Path page1 = SHOTS.resolve("report-pdf-page1.png");
+        long dark = darkPixels(Files.readAllBytes(page1));
+        assertTrue(dark > 500, "page 1 of the PDF is not blank: " + dark + " dark pixels");
+        System.out.println("StatusPageIT: report PDF " + pdf.length + " bytes, page 1 has " + dark + " dark pixels at 60 dpi");
+    }
+
+    private static String run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", command) + " did not end");
+        assertEquals(0, p.exitValue(), String.join(" ", command) + ": " + out);
+        return out;
+    }
+
+    /** Pixels darker than light grey in a PNG: text and borders, none on a blank page. */
+    private static long darkPixels(byte[] png) throws Exception {
+        java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png));
+        assertTrue(img != null, "a PNG");
+        long dark = 0;
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = 0; x < img.getWidth(); x++) {
+                int rgb = img.getRGB(x, y);
+                int lum = (((rgb >> 16) & 0xff) * 3 + ((rgb >> 8) & 0xff) * 6 + (rgb & 0xff)) / 10;
+                if (lum < 160) {
+                    dark++;
+                }
+            }
+        }
+        return dark;
+    }
+
+    /**
+     * Screenshots of the page as it is at 1400 and 420 px wide, each checked to be a PNG of that
+     * width with something drawn; at 420 px nothing may stick out sideways.
+     */
+    private static void shoot(WebDriver browser, String name) throws Exception {
+        Files.createDirectories(SHOTS);
+        try {
+            for (int width : WIDTHS) {
+                browser.viewport(width, 900);
+                Thread.sleep(300);
+                assertEquals(String.valueOf(width), browser.eval("return String(window.innerWidth)"));
+                if (width < 600) {
+                    String over = browser.eval("var w = window.innerWidth; return document.documentElement.scrollWidth <= w ? 'fits' :"
+                            + " document.documentElement.scrollWidth + ' > ' + w + ': ' + Array.from(document.querySelectorAll('main *'))"
+                            + ".filter(e => e.getBoundingClientRect().right > w + 1).slice(0, 5).map(e => e.tagName + '.' + e.className).join(' ')");
+                    assertEquals("fits", over, name + " at " + width + " px overflows sideways");
+                }
+                byte[] png = browser.screenshot();
+                Files.write(SHOTS.resolve(name + "-" + width + ".png"), png);
+                java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png));
+                assertTrue(img != null, name + " at " + width + ": a PNG");
+                assertEquals(width, img.getWidth(), name + ": the screenshot's width");
+                assertTrue(png.length > 8000 && darkPixels(png) > 2000, name + " at " + width + " px: something drawn (" + png.length + " bytes)");
+            }
+        } finally {
+            browser.viewport(0, 0);
         }
     }
 
@@ -395,6 +601,25 @@ class StatusPageIT {
             } while (System.nanoTime() - deadline < 0);
             throw new AssertionError(what + ": expected '" + expected + "' within " + bound + ", last '" + last + "'; page error: "
                     + eval("return document.getElementById('error').textContent"));
+        }
+
+        /** Emulates a viewport of this size (CSS pixels, device scale 1); {@code 0, 0} goes back to the window's. */
+        void viewport(int width, int height) throws Exception {
+            ObjectNode body = InProcessRunner.JSON.createObjectNode();
+            if (width == 0) {
+                body.put("cmd", "Emulation.clearDeviceMetricsOverride").putObject("params");
+            } else {
+                body.put("cmd", "Emulation.setDeviceMetricsOverride").putObject("params").put("width", width).put("height", height)
+                        .put("deviceScaleFactor", 1).put("mobile", width < 600);
+            }
+            call("POST", path("/goog/cdp/execute"), body);
+        }
+
+        /** The page printed to PDF (W3C WebDriver "Print Page", A4, backgrounds off as a browser prints by default). */
+        byte[] print() throws Exception {
+            ObjectNode body = InProcessRunner.JSON.createObjectNode().put("orientation", "portrait").put("background", false);
+            body.putObject("page").put("width", 21.0).put("height", 29.7);
+            return Base64.getDecoder().decode(call("POST", path("/print"), body).get("value").asText());
         }
 
         byte[] screenshot() throws Exception {

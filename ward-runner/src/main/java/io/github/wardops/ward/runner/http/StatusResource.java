@@ -24,8 +24,10 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * {@code GET /api/status}: the counts by status, every device and the open alerts, read together
- * so they agree (the status page's one request per refresh). Thread-safe.
+ * {@code GET /api/status}: the counts by status, every device (or with {@code devices=problems}
+ * only the down, unreachable, failing and flapping ones, at most {@link #MAX_PROBLEMS}) and the
+ * open alerts, read together so they agree (the status page's one request per refresh).
+ * Thread-safe.
  *
  * <p>The tracker calls alerting under a device's lock, so once a device's state has been read,
  * every alert change its earlier results caused has happened. The snapshot reads every state,
@@ -37,6 +39,8 @@ import java.util.function.Supplier;
 final class StatusResource {
     /** Readings tried before answering one whose statuses moved under it. */
     static final int ATTEMPTS = 4;
+    /** With {@code devices=problems}, the most devices one answer lists. */
+    static final int MAX_PROBLEMS = 10_000;
     private static final Comparator<Device> ORDER = Comparator.comparing(Device::name).thenComparing(Device::id);
 
     private final Ward ward;
@@ -153,9 +157,54 @@ final class StatusResource {
         return out;
     }
 
+    /**
+     * Whether a device is a problem the status page lists: {@code DOWN}, {@code UNREACHABLE},
+     * failing or flapping.
+     *
+     * @param s its state, or {@code null} when not tracked
+     * @return whether it is one
+     */
+    static boolean problem(DeviceState s) {
+        return s != null && (s.status() == DeviceStatus.DOWN || s.status() == DeviceStatus.UNREACHABLE || s.failing()
+                || s.flapping());
+    }
+
+    /**
+     * Reads the query: nothing, or {@code devices=all} (the default) or {@code devices=problems}.
+     *
+     * @param rawQuery the raw query, or {@code null}
+     * @param problems where every problem is reported
+     * @return whether only the problem devices are asked for
+     */
+    static boolean onlyProblems(String rawQuery, List<String> problems) {
+        boolean only = false;
+        List<Map.Entry<String, String>> pairs;
+        try {
+            pairs = QueryString.parse(rawQuery, 1000, problems);
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+            return false;
+        }
+        int seen = 0;
+        for (Map.Entry<String, String> p : pairs) {
+            if (!p.getKey().equals("devices")) {
+                problems.add("unknown parameter '" + p.getKey() + "' (/api/status takes only devices=all or devices=problems)");
+            } else if (++seen > 1) {
+                problems.add("devices is given more than once");
+            } else if (p.getValue().equals("problems")) {
+                only = true;
+            } else if (!p.getValue().equals("all")) {
+                problems.add("devices '" + p.getValue() + "' is not all or problems");
+            }
+        }
+        return only;
+    }
+
     void get(Request q, Response r) throws IOException {
-        if (q.rawQuery() != null && !q.rawQuery().isEmpty()) {
-            Answers.badRequest(r, "/api/status takes no parameters");
+        List<String> problems = new ArrayList<>();
+        boolean onlyProblems = onlyProblems(q.rawQuery(), problems);
+        if (!problems.isEmpty()) {
+            Answers.badRequest(r, String.join("; ", problems));
             return;
         }
         Snapshot<Alert> s = snapshot();
@@ -171,10 +220,22 @@ final class StatusResource {
             Answers.write(g, counts(s));
             g.writeFieldName("devices");
             g.writeStartArray();
+            int listed = 0;
+            boolean devicesTruncated = false;
             for (Device d : s.devices()) {
-                Answers.write(g, DeviceView.of(d, s.states().get(d.id()), ward.latest().get(d.id(), "icmp").orElse(null)));
+                DeviceState st = s.states().get(d.id());
+                if (onlyProblems && !problem(st)) {
+                    continue;
+                }
+                if (onlyProblems && listed == MAX_PROBLEMS) {
+                    devicesTruncated = true;
+                    break;
+                }
+                listed++;
+                Answers.write(g, DeviceView.of(d, st, ward.latest().get(d.id(), "icmp").orElse(null)));
             }
             g.writeEndArray();
+            g.writeBooleanField("devicesTruncated", devicesTruncated);
             int shown = Math.min(alerts.size(), HttpApi.MAX_ALERTS);
             g.writeBooleanField("alertsTruncated", shown < alerts.size());
             g.writeFieldName("alerts");

@@ -104,4 +104,28 @@ class StatusResourceTest {
         assertEquals(1, StatusResource.counts(s).get("DOWN"));
         assertFalse(StatusResource.sameStatuses(Map.of(), Map.of(a.id(), state(a, DeviceStatus.UP, 0))));
     }
+
+    @Test
+    void theProblemDevicesAreDownUnreachableFailingOrFlapping() {
+        assertTrue(StatusResource.problem(state(a, DeviceStatus.DOWN, 3)));
+        assertTrue(StatusResource.problem(state(a, DeviceStatus.UNREACHABLE, 3)));
+        assertTrue(StatusResource.problem(state(a, DeviceStatus.UP, 1)), "failing: a failed probe, DOWN not confirmed");
+        assertFalse(StatusResource.problem(state(a, DeviceStatus.UP, 0)));
+        assertFalse(StatusResource.problem(state(a, DeviceStatus.UNKNOWN, 0)));
+        assertFalse(StatusResource.problem(null), "not tracked yet");
+    }
+
+    @Test
+    void theQueryTakesOnlyDevicesAllOrProblemsAndNamesEveryBadParameter() {
+        List<String> problems = new java.util.ArrayList<>();
+        assertFalse(StatusResource.onlyProblems(null, problems));
+        assertFalse(StatusResource.onlyProblems("", problems));
+        assertFalse(StatusResource.onlyProblems("devices=all", problems));
+        assertTrue(StatusResource.onlyProblems("devices=problems", problems));
+        assertEquals(List.of(), problems);
+        StatusResource.onlyProblems("devices=some&x=1&devices=all", problems);
+        assertEquals(List.of("devices 'some' is not all or problems",
+                "unknown parameter 'x' (/api/status takes only devices=all or devices=problems)",
+                "devices is given more than once"), problems);
+    }
 }
