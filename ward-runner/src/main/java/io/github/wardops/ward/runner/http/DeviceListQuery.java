@@ -90,16 +90,7 @@ record DeviceListQuery(DeviceFilter filter, String q, int page, int size, boolea
     }
 
     private static int number(String name, String value, int min, int max, List<String> problems) {
-        try {
-            int n = Integer.parseInt(value.strip());
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        problems.add(name + " '" + value + "' is not a whole number from " + min + " to " + max);
-        return min;
+        return QueryString.wholeNumber(name, value, min, max, min, problems);
     }
 
     /**

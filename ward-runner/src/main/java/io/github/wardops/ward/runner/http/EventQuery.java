@@ -84,15 +84,6 @@ record EventQuery(Instant from, Instant to, int limit, boolean newestFirst, bool
      * @return the limit, {@link #DEFAULT_LIMIT} when the value is bad
      */
     private static int limit(String value, List<String> problems) {
-        try {
-            int n = Integer.parseInt(value.strip());
-            if (n >= 1 && n <= MAX_LIMIT) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        problems.add("limit '" + value + "' is not a whole number from 1 to " + MAX_LIMIT);
-        return DEFAULT_LIMIT;
+        return QueryString.wholeNumber("limit", value, 1, MAX_LIMIT, DEFAULT_LIMIT, problems);
     }
 }

@@ -35,26 +35,12 @@ final class EventsResource {
     }
 
     void get(Request request, Response r) throws IOException {
-        List<String> problems = new ArrayList<>();
-        DeviceId id = HistoryResource.deviceId(request.param("id"), problems);
-        EventQuery q = null;
-        try {
-            q = EventQuery.parse(request.rawQuery(), clock.instant());
-        } catch (IllegalArgumentException e) {
-            problems.add(e.getMessage());
-        }
-        if (!problems.isEmpty()) {
-            Answers.badRequest(r, String.join("; ", problems));
+        DeviceRequest d = new DeviceRequest(request);
+        EventQuery q = d.parse(() -> EventQuery.parse(request.rawQuery(), clock.instant()));
+        if (!d.admit(ward, r, events, "events need the PostgreSQL storage (storage: postgres)")) {
             return;
         }
-        if (ward.inventory().get(id).isEmpty()) {
-            Answers.error(r, 404, "no device " + id);
-            return;
-        }
-        if (events == null) {
-            Answers.error(r, 503, "events need the PostgreSQL storage (storage: postgres)");
-            return;
-        }
+        DeviceId id = d.id();
         DeviceEvents.Page page;
         try {
             page = events.read(id.value(), q.from(), q.to(), q.limit(), q.newestFirst());

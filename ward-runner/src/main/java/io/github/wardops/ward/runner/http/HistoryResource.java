@@ -35,26 +35,12 @@ final class HistoryResource {
     }
 
     void get(Request request, Response r) throws IOException {
-        List<String> problems = new ArrayList<>();
-        DeviceId id = deviceId(request.param("id"), problems);
-        HistoryQuery q = null;
-        try {
-            q = HistoryQuery.parse(request.rawQuery(), clock.instant());
-        } catch (IllegalArgumentException e) {
-            problems.add(e.getMessage());
-        }
-        if (!problems.isEmpty()) {
-            Answers.badRequest(r, String.join("; ", problems));
+        DeviceRequest d = new DeviceRequest(request);
+        HistoryQuery q = d.parse(() -> HistoryQuery.parse(request.rawQuery(), clock.instant()));
+        if (!d.admit(ward, r, history, "history needs the PostgreSQL storage (storage: postgres)")) {
             return;
         }
-        if (ward.inventory().get(id).isEmpty()) {
-            Answers.error(r, 404, "no device " + id);
-            return;
-        }
-        if (history == null) {
-            Answers.error(r, 503, "history needs the PostgreSQL storage (storage: postgres)");
-            return;
-        }
+        DeviceId id = d.id();
         DeviceHistory.Series series;
         try {
             series = history.read(id.value(), q.from(), q.to(), q.step());

@@ -51,17 +51,12 @@ final class InterfacesResource {
     }
 
     void list(Request request, Response r) throws IOException {
-        List<String> problems = new ArrayList<>();
-        DeviceId id = HistoryResource.deviceId(request.param("id"), problems);
-        unknownParameters(request.rawQuery(), "none", problems);
-        if (!problems.isEmpty()) {
-            Answers.badRequest(r, String.join("; ", problems));
+        DeviceRequest d = new DeviceRequest(request);
+        unknownParameters(request.rawQuery(), "none", d.problems());
+        if (!d.admit(ward, r)) {
             return;
         }
-        if (ward.inventory().get(id).isEmpty()) {
-            Answers.error(r, 404, "no device " + id);
-            return;
-        }
+        DeviceId id = d.id();
         List<Map<String, Object>> rows = new ArrayList<>();
         boolean truncated = false;
         String source;
@@ -119,27 +114,13 @@ final class InterfacesResource {
     }
 
     void history(Request request, Response r) throws IOException {
-        List<String> problems = new ArrayList<>();
-        DeviceId id = HistoryResource.deviceId(request.param("id"), problems);
-        int ifIndex = ifIndex(request.param("ifIndex"), problems);
-        HistoryQuery q = null;
-        try {
-            q = HistoryQuery.parse(request.rawQuery(), clock.instant());
-        } catch (IllegalArgumentException e) {
-            problems.add(e.getMessage());
-        }
-        if (!problems.isEmpty()) {
-            Answers.badRequest(r, String.join("; ", problems));
+        DeviceRequest d = new DeviceRequest(request);
+        int ifIndex = ifIndex(request.param("ifIndex"), d.problems());
+        HistoryQuery q = d.parse(() -> HistoryQuery.parse(request.rawQuery(), clock.instant()));
+        if (!d.admit(ward, r, history, "interface history needs the PostgreSQL storage (storage: postgres)")) {
             return;
         }
-        if (ward.inventory().get(id).isEmpty()) {
-            Answers.error(r, 404, "no device " + id);
-            return;
-        }
-        if (history == null) {
-            Answers.error(r, 503, "interface history needs the PostgreSQL storage (storage: postgres)");
-            return;
-        }
+        DeviceId id = d.id();
         InterfaceHistory.Series series;
         try {
             if (!polledNow(id, ifIndex) && !history.exists(id.value(), ifIndex)) {

@@ -43,4 +43,29 @@ final class QueryString {
         }
         return out;
     }
+
+    /**
+     * Parses a parameter that is a whole number within bounds, the one way every query of the API
+     * does: a bad value is reported as {@code NAME 'VALUE' is not a whole number from MIN to MAX}.
+     *
+     * @param name the parameter's name, for the message
+     * @param value its value
+     * @param min the smallest accepted
+     * @param max the largest accepted
+     * @param fallback what is returned for a bad value
+     * @param problems where a bad value is reported
+     * @return the number, or {@code fallback} when the value is bad
+     */
+    static int wholeNumber(String name, String value, int min, int max, int fallback, List<String> problems) {
+        try {
+            int n = Integer.parseInt(value.strip());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        problems.add(name + " '" + value + "' is not a whole number from " + min + " to " + max);
+        return fallback;
+    }
 }

@@ -123,22 +123,9 @@ record ReportQuery(Instant from, Instant to, String group, Map<String, String> l
                                 + "outages, mttrSeconds, longestOutageSeconds (with - before it for descending)");
                     }
                 }
-                case "limit" -> {
-                    Integer n = integer(value);
-                    if (n == null || n < 1 || n > AvailabilityReport.MAX_ROWS) {
-                        problems.add("limit '" + value + "' is not a number from 1 to " + AvailabilityReport.MAX_ROWS);
-                    } else {
-                        limit = n;
-                    }
-                }
-                case "offset" -> {
-                    Integer n = integer(value);
-                    if (n == null || n < 0 || n > MAX_OFFSET) {
-                        problems.add("offset '" + value + "' is not a number from 0 to " + MAX_OFFSET);
-                    } else {
-                        offset = n;
-                    }
-                }
+                case "limit" -> limit = QueryString.wholeNumber("limit", value, 1, AvailabilityReport.MAX_ROWS, limit,
+                        problems);
+                case "offset" -> offset = QueryString.wholeNumber("offset", value, 0, MAX_OFFSET, offset, problems);
                 case "format" -> {
                     switch (value.toLowerCase(Locale.ROOT)) {
                         case "json" -> csv = false;
@@ -188,13 +175,5 @@ record ReportQuery(Instant from, Instant to, String group, Map<String, String> l
      */
     String groupOf(Device d) {
         return group.equals("device") ? d.id().toString() : d.labels().getOrDefault(group, "");
-    }
-
-    private static Integer integer(String v) {
-        try {
-            return Integer.parseInt(v.strip());
-        } catch (NumberFormatException e) {
-            return null;
-        }
     }
 }

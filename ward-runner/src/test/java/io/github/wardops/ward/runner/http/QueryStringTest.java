@@ -64,4 +64,19 @@ class QueryStringTest {
         assertFalse(q.resolved());
         assertEquals(Set.of(Severity.LOW, Severity.HIGH), q.severities());
     }
+
+    @Test
+    void aWholeNumberOutsideItsBoundsOrNotANumberIsNamedAndTheFallbackKept() {
+        List<String> problems = new ArrayList<>();
+        assertEquals(7, QueryString.wholeNumber("limit", " 7 ", 1, 10, 3, problems));
+        assertEquals(1, QueryString.wholeNumber("limit", "1", 1, 10, 3, problems));
+        assertEquals(10, QueryString.wholeNumber("limit", "10", 1, 10, 3, problems));
+        assertTrue(problems.isEmpty(), problems::toString);
+        for (String bad : new String[] {"0", "11", "-1", "x", "", "1.5", "99999999999"}) {
+            assertEquals(3, QueryString.wholeNumber("limit", bad, 1, 10, 3, problems), bad);
+        }
+        assertEquals(7, problems.size(), problems::toString);
+        assertEquals("limit '11' is not a whole number from 1 to 10", problems.get(1));
+        assertEquals("limit 'x' is not a whole number from 1 to 10", problems.get(3));
+    }
 }
