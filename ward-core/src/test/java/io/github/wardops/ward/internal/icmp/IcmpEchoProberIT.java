@@ -321,6 +321,10 @@ class IcmpEchoProberIT {
                 ProbeResult.Unknown u = assertInstanceOf(ProbeResult.Unknown.class, r, () -> "expected UNKNOWN: " + r);
                 assertTrue(u.detail().contains("receiver stopped (OutOfMemoryError)"), u.detail());
             }
+            // the loop marks itself stopped (probes turn UNKNOWN at once) before it logs the error
+            // and hands it on: wait for the thread to end before reading what the handler saw
+            p.receiver().thread.join(10_000);
+            assertFalse(p.receiver().thread.isAlive(), "the receiver thread ended");
             assertEquals(List.of(injected), reported);
         } finally {
             Thread.setDefaultUncaughtExceptionHandler(before);
@@ -381,6 +385,10 @@ class IcmpEchoProberIT {
             ProbeResult later = p.probe(request("127.41.3.3"));
             ProbeResult.Unknown u = assertInstanceOf(ProbeResult.Unknown.class, later, () -> "expected UNKNOWN: " + later);
             assertTrue(u.detail().contains("sender stopped (OutOfMemoryError)"), u.detail());
+            // the loop marks itself stopped (probes turn UNKNOWN at once) before it logs the error
+            // and hands it on: wait for the thread to end before reading what the handler saw
+            p.sender().thread.join(10_000);
+            assertFalse(p.sender().thread.isAlive(), "the sender thread ended");
             assertEquals(List.of(injected), reported);
         } finally {
             Thread.setDefaultUncaughtExceptionHandler(before);
