@@ -1,7 +1,7 @@
 package io.github.wardops.ward.probe;
 
+import io.github.wardops.ward.internal.support.NumberMap;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -19,6 +19,10 @@ import java.util.Map;
  */
 public record PingStats(int sent, int received, Duration rttMin, Duration rttAvg, Duration rttMax, Duration rttMdev)
         implements Measurement {
+
+    /** The names of {@link #values()}, shared by every result: the first three when nothing came back. */
+    private static final String[] NAMES = {"sent", "received", "loss_pct", "rtt_min_ms", "rtt_avg_ms", "rtt_max_ms",
+            "rtt_mdev_ms"};
 
     /**
      * Checks the components; each is described on the record.
@@ -75,17 +79,11 @@ public record PingStats(int sent, int received, Duration rttMin, Duration rttAvg
 
     @Override
     public Map<String, Double> values() {
-        Map<String, Double> m = new LinkedHashMap<>();
-        m.put("sent", (double) sent);
-        m.put("received", (double) received);
-        m.put("loss_pct", lossPct());
-        if (received > 0) {
-            m.put("rtt_min_ms", millis(rttMin));
-            m.put("rtt_avg_ms", millis(rttAvg));
-            m.put("rtt_max_ms", millis(rttMax));
-            m.put("rtt_mdev_ms", millis(rttMdev));
+        if (received == 0) {
+            return NumberMap.of(NAMES, new double[] {sent, received, lossPct()});
         }
-        return java.util.Collections.unmodifiableMap(m);
+        return NumberMap.of(NAMES, new double[] {sent, received, lossPct(), millis(rttMin), millis(rttAvg),
+                millis(rttMax), millis(rttMdev)});
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.github.wardops.ward.state;
 
+import io.github.wardops.ward.internal.support.NumberMap;
 import io.github.wardops.ward.inventory.Device;
 import java.time.Instant;
 import java.util.Map;
@@ -28,7 +29,8 @@ public record DeviceView(Device device, DeviceState state, Map<Integer, DeviceSt
                          int dependents, boolean parentFailing, Instant at) {
     /**
      * Checks the components (each is described on the record) and copies its collections, so the
-     * caller's later changes do not reach it.
+     * caller's later changes do not reach it (values already in ward's own immutable form, as
+     * the state tracker builds them, are kept as they are).
      *
      * @throws NullPointerException if {@code device}, {@code state} or {@code at} is null
      */
@@ -37,7 +39,7 @@ public record DeviceView(Device device, DeviceState state, Map<Integer, DeviceSt
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(at, "at");
         interfaces = Map.copyOf(interfaces);
-        values = Map.copyOf(values);
+        values = values instanceof NumberMap n ? n : Map.copyOf(values);
         interfaceValues = Map.copyOf(interfaceValues);
     }
 }

@@ -1,11 +1,12 @@
 package io.github.wardops.ward.internal.state;
 
-import io.github.wardops.ward.internal.support.LogLimiter;
 import io.github.wardops.ward.DeviceStatus;
 import io.github.wardops.ward.Ticker;
 import io.github.wardops.ward.inventory.Device;
 import io.github.wardops.ward.inventory.DeviceId;
 import io.github.wardops.ward.inventory.InventoryChange;
+import io.github.wardops.ward.internal.support.LogLimiter;
+import io.github.wardops.ward.internal.support.NumberMap;
 import io.github.wardops.ward.probe.Measurement;
 import io.github.wardops.ward.probe.ProbeResult;
 import io.github.wardops.ward.state.DeviceState;
@@ -714,7 +715,7 @@ public final class Tracker implements StateTracker {
 
     /** Builds a device's view; called under the entry's lock. */
     private DeviceView viewOf(Entry e) {
-        Map<String, Double> values = new HashMap<>();
+        NumberMap.Builder values = NumberMap.builder(16);
         Map<String, Double> icmp = null;
         for (int i = 0; i < e.measuredChecks.length; i++) {
             Map<String, Double> m = e.measurements[i].values();
@@ -729,23 +730,48 @@ public final class Tracker implements StateTracker {
         }
         values.remove("avg_ping_ms");
         Double avg = icmp != null ? icmp.get("rtt_avg_ms") : null;
-        if (avg != null) {
+        if (avg != null && Double.isFinite(avg)) {
             values.put("avg_ping_ms", avg);
         }
         Instant now = cfg.clock().instant();
-        values.put("ping_unreachable", (double) unreachableMinutes(e.reach, now));
-        values.put("failed_cycles", (double) e.reach.consecutiveFailures);
+        values.put("ping_unreachable", unreachableMinutes(e.reach, now));
+        values.put("failed_cycles", e.reach.consecutiveFailures);
         values.put("flap_pct", e.reach.flapPercent);
-        Map<Integer, DeviceState> ifs = new HashMap<>();
-        e.interfaces().forEach((k, v) -> ifs.put(k, v.snapshot()));
-        Map<Integer, Map<String, Double>> ifv = new HashMap<>();
-        e.interfaceValues().forEach((k, v) -> ifv.put(k, Map.copyOf(v)));
-        return new DeviceView(e.device, e.reach.snapshot(), ifs, values, ifv,
+        Map<Integer, DeviceState> ifs = Map.of();
+        if (!e.interfaces().isEmpty()) {
+            ifs = new HashMap<>();
+            for (Map.Entry<Integer, Subject> x : e.interfaces().entrySet()) {
+                ifs.put(x.getKey(), x.getValue().snapshot());
+            }
+        }
+        Map<Integer, Map<String, Double>> ifv = Map.of();
+        if (!e.interfaceValues().isEmpty()) {
+            ifv = new HashMap<>();
+            for (Map.Entry<Integer, Map<String, Double>> x : e.interfaceValues().entrySet()) {
+                ifv.put(x.getKey(), Map.copyOf(x.getValue()));
+            }
+        }
+        return new DeviceView(e.device, e.reach.snapshot(), ifs, values.build(), ifv,
                 topology.dependents().getOrDefault(e.device.id(), 0), parentTrouble(e.device), now);
     }
 
     /** Copies the finite values, at most {@code maxValuesPerSubject} of one measurement; the rest are counted. */
-    private void putFinite(Map<String, Double> into, Map<String, Double> from) {
+    private void putFinite(NumberMap.Builder into, Map<String, Double> from) {
+        if (from instanceof NumberMap n) {
+            int taken = 0;
+            for (int i = 0; i < n.size(); i++) {
+                double v = n.valueAt(i);
+                if (!Double.isFinite(v)) {
+                    continue;
+                }
+                if (taken++ >= cfg.maxValuesPerSubject()) {
+                    valuesDropped.increment();
+                    return;
+                }
+                into.put(n.keyAt(i), v);
+            }
+            return;
+        }
         int taken = 0;
         for (Map.Entry<String, Double> x : from.entrySet()) {
             if (x.getKey() == null || x.getValue() == null || !Double.isFinite(x.getValue())) {
