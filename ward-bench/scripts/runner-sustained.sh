@@ -11,7 +11,9 @@
 #   (cpu_last_cores: the steady state, once the JIT and the heap have settled), and of PostgreSQL
 #   (/proc/PID/stat); schedule lag
 #   p50/p95/p99/max (the worst and the last of the /metrics samples: Micrometer's quantiles decay
-#   over 2 minutes, so one sample a minute sees every probe); overruns and missed slots; probes,
+#   over 2 minutes, so one sample a minute sees every probe) and the share of the window's probe
+#   starts more than 50 ms and 1 s late (late_50ms_pct <= 1 means the window's p99 is at most
+#   50 ms; from the counter ward_schedule_late_total); overruns and missed slots; probes,
 #   ping_results rows and ICMP timeouts per second; results dropped by the sink or the spool; WARN
 #   and ERROR log lines; and whether the process survived (exit code, OutOfMemoryError).
 # The window measured starts when every device has a result (the end of the first full cycle),
@@ -239,7 +241,7 @@ for n in "${sizes[@]}"; do
   if [ "$alive" = yes ] && kill -0 "$runner" 2>/dev/null && scrape "$run/m"; then
     t1=$(now); cpu1=$(ticks "$runner"); pg_usage; pgcpu1=$pg_t pgrss=$pg_rss pgpss=$pg_pss
     rss=$(status_kb "$runner" VmRSS); hwm=$(status_kb "$runner" VmHWM)
-    for name in ward_probes_total ward_schedule_lag_seconds ward_schedule_missed_total ward_storage_rows_written_total jvm_gc_live_data_size_bytes; do
+    for name in ward_probes_total ward_schedule_lag_seconds ward_schedule_late_total ward_schedule_missed_total ward_storage_rows_written_total jvm_gc_live_data_size_bytes; do
       # a renamed meter would read 0 here; say so (ward_probes_skipped_total appears with the first overrun only)
       grep -q "^$name[{ ]" "$run/m" || echo "warning: the runner's /metrics has no $name; its figures below read 0" >&2
     done
@@ -250,6 +252,10 @@ for n in "${sizes[@]}"; do
     probes=$(d ward_probes_total); rows_w=$(d ward_storage_rows_written_total 'table="ping_results"')
     overruns=$(d ward_probes_skipped_total 'reason="overrun"'); missed=$(d ward_schedule_missed_total)
     timeouts=$(d ward_icmp_timeouts_total)
+    # the share of probe starts over the window that were late: the window's own p99 is at most
+    # 50 ms when late_50ms_pct <= 1 (the quantiles above are per sample, over the last 2 minutes)
+    starts=$(d ward_schedule_lag_seconds_count)
+    latepct() { [ "$(calc %d "$starts > 0")" = 1 ] && calc %.3f "100 * $(d ward_schedule_late_total "over=\"$1\"") / $starts" || echo "-"; }
     dropped=$(calc %.0f "$(d ward_sink_dropped_total) + $(d ward_storage_spool_dropped_total)")
     spooled=$(d ward_storage_batches_total 'outcome="spooled"')
     lagq() { awk -v c="$1" -v how="$2" '{ v = $c * 1000; if (how == "last" || v > w) w = v } END { printf "%.2f", w }' "$run/lag"; }
@@ -268,6 +274,7 @@ for n in "${sizes[@]}"; do
       "cpu_cores=$cores cpu_last_cores=$cores_last pg_cpu_cores=$pgcores" \
       "lag_p50_ms=$(lagq 1 worst) lag_p95_ms=$(lagq 2 worst) lag_p99_ms=$(lagq 3 worst) lag_max_ms=$(lagq 4 worst)" \
       "lag_last_p50_ms=$(lagq 1 last) lag_last_p95_ms=$(lagq 2 last) lag_last_p99_ms=$(lagq 3 last) lag_samples=$(wc -l < "$run/lag")" \
+      "late_50ms_pct=$(latepct 50ms) late_1s_pct=$(latepct 1s)" \
       "overruns=$(calc %.0f "$overruns") missed=$(calc %.0f "$missed") probes_per_s=$pps rows_per_s=$rps" \
       "icmp_timeouts_per_s=$tps dropped=$dropped spooled_batches=$(calc %.0f "$spooled") scrape_failures=$scrape_failures" \
       "log_warn=$warns log_error=$errors survived=yes stop_exit=$stop_rc"

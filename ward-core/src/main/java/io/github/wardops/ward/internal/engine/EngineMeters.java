@@ -29,6 +29,9 @@ final class EngineMeters {
     /** Per check type, the {@code ward.probes} counters by outcome (up, down, unknown): one lookup a probe, no key built. */
     private final Map<String, Counter[]> probeCounters = new ConcurrentHashMap<>();
     private final Timer lag;
+    /** Probes that started more than 50 ms, and more than 1 s, after their planned start. */
+    private final Counter late50ms;
+    private final Counter late1s;
     private final Counter missed;
     private final Counter listenerFailures;
     private volatile long statusAt;
@@ -45,6 +48,14 @@ final class EngineMeters {
                 .publishPercentiles(0.5, 0.95, 0.99)
                 .distributionStatisticExpiry(Duration.ofMinutes(2))
                 .register(registry);
+        // The lag's percentiles decay over two minutes, so a sampler sees each minute's p99 but no
+        // p99 over an hour or a day. These counters, against ward.probes, give the share of late
+        // starts over any window (a histogram with SLO buckets would replace the quantiles that
+        // dashboards read, so it is not one).
+        this.late50ms = Counter.builder("ward.schedule.late").tag("over", "50ms")
+                .description("Probes that started more than the tag's time after their planned start").register(registry);
+        this.late1s = Counter.builder("ward.schedule.late").tag("over", "1s")
+                .description("Probes that started more than the tag's time after their planned start").register(registry);
         this.missed = Counter.builder("ward.schedule.missed")
                 .description("Planned slots skipped because the scheduler fell a whole interval behind").register(registry);
         this.listenerFailures = Counter.builder("ward.listener.failures")
@@ -122,6 +133,12 @@ final class EngineMeters {
 
     void lag(long nanos) {
         lag.record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+        if (nanos > 50_000_000L) {
+            late50ms.increment();
+            if (nanos > 1_000_000_000L) {
+                late1s.increment();
+            }
+        }
     }
 
     void probeTime(String type, long nanos) {

@@ -564,8 +564,15 @@ class WardEngineTest {
             assertEquals(30.0, reg.get("ward.probes").tag("outcome", "up").counter().count());
             assertEquals(0.0, reg.get("ward.devices.latest").tag("outcome", "up").gauge().value(),
                     "the device gauge is reused for a second of the engine's ticker");
+            assertEquals(0.0, reg.get("ward.schedule.late").tag("over", "50ms").counter().count(), "none late yet");
+            long before = reg.get("ward.schedule.lag").timer().count();
             advance(w, Duration.ofMillis(500), 1);
             assertEquals(10.0, reg.get("ward.devices.latest").tag("outcome", "up").gauge().value(), "device gauge");
+            // one step of 500 ms: the probes planned in it start at its end, most of them over 50 ms late
+            double late = reg.get("ward.schedule.late").tag("over", "50ms").counter().count();
+            long started = reg.get("ward.schedule.lag").timer().count() - before;
+            assertTrue(late > 0 && late <= started, "late " + late + " of " + started);
+            assertEquals(0.0, reg.get("ward.schedule.late").tag("over", "1s").counter().count());
         }
     }
 
