@@ -53,13 +53,13 @@ final class SummaryResource {
 
     /** The counters of one group, in the order of {@link #KEYS}. */
     static final List<String> KEYS = List.of("UP", "DOWN", "UNREACHABLE", "UNKNOWN", "FAILING", "FLAPPING");
-    private static final int UP = 0;
-    private static final int DOWN = 1;
-    private static final int UNREACHABLE = 2;
-    private static final int UNKNOWN = 3;
-    private static final int FAILING = 4;
-    private static final int FLAPPING = 5;
-    private static final int DEVICES = 6;
+    static final int UP = 0;
+    static final int DOWN = 1;
+    static final int UNREACHABLE = 2;
+    static final int UNKNOWN = 3;
+    static final int FAILING = 4;
+    static final int FLAPPING = 5;
+    static final int DEVICES = 6;
 
     /** A count younger than this (1 s) is answered as it is. */
     static final long FRESH_NANOS = 1_000_000_000L;
@@ -327,52 +327,7 @@ final class SummaryResource {
         }
     }
 
-    /** The counts before the index, kept for comparison in tests. */
-    static Summary summarizeEachTime(List<Device> devices, Function<DeviceId, DeviceState> state, int maxGroups) {
-        int[] totals = new int[7];
-        Map<String, Region> regions = new HashMap<>();
-        int branches = 0;
-        boolean truncated = false;
-        for (Device d : devices) {
-            DeviceState s = state.apply(d.id());
-            int status = s == null ? UNKNOWN : switch (s.status()) {
-                case UP -> UP;
-                case DOWN -> DOWN;
-                case UNREACHABLE -> UNREACHABLE;
-                case UNKNOWN -> UNKNOWN;
-            };
-            boolean failing = s != null && s.failing();
-            boolean flapping = s != null && s.flapping();
-            add(totals, status, failing, flapping);
-            Map<String, String> labels = d.labels();
-            String regionName = labels.get(REGION);
-            Region region = regions.get(regionName);
-            if (region == null) {
-                if (regions.size() >= maxGroups) {
-                    truncated = true;
-                    continue;
-                }
-                region = new Region();
-                regions.put(regionName, region);
-            }
-            add(region.counts, status, failing, flapping);
-            String branchName = labels.get(BRANCH);
-            int[] branch = region.branches.get(branchName);
-            if (branch == null) {
-                if (branches >= maxGroups) {
-                    truncated = true;
-                    continue;
-                }
-                branch = new int[7];
-                region.branches.put(branchName, branch);
-                branches++;
-            }
-            add(branch, status, failing, flapping);
-        }
-        return new Summary(totals, regions, branches, truncated);
-    }
-
-    private static void add(int[] c, int status, boolean failing, boolean flapping) {
+    static void add(int[] c, int status, boolean failing, boolean flapping) {
         c[status]++;
         if (failing) {
             c[FAILING]++;

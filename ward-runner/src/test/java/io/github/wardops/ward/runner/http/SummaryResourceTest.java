@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /** The summary's counts against a direct count of the same random fleet. */
@@ -121,7 +122,7 @@ class SummaryResourceTest {
             ByteArrayOutputStream a = new ByteArrayOutputStream();
             ByteArrayOutputStream b = new ByteArrayOutputStream();
             SummaryResource.write(SummaryResource.summarize(devices, states::get, max), AT, 3, a);
-            SummaryResource.write(SummaryResource.summarizeEachTime(devices, states::get, max), AT, 3, b);
+            SummaryResource.write(summarizeEachTime(devices, states::get, max), AT, 3, b);
             assertEquals(b.toString(java.nio.charset.StandardCharsets.UTF_8), a.toString(java.nio.charset.StandardCharsets.UTF_8),
                     "max groups " + max);
         }
@@ -221,5 +222,50 @@ class SummaryResourceTest {
         assertEquals(3, a.get("alerts").asInt());
         assertEquals(AT.toString(), a.get("at").asText());
         assertEquals(1, a.get("counts").get("UNKNOWN").asInt());
+    }
+
+    /** The counts as they were made before the group index: every device's labels read each time; the oracle of the index. */
+    private static SummaryResource.Summary summarizeEachTime(List<Device> devices, Function<DeviceId, DeviceState> state, int maxGroups) {
+        int[] totals = new int[7];
+        Map<String, SummaryResource.Region> regions = new HashMap<>();
+        int branches = 0;
+        boolean truncated = false;
+        for (Device d : devices) {
+            DeviceState s = state.apply(d.id());
+            int status = s == null ? SummaryResource.UNKNOWN : switch (s.status()) {
+                case UP -> SummaryResource.UP;
+                case DOWN -> SummaryResource.DOWN;
+                case UNREACHABLE -> SummaryResource.UNREACHABLE;
+                case UNKNOWN -> SummaryResource.UNKNOWN;
+            };
+            boolean failing = s != null && s.failing();
+            boolean flapping = s != null && s.flapping();
+            SummaryResource.add(totals, status, failing, flapping);
+            Map<String, String> labels = d.labels();
+            String regionName = labels.get(SummaryResource.REGION);
+            SummaryResource.Region region = regions.get(regionName);
+            if (region == null) {
+                if (regions.size() >= maxGroups) {
+                    truncated = true;
+                    continue;
+                }
+                region = new SummaryResource.Region();
+                regions.put(regionName, region);
+            }
+            SummaryResource.add(region.counts, status, failing, flapping);
+            String branchName = labels.get(SummaryResource.BRANCH);
+            int[] branch = region.branches.get(branchName);
+            if (branch == null) {
+                if (branches >= maxGroups) {
+                    truncated = true;
+                    continue;
+                }
+                branch = new int[7];
+                region.branches.put(branchName, branch);
+                branches++;
+            }
+            SummaryResource.add(branch, status, failing, flapping);
+        }
+        return new SummaryResource.Summary(totals, regions, branches, truncated);
     }
 }
