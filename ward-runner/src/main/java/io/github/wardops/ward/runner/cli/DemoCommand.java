@@ -228,6 +228,11 @@ public final class DemoCommand implements Callable<Integer> {
         } finally {
             stopAll.run();
         }
+        if (poller.failure().isPresent()) {
+            ctx.err().println("ward: " + poller.failure().get());
+            ctx.err().flush();
+            return ExitCodes.FAILURE;
+        }
         return ExitCodes.OK;
     }
 }

@@ -34,7 +34,7 @@ import picocli.CommandLine.Mixin;
         exitCodeList = {
             "0:stopped cleanly (143 or 130 when stopped by SIGTERM or SIGINT, as the JVM reports it)",
             "1:runtime failure: no ICMP socket could be opened, the HTTP address is taken, the embedded PostgreSQL "
-                + "could not start...",
+                + "could not start, another runner uses the database...",
             "2:bad usage or invalid configuration: every bad inventory row or setting is listed; nothing was started"})
 public final class RunCommand implements Callable<Integer> {
     private final CliContext ctx;
@@ -89,6 +89,11 @@ public final class RunCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             poller.close();
             throw e;
+        }
+        if (poller.failure().isPresent()) {
+            ctx.err().println("ward: " + poller.failure().get());
+            ctx.err().flush();
+            return ExitCodes.FAILURE;
         }
         return ExitCodes.OK;
     }

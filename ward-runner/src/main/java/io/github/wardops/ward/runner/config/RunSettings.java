@@ -55,6 +55,7 @@ import java.util.Optional;
  * @param storage whether results are stored in PostgreSQL ({@code storage: postgres}, the default) or not ({@code off})
  * @param dbUrl the JDBC URL of an external PostgreSQL, or {@code null} for the embedded one
  * @param dbUser the PostgreSQL user for {@code dbUrl}, or {@code null} for the URL's or the driver's default
+ * @param dbClaim whether the runner claims its database, so that a second runner on it is refused
  * @param dataDir where the embedded PostgreSQL ({@code pg/}) and the result spool ({@code spool/}) live
  * @param dbRetention how long stored results are kept, 1 day to 10 years
  * @param dbRollupRetention how long the hourly and daily roll-ups are kept, 1 day to 10 years
@@ -76,7 +77,7 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
                           int icmpPacketsPerSecond, Duration inventoryPoll, int downAfter, int upAfter, Duration recheckInterval,
                           Path alertRules,
                           Duration alertTick, boolean alertGroupReachability, URI webhookUrl, Duration webhookTimeout, boolean notifyLog,
-                          boolean storage, String dbUrl, String dbUser, Path dataDir, Duration dbRetention,
+                          boolean storage, String dbUrl, String dbUser, boolean dbClaim, Path dataDir, Duration dbRetention,
                           Duration dbRollupRetention, Duration dbEventRetention,
                           String redisUrl, Duration cacheTtl, int snmpPort, Duration snmpInterval,
                           List<TcpCheckRule> tcpChecks, List<SnmpCheckRule> snmpChecks, SnmpCredentials snmpV3,
@@ -254,6 +255,7 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
         Boolean storage = Settings.STORAGE.resolve(raw, problems);
         String dbUrl = Settings.DB_URL.resolve(raw, problems);
         String dbUser = Settings.DB_USER.resolve(raw, problems);
+        Boolean dbClaim = Settings.DB_CLAIM.resolve(raw, problems);
         Path dataDir = Settings.DATA_DIR.resolve(raw, problems);
         Duration dbRetention = Settings.DB_RETENTION.resolve(raw, problems);
         Duration dbRollupRetention = Settings.DB_ROLLUP_RETENTION.resolve(raw, problems);
@@ -333,7 +335,7 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
         }
         return new RunSettings(configFile, inventory, source, allowLinkLocal, interval, http, httpLimits, httpAllowInsecure,
                 inFlight, pps, poll, downAfter, upAfter, recheck, rules, tick, groupReachability,
-                webhook, webhookTimeout, notifyLog, storage, dbUrl, dbUser, dataDir, dbRetention, dbRollupRetention, dbEventRetention,
+                webhook, webhookTimeout, notifyLog, storage, dbUrl, dbUser, !Boolean.FALSE.equals(dbClaim), dataDir, dbRetention, dbRollupRetention, dbEventRetention,
                 redisUrl, cacheTtl,
                 snmpPort, snmpInterval, tcpChecks == null ? List.of() : tcpChecks,
                 snmpChecks == null ? List.of() : snmpChecks, v3, keys, secrets, effective);

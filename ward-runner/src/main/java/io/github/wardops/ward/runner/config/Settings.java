@@ -353,6 +353,18 @@ public final class Settings {
             .doc("The PostgreSQL user for `db-url`.")
             .build();
 
+    /** {@code --db-claim}, {@code WARD_DB_CLAIM}, YAML {@code db-claim}. */
+    public static final Setting<Boolean> DB_CLAIM = Setting.of("db-claim", Values.BOOLEAN)
+            .label("true|false")
+            .byDefault(true)
+            .help("Claim the database for this runner, so that a second runner on it is refused (default: {default}).")
+            .doc("Whether the runner claims its database with a session advisory lock, so that a second runner on "
+                + "the same database exits at start naming the first (two would poll every device twice and open "
+                + "every alert twice; see [operations.md](operations.md#postgresql)). The lock needs a real "
+                + "session: behind PgBouncer in transaction mode set `false` (nothing then stops a second runner), "
+                + "or point `db-url` at a session-mode pool.")
+            .build();
+
     /** {@code --data-dir}, {@code WARD_DATA_DIR}, YAML {@code data-dir}. */
     public static final Setting<Path> DATA_DIR = Setting.of("data-dir", Values.PATH)
             .label("DIR")
@@ -561,7 +573,7 @@ public final class Settings {
             HTTP_HEADER_TIMEOUT, HTTP_BODY_TIMEOUT, HTTP_IDLE_TIMEOUT, HTTP_WRITE_TIMEOUT, MAX_PROBES_IN_FLIGHT,
             ICMP_PPS, INVENTORY_POLL, DOWN_AFTER, UP_AFTER, RECHECK_INTERVAL, ALERT_RULES, ALERT_TICK,
             ALERT_GROUP_REACHABILITY, WEBHOOK_URL, WEBHOOK_TIMEOUT,
-            NOTIFY_LOG, STORAGE, DB_URL, DB_USER, DATA_DIR, DB_RETENTION, DB_ROLLUP_RETENTION,
+            NOTIFY_LOG, STORAGE, DB_URL, DB_USER, DB_CLAIM, DATA_DIR, DB_RETENTION, DB_ROLLUP_RETENTION,
             DB_EVENT_RETENTION, REDIS_URL, CACHE_TTL, SNMP_PORT,
             SNMP_INTERVAL, TCP_CHECKS, SNMP_CHECKS, SNMP_V3_USER, SNMP_V3_LEVEL, SNMP_V3_AUTH_PROTOCOL,
             SNMP_V3_PRIV_PROTOCOL, HTTP_TOKEN, WEBHOOK_SECRET, DB_PASSWORD, REDIS_PASSWORD, SNMP_COMMUNITY,

@@ -61,6 +61,8 @@ public final class Poller implements AutoCloseable {
     private final Counter reloadsRejected;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch closedLatch = new CountDownLatch(1);
+    /** Why the poller stopped itself, or {@code null}: the run then ends with a failure exit code. */
+    private volatile String failure;
     private volatile InventoryFile.Stamp stamp;
     private boolean credentialsPending;
     private long overrunsAtLastSummary;
@@ -211,6 +213,31 @@ public final class Poller implements AutoCloseable {
             tasks.scheduleWithFixedDelay(Guard.periodic("credentials reload", LOG, this::checkCredentials), pollMs, pollMs,
                     TimeUnit.MILLISECONDS);
         }
+        if (settings.storage() && settings.dbClaim()) {
+            tasks.scheduleWithFixedDelay(Guard.periodic("database claim", LOG, this::checkDatabaseClaim),
+                    CLAIM_CHECK_MS, CLAIM_CHECK_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** How often the runner checks its claim on the database (and claims it, if it could not at start). */
+    static final long CLAIM_CHECK_MS = 5_000;
+
+    private void checkDatabaseClaim() {
+        String refused = wiring.checkDatabaseClaim();
+        if (refused != null) {
+            failure = refused;
+            // not on this thread: close() stops the executor this task runs on
+            Thread.ofPlatform().name("ward-stop").start(this::close);
+        }
+    }
+
+    /**
+     * Why the poller stopped itself, when it did: another runner took its database.
+     *
+     * @return the reason, or empty when it was closed from outside (or still runs)
+     */
+    public Optional<String> failure() {
+        return Optional.ofNullable(failure);
     }
 
     private void tick() {

@@ -1,5 +1,6 @@
 package io.github.wardops.ward.runner.poll;
 
+import io.github.wardops.ward.Secret;
 import io.github.wardops.ward.WardException;
 import io.github.wardops.ward.internal.support.PrivateFiles;
 import io.github.wardops.ward.inventory.Device;
@@ -35,12 +36,21 @@ public final class Storage implements AutoCloseable {
     private final EmbeddedDatabase embedded;
     private final PostgresStorage storage;
     private final String describe;
+    private final String jdbcUrl;
+    private final String user;
+    private final Secret password;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** This runner's claim on the database, once {@link #claim} was called; else {@code null}. */
+    private volatile DatabaseClaim claim;
 
-    private Storage(EmbeddedDatabase embedded, PostgresStorage storage, String describe) {
+    private Storage(EmbeddedDatabase embedded, PostgresStorage storage, String describe, String jdbcUrl, String user,
+                    Secret password) {
         this.embedded = embedded;
         this.storage = storage;
         this.describe = describe;
+        this.jdbcUrl = jdbcUrl;
+        this.user = user;
+        this.password = password;
     }
 
     /**
@@ -68,23 +78,32 @@ public final class Storage implements AutoCloseable {
             }
             b.rollupRetention(settings.dbRollupRetention()).eventRetention(settings.dbEventRetention());
             String describe;
+            String url;
+            String user;
+            Secret password;
             if (settings.dbUrl() == null) {
                 Path pg = dataDir.resolve("pg");
                 LOG.info("database: starting the embedded PostgreSQL in {} (set db-url to use your own server)", pg);
                 // The runner stops the server itself, after the engine drained into it.
                 embedded = EmbeddedDatabase.start(pg, 0, false);
                 embedded.bindTo(registry);
-                b.jdbc(embedded.jdbcUrl(), embedded.user(), embedded.password());
+                url = embedded.jdbcUrl();
+                user = embedded.user();
+                password = embedded.password();
+                b.jdbc(url, user, password);
                 describe = "embedded PostgreSQL in " + pg + " on 127.0.0.1:" + embedded.port();
                 LOG.info("database: the embedded PostgreSQL accepts password logins only; user {}, password in {} "
                         + "(PGPASSFILE for psql and pg_dump)", embedded.user(), embedded.passwordFile());
             } else {
-                b.jdbc(settings.dbUrl(), settings.dbUser(), settings.secret(RunSettings.DB_PASSWORD).orElse(null));
+                url = settings.dbUrl();
+                user = settings.dbUser();
+                password = settings.secret(RunSettings.DB_PASSWORD).orElse(null);
+                b.jdbc(url, user, password);
                 describe = "PostgreSQL " + hostPart(settings.dbUrl());
             }
             PostgresStorage storage = PostgresStorage.open(b.build());
             bindPoolMetrics(storage, registry);
-            Storage s = new Storage(embedded, storage, describe);
+            Storage s = new Storage(embedded, storage, describe, url, user, password);
             String problem = s.probe();
             if (problem == null) {
                 LOG.info("database: {} reachable, schema migrated; results spool to {} while it is away", describe,
@@ -177,6 +196,57 @@ public final class Storage implements AutoCloseable {
     }
 
     /** Null when a connection answers, else what went wrong (no secrets: the class and SQL state only). */
+    /**
+     * Opens a connection of its own, outside the pool, for the runner's claim on the database
+     * ({@link DatabaseClaim}): 5 s to connect, TCP keepalives on, reads bounded at 30 s.
+     *
+     * @return the connection
+     * @throws SQLException when the database cannot be reached
+     */
+    Connection openOwnConnection() throws SQLException {
+        java.util.Properties p = new java.util.Properties();
+        if (user != null) {
+            p.setProperty("user", user);
+        }
+        if (password != null) {
+            p.setProperty("password", password.reveal());
+        }
+        p.setProperty("connectTimeout", "5");
+        p.setProperty("socketTimeout", "30");
+        p.setProperty("tcpKeepAlive", "true");
+        Connection c = new org.postgresql.Driver().connect(jdbcUrl, p);
+        if (c == null) {
+            throw new SQLException("not a PostgreSQL JDBC URL");
+        }
+        return c;
+    }
+
+    /**
+     * Claims the database for this runner (see {@link DatabaseClaim}): at once when it answers,
+     * else at a later {@link #checkClaim}. Only a runner that polls claims; {@code import} and
+     * {@code credentials} run beside it.
+     *
+     * @param name how this runner names itself to others
+     * @throws WardException when another runner holds the database; the message names it
+     */
+    void claim(String name) {
+        DatabaseClaim c = new DatabaseClaim(this::openOwnConnection, name);
+        claim = c;
+        if (!c.tryClaim()) {
+            LOG.info("database: not claimed yet (it does not answer); claiming it when it does");
+        }
+    }
+
+    /**
+     * The periodic check of the claim (see {@link DatabaseClaim#check}).
+     *
+     * @return why this runner must stop, or {@code null}
+     */
+    String checkClaim() {
+        DatabaseClaim c = claim;
+        return c == null ? null : c.check();
+    }
+
     private String probe() {
         try (Connection c = storage.dataSource().getConnection()) {
             return c.isValid(2) ? null : "the connection did not answer";
@@ -197,6 +267,11 @@ public final class Storage implements AutoCloseable {
             storage.close();
         } catch (RuntimeException e) {
             LOG.warn("closing the storage failed: {}", e.toString());
+        }
+        // after the last writes, so that a runner waiting for the database starts only then
+        DatabaseClaim c = claim;
+        if (c != null) {
+            c.close();
         }
         if (embedded != null) {
             try {

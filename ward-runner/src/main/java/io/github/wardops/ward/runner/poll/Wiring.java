@@ -165,6 +165,11 @@ public final class Wiring implements AutoCloseable {
             prober = Probers.icmp(IcmpOptions.builder().packetsPerSecond(settings.icmpPacketsPerSecond()).build());
             if (settings.storage()) {
                 storage = Storage.open(settings, registry);
+                if (settings.dbClaim()) {
+                    storage.claim(runnerName());
+                } else {
+                    LOG.info("database: not claimed (db-claim false): nothing stops a second runner on this database");
+                }
             }
             cache = Cache.open(settings, registry);
             Stores stores = stateAndAlertStores(storage == null ? null : storage.storage());
@@ -416,9 +421,30 @@ public final class Wiring implements AutoCloseable {
     }
 
     /**
+     * The periodic check of this runner's claim on its database.
+     *
+     * @return why the runner must stop (another runner took the database), or {@code null}
+     */
+    String checkDatabaseClaim() {
+        return storage == null ? null : storage.checkClaim();
+    }
+
+    /** How this runner names itself to other runners and in {@code pg_stat_activity}: host and pid. */
+    static String runnerName() {
+        String host;
+        try {
+            // the kernel's name, without a DNS lookup that could hold up the start
+            host = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).strip();
+        } catch (java.io.IOException | RuntimeException e) {
+            host = "unknown host";
+        }
+        return "ward-runner on " + host + ", pid " + ProcessHandle.current().pid();
+    }
+
+    /**
      * Stops the engine (draining probes and flushing its sinks' queues to the storage), then the
      * tracker, alerting (draining notifications), the notifiers, the prober, the cache and Redis, the storage (pool and
-     * spool), the embedded PostgreSQL and the meters. Idempotent.
+     * spool), this runner's claim on the database, the embedded PostgreSQL and the meters. Idempotent.
      */
     @Override
     public void close() {
