@@ -91,13 +91,18 @@ public final class NumberMap extends AbstractMap<String, Double> {
                 }
             }
         }
+        return scan(keys, size, s);
+    }
+
+    /** The position of a name among the first {@code size}: the same instance first (the usual case), then an equal one. */
+    private static int scan(String[] keys, int size, String key) {
         for (int i = 0; i < size; i++) {
-            if (keys[i] == s) {
+            if (keys[i] == key) {
                 return i;
             }
         }
         for (int i = 0; i < size; i++) {
-            if (keys[i].equals(s)) {
+            if (keys[i].equals(key)) {
                 return i;
             }
         }
@@ -300,17 +305,7 @@ public final class NumberMap extends AbstractMap<String, Double> {
                 Integer at = positions.get(key);
                 return at == null ? -1 : at;
             }
-            for (int i = 0; i < size; i++) {
-                if (keys[i] == key) {
-                    return i;
-                }
-            }
-            for (int i = 0; i < size; i++) {
-                if (keys[i].equals(key)) {
-                    return i;
-                }
-            }
-            return -1;
+            return scan(keys, size, key);
         }
 
         /**
