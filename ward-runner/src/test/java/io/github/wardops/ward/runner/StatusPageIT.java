@@ -439,7 +439,8 @@ class StatusPageIT {
                         throw new AssertionError("the traffic charts do not show the API's points: " + shown);
                     }
                 }
-                shoot(browser, "device-snmp");
+                // The part of the page this test is about: the interfaces and their traffic charts.
+                shoot(browser, "device-snmp", "#interfaces");
             }
         }
     }
@@ -473,7 +474,7 @@ class StatusPageIT {
                 JsonNode v = p.get(key + "Bps");
                 if (!v.isNull()) {
                     double t = java.time.Instant.parse(p.get("t").asText()).toEpochMilli();
-                    expected.add(new double[] {58 + (t + step / 2 - t0) / (t1 - t0) * (w - 58 - 12), 10 + plotH - v.asDouble() / top * plotH});
+                    expected.add(new double[] {76 + (t + step / 2 - t0) / (t1 - t0) * (w - 76 - 12), 10 + plotH - v.asDouble() / top * plotH});
                 }
             }
             List<double[]> drawn = new java.util.ArrayList<>();
@@ -727,6 +728,11 @@ class StatusPageIT {
      * width with something drawn; at 420 px nothing may stick out sideways.
      */
     private static void shoot(WebDriver browser, String name) throws Exception {
+        shoot(browser, name, null);
+    }
+
+    /** As {@link #shoot(WebDriver, String)}, with the element {@code scrollTo} (a CSS selector) scrolled into the view first. */
+    private static void shoot(WebDriver browser, String name, String scrollTo) throws Exception {
         Files.createDirectories(SHOTS);
         try {
             for (int width : WIDTHS) {
@@ -738,6 +744,10 @@ class StatusPageIT {
                             + " document.documentElement.scrollWidth + ' > ' + w + ': ' + Array.from(document.querySelectorAll('main *'))"
                             + ".filter(e => e.getBoundingClientRect().right > w + 1).slice(0, 5).map(e => e.tagName + '.' + e.className).join(' ')");
                     assertEquals("fits", over, name + " at " + width + " px overflows sideways");
+                }
+                if (scrollTo != null) {
+                    browser.eval("document.querySelector('" + scrollTo + "').scrollIntoView(); return 'ok'");
+                    Thread.sleep(200);
                 }
                 byte[] png = browser.screenshot();
                 Files.write(SHOTS.resolve(name + "-" + width + ".png"), png);
