@@ -8,6 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.wardops.ward.inventory.DeviceId;
 import io.github.wardops.ward.simulator.net.LoopbackFaults;
+import io.github.wardops.ward.simulator.snmp.SimulatedDevice;
+import io.github.wardops.ward.simulator.snmp.SimulatedInterface;
+import io.github.wardops.ward.simulator.snmp.SnmpSimulator;
+import java.net.InetAddress;
 import java.io.File;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -35,8 +39,11 @@ import org.junit.jupiter.api.io.TempDir;
  * fragment, as an operator would. With the same runner (storage on) and browser, every other
  * view: the overview's region and branch counts (and that it never reads the whole device list),
  * the searchable device list, the device page (its RTT chart has a mark per point the history
- * API answers for the same range), the availability report printed to PDF (page 1 read with
- * poppler's pdftotext and pdftoppm); each view shot at 1400 and 420 px into
+ * API answers for the same range, over 24 h and over 30 days from the hourly roll-ups), the Ack
+ * button, the availability report printed to PDF (page 1 read with poppler's pdftotext and
+ * pdftoppm) and by each grouping with its CSV link and download. On runners of their own: the
+ * device list's pages 2 and 3, and the traffic charts of a device polled over SNMP from a
+ * simulated agent. Each view shot at 1400 and 420 px into
  * {@code target/screenshots/}, and at 420 px nothing sticks out sideways. Needs the Debian
  * packages {@code chromium}, {@code chromium-driver} and {@code poppler-utils}: skipped without
  * them, failed in CI ({@code CI=true}).
@@ -82,11 +89,11 @@ class StatusPageIT {
     }
 
     private Path writeCsv(String cAddress) throws Exception {
-        String csv = "id,name,address,region,branch,enabled\n"
-                + A + ",batumi-router,127.44.0.1,Achara,Batumi,true\n"
-                + B + ",batumi-atm,127.44.0.2,Achara,Batumi,true\n"
-                + C + "," + C_NAME + "," + cAddress + ",Imereti,Kutaisi,true\n"
-                + OFF + ",spare,127.44.0.9,Imereti,Kutaisi,false\n";
+        String csv = "id,name,address,region,branch,device_type,enabled\n"
+                + A + ",batumi-router,127.44.0.1,Achara,Batumi,Router,true\n"
+                + B + ",batumi-atm,127.44.0.2,Achara,Batumi,ATM,true\n"
+                + C + "," + C_NAME + "," + cAddress + ",Imereti,Kutaisi,Switch,true\n"
+                + OFF + ",spare,127.44.0.9,Imereti,Kutaisi,Switch,false\n";
         Path tmp = dir.resolve("fleet.csv.tmp");
         Files.writeString(tmp, csv, StandardCharsets.UTF_8);
         return Files.move(tmp, dir.resolve("fleet.csv"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -134,14 +141,374 @@ class StatusPageIT {
                 Path shot = Path.of("target", "status-page.png");
                 Files.write(shot, browser.screenshot());
                 assertTrue(Files.size(shot) > 1000, "a screenshot was taken");
+                acknowledge(r, browser);
 
                 // The same runner and browser, with C down and its alert open: every other page.
                 overview(browser);
                 deviceList(browser);
                 devicePage(r, browser);
                 report(r, browser);
+                reportGroupingsAndCsv(r, browser);
             }
         }
+    }
+
+    /**
+     * The Ack button of the overview's alert table: the page asks for a name and acknowledges the
+     * alert with the page's token, as the API allows; the API then shows it acknowledged by that
+     * name, and the page shows the name instead of the button. Without the token the API refuses.
+     */
+    private static void acknowledge(InProcessRunner r, WebDriver browser) throws Exception {
+        String id = browser.eval("var t = Array.from(document.querySelectorAll('#alerts tr.alert'))"
+                + ".find(t => t.querySelector('td.device').textContent === '" + C_NAME + "' && t.querySelector('button.ack'));"
+                + " return t ? t.getAttribute('data-id') : ''");
+        assertFalse(id.isEmpty(), "an open alert of the silent switch with an Ack button");
+        HttpResponse<String> refused = r.sendRaw(HttpRequest.newBuilder(r.uri("/api/alerts/" + id + "/ack"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"mallory\"}")).build());
+        assertEquals(401, refused.statusCode(), "the API acknowledges only with the token: " + refused.body());
+        String row = "document.querySelector('#alerts tr.alert[data-id=\"" + id + "\"]')";
+        // The click from a timer: the prompt it opens blocks the page, and the script that clicks must return first.
+        browser.eval("setTimeout(function () { " + row + ".querySelector('button.ack').click(); }, 0); return 'ok'");
+        browser.answerPrompt("nino");
+        browser.await("the alert shown acknowledged", "var t = " + row + "; return t ? t.querySelector('td.acked').textContent.split(' ')[0]"
+                + " + (t.querySelector('button.ack') ? ' (with its button)' : '') : 'no row'", "nino");
+        JsonNode acked = null;
+        for (JsonNode a : r.getJson("/api/alerts")) {
+            if (a.get("id").asText().equals(id)) {
+                acked = a;
+            }
+        }
+        assertTrue(acked != null, "the alert is still open");
+        assertEquals("nino", acked.get("acknowledgedBy").asText(), acked.toString());
+        assertFalse(acked.get("acknowledgedAt").isNull(), acked.toString());
+        assertEquals("none", browser.eval("return document.getElementById('error').style.display"), "no error shown");
+    }
+
+    /**
+     * The report by device, region, branch and device type, each with another sort (and one with
+     * a label filter): the rows shown are the API's rows for the same query, in its order; the
+     * CSV link carries the page's query over the instants shown, and the CSV it names has the
+     * same rows. Clicking it downloads that CSV (fetched with the token); without the token the
+     * report's error line says why.
+     */
+    private static void reportGroupingsAndCsv(InProcessRunner r, WebDriver browser) throws Exception {
+        // group, sort, label filter (or ""), what the sort puts first
+        String[][] queries = {
+            {"device", "-downtimeSeconds", "", C},
+            {"region", "availabilityPct", "", "Imereti"},
+            {"branch", "group", "", "Batumi"},
+            {"device_type", "-outages", "", "Switch"},
+            {"branch", "availabilityPct", "region:Achara", "Batumi"},
+        };
+        for (String[] q : queries) {
+            String group = q[0];
+            String sort = q[1];
+            String label = q[2];
+            String hash = "#/report?range=24h&group=" + group + "&sort=" + sort + (label.isEmpty() ? "" : "&label=" + label);
+            browser.eval("location.hash = '" + hash + "'; return 'ok'");
+            String title = "Availability report by " + (group.equals("device_type") ? "device type" : group);
+            browser.await(title, "var a = document.getElementById('report-csv'); return document.getElementById('report-title').textContent"
+                    + " + (a.hidden ? '' : ' ' + new URLSearchParams(a.getAttribute('href').split('?')[1]).get('group')"
+                    + " + ' ' + new URLSearchParams(a.getAttribute('href').split('?')[1]).get('sort'))", title + " " + group + " " + sort);
+            JsonNode shown = InProcessRunner.JSON.readTree(browser.eval("return JSON.stringify({href: document.getElementById('report-csv')"
+                    + ".getAttribute('href'), rows: Array.from(document.querySelectorAll('#report tr.report-row')).map(tr =>"
+                    + " ({group: tr.getAttribute('data-group'), cells: Array.from(tr.cells).map(td => td.textContent)}))})"));
+            String href = shown.get("href").asText();
+            Map<String, List<String>> params = query(href);
+            assertEquals(List.of(group), params.get("group"), href);
+            assertEquals(List.of(sort), params.get("sort"), href);
+            assertEquals(List.of("excluded"), params.get("unreachable"), href);
+            assertEquals(List.of("csv"), params.get("format"), href);
+            assertEquals(label.isEmpty() ? null : List.of(label), params.get("label"), href);
+            java.time.Instant from = java.time.Instant.parse(params.get("from").get(0));
+            java.time.Instant to = java.time.Instant.parse(params.get("to").get(0));
+            assertEquals(Duration.ofHours(24), Duration.between(from, to), "the page's range, as instants: " + href);
+
+            JsonNode api = r.getJson(href.replace("format=csv", "format=json"));
+            JsonNode rows = shown.get("rows");
+            assertEquals(api.get("rows").size(), rows.size(), "the rows shown are the API's: " + shown + " vs " + api);
+            assertTrue(rows.size() >= 1, "a row: " + api);
+            assertEquals(q[3], rows.get(0).get("group").asText(), "the sort puts " + q[3] + " first: " + shown);
+            for (int i = 0; i < rows.size(); i++) {
+                JsonNode a = api.get("rows").get(i);
+                JsonNode cells = rows.get(i).get("cells");
+                String what = group + " row " + i + ": " + rows.get(i) + " vs " + a;
+                assertEquals(a.get("group").isNull() ? "" : a.get("group").asText(), rows.get(i).get("group").asText(), what);
+                assertEquals(group.equals("device") ? a.get("name").asText() : a.get("group").asText("(no " + group + ")"),
+                        cells.get(0).asText(), what);
+                assertEquals(a.get("devices").asText(), cells.get(1).asText(), what);
+                assertEquals(pct(a.get("availabilityPct")), cells.get(2).asText(), what);
+                assertEquals(a.get("outages").asText(), cells.get(4).asText(), what);
+            }
+
+            HttpResponse<String> csv = r.get(href);
+            assertEquals(200, csv.statusCode(), csv.body());
+            assertTrue(csv.headers().firstValue("Content-Type").orElse("").startsWith("text/csv"), csv.headers().toString());
+            assertFalse(csv.body().contains("\""), "no quoted field in this fleet's CSV: " + csv.body());
+            List<String> lines = csv.body().lines().toList();
+            assertEquals(group.equals("device") ? "group,name,devices,availabilityPct,downtimeSeconds,outages,mttrSeconds,longestOutageSeconds"
+                    : "group,devices,availabilityPct,downtimeSeconds,outages,mttrSeconds,longestOutageSeconds", lines.get(0));
+            assertEquals(rows.size() + 1, lines.size(), "a CSV line a row shown: " + csv.body());
+            int skip = group.equals("device") ? 1 : 0;
+            for (int i = 0; i < rows.size(); i++) {
+                String[] f = lines.get(i + 1).split(",", -1);
+                JsonNode cells = rows.get(i).get("cells");
+                String what = "CSV line " + (i + 1) + " '" + lines.get(i + 1) + "' vs the row shown " + rows.get(i);
+                assertEquals(rows.get(i).get("group").asText(), f[0], what);
+                if (skip == 1) {
+                    assertEquals(cells.get(0).asText(), f[1], what);
+                }
+                assertEquals(cells.get(1).asText(), f[1 + skip], what);
+                assertEquals(f[2 + skip].isEmpty() ? "\u2013" : String.format(java.util.Locale.ROOT, "%.3f %%", Double.parseDouble(f[2 + skip])),
+                        cells.get(2).asText(), what);
+                assertEquals(cells.get(4).asText(), f[4 + skip], what);
+            }
+            if (group.equals("region")) {
+                shoot(browser, "report-region");
+            }
+            if (group.equals("device")) {
+                csvDownload(browser, csv.body());
+            }
+        }
+    }
+
+    /** The report's CSV link clicked: the browser saves the CSV the link names; without the token, the error line says why. */
+    private static void csvDownload(WebDriver browser, String expected) throws Exception {
+        browser.eval("document.getElementById('report-csv').click(); return 'ok'");
+        browser.await("the CSV fetched", "return document.getElementById('report-csv').getAttribute('data-downloads') || '0'", "1");
+        Path saved = null;
+        long deadline = System.nanoTime() + BOUND.toNanos();
+        while (saved == null && System.nanoTime() - deadline < 0) {
+            try (var files = Files.list(browser.downloads)) {
+                saved = files.filter(f -> f.getFileName().toString().startsWith("ward-availability-by-device-")
+                        && f.getFileName().toString().endsWith(".csv")).findFirst().orElse(null);
+            } catch (java.nio.file.NoSuchFileException e) {
+                // not created yet
+            }
+            Thread.sleep(200);
+        }
+        assertTrue(saved != null, "the CSV was saved in " + browser.downloads);
+        assertEquals(expected, Files.readString(saved), "the CSV saved is the one the link names");
+        assertEquals("true", browser.eval("return String(document.getElementById('report-error').hidden)"));
+        // Without the token: the API refuses, the report's own error line says so, the report stays.
+        browser.eval("window.wardToken = sessionStorage.getItem('wardToken'); sessionStorage.removeItem('wardToken');"
+                + " document.getElementById('report-csv').click(); return 'ok'");
+        browser.await("the refusal shown", "var e = document.getElementById('report-error'); return e.hidden ? '' : e.textContent",
+                "Cannot download the CSV: the API needs a bearer token: open this page as /#token=YOUR_TOKEN");
+        browser.eval("sessionStorage.setItem('wardToken', window.wardToken); return 'ok'");
+        assertEquals("none", browser.eval("return document.getElementById('error').style.display"), "the page's own error box untouched");
+    }
+
+    /** The page's percentage: 3 decimals and " %", or a dash. */
+    private static String pct(JsonNode v) {
+        return v.isNull() ? "\u2013" : String.format(java.util.Locale.ROOT, "%.3f %%", v.asDouble());
+    }
+
+    /** A URL's query parameters, decoded. */
+    private static Map<String, List<String>> query(String href) {
+        Map<String, List<String>> m = new java.util.HashMap<>();
+        for (String kv : href.substring(href.indexOf('?') + 1).split("&")) {
+            int eq = kv.indexOf('=');
+            m.computeIfAbsent(java.net.URLDecoder.decode(kv.substring(0, eq), StandardCharsets.UTF_8), k -> new java.util.ArrayList<>())
+                    .add(java.net.URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return m;
+    }
+
+    /**
+     * The device list beyond its first page: 120 devices make 3 pages of 50; "Next" leads to page
+     * 2, which shows the API's page 2 (the same devices in the same order), and page 3 its last 20.
+     */
+    @Test
+    void theDeviceListShowsTheApisSecondPage() throws Exception {
+        Path chromium = required("chromium", "chromium");
+        Path chromedriver = required("chromedriver", "chromium-driver");
+        StringBuilder csv = new StringBuilder("id,name,address,region,branch,enabled\n");
+        for (int i = 1; i <= 120; i++) {
+            // One device probed (on loopback); the rest disabled: listed, not probed.
+            csv.append(DeviceId.fromKey("page-list-" + i)).append(",list-").append(String.format("%03d", i)).append(",127.44.3.")
+                    .append(i).append(i % 2 == 0 ? ",Tbilisi,Vake," : ",Achara,Batumi,").append(i == 1).append('\n');
+        }
+        Path file = Files.writeString(dir.resolve("list.csv"), csv, StandardCharsets.UTF_8);
+        try (InProcessRunner r = InProcessRunner.start("run", "--inventory", file.toString(), "--interval", "5s", "--http", "127.0.0.1:0");
+             WebDriver browser = WebDriver.start(chromedriver, chromium, dir.resolve("profile"))) {
+            browser.navigate(r.uri("/?refresh=2#/devices").toString());
+            browser.await("page 1", "return document.getElementById('page-info') ? document.getElementById('page-info').textContent : ''",
+                    "Page 1 of 3 \u00b7 120 devices");
+            assertEquals("50", browser.eval("return String(document.querySelectorAll('#device-list tr.device').length)"));
+            browser.eval("Array.from(document.querySelectorAll('#pager a.page-link')).find(a => a.textContent.indexOf('Next') === 0).click();"
+                    + " return 'ok'");
+            browser.await("the link to page 2 followed", "return location.hash", "#/devices?page=2");
+            browser.await("page 2", "return document.getElementById('page-info').textContent", "Page 2 of 3 \u00b7 120 devices");
+            samePage(r, browser, 2, 50);
+            shoot(browser, "devices-page2");
+            browser.eval("location.hash = '#/devices?page=3'; return 'ok'");
+            browser.await("page 3", "return document.getElementById('page-info').textContent", "Page 3 of 3 \u00b7 120 devices");
+            samePage(r, browser, 3, 20);
+            assertEquals("Next \u2192", browser.eval("return document.querySelector('#pager span.muted:last-child').textContent"),
+                    "no next page after the last");
+        }
+    }
+
+    /** The rows shown are the API's page: the same devices (id and name) in the same order. */
+    private static void samePage(InProcessRunner r, WebDriver browser, int page, int size) throws Exception {
+        JsonNode api = r.getJson("/api/devices?q=&page=" + page + "&size=50");
+        List<String> expected = new java.util.ArrayList<>();
+        api.get("devices").forEach(d -> expected.add(d.get("id").asText() + " " + d.get("name").asText()));
+        assertEquals(size, expected.size(), api.toString());
+        List<String> shown = List.of(browser.eval("return Array.from(document.querySelectorAll('#device-list tr.device'))"
+                + ".map(tr => tr.getAttribute('data-id') + ' ' + tr.querySelector('td.name').textContent).join('|')").split("\\|"));
+        assertEquals(expected, shown, "page " + page + " shows the API's page " + page);
+    }
+
+    private static final String COMMUNITY = "ward-page-community";
+
+    /**
+     * A device polled over SNMP (v2c, from a simulated agent on loopback) with storage on: its
+     * page lists both interfaces and draws a traffic chart for each whose lines have one vertex
+     * per point of the interface history API for the same range, at the point's time and value.
+     */
+    @Test
+    void theTrafficChartsShowTheInterfaceHistoryOfADevicePolledOverSnmp() throws Exception {
+        Path chromium = required("chromium", "chromium");
+        Path chromedriver = required("chromedriver", "chromium-driver");
+        String id = DeviceId.fromKey("page-snmp").toString();
+        SimulatedDevice.Builder agent = SimulatedDevice.builder(InetAddress.getByName("127.44.5.1")).community(COMMUNITY)
+                // 0.72 and 1.52 Mbit/s: not near the round maxima of the charts' scales (1 and 2 Mbit/s), which a rate's jitter
+                // could otherwise move between two reads.
+                .interfaces(List.of(SimulatedInterface.ethernet(1, 90_000).withAlias("ISP: Magti"), SimulatedInterface.ethernet(2, 190_000)));
+        try (SnmpSimulator sim = SnmpSimulator.builder().device(agent).start()) {
+            int port = sim.port(sim.devices().get(0));
+            Path csv = Files.writeString(dir.resolve("snmp.csv"), "id,name,address,region,branch,snmp_version\n"
+                    + id + ",batumi-snmp-router,127.44.5.1,Achara,Batumi,2c\n", StandardCharsets.UTF_8);
+            try (InProcessRunner r = InProcessRunner.start(Map.of("WARD_STORAGE", "postgres", "WARD_SNMP_COMMUNITY", COMMUNITY),
+                    "run", "--inventory", csv.toString(), "--interval", "1s", "--http", "127.0.0.1:0",
+                    "--snmp-port", String.valueOf(port), "--snmp-interval", "1s", "--data-dir", dir.resolve("data").toString());
+                 WebDriver browser = WebDriver.start(chromedriver, chromium, dir.resolve("profile"))) {
+                // Stored samples with rates in two buckets of the 24-hour chart (2 minutes each): the lines have two vertices or more.
+                InProcessRunner.await("two stored points with traffic on both interfaces", Duration.ofMinutes(3), () -> {
+                    for (int ifIndex : new int[] {1, 2}) {
+                        // A 404 until the first poll has stored the interface.
+                        HttpResponse<String> h = r.get("/api/devices/" + id + "/interfaces/" + ifIndex + "/history");
+                        if (h.statusCode() != 200) {
+                            return false;
+                        }
+                        int n = 0;
+                        for (JsonNode p : InProcessRunner.JSON.readTree(h.body()).get("points")) {
+                            n += p.get("inBps").isNull() ? 0 : 1;
+                        }
+                        if (n < 2) {
+                            return false;
+                        }
+                    }
+                    return true;
+                });
+                browser.navigate(r.uri("/?refresh=2#/device/" + id).toString());
+                browser.await("the interfaces listed", "return String(document.querySelectorAll('#interfaces tr.interface').length)", "2");
+                assertEquals("ISP: Magti", browser.eval("return document.querySelector('#interfaces tr.interface[data-if-index=\"1\"]')"
+                        + ".cells[2].textContent"));
+                String shown = null;
+                for (int attempt = 1; attempt <= 3; attempt++) {
+                    if (attempt > 1) {
+                        browser.eval("location.hash = '#/device/" + id + "?range=7d'; return 'ok'");
+                        browser.eval("location.hash = '#/device/" + id + "'; return 'ok'");
+                        Thread.sleep(500);
+                    }
+                    browser.await("two traffic charts", "return String(document.querySelectorAll('svg.chart.traffic').length)", "2");
+                    JsonNode charts = InProcessRunner.JSON.readTree(browser.eval("return JSON.stringify(Array.from("
+                            + "document.querySelectorAll('svg.chart.traffic')).map(c => ({ifIndex: Number(c.getAttribute('data-if-index')),"
+                            + " from: c.getAttribute('data-from'), to: c.getAttribute('data-to'), step: c.getAttribute('data-step'),"
+                            + " source: c.getAttribute('data-source'), points: Number(c.getAttribute('data-points')),"
+                            + " width: Number(c.getAttribute('viewBox').split(' ')[2]),"
+                            + " in: Array.from(c.querySelectorAll('path.in')).map(p => p.getAttribute('d')).join(''),"
+                            + " out: Array.from(c.querySelectorAll('path.out')).map(p => p.getAttribute('d')).join('')})))"));
+                    shown = null;
+                    StringBuilder all = new StringBuilder();
+                    for (JsonNode chart : charts) {
+                        String problem = sameTraffic(r, id, chart);
+                        all.append(chart).append('\n');
+                        if (problem != null) {
+                            shown = problem;
+                        }
+                    }
+                    if (shown == null) {
+                        System.out.println("StatusPageIT: traffic charts " + all);
+                        break;
+                    }
+                    if (attempt == 3) {
+                        throw new AssertionError("the traffic charts do not show the API's points: " + shown);
+                    }
+                }
+                // The part of the page this test is about: the interfaces and their traffic charts.
+                shoot(browser, "device-snmp", "#interfaces");
+            }
+        }
+    }
+
+    /** Why the chart differs from the interface history API for its range; null when every vertex is a point of the API's. */
+    private static String sameTraffic(InProcessRunner r, String id, JsonNode chart) throws Exception {
+        JsonNode api = r.getJson("/api/devices/" + id + "/interfaces/" + chart.get("ifIndex").asInt() + "/history?from="
+                + chart.get("from").asText() + "&to=" + chart.get("to").asText());
+        assertEquals(api.get("step").asText(), chart.get("step").asText(), "the same range gives the same step: " + api);
+        assertEquals("raw", api.get("source").asText(), api.toString());
+        assertEquals(api.get("source").asText(), chart.get("source").asText());
+        JsonNode points = api.get("points");
+        if (points.size() != chart.get("points").asInt()) {
+            return "ifIndex " + chart.get("ifIndex") + ": " + chart.get("points") + " points drawn, the API has " + points.size();
+        }
+        // The chart's geometry (index.html: frame and line): x at the middle of the point's bucket, y from 0 to a round maximum.
+        double t0 = java.time.Instant.parse(api.get("from").asText()).toEpochMilli();
+        double t1 = java.time.Instant.parse(api.get("to").asText()).toEpochMilli();
+        double step = Duration.parse(api.get("step").asText()).toMillis();
+        double w = chart.get("width").asDouble();
+        double max = 0;
+        for (JsonNode p : points) {
+            max = Math.max(max, Math.max(p.get("inBps").isNull() ? 0 : p.get("inBps").asDouble(),
+                    p.get("outBps").isNull() ? 0 : p.get("outBps").asDouble()));
+        }
+        double top = niceMax(max);
+        double plotH = 170 - 10 - 22;
+        for (String key : List.of("in", "out")) {
+            List<double[]> expected = new java.util.ArrayList<>();
+            for (JsonNode p : points) {
+                JsonNode v = p.get(key + "Bps");
+                if (!v.isNull()) {
+                    double t = java.time.Instant.parse(p.get("t").asText()).toEpochMilli();
+                    expected.add(new double[] {76 + (t + step / 2 - t0) / (t1 - t0) * (w - 76 - 12), 10 + plotH - v.asDouble() / top * plotH});
+                }
+            }
+            List<double[]> drawn = new java.util.ArrayList<>();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("[ML](-?[0-9.]+),(-?[0-9.]+)").matcher(chart.get(key).asText());
+            while (m.find()) {
+                drawn.add(new double[] {Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2))});
+            }
+            if (expected.size() != drawn.size()) {
+                return "ifIndex " + chart.get("ifIndex") + " " + key + ": " + drawn.size() + " vertices drawn, the API has " + expected.size()
+                        + " points with a value";
+            }
+            if (expected.size() < 2) {
+                return "ifIndex " + chart.get("ifIndex") + " " + key + ": fewer than 2 points";
+            }
+            for (int i = 0; i < drawn.size(); i++) {
+                // The newest bucket is still filling (its mean moves with each poll): its time is compared, not its value.
+                boolean newest = i == drawn.size() - 1;
+                if (Math.abs(drawn.get(i)[0] - expected.get(i)[0]) > 0.11 || (!newest && Math.abs(drawn.get(i)[1] - expected.get(i)[1]) > 1.0)) {
+                    return "ifIndex " + chart.get("ifIndex") + " " + key + " vertex " + i + ": drawn at " + java.util.Arrays.toString(drawn.get(i))
+                            + ", the API's point at " + java.util.Arrays.toString(expected.get(i));
+                }
+            }
+        }
+        return null;
+    }
+
+    /** index.html's niceMax: 1, 2, 5 or 10 times a power of ten, at least the value. */
+    private static double niceMax(double v) {
+        if (!(v > 0)) {
+            return 1;
+        }
+        double p = Math.pow(10, Math.floor(Math.log10(v)));
+        double n = v / p;
+        return (n <= 1 ? 1 : n <= 2 ? 2 : n <= 5 ? 5 : 10) * p;
     }
 
     /** Where the screenshots and the PDF go (the module's target/, kept by CI as an artifact). */
@@ -247,8 +614,57 @@ class StatusPageIT {
         // The 7-day range: a coarser step, the chart drawn again.
         browser.eval("document.querySelector('#device-ranges button[data-range=\"7d\"]').click(); return 'ok'");
         browser.await("the 7-day chart", "var c = document.getElementById('rtt-chart'); return c ? c.getAttribute('data-step') : ''", "PT15M");
+        thirtyDays(r, browser);
         browser.eval("location.hash = '#/device/00000000-0000-0000-0000-000000000000'; return 'ok'");
         browser.await("an unknown device", "return document.getElementById('device-name').textContent", "No such device");
+    }
+
+    /**
+     * The 30-day range: the RTT chart has the API's step for 30 days (an hour), its source (the
+     * hourly roll-ups) and its points; the status timeline spans the 30 days and shows the outage.
+     */
+    private static void thirtyDays(InProcessRunner r, WebDriver browser) throws Exception {
+        // The maintenance rolls the current hour up (the runner does it hourly): the 30-day chart has a point to show.
+        r.poller.wiring().storage().orElseThrow().runMaintenance();
+        browser.eval("document.querySelector('#device-ranges button[data-range=\"30d\"]').click(); return 'ok'");
+        browser.await("the 30-day chart", "var c = document.getElementById('rtt-chart'); return c ? c.getAttribute('data-step') : ''", "PT1H");
+        browser.await("the 30-day timeline", "var c = document.getElementById('timeline-chart'); return c ? String(Math.round((Date.parse("
+                + "c.getAttribute('data-to')) - Date.parse(c.getAttribute('data-from'))) / 3600000)) : ''", "720");
+        assertEquals("30d", browser.eval("return document.querySelector('#device-ranges button.current').getAttribute('data-range')"));
+        String shown = null;
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            if (attempt > 1) {
+                // An hourly roll-up may have been written between the two reads: draw again and compare again.
+                browser.eval("location.hash = '#/device/" + C + "?range=24h'; return 'ok'");
+                browser.await("the 24-hour chart", "var c = document.getElementById('rtt-chart'); return c ? c.getAttribute('data-step') : ''", "PT2M");
+                browser.eval("location.hash = '#/device/" + C + "?range=30d'; return 'ok'");
+                browser.await("the 30-day chart", "var c = document.getElementById('rtt-chart'); return c ? c.getAttribute('data-step') : ''", "PT1H");
+            }
+            JsonNode chart = InProcessRunner.JSON.readTree(browser.eval("var c = document.getElementById('rtt-chart');"
+                    + " return JSON.stringify({from: c.getAttribute('data-from'), to: c.getAttribute('data-to'), source: c.getAttribute('data-source'),"
+                    + " points: c.querySelectorAll('circle.pt').length, times: Array.from(c.querySelectorAll('circle.pt')).map(p => p.getAttribute('data-t'))})"));
+            JsonNode api = r.getJson("/api/devices/" + C + "/history?from=" + chart.get("from").asText() + "&to=" + chart.get("to").asText());
+            assertEquals("PT1H", api.get("step").asText(), api.toString());
+            assertEquals("hourly", api.get("source").asText(), "30 days at an hour a point read the hourly roll-ups: " + api);
+            assertEquals(api.get("source").asText(), chart.get("source").asText(), "the chart says where its points come from");
+            assertEquals(Duration.ofDays(30), Duration.between(java.time.Instant.parse(api.get("from").asText()),
+                    java.time.Instant.parse(api.get("to").asText())).truncatedTo(java.time.temporal.ChronoUnit.DAYS), api.toString());
+            List<String> times = new java.util.ArrayList<>();
+            api.get("points").forEach(p -> times.add(p.get("t").asText()));
+            List<String> drawn = new java.util.ArrayList<>();
+            chart.get("times").forEach(t -> drawn.add(t.asText()));
+            shown = chart + " vs " + api;
+            if (times.equals(drawn)) {
+                assertTrue(times.size() >= 1, "the hourly roll-up of this hour is shown: " + shown);
+                break;
+            }
+            if (attempt == 3) {
+                throw new AssertionError("the 30-day chart does not show the API's points: " + shown);
+            }
+        }
+        System.out.println("StatusPageIT: 30-day RTT chart " + shown);
+        browser.await("the 30-day timeline shows the outage", "return document.querySelector('#timeline-chart rect.seg.DOWN') ? 'yes' : 'no'", "yes");
+        shoot(browser, "device-30d");
     }
 
     /** The availability report: one row a device, and printed to a PDF whose first page holds the title and a row. */
@@ -312,6 +728,11 @@ class StatusPageIT {
      * width with something drawn; at 420 px nothing may stick out sideways.
      */
     private static void shoot(WebDriver browser, String name) throws Exception {
+        shoot(browser, name, null);
+    }
+
+    /** As {@link #shoot(WebDriver, String)}, with the element {@code scrollTo} (a CSS selector) scrolled into the view first. */
+    private static void shoot(WebDriver browser, String name, String scrollTo) throws Exception {
         Files.createDirectories(SHOTS);
         try {
             for (int width : WIDTHS) {
@@ -323,6 +744,10 @@ class StatusPageIT {
                             + " document.documentElement.scrollWidth + ' > ' + w + ': ' + Array.from(document.querySelectorAll('main *'))"
                             + ".filter(e => e.getBoundingClientRect().right > w + 1).slice(0, 5).map(e => e.tagName + '.' + e.className).join(' ')");
                     assertEquals("fits", over, name + " at " + width + " px overflows sideways");
+                }
+                if (scrollTo != null) {
+                    browser.eval("document.querySelector('" + scrollTo + "').scrollIntoView(); return 'ok'");
+                    Thread.sleep(200);
                 }
                 byte[] png = browser.screenshot();
                 Files.write(SHOTS.resolve(name + "-" + width + ".png"), png);
@@ -507,11 +932,14 @@ class StatusPageIT {
         private final Process driver;
         private final URI base;
         private final String session;
+        /** Where the browser saves downloads: beside its profile. */
+        final Path downloads;
 
-        private WebDriver(Process driver, URI base, String session) {
+        private WebDriver(Process driver, URI base, String session, Path downloads) {
             this.driver = driver;
             this.base = base;
             this.session = session;
+            this.downloads = downloads;
         }
 
         static WebDriver start(Path chromedriver, Path chromium, Path profile) throws Exception {
@@ -541,6 +969,8 @@ class StatusPageIT {
                 ObjectNode caps = InProcessRunner.JSON.createObjectNode();
                 ObjectNode opts = caps.putObject("capabilities").putObject("alwaysMatch").put("browserName", "chrome")
                         .putObject("goog:chromeOptions").put("binary", chromium.toString());
+                Path downloads = profile.resolveSibling(profile.getFileName() + "-downloads");
+                opts.putObject("prefs").put("download.default_directory", downloads.toString()).put("download.prompt_for_download", false);
                 // Only loopback: no background traffic, and every host name but the runner's address fails to resolve.
                 for (String arg : List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
@@ -549,7 +979,7 @@ class StatusPageIT {
                     opts.withArray("args").add(arg);
                 }
                 JsonNode created = call("POST", base.resolve("/session"), caps);
-                return new WebDriver(p, base, created.get("value").get("sessionId").asText());
+                return new WebDriver(p, base, created.get("value").get("sessionId").asText(), downloads);
             } catch (Exception | Error e) {
                 p.destroyForcibly();
                 throw e;
@@ -601,6 +1031,24 @@ class StatusPageIT {
             } while (System.nanoTime() - deadline < 0);
             throw new AssertionError(what + ": expected '" + expected + "' within " + bound + ", last '" + last + "'; page error: "
                     + eval("return document.getElementById('error').textContent"));
+        }
+
+        /** Waits for the page's prompt (window.prompt), types the text into it and accepts it. */
+        void answerPrompt(String text) throws Exception {
+            long deadline = System.nanoTime() + BOUND.toNanos();
+            while (true) {
+                try {
+                    call("GET", path("/alert/text"), null);
+                    break;
+                } catch (AssertionError e) {
+                    if (System.nanoTime() - deadline > 0) {
+                        throw new AssertionError("no prompt within " + BOUND, e);
+                    }
+                    Thread.sleep(100);
+                }
+            }
+            call("POST", path("/alert/text"), InProcessRunner.JSON.createObjectNode().put("text", text));
+            call("POST", path("/alert/accept"), InProcessRunner.JSON.createObjectNode());
         }
 
         /** Emulates a viewport of this size (CSS pixels, device scale 1); {@code 0, 0} goes back to the window's. */
