@@ -137,7 +137,7 @@ final class DatabaseClaim implements AutoCloseable {
             }
             if (held != null) {
                 try (PreparedStatement st = held.prepareStatement("SELECT 1")) {
-                    st.setQueryTimeout(10);
+                    st.setQueryTimeout(5);
                     st.execute();
                     return null;
                 } catch (SQLException e) {

@@ -57,6 +57,8 @@ public final class Poller implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final HttpApi http;
     private final ScheduledExecutorService tasks;
+    /** The claim check's own thread: a database that hangs must not hold up the alert tick. */
+    private final ScheduledExecutorService claimTasks;
     private final Counter reloadsApplied;
     private final Counter reloadsRejected;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -85,6 +87,7 @@ public final class Poller implements AutoCloseable {
                 .description("Inventory changes rejected as invalid or unreadable; the previous inventory stayed")
                 .register(registry);
         this.tasks = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("ward-runner-tasks").daemon(true).factory());
+        this.claimTasks = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("ward-db-claim").daemon(true).factory());
     }
 
     /**
@@ -214,7 +217,7 @@ public final class Poller implements AutoCloseable {
                     TimeUnit.MILLISECONDS);
         }
         if (settings.storage() && settings.dbClaim()) {
-            tasks.scheduleWithFixedDelay(Guard.periodic("database claim", LOG, this::checkDatabaseClaim),
+            claimTasks.scheduleWithFixedDelay(Guard.periodic("database claim", LOG, this::checkDatabaseClaim),
                     CLAIM_CHECK_MS, CLAIM_CHECK_MS, TimeUnit.MILLISECONDS);
         }
     }
@@ -419,6 +422,7 @@ public final class Poller implements AutoCloseable {
         LOG.info("ward runner stopping");
         try {
             tasks.shutdownNow();
+            claimTasks.shutdownNow();
             closeQuietly(http, wiring);
             LOG.info("ward runner stopped");
         } finally {

@@ -198,7 +198,8 @@ public final class Storage implements AutoCloseable {
     /** Null when a connection answers, else what went wrong (no secrets: the class and SQL state only). */
     /**
      * Opens a connection of its own, outside the pool, for the runner's claim on the database
-     * ({@link DatabaseClaim}): 5 s to connect, TCP keepalives on, reads bounded at 30 s.
+     * ({@link DatabaseClaim}): 5 s to connect, TCP keepalives on, reads bounded at 10 s (a hung
+     * database then delays a stop by at most that).
      *
      * @return the connection
      * @throws SQLException when the database cannot be reached
@@ -212,7 +213,7 @@ public final class Storage implements AutoCloseable {
             p.setProperty("password", password.reveal());
         }
         p.setProperty("connectTimeout", "5");
-        p.setProperty("socketTimeout", "30");
+        p.setProperty("socketTimeout", "10");
         p.setProperty("tcpKeepAlive", "true");
         Connection c = new org.postgresql.Driver().connect(jdbcUrl, p);
         if (c == null) {
