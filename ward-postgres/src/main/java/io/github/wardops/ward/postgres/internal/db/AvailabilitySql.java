@@ -269,9 +269,10 @@ public final class AvailabilitySql {
                     SELECT device_id,
                            CASE WHEN cu IS NULL OR lcu IS NULL THEN ('device_daily has no running totals for device '
                                || device_id || ': the report roll-ups are not built (rollup_progress.report_ready)')::double precision
-                           ELSE (lcu - cu + up::numeric)::double precision END,
-                           (lcd - cd + down::numeric)::double precision,
-                           (lcr - cr + unr::numeric)::double precision, (lck - ck + unk::numeric)::double precision
+                           ELSE (lcu - cu + up::numeric)::double precision END AS up,
+                           (lcd - cd + down::numeric)::double precision AS down,
+                           (lcr - cr + unr::numeric)::double precision AS unr,
+                           (lck - ck + unk::numeric)::double precision AS unk
                     FROM (SELECT m.device_id, coalesce(f0.up, f1.up) AS up, coalesce(f0.down, f1.down) AS down,
                                  coalesce(f0.unr, f1.unr) AS unr, coalesce(f0.unk, f1.unk) AS unk,
                                  coalesce(f0.cu, f1.cu) AS cu, coalesce(f0.cd, f1.cd) AS cd, coalesce(f0.cr, f1.cr) AS cr,
@@ -295,8 +296,8 @@ public final class AvailabilitySql {
                     """.formatted(cols));
             binds.addAll(List.of(d0, d0, d1, last, d0, last));
         } else {
-            sql.append("SELECT NULL::uuid, 0::double precision, 0::double precision, 0::double precision,"
-                    + " 0::double precision WHERE false\n");
+            sql.append("SELECT NULL::uuid AS device_id, 0::double precision AS up, 0::double precision AS down,"
+                    + " 0::double precision AS unr, 0::double precision AS unk WHERE false\n");
         }
         for (Instant[] h : plan.hours()) {
             Instant day = h[0].truncatedTo(ChronoUnit.DAYS);
