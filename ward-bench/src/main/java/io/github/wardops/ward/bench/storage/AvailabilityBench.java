@@ -25,7 +25,8 @@ import java.util.UUID;
  * the edges of a range that is not whole days) and state changes (every device UP from 40 days ago,
  * then two outages of 10 to 70 minutes in the last 30 days; one device in ten UNREACHABLE for 30
  * minutes once), then times {@link AvailabilityReport#read} for whole days and for
- * {@code [now - 30 d, now)} per region, and per device (worst 1,000 first). The report's own
+ * {@code [now - 30 d, now)} per region, and per device (worst 1,000 first). Each device's current
+ * status is in {@code device_state}, as a runner keeps it. The report's own
  * roll-ups (V9: the running totals of {@code device_daily} and {@code device_outage_daily}) are
  * built by the roll-up job's own code ({@code Rollups.backfillReport}), day by day as after an
  * upgrade. The devices' groups are passed as the runner passes them (ids and labels in arrays).
@@ -74,6 +75,19 @@ public final class AvailabilityBench {
                     fill(st, org.jooq.impl.DSL.using(db.dataSource(), org.jooq.SQLDialect.POSTGRES), devices, days, now);
                     System.out.printf("filled %,d devices x %d days in %.1f s%n", devices, days,
                             (System.nanoTime() - t0) / 1e9);
+                }
+                long states;
+                try (var rs = st.executeQuery("SELECT count(*) FROM device_state")) {
+                    rs.next();
+                    states = rs.getLong(1);
+                }
+                if (states == 0) {
+                    // each device's current status, as a runner's state store keeps it (the report's time not
+                    // rolled up yet starts from it)
+                    st.execute("INSERT INTO device_state (device_id, status, updated_at) SELECT DISTINCT ON (device_id)"
+                            + " device_id, to_status, now() FROM state_changes WHERE if_index = 0 AND at <= '" + now
+                            + "' ORDER BY device_id, at DESC, id DESC");
+                    st.execute("VACUUM ANALYZE device_state");
                 }
                 try (var rs = st.executeQuery("SELECT (SELECT count(*) FROM device_daily), (SELECT count(*) FROM "
                         + "device_hourly), (SELECT count(*) FROM state_changes), (SELECT count(*) FROM device_outage_daily)")) {
@@ -217,7 +231,7 @@ public final class AvailabilityBench {
     private static void fill(Statement st, org.jooq.DSLContext ctx, int devices, int days, Instant now) throws Exception {
         Instant today = now.truncatedTo(ChronoUnit.DAYS);
         Instant first = today.minus(Duration.ofDays(days));
-        st.execute("TRUNCATE device_daily, device_hourly, state_changes, device_outage_daily");
+        st.execute("TRUNCATE device_daily, device_hourly, state_changes, device_outage_daily, device_state");
         String ids = "(lpad(to_hex(i), 8, '0') || '-0000-4000-8000-' || lpad(to_hex(i), 12, '0'))::uuid";
         // state changes: UP from 40 days ago; two outages per device; one device in ten unreachable once
         st.execute("INSERT INTO state_changes (device_id, at, from_status, to_status) SELECT " + ids + ", '"

@@ -314,13 +314,11 @@ public final class AvailabilitySql {
                         FROM device_daily dd
                         LEFT JOIN (SELECT device_id, sum(up_seconds::numeric) AS up, sum(down_seconds::numeric) AS down,
                                           sum(unreachable_seconds::numeric) AS unr, sum(unknown_seconds::numeric) AS unk
-                                   FROM device_hourly
-                                   WHERE bucket >= ?::timestamptz AND bucket < ?::timestamptz
-                                      OR bucket >= ?::timestamptz AND bucket < ?::timestamptz
+                                   FROM (%s) oh
                                    GROUP BY device_id) o ON o.device_id = dd.device_id
                         WHERE dd.bucket = ?::timestamptz
-                        """);
-                binds.addAll(List.of(ts(day), ts(h[0]), ts(h[1]), ts(next), ts(day)));
+                        """.formatted(outsideHours(h[0], h[1], day, next, binds)));
+                binds.add(ts(day));
             } else {
                 sql.append("UNION ALL SELECT device_id, up_seconds, down_seconds, unreachable_seconds, unknown_seconds"
                         + " FROM device_hourly WHERE bucket >= ?::timestamptz AND bucket < ?::timestamptz\n");
@@ -472,6 +470,28 @@ public final class AvailabilitySql {
         binds.add(limit);
         binds.add(offset);
         return new Statement(sql.toString(), binds.toArray());
+    }
+
+    /**
+     * The hourly rows of the day {@code [day, next)} outside {@code [a, b)}: one range scan each side
+     * that is not empty, as a {@code UNION ALL} (each an index-only scan of the covering index; an
+     * {@code OR} of the two would be a bitmap scan of the table's pages).
+     */
+    private static String outsideHours(Instant a, Instant b, Instant day, Instant next, List<Object> binds) {
+        List<String> parts = new ArrayList<>();
+        for (Instant[] r : new Instant[][] {{day, a}, {b, next}}) {
+            if (r[0].isBefore(r[1])) {
+                parts.add("SELECT device_id, up_seconds, down_seconds, unreachable_seconds, unknown_seconds FROM device_hourly"
+                        + " WHERE bucket >= ?::timestamptz AND bucket < ?::timestamptz");
+                binds.add(ts(r[0]));
+                binds.add(ts(r[1]));
+            }
+        }
+        if (parts.isEmpty()) {
+            parts.add("SELECT NULL::uuid AS device_id, 0::double precision AS up_seconds, 0::double precision AS down_seconds,"
+                    + " 0::double precision AS unreachable_seconds, 0::double precision AS unknown_seconds WHERE false");
+        }
+        return String.join(" UNION ALL ", parts);
     }
 
     private static OffsetDateTime ts(Instant at) {
