@@ -78,7 +78,7 @@ class RollupsIT {
         storage = PostgresStorage.open(PgSupport.options(db, PgSupport.tempDir("ward-pg-rollups-spool"),
                 new SimpleMeterRegistry()).clock(clock).build());
         storage.runMaintenance();
-        exec("TRUNCATE device_hourly, device_daily, interface_hourly, interface_daily");
+        exec("TRUNCATE device_hourly, device_daily, interface_hourly, interface_daily, device_outage_daily");
         exec("UPDATE rollup_progress SET rolled_to = NULL");
         for (String table : List.of("ping_results", "interface_samples")) {
             for (LocalDate d = LocalDate.parse("2026-03-28"); !d.isAfter(LocalDate.parse("2026-03-30")); d = d.plusDays(1)) {
@@ -165,7 +165,7 @@ class RollupsIT {
         exec("UPDATE rollup_progress SET rolled_to = NULL");
         storage.runMaintenance();
         assertEquals(snapshot, snapshot(), "a fresh backfill gives the same roll-ups");
-        exec("TRUNCATE device_hourly, device_daily, interface_hourly, interface_daily");
+        exec("TRUNCATE device_hourly, device_daily, interface_hourly, interface_daily, device_outage_daily");
         exec("UPDATE rollup_progress SET rolled_to = NULL");
         storage.runMaintenance();
         assertEquals(snapshot, snapshot(), "a backfill into empty tables gives the same roll-ups");
@@ -198,7 +198,10 @@ class RollupsIT {
         exec("INSERT INTO alerts (device_id, rule, severity, opened_at, since) VALUES ('" + d + "', 'open', 'critical', '"
                 + old.minus(Duration.ofDays(100)) + "', '" + old.minus(Duration.ofDays(100)) + "')");
         RetentionReport r = storage.runMaintenance();
-        assertEquals(5, r.expiredRows(), r.toString());
+        // the old roll-up rows (hourly, daily, interface), state change and resolved alert, and the old day's
+        // outage boundaries (V9, built from that state change: a row for each outage definition)
+        assertEquals(7, r.expiredRows(), r.toString());
+        assertEquals(2, PgSupport.count(db, "SELECT count(*) FROM device_outage_daily"));
         assertEquals(1, PgSupport.count(db, "SELECT count(*) FROM device_hourly"));
         assertEquals(1, PgSupport.count(db, "SELECT count(*) FROM device_daily"));
         assertEquals(1, PgSupport.count(db, "SELECT count(*) FROM interface_hourly"));
@@ -384,7 +387,8 @@ class RollupsIT {
 
     private String snapshot() throws SQLException {
         StringBuilder sb = new StringBuilder();
-        for (String table : List.of("device_hourly", "device_daily", "interface_hourly", "interface_daily")) {
+        for (String table : List.of("device_hourly", "device_daily", "interface_hourly", "interface_daily",
+                "device_outage_daily")) {
             try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement();
                  ResultSet rs = st.executeQuery("SELECT * FROM " + table + " ORDER BY 1, 2, 3")) {
                 ResultSetMetaData md = rs.getMetaData();

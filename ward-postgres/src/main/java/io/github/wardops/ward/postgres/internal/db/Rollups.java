@@ -96,6 +96,61 @@ public final class Rollups {
                 unknown_seconds = excluded.unknown_seconds
             """.formatted(ORIGIN);
 
+    /**
+     * The running totals of {@code device_daily} (V9) for the rows from {@code ?} on (and before the
+     * optional upper bound): each device's total before them (its last earlier row's) plus the running
+     * sum of its rows, in numeric over the stored doubles, so the difference of two rows is exactly
+     * the sum of the rows between them.
+     */
+    private static final String DAILY_TOTALS = """
+            UPDATE device_daily d SET cum_up_seconds = x.cu, cum_down_seconds = x.cd,
+                cum_unreachable_seconds = x.cr, cum_unknown_seconds = x.ck
+            FROM (
+                SELECT r.device_id, r.bucket,
+                       coalesce(p.cu, 0) + sum(r.up_seconds::numeric) OVER w AS cu,
+                       coalesce(p.cd, 0) + sum(r.down_seconds::numeric) OVER w AS cd,
+                       coalesce(p.cr, 0) + sum(r.unreachable_seconds::numeric) OVER w AS cr,
+                       coalesce(p.ck, 0) + sum(r.unknown_seconds::numeric) OVER w AS ck
+                FROM device_daily r
+                LEFT JOIN LATERAL (
+                    SELECT q.cum_up_seconds AS cu, q.cum_down_seconds AS cd, q.cum_unreachable_seconds AS cr,
+                           q.cum_unknown_seconds AS ck
+                    FROM device_daily q WHERE q.device_id = r.device_id AND q.bucket < ?::timestamptz
+                    ORDER BY q.bucket DESC LIMIT 1) p ON true
+                WHERE r.bucket >= ?::timestamptz %s
+                WINDOW w AS (PARTITION BY r.device_id ORDER BY r.bucket)
+            ) x
+            WHERE d.device_id = x.device_id AND d.bucket = x.bucket
+              AND (d.cum_up_seconds IS DISTINCT FROM x.cu OR d.cum_down_seconds IS DISTINCT FROM x.cd
+                   OR d.cum_unreachable_seconds IS DISTINCT FROM x.cr OR d.cum_unknown_seconds IS DISTINCT FROM x.ck)
+            """;
+
+    /**
+     * The outage boundaries per device, UTC day and outage definition (V9 {@code device_outage_daily})
+     * for the days {@code [?, ?)}, from the device's own state changes of each day alone (a day's row
+     * does not depend on any other day). Ordered as the report orders them: (at, id).
+     */
+    private static final String OUTAGE_DAILY = """
+            INSERT INTO device_outage_daily (device_id, bucket, unreachable_down, entries, first_at, first_in, last_at,
+                last_in, longest_seconds)
+            SELECT device_id, bucket, mode, count(*) FILTER (WHERE is_out), min(at),
+                   (array_agg(is_out ORDER BY at, id))[1], max(at), (array_agg(is_out ORDER BY at DESC, id DESC))[1],
+                   max(extract(epoch FROM nxt - at)::double precision) FILTER (WHERE is_out AND nxt IS NOT NULL)
+            FROM (
+                SELECT device_id, bucket, mode, at, id, is_out,
+                       lead(at) OVER (PARTITION BY device_id, bucket, mode ORDER BY at, id) AS nxt
+                FROM (
+                    SELECT c.device_id, date_bin(INTERVAL '1 day', c.at, %1$s) AS bucket, m.mode, c.at, c.id,
+                           c.from_status = ANY (m.statuses) AS was_out, c.to_status = ANY (m.statuses) AS is_out
+                    FROM state_changes c
+                    CROSS JOIN (VALUES (false, ARRAY['DOWN']), (true, ARRAY['DOWN', 'UNREACHABLE'])) AS m(mode, statuses)
+                    WHERE c.if_index = 0 AND c.at >= ?::timestamptz AND c.at < ?::timestamptz
+                ) c
+                WHERE was_out <> is_out
+            ) b
+            GROUP BY device_id, bucket, mode
+            """.formatted(ORIGIN);
+
     private static final String IF_COLUMNS = """
             samples, rate_n, in_bps_avg, in_bps_max, out_bps_avg, out_bps_max, util_n, in_util_pct_avg,
             in_util_pct_max, out_util_pct_avg, out_util_pct_max, err_n, in_errors_ps_avg, out_errors_ps_avg,
@@ -165,13 +220,18 @@ public final class Rollups {
      * @return the hours rolled up (counting each chunk's hours, not rows)
      */
     public static long rollUp(DSLContext ctx, Instant now, Instant backfillFrom) {
-        Record r = ctx.fetchOne("SELECT rolled_to FROM rollup_progress WHERE singleton");
+        Record r = ctx.fetchOne("SELECT rolled_to, report_ready FROM rollup_progress WHERE singleton");
         OffsetDateTime done = r == null ? null : r.get(0, OffsetDateTime.class);
+        boolean reportReady = r != null && Boolean.TRUE.equals(r.get(1, Boolean.class));
         Instant currentHour = hour(now);
         Instant start = done == null ? hour(backfillFrom) : hour(done.toInstant()).minus(LOOKBACK);
         Instant end = currentHour.plus(Duration.ofHours(1));
         if (start.isAfter(currentHour)) {
             start = currentHour;
+        }
+        if (!reportReady || done == null) {
+            // V9's roll-ups for the days before the first window (the windows below build theirs)
+            backfillReport(ctx, start);
         }
         long hours = 0;
         for (Instant a = start; a.isBefore(end); ) {
@@ -185,7 +245,8 @@ public final class Rollups {
             ctx.transaction(cfg -> {
                 DSLContext tx = cfg.dsl();
                 rollWindow(tx, from, to, now);
-                tx.execute("UPDATE rollup_progress SET rolled_to = ?::timestamptz WHERE singleton", ts(mark));
+                tx.execute("UPDATE rollup_progress SET rolled_to = ?::timestamptz, report_ready = true WHERE singleton",
+                        ts(mark));
             });
             hours += Duration.between(from, to).toHours();
             a = b;
@@ -210,7 +271,73 @@ public final class Rollups {
         OffsetDateTime df = ts(day(from));
         OffsetDateTime dt = ts(day(to.minusNanos(1)).plus(Duration.ofDays(1)));
         ctx.execute(DEVICE_DAILY, df, dt);
+        // every later row's total too: none in the usual run (today is the last day), all of them
+        // when an older window is rolled up again
+        rollTotals(ctx, day(from), null);
         ctx.execute(INTERFACE_DAILY, df, dt);
+        rollOutages(ctx, day(from), day(to.minusNanos(1)).plus(Duration.ofDays(1)));
+    }
+
+    /**
+     * Builds the outage boundaries of the UTC days {@code [from, to)} again from the state changes
+     * (V9 {@code device_outage_daily}): deletes the days' rows and inserts them; idempotent.
+     *
+     * @param ctx the database (a transaction, or not)
+     * @param from the first day (UTC midnight)
+     * @param to the end, exclusive (UTC midnight)
+     */
+    public static void rollOutages(DSLContext ctx, Instant from, Instant to) {
+        OffsetDateTime f = ts(day(from));
+        OffsetDateTime t = ts(day(to));
+        ctx.execute("DELETE FROM device_outage_daily WHERE bucket >= ?::timestamptz AND bucket < ?::timestamptz", f, t);
+        ctx.execute(OUTAGE_DAILY, f, t);
+    }
+
+    /**
+     * Computes the running totals of the {@code device_daily} rows from the UTC day {@code from}
+     * on (V9 {@code cum_*_seconds}), before {@code to} if given, each device's from its last row
+     * before {@code from}; idempotent.
+     *
+     * @param ctx the database (a transaction, or not)
+     * @param from the first day (UTC midnight)
+     * @param to the end, exclusive (UTC midnight), or {@code null}: every later row
+     */
+    public static void rollTotals(DSLContext ctx, Instant from, Instant to) {
+        OffsetDateTime f = ts(day(from));
+        if (to == null) {
+            ctx.execute(DAILY_TOTALS.formatted(""), f, f);
+        } else {
+            ctx.execute(DAILY_TOTALS.formatted("AND r.bucket < ?::timestamptz"), f, f, ts(day(to)));
+        }
+    }
+
+    /**
+     * Builds the report's roll-ups (V9: the outage boundaries and the running totals) for every day
+     * before {@code until} that the state changes or the daily roll-ups have, one day per transaction
+     * in time order (each day's totals start from the previous day's): the backfill after the upgrade
+     * to V9, or after a full re-roll. Idempotent.
+     *
+     * @param ctx the database, outside any transaction
+     * @param until the first day not built here (UTC midnight)
+     * @return the days built
+     */
+    public static long backfillReport(DSLContext ctx, Instant until) {
+        Record o = ctx.fetchOne("SELECT least((SELECT min(at) FROM state_changes WHERE if_index = 0),"
+                + " (SELECT min(bucket) FROM device_daily))");
+        OffsetDateTime first = o == null ? null : o.get(0, OffsetDateTime.class);
+        if (first == null) {
+            return 0;
+        }
+        long days = 0;
+        for (Instant d = day(first.toInstant()); d.isBefore(day(until)); d = d.plus(CHUNK)) {
+            Instant a = d;
+            ctx.transaction(cfg -> {
+                rollOutages(cfg.dsl(), a, a.plus(CHUNK));
+                rollTotals(cfg.dsl(), a, a.plus(CHUNK));
+            });
+            days++;
+        }
+        return days;
     }
 
     /**
@@ -225,7 +352,8 @@ public final class Rollups {
         OffsetDateTime r = ts(rollupsBefore);
         OffsetDateTime e = ts(eventsBefore);
         long n = 0;
-        for (String table : new String[] {"device_hourly", "device_daily", "interface_hourly", "interface_daily"}) {
+        for (String table : new String[] {"device_hourly", "device_daily", "interface_hourly", "interface_daily",
+            "device_outage_daily"}) {
             n += ctx.execute("DELETE FROM " + table + " WHERE bucket < ?::timestamptz", r);
         }
         n += ctx.execute("DELETE FROM state_changes WHERE at < ?::timestamptz", e);

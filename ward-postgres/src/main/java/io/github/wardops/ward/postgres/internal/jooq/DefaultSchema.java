@@ -9,6 +9,7 @@ import io.github.wardops.ward.postgres.internal.jooq.tables.AlertSilences;
 import io.github.wardops.ward.postgres.internal.jooq.tables.Alerts;
 import io.github.wardops.ward.postgres.internal.jooq.tables.DeviceDaily;
 import io.github.wardops.ward.postgres.internal.jooq.tables.DeviceHourly;
+import io.github.wardops.ward.postgres.internal.jooq.tables.DeviceOutageDaily;
 import io.github.wardops.ward.postgres.internal.jooq.tables.DeviceState;
 import io.github.wardops.ward.postgres.internal.jooq.tables.Devices;
 import io.github.wardops.ward.postgres.internal.jooq.tables.InterfaceDaily;
@@ -68,6 +69,11 @@ public class DefaultSchema extends SchemaImpl {
      * The table <code>device_hourly</code>.
      */
     public final DeviceHourly DEVICE_HOURLY = DeviceHourly.DEVICE_HOURLY;
+
+    /**
+     * The table <code>device_outage_daily</code>.
+     */
+    public final DeviceOutageDaily DEVICE_OUTAGE_DAILY = DeviceOutageDaily.DEVICE_OUTAGE_DAILY;
 
     /**
      * The table <code>device_state</code>.
@@ -150,6 +156,7 @@ public class DefaultSchema extends SchemaImpl {
             Alerts.ALERTS,
             DeviceDaily.DEVICE_DAILY,
             DeviceHourly.DEVICE_HOURLY,
+            DeviceOutageDaily.DEVICE_OUTAGE_DAILY,
             DeviceState.DEVICE_STATE,
             Devices.DEVICES,
             InterfaceDaily.INTERFACE_DAILY,

@@ -9,6 +9,7 @@ import io.github.wardops.ward.postgres.internal.jooq.tables.AlertSilences;
 import io.github.wardops.ward.postgres.internal.jooq.tables.Alerts;
 import io.github.wardops.ward.postgres.internal.jooq.tables.DeviceDaily;
 import io.github.wardops.ward.postgres.internal.jooq.tables.DeviceHourly;
+import io.github.wardops.ward.postgres.internal.jooq.tables.DeviceOutageDaily;
 import io.github.wardops.ward.postgres.internal.jooq.tables.DeviceState;
 import io.github.wardops.ward.postgres.internal.jooq.tables.Devices;
 import io.github.wardops.ward.postgres.internal.jooq.tables.InterfaceDaily;
@@ -26,6 +27,7 @@ import io.github.wardops.ward.postgres.internal.jooq.tables.records.AlertSilence
 import io.github.wardops.ward.postgres.internal.jooq.tables.records.AlertsRecord;
 import io.github.wardops.ward.postgres.internal.jooq.tables.records.DeviceDailyRecord;
 import io.github.wardops.ward.postgres.internal.jooq.tables.records.DeviceHourlyRecord;
+import io.github.wardops.ward.postgres.internal.jooq.tables.records.DeviceOutageDailyRecord;
 import io.github.wardops.ward.postgres.internal.jooq.tables.records.DeviceStateRecord;
 import io.github.wardops.ward.postgres.internal.jooq.tables.records.DevicesRecord;
 import io.github.wardops.ward.postgres.internal.jooq.tables.records.InterfaceDailyRecord;
@@ -64,6 +66,7 @@ public class Keys {
     public static final UniqueKey<AlertsRecord> ALERTS_PKEY = Internal.createUniqueKey(Alerts.ALERTS, DSL.name("alerts_pkey"), new TableField[] { Alerts.ALERTS.ID }, true);
     public static final UniqueKey<DeviceDailyRecord> DEVICE_DAILY_PKEY = Internal.createUniqueKey(DeviceDaily.DEVICE_DAILY, DSL.name("device_daily_pkey"), new TableField[] { DeviceDaily.DEVICE_DAILY.DEVICE_ID, DeviceDaily.DEVICE_DAILY.BUCKET }, true);
     public static final UniqueKey<DeviceHourlyRecord> DEVICE_HOURLY_PKEY = Internal.createUniqueKey(DeviceHourly.DEVICE_HOURLY, DSL.name("device_hourly_pkey"), new TableField[] { DeviceHourly.DEVICE_HOURLY.DEVICE_ID, DeviceHourly.DEVICE_HOURLY.BUCKET }, true);
+    public static final UniqueKey<DeviceOutageDailyRecord> DEVICE_OUTAGE_DAILY_PKEY = Internal.createUniqueKey(DeviceOutageDaily.DEVICE_OUTAGE_DAILY, DSL.name("device_outage_daily_pkey"), new TableField[] { DeviceOutageDaily.DEVICE_OUTAGE_DAILY.DEVICE_ID, DeviceOutageDaily.DEVICE_OUTAGE_DAILY.BUCKET, DeviceOutageDaily.DEVICE_OUTAGE_DAILY.UNREACHABLE_DOWN }, true);
     public static final UniqueKey<DeviceStateRecord> DEVICE_STATE_PKEY = Internal.createUniqueKey(DeviceState.DEVICE_STATE, DSL.name("device_state_pkey"), new TableField[] { DeviceState.DEVICE_STATE.DEVICE_ID, DeviceState.DEVICE_STATE.IF_INDEX }, true);
     public static final UniqueKey<DevicesRecord> DEVICES_PKEY = Internal.createUniqueKey(Devices.DEVICES, DSL.name("devices_pkey"), new TableField[] { Devices.DEVICES.ID }, true);
     public static final UniqueKey<InterfaceDailyRecord> INTERFACE_DAILY_PKEY = Internal.createUniqueKey(InterfaceDaily.INTERFACE_DAILY, DSL.name("interface_daily_pkey"), new TableField[] { InterfaceDaily.INTERFACE_DAILY.DEVICE_ID, InterfaceDaily.INTERFACE_DAILY.IF_INDEX, InterfaceDaily.INTERFACE_DAILY.BUCKET }, true);

@@ -9,6 +9,7 @@ import io.github.wardops.ward.postgres.internal.jooq.tables.AlertSilences;
 import io.github.wardops.ward.postgres.internal.jooq.tables.Alerts;
 import io.github.wardops.ward.postgres.internal.jooq.tables.DeviceDaily;
 import io.github.wardops.ward.postgres.internal.jooq.tables.DeviceHourly;
+import io.github.wardops.ward.postgres.internal.jooq.tables.DeviceOutageDaily;
 import io.github.wardops.ward.postgres.internal.jooq.tables.DeviceState;
 import io.github.wardops.ward.postgres.internal.jooq.tables.Devices;
 import io.github.wardops.ward.postgres.internal.jooq.tables.InterfaceDaily;
@@ -53,6 +54,11 @@ public class Tables {
      * The table <code>device_hourly</code>.
      */
     public static final DeviceHourly DEVICE_HOURLY = DeviceHourly.DEVICE_HOURLY;
+
+    /**
+     * The table <code>device_outage_daily</code>.
+     */
+    public static final DeviceOutageDaily DEVICE_OUTAGE_DAILY = DeviceOutageDaily.DEVICE_OUTAGE_DAILY;
 
     /**
      * The table <code>device_state</code>.

@@ -8,6 +8,7 @@ import io.github.wardops.ward.postgres.internal.jooq.DefaultSchema;
 import io.github.wardops.ward.postgres.internal.jooq.Keys;
 import io.github.wardops.ward.postgres.internal.jooq.tables.records.DeviceDailyRecord;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collection;
@@ -124,6 +125,26 @@ public class DeviceDaily extends TableImpl<DeviceDailyRecord> {
      * The column <code>device_daily.unknown_seconds</code>.
      */
     public final TableField<DeviceDailyRecord, Double> UNKNOWN_SECONDS = createField(DSL.name("unknown_seconds"), SQLDataType.DOUBLE.nullable(false).defaultValue(DSL.field(DSL.raw("0"), SQLDataType.DOUBLE)), this, "");
+
+    /**
+     * The column <code>device_daily.cum_up_seconds</code>.
+     */
+    public final TableField<DeviceDailyRecord, BigDecimal> CUM_UP_SECONDS = createField(DSL.name("cum_up_seconds"), SQLDataType.NUMERIC, this, "");
+
+    /**
+     * The column <code>device_daily.cum_down_seconds</code>.
+     */
+    public final TableField<DeviceDailyRecord, BigDecimal> CUM_DOWN_SECONDS = createField(DSL.name("cum_down_seconds"), SQLDataType.NUMERIC, this, "");
+
+    /**
+     * The column <code>device_daily.cum_unreachable_seconds</code>.
+     */
+    public final TableField<DeviceDailyRecord, BigDecimal> CUM_UNREACHABLE_SECONDS = createField(DSL.name("cum_unreachable_seconds"), SQLDataType.NUMERIC, this, "");
+
+    /**
+     * The column <code>device_daily.cum_unknown_seconds</code>.
+     */
+    public final TableField<DeviceDailyRecord, BigDecimal> CUM_UNKNOWN_SECONDS = createField(DSL.name("cum_unknown_seconds"), SQLDataType.NUMERIC, this, "");
 
     private DeviceDaily(Name alias, Table<DeviceDailyRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);

@@ -64,6 +64,11 @@ public class RollupProgress extends TableImpl<RollupProgressRecord> {
      */
     public final TableField<RollupProgressRecord, Instant> ROLLED_TO = createField(DSL.name("rolled_to"), SQLDataType.INSTANT, this, "");
 
+    /**
+     * The column <code>rollup_progress.report_ready</code>.
+     */
+    public final TableField<RollupProgressRecord, Boolean> REPORT_READY = createField(DSL.name("report_ready"), SQLDataType.BOOLEAN.nullable(false).defaultValue(DSL.field(DSL.raw("false"), SQLDataType.BOOLEAN)), this, "");
+
     private RollupProgress(Name alias, Table<RollupProgressRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }

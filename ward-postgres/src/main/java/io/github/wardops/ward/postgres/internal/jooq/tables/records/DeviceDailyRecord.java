@@ -6,6 +6,7 @@ package io.github.wardops.ward.postgres.internal.jooq.tables.records;
 
 import io.github.wardops.ward.postgres.internal.jooq.tables.DeviceDaily;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -217,6 +218,62 @@ public class DeviceDailyRecord extends UpdatableRecordImpl<DeviceDailyRecord> {
         return (Double) get(13);
     }
 
+    /**
+     * Setter for <code>device_daily.cum_up_seconds</code>.
+     */
+    public void setCumUpSeconds(BigDecimal value) {
+        set(14, value);
+    }
+
+    /**
+     * Getter for <code>device_daily.cum_up_seconds</code>.
+     */
+    public BigDecimal getCumUpSeconds() {
+        return (BigDecimal) get(14);
+    }
+
+    /**
+     * Setter for <code>device_daily.cum_down_seconds</code>.
+     */
+    public void setCumDownSeconds(BigDecimal value) {
+        set(15, value);
+    }
+
+    /**
+     * Getter for <code>device_daily.cum_down_seconds</code>.
+     */
+    public BigDecimal getCumDownSeconds() {
+        return (BigDecimal) get(15);
+    }
+
+    /**
+     * Setter for <code>device_daily.cum_unreachable_seconds</code>.
+     */
+    public void setCumUnreachableSeconds(BigDecimal value) {
+        set(16, value);
+    }
+
+    /**
+     * Getter for <code>device_daily.cum_unreachable_seconds</code>.
+     */
+    public BigDecimal getCumUnreachableSeconds() {
+        return (BigDecimal) get(16);
+    }
+
+    /**
+     * Setter for <code>device_daily.cum_unknown_seconds</code>.
+     */
+    public void setCumUnknownSeconds(BigDecimal value) {
+        set(17, value);
+    }
+
+    /**
+     * Getter for <code>device_daily.cum_unknown_seconds</code>.
+     */
+    public BigDecimal getCumUnknownSeconds() {
+        return (BigDecimal) get(17);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -240,7 +297,7 @@ public class DeviceDailyRecord extends UpdatableRecordImpl<DeviceDailyRecord> {
     /**
      * Create a detached, initialised DeviceDailyRecord
      */
-    public DeviceDailyRecord(UUID deviceId, Instant bucket, Integer results, Long probesSent, Long probesAnswered, Double lossPct, Double rttMinMs, Double rttAvgMs, Double rttMaxMs, Long rttWeight, Double upSeconds, Double downSeconds, Double unreachableSeconds, Double unknownSeconds) {
+    public DeviceDailyRecord(UUID deviceId, Instant bucket, Integer results, Long probesSent, Long probesAnswered, Double lossPct, Double rttMinMs, Double rttAvgMs, Double rttMaxMs, Long rttWeight, Double upSeconds, Double downSeconds, Double unreachableSeconds, Double unknownSeconds, BigDecimal cumUpSeconds, BigDecimal cumDownSeconds, BigDecimal cumUnreachableSeconds, BigDecimal cumUnknownSeconds) {
         super(DeviceDaily.DEVICE_DAILY);
 
         setDeviceId(deviceId);
@@ -257,6 +314,10 @@ public class DeviceDailyRecord extends UpdatableRecordImpl<DeviceDailyRecord> {
         setDownSeconds(downSeconds);
         setUnreachableSeconds(unreachableSeconds);
         setUnknownSeconds(unknownSeconds);
+        setCumUpSeconds(cumUpSeconds);
+        setCumDownSeconds(cumDownSeconds);
+        setCumUnreachableSeconds(cumUnreachableSeconds);
+        setCumUnknownSeconds(cumUnknownSeconds);
         resetTouchedOnNotNull();
     }
 }

@@ -48,6 +48,20 @@ public class RollupProgressRecord extends UpdatableRecordImpl<RollupProgressReco
         return (Instant) get(1);
     }
 
+    /**
+     * Setter for <code>rollup_progress.report_ready</code>.
+     */
+    public void setReportReady(Boolean value) {
+        set(2, value);
+    }
+
+    /**
+     * Getter for <code>rollup_progress.report_ready</code>.
+     */
+    public Boolean getReportReady() {
+        return (Boolean) get(2);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -71,11 +85,12 @@ public class RollupProgressRecord extends UpdatableRecordImpl<RollupProgressReco
     /**
      * Create a detached, initialised RollupProgressRecord
      */
-    public RollupProgressRecord(Boolean singleton, Instant rolledTo) {
+    public RollupProgressRecord(Boolean singleton, Instant rolledTo, Boolean reportReady) {
         super(RollupProgress.ROLLUP_PROGRESS);
 
         setSingleton(singleton);
         setRolledTo(rolledTo);
+        setReportReady(reportReady);
         resetTouchedOnNotNull();
     }
 }
