@@ -1,5 +1,6 @@
 package io.github.wardops.ward.postgres;
 
+import io.github.wardops.ward.postgres.PgSupport.Change;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,11 +12,7 @@ import io.github.wardops.ward.postgres.AvailabilityReport.Sort;
 import io.github.wardops.ward.postgres.AvailabilityReport.Unreachable;
 import io.github.wardops.ward.testkit.ManualClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -53,8 +50,6 @@ class AvailabilityIT {
     final ManualClock clock = new ManualClock(NOW);
     PostgresStorage storage;
 
-    record Change(UUID device, Instant at, String from, String to) {
-    }
 
     record Seg(Instant from, Instant to, String status) {
     }
@@ -81,7 +76,7 @@ class AvailabilityIT {
                 new SimpleMeterRegistry()).clock(clock).build());
         storage.runMaintenance();
         for (LocalDate d = LocalDate.parse("2026-03-28"); !d.isAfter(LocalDate.parse("2026-03-31")); d = d.plusDays(1)) {
-            exec("CREATE TABLE IF NOT EXISTS ping_results_p" + d.toString().replace("-", "") + " PARTITION OF ping_results"
+            PgSupport.exec(db, "CREATE TABLE IF NOT EXISTS ping_results_p" + d.toString().replace("-", "") + " PARTITION OF ping_results"
                     + " FOR VALUES FROM ('" + d.atStartOfDay(ZoneOffset.UTC).toInstant() + "') TO ('"
                     + d.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant() + "')");
         }
@@ -142,18 +137,18 @@ class AvailabilityIT {
             segs.add(new Seg(segStart, NOW, cur));
             segments.put(d, segs);
         }
-        insertPings(pings);
-        insertChanges(changes);
+        PgSupport.insertPings(db, pings);
+        PgSupport.insertChanges(db, changes);
         // a saved current state for some devices (the runner's state store): the time not rolled up yet
         // starts from it; the others from their last change
         int saved = 0;
         for (Map.Entry<UUID, List<Seg>> e : segments.entrySet()) {
             if (saved++ % 2 == 0) {
-                exec("INSERT INTO device_state (device_id, status, updated_at) VALUES ('" + e.getKey() + "', '"
+                PgSupport.exec(db, "INSERT INTO device_state (device_id, status, updated_at) VALUES ('" + e.getKey() + "', '"
                         + e.getValue().getLast().status() + "', now())");
             }
         }
-        exec("UPDATE rollup_progress SET rolled_to = NULL");
+        PgSupport.exec(db, "UPDATE rollup_progress SET rolled_to = NULL");
         storage.runMaintenance();
         Instant rolled = NOW.truncatedTo(ChronoUnit.HOURS);
         assertEquals(1, PgSupport.count(db, "SELECT count(*) FROM rollup_progress WHERE rolled_to = '" + rolled + "'"));
@@ -178,11 +173,11 @@ class AvailabilityIT {
         }
         // the roll-ups five hours behind: those hours are read from the state changes
         Instant lagging = rolled.minus(Duration.ofHours(5));
-        exec("UPDATE rollup_progress SET rolled_to = '" + lagging + "'");
+        PgSupport.exec(db, "UPDATE rollup_progress SET rolled_to = '" + lagging + "'");
         for (Instant[] r : ranges) {
             check(r[0], r[1], Unreachable.EXCLUDED, lagging);
         }
-        exec("UPDATE rollup_progress SET rolled_to = '" + rolled + "'");
+        PgSupport.exec(db, "UPDATE rollup_progress SET rolled_to = '" + rolled + "'");
 
         // per device, sorted and paged
         Map<UUID, String> byDevice = new LinkedHashMap<>();
@@ -217,15 +212,15 @@ class AvailabilityIT {
         // V9: whole days from 2 device_daily rows a device (the running totals) and the outage boundaries
         // from device_outage_daily, both built by the roll-up job: no read of state_changes at all
         UUID d = UUID.randomUUID();
-        exec("INSERT INTO device_daily (device_id, bucket, results, probes_sent, probes_answered, up_seconds, down_seconds)"
+        PgSupport.exec(db, "INSERT INTO device_daily (device_id, bucket, results, probes_sent, probes_answered, up_seconds, down_seconds)"
                 + " SELECT '" + d + "', g, 2880, 8640, 8600, 86000, 400 FROM generate_series(TIMESTAMPTZ '2026-03-01',"
                 + " TIMESTAMPTZ '2026-03-27', INTERVAL '1 day') g");
-        exec("INSERT INTO state_changes (device_id, at, from_status, to_status) VALUES ('" + d
+        PgSupport.exec(db, "INSERT INTO state_changes (device_id, at, from_status, to_status) VALUES ('" + d
                 + "', '2026-03-02T10:00:00Z', 'UP', 'DOWN'), ('" + d + "', '2026-03-02T10:06:40Z', 'DOWN', 'UP')");
         org.jooq.DSLContext ctx = org.jooq.impl.DSL.using(db.dataSource(), org.jooq.SQLDialect.POSTGRES);
         // the rows above were written behind the job's back: build the report's roll-ups as the job does
         io.github.wardops.ward.postgres.internal.db.Rollups.backfillReport(ctx, Instant.parse("2026-03-28T00:00:00Z"));
-        exec("VACUUM ANALYZE device_daily, state_changes, device_outage_daily");
+        PgSupport.exec(db, "VACUUM ANALYZE device_daily, state_changes, device_outage_daily");
         var s = io.github.wardops.ward.postgres.internal.db.AvailabilitySql.statement(ctx,
                 Instant.parse("2026-03-01T00:00:00Z"), Instant.parse("2026-03-28T00:00:00Z"), new UUID[] {d},
                 new String[] {"g"}, false, "pct", false, 0, 10);
@@ -248,7 +243,7 @@ class AvailabilityIT {
         assertEquals(1, r.outages());
         assertEquals(400.0, r.longestOutageSeconds(), 1e-6);
         // a range that starts and ends on a day without a row of the device: its nearest rows inside the range
-        exec("DELETE FROM device_daily WHERE device_id = '" + d + "' AND bucket IN ('2026-03-01', '2026-03-27')");
+        PgSupport.exec(db, "DELETE FROM device_daily WHERE device_id = '" + d + "' AND bucket IN ('2026-03-01', '2026-03-27')");
         Row inner = storage.availability().read(new Query(Instant.parse("2026-03-01T00:00:00Z"),
                 Instant.parse("2026-03-28T00:00:00Z"), Map.of(d, "g"), Unreachable.EXCLUDED, Sort.GROUP, false, 0, 10))
                 .rows().getFirst();
@@ -356,38 +351,5 @@ class AvailabilityIT {
 
     private static Instant min(Instant a, Instant b) {
         return a.isBefore(b) ? a : b;
-    }
-
-    private void exec(String sql) throws SQLException {
-        try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
-            st.execute(sql);
-        }
-    }
-
-    private void insertPings(List<Object[]> pings) throws SQLException {
-        try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO ping_results (device_id, check_name, at, status, sent, received) VALUES (?, 'icmp', ?, 'UP', 1, 1)")) {
-            for (Object[] p : pings) {
-                ps.setObject(1, p[0]);
-                ps.setTimestamp(2, Timestamp.from((Instant) p[1]));
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-    }
-
-    private void insertChanges(List<Change> changes) throws SQLException {
-        try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO state_changes (device_id, at, from_status, to_status, flapping) VALUES (?, ?, ?, ?, ?)")) {
-            for (Change ch : changes) {
-                ps.setObject(1, ch.device());
-                ps.setTimestamp(2, Timestamp.from(ch.at()));
-                ps.setString(3, ch.from());
-                ps.setString(4, ch.to());
-                ps.setBoolean(5, ch.from().equals(ch.to()));
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
     }
 }

@@ -100,4 +100,44 @@ final class PgSupport {
         }
         return out;
     }
+
+    /** A state change to write, in insertion order (its id's order); {@code from == to} is a flapping row. */
+    record Change(java.util.UUID device, Instant at, String from, String to) {
+    }
+
+    /** Runs one SQL statement on its own connection. */
+    static void exec(EmbeddedDatabase db, String sql) throws SQLException {
+        try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    /** Writes UP ping rows (one echo, answered), each {@code {UUID device, Instant at}}, in one batch. */
+    static void insertPings(EmbeddedDatabase db, List<Object[]> pings) throws SQLException {
+        try (Connection c = db.dataSource().getConnection(); java.sql.PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO ping_results (device_id, check_name, at, status, sent, received) VALUES (?, 'icmp', ?, 'UP', 1, 1)")) {
+            for (Object[] p : pings) {
+                ps.setObject(1, p[0]);
+                ps.setTimestamp(2, java.sql.Timestamp.from((Instant) p[1]));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** Writes device state changes in their order, in one batch. */
+    static void insertChanges(EmbeddedDatabase db, List<Change> changes) throws SQLException {
+        try (Connection c = db.dataSource().getConnection(); java.sql.PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO state_changes (device_id, at, from_status, to_status, flapping) VALUES (?, ?, ?, ?, ?)")) {
+            for (Change ch : changes) {
+                ps.setObject(1, ch.device());
+                ps.setTimestamp(2, java.sql.Timestamp.from(ch.at()));
+                ps.setString(3, ch.from());
+                ps.setString(4, ch.to());
+                ps.setBoolean(5, ch.from().equals(ch.to()));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
 }

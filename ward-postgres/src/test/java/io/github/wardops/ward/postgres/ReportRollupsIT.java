@@ -1,5 +1,6 @@
 package io.github.wardops.ward.postgres;
 
+import io.github.wardops.ward.postgres.PgSupport.Change;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,12 +11,10 @@ import io.github.wardops.ward.postgres.internal.db.Rollups;
 import io.github.wardops.ward.testkit.ManualClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -62,9 +61,6 @@ class ReportRollupsIT {
     PostgresStorage storage;
     DSLContext ctx;
 
-    /** A state change in insertion order (its id's order). */
-    record Change(UUID device, Instant at, String from, String to) {
-    }
 
     @BeforeAll
     static void startDatabase() throws SQLException {
@@ -87,9 +83,9 @@ class ReportRollupsIT {
                 new SimpleMeterRegistry()).clock(clock).build());
         storage.runMaintenance();
         ctx = DSL.using(db.dataSource(), SQLDialect.POSTGRES);
-        exec("UPDATE rollup_progress SET rolled_to = NULL");
+        PgSupport.exec(db, "UPDATE rollup_progress SET rolled_to = NULL");
         for (LocalDate d = LocalDate.parse("2026-03-27"); !d.isAfter(LocalDate.parse("2026-03-31")); d = d.plusDays(1)) {
-            exec("CREATE TABLE IF NOT EXISTS ping_results_p" + d.toString().replace("-", "") + " PARTITION OF ping_results"
+            PgSupport.exec(db, "CREATE TABLE IF NOT EXISTS ping_results_p" + d.toString().replace("-", "") + " PARTITION OF ping_results"
                     + " FOR VALUES FROM ('" + d.atStartOfDay(ZoneOffset.UTC).toInstant() + "') TO ('"
                     + d.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant() + "')");
         }
@@ -110,13 +106,13 @@ class ReportRollupsIT {
         Instant cut = NOW1.minus(Duration.ofMinutes(30));
         List<Change> early = changes.stream().filter(c -> c.at().isBefore(cut)).toList();
         List<Change> later = changes.stream().filter(c -> !c.at().isBefore(cut)).toList();
-        insertPings(pings.stream().filter(p -> ((Instant) p[1]).isBefore(NOW1)).toList());
-        insertChanges(early);
-        exec("UPDATE rollup_progress SET rolled_to = NULL"); // whatever the background run at open did
+        PgSupport.insertPings(db, pings.stream().filter(p -> ((Instant) p[1]).isBefore(NOW1)).toList());
+        PgSupport.insertChanges(db, early);
+        PgSupport.exec(db, "UPDATE rollup_progress SET rolled_to = NULL"); // whatever the background run at open did
         storage.runMaintenance();
         assertEquals(expectedOutageDays(early), outageDays(), "after the first run");
-        insertPings(pings.stream().filter(p -> !((Instant) p[1]).isBefore(NOW1)).toList());
-        insertChanges(later);
+        PgSupport.insertPings(db, pings.stream().filter(p -> !((Instant) p[1]).isBefore(NOW1)).toList());
+        PgSupport.insertChanges(db, later);
         clock.set(NOW2);
         storage.runMaintenance();
         List<Change> all = new ArrayList<>(early);
@@ -133,14 +129,14 @@ class ReportRollupsIT {
         storage.runMaintenance();
         assertEquals(snapshot, snapshot(), "a re-run changes nothing");
         // the state right after the upgrade to V9: no outage days, no totals, not ready; the first run builds them
-        exec("DELETE FROM device_outage_daily");
-        exec("UPDATE device_daily SET cum_up_seconds = NULL, cum_down_seconds = NULL, cum_unreachable_seconds = NULL,"
+        PgSupport.exec(db, "DELETE FROM device_outage_daily");
+        PgSupport.exec(db, "UPDATE device_daily SET cum_up_seconds = NULL, cum_down_seconds = NULL, cum_unreachable_seconds = NULL,"
                 + " cum_unknown_seconds = NULL");
-        exec("UPDATE rollup_progress SET report_ready = false");
+        PgSupport.exec(db, "UPDATE rollup_progress SET report_ready = false");
         storage.runMaintenance();
         assertEquals(1, PgSupport.count(db, "SELECT count(*) FROM rollup_progress WHERE report_ready"));
         assertEquals(snapshot, snapshot(), "the upgrade backfill gives the same rows");
-        exec("UPDATE rollup_progress SET rolled_to = NULL");
+        PgSupport.exec(db, "UPDATE rollup_progress SET rolled_to = NULL");
         storage.runMaintenance();
         assertEquals(snapshot, snapshot(), "a full re-roll gives the same rows");
         // the expiry: the report's roll-ups go with the roll-ups' retention
@@ -157,14 +153,14 @@ class ReportRollupsIT {
         List<Change> changes = new ArrayList<>();
         List<Object[]> pings = new ArrayList<>();
         List<UUID> devices = randomRows(rnd, 9, changes, pings);
-        insertPings(pings);
-        insertChanges(changes);
+        PgSupport.insertPings(db, pings);
+        PgSupport.insertChanges(db, changes);
         // a saved current state for some (the time not rolled up yet starts from it)
         for (int i = 0; i < devices.size(); i += 2) {
-            exec("INSERT INTO device_state (device_id, status, updated_at) VALUES ('" + devices.get(i) + "', 'DOWN', now())");
+            PgSupport.exec(db, "INSERT INTO device_state (device_id, status, updated_at) VALUES ('" + devices.get(i) + "', 'DOWN', now())");
         }
         clock.set(NOW2);
-        exec("UPDATE rollup_progress SET rolled_to = NULL"); // whatever the background run at open did
+        PgSupport.exec(db, "UPDATE rollup_progress SET rolled_to = NULL"); // whatever the background run at open did
         storage.runMaintenance();
         Map<UUID, String> byDevice = new LinkedHashMap<>();
         Map<UUID, String> byGroup = new LinkedHashMap<>();
@@ -188,7 +184,7 @@ class ReportRollupsIT {
         int compared = 0;
         int withOutages = 0;
         for (Instant rolled : List.of(NOW2.truncatedTo(ChronoUnit.HOURS), NOW2.truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(30)))) {
-            exec("UPDATE rollup_progress SET rolled_to = '" + rolled + "'");
+            PgSupport.exec(db, "UPDATE rollup_progress SET rolled_to = '" + rolled + "'");
             for (Instant[] r : ranges) {
                 Instant end = r[1].isAfter(NOW2) ? NOW2 : r[1];
                 for (boolean down : new boolean[] {false, true}) {
@@ -216,16 +212,16 @@ class ReportRollupsIT {
         UUID d = UUID.randomUUID();
         storage.runMaintenance(); // the roll-ups' progress: whole days are read from them
         // a state change with a status the report does not know: refused, naming the check
-        SQLException bad = assertThrows(SQLException.class, () -> exec("INSERT INTO state_changes (device_id, at,"
+        SQLException bad = assertThrows(SQLException.class, () -> PgSupport.exec(db, "INSERT INTO state_changes (device_id, at,"
                 + " from_status, to_status) VALUES ('" + d + "', '2026-03-28T10:00:00Z', 'UP', 'BROKEN')"));
         assertTrue(bad.getMessage().contains("state_changes_to_status_check"), bad.getMessage());
         // an outage day that cannot be (its first boundary the day before): refused
-        SQLException day = assertThrows(SQLException.class, () -> exec("INSERT INTO device_outage_daily (device_id, bucket,"
+        SQLException day = assertThrows(SQLException.class, () -> PgSupport.exec(db, "INSERT INTO device_outage_daily (device_id, bucket,"
                 + " unreachable_down, entries, first_at, first_in, last_at, last_in) VALUES ('" + d
                 + "', '2026-03-28T00:00:00Z', false, 1, '2026-03-27T23:00:00Z', true, '2026-03-28T01:00:00Z', true)"));
         assertTrue(day.getMessage().contains("device_outage_daily"), day.getMessage());
         // a daily row written behind the roll-up job's back (no running totals): the read fails and says why
-        exec("INSERT INTO device_daily (device_id, bucket, results, probes_sent, probes_answered, up_seconds)"
+        PgSupport.exec(db, "INSERT INTO device_daily (device_id, bucket, results, probes_sent, probes_answered, up_seconds)"
                 + " VALUES ('" + d + "', '2026-03-20T00:00:00Z', 10, 10, 10, 86400)");
         clock.set(NOW2);
         Exception e = assertThrows(Exception.class, () -> storage.availability().read(new AvailabilityReport.Query(
@@ -415,38 +411,5 @@ class ReportRollupsIT {
         }
         assertTrue(sb.length() > 1000, "the roll-ups are not empty");
         return sb.toString();
-    }
-
-    private void exec(String sql) throws SQLException {
-        try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
-            st.execute(sql);
-        }
-    }
-
-    private void insertPings(List<Object[]> pings) throws SQLException {
-        try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO ping_results (device_id, check_name, at, status, sent, received) VALUES (?, 'icmp', ?, 'UP', 1, 1)")) {
-            for (Object[] p : pings) {
-                ps.setObject(1, p[0]);
-                ps.setTimestamp(2, Timestamp.from((Instant) p[1]));
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-    }
-
-    private void insertChanges(List<Change> changes) throws SQLException {
-        try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO state_changes (device_id, at, from_status, to_status, flapping) VALUES (?, ?, ?, ?, ?)")) {
-            for (Change ch : changes) {
-                ps.setObject(1, ch.device());
-                ps.setTimestamp(2, Timestamp.from(ch.at()));
-                ps.setString(3, ch.from());
-                ps.setString(4, ch.to());
-                ps.setBoolean(5, ch.from().equals(ch.to()));
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
     }
 }
