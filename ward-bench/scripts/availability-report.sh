@@ -7,7 +7,7 @@
 # Usage: ward-bench/scripts/availability-report.sh [devices=100000] [days=30] [rounds=5]
 # BENCH_JAVA_OPTS passes system properties to the harness: -Dcompare=1 also times the read as before
 # V9 on the same rows and checks both give the same rows; -Dexplain=1 (or =legacy, the read before V9;
-# or =range, [now - days, now)) prints EXPLAIN ANALYZE of the whole-days read.
+# or =range, [now - days, now); or =device, whole days per device) prints EXPLAIN ANALYZE of the whole-days read.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"

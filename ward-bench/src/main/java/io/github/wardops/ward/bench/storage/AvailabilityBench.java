@@ -34,7 +34,7 @@ import java.util.UUID;
  * outages from every state change; V8's planner override) on the same rows, and checks that both
  * give the same rows. {@code -Dexplain=1} prints {@code EXPLAIN (ANALYZE, BUFFERS)} of the
  * whole-days statement ({@code -Dexplain=legacy}: the one before V9; {@code -Dexplain=range}: the one
- * of {@code [now - days, now)}). Usage:
+ * of {@code [now - days, now)}; {@code -Dexplain=device}: whole days per device). Usage:
  * {@code AvailabilityBench DIRECTORY [devices=100000] [days=30] [rounds=5]}; the directory keeps the
  * database between runs (a second run reuses the rows when the device count matches).
  */
@@ -113,6 +113,11 @@ public final class AvailabilityBench {
                 org.jooq.DSLContext ctx = org.jooq.impl.DSL.using(db.dataSource(), org.jooq.SQLDialect.POSTGRES);
                 boolean legacy = "legacy".equals(System.getProperty("explain"));
                 boolean range = "range".equals(System.getProperty("explain"));
+                if ("device".equals(System.getProperty("explain"))) {
+                    for (int i = 0; i < ids.length; i++) {
+                        gs[i] = ids[i].toString();
+                    }
+                }
                 var s = io.github.wardops.ward.postgres.internal.db.AvailabilitySql.statement(ctx,
                         range ? now.minus(Duration.ofDays(days)) : dayFrom, range ? now : today, ids,
                         gs, false, "pct", false, 0, 100, legacy);

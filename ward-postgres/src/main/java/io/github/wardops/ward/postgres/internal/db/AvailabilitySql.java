@@ -115,7 +115,8 @@ public final class AvailabilitySql {
     /**
      * Sets, for the current transaction only ({@code SET LOCAL}), what the statement needs to run
      * fast: {@code work_mem} (per-device aggregates of 100,000 devices spill to disk with the default
-     * 4 MB). No planner override any more: whole days are read as 2 {@code device_daily} rows a device
+     * 4 MB), and no parallel workers (on a 2-core server their start-up and their competition with
+     * the leader made the report 0.4-0.7 s slower: docs/benchmarks.md). No planner override any more: whole days are read as 2 {@code device_daily} rows a device
      * (the running totals, V9) and the outage boundaries from {@code device_outage_daily}, both a small
      * share of their tables, which the planner reads by index unaided (V8's {@code enable_seqscan = off}
      * was for the scan of every daily row of the range).
@@ -125,6 +126,7 @@ public final class AvailabilitySql {
      */
     public static void configure(DSLContext tx, int workMemMb) {
         tx.execute("SET LOCAL work_mem = '" + workMemMb + "MB'");
+        tx.execute("SET LOCAL max_parallel_workers_per_gather = 0");
     }
 
     /**
@@ -248,6 +250,7 @@ public final class AvailabilitySql {
         binds.add(DSL.val(devices, SQLDataType.UUID.array()));
         binds.add(DSL.val(groups, SQLDataType.CLOB.array()));
         sql.append("sec AS (SELECT device_id, sum(up) AS up, sum(down) AS down, sum(unr) AS unr, sum(unk) AS unk FROM (\n");
+        List<Instant[]> folded = new ArrayList<>(); // edges read with the whole days (below)
         if (!rollups) {
             sql.append("SELECT device_id, up_seconds AS up, down_seconds AS down, unreachable_seconds AS unr,"
                     + " unknown_seconds AS unk FROM device_daily WHERE bucket >= ?::timestamptz AND bucket < ?::timestamptz\n");
@@ -259,20 +262,48 @@ public final class AvailabilitySql {
             // the last total less the first plus the first row's own seconds. The rows at the two exact
             // days are read by bucket and joined; only a device without one is looked up by its key (the
             // lateral's condition on f0/l0 is a one-time filter: no index probe for the others).
-            OffsetDateTime d0 = ts(plan.dayFrom());
-            OffsetDateTime d1 = ts(plan.dayTo());
-            OffsetDateTime last = ts(plan.dayTo().minus(Duration.ofDays(1)));
+            // An edge of more than 12 whole hours next to the whole days (the partial day of a range such as
+            // [now - 30 d, now)) widens them to its day, less that day's hours outside the edge (as an edge
+            // day apart is read below, but without a second pass over 100,000 daily rows).
+            Instant firstDay = plan.dayFrom();
+            Instant lastDay = plan.dayTo().minus(Duration.ofDays(1));
+            List<Instant[]> outside = new ArrayList<>();
+            for (Instant[] h : plan.hours()) {
+                if (h[1].equals(plan.dayFrom()) && Duration.between(h[0], h[1]).toHours() > 12) {
+                    firstDay = plan.dayFrom().minus(Duration.ofDays(1));
+                    outside.add(new Instant[] {firstDay, h[0]});
+                    folded.add(h);
+                } else if (h[0].equals(plan.dayTo()) && Duration.between(h[0], h[1]).toHours() > 12) {
+                    lastDay = plan.dayTo();
+                    outside.add(new Instant[] {h[1], plan.dayTo().plus(Duration.ofDays(1))});
+                    folded.add(h);
+                }
+            }
+            OffsetDateTime d0 = ts(firstDay);
+            OffsetDateTime d1 = ts(lastDay.plus(Duration.ofDays(1)));
+            OffsetDateTime last = ts(lastDay);
             String cols = "up_seconds AS up, down_seconds AS down, unreachable_seconds AS unr, unknown_seconds AS unk,"
                     + " cum_up_seconds AS cu, cum_down_seconds AS cd, cum_unreachable_seconds AS cr,"
                     + " cum_unknown_seconds AS ck";
+            // The running totals are numeric: their difference is exact, and is cast to double precision once
+            // (each cast between the two goes through text: 100,000 rows of 8 casts cost a quarter second).
+            // Less the hours outside folded edges, summed in double precision and rounded to whole
+            // microseconds as an edge day apart below (exact: see there).
+            String[] c = {"up", "down", "unr", "unk"};
+            String[] k = {"cu", "cd", "cr", "ck"};
+            String[] v = new String[4];
+            for (int i = 0; i < 4; i++) {
+                String e = "(l" + k[i] + " - " + k[i] + ")::double precision + w." + c[i];
+                v[i] = outside.isEmpty() ? e : micros(e + " - coalesce(o." + c[i] + ", 0)");
+            }
             sql.append("""
-                    SELECT device_id,
+                    SELECT w.device_id,
                            CASE WHEN cu IS NULL OR lcu IS NULL THEN ('device_daily has no running totals for device '
-                               || device_id || ': the report roll-ups are not built (rollup_progress.report_ready)')::double precision
-                           ELSE (lcu - cu + up::numeric)::double precision END AS up,
-                           (lcd - cd + down::numeric)::double precision AS down,
-                           (lcr - cr + unr::numeric)::double precision AS unr,
-                           (lck - ck + unk::numeric)::double precision AS unk
+                               || w.device_id || ': the report roll-ups are not built (rollup_progress.report_ready)')::double precision
+                           ELSE %2$s END AS up,
+                           %3$s AS down,
+                           %4$s AS unr,
+                           %5$s AS unk
                     FROM (SELECT m.device_id, coalesce(f0.up, f1.up) AS up, coalesce(f0.down, f1.down) AS down,
                                  coalesce(f0.unr, f1.unr) AS unr, coalesce(f0.unk, f1.unk) AS unk,
                                  coalesce(f0.cu, f1.cu) AS cu, coalesce(f0.cd, f1.cd) AS cd, coalesce(f0.cr, f1.cr) AS cr,
@@ -292,32 +323,46 @@ public final class AvailabilitySql {
                                              WHERE l0.device_id IS NULL AND q.device_id = m.device_id
                                                AND q.bucket >= ?::timestamptz AND q.bucket < ?::timestamptz
                                              ORDER BY q.bucket DESC LIMIT 1) l1 ON true) w
+                    %6$s
                     WHERE has
-                    """.formatted(cols));
+                    """.formatted(cols, v[0], v[1], v[2], v[3], outside.isEmpty() ? "" : """
+                    LEFT JOIN (SELECT device_id, sum(up_seconds) AS up, sum(down_seconds) AS down,
+                                      sum(unreachable_seconds) AS unr, sum(unknown_seconds) AS unk
+                               FROM (%s) oh GROUP BY device_id) o ON o.device_id = w.device_id"""
+                            .formatted(ranges(outside, null))));
             binds.addAll(List.of(d0, d0, d1, last, d0, last));
+            if (!outside.isEmpty()) {
+                ranges(outside, binds);
+            }
         } else {
             sql.append("SELECT NULL::uuid AS device_id, 0::double precision AS up, 0::double precision AS down,"
                     + " 0::double precision AS unr, 0::double precision AS unk WHERE false\n");
         }
         for (Instant[] h : plan.hours()) {
+            if (folded.contains(h)) {
+                continue;
+            }
             Instant day = h[0].truncatedTo(ChronoUnit.DAYS);
             Instant next = day.plus(Duration.ofDays(1));
             if (rollups && !h[1].isAfter(next) && Duration.between(h[0], h[1]).toHours() > 12) {
-                // More than half a day's hours: the day's row less the hours of that day outside them (the
-                // day's row is the sum of its hourly rows, in numeric; every second is a whole number of
-                // microseconds, so rounding to them gives the sum of the hours inside exactly, 0 when it is 0)
+                // More than half a day's hours: the day's row less the hours of that day outside them. The
+                // day's row is the sum of its hourly rows, and every second is a whole number of microseconds,
+                // so rounding to them gives the sum of the hours inside (0 when it is 0: no outage out of
+                // rounding). All in double precision: at most 11 terms of at most 3,600 s err by far less than
+                // the half microsecond that would change the rounding, and the numeric sums and casts of the
+                // first version cost 0.7 s of the report at 100,000 devices (docs/benchmarks.md).
                 sql.append("""
-                        UNION ALL SELECT dd.device_id, round(dd.up_seconds::numeric - coalesce(o.up, 0), 6)::double precision,
-                               round(dd.down_seconds::numeric - coalesce(o.down, 0), 6)::double precision,
-                               round(dd.unreachable_seconds::numeric - coalesce(o.unr, 0), 6)::double precision,
-                               round(dd.unknown_seconds::numeric - coalesce(o.unk, 0), 6)::double precision
+                        UNION ALL SELECT dd.device_id, %s, %s, %s, %s
                         FROM device_daily dd
-                        LEFT JOIN (SELECT device_id, sum(up_seconds::numeric) AS up, sum(down_seconds::numeric) AS down,
-                                          sum(unreachable_seconds::numeric) AS unr, sum(unknown_seconds::numeric) AS unk
+                        LEFT JOIN (SELECT device_id, sum(up_seconds) AS up, sum(down_seconds) AS down,
+                                          sum(unreachable_seconds) AS unr, sum(unknown_seconds) AS unk
                                    FROM (%s) oh
                                    GROUP BY device_id) o ON o.device_id = dd.device_id
                         WHERE dd.bucket = ?::timestamptz
-                        """.formatted(outsideHours(h[0], h[1], day, next, binds)));
+                        """.formatted(micros("dd.up_seconds - coalesce(o.up, 0)"),
+                        micros("dd.down_seconds - coalesce(o.down, 0)"),
+                        micros("dd.unreachable_seconds - coalesce(o.unr, 0)"),
+                        micros("dd.unknown_seconds - coalesce(o.unk, 0)"), outsideHours(h[0], h[1], day, next, binds)));
                 binds.add(ts(day));
             } else {
                 sql.append("UNION ALL SELECT device_id, up_seconds, down_seconds, unreachable_seconds, unknown_seconds"
@@ -478,13 +523,23 @@ public final class AvailabilitySql {
      * {@code OR} of the two would be a bitmap scan of the table's pages).
      */
     private static String outsideHours(Instant a, Instant b, Instant day, Instant next, List<Object> binds) {
+        return ranges(List.of(new Instant[] {day, a}, new Instant[] {b, next}), binds);
+    }
+
+    /**
+     * The hourly rows in the given ranges, as {@link #outsideHours}'s; {@code binds} may be {@code null}
+     * (the SQL only) and gets the ranges' bounds in order.
+     */
+    private static String ranges(List<Instant[]> ranges, List<Object> binds) {
         List<String> parts = new ArrayList<>();
-        for (Instant[] r : new Instant[][] {{day, a}, {b, next}}) {
+        for (Instant[] r : ranges) {
             if (r[0].isBefore(r[1])) {
                 parts.add("SELECT device_id, up_seconds, down_seconds, unreachable_seconds, unknown_seconds FROM device_hourly"
                         + " WHERE bucket >= ?::timestamptz AND bucket < ?::timestamptz");
-                binds.add(ts(r[0]));
-                binds.add(ts(r[1]));
+                if (binds != null) {
+                    binds.add(ts(r[0]));
+                    binds.add(ts(r[1]));
+                }
             }
         }
         if (parts.isEmpty()) {
@@ -492,6 +547,14 @@ public final class AvailabilitySql {
                     + " 0::double precision AS unreachable_seconds, 0::double precision AS unknown_seconds WHERE false");
         }
         return String.join(" UNION ALL ", parts);
+    }
+
+    /**
+     * {@code expr} (double precision seconds) rounded to whole microseconds in double precision, with
+     * no negative zero (a sum that is 0 in exact arithmetic is 0 here, not 1e-12 or -0).
+     */
+    private static String micros(String expr) {
+        return "(round((" + expr + ") * 1000000::double precision) / 1000000::double precision + 0::double precision)";
     }
 
     private static OffsetDateTime ts(Instant at) {
