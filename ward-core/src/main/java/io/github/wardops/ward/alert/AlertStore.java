@@ -25,6 +25,21 @@ public interface AlertStore {
     Collection<Alert> loadOpen() throws Exception;
 
     /**
+     * The alerts open now for some devices, read when they are adopted from another instance
+     * ({@link io.github.wardops.ward.state.StateTracker#adopt}) so that an alert open there is
+     * carried on, not opened again. The default filters {@link #loadOpen()}; a store over a database
+     * should read only these devices.
+     *
+     * @param devices the devices; never {@code null}
+     * @return their open alerts; never {@code null}
+     * @throws Exception when the store cannot be read
+     */
+    default Collection<Alert> loadOpen(Collection<DeviceId> devices) throws Exception {
+        java.util.Set<DeviceId> wanted = java.util.Set.copyOf(devices);
+        return loadOpen().stream().filter(a -> wanted.contains(a.device())).toList();
+    }
+
+    /**
      * An alert opened.
      *
      * @param alert the alert; never {@code null}
@@ -93,6 +108,19 @@ public interface AlertStore {
      */
     default Collection<PendingCondition> loadPending() throws Exception {
         return List.of();
+    }
+
+    /**
+     * The stored {@code for} timers of some devices, read when they are adopted from another
+     * instance. The default filters {@link #loadPending()}.
+     *
+     * @param devices the devices; never {@code null}
+     * @return their timers; never {@code null}
+     * @throws Exception when the store cannot be read
+     */
+    default Collection<PendingCondition> loadPending(Collection<DeviceId> devices) throws Exception {
+        java.util.Set<DeviceId> wanted = java.util.Set.copyOf(devices);
+        return loadPending().stream().filter(p -> wanted.contains(p.device())).toList();
     }
 
     /**

@@ -35,6 +35,26 @@ public interface StateListener {
     }
 
     /**
+     * Devices were {@link StateTracker#adopt adopted}: taken over from another instance, their
+     * stored states restored. Called before their first {@link #onUpdate}, so a listener with
+     * stored state of its own (alerting's open alerts) loads it here. The default does nothing.
+     *
+     * @param devices the adopted devices; never {@code null}
+     */
+    default void onAdopted(java.util.Collection<io.github.wardops.ward.inventory.DeviceId> devices) {
+    }
+
+    /**
+     * Devices were {@link StateTracker#release released} to another instance: forget them in
+     * memory, but keep what is stored for them (the next owner carries on from there) and tell no
+     * one. One call per {@link StateTracker#release}. The default does nothing.
+     *
+     * @param devices the released devices; never {@code null}
+     */
+    default void onReleased(java.util.Collection<io.github.wardops.ward.inventory.DeviceId> devices) {
+    }
+
+    /**
      * Called when ward itself becomes impaired or healthy again, judged by the tracker's sweep:
      * impaired while more than {@link StateTracker.Builder#impairedAbove the bound} of the
      * devices are stale (no probe of theirs completed for the stale bound). One call per change,

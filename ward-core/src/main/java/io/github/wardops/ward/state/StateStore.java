@@ -24,6 +24,20 @@ public interface StateStore {
     Collection<DeviceState> loadAll() throws Exception;
 
     /**
+     * The persisted states of some devices (their interfaces included), for
+     * {@link StateTracker#adopt}. The default filters {@link #loadAll()}; a store over a database
+     * should read only these devices.
+     *
+     * @param devices the devices; never {@code null}
+     * @return their states; never {@code null}
+     * @throws Exception when the store cannot be read (the devices then start unknown)
+     */
+    default Collection<DeviceState> load(Collection<DeviceId> devices) throws Exception {
+        java.util.Set<DeviceId> wanted = java.util.Set.copyOf(devices);
+        return loadAll().stream().filter(s -> wanted.contains(s.key().device())).toList();
+    }
+
+    /**
      * Saves a state, replacing the one with the same key.
      *
      * @param state the state; never {@code null}

@@ -105,6 +105,29 @@ public interface StateTracker extends ResultListener, AutoCloseable {
     void apply(List<? extends InventoryChange> changes);
 
     /**
+     * Takes over devices that another instance watched until now, as when several runners share
+     * a fleet and a shard of it moves here: adds them with the states the {@link StateStore}
+     * holds for them (as {@link #start()} restores them, {@link DeviceState#since()} included),
+     * then calls {@link StateListener#onAdopted} once with their ids, then
+     * {@link StateListener#onUpdate} once per restored device. No transition is reported: the
+     * devices carry on from where the previous instance left them. A device already tracked here is
+     * updated as by {@link #apply} and keeps its state. Call it before their probes start.
+     *
+     * @param devices the devices; never {@code null}
+     */
+    void adopt(Collection<Device> devices);
+
+    /**
+     * Hands devices over to another instance: forgets them here (probes of theirs still arriving
+     * are ignored) without deleting their stored states, which the next owner
+     * {@link #adopt adopts}. Listeners get one {@link StateListener#onReleased} with the ids that were
+     * tracked, never {@link StateListener#onRemoved}. Unknown ids are skipped. Stop their probes first.
+     *
+     * @param devices the device ids; never {@code null}
+     */
+    void release(Collection<DeviceId> devices);
+
+    /**
      * Feeds one observation of an interface's oper status (from SNMP, say). The interface gets
      * the same confirmation and flapping logic as a device.
      *

@@ -247,6 +247,54 @@ public final class AlertEngine implements Alerting {
             storeFailures.increment();
             warnLimited("alert store failed to load the rules' for timers: {}", e.getClass().getName());
         }
+        restorePending(timers);
+    }
+
+    /**
+     * Devices taken over from another instance: their open alerts and {@code for} timers are read
+     * from the store and carried on, as at start, so nothing is opened, resolved or notified again.
+     */
+    @Override
+    public void onAdopted(Collection<DeviceId> devices) {
+        Collection<Alert> loaded = List.of();
+        try {
+            loaded = cfg.store().loadOpen(devices);
+        } catch (Exception e) {
+            storeFailures.increment();
+            warnLimited("alert store failed to load the open alerts of adopted devices: {}", e.getClass().getName());
+        }
+        restoreOpen(loaded);
+        Collection<PendingCondition> timers = List.of();
+        try {
+            timers = cfg.store().loadPending(devices);
+        } catch (Exception e) {
+            storeFailures.increment();
+            warnLimited("alert store failed to load the for timers of adopted devices: {}", e.getClass().getName());
+        }
+        restorePending(timers);
+    }
+
+    /**
+     * Devices handed over to another instance: their alerts, timers and silences are forgotten here,
+     * not resolved, cleared or notified; the store keeps them for the next owner.
+     */
+    @Override
+    public void onReleased(Collection<DeviceId> devices) {
+        Set<DeviceId> gone = Set.copyOf(devices);
+        for (Key k : List.copyOf(open.keySet())) {
+            if (gone.contains(k.device())) {
+                Alert a = open.remove(k);
+                active.remove(k);
+                if (a != null) {
+                    notified.remove(a.id());
+                }
+            }
+        }
+        pending.keySet().removeIf(k -> gone.contains(k.device()));
+        silenced.keySet().removeIf(k -> gone.contains(k.device()));
+    }
+
+    private void restorePending(Collection<PendingCondition> timers) {
         for (PendingCondition p : timers) {
             Compiled c = byName.get(p.rule());
             if (c == null || c.holdFor().isZero()) {

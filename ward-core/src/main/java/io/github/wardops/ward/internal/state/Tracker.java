@@ -30,6 +30,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -280,9 +281,17 @@ public final class Tracker implements StateTracker {
     }
 
     private void remove(DeviceId id) {
+        remove(id, true);
+    }
+
+    /**
+     * Frees a device's entry; {@code forget}: it left the inventory (its stored states are deleted,
+     * listeners get onRemoved), else it was handed over (stored states kept, listeners get onReleased).
+     */
+    private boolean remove(DeviceId id, boolean forget) {
         Entry e = entries.remove(id);
         if (e == null) {
-            return;
+            return false;
         }
         synchronized (e) {
             e.removed = true;
@@ -295,6 +304,9 @@ public final class Tracker implements StateTracker {
                     flappingCount.decrementAndGet();
                 }
             }
+        }
+        if (!forget) {
+            return true; // handed over: release() tells the listeners, once for all
         }
         try {
             cfg.store().delete(id);
@@ -309,6 +321,7 @@ public final class Tracker implements StateTracker {
                 listenerFailures.increment();
             }
         }
+        return true;
     }
 
     private void rebuildTopology() {
@@ -352,13 +365,29 @@ public final class Tracker implements StateTracker {
             warnLimited("state store failed to load; starting with unknown states: {}", ex.getClass().getName());
             loaded = List.of();
         }
-        Set<DeviceId> restored = new HashSet<>();
+        notifyRestored(restore(loaded));
+        if (!cfg.sweepEvery().isZero() && !closed.get()) {
+            sweeper = Thread.ofPlatform().name("ward-state-sweep").daemon(true).start(this::sweepLoop);
+        }
+    }
+
+    /**
+     * Restores stored states into the pristine subjects of tracked devices (a subject that already
+     * had a result keeps it).
+     *
+     * @return the devices with a restored state
+     */
+    private Set<DeviceId> restore(Collection<DeviceState> loaded) {
+        Set<DeviceId> restored = new LinkedHashSet<>();
         for (DeviceState s : loaded) {
             Entry e = entries.get(s.key().device());
             if (e == null) {
                 continue;
             }
             synchronized (e) {
+                if (e.removed) {
+                    continue;
+                }
                 if (!s.key().isInterface()) {
                     if (!e.reach.pristine()) {
                         continue;
@@ -381,16 +410,85 @@ public final class Tracker implements StateTracker {
                 restored.add(e.device.id());
             }
         }
+        return restored;
+    }
+
+    private void notifyRestored(Set<DeviceId> restored) {
         for (DeviceId id : restored) {
             Entry e = entries.get(id);
             if (e != null) {
                 synchronized (e) {
-                    notifyUpdate(e);
+                    if (!e.removed) {
+                        notifyUpdate(e);
+                    }
                 }
             }
         }
-        if (!cfg.sweepEvery().isZero() && !closed.get()) {
-            sweeper = Thread.ofPlatform().name("ward-state-sweep").daemon(true).start(this::sweepLoop);
+    }
+
+    // ---------------------------------------------------------------- handover
+
+    @Override
+    public void adopt(Collection<Device> devices) {
+        Objects.requireNonNull(devices, "devices");
+        if (devices.isEmpty()) {
+            return;
+        }
+        List<DeviceId> added = new ArrayList<>();
+        synchronized (inventoryLock) {
+            for (Device d : devices) {
+                if (!entries.containsKey(d.id())) {
+                    added.add(d.id());
+                }
+                upsert(d);
+            }
+            rebuildTopology();
+        }
+        if (added.isEmpty()) {
+            return;
+        }
+        Collection<DeviceState> loaded;
+        try {
+            loaded = cfg.store().load(added);
+        } catch (Exception ex) {
+            storeFailures.increment();
+            warnLimited("state store failed to load adopted devices; they start unknown: {}", ex.getClass().getName());
+            loaded = List.of();
+        }
+        Set<DeviceId> restored = restore(loaded);
+        List<DeviceId> ids = List.copyOf(added);
+        for (StateListener l : cfg.listeners()) {
+            try {
+                l.onAdopted(ids);
+            } catch (RuntimeException ex) {
+                listenerFailures.increment();
+            }
+        }
+        notifyRestored(restored);
+    }
+
+    @Override
+    public void release(Collection<DeviceId> devices) {
+        Objects.requireNonNull(devices, "devices");
+        List<DeviceId> released = new ArrayList<>();
+        synchronized (inventoryLock) {
+            for (DeviceId id : devices) {
+                if (remove(id, false)) {
+                    released.add(id);
+                }
+            }
+            rebuildTopology();
+        }
+        if (released.isEmpty()) {
+            return;
+        }
+        List<DeviceId> ids = List.copyOf(released);
+        for (StateListener l : cfg.listeners()) {
+            try {
+                l.onReleased(ids);
+            } catch (RuntimeException ex) {
+                listenerFailures.increment();
+            }
         }
     }
 

@@ -140,6 +140,30 @@ public abstract class AlertStoreContract {
                 List.copyOf(store.loadPending()));
     }
 
+    /** A shard handed over: only its devices' open alerts and timers are read, every field intact. */
+    @Test
+    void openAlertsAndTimersOfSomeDevicesAreLoadedForAHandover() throws Exception {
+        DeviceId mine = DeviceId.fromKey("c9");
+        DeviceId alsoMine = DeviceId.fromKey("c10");
+        DeviceId other = DeviceId.fromKey("c11");
+        Alert a = problem(mine, 0).acknowledge(t(3), "nino");
+        Alert b = alert(alsoMine, "High Latency", 1);
+        Alert gone = alert(mine, "Ping Unavailable", 2);
+        store.opened(a);
+        store.acknowledged(a);
+        store.opened(b);
+        store.opened(gone);
+        store.resolved(gone.resolve(t(4), "condition cleared"));
+        store.opened(alert(other, "High Latency", 1));
+        store.pendingStarted(new io.github.wardops.ward.alert.PendingCondition(mine, "Loss", 0, t(1)));
+        store.pendingStarted(new io.github.wardops.ward.alert.PendingCondition(other, "Loss", 0, t(1)));
+        assertEquals(java.util.Set.of(a, b), java.util.Set.copyOf(store.loadOpen(List.of(mine, alsoMine))));
+        assertEquals(List.of(new io.github.wardops.ward.alert.PendingCondition(mine, "Loss", 0, t(1))),
+                List.copyOf(store.loadPending(List.of(mine, alsoMine))));
+        assertEquals(List.of(), List.copyOf(store.loadOpen(List.of())));
+        assertEquals(List.of(), List.copyOf(store.loadOpen(List.of(DeviceId.fromKey("never-alerted")))));
+    }
+
     @Test
     void silencesAreAccepted() throws Exception {
         store.silenced(new Silence(DeviceId.fromKey("c6"), 0, "Ping Unavailable", "nightly", t(1)));

@@ -103,6 +103,22 @@ public abstract class StateStoreContract {
         assertEquals(List.of(up), all);
     }
 
+    /** A shard handed over: only its devices' states, interfaces included, every field intact. */
+    @Test
+    void theStatesOfSomeDevicesAreLoadedForAHandover() throws Exception {
+        DeviceId mine = DeviceId.fromKey("contract-mine");
+        DeviceId other = DeviceId.fromKey("contract-other");
+        DeviceState device = state(mine, 0, DeviceStatus.DOWN, true);
+        DeviceState iface = state(mine, 4, DeviceStatus.UP, false);
+        store.save(device);
+        store.save(iface);
+        store.save(state(other, 0, DeviceStatus.UP, false));
+        StateStore again = reopen();
+        assertEquals(Map.of(device.key(), device, iface.key(), iface),
+                byKey(again.load(List.of(mine, DeviceId.fromKey("never-saved")))));
+        assertEquals(0, again.load(List.of()).size());
+    }
+
     @Test
     void deleteForgetsADeviceAndItsInterfacesOnly() throws Exception {
         DeviceId gone = DeviceId.fromKey("contract-gone");

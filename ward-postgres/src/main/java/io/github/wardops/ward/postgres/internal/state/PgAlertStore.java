@@ -111,6 +111,15 @@ public final class PgAlertStore implements PostgresAlertStore {
                 .orderBy(ALERTS.OPENED_AT, ALERTS.ID).fetch());
     }
 
+    /** Only these devices' open alerts (a shard handed over to this runner). */
+    @Override
+    public Collection<Alert> loadOpen(Collection<DeviceId> devices) {
+        writer.flush();
+        UUID[] ids = devices.stream().map(DeviceId::value).toArray(UUID[]::new);
+        return read(ctx.selectFrom(ALERTS).where(ALERTS.RESOLVED_AT.isNull()).and(ALERTS.DEVICE_ID.eq(DSL.any(ids)))
+                .orderBy(ALERTS.OPENED_AT, ALERTS.ID).fetch());
+    }
+
     @Override
     public List<Alert> history(DeviceId device, Instant from, Instant to) {
         Objects.requireNonNull(from, "from");
@@ -206,10 +215,21 @@ public final class PgAlertStore implements PostgresAlertStore {
 
     @Override
     public Collection<PendingCondition> loadPending() {
+        return readPending(DSL.noCondition());
+    }
+
+    /** Only these devices' timers (a shard handed over to this runner). */
+    @Override
+    public Collection<PendingCondition> loadPending(Collection<DeviceId> devices) {
+        UUID[] ids = devices.stream().map(DeviceId::value).toArray(UUID[]::new);
+        return readPending(ALERT_PENDING.DEVICE_ID.eq(DSL.any(ids)));
+    }
+
+    private Collection<PendingCondition> readPending(Condition where) {
         writer.flush();
         Unreadable.Read read = unreadablePending.read();
         List<PendingCondition> out = new ArrayList<>();
-        for (Record r : ctx.selectFrom(ALERT_PENDING).orderBy(ALERT_PENDING.SINCE).fetch()) {
+        for (Record r : ctx.selectFrom(ALERT_PENDING).where(where).orderBy(ALERT_PENDING.SINCE).fetch()) {
             try {
                 out.add(new PendingCondition(new DeviceId(r.get(ALERT_PENDING.DEVICE_ID)), r.get(ALERT_PENDING.RULE),
                         r.get(ALERT_PENDING.IF_INDEX), r.get(ALERT_PENDING.SINCE)));

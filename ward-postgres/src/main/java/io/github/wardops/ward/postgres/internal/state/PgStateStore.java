@@ -12,6 +12,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.UUID;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
@@ -44,12 +46,24 @@ public final class PgStateStore implements StateStore {
 
     @Override
     public Collection<DeviceState> loadAll() {
+        return read(DSL.noCondition());
+    }
+
+    /** Only these devices' rows (a shard handed over to this runner), by the primary key. */
+    @Override
+    public Collection<DeviceState> load(Collection<DeviceId> devices) {
+        UUID[] ids = devices.stream().map(DeviceId::value).toArray(UUID[]::new);
+        return read(DEVICE_STATE.DEVICE_ID.eq(DSL.any(ids)));
+    }
+
+    private Collection<DeviceState> read(Condition where) {
         writer.flush();
         var rows = ctx.select(DEVICE_STATE.DEVICE_ID, DEVICE_STATE.IF_INDEX, DEVICE_STATE.STATUS, SINCE,
                         DEVICE_STATE.FLAPPING, DEVICE_STATE.FLAP_PERCENT, DEVICE_STATE.CONSECUTIVE_FAILURES,
                         DEVICE_STATE.CONSECUTIVE_SUCCESSES, DEVICE_STATE.UPDATED_AT, DEVICE_STATE.FAILING_SINCE,
                         DEVICE_STATE.DETAIL, DEVICE_STATE.FLAP_HISTORY)
                 .from(DEVICE_STATE)
+                .where(where)
                 .orderBy(DEVICE_STATE.DEVICE_ID, DEVICE_STATE.IF_INDEX)
                 .fetch();
         Unreadable.Read read = unreadable.read();
