@@ -1,12 +1,13 @@
 /**
  * ward-testkit: fixtures for testing ward and applications that embed it: SPI contract suites
- * and a manual clock that drives a Ward on fake time, plus (from ward-simulator, required
+ * a manual clock that drives a Ward on fake time and a real VictoriaMetrics for export tests, plus (from ward-simulator, required
  * transitively) simulated SNMP agents and loopback fault hosts.
  */
 module io.github.wardops.ward.testkit {
     requires transitive io.github.wardops.ward;
     requires transitive io.github.wardops.ward.simulator;
     requires transitive org.junit.jupiter.api;
+    requires java.net.http;
 
     exports io.github.wardops.ward.testkit;
     exports io.github.wardops.ward.testkit.contract;

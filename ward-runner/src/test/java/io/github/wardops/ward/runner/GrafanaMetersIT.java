@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * series ward exports: every {@code ward_*} and {@code jvm_*} name in its PromQL must be a sample
  * name of the runner's {@code /metrics} (a runner with the embedded PostgreSQL pinging two
  * loopback devices), or of a VictoriaMetrics sink's meters in a Prometheus registry (the sink is
- * embedded-only: the runner has none). A meter registered only when it first counts is listed in
+ * the runner's with vm-url, built here without a server). A meter registered only when it first counts is listed in
  * {@link #LAZY} with the Micrometer name it is registered under, checked in the source that
  * registers it.
  */

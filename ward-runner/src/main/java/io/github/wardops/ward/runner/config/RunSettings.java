@@ -50,6 +50,8 @@ import java.util.Optional;
  * @param alertTick how often alerting checks time-based conditions, 1 s to 1 min
  * @param alertGroupReachability whether a device's up/down rules without a group form one problem (one alert)
  * @param webhookUrl where alert notifications are POSTed, or {@code null} for no webhook
+ * @param vmUrl the VictoriaMetrics base URL results are also pushed to, or {@code null} for none
+ * @param vmUser the basic-auth user for {@code vmUrl}, or {@code null}
  * @param webhookTimeout the webhook request timeout, 1 s to 5 min
  * @param notifyLog whether notifications are also written to the log
  * @param storage whether results are stored in PostgreSQL ({@code storage: postgres}, the default) or not ({@code off})
@@ -76,7 +78,8 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
                           int maxProbesInFlight,
                           int icmpPacketsPerSecond, Duration inventoryPoll, int downAfter, int upAfter, Duration recheckInterval,
                           Path alertRules,
-                          Duration alertTick, boolean alertGroupReachability, URI webhookUrl, Duration webhookTimeout, boolean notifyLog,
+                          Duration alertTick, boolean alertGroupReachability, URI webhookUrl, Duration webhookTimeout, URI vmUrl, String vmUser,
+                          boolean notifyLog,
                           boolean storage, String dbUrl, String dbUser, boolean dbClaim, Path dataDir, Duration dbRetention,
                           Duration dbRollupRetention, Duration dbEventRetention,
                           String redisUrl, Duration cacheTtl, int snmpPort, Duration snmpInterval,
@@ -93,6 +96,10 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
     public static final String WEBHOOK_SECRET = "webhook-secret";
     /** The key of the database password (reserved for the PostgreSQL storage). */
     public static final String DB_PASSWORD = "db-password";
+    /** The key of the VictoriaMetrics basic-auth password. */
+    public static final String VM_PASSWORD = "vm-password";
+    /** The key of the VictoriaMetrics bearer token. */
+    public static final String VM_TOKEN = "vm-token";
     /** The key of the Redis password (reserved for the Redis cache). */
     public static final String REDIS_PASSWORD = "redis-password";
     /** The key of the SNMP v1/v2c community of the {@code v1} and {@code v2c} rules of snmp-checks. */
@@ -251,6 +258,8 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
         Boolean groupReachability = Settings.ALERT_GROUP_REACHABILITY.resolve(raw, problems);
         URI webhook = Settings.WEBHOOK_URL.resolve(raw, problems);
         Duration webhookTimeout = Settings.WEBHOOK_TIMEOUT.resolve(raw, problems);
+        URI vmUrl = Settings.VM_URL.resolve(raw, problems);
+        String vmUser = Settings.VM_USER.resolve(raw, problems);
         Boolean notifyLog = Settings.NOTIFY_LOG.resolve(raw, problems);
         Boolean storage = Settings.STORAGE.resolve(raw, problems);
         String dbUrl = Settings.DB_URL.resolve(raw, problems);
@@ -322,6 +331,17 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
         if (secrets.containsKey(REDIS_PASSWORD) && !raw.containsKey("redis-url")) {
             problems.add("redis-password is set but redis-url is not: set WARD_REDIS_URL (or redis-url) too");
         }
+        if (!raw.containsKey("vm-url") && (raw.containsKey("vm-user") || secrets.containsKey(VM_PASSWORD)
+                || secrets.containsKey(VM_TOKEN))) {
+            problems.add("vm-user, vm-password or vm-token is set but vm-url is not: set WARD_VM_URL (or vm-url) too");
+        }
+        if (raw.containsKey("vm-user") != secrets.containsKey(VM_PASSWORD)) {
+            problems.add(raw.containsKey("vm-user") ? "vm-user is set but vm-password is not (WARD_VM_PASSWORD_FILE or "
+                    + "WARD_VM_PASSWORD)" : "vm-password is set but vm-user is not");
+        }
+        if (raw.containsKey("vm-user") && secrets.containsKey(VM_TOKEN)) {
+            problems.add("vm-user and vm-token are both set: VictoriaMetrics takes one kind of credentials, choose one");
+        }
         if (secrets.containsKey(WEBHOOK_SECRET) && webhook == null && !raw.containsKey("webhook-url")) {
             problems.add("webhook-secret is set but webhook-url is not: set WARD_WEBHOOK_URL (or webhook-url) too");
         }
@@ -335,7 +355,7 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
         }
         return new RunSettings(configFile, inventory, source, allowLinkLocal, interval, http, httpLimits, httpAllowInsecure,
                 inFlight, pps, poll, downAfter, upAfter, recheck, rules, tick, groupReachability,
-                webhook, webhookTimeout, notifyLog, storage, dbUrl, dbUser, !Boolean.FALSE.equals(dbClaim), dataDir, dbRetention, dbRollupRetention, dbEventRetention,
+                webhook, webhookTimeout, vmUrl, vmUser, notifyLog, storage, dbUrl, dbUser, !Boolean.FALSE.equals(dbClaim), dataDir, dbRetention, dbRollupRetention, dbEventRetention,
                 redisUrl, cacheTtl,
                 snmpPort, snmpInterval, tcpChecks == null ? List.of() : tcpChecks,
                 snmpChecks == null ? List.of() : snmpChecks, v3, keys, secrets, effective);

@@ -312,6 +312,34 @@ public final class Settings {
             .doc("The webhook request timeout, 1 s to 5 min.")
             .build();
 
+    /** {@code --vm-url}, {@code WARD_VM_URL}, YAML {@code vm-url}. */
+    public static final Setting<URI> VM_URL = Setting.of("vm-url", Values.VM_URL)
+            .label("URL")
+            .shownAs("none")
+            .help("Also push every result to VictoriaMetrics at this base URL: http://HOST:8428 (single node), "
+                + "http://VMINSERT:8480/insert/0/prometheus (cluster) (default: none).")
+            .doc("Also push every probe result, as the replaced system's series (`device_ping_status`, "
+                + "`device_ping_rtt_ms`, `interface_*`, ...), to VictoriaMetrics' "
+                + "`/api/v1/import/prometheus` under this `http` or `https` base URL, beside PostgreSQL: "
+                + "`http://HOST:8428` for a single node, `http://VMINSERT:8480/insert/0/prometheus` for the "
+                + "cluster version (tenant 0), vmagent or vmauth in front alike (see "
+                + "[victoriametrics.md](victoriametrics.md)). Samples carry `device_id`, `device_ip`, "
+                + "`device_name`, `device_type`, `region` and `branch`, and no runner label, so a device keeps "
+                + "its series whichever runner polls it. Bounded: a buffer of 100,000 samples sent in batches of "
+                + "10,000 with retries and backoff; what cannot be sent is dropped and counted "
+                + "(`ward_export_samples_dropped_total`). Credentials are never "
+                + "in the URL (refused, naming the setting but not the value): `vm-user` with `vm-password`, or "
+                + "`vm-token`.")
+            .build();
+
+    /** {@code --vm-user}, {@code WARD_VM_USER}, YAML {@code vm-user}. */
+    public static final Setting<String> VM_USER = Setting.of("vm-user", Values.NON_EMPTY)
+            .label("USER")
+            .shownAs("none")
+            .help("The basic-auth user for --vm-url (with WARD_VM_PASSWORD_FILE).")
+            .doc("The HTTP basic-auth user for `vm-url` (vmauth or a proxy in front); needs `vm-password`.")
+            .build();
+
     /** {@code --notify-log}, {@code WARD_NOTIFY_LOG}, YAML {@code notify-log}. */
     public static final Setting<Boolean> NOTIFY_LOG = Setting.of("notify-log", Values.BOOLEAN)
             .label("true|false")
@@ -540,6 +568,16 @@ public final class Settings {
             .doc("The Redis password (`AUTH`) for `redis-url` (needs `redis-url`).")
             .build();
 
+    /** The secret {@code WARD_VM_PASSWORD}, or a file named by {@code WARD_VM_PASSWORD_FILE} or YAML {@code vm-password-file}. */
+    public static final Setting<Secret> VM_PASSWORD = Setting.secret(RunSettings.VM_PASSWORD)
+            .doc("The HTTP basic-auth password for `vm-url` (needs `vm-user` and `vm-url`).")
+            .build();
+
+    /** The secret {@code WARD_VM_TOKEN}, or a file named by {@code WARD_VM_TOKEN_FILE} or YAML {@code vm-token-file}. */
+    public static final Setting<Secret> VM_TOKEN = Setting.secret(RunSettings.VM_TOKEN)
+            .doc("A bearer token for `vm-url` (needs `vm-url`; not with `vm-user`).")
+            .build();
+
     /** The secret {@code WARD_SNMP_COMMUNITY}, or a file named by {@code WARD_SNMP_COMMUNITY_FILE} or YAML {@code snmp-community-file}. */
     public static final Setting<Secret> SNMP_COMMUNITY = Setting.secret(RunSettings.SNMP_COMMUNITY)
             .doc("The SNMP v1/v2c community of the `v1` and `v2c` rules of `snmp-checks`. Unset: "
@@ -572,11 +610,12 @@ public final class Settings {
             HTTP_MAX_CONNECTIONS, HTTP_MAX_CONNECTIONS_PER_ADDRESS, HTTP_MAX_CONCURRENT_REQUESTS,
             HTTP_HEADER_TIMEOUT, HTTP_BODY_TIMEOUT, HTTP_IDLE_TIMEOUT, HTTP_WRITE_TIMEOUT, MAX_PROBES_IN_FLIGHT,
             ICMP_PPS, INVENTORY_POLL, DOWN_AFTER, UP_AFTER, RECHECK_INTERVAL, ALERT_RULES, ALERT_TICK,
-            ALERT_GROUP_REACHABILITY, WEBHOOK_URL, WEBHOOK_TIMEOUT,
+            ALERT_GROUP_REACHABILITY, WEBHOOK_URL, WEBHOOK_TIMEOUT, VM_URL, VM_USER,
             NOTIFY_LOG, STORAGE, DB_URL, DB_USER, DB_CLAIM, DATA_DIR, DB_RETENTION, DB_ROLLUP_RETENTION,
             DB_EVENT_RETENTION, REDIS_URL, CACHE_TTL, SNMP_PORT,
             SNMP_INTERVAL, TCP_CHECKS, SNMP_CHECKS, SNMP_V3_USER, SNMP_V3_LEVEL, SNMP_V3_AUTH_PROTOCOL,
-            SNMP_V3_PRIV_PROTOCOL, HTTP_TOKEN, WEBHOOK_SECRET, DB_PASSWORD, REDIS_PASSWORD, SNMP_COMMUNITY,
+            SNMP_V3_PRIV_PROTOCOL, HTTP_TOKEN, WEBHOOK_SECRET, DB_PASSWORD, REDIS_PASSWORD, VM_PASSWORD, VM_TOKEN,
+            SNMP_COMMUNITY,
             SNMP_V3_AUTH_PASSPHRASE, SNMP_V3_PRIV_PASSPHRASE, ENCRYPTION_KEY);
 
     /**

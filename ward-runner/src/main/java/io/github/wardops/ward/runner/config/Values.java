@@ -24,7 +24,10 @@ final class Values {
     static final Setting.Type<String> NON_EMPTY = Setting.Type.of(Values::nonEmpty);
     static final Setting.Type<String> JDBC_URL = Setting.Type.of(Values::jdbcUrl);
     static final Setting.Type<String> REDIS_URL = Setting.Type.of(Values::redisUrl);
-    static final Setting.Type<URI> WEBHOOK_URL = Setting.Type.of(Values::httpUri);
+    static final Setting.Type<URI> WEBHOOK_URL = Setting.Type.of(
+            s -> httpUri(s, "sign requests with WARD_WEBHOOK_SECRET_FILE (or WARD_WEBHOOK_SECRET) instead"));
+    static final Setting.Type<URI> VM_URL = Setting.Type.of(
+            s -> httpUri(s, "give them with vm-user and WARD_VM_PASSWORD_FILE, or WARD_VM_TOKEN_FILE, instead"));
     static final Setting.Type<HttpAddress> HTTP_ADDRESS = Setting.Type.of(HttpAddress::parse);
     static final Setting.Type<List<String>> HTTP_HOSTS = new Setting.Type<>(HostAllowList::parse, h -> String.join(",", h));
     static final Setting.Type<InventorySource> INVENTORY_SOURCE =
@@ -131,9 +134,9 @@ final class Values {
         return sb.toString();
     }
 
-    private static URI httpUri(String s) {
+    private static URI httpUri(String s, String instead) {
         if (holdsSecret(s)) {
-            throw new HoldsSecret("sign requests with " + "WARD_WEBHOOK_SECRET_FILE (or WARD_WEBHOOK_SECRET) instead");
+            throw new HoldsSecret(instead);
         }
         URI u;
         try {
@@ -146,7 +149,7 @@ final class Values {
             throw new IllegalArgumentException("must be an absolute http:// or https:// URL");
         }
         if (u.getRawUserInfo() != null) {
-            throw new HoldsSecret("sign requests with " + "WARD_WEBHOOK_SECRET_FILE (or WARD_WEBHOOK_SECRET) instead");
+            throw new HoldsSecret(instead);
         }
         return u;
     }

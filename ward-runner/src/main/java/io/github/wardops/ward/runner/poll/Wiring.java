@@ -19,11 +19,14 @@ import io.github.wardops.ward.runner.config.SnmpCheckRule;
 import io.github.wardops.ward.runner.http.HttpApi;
 import io.github.wardops.ward.runner.http.ReadinessCheck;
 import io.github.wardops.ward.postgres.PostgresStorage;
+import io.github.wardops.ward.sink.ResultSink;
 import io.github.wardops.ward.snmp.poller.SnmpOptions;
 import io.github.wardops.ward.snmp.poller.SnmpProber;
 import io.github.wardops.ward.snmp.poller.SnmpProbers;
 import io.github.wardops.ward.state.StateStore;
 import io.github.wardops.ward.state.StateTracker;
+import io.github.wardops.ward.victoriametrics.VictoriaMetricsOptions;
+import io.github.wardops.ward.victoriametrics.VictoriaMetricsSinks;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -43,6 +46,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,6 +79,8 @@ public final class Wiring implements AutoCloseable {
     private final Storage storage;
     private final Cache cache;
     private final SnmpProber snmp;
+    /** The VictoriaMetrics sink ({@code vm-url}), or {@code null}; closed after the engine, which flushes into it. */
+    private final ResultSink vm;
     private final List<ReadinessCheck> readiness = new ArrayList<>();
     private final AtomicBoolean engineStarted = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -82,7 +88,7 @@ public final class Wiring implements AutoCloseable {
 
     private Wiring(PrometheusMeterRegistry registry, JvmGcMetrics gc, IcmpProber prober, AlertStore alertStore,
                    List<Notifier> notifiers, Alerting alerting, StateTracker tracker, Ward ward, Storage storage,
-                   Cache cache, SnmpProber snmp) {
+                   Cache cache, SnmpProber snmp, ResultSink vm) {
         this.registry = registry;
         this.gc = gc;
         this.prober = prober;
@@ -94,6 +100,7 @@ public final class Wiring implements AutoCloseable {
         this.storage = storage;
         this.cache = cache;
         this.snmp = snmp;
+        this.vm = vm;
         readiness.add(ReadinessCheck.of("icmp", () -> new ReadinessCheck.Result(true, "socket open, mode " + prober.mode())));
         readiness.add(ReadinessCheck.of("engine", () -> engineStarted.get()
                 ? new ReadinessCheck.Result(true, "started, " + ward.inventory().size() + " devices")
@@ -155,6 +162,7 @@ public final class Wiring implements AutoCloseable {
         Storage storage = null;
         Cache cache = null;
         SnmpProber snmp = null;
+        ResultSink vm = null;
         try {
             new JvmMemoryMetrics().bindTo(registry);
             gc.bindTo(registry);
@@ -224,6 +232,17 @@ public final class Wiring implements AutoCloseable {
             if (storage != null) {
                 wb.sink(storage.storage().resultSink(), PostgresStorage.recommendedSinkOptions());
             }
+            AtomicReference<Ward> engine = new AtomicReference<>();
+            if (settings.vmUrl() != null) {
+                vm = victoriaMetrics(settings, id -> {
+                    Ward w = engine.get();
+                    return w == null ? java.util.Optional.empty() : w.inventory().get(id);
+                }, registry);
+                wb.sink(vm);
+                LOG.info("victoriametrics: results also go to {}{}", settings.vmUrl(),
+                        settings.vmUser() != null ? " (basic auth)"
+                                : settings.secret(RunSettings.VM_TOKEN).isPresent() ? " (bearer token)" : "");
+            }
             Ward ward = wb
                     .prober(prober)
                     .listener(tracker)
@@ -237,9 +256,10 @@ public final class Wiring implements AutoCloseable {
                     .drainTimeout(drain)
                     .devices(devices)
                     .build();
+            engine.set(ward);
             int ruleCount = rules.size();
             Gauge.builder("ward.runner.alert.rules", () -> ruleCount).description("Alert rules in force").register(registry);
-            return new Wiring(registry, gc, prober, alertStore, notifiers, alerting, tracker, ward, storage, cache, snmp);
+            return new Wiring(registry, gc, prober, alertStore, notifiers, alerting, tracker, ward, storage, cache, snmp, vm);
         } catch (RuntimeException | Error e) {
             List<AutoCloseable> all = new ArrayList<>();
             all.add(tracker);
@@ -247,6 +267,7 @@ public final class Wiring implements AutoCloseable {
             all.addAll(notifiers);
             all.add(prober);
             all.add(snmp);
+            all.add(vm);
             all.add(cache);
             all.add(storage);
             all.add(gc);
@@ -254,6 +275,26 @@ public final class Wiring implements AutoCloseable {
             closeQuietly(all);
             throw e;
         }
+    }
+
+    /**
+     * The VictoriaMetrics sink of {@code vm-url}: the library's defaults (the replaced system's
+     * series, bounded buffer, retries), the devices' {@code region} and {@code branch} labels copied,
+     * credentials from {@code vm-user}/{@code vm-password} or {@code vm-token}. No runner label: a
+     * device's series stay one series whichever runner polls it.
+     */
+    static ResultSink victoriaMetrics(RunSettings settings,
+                                      java.util.function.Function<io.github.wardops.ward.inventory.DeviceId,
+                                              java.util.Optional<Device>> lookup,
+                                      PrometheusMeterRegistry registry) {
+        VictoriaMetricsOptions.Builder b = VictoriaMetricsOptions.builder(settings.vmUrl())
+                .deviceLabel("region", "region")
+                .deviceLabel("branch", "branch");
+        if (settings.vmUser() != null) {
+            b.basicAuth(settings.vmUser(), settings.secret(RunSettings.VM_PASSWORD).orElseThrow());
+        }
+        settings.secret(RunSettings.VM_TOKEN).ifPresent(b::bearerToken);
+        return VictoriaMetricsSinks.create(b.build(), lookup, registry);
     }
 
     /** How many devices got an SNMP check, by version, for the start-up line. */
@@ -458,6 +499,7 @@ public final class Wiring implements AutoCloseable {
         all.addAll(notifiers);
         all.add(prober);
         all.add(snmp);
+        all.add(vm);
         all.add(cache);
         all.add(storage);
         all.add(gc);

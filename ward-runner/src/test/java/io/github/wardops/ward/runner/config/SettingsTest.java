@@ -34,6 +34,8 @@ class SettingsTest {
             Map.entry("http-hosts", "ward.example.org"),
             Map.entry("alert-rules", "/tmp/rules.json"),
             Map.entry("webhook-url", "http://127.0.0.1:8099/hook"),
+            Map.entry("vm-url", "http://127.0.0.1:8428"),
+            Map.entry("vm-user", "ward"),
             Map.entry("db-url", "jdbc:postgresql://127.0.0.1:5432/ward"),
             Map.entry("db-user", "ward"),
             Map.entry("redis-url", "redis://127.0.0.1:6379"),
@@ -48,7 +50,23 @@ class SettingsTest {
 
     /** The settings a secret needs beside it (db-password needs db-url...). */
     private static final Map<String, String> PARTNERS = Map.of("db-url", SAMPLES.get("db-url"),
-            "redis-url", SAMPLES.get("redis-url"), "webhook-url", SAMPLES.get("webhook-url"));
+            "redis-url", SAMPLES.get("redis-url"), "webhook-url", SAMPLES.get("webhook-url"),
+            "vm-url", SAMPLES.get("vm-url"));
+
+    /** A secret's partners: {@link #PARTNERS}, and vm-user for vm-password (one goes with the other). */
+    private static Map<String, String> partners(Setting<?> secret) {
+        Map<String, String> m = new java.util.HashMap<>(PARTNERS);
+        if (secret.key().equals(RunSettings.VM_PASSWORD)) {
+            m.put("vm-user", SAMPLES.get("vm-user"));
+        }
+        return m;
+    }
+
+    /** A plain setting's partners, as environment variables: vm-user goes with vm-password and vm-url. */
+    private static Map<String, String> partnerSecrets(Setting<?> s) {
+        return s.key().equals("vm-user")
+                ? Map.of("WARD_VM_PASSWORD", "a-secret-of-twenty-chars", "WARD_VM_URL", SAMPLES.get("vm-url")) : Map.of();
+    }
 
     private static String sample(Setting<?> s) {
         return s.defaultText() != null ? s.defaultText() : SAMPLES.get(s.key());
@@ -102,7 +120,7 @@ class SettingsTest {
     void everySettingIsReadFromItsVariable() {
         for (Setting<?> s : Settings.ALL) {
             if (s.secret()) {
-                RunSettings r = RunSettings.resolveForDatabase(PARTNERS, Map.of(s.env(),
+                RunSettings r = RunSettings.resolveForDatabase(partners(s), Map.of(s.env(),
                         s.key().equals(RunSettings.ENCRYPTION_KEY) ? java.util.Base64.getEncoder().encodeToString(new byte[32])
                                 : "a-secret-of-twenty-chars"));
                 assertEquals(s.env(), effective(r, s.key()).origin(), s.key());
@@ -111,7 +129,9 @@ class SettingsTest {
             }
             String value = sample(s);
             assertNotNull(value, s.key() + " needs a sample in SAMPLES");
-            RunSettings r = RunSettings.resolveForDatabase(Map.of(), Map.of(s.env(), value));
+            Map<String, String> env = new java.util.HashMap<>(partnerSecrets(s));
+            env.put(s.env(), value);
+            RunSettings r = RunSettings.resolveForDatabase(Map.of(), env);
             assertEquals(new RunSettings.Effective(s.key(), value, s.env()), effective(r, s.key()));
         }
     }
@@ -123,7 +143,7 @@ class SettingsTest {
                 Path secret = Files.writeString(dir.resolve(s.key()), s.key().equals(RunSettings.ENCRYPTION_KEY)
                         ? java.util.Base64.getEncoder().encodeToString(new byte[32]) : "a-secret-of-twenty-chars\n");
                 Path yaml = Files.writeString(dir.resolve(s.key() + ".yaml"), s.yamlKey() + ": " + secret + "\n");
-                Map<String, String> flags = new java.util.HashMap<>(PARTNERS);
+                Map<String, String> flags = new java.util.HashMap<>(partners(s));
                 flags.put("config", yaml.toString());
                 RunSettings r = RunSettings.resolveForDatabase(flags, Map.of());
                 assertTrue(r.secret(s.key()).isPresent(), s.key());
@@ -131,9 +151,9 @@ class SettingsTest {
             }
             String value = sample(s);
             Path yaml = Files.writeString(dir.resolve(s.key() + ".yaml"), s.yamlKey() + ": '" + value + "'\n");
-            RunSettings r = RunSettings.resolveForDatabase(Map.of("config", yaml.toString()), Map.of());
+            RunSettings r = RunSettings.resolveForDatabase(Map.of("config", yaml.toString()), partnerSecrets(s));
             assertEquals(new RunSettings.Effective(s.key(), value, yaml.toString()), effective(r, s.key()));
-            RunSettings f = RunSettings.resolveForDatabase(Map.of(s.key(), value), Map.of());
+            RunSettings f = RunSettings.resolveForDatabase(Map.of(s.key(), value), partnerSecrets(s));
             assertEquals(new RunSettings.Effective(s.key(), value, s.flag().orElseThrow()), effective(f, s.key()));
         }
     }
@@ -174,7 +194,7 @@ class SettingsTest {
         assertEquals(2, p.size(), p.toString());
         assertTrue(p.get(0).startsWith("config " + yaml + ": unknown key 'colour' (known: inventory, inventory-source, "), p.get(0));
         assertTrue(p.get(0).endsWith(", http-token-file, webhook-secret-file, db-password-file, redis-password-file, "
-                + "snmp-community-file, snmp-v3-auth-passphrase-file, snmp-v3-priv-passphrase-file, encryption-key-file)"),
+                + "vm-password-file, vm-token-file, snmp-community-file, snmp-v3-auth-passphrase-file, snmp-v3-priv-passphrase-file, encryption-key-file)"),
                 p.get(0));
         // An unknown variable is simply not read.
         assertEquals(Check.DEFAULT_INTERVAL, RunSettings.resolve(Map.of(), Map.of("WARD_COLOUR", "red"), null).interval());

@@ -9,6 +9,7 @@ import io.github.wardops.ward.inventory.DeviceId;
 import io.github.wardops.ward.probe.Probers;
 import io.github.wardops.ward.probe.TcpSettings;
 import io.github.wardops.ward.sink.ResultSink;
+import io.github.wardops.ward.testkit.VictoriaMetricsServer;
 import io.github.wardops.ward.victoriametrics.VictoriaMetricsSinks;
 import io.github.wardops.ward.sink.SinkOptions;
 import io.github.wardops.ward.victoriametrics.VictoriaMetricsOptions;

@@ -7,6 +7,7 @@ import io.github.wardops.ward.probe.DownReason;
 import io.github.wardops.ward.probe.PingStats;
 import io.github.wardops.ward.probe.ProbeResult;
 import io.github.wardops.ward.sink.ResultSink;
+import io.github.wardops.ward.testkit.VictoriaMetricsServer;
 import io.github.wardops.ward.testkit.contract.ResultSinkContract;
 import io.github.wardops.ward.victoriametrics.VictoriaMetricsOptions;
 import io.github.wardops.ward.victoriametrics.VictoriaMetricsSinks;

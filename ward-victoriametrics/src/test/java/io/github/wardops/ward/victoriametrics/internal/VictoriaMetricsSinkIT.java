@@ -9,6 +9,7 @@ import io.github.wardops.ward.probe.InterfaceMeasurement;
 import io.github.wardops.ward.probe.PingStats;
 import io.github.wardops.ward.probe.ProbeResult;
 import io.github.wardops.ward.probe.TcpConnect;
+import io.github.wardops.ward.testkit.VictoriaMetricsServer;
 import io.github.wardops.ward.victoriametrics.VictoriaMetricsOptions;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;
