@@ -45,6 +45,7 @@ import org.slf4j.LoggerFactory;
  * <p>Two threads: {@code ward-snmp-trap-socket} reads and decodes, {@code ward-snmp-trap-delivery}
  * calls the listener. {@link #close()} is idempotent, releases the port at once and returns
  * within the close timeout. Thread-safe. No community or passphrase is ever logged or printed.
+ * Arguments must not be {@code null}; nothing it returns is {@code null}.
  */
 public final class SnmpTrapReceiver implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SnmpTrapReceiver.class);

@@ -6,7 +6,8 @@ import io.github.wardops.ward.inventory.DeviceId;
  * Receives the traps and informs that {@link SnmpTrapReceiver} matched to a device. Called on the
  * receiver's one delivery thread, never on its socket thread, one event at a time; a slow
  * listener fills the bounded queue (later events are dropped and counted), a listener that
- * throws is logged and counted and keeps receiving.
+ * throws is logged and counted and keeps receiving. Calls come from that one thread, so an
+ * implementation need not be thread-safe for the receiver's sake. Arguments are never {@code null}.
  */
 @FunctionalInterface
 public interface TrapListener {

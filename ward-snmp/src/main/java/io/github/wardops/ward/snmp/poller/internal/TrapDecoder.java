@@ -115,6 +115,7 @@ public final class TrapDecoder {
     private Outcome outcome;
     private boolean authFailureSeen;
     private boolean reportSeen;
+    private boolean answered;
     private InetSocketAddress currentSource;
     private Instant currentTime;
 
@@ -194,6 +195,7 @@ public final class TrapDecoder {
         outcome = null;
         authFailureSeen = false;
         reportSeen = false;
+        answered = false;
         currentSource = from;
         currentTime = receivedAt;
         try {
@@ -265,7 +267,7 @@ public final class TrapDecoder {
         return ok;
     }
 
-    private Outcome handle(CommandResponderEvent<?> e) {
+    private <A extends Address> Outcome handle(CommandResponderEvent<A> e) {
         int mp = e.getMessageProcessingModel();
         SnmpVersion version = mp == MessageProcessingModel.MPv1 ? SnmpVersion.V1
                 : mp == MessageProcessingModel.MPv2c ? SnmpVersion.V2C : SnmpVersion.V3;
@@ -300,7 +302,7 @@ public final class TrapDecoder {
         }
         outcome = Outcome.HANDLED;
         if (sink.accept(event) && inform) {
-            respond(e, pdu);
+            answered = respond(e, pdu);
         }
         return Outcome.HANDLED;
     }
@@ -313,7 +315,7 @@ public final class TrapDecoder {
         };
     }
 
-    private static void respond(CommandResponderEvent<?> e, PDU request) {
+    private static <A extends Address> boolean respond(CommandResponderEvent<A> e, PDU request) {
         PDU response = (PDU) request.clone();
         response.setType(PDU.RESPONSE);
         response.setErrorStatus(0);
@@ -322,8 +324,10 @@ public final class TrapDecoder {
             e.getMessageDispatcher().returnResponsePdu(e.getMessageProcessingModel(), e.getSecurityModel(),
                     e.getSecurityName(), e.getSecurityLevel(), response, e.getMaxSizeResponsePDU(),
                     e.getStateReference(), new StatusInformation());
+            return true;
         } catch (MessageException ex) {
             // cannot answer (too big for the sender's limit): the sender retries, as after a loss
+            return false;
         }
     }
 
@@ -443,7 +447,17 @@ public final class TrapDecoder {
         @Override
         public <A extends Address> void processPdu(CommandResponderEvent<A> e) {
             e.setProcessed(true);
-            outcome = handle(e);
+            try {
+                outcome = handle(e);
+            } finally {
+                if (!answered) {
+                    // SNMPv3 keeps the state of a request until it is answered: release what stays unanswered
+                    MessageProcessingModel mp = dispatcher.getMessageProcessingModel(e.getMessageProcessingModel());
+                    if (mp != null && e.getPduHandle() != null) {
+                        mp.releaseStateReference(e.getPduHandle());
+                    }
+                }
+            }
         }
     }
 
