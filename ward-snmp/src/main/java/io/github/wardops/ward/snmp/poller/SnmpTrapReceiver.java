@@ -260,8 +260,11 @@ public final class SnmpTrapReceiver implements AutoCloseable {
             device = resolve(event.source().getAddress());
         }
         if (device.isPresent()) {
-            if (queue.offer(new Delivery(device.get(), event))) {
+            // the socket thread is the queue's only producer: room now is room for this offer, and
+            // counting first means the count already includes an event when the listener sees it
+            if (queue.remainingCapacity() > 0) {
                 outcomes.get(Outcome.ACCEPTED).increment();
+                queue.add(new Delivery(device.get(), event));
                 return true;
             }
             outcomes.get(Outcome.DROPPED).increment();
