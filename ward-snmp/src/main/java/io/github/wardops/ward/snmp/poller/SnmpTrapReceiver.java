@@ -109,6 +109,10 @@ public final class SnmpTrapReceiver implements AutoCloseable {
                 .description("Trap events waiting for the listener").register(r);
         decoder = new TrapDecoder(options.communities(), options.users(), options.localEngineId(),
                 options.maxEngineIds(), options.maxVarbinds(), options.maxValueBytes(), this::offer);
+        Gauge.builder("ward.snmp.traps.engineids", decoder, TrapDecoder::remoteEngineIds)
+                .description("Remote SNMPv3 engines whose clocks are kept (at most maxEngineIds)").register(r);
+        Gauge.builder("ward.snmp.traps.localized.users", decoder, TrapDecoder::localizedUsers)
+                .description("SNMPv3 users localized for remote engines (at most maxEngineIds)").register(r);
         InetAddress bind = options.bindAddress();
         channel = DatagramChannel.open(bind instanceof java.net.Inet6Address ? StandardProtocolFamily.INET6
                 : StandardProtocolFamily.INET);

@@ -112,10 +112,14 @@ class SnmpTrapNetSnmpIT {
 
     /** Runs a net-snmp tool against the receiver; returns its exit code. */
     private static int run(String tool, List<String> args) throws Exception {
+        return run(receiver.localAddress().getPort(), tool, args);
+    }
+
+    private static int run(int port, String tool, List<String> args) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(tool);
         cmd.addAll(args.subList(0, args.indexOf("TARGET")));
-        cmd.add("udp:127.0.0.1:" + receiver.localAddress().getPort());
+        cmd.add("udp:127.0.0.1:" + port);
         cmd.addAll(args.subList(args.indexOf("TARGET") + 1, args.size()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("tool.log").toFile());
@@ -276,6 +280,34 @@ class SnmpTrapNetSnmpIT {
         assertEquals(1.0, registry.get("ward.snmp.traps").tag("outcome", "bad_community").counter().count(), 0.0);
         Thread.sleep(200);
         assertTrue(EVENTS.isEmpty(), "no rejected trap became an event: " + EVENTS.size());
+    }
+
+    @Test
+    void remoteEngineIdsAreBounded() throws Exception {
+        SimpleMeterRegistry own = new SimpleMeterRegistry();
+        LinkedBlockingQueue<TrapEvent> got = new LinkedBlockingQueue<>();
+        try (SnmpTrapReceiver r = SnmpTrapReceiver.start(SnmpTrapOptions.builder()
+                        .bindAddress(InetAddress.getByName("127.0.0.1")).port(0).maxEngineIds(2)
+                        .user(SnmpCredentials.v3("trapuser", SnmpAuthProtocol.SHA1, Secret.of(AUTH),
+                                SnmpPrivProtocol.AES128, Secret.of(PRIV)))
+                        .meterRegistry(own).build(),
+                a -> Optional.of(ROUTER), (d, e) -> got.add(e))) {
+            List<String> engines = List.of("0x80000000010a0001", "0x80000000010a0002", "0x80000000010a0003",
+                    "0x80000000010a0004", "0x80000000010a0005", "0x80000000010a0001");
+            for (String engine : engines) {
+                assertEquals(0, run(r.localAddress().getPort(), snmptrap, concat(List.of("-e", engine),
+                        concat(v3("trapuser", "authPriv", "SHA", AUTH, "AES", PRIV),
+                                List.of("TARGET", "1", "1.3.6.1.6.3.1.1.5.1")))));
+                TrapEvent e = got.poll(10, TimeUnit.SECONDS);
+                assertNotNull(e, "no event from engine " + engine + "; tool said: " + toolLog());
+                double engineIds = own.get("ward.snmp.traps.engineids").gauge().value();
+                double users = own.get("ward.snmp.traps.localized.users").gauge().value();
+                assertTrue(engineIds <= 2 && users <= 2, "engine IDs " + engineIds + ", localized users " + users);
+            }
+            assertEquals(engines.size(), r.count("accepted"), "the first engine, forgotten, was localized again");
+            assertEquals(2.0, own.get("ward.snmp.traps.localized.users").gauge().value());
+            assertEquals(2.0, own.get("ward.snmp.traps.engineids").gauge().value());
+        }
     }
 
     private static String uncheckedLog() {

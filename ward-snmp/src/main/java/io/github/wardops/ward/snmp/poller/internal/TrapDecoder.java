@@ -109,6 +109,8 @@ public final class TrapDecoder {
     private final Sink sink;
     private final Dispatcher dispatcher = new Dispatcher();
     private final byte[] localEngineId;
+    private final BoundedUserTable userTable;
+    private final BoundedTimeTable timeTable;
     private ChannelTransport transport;
 
     // per-datagram state, written and read on the decoding thread only (decode is synchronized)
@@ -147,8 +149,9 @@ public final class TrapDecoder {
         SecurityProtocols protocols = Snmp4jValues.securityProtocols();
         CounterSupport counters = new CounterSupport();
         counters.addCounterListener(this::counted);
-        USM usm = new USM(protocols, local, 1, counters, new BoundedUserTable(maxEngineIds, local),
-                new BoundedTimeTable(local, 1, maxEngineIds));
+        userTable = new BoundedUserTable(maxEngineIds, local);
+        timeTable = new BoundedTimeTable(local, 1, maxEngineIds);
+        USM usm = new USM(protocols, local, 1, counters, userTable, timeTable);
         for (SnmpCredentials.Usm u : users) {
             this.users.put(u.user(), u);
             // without an engine ID: localized on demand for each sender's engine (and for ours, for informs)
@@ -171,6 +174,24 @@ public final class TrapDecoder {
      */
     public byte[] localEngineId() {
         return localEngineId.clone();
+    }
+
+    /**
+     * The remote SNMPv3 engines whose clocks the USM keeps (at most {@code maxEngineIds}).
+     *
+     * @return the count
+     */
+    public int remoteEngineIds() {
+        return timeTable.remoteCount();
+    }
+
+    /**
+     * The users localized for remote SNMPv3 engines (at most {@code maxEngineIds}).
+     *
+     * @return the count
+     */
+    public int localizedUsers() {
+        return userTable.remoteCount();
     }
 
     /**
@@ -502,6 +523,10 @@ public final class TrapDecoder {
             this.local = local;
         }
 
+        synchronized int remoteCount() {
+            return remote.size();
+        }
+
         @Override
         public synchronized UsmUserEntry addUser(UsmUserEntry entry) {
             UsmUserEntry previous = super.addUser(entry);
@@ -532,6 +557,10 @@ public final class TrapDecoder {
             super(local, boots);
             this.max = max;
             this.local = local;
+        }
+
+        synchronized int remoteCount() {
+            return remote == null ? 0 : remote.size();
         }
 
         @Override
