@@ -76,6 +76,8 @@ public final class SnmpTrapReceiver implements AutoCloseable {
     private final Counter valuesTruncated;
     private final Counter unknownSuppressed;
     private final Counter listenerErrors;
+    private final MeterRegistry registry;
+    private final java.util.List<io.micrometer.core.instrument.Meter> gauges = new java.util.ArrayList<>();
     private final Thread socketThread;
     private final Thread deliveryThread;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -92,6 +94,7 @@ public final class SnmpTrapReceiver implements AutoCloseable {
         this.listener = listener;
         this.unknownListener = options.unknownSourceListener();
         MeterRegistry r = options.meterRegistry() == null ? new SimpleMeterRegistry() : options.meterRegistry();
+        registry = r;
         for (Outcome o : Outcome.values()) {
             outcomes.put(o, Counter.builder("ward.snmp.traps").tag("outcome", o.tag())
                     .description("SNMP trap receiver datagrams by outcome").register(r));
@@ -105,14 +108,14 @@ public final class SnmpTrapReceiver implements AutoCloseable {
         listenerErrors = Counter.builder("ward.snmp.traps.listener.errors")
                 .description("Listener calls that threw").register(r);
         queue = new ArrayBlockingQueue<>(options.queueCapacity());
-        Gauge.builder("ward.snmp.traps.queue", queue, BlockingQueue::size)
-                .description("Trap events waiting for the listener").register(r);
+        gauge(Gauge.builder("ward.snmp.traps.queue", queue, BlockingQueue::size)
+                .description("Trap events waiting for the listener"));
         decoder = new TrapDecoder(options.communities(), options.users(), options.localEngineId(),
                 options.maxEngineIds(), options.maxVarbinds(), options.maxValueBytes(), this::offer);
-        Gauge.builder("ward.snmp.traps.engineids", decoder, TrapDecoder::remoteEngineIds)
-                .description("Remote SNMPv3 engines whose clocks are kept (at most maxEngineIds)").register(r);
-        Gauge.builder("ward.snmp.traps.localized.users", decoder, TrapDecoder::localizedUsers)
-                .description("SNMPv3 users localized for remote engines (at most maxEngineIds)").register(r);
+        gauge(Gauge.builder("ward.snmp.traps.engineids", decoder, TrapDecoder::remoteEngineIds)
+                .description("Remote SNMPv3 engines whose clocks are kept (at most maxEngineIds)"));
+        gauge(Gauge.builder("ward.snmp.traps.localized.users", decoder, TrapDecoder::localizedUsers)
+                .description("SNMPv3 users localized for remote engines (at most maxEngineIds)"));
         InetAddress bind = options.bindAddress();
         channel = DatagramChannel.open(bind instanceof java.net.Inet6Address ? StandardProtocolFamily.INET6
                 : StandardProtocolFamily.INET);
@@ -131,6 +134,15 @@ public final class SnmpTrapReceiver implements AutoCloseable {
         socketThread.setDaemon(true);
         deliveryThread.start();
         socketThread.start();
+    }
+
+    /** Registers a gauge of this receiver; a registry that has one by that name already keeps the first (and its owner removes it). */
+    private void gauge(Gauge.Builder<?> b) {
+        int before = registry.getMeters().size();
+        Gauge g = b.register(registry);
+        if (registry.getMeters().size() > before) {
+            gauges.add(g);
+        }
     }
 
     /**
@@ -355,10 +367,16 @@ public final class SnmpTrapReceiver implements AutoCloseable {
         try {
             socketThread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
             queue.clear();
-            deliveryThread.interrupt();
-            deliveryThread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            if (Thread.currentThread() != deliveryThread) {
+                // (a listener may close its own receiver: it then returns to a loop that ends)
+                deliveryThread.interrupt();
+                deliveryThread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            // the gauges read this receiver's queue and tables: a shared registry must not keep them
+            gauges.forEach(registry::remove);
         }
     }
 

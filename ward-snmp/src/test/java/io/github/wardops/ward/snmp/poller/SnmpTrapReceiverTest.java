@@ -386,6 +386,20 @@ class SnmpTrapReceiverTest {
     }
 
     @Test
+    void closeRemovesItsOwnGaugesOnly() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        SnmpTrapReceiver first = start(options().meterRegistry(registry).build(), knowsLoopback(), (d, e) -> { });
+        SnmpTrapReceiver second = SnmpTrapReceiver.start(options().meterRegistry(registry).build(), knowsLoopback(),
+                (d, e) -> { });
+        second.close();
+        assertNotNull(registry.find("ward.snmp.traps.queue").gauge(), "the first receiver's gauge stays");
+        first.close();
+        assertNull(registry.find("ward.snmp.traps.queue").gauge(), "a closed receiver leaves no gauge reading it");
+        assertNull(registry.find("ward.snmp.traps.engineids").gauge());
+        assertNotNull(registry.find("ward.snmp.traps").tag("outcome", "accepted").counter(), "counters stay");
+    }
+
+    @Test
     void closeDoesNotWaitForeverForABlockedListener() throws Exception {
         CountDownLatch never = new CountDownLatch(1);
         CountDownLatch inListener = new CountDownLatch(1);
