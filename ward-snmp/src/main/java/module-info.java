@@ -2,7 +2,8 @@
  * ward-snmp: the SNMP poller, over SNMP4J.
  *
  * <p>{@link io.github.wardops.ward.snmp.poller.SnmpProbers} opens the
- * {@link io.github.wardops.ward.snmp.poller.SnmpProber} that the engine's SNMP checks need; the
+ * {@link io.github.wardops.ward.snmp.poller.SnmpProber} that the engine's SNMP checks need, and
+ * {@link io.github.wardops.ward.snmp.poller.SnmpTrapReceiver} receives traps and informs; the
  * values it produces are ward-core's SNMP model ({@code io.github.wardops.ward.snmp}). No SNMP4J
  * type appears in the API. Everything under {@code io.github.wardops.ward.snmp.poller.internal}
  * is implementation and may change in any release.
@@ -12,6 +13,7 @@
 module io.github.wardops.ward.snmp {
     requires transitive io.github.wardops.ward;
     requires org.snmp4j;
+    requires org.slf4j;
 
     exports io.github.wardops.ward.snmp.poller;
 
