@@ -124,6 +124,37 @@ public interface AlertStore {
     }
 
     /**
+     * Acknowledges, in the store itself and at once, an alert that is open there but not held by
+     * this instance: another instance sharing the store owns its device. So an acknowledgement
+     * made through any instance applies fleet-wide; the owner takes it up through
+     * {@link #acknowledgedSince}. An alert already acknowledged keeps its first acknowledgement.
+     * The default acknowledges nothing (a store that only one instance uses holds no open alert
+     * that instance does not).
+     *
+     * @param alertId the alert; never {@code null}
+     * @param at when; never {@code null}
+     * @param user who; never {@code null}
+     * @return the alert as stored afterwards; empty when no open alert has this id
+     * @throws Exception when the store cannot be written
+     */
+    default java.util.Optional<Alert> acknowledgeOpen(java.util.UUID alertId, Instant at, String user) throws Exception {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * The open alerts acknowledged at or after {@code since}, through whichever instance: read by
+     * alerting's {@code tick()} so that an acknowledgement made elsewhere reaches the owner. The
+     * default: none.
+     *
+     * @param since the earliest acknowledgement time; never {@code null}
+     * @return the alerts, acknowledged; never {@code null}
+     * @throws Exception when the store cannot be read
+     */
+    default Collection<Alert> acknowledgedSince(Instant since) throws Exception {
+        return List.of();
+    }
+
+    /**
      * A maintenance window silenced an alert.
      *
      * @param silence the record; never {@code null}

@@ -78,11 +78,15 @@ public interface Alerting extends StateListener, AutoCloseable {
     List<Alert> openAlerts();
 
     /**
-     * Acknowledges an open alert.
+     * Acknowledges an open alert. An alert this instance does not hold (another instance sharing
+     * the store owns its device) is acknowledged in the store ({@link AlertStore#acknowledgeOpen}),
+     * and its owner takes the acknowledgement up at its next {@link #syncAcknowledgements()}.
      *
      * @param alertId the alert's id
      * @param user who acknowledges; never {@code null}
      * @return the acknowledged alert, empty when no open alert has this id
+     * @throws io.github.wardops.ward.WardException when the alert is not held here and the store
+     *     cannot record the acknowledgement
      */
     Optional<Alert> acknowledge(UUID alertId, String user);
 
@@ -98,6 +102,17 @@ public interface Alerting extends StateListener, AutoCloseable {
      * (every few seconds) when results are sparse. Cheap.
      */
     void tick();
+
+    /**
+     * Takes up acknowledgements made through other instances that share the store
+     * ({@link AlertStore#acknowledgedSince}): an open alert held here that was acknowledged
+     * elsewhere gets that acknowledgement (its time and user), quietly. Reads the store, so call it
+     * periodically on a thread of its own, never from a listener (a runner of a shared fleet does,
+     * every few seconds). One read of the acknowledgements of the last minute or so; nothing when
+     * no alert is open here. The default does nothing.
+     */
+    default void syncAcknowledgements() {
+    }
 
     /**
      * Notifications waiting to be delivered, over all notifiers.

@@ -138,6 +138,34 @@ class HandoverTest {
     }
 
     @Test
+    void anAcknowledgementThroughAnotherInstanceReachesTheOwnerWithoutANotification() {
+        Device d = device("r1", null);
+        Instance owner = new Instance(List.of(d));
+        Instance other = new Instance(List.of());
+        for (int i = 0; i < 3; i++) {
+            owner.feed(down(d.id(), T0.plusSeconds(i)));
+        }
+        Alert open = owner.alerting.openAlerts().getFirst();
+        assertEquals(1, owner.delivered().size());
+        clock.set(T0.plusSeconds(60));
+        Alert acked = other.alerting.acknowledge(open.id(), "noc-levan").orElseThrow();
+        assertEquals("noc-levan", acked.acknowledgedBy());
+        assertEquals(T0.plusSeconds(60), acked.acknowledgedAt());
+        assertTrue(other.alerting.acknowledge(UUID.randomUUID(), "noc-levan").isEmpty(), "no such open alert");
+        assertEquals(null, owner.alerting.openAlerts().getFirst().acknowledgedBy(), "not yet: at the owner's next sync");
+        clock.set(T0.plusSeconds(65));
+        owner.alerting.syncAcknowledgements();
+        Alert atOwner = owner.alerting.openAlerts().getFirst();
+        assertEquals(open.id(), atOwner.id());
+        assertEquals("noc-levan", atOwner.acknowledgedBy());
+        assertEquals(T0.plusSeconds(60), atOwner.acknowledgedAt(), "the time it was made, not the tick's");
+        owner.alerting.syncAcknowledgements();
+        assertEquals(1, owner.delivered().size(), "taken up quietly, once");
+        assertEquals(List.of(), other.delivered());
+        assertEquals("noc-levan", alerts.loadOpen().iterator().next().acknowledgedBy());
+    }
+
+    @Test
     void resultsForAReleasedDeviceAreIgnoredAndItsStoredStateStays() throws Exception {
         Device d = device("r1", null);
         Instance a = new Instance(List.of(d));

@@ -133,6 +133,8 @@ public final class AlertEngine implements Alerting {
     private final ConcurrentHashMap<RuleKey, Instant> pending = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<RuleKey, String> silenced = new ConcurrentHashMap<>();
     private final Set<UUID> notified = ConcurrentHashMap.newKeySet();
+    /** Acknowledgements made elsewhere are read from here on (see syncAcknowledgements). */
+    private volatile Instant ackSyncedTo;
     private final Object selfLock = new Object();
     private final FloodGuard guard;
     private final List<Delivery> deliveries = new ArrayList<>();
@@ -154,6 +156,7 @@ public final class AlertEngine implements Alerting {
      */
     public AlertEngine(Config cfg) {
         this.cfg = cfg;
+        this.ackSyncedTo = cfg.clock().instant();
         this.warnLimit = new LogLimiter(java.util.concurrent.TimeUnit.MINUTES.toNanos(1), cfg.ticker());
         this.registry = cfg.registry() != null ? cfg.registry() : new SimpleMeterRegistry();
         List<Compiled> c = new ArrayList<>();
@@ -824,7 +827,53 @@ public final class AlertEngine implements Alerting {
                 return Optional.of(acked);
             }
         }
-        return Optional.empty();
+        // Not held here: when instances share the store, another one owns the alert's device; the
+        // acknowledgement goes to the store, and the owner takes it up at its next tick.
+        try {
+            return cfg.store().acknowledgeOpen(alertId, cfg.clock().instant(), user);
+        } catch (Exception e) {
+            storeFailures.increment();
+            throw new io.github.wardops.ward.WardException("the alert store cannot record the acknowledgement of alert "
+                    + alertId + " (" + e.getClass().getName() + "); try again");
+        }
+    }
+
+    /**
+     * Takes up acknowledgements made through other instances that share the store (off the result
+     * path: it reads the store): open alerts
+     * held here that the store says are acknowledged get that acknowledgement (its time and user),
+     * without a store write or a notification. Reads from a minute before the last read, for clocks
+     * of other hosts that lag this one; taking one up twice changes nothing.
+     */
+    @Override
+    public void syncAcknowledgements() {
+        Instant now = cfg.clock().instant();
+        Instant from = ackSyncedTo;
+        ackSyncedTo = now;
+        if (open.isEmpty()) {
+            return;
+        }
+        Collection<Alert> acked;
+        try {
+            acked = cfg.store().acknowledgedSince(from.minus(java.time.Duration.ofMinutes(1)));
+        } catch (Exception e) {
+            ackSyncedTo = from; // read this stretch again next time
+            storeFailures.increment();
+            warnLimited("alert store failed to read acknowledgements made elsewhere: {}", e.getClass().getName());
+            return;
+        }
+        for (Alert s : acked) {
+            if (s.acknowledgedAt() == null) {
+                continue;
+            }
+            for (Map.Entry<Key, Alert> e : open.entrySet()) {
+                Alert a = e.getValue();
+                if (a.id().equals(s.id()) && a.acknowledgedAt() == null) {
+                    replace(e.getKey(), a, x -> x.acknowledgedAt() == null
+                            ? x.acknowledge(s.acknowledgedAt(), s.acknowledgedBy()) : x);
+                }
+            }
+        }
     }
 
     @Override

@@ -68,6 +68,25 @@ public final class InMemoryAlertStore implements AlertStore {
     }
 
     @Override
+    public synchronized java.util.Optional<Alert> acknowledgeOpen(UUID alertId, Instant at, String user) {
+        Alert a = open.get(alertId);
+        if (a == null) {
+            return java.util.Optional.empty();
+        }
+        if (a.acknowledgedAt() == null) {
+            a = a.acknowledge(at, user);
+            open.put(alertId, a);
+        }
+        return java.util.Optional.of(a);
+    }
+
+    @Override
+    public synchronized Collection<Alert> acknowledgedSince(Instant since) {
+        return open.values().stream().filter(a -> a.acknowledgedAt() != null && !a.acknowledgedAt().isBefore(since))
+                .toList();
+    }
+
+    @Override
     public synchronized void updated(Alert alert) {
         if (open.containsKey(alert.id())) {
             open.put(alert.id(), alert);

@@ -203,6 +203,31 @@ public final class PgAlertStore implements PostgresAlertStore {
         writer.alert(alert);
     }
 
+    /**
+     * Acknowledges an open alert in the table at once (not behind the writer: a user waits for the
+     * answer); an alert already acknowledged keeps its first acknowledgement.
+     */
+    @Override
+    public java.util.Optional<Alert> acknowledgeOpen(UUID alertId, Instant at, String user) {
+        Objects.requireNonNull(alertId, "alertId");
+        Objects.requireNonNull(at, "at");
+        Objects.requireNonNull(user, "user");
+        writer.flush(); // the opening of an alert this instance wrote itself comes first
+        ctx.update(ALERTS).set(ALERTS.ACKNOWLEDGED_AT, at.truncatedTo(ChronoUnit.MICROS)).set(ALERTS.ACKNOWLEDGED_BY, user)
+                .where(ALERTS.ALERT_ID.eq(alertId)).and(ALERTS.RESOLVED_AT.isNull()).and(ALERTS.ACKNOWLEDGED_AT.isNull())
+                .execute();
+        return read(ctx.selectFrom(ALERTS).where(ALERTS.ALERT_ID.eq(alertId)).and(ALERTS.RESOLVED_AT.isNull()).fetch())
+                .stream().findFirst();
+    }
+
+    /** Open alerts acknowledged since then: a scan of the open alerts' partial index, no more. */
+    @Override
+    public Collection<Alert> acknowledgedSince(Instant since) {
+        Objects.requireNonNull(since, "since");
+        return read(ctx.selectFrom(ALERTS).where(ALERTS.RESOLVED_AT.isNull()).and(ALERTS.ACKNOWLEDGED_AT.ge(since))
+                .orderBy(ALERTS.ACKNOWLEDGED_AT, ALERTS.ID).fetch());
+    }
+
     @Override
     public void pendingStarted(PendingCondition pending) {
         writer.pending(pending.device(), pending.rule(), pending.ifIndex(), pending.since());
