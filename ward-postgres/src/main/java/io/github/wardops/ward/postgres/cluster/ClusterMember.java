@@ -143,7 +143,7 @@ public final class ClusterMember implements AutoCloseable {
         // the first tick joins at once; the watchdog checks the fence as often as the member ticks
         // (at most every 500 ms), independently of a tick stuck in a statement
         ticks.scheduleWithFixedDelay(this::safeTick, 0, tick, TimeUnit.NANOSECONDS);
-        long check = Math.min(tick, TimeUnit.MILLISECONDS.toNanos(500));
+        long check = options.checkPeriod().toNanos();
         watchdog.scheduleAtFixedRate(this::safeCheck, check, check, TimeUnit.NANOSECONDS);
     }
 

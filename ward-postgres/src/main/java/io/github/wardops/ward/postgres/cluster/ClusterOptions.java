@@ -59,6 +59,7 @@ public final class ClusterOptions {
     private final Duration deadRunnerAge;
     private final Duration statementTimeout;
     private final Duration closeTimeout;
+    private final Duration takeoverGrace;
     private final Ticker ticker;
     private final MeterRegistry meterRegistry;
 
@@ -72,13 +73,14 @@ public final class ClusterOptions {
         this.deadRunnerAge = b.deadRunnerAge;
         this.statementTimeout = b.statementTimeout;
         this.closeTimeout = b.closeTimeout;
+        this.takeoverGrace = b.takeoverGrace != null ? b.takeoverGrace : b.fenceAfter.plus(checkPeriod(b.tickInterval));
         this.ticker = b.ticker;
         this.meterRegistry = b.meterRegistry;
     }
 
     /**
      * Starts options with the defaults: a random id, zone {@code ""}, tick every 2 s, fence after
-     * 6 s, dead rows deleted after 1 day, statements bounded by 2 s, close by 5 s, the system
+     * 6 s, take over a dead owner's shards 6.5 s after first seeing it dead, dead rows deleted after 1 day, statements bounded by 2 s, close by 5 s, the system
      * ticker, no metrics. The name must be set.
      *
      * @return a builder; never {@code null}
@@ -170,6 +172,35 @@ public final class ClusterOptions {
     }
 
     /**
+     * How long a member waits, after it first saw a shard's owner not live, before it takes that
+     * shard over: by default {@code fenceAfter} plus {@link #checkPeriod()}. When the server ends
+     * a member's session itself (a killed backend, a server restart) its lock is freed at once,
+     * yet the member learns it only at its next statement, or by its fence; waiting this long
+     * means it has stopped by the time another member takes its shards. Shards that are free
+     * (released, or never owned) are taken at once.
+     *
+     * @return the grace; never {@code null}
+     */
+    public Duration takeoverGrace() {
+        return takeoverGrace;
+    }
+
+    /**
+     * How often the member's watchdog checks the fence, independently of its ticks: the tick
+     * interval, at most 500 ms.
+     *
+     * @return the period; never {@code null}
+     */
+    public Duration checkPeriod() {
+        return checkPeriod(tickInterval);
+    }
+
+    private static Duration checkPeriod(Duration tickInterval) {
+        Duration max = Duration.ofMillis(500);
+        return tickInterval.compareTo(max) < 0 ? tickInterval : max;
+    }
+
+    /**
      * The monotonic clock that fencing is measured with.
      *
      * @return the ticker; never {@code null}
@@ -198,6 +229,7 @@ public final class ClusterOptions {
         private Duration deadRunnerAge = DEFAULT_DEAD_RUNNER_AGE;
         private Duration statementTimeout = DEFAULT_STATEMENT_TIMEOUT;
         private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
+        private Duration takeoverGrace;
         private Ticker ticker = Ticker.system();
         private MeterRegistry meterRegistry;
 
@@ -306,6 +338,21 @@ public final class ClusterOptions {
         }
 
         /**
+         * How long to wait, after first seeing a shard's owner not live, before taking the shard
+         * over; 0 to 1 minute. By default {@code fenceAfter} plus the check period (6.5 s with
+         * the defaults). 0 takes over at once: faster failover after a crash, but a member whose
+         * session the server ended may then still be probing for up to a tick after its shards
+         * were taken (its writes are still refused by the epochs).
+         *
+         * @param takeoverGrace the grace, or {@code null} for the default
+         * @return this builder
+         */
+        public Builder takeoverGrace(Duration takeoverGrace) {
+            this.takeoverGrace = takeoverGrace;
+            return this;
+        }
+
+        /**
          * The monotonic clock for fencing (a fake one in tests).
          *
          * @param ticker the ticker; never {@code null}
@@ -365,6 +412,9 @@ public final class ClusterOptions {
             if (positive(problems, "closeTimeout", closeTimeout, Duration.ofMillis(100))
                     && closeTimeout.compareTo(Duration.ofMinutes(1)) > 0) {
                 problems.add("closeTimeout must be at most 1 minute, not " + closeTimeout);
+            }
+            if (takeoverGrace != null && (takeoverGrace.isNegative() || takeoverGrace.compareTo(Duration.ofMinutes(1)) > 0)) {
+                problems.add("takeoverGrace must be between 0 and 1 minute, not " + takeoverGrace);
             }
             if (ticker == null) {
                 problems.add("ticker must not be null");

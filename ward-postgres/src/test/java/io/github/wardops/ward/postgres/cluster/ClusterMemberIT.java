@@ -58,6 +58,8 @@ class ClusterMemberIT {
     /** The last epoch each shard was gained at, across members: epochs must strictly increase. */
     private final Map<ShardKey, Long> lastEpoch = new ConcurrentHashMap<>();
     private volatile boolean checkOverlap = true;
+    /** Every gain and loss of every member, in the order they happened. */
+    private final List<String> timeline = Collections.synchronizedList(new ArrayList<>());
 
     @BeforeAll
     static void start() {
@@ -165,6 +167,7 @@ class ClusterMemberIT {
             }
             owned.put(shard, epoch);
             events.add("gained " + shard);
+            timeline.add(name + " gained " + shard);
         }
 
         @Override
@@ -174,6 +177,7 @@ class ClusterMemberIT {
                 holders.remove(shard, name);
             }
             events.add("lost " + shard);
+            timeline.add(name + " lost " + shard);
         }
 
         Set<Integer> shards(String zone) {
@@ -362,6 +366,7 @@ class ClusterMemberIT {
                     && rb.shards("").equals(three.get(B)) && rc.shards("").equals(three.get(C)));
             Set<Integer> bs = new TreeSet<>(rb.shards(""));
             int mark = rb.events.size();
+            int since = timeline.size();
             // b's session ends at the server (a network cut, a killed backend) and b cannot reconnect yet
             bCut.set(true);
             assertEquals("t", one("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = ?",
@@ -378,6 +383,23 @@ class ClusterMemberIT {
             for (UUID o : owners("").values()) {
                 assertTrue(A.equals(o) || C.equals(o), "owner " + o);
             }
+            // b stopped before anyone else took its shards (the take-over grace): every loss of
+            // b comes before every gain of one of b's shards by a or c
+            List<String> after;
+            synchronized (timeline) {
+                after = new ArrayList<>(timeline.subList(since, timeline.size()));
+            }
+            int lastLoss = -1;
+            int firstGain = Integer.MAX_VALUE;
+            for (int i = 0; i < after.size(); i++) {
+                String t = after.get(i);
+                if (t.startsWith("b lost ")) {
+                    lastLoss = i;
+                } else if (t.contains(" gained ") && bs.contains(Integer.parseInt(t.substring(t.indexOf('/') + 1)))) {
+                    firstGain = Math.min(firstGain, i);
+                }
+            }
+            assertTrue(lastLoss >= 0 && lastLoss < firstGain && firstGain < Integer.MAX_VALUE, after.toString());
             // b reaches the database again: it rejoins on a new session and gets its share back
             bCut.set(false);
             await("b rejoins and the map is as before", () -> !b.fenced() && ra.shards("").equals(three.get(A))

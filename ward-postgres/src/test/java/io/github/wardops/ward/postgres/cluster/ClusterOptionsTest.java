@@ -18,6 +18,13 @@ class ClusterOptionsTest {
         assertEquals(Duration.ofSeconds(2), o.tickInterval());
         assertEquals(Duration.ofSeconds(6), o.fenceAfter());
         assertEquals(Duration.ofDays(1), o.deadRunnerAge());
+        assertEquals(Duration.ofMillis(500), o.checkPeriod());
+        assertEquals(Duration.ofMillis(6500), o.takeoverGrace(), "fence-after plus the check period");
+        assertEquals(Duration.ofMillis(200), ClusterOptions.builder().name("n").tickInterval(Duration.ofMillis(200))
+                .fenceAfter(Duration.ofSeconds(4)).build().checkPeriod());
+        assertEquals(Duration.ofMillis(4200), ClusterOptions.builder().name("n").tickInterval(Duration.ofMillis(200))
+                .fenceAfter(Duration.ofSeconds(4)).build().takeoverGrace());
+        assertEquals(Duration.ZERO, ClusterOptions.builder().name("n").takeoverGrace(Duration.ZERO).build().takeoverGrace());
         assertEquals("", o.zone());
         assertTrue(o.address().isEmpty());
         assertTrue(o.meterRegistry().isEmpty());
@@ -36,12 +43,13 @@ class ClusterOptionsTest {
     void everyBadSettingIsNamedAtOnce() {
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> ClusterOptions.builder()
                 .name(" ").zone("x".repeat(201)).address("a\nb").tickInterval(Duration.ofMillis(1))
-                .deadRunnerAge(Duration.ofSeconds(5)).closeTimeout(Duration.ofMinutes(2)).ticker(null).build());
+                .deadRunnerAge(Duration.ofSeconds(5)).closeTimeout(Duration.ofMinutes(2)).takeoverGrace(Duration.ofSeconds(-1))
+                .ticker(null).build());
         List<String> p = e.problems();
         assertEquals(List.of("name must not be blank", "zone must be at most 200 characters, not 201",
                 "address must not contain control characters", "tickInterval must be at least PT0.01S, not PT0.001S",
                 "deadRunnerAge must be at least PT1M, not PT5S", "closeTimeout must be at most 1 minute, not PT2M",
-                "ticker must not be null"), p);
+                "takeoverGrace must be between 0 and 1 minute, not PT-1S", "ticker must not be null"), p);
     }
 
     @Test

@@ -65,6 +65,8 @@ public final class Protocol {
     private boolean cleanedOnce;
     private volatile ClusterView view;
     private boolean warnedMalformed;
+    /** When this member first saw each owner of a shard not live (ticker), for the take-over grace. */
+    private final Map<UUID, Long> deadSince = new HashMap<>();
 
     /**
      * A protocol for one member.
@@ -135,6 +137,7 @@ public final class Protocol {
                 return;
             }
             act(c, read);
+            refreshView(read);
             cleanup(c);
         } catch (SQLException | RuntimeException e) {
             state.fence("the database session failed: " + e.getMessage());
@@ -166,6 +169,21 @@ public final class Protocol {
             state.drop(gone);
             held = state.owned();
         }
+        // the take-over grace: a dead owner's shards are taken only once it has been seen dead
+        // for takeoverGrace, by when it has fenced itself even if the server ended its session
+        // at once (see ClusterOptions.takeoverGrace)
+        long now = ticker.read();
+        long grace = options.takeoverGrace().toNanos();
+        Set<UUID> deadOwners = new HashSet<>();
+        for (ClusterView.Shard row : read.shards.values()) {
+            if (row.owner() != null && !row.ownerLive() && !id.equals(row.owner())) {
+                deadOwners.add(row.owner());
+            }
+        }
+        deadSince.keySet().retainAll(deadOwners);
+        for (UUID o : deadOwners) {
+            deadSince.putIfAbsent(o, now);
+        }
         Map<String, List<Integer>> release = new TreeMap<>();
         Map<String, List<Integer>> take = new TreeMap<>();
         for (ClusterView.Shard row : read.shards.values()) {
@@ -174,7 +192,8 @@ public final class Protocol {
             if (id.equals(row.owner()) && !mine) {
                 release.computeIfAbsent(row.key().zone(), z -> new ArrayList<>()).add(row.key().shard());
             } else if (mine && !held.containsKey(row.key())) {
-                if (row.owner() == null || id.equals(row.owner()) || !row.ownerLive()) {
+                if (row.owner() == null || id.equals(row.owner())
+                        || !row.ownerLive() && now - deadSince.get(row.owner()) >= grace) {
                     take.computeIfAbsent(row.key().zone(), z -> new ArrayList<>()).add(row.key().shard());
                 }
             }
@@ -217,7 +236,6 @@ public final class Protocol {
                 state.gain(new ShardKey((String) t[0], (Integer) t[1]), (Long) t[2]);
             }
         }
-        refreshView(read);
     }
 
     private void refreshView(Read read) {
