@@ -420,9 +420,12 @@ class ClusterMemberIT {
         try (ClusterMember w = ClusterMember.join(ClusterMemberIT::connect, options("member west", A).zone("west").build(), rw);
              ClusterMember e = ClusterMember.join(ClusterMemberIT::connect, options("member east", B).zone("east").build(), re);
              ClusterMember n = join("member none", C, rn)) {
+            // zone-less shards: rendezvous over all three, whatever their zones
+            Map<UUID, Set<Integer>> all = expected(A, B, C);
             await("zones are split", () -> rw.shards("west").size() == 256 && re.shards("east").size() == 256
-                    && rw.shards("").size() + re.shards("").size() + rn.shards("").size() == 256
-                    && rn.shards("west").isEmpty() && rn.shards("east").isEmpty());
+                    && rw.shards("").equals(all.get(A)) && re.shards("").equals(all.get(B))
+                    && rn.shards("").equals(all.get(C)));
+            assertTrue(rn.shards("west").isEmpty() && rn.shards("east").isEmpty());
             assertTrue(rw.shards("east").isEmpty());
             assertTrue(re.shards("west").isEmpty());
             assertFalse(rn.shards("").isEmpty(), "zone-less shards go to every runner");
@@ -434,7 +437,8 @@ class ClusterMemberIT {
             for (UUID o : owners("east").values()) {
                 assertNull(o, "nobody else may take a zone's shards");
             }
-            await("zone-less shards are re-split", () -> rw.shards("").size() + rn.shards("").size() == 256);
+            Map<UUID, Set<Integer>> two = expected(A, C);
+            await("zone-less shards are re-split", () -> rw.shards("").equals(two.get(A)) && rn.shards("").equals(two.get(C)));
             assertTrue(rn.shards("east").isEmpty());
             assertTrue(rw.shards("east").isEmpty());
             long unowned = n.view().shards().stream().filter(s -> s.key().zone().equals("east") && !s.ownerLive()).count();
