@@ -352,6 +352,7 @@ class ClusterMemberIT {
         Recorder rb = new Recorder("b");
         Recorder rc = new Recorder("c");
         java.util.concurrent.atomic.AtomicBoolean bCut = new java.util.concurrent.atomic.AtomicBoolean();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
         ClusterMember.Connector bConnector = () -> {
             if (bCut.get()) {
                 throw new SQLException("Connection to 127.0.0.1 refused", "08001");
@@ -359,7 +360,7 @@ class ClusterMemberIT {
             return connect();
         };
         try (ClusterMember a = join("member a", A, ra);
-             ClusterMember b = ClusterMember.join(bConnector, options("member b", B).build(), rb);
+             ClusterMember b = ClusterMember.join(bConnector, options("member b", B).meterRegistry(registry).build(), rb);
              ClusterMember c = join("member c", C, rc)) {
             Map<UUID, Set<Integer>> three = expected(A, B, C);
             await("three members converge", () -> ra.shards("").equals(three.get(A))
@@ -405,6 +406,9 @@ class ClusterMemberIT {
             await("b rejoins and the map is as before", () -> !b.fenced() && ra.shards("").equals(three.get(A))
                     && rb.shards("").equals(three.get(B)) && rc.shards("").equals(three.get(C)));
             assertEquals(1, b.fencedEpisodes());
+            assertEquals(1.0, registry.get("ward.cluster.fenced").counter().count());
+            assertTrue(registry.get("ward.cluster.shards.moves").tag("direction", "lost").counter().count() >= bs.size());
+            assertEquals((double) rb.owned.size(), registry.get("ward.cluster.shards.owned").gauge().value());
             // every move raised the shard's epoch
             assertTrue(violations.isEmpty(), violations.toString());
             assertEquals("1", one("SELECT count(*)::text FROM pg_stat_activity WHERE application_name = ?", "member b"),
