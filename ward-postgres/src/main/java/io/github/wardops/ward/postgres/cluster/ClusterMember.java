@@ -120,9 +120,11 @@ public final class ClusterMember implements AutoCloseable {
     }
 
     /**
-     * Joins the cluster: registers the runner, takes its lock and starts ticking on the member's
-     * own thread. When the database does not answer (or the runner's old session still holds its
-     * lock), the member starts fenced, owning nothing, and keeps trying every tick.
+     * Joins the cluster: starts the member's own thread, whose first tick (at once) opens the
+     * member's session, registers the runner, takes its lock and then its shards. Returns without
+     * waiting for that: until the member has joined it is {@link #fenced()} and owns nothing. When
+     * the database does not answer (or the runner's old session still holds its lock), the member
+     * keeps trying every tick.
      *
      * @param connector opens the member's own connections; never {@code null}
      * @param options the options; never {@code null}

@@ -220,9 +220,27 @@ class ClusterMemberIT {
     void aLoneMemberOwnsEveryShardOnASessionThatHoldsNoSnapshot() throws Exception {
         Recorder ra = new Recorder("a");
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        try (ClusterMember a = ClusterMember.join(ClusterMemberIT::connect,
-                options("ward-runner on host-a, pid 1", A).address("http://127.0.0.1:8080").meterRegistry(registry).build(), ra)) {
+        java.util.concurrent.atomic.AtomicReference<Connection> session = new java.util.concurrent.atomic.AtomicReference<>();
+        try (ClusterMember a = ClusterMember.join(() -> {
+            Connection c = connect();
+            session.set(c);
+            return c;
+        }, options("ward-runner on host-a, pid 1", A).address("http://127.0.0.1:8080").meterRegistry(registry).build(), ra)) {
             await("a owns all 256 shards", () -> ra.owned.size() == 256);
+            // the server drops the session of a vanished host within about 11 s
+            try (PreparedStatement st = session.get().prepareStatement("SELECT current_setting('tcp_keepalives_idle'), "
+                    + "current_setting('tcp_keepalives_interval'), current_setting('tcp_keepalives_count'), "
+                    + "current_setting('tcp_user_timeout'), current_setting('statement_timeout'), "
+                    + "current_setting('application_name')"); ResultSet rs = st.executeQuery()) {
+                rs.next();
+                assertEquals("5", rs.getString(1));
+                assertEquals("2", rs.getString(2));
+                assertEquals("3", rs.getString(3));
+                assertEquals("10000", rs.getString(4));
+                assertEquals("2s", rs.getString(5));
+                assertEquals("ward-runner on host-a, pid 1", rs.getString(6));
+                assertTrue(session.get().getAutoCommit());
+            }
             assertFalse(a.fenced());
             assertEquals(256, a.leases().size());
             for (UUID o : owners("").values()) {
@@ -550,5 +568,59 @@ class ClusterMemberIT {
             }
         }
         assertNotNull(one("SELECT lock_key::text FROM cluster_runners WHERE id = ?", A));
+    }
+
+    @Test
+    void aHandoverWaitsForTheWriterThatHoldsTheShard() throws Exception {
+        Recorder ra = new Recorder("a");
+        Recorder rb = new Recorder("b");
+        try (ClusterMember a = join("member a", A, ra)) {
+            await("a owns everything", () -> ra.owned.size() == 256);
+            // a shard that rendezvous will give to b, and a writer of a in the middle of a batch for it
+            int x = expected(A, B).get(B).iterator().next();
+            ShardLease lease = new ShardLease(new ShardKey("", x), ra.owned.get(new ShardKey("", x)));
+            try (Connection w = connect()) {
+                w.setAutoCommit(false);
+                assertEquals(Set.of(lease), a.fence().holding(w, List.of(lease)));
+                try (ClusterMember b = join("member b", B, rb)) {
+                    Set<Integer> others = new TreeSet<>(expected(A, B).get(B));
+                    others.remove(x);
+                    await("b gets its other shards", () -> rb.shards("").equals(others));
+                    // a has stopped using x (lost), but the row stays a's at the writer's epoch
+                    // while the writer holds it: nobody can take it before the writer commits
+                    assertFalse(ra.owned.containsKey(new ShardKey("", x)));
+                    assertEquals(A, owners("").get(x));
+                    assertEquals(lease.epoch(), epochs("").get(x));
+                    assertEquals(Set.of(lease), a.fence().holding(w, List.of(lease)), "still valid inside the writer's transaction");
+                    w.commit();
+                    await("b gets x once the writer committed", () -> rb.shards("").equals(expected(A, B).get(B)));
+                    assertEquals(lease.epoch() + 2, epochs("").get(x));
+                    assertEquals(Set.of(), a.fence().holding(w, List.of(lease)), "a's next batch for x is refused");
+                    w.rollback();
+                }
+            }
+        }
+        assertTrue(violations.isEmpty(), violations.toString());
+    }
+
+    @Test
+    void aDatabaseThatDoesNotAnswerAtJoinIsJoinedLater() throws Exception {
+        Recorder ra = new Recorder("a");
+        java.util.concurrent.atomic.AtomicBoolean up = new java.util.concurrent.atomic.AtomicBoolean();
+        ClusterMember.Connector connector = () -> {
+            if (!up.get()) {
+                throw new SQLException("Connection to 127.0.0.1 refused", "08001");
+            }
+            return connect();
+        };
+        try (ClusterMember a = ClusterMember.join(connector, options("member a", A).build(), ra)) {
+            assertTrue(a.fenced(), "not joined: owns nothing");
+            assertTrue(a.leases().isEmpty());
+            assertTrue(a.view().fenced());
+            assertEquals(0, a.fencedEpisodes(), "not joining yet is no fencing episode");
+            up.set(true);
+            await("a joins once the database answers", () -> !a.fenced() && ra.owned.size() == 256);
+            assertEquals(0, a.fencedEpisodes());
+        }
     }
 }
