@@ -1,5 +1,6 @@
 /**
- * ward-postgres: PostgreSQL storage for ward. Exports only its API package; the implementation
+ * ward-postgres: PostgreSQL storage for ward, and the coordination of several runners on one database
+ * (the cluster package). Exports only its API packages; the implementation
  * and the jOOQ classes generated from the Flyway migrations are internal.
  */
 module io.github.wardops.ward.postgres {
@@ -13,6 +14,7 @@ module io.github.wardops.ward.postgres {
     requires org.slf4j;
 
     exports io.github.wardops.ward.postgres;
+    exports io.github.wardops.ward.postgres.cluster;
 
     // jOOQ creates the generated records reflectively
     opens io.github.wardops.ward.postgres.internal.jooq.tables.records to org.jooq;

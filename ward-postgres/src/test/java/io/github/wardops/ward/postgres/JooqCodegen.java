@@ -28,7 +28,8 @@ final class JooqCodegen {
                                 .withInputSchema("public")
                                 .withOutputSchemaToDefault(true)
                                 .withIncludes(".*")
-                                .withExcludes("flyway_schema_history|.*_p[0-9]{8}|ward_bump_inventory_version")
+                                // cluster_*: the coordination layer (postgres.cluster) uses plain JDBC, no jOOQ classes
+                                .withExcludes("flyway_schema_history|.*_p[0-9]{8}|ward_bump_inventory_version|cluster_.*")
                                 .withForcedTypes(
                                         new ForcedType().withName("INSTANT")
                                                 .withIncludeTypes("(?i:timestamp\\ with\\ time\\ zone|timestamptz)"),

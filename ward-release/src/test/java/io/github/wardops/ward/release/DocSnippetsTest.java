@@ -36,6 +36,7 @@ class DocSnippetsTest {
             import io.github.wardops.ward.examples.prober.*;
             import io.github.wardops.ward.inventory.*;
             import io.github.wardops.ward.postgres.*;
+            import io.github.wardops.ward.postgres.cluster.*;
             import io.github.wardops.ward.probe.*;
             import io.github.wardops.ward.redis.*;
             import io.github.wardops.ward.sink.*;
