@@ -50,6 +50,8 @@ import java.util.Optional;
  * @param alertTick how often alerting checks time-based conditions, 1 s to 1 min
  * @param alertGroupReachability whether a device's up/down rules without a group form one problem (one alert)
  * @param webhookUrl where alert notifications are POSTed, or {@code null} for no webhook
+ * @param alertFloodThreshold the flood guard's threshold: more alerts than this within the window send one summary
+ * @param alertFloodWindow the flood guard's window, 1 s to 1 day
  * @param vmUrl the VictoriaMetrics base URL results are also pushed to, or {@code null} for none
  * @param vmUser the basic-auth user for {@code vmUrl}, or {@code null}
  * @param webhookTimeout the webhook request timeout, 1 s to 5 min
@@ -78,7 +80,8 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
                           int maxProbesInFlight,
                           int icmpPacketsPerSecond, Duration inventoryPoll, int downAfter, int upAfter, Duration recheckInterval,
                           Path alertRules,
-                          Duration alertTick, boolean alertGroupReachability, URI webhookUrl, Duration webhookTimeout, URI vmUrl, String vmUser,
+                          Duration alertTick, boolean alertGroupReachability, URI webhookUrl, Duration webhookTimeout, int alertFloodThreshold, Duration alertFloodWindow,
+                          URI vmUrl, String vmUser,
                           boolean notifyLog,
                           boolean storage, String dbUrl, String dbUser, boolean dbClaim, Path dataDir, Duration dbRetention,
                           Duration dbRollupRetention, Duration dbEventRetention,
@@ -256,6 +259,8 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
         Path rules = Settings.ALERT_RULES.resolve(raw, problems);
         Duration tick = Settings.ALERT_TICK.resolve(raw, problems);
         Boolean groupReachability = Settings.ALERT_GROUP_REACHABILITY.resolve(raw, problems);
+        Integer floodThreshold = Settings.ALERT_FLOOD_THRESHOLD.resolve(raw, problems);
+        Duration floodWindow = Settings.ALERT_FLOOD_WINDOW.resolve(raw, problems);
         URI webhook = Settings.WEBHOOK_URL.resolve(raw, problems);
         Duration webhookTimeout = Settings.WEBHOOK_TIMEOUT.resolve(raw, problems);
         URI vmUrl = Settings.VM_URL.resolve(raw, problems);
@@ -355,7 +360,7 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
         }
         return new RunSettings(configFile, inventory, source, allowLinkLocal, interval, http, httpLimits, httpAllowInsecure,
                 inFlight, pps, poll, downAfter, upAfter, recheck, rules, tick, groupReachability,
-                webhook, webhookTimeout, vmUrl, vmUser, notifyLog, storage, dbUrl, dbUser, !Boolean.FALSE.equals(dbClaim), dataDir, dbRetention, dbRollupRetention, dbEventRetention,
+                webhook, webhookTimeout, floodThreshold, floodWindow, vmUrl, vmUser, notifyLog, storage, dbUrl, dbUser, !Boolean.FALSE.equals(dbClaim), dataDir, dbRetention, dbRollupRetention, dbEventRetention,
                 redisUrl, cacheTtl,
                 snmpPort, snmpInterval, tcpChecks == null ? List.of() : tcpChecks,
                 snmpChecks == null ? List.of() : snmpChecks, v3, keys, secrets, effective);

@@ -292,6 +292,27 @@ public final class Settings {
                 + "before. Rules with a `group` keep it either way.")
             .build();
 
+    /** {@code --alert-flood-threshold}, {@code WARD_ALERT_FLOOD_THRESHOLD}, YAML {@code alert-flood-threshold}. */
+    public static final Setting<Integer> ALERT_FLOOD_THRESHOLD = Setting.of("alert-flood-threshold", Values.integer(1, 1_000_000))
+            .label("N")
+            .byDefault(50)
+            .help("The flood guard: more than N alerts opened within alert-flood-window send one summary instead "
+                + "(default: {default}).")
+            .doc("The flood guard's threshold, 1-1,000,000: when more than this many alerts open within "
+                + "`alert-flood-window`, notifiers get one `alerts.flood` summary instead of each, until the "
+                + "rate falls back (see [state-and-alerts.md](state-and-alerts.md)). Alerts still open and are "
+                + "recorded; held notifications are counted (`ward_alerts_flood_suppressed_total`).")
+            .build();
+
+    /** {@code --alert-flood-window}, {@code WARD_ALERT_FLOOD_WINDOW}, YAML {@code alert-flood-window}. */
+    public static final Setting<Duration> ALERT_FLOOD_WINDOW = Setting.of("alert-flood-window",
+                    Values.duration(Duration.ofSeconds(1), Duration.ofDays(1)))
+            .label("DURATION")
+            .byDefault(Duration.ofMinutes(1))
+            .help("The flood guard's window, 1s-1d (default: {default}).")
+            .doc("The window of `alert-flood-threshold`, 1 s to 1 day.")
+            .build();
+
     /** {@code --webhook-url}, {@code WARD_WEBHOOK_URL}, YAML {@code webhook-url}. */
     public static final Setting<URI> WEBHOOK_URL = Setting.of("webhook-url", Values.WEBHOOK_URL)
             .label("URL")
@@ -610,7 +631,7 @@ public final class Settings {
             HTTP_MAX_CONNECTIONS, HTTP_MAX_CONNECTIONS_PER_ADDRESS, HTTP_MAX_CONCURRENT_REQUESTS,
             HTTP_HEADER_TIMEOUT, HTTP_BODY_TIMEOUT, HTTP_IDLE_TIMEOUT, HTTP_WRITE_TIMEOUT, MAX_PROBES_IN_FLIGHT,
             ICMP_PPS, INVENTORY_POLL, DOWN_AFTER, UP_AFTER, RECHECK_INTERVAL, ALERT_RULES, ALERT_TICK,
-            ALERT_GROUP_REACHABILITY, WEBHOOK_URL, WEBHOOK_TIMEOUT, VM_URL, VM_USER,
+            ALERT_GROUP_REACHABILITY, ALERT_FLOOD_THRESHOLD, ALERT_FLOOD_WINDOW, WEBHOOK_URL, WEBHOOK_TIMEOUT, VM_URL, VM_USER,
             NOTIFY_LOG, STORAGE, DB_URL, DB_USER, DB_CLAIM, DATA_DIR, DB_RETENTION, DB_ROLLUP_RETENTION,
             DB_EVENT_RETENTION, REDIS_URL, CACHE_TTL, SNMP_PORT,
             SNMP_INTERVAL, TCP_CHECKS, SNMP_CHECKS, SNMP_V3_USER, SNMP_V3_LEVEL, SNMP_V3_AUTH_PROTOCOL,

@@ -191,7 +191,8 @@ public final class Wiring implements AutoCloseable {
                 notifiers.add(Notifier.webhook(w));
             }
             Alerting.Builder ab = Alerting.builder().rules(rules).store(alertStore).meterRegistry(registry).drainTimeout(drain)
-                    .groupReachabilityRules(settings.alertGroupReachability());
+                    .groupReachabilityRules(settings.alertGroupReachability())
+                    .floodGuard(settings.alertFloodThreshold(), settings.alertFloodWindow());
             notifiers.forEach(ab::notifier);
             alerting = ab.build();
             StateTracker.Builder tb = StateTracker.builder()
