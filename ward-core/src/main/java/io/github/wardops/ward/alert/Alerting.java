@@ -91,6 +91,22 @@ public interface Alerting extends StateListener, AutoCloseable {
     Optional<Alert> acknowledge(UUID alertId, String user);
 
     /**
+     * Resolves an open alert by hand. It is recorded as resolved now, with
+     * {@code "resolved by USER"} (and {@code ": COMMENT"}) as its reason, and notified as any
+     * resolution. Its rules are not silenced: when they still match at the device's next evaluation,
+     * a new alert opens: at once for a rule without {@code for}; a rule with {@code for} that had
+     * matched counts its {@code for} afresh, one still counting keeps counting. Only alerts held by this instance; the default resolves none.
+     *
+     * @param alertId the alert's id; never {@code null}
+     * @param user who resolves it; never {@code null}
+     * @param comment why, or {@code null}
+     * @return the resolved alert, empty when no open alert held here has this id
+     */
+    default Optional<Alert> resolve(UUID alertId, String user, String comment) {
+        return Optional.empty();
+    }
+
+    /**
      * The rules in force.
      *
      * @return the rules

@@ -238,6 +238,38 @@ class ApiIT {
                 assertEquals("alice", ackedJson.get("acknowledgedBy").asText());
                 assertFalse(Instant.parse(ackedJson.get("acknowledgedAt").asText()).isBefore(start));
 
+                // Resolve the router's alert by hand while it is still down: recorded, then opened again.
+                String routerAlert = null;
+                for (JsonNode a : r.getJson("/api/alerts")) {
+                    if (a.get("deviceId").asText().equals(ROUTER) && a.get("group").asText().equals("reachability")) {
+                        routerAlert = a.get("id").asText();
+                    }
+                }
+                assertNotNull(routerAlert);
+                String resolvePath = "/api/alerts/" + routerAlert + "/resolve";
+                assertEquals(400, r.send(post(r, resolvePath, "application/json", "{\"user\":\"bob\",\"comment\":7}").build())
+                        .statusCode());
+                assertEquals(400, r.send(post(r, resolvePath, "application/json",
+                        "{\"user\":\"bob\",\"comment\":\"" + "c".repeat(501) + "\"}").build()).statusCode());
+                assertEquals(404, r.send(post(r, "/api/alerts/" + java.util.UUID.randomUUID() + "/resolve", "application/json",
+                        "{\"user\":\"bob\"}").build()).statusCode());
+                HttpResponse<String> byHand = r.send(post(r, resolvePath, "application/json",
+                        "{\"user\":\"bob\",\"comment\":\"ticket 4711\"}").build());
+                assertEquals(200, byHand.statusCode(), byHand.body());
+                JsonNode byHandJson = InProcessRunner.JSON.readTree(byHand.body());
+                assertFalse(byHandJson.get("open").asBoolean());
+                assertEquals("resolved by bob: ticket 4711", byHandJson.get("resolution").asText());
+                String resolvedId = routerAlert;
+                JsonNode reopened = await(r, "/api/alerts", a -> {
+                    for (JsonNode x : a) {
+                        if (x.get("deviceId").asText().equals(ROUTER) && !x.get("id").asText().equals(resolvedId)) {
+                            return true;
+                        }
+                    }
+                    return false;
+                });
+                assertFalse(rulesOf(reopened, ROUTER).isEmpty(), "still down: a new alert opened " + reopened);
+
                 // The plain device comes back: its alerts resolve.
                 writeCsv(LoopbackFaults.silentHost(1), LoopbackFaults.silentHost(2), "127.43.0.3");
                 await(r, "/api/devices", d -> byId(d, PLAIN).get("status").asText().equals("UP"));

@@ -783,13 +783,14 @@ public final class AlertEngine implements Alerting {
         }
     }
 
-    private void resolve(Key k, Alert seen, Instant now, String why, boolean notify) {
+    /** Resolves the open alert {@code seen} (or its acknowledged copy); returns it resolved, or null when it was gone. */
+    private Alert resolve(Key k, Alert seen, Instant now, String why, boolean notify) {
         // An acknowledgement may replace the alert concurrently: resolve whatever is open now.
         Alert a;
         do {
             a = open.get(k);
             if (a == null || !a.id().equals(seen.id())) {
-                return;
+                return null;
             }
         } while (!open.remove(k, a));
         active.remove(k);
@@ -799,6 +800,7 @@ public final class AlertEngine implements Alerting {
         if (notified.remove(a.id()) && notify) {
             publish(new Notification.Resolved(r, now));
         }
+        return r;
     }
 
     private void publish(Notification n) {
@@ -810,6 +812,23 @@ public final class AlertEngine implements Alerting {
     @Override
     public List<Alert> openAlerts() {
         return List.copyOf(open.values());
+    }
+
+    @Override
+    public Optional<Alert> resolve(UUID alertId, String user, String comment) {
+        java.util.Objects.requireNonNull(alertId, "alertId");
+        java.util.Objects.requireNonNull(user, "user");
+        String why = "resolved by " + user + (comment == null || comment.isBlank() ? "" : ": " + comment.strip());
+        for (Map.Entry<Key, Alert> e : open.entrySet()) {
+            Alert a = e.getValue();
+            if (a.id().equals(alertId)) {
+                Instant now = cfg.clock().instant();
+                // the rules stay as they are: one that still matches opens a new alert at the next
+                // evaluation (a for-rule that had matched counts its for afresh: its timer ended then)
+                return Optional.ofNullable(resolve(e.getKey(), a, now, why, true));
+            }
+        }
+        return Optional.empty();
     }
 
     @Override

@@ -78,46 +78,96 @@ final class AlertsResource {
         Answers.ok(r, out);
     }
 
-    void acknowledge(Request q, Response r) throws IOException {
+    /** Who acts on an alert, and why (a manual resolution's comment; null when none or not asked). */
+    private record Actor(UUID id, String user, String comment) {
+    }
+
+    /**
+     * Reads an alert action's id and JSON body ({@code user}, and {@code comment} when allowed);
+     * on a bad request answers it and returns {@code null}.
+     */
+    private static Actor actor(Request q, Response r, boolean withComment) throws IOException {
         String rawId = q.param("id");
         UUID id;
         try {
             id = UUID.fromString(rawId);
         } catch (IllegalArgumentException e) {
             Answers.badRequest(r, "'" + rawId + "' is not an alert id (a UUID)");
-            return;
+            return null;
         }
         String type = q.header("Content-Type");
         // JSON only: a cross-site form cannot send it without a CORS preflight, which this server never grants.
         if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
             r.send(415, Answers.JSON, "{\"error\":\"send Content-Type: application/json with {\\\"user\\\":\\\"name\\\"}\"}");
-            return;
+            return null;
         }
         // The server refuses bodies over HttpLimits.MAX_BODY_BYTES (413) before this runs.
         byte[] body = q.body();
         String user;
+        String comment = null;
         try {
             JsonNode n = Answers.read(body);
             JsonNode u = n == null ? null : n.get("user");
             if (u == null || !u.isTextual()) {
                 Answers.badRequest(r, "the body must be a JSON object with a \"user\" string");
-                return;
+                return null;
             }
             user = u.asText().strip();
+            JsonNode c = withComment ? n.get("comment") : null;
+            if (c != null && !c.isNull()) {
+                if (!c.isTextual()) {
+                    Answers.badRequest(r, "comment must be a string");
+                    return null;
+                }
+                comment = c.asText().strip();
+            }
         } catch (IOException e) {
             Answers.badRequest(r, "the body is not JSON");
-            return;
+            return null;
         }
         if (user.isEmpty() || user.length() > 100 || user.chars().anyMatch(Character::isISOControl)) {
             Answers.badRequest(r, "user must be 1-100 characters without control characters");
+            return null;
+        }
+        if (comment != null && (comment.length() > MAX_COMMENT || comment.chars().anyMatch(Character::isISOControl))) {
+            Answers.badRequest(r, "comment must be at most " + MAX_COMMENT + " characters without control characters");
+            return null;
+        }
+        return new Actor(id, user, comment == null || comment.isEmpty() ? null : comment);
+    }
+
+    /** The longest comment of a manual resolution. */
+    static final int MAX_COMMENT = 500;
+
+    void acknowledge(Request q, Response r) throws IOException {
+        Actor a = actor(q, r, false);
+        if (a == null) {
             return;
         }
-        Alert acked = alerting.acknowledge(id, user).orElse(null);
+        Alert acked = alerting.acknowledge(a.id(), a.user()).orElse(null);
         if (acked == null) {
-            Answers.error(r, 404, "no open alert " + id);
+            Answers.error(r, 404, "no open alert " + a.id());
             return;
         }
-        LOG.info("alert {} ({} on {}) acknowledged by {}", acked.id(), acked.rule(), acked.deviceDescription(), user);
+        LOG.info("alert {} ({} on {}) acknowledged by {}", acked.id(), acked.rule(), acked.deviceDescription(), a.user());
         Answers.ok(r, AlertView.of(acked, clock.instant()));
+    }
+
+    /**
+     * Resolves an open alert by hand ({@code POST /api/alerts/{id}/resolve}); it opens again, as a
+     * new alert, when its rule still matches at the device's next evaluation.
+     */
+    void resolve(Request q, Response r) throws IOException {
+        Actor a = actor(q, r, true);
+        if (a == null) {
+            return;
+        }
+        Alert done = alerting.resolve(a.id(), a.user(), a.comment()).orElse(null);
+        if (done == null) {
+            Answers.error(r, 404, "no open alert " + a.id());
+            return;
+        }
+        LOG.info("alert {} ({} on {}) {}", done.id(), done.rule(), done.deviceDescription(), done.resolution());
+        Answers.ok(r, AlertView.of(done, clock.instant()));
     }
 }

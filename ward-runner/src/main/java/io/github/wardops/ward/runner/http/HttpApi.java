@@ -43,7 +43,8 @@ import java.util.Objects;
  *       device or label ({@link ReportsResource});</li>
  *   <li>{@code GET /api/status}: counts, devices and open alerts read together, so they agree
  *       ({@link StatusResource}; the status page's data);</li>
- *   <li>{@code GET /api/alerts}, {@code POST /api/alerts/{id}/ack} ({@link AlertsResource}).</li>
+ *   <li>{@code GET /api/alerts}, {@code POST /api/alerts/{id}/ack}, {@code POST /api/alerts/{id}/resolve}
+ *   ({@link AlertsResource}).</li>
  * </ul>
  * Before routing, {@link Access} admits the request: with a bearer token, every route but
  * {@code /health} and the page shell {@code /} answers {@code 401} unless the request carries
@@ -144,7 +145,8 @@ public final class HttpApi implements AutoCloseable {
                 .get("/api/reports/availability", reports::availability)
                 .get("/api/status", status::get)
                 .get("/api/alerts", alerts::list)
-                .post("/api/alerts/{id}/ack", alerts::acknowledge);
+                .post("/api/alerts/{id}/ack", alerts::acknowledge)
+                .post("/api/alerts/{id}/resolve", alerts::resolve);
         this.server = HttpServer.start(address, limits, router, b.registry());
     }
 
