@@ -488,6 +488,19 @@ public final class PostgresStorage implements AutoCloseable {
     }
 
     /**
+     * Sets the hook that decides, in each write transaction, whose device states, alerts, rule
+     * timers and state changes this instance may still write (several runners on one database:
+     * {@link io.github.wardops.ward.postgres.cluster.ClusterMember#writeFence}). Batches written
+     * from now on go through it; rows it refuses are dropped and counted in
+     * {@code ward.storage.rows.fenced{kind}}.
+     *
+     * @param fence the fence, or {@code null} to write every row (the default)
+     */
+    public void fenceWrites(WriteFence fence) {
+        stateWriter.fence(fence);
+    }
+
+    /**
      * Device state and its history, as plain records (device rows only; predates ward-core's
      * {@link StateStore}, which {@link #stateStore()} implements over the same table).
      *

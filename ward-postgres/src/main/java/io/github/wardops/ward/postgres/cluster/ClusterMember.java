@@ -1,5 +1,7 @@
 package io.github.wardops.ward.postgres.cluster;
 
+import io.github.wardops.ward.inventory.DeviceId;
+import io.github.wardops.ward.postgres.WriteFence;
 import io.github.wardops.ward.postgres.internal.cluster.MemberState;
 import io.github.wardops.ward.postgres.internal.cluster.Protocol;
 import io.micrometer.core.instrument.Counter;
@@ -9,12 +11,15 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -211,10 +216,53 @@ public final class ClusterMember implements AutoCloseable {
      */
     public Set<ShardLease> leases() {
         Set<ShardLease> out = new LinkedHashSet<>();
-        for (Map.Entry<ShardKey, Long> e : state.owned().entrySet()) {
+        for (Map.Entry<ShardKey, Long> e : state.ownedNow().entrySet()) {
             out.add(new ShardLease(e.getKey(), e.getValue()));
         }
         return out;
+    }
+
+    /**
+     * A {@link WriteFence} for {@link io.github.wardops.ward.postgres.PostgresStorage#fenceWrites}:
+     * in each write transaction it locks the shard rows of the batch's devices {@code FOR SHARE}
+     * ({@link Fence#holding}) at the epochs this runner holds now, and admits the rows of devices
+     * whose shard this runner still owns at that epoch. A shard being handed over is still held
+     * while {@link ShardListener#lost} runs, so the listener may flush its last writes for it.
+     * Never takes the member's internal lock: writers do not wait for a listener call.
+     *
+     * @param keyOf a device's shard key; {@code null} for a device outside the sharded fleet
+     *     (ward's own self-health alert, say), whose rows are always written; never {@code null}
+     * @return the fence; thread-safe
+     */
+    public WriteFence writeFence(Function<DeviceId, ShardKey> keyOf) {
+        Objects.requireNonNull(keyOf, "keyOf");
+        return (tx, devices) -> {
+            Map<ShardKey, Long> owned = state.ownedNow();
+            Map<DeviceId, ShardKey> keys = new HashMap<>();
+            Set<ShardLease> decided = new LinkedHashSet<>();
+            for (DeviceId d : devices) {
+                ShardKey k = keyOf.apply(d);
+                if (k == null) {
+                    continue;
+                }
+                keys.put(d, k);
+                Long epoch = owned.get(k);
+                if (epoch != null) {
+                    decided.add(new ShardLease(k, epoch));
+                }
+            }
+            if (keys.isEmpty()) {
+                return d -> true;
+            }
+            Set<ShardKey> held = new HashSet<>();
+            for (ShardLease l : fence.holding(tx, decided)) {
+                held.add(l.key());
+            }
+            return d -> {
+                ShardKey k = keys.get(d);
+                return k == null || held.contains(k);
+            };
+        };
     }
 
     /**

@@ -61,6 +61,8 @@ public final class MemberState {
     private final Runnable onFence;
     private final Map<ShardKey, Long> owned = new TreeMap<>();
     private boolean fenced = true;
+    /** {@link #owned} as an immutable copy, for readers that must not take this object's lock. */
+    private volatile Map<ShardKey, Long> published = Map.of();
     private boolean everJoined;
     private long lastConfirmed;
     private long episodes;
@@ -185,6 +187,7 @@ public final class MemberState {
             return false;
         }
         owned.put(key, epoch);
+        published = Map.copyOf(owned);
         events.gained();
         try {
             listener.gained(key, epoch);
@@ -194,14 +197,30 @@ public final class MemberState {
         return true;
     }
 
+    /**
+     * Tells the listener first, then forgets the shard: while {@code lost} runs, the shard is still
+     * in {@link #ownedNow()}, so the listener may flush its last writes for it through the fence
+     * (the database still names this member at that epoch until the release that follows).
+     */
     private void lose(ShardKey k) {
-        owned.remove(k);
         events.lost();
         try {
             listener.lost(k);
         } catch (RuntimeException e) {
             LOG.error("cluster: the listener failed on losing shard {}: {}", k, e.toString());
         }
+        owned.remove(k);
+        published = Map.copyOf(owned);
+    }
+
+    /**
+     * The shards held with their epochs, read without this object's lock (writers' threads read it
+     * while the member's thread may be inside a listener call).
+     *
+     * @return an immutable snapshot
+     */
+    public Map<ShardKey, Long> ownedNow() {
+        return published;
     }
 
     /**

@@ -13,6 +13,7 @@ import io.github.wardops.ward.WardException;
 import io.github.wardops.ward.alert.Alert;
 import io.github.wardops.ward.alert.Silence;
 import io.github.wardops.ward.inventory.DeviceId;
+import io.github.wardops.ward.postgres.WriteFence;
 import io.github.wardops.ward.postgres.internal.db.Labels;
 import io.github.wardops.ward.postgres.internal.db.PgErrors;
 import io.github.wardops.ward.state.DeviceState;
@@ -25,12 +26,16 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jooq.BatchBindStep;
@@ -103,6 +108,11 @@ public final class StateWriter implements AutoCloseable {
     /** Shared by the five queues: one write (one connection) at a time, as with one thread. */
     private final ReentrantLock writes = new ReentrantLock();
 
+    /** The fencing hook of several runners on one database, or {@code null}: every row is written. */
+    private volatile WriteFence fence;
+    private final Map<String, Counter> fencedRows = new java.util.concurrent.ConcurrentHashMap<>();
+    private final MeterRegistry registry;
+
     private final WriteBehind<DeviceId, PendingDevice> states;
     private final WriteBehind<UUID, Alert> alerts;
     private final WriteBehind<Void, StateTransition> history;
@@ -138,6 +148,12 @@ public final class StateWriter implements AutoCloseable {
         this.ctx = ctx;
         this.beforeWrite = beforeWrite;
         this.retryMillis = Math.max(1, retry.toMillis());
+        this.registry = registry;
+        for (String kind : List.of("state", "alert", "timer", "history")) {
+            fencedRows.put(kind, Counter.builder("ward.storage.rows.fenced").tag("kind", kind)
+                    .description("State and alert rows not written because another instance owns their devices now "
+                            + "(several runners on one database)").register(registry));
+        }
         this.rejected = Counter.builder("ward.storage.rows.rejected").tag("reason", "invalid")
                 .description("Rows the database refused as invalid, or past retention").register(registry);
         this.states = this.<DeviceId, PendingDevice>queue("state", capacity, registry, this::writeStates)
@@ -337,18 +353,65 @@ public final class StateWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Sets the fencing hook (see {@link WriteFence}); {@code null} writes every row. Batches
+     * written from now on go through it.
+     *
+     * @param f the fence, or {@code null}
+     */
+    public void fence(WriteFence f) {
+        this.fence = f;
+    }
+
+    /**
+     * The items of a batch that the fence admits, asked in the batch's own transaction; the others
+     * are counted and dropped (their devices have another owner now, who writes them).
+     */
+    private <T> List<T> admitted(DSLContext tx, List<T> batch, Function<T, DeviceId> device, String kind) {
+        WriteFence f = fence;
+        if (f == null || batch.isEmpty()) {
+            return batch;
+        }
+        Set<DeviceId> ids = new HashSet<>();
+        for (T t : batch) {
+            ids.add(device.apply(t));
+        }
+        Predicate<DeviceId> ok = tx.connectionResult(c -> f.admit(c, Collections.unmodifiableSet(ids)));
+        List<T> out = new ArrayList<>(batch.size());
+        int refused = 0;
+        for (T t : batch) {
+            if (ok.test(device.apply(t))) {
+                out.add(t);
+            } else {
+                refused++;
+            }
+        }
+        if (refused > 0) {
+            fencedRows.get(kind).increment(refused);
+            warnLimited("{} {} write(s) not made: their devices are owned by another runner now (fenced)", refused,
+                    kind);
+        }
+        return out;
+    }
+
     private void writeStates(List<PendingDevice> batch) {
-        writeBatch(() -> ctx.transaction(cfg -> writeStates(DSL.using(cfg), batch)), () -> {
+        writeBatch(() -> ctx.transaction(cfg -> {
+            DSLContext tx = DSL.using(cfg);
+            writeStates(tx, admitted(tx, batch, PendingDevice::device, "state"));
+        }), () -> {
             for (PendingDevice p : batch) {
-                alone(() -> ctx.transaction(cfg -> writeStates(DSL.using(cfg), List.of(p))), "device_state", p.device(),
-                        p.size());
+                alone(() -> ctx.transaction(cfg -> {
+                    DSLContext tx = DSL.using(cfg);
+                    writeStates(tx, admitted(tx, List.of(p), PendingDevice::device, "state"));
+                }), "device_state", p.device(), p.size());
             }
         });
     }
 
-    private void writeAlerts(List<Alert> batch) {
+    private void writeAlerts(List<Alert> all) {
         writeBatch(() -> ctx.transaction(cfg -> {
             DSLContext tx = DSL.using(cfg);
+            List<Alert> batch = admitted(tx, all, Alert::device, "alert");
             // Resolutions first, so a new alert rarely has an open predecessor to supersede.
             for (Alert a : batch) {
                 if (!a.isOpen()) {
@@ -361,22 +424,31 @@ public final class StateWriter implements AutoCloseable {
                 }
             }
         }), () -> {
-            for (Alert a : batch) {
-                alone(() -> ctx.transaction(cfg -> writeAlert(DSL.using(cfg), a)), "alerts", a.device(), 1);
+            for (Alert a : all) {
+                alone(() -> ctx.transaction(cfg -> {
+                    DSLContext tx = DSL.using(cfg);
+                    admitted(tx, List.of(a), Alert::device, "alert").forEach(x -> writeAlert(tx, x));
+                }), "alerts", a.device(), 1);
             }
         });
     }
 
-    private void writeTimers(List<PendingTimer> batch) {
+    private void writeTimers(List<PendingTimer> all) {
         writeBatch(() -> ctx.transaction(cfg -> {
             DSLContext tx = DSL.using(cfg);
+            List<PendingTimer> batch = admitted(tx, all, t -> t.key().device(), "timer");
+            if (batch.isEmpty()) {
+                return;
+            }
             List<Query> qs = new ArrayList<>(batch.size());
             batch.forEach(t -> qs.add(timerQuery(tx, t)));
             tx.batch(qs).execute();
         }), () -> {
-            for (PendingTimer t : batch) {
-                alone(() -> ctx.transaction(cfg -> timerQuery(DSL.using(cfg), t).execute()), "alert_pending",
-                        t.key().device(), 1);
+            for (PendingTimer t : all) {
+                alone(() -> ctx.transaction(cfg -> {
+                    DSLContext tx = DSL.using(cfg);
+                    admitted(tx, List.of(t), x -> x.key().device(), "timer").forEach(x -> timerQuery(tx, x).execute());
+                }), "alert_pending", t.key().device(), 1);
             }
         });
     }
@@ -398,10 +470,15 @@ public final class StateWriter implements AutoCloseable {
     }
 
     private void writeHistory(List<StateTransition> batch) {
-        writeBatch(() -> ctx.transaction(cfg -> insertHistory(DSL.using(cfg), batch)), () -> {
+        writeBatch(() -> ctx.transaction(cfg -> {
+            DSLContext tx = DSL.using(cfg);
+            insertHistory(tx, admitted(tx, batch, t -> t.key().device(), "history"));
+        }), () -> {
             for (StateTransition t : batch) {
-                alone(() -> ctx.transaction(cfg -> insertHistory(DSL.using(cfg), List.of(t))), "state_changes",
-                        t.key().device(), 1);
+                alone(() -> ctx.transaction(cfg -> {
+                    DSLContext tx = DSL.using(cfg);
+                    insertHistory(tx, admitted(tx, List.of(t), x -> x.key().device(), "history"));
+                }), "state_changes", t.key().device(), 1);
             }
         });
     }
@@ -538,6 +615,9 @@ public final class StateWriter implements AutoCloseable {
     }
 
     private static void insertHistory(DSLContext tx, List<StateTransition> ts) {
+        if (ts.isEmpty()) {
+            return;
+        }
         var insert = tx.insertInto(STATE_CHANGES, STATE_CHANGES.DEVICE_ID, STATE_CHANGES.IF_INDEX, STATE_CHANGES.AT,
                 STATE_CHANGES.FROM_STATUS, STATE_CHANGES.TO_STATUS, STATE_CHANGES.FLAPPING, STATE_CHANGES.REASON,
                 STATE_CHANGES.SINCE);
