@@ -314,34 +314,88 @@ public final class PostgresStorage implements AutoCloseable {
      * an upgrade backfills them from every raw row kept; later runs re-roll the last hours and
      * the current one), and deletes roll-ups, state changes, resolved alerts and silences past
      * their retention. The maintenance threads do this every maintenance interval; running it
-     * again gives the same roll-up rows.
+     * again gives the same roll-up rows. Several instances on one database (several runners) do
+     * each of the two jobs one at a time: each runs under a session advisory lock
+     * ({@code (0x77617264, 3)} partitions, {@code (0x77617264, 2)} roll-ups), and an instance that
+     * finds it taken skips the job (another one is doing it) and reports nothing for it.
      *
-     * @return what was created, dropped, rolled up and deleted
+     * @return what was created, dropped, rolled up and deleted (empty for a job skipped)
      */
     public RetentionReport runMaintenance() {
         RetentionReport partitionsDone;
         synchronized (maintenanceLock) {
-            partitionsDone = maintainLocked();
+            ensureSchema();
+            partitionsDone = alone(JOB_PARTITIONS, this::maintainLocked, new RetentionReport(List.of(), List.of()));
         }
         long[] r = rollUp();
         return new RetentionReport(partitionsDone.created(), partitionsDone.dropped(), r[0], r[1]);
+    }
+
+    /** The advisory lock class of the fleet-wide jobs: "ward" in ASCII (as the runner's database claim). */
+    static final int JOBS_LOCK_CLASS = 0x77617264;
+    /** The lock of partition maintenance (its second key; 1 is the runner's database claim). */
+    static final int JOB_PARTITIONS = 3;
+    /** The lock of the roll-ups and expiry. */
+    static final int JOB_ROLLUPS = 2;
+
+    /**
+     * Runs a fleet-wide job only if no other instance on this database runs it now (several
+     * runners share one database): under a session advisory lock taken with
+     * {@code pg_try_advisory_lock} on a pooled connection held for the job, freed after it (or with
+     * the session, if the connection dies). Another instance holding it means the work is being
+     * done: this one skips it and returns {@code skipped}. The job runs on that same connection
+     * (one connection from the pool, not two).
+     */
+    private <T> T alone(int job, java.util.function.Function<DSLContext, T> work, T skipped) {
+        try (java.sql.Connection c = dataSource.getConnection()) {
+            boolean got;
+            try (java.sql.PreparedStatement st = c.prepareStatement("SELECT pg_try_advisory_lock(?, ?)")) {
+                st.setInt(1, JOBS_LOCK_CLASS);
+                st.setInt(2, job);
+                try (java.sql.ResultSet rs = st.executeQuery()) {
+                    got = rs.next() && rs.getBoolean(1);
+                }
+            }
+            if (!got) {
+                LOG.debug("fleet job {} runs on another instance now; skipped here", job);
+                return skipped;
+            }
+            try {
+                return work.apply(DSL.using(ctx.configuration().derive(c)));
+            } finally {
+                try (java.sql.PreparedStatement st = c.prepareStatement("SELECT pg_advisory_unlock(?, ?)")) {
+                    st.setInt(1, JOBS_LOCK_CLASS);
+                    st.setInt(2, job);
+                    st.execute();
+                } catch (java.sql.SQLException e) {
+                    // the lock goes with the session; a broken connection is not returned to the pool for reuse
+                    c.abort(Runnable::run);
+                }
+            }
+        } catch (java.sql.SQLException e) {
+            throw new WardException("cannot run maintenance: " + PgErrors.describe(e), e);
+        }
     }
 
     /** Rolls up and expires; returns {hours rolled up, rows expired}. */
     private long[] rollUp() {
         synchronized (rollupLock) {
             ensureSchema();
-            Instant now = options.clock().instant();
-            LocalDate today = Partitions.day(now);
-            LocalDate oldestRaw = today.minusDays(Math.max(options.retention("ping_results").toDays(),
-                    options.retention("interface_samples").toDays()));
-            long hours = Rollups.rollUp(ctx, now, oldestRaw.atStartOfDay(ZoneOffset.UTC).toInstant());
-            if (hours > 24) {
-                LOG.info("rolled up {} hour(s) of results into the hourly and daily roll-ups", hours);
-            }
-            long expired = Rollups.expire(ctx, now.minus(options.rollupRetention()), now.minus(options.eventRetention()));
-            return new long[] {hours, expired};
+            return alone(JOB_ROLLUPS, this::rollUpAlone, new long[] {0, 0});
         }
+    }
+
+    private long[] rollUpAlone(DSLContext ctx) {
+        Instant now = options.clock().instant();
+        LocalDate today = Partitions.day(now);
+        LocalDate oldestRaw = today.minusDays(Math.max(options.retention("ping_results").toDays(),
+                options.retention("interface_samples").toDays()));
+        long hours = Rollups.rollUp(ctx, now, oldestRaw.atStartOfDay(ZoneOffset.UTC).toInstant());
+        if (hours > 24) {
+            LOG.info("rolled up {} hour(s) of results into the hourly and daily roll-ups", hours);
+        }
+        long expired = Rollups.expire(ctx, now.minus(options.rollupRetention()), now.minus(options.eventRetention()));
+        return new long[] {hours, expired};
     }
 
     private void rollUpQuietly() {
@@ -352,8 +406,7 @@ public final class PostgresStorage implements AutoCloseable {
         }
     }
 
-    private RetentionReport maintainLocked() {
-        ensureSchema();
+    private RetentionReport maintainLocked(DSLContext ctx) {
         LocalDate today = Partitions.day(options.clock().instant());
         List<String> created = new ArrayList<>();
         List<String> dropped = new ArrayList<>();

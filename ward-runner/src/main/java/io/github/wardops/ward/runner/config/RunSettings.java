@@ -60,6 +60,8 @@ import java.util.Optional;
  * @param dbUrl the JDBC URL of an external PostgreSQL, or {@code null} for the embedded one
  * @param dbUser the PostgreSQL user for {@code dbUrl}, or {@code null} for the URL's or the driver's default
  * @param dbClaim whether the runner claims its database, so that a second runner on it is refused
+ * @param cluster whether runners on the same external database share the fleet ({@link #clustered()})
+ * @param zone this runner's zone, or {@code null} for none
  * @param dataDir where the embedded PostgreSQL ({@code pg/}) and the result spool ({@code spool/}) live
  * @param dbRetention how long stored results are kept, 1 day to 10 years
  * @param dbRollupRetention how long the hourly and daily roll-ups are kept, 1 day to 10 years
@@ -83,7 +85,7 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
                           Duration alertTick, boolean alertGroupReachability, URI webhookUrl, Duration webhookTimeout, int alertFloodThreshold, Duration alertFloodWindow,
                           URI vmUrl, String vmUser,
                           boolean notifyLog,
-                          boolean storage, String dbUrl, String dbUser, boolean dbClaim, Path dataDir, Duration dbRetention,
+                          boolean storage, String dbUrl, String dbUser, boolean dbClaim, boolean cluster, String zone, Path dataDir, Duration dbRetention,
                           Duration dbRollupRetention, Duration dbEventRetention,
                           String redisUrl, Duration cacheTtl, int snmpPort, Duration snmpInterval,
                           List<TcpCheckRule> tcpChecks, List<SnmpCheckRule> snmpChecks, SnmpCredentials snmpV3,
@@ -270,6 +272,12 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
         String dbUrl = Settings.DB_URL.resolve(raw, problems);
         String dbUser = Settings.DB_USER.resolve(raw, problems);
         Boolean dbClaim = Settings.DB_CLAIM.resolve(raw, problems);
+        Boolean cluster = Settings.CLUSTER.resolve(raw, problems);
+        String zone = Settings.ZONE.resolve(raw, problems);
+        if (zone != null && (!raw.containsKey("db-url") || Boolean.FALSE.equals(cluster) || Boolean.FALSE.equals(storage))) {
+            problems.add("zone = '" + zone + "' (from " + raw.get("zone")[1] + "): needs cluster mode, that is db-url set, "
+                    + "storage on and cluster true");
+        }
         Path dataDir = Settings.DATA_DIR.resolve(raw, problems);
         Duration dbRetention = Settings.DB_RETENTION.resolve(raw, problems);
         Duration dbRollupRetention = Settings.DB_ROLLUP_RETENTION.resolve(raw, problems);
@@ -360,10 +368,20 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
         }
         return new RunSettings(configFile, inventory, source, allowLinkLocal, interval, http, httpLimits, httpAllowInsecure,
                 inFlight, pps, poll, downAfter, upAfter, recheck, rules, tick, groupReachability,
-                webhook, webhookTimeout, floodThreshold, floodWindow, vmUrl, vmUser, notifyLog, storage, dbUrl, dbUser, !Boolean.FALSE.equals(dbClaim), dataDir, dbRetention, dbRollupRetention, dbEventRetention,
+                webhook, webhookTimeout, floodThreshold, floodWindow, vmUrl, vmUser, notifyLog, storage, dbUrl, dbUser, !Boolean.FALSE.equals(dbClaim), !Boolean.FALSE.equals(cluster), zone, dataDir, dbRetention, dbRollupRetention, dbEventRetention,
                 redisUrl, cacheTtl,
                 snmpPort, snmpInterval, tcpChecks == null ? List.of() : tcpChecks,
                 snmpChecks == null ? List.of() : snmpChecks, v3, keys, secrets, effective);
+    }
+
+    /**
+     * Whether this runner shares the fleet with the other runners on its database: storage on, an
+     * external {@code db-url} and {@code cluster} true. The embedded database is always one runner's.
+     *
+     * @return whether it does
+     */
+    public boolean clustered() {
+        return storage && dbUrl != null && cluster;
     }
 
     /** The shortest bearer token accepted. */

@@ -414,6 +414,29 @@ public final class Settings {
                 + "or point `db-url` at a session-mode pool.")
             .build();
 
+    /** {@code --cluster}, {@code WARD_CLUSTER}, YAML {@code cluster}. */
+    public static final Setting<Boolean> CLUSTER = Setting.of("cluster", Values.BOOLEAN)
+            .label("true|false")
+            .byDefault(true)
+            .help("With db-url: share the fleet with the other runners on that database (default: {default}).")
+            .doc("With an external `db-url`, runners on the same database share the fleet: each polls and alerts "
+                + "for the shards it owns, and takes over a dead runner's within about 20 s (see "
+                + "[cluster.md](cluster.md)). `false` keeps one runner per database (`db-claim`). The embedded "
+                + "PostgreSQL is always one runner's. Needs a real database session: behind PgBouncer, a session-mode "
+                + "pool.")
+            .build();
+
+    /** {@code --zone}, {@code WARD_ZONE}, YAML {@code zone}. */
+    public static final Setting<String> ZONE = Setting.of("zone", Values.ZONE)
+            .label("NAME")
+            .shownAs("none")
+            .help("This runner's monitoring location: it polls the devices labelled zone=NAME and those without a "
+                + "zone (cluster mode only).")
+            .doc("This runner's monitoring location (a branch, a data centre), 1-63 letters, digits, `.`, `_`, `-`. "
+                + "Devices with a `zone` label are polled only by runners of that zone; devices without one by any "
+                + "runner. Needs cluster mode (`db-url`, `cluster` true).")
+            .build();
+
     /** {@code --data-dir}, {@code WARD_DATA_DIR}, YAML {@code data-dir}. */
     public static final Setting<Path> DATA_DIR = Setting.of("data-dir", Values.PATH)
             .label("DIR")
@@ -632,7 +655,7 @@ public final class Settings {
             HTTP_HEADER_TIMEOUT, HTTP_BODY_TIMEOUT, HTTP_IDLE_TIMEOUT, HTTP_WRITE_TIMEOUT, MAX_PROBES_IN_FLIGHT,
             ICMP_PPS, INVENTORY_POLL, DOWN_AFTER, UP_AFTER, RECHECK_INTERVAL, ALERT_RULES, ALERT_TICK,
             ALERT_GROUP_REACHABILITY, ALERT_FLOOD_THRESHOLD, ALERT_FLOOD_WINDOW, WEBHOOK_URL, WEBHOOK_TIMEOUT, VM_URL, VM_USER,
-            NOTIFY_LOG, STORAGE, DB_URL, DB_USER, DB_CLAIM, DATA_DIR, DB_RETENTION, DB_ROLLUP_RETENTION,
+            NOTIFY_LOG, STORAGE, DB_URL, DB_USER, DB_CLAIM, CLUSTER, ZONE, DATA_DIR, DB_RETENTION, DB_ROLLUP_RETENTION,
             DB_EVENT_RETENTION, REDIS_URL, CACHE_TTL, SNMP_PORT,
             SNMP_INTERVAL, TCP_CHECKS, SNMP_CHECKS, SNMP_V3_USER, SNMP_V3_LEVEL, SNMP_V3_AUTH_PROTOCOL,
             SNMP_V3_PRIV_PROTOCOL, HTTP_TOKEN, WEBHOOK_SECRET, DB_PASSWORD, REDIS_PASSWORD, VM_PASSWORD, VM_TOKEN,

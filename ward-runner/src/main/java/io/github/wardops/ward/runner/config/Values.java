@@ -23,6 +23,7 @@ final class Values {
     static final Setting.Type<String> TEXT = Setting.Type.of(s -> s);
     static final Setting.Type<String> NON_EMPTY = Setting.Type.of(Values::nonEmpty);
     static final Setting.Type<String> JDBC_URL = Setting.Type.of(Values::jdbcUrl);
+    static final Setting.Type<String> ZONE = Setting.Type.of(Values::zone);
     static final Setting.Type<String> REDIS_URL = Setting.Type.of(Values::redisUrl);
     static final Setting.Type<URI> WEBHOOK_URL = Setting.Type.of(
             s -> httpUri(s, "sign requests with WARD_WEBHOOK_SECRET_FILE (or WARD_WEBHOOK_SECRET) instead"));
@@ -165,6 +166,15 @@ final class Values {
     private static String nonEmpty(String s) {
         if (s.isEmpty()) {
             throw new IllegalArgumentException("must not be empty");
+        }
+        return s;
+    }
+
+    private static final Pattern ZONE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+
+    private static String zone(String s) {
+        if (!ZONE_NAME.matcher(s).matches()) {
+            throw new IllegalArgumentException("must be 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
         return s;
     }

@@ -38,6 +38,7 @@ class SettingsTest {
             Map.entry("vm-user", "ward"),
             Map.entry("db-url", "jdbc:postgresql://127.0.0.1:5432/ward"),
             Map.entry("db-user", "ward"),
+            Map.entry("zone", "branch-west"),
             Map.entry("redis-url", "redis://127.0.0.1:6379"),
             Map.entry("tcp-checks", "* => 22"),
             Map.entry("snmp-v3-user", "monitor"),
@@ -64,6 +65,9 @@ class SettingsTest {
 
     /** A plain setting's partners, as environment variables: vm-user goes with vm-password and vm-url. */
     private static Map<String, String> partnerSecrets(Setting<?> s) {
+        if (s.key().equals("zone")) {
+            return Map.of("WARD_DB_URL", SAMPLES.get("db-url"));
+        }
         return s.key().equals("vm-user")
                 ? Map.of("WARD_VM_PASSWORD", "a-secret-of-twenty-chars", "WARD_VM_URL", SAMPLES.get("vm-url")) : Map.of();
     }

@@ -32,12 +32,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The write fence of several runners on one database, through the public API: the state and alert
+ * Several instances on one database. The write fence, through the public API: the state and alert
  * write-behind of a {@link PostgresStorage} fenced by a {@link ClusterMember} writes the rows of
  * devices whose shard the member holds at the epoch in the database, refuses (and counts) the rows
- * of a shard taken over behind its back, and always writes devices outside the sharded fleet.
+ * of a shard taken over behind its back, and always writes devices outside the sharded fleet. And
+ * the fleet-wide jobs (partitions, roll-ups) run on one instance at a time.
  */
-class FencedWritesIT {
+class SharedDatabaseIT {
     private static final Instant T0 = Instant.parse("2026-12-07T03:00:00Z");
 
     @TempDir
@@ -115,7 +116,7 @@ class FencedWritesIT {
         // a slow tick: the take-over below is made behind the member's back, between two of its ticks
         ClusterOptions options = ClusterOptions.builder().name("fenced-writes-it").build();
         try (PostgresStorage storage = PostgresStorage.open(PgSupport.options(db, dir.resolve("spool"), registry).build());
-             ClusterMember member = ClusterMember.join(FencedWritesIT::connect, options, listener)) {
+             ClusterMember member = ClusterMember.join(SharedDatabaseIT::connect, options, listener)) {
             self.set(member);
             PgSupport.await("all 256 shards", Duration.ofSeconds(30), () -> member.leases().size() == Shards.SHARDS);
             storage.fenceWrites(member.writeFence(id -> id.equals(outside) ? null : key(id)));
@@ -147,5 +148,35 @@ class FencedWritesIT {
         }
         // on close, lost() ran while the member still held each shard: its last writes could go out
         assertTrue(heldWhileLost.size() >= Shards.SHARDS - 1, "shards held during lost(): " + heldWhileLost.size());
+    }
+
+    @Test
+    void aFleetJobHeldByAnotherInstanceIsSkippedAndRunsWhenItIsFree() throws Exception {
+        PgSupport.reset(db);
+        PgSupport.exec(db, "UPDATE rollup_progress SET rolled_to = NULL");
+        String tomorrow = io.github.wardops.ward.postgres.internal.db.Partitions.name("ping_results",
+                io.github.wardops.ward.postgres.internal.db.Partitions.day(Instant.now()).plusDays(1));
+        PgSupport.exec(db, "DROP TABLE IF EXISTS " + tomorrow);
+        String lock = PostgresStorage.JOBS_LOCK_CLASS + ", ";
+        try (Connection other = connect()) {
+            try (var st = other.createStatement()) {
+                st.execute("SELECT pg_advisory_lock(" + lock + PostgresStorage.JOB_ROLLUPS + "), pg_advisory_lock(" + lock
+                        + PostgresStorage.JOB_PARTITIONS + ")");
+            }
+            try (PostgresStorage storage = PostgresStorage.open(PgSupport.options(db, dir.resolve("spool-jobs"),
+                    new SimpleMeterRegistry()).build())) {
+                RetentionReport skipped = storage.runMaintenance();
+                assertEquals(0, skipped.rolledUpHours(), "another instance holds the roll-ups");
+                assertTrue(skipped.created().isEmpty(), "another instance holds the partitions: " + skipped.created());
+                assertEquals(0, PgSupport.count(db, "SELECT count(*) FROM pg_class WHERE relname = '" + tomorrow + "'"));
+                assertEquals(0, PgSupport.count(db, "SELECT count(*) FROM rollup_progress WHERE rolled_to IS NOT NULL"));
+                try (var st = other.createStatement()) {
+                    st.execute("SELECT pg_advisory_unlock_all()");
+                }
+                RetentionReport ran = storage.runMaintenance();
+                assertTrue(ran.rolledUpHours() > 0, "free again: the roll-ups run");
+                assertTrue(ran.created().contains(tomorrow), "free again: the missing partition is made: " + ran.created());
+            }
+        }
     }
 }
