@@ -14,9 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two runners on one database would poll every device twice and open every alert twice (issue
- * 17 lists what else); until runners can share one, the second is refused at start with the
- * first one's identity, and may start once the first has stopped.
+ * With {@code cluster: false}, one runner per database: two would poll every device twice and open
+ * every alert twice (issue 17 lists what else), so the second is refused at start with the first
+ * one's identity, and may start once the first has stopped. (Runners that share a database in
+ * cluster mode, the default with {@code db-url}: {@link ClusterIT}.)
  */
 class OneRunnerPerDatabaseIT {
     private static final Duration BOUND = Duration.ofSeconds(30);
@@ -33,7 +34,8 @@ class OneRunnerPerDatabaseIT {
             Files.setPosixFilePermissions(dbPassword, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
             Map<String, String> env = Map.of("WARD_STORAGE", "postgres", "WARD_DB_PASSWORD_FILE", dbPassword.toString());
             String[] first = {"run", "--inventory", csv.toString(), "--interval", "1s", "--http", "127.0.0.1:0",
-                    "--db-url", external.jdbcUrl(), "--db-user", external.user(), "--data-dir", dir.resolve("a").toString()};
+                    "--db-url", external.jdbcUrl(), "--db-user", external.user(), "--cluster", "false",
+                    "--data-dir", dir.resolve("a").toString()};
             String[] second = first.clone();
             second[second.length - 1] = dir.resolve("b").toString();
             try (InProcessRunner a = InProcessRunner.start(env, first)) {

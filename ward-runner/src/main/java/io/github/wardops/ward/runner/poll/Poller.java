@@ -158,7 +158,7 @@ public final class Poller implements AutoCloseable {
                         settings.httpLimits(), wiring.httpBackend(), settings.httpAllowInsecure());
             }
             Poller p = new Poller(settings, inventory, feed, stored, checks, wiring, http, stamp);
-            wiring.startEngine();
+            wiring.startEngine(http == null ? null : "http://" + hostPort(http.address()));
             p.schedule();
             LOG.info("ward runner started: {} devices, HTTP {}{}", devices.size(),
                     http == null ? "off" : "on http://" + hostPort(http.address()),
@@ -216,9 +216,14 @@ public final class Poller implements AutoCloseable {
             tasks.scheduleWithFixedDelay(Guard.periodic("credentials reload", LOG, this::checkCredentials), pollMs, pollMs,
                     TimeUnit.MILLISECONDS);
         }
-        if (settings.storage() && settings.dbClaim()) {
+        if (settings.storage() && settings.dbClaim() && !settings.clustered()) {
             claimTasks.scheduleWithFixedDelay(Guard.periodic("database claim", LOG, this::checkDatabaseClaim),
                     CLAIM_CHECK_MS, CLAIM_CHECK_MS, TimeUnit.MILLISECONDS);
+        }
+        if (wiring.cluster() != null) {
+            // I/O: on the database thread, never on the alert tick's (which the result path also calls)
+            claimTasks.scheduleWithFixedDelay(Guard.periodic("acknowledgements made elsewhere", LOG,
+                    wiring.cluster()::syncAcknowledgements), tickMs, tickMs, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -328,7 +333,7 @@ public final class Poller implements AutoCloseable {
     private boolean apply(String what, boolean fromTable) {
         List<Device> devices = feed.current();
         Map<DeviceId, Device> before = new HashMap<>();
-        for (Device d : ward.inventory().devices()) {
+        for (Device d : wiring.fleet()) {
             before.put(d.id(), d);
         }
         int added = 0;

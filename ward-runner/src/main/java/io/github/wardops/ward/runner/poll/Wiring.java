@@ -81,6 +81,8 @@ public final class Wiring implements AutoCloseable {
     private final SnmpProber snmp;
     /** The VictoriaMetrics sink ({@code vm-url}), or {@code null}; closed after the engine, which flushes into it. */
     private final ResultSink vm;
+    /** Cluster mode ({@link RunSettings#clustered()}), or {@code null} when this runner polls the whole fleet. */
+    private final Cluster cluster;
     private final List<ReadinessCheck> readiness = new ArrayList<>();
     private final AtomicBoolean engineStarted = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -88,7 +90,7 @@ public final class Wiring implements AutoCloseable {
 
     private Wiring(PrometheusMeterRegistry registry, JvmGcMetrics gc, IcmpProber prober, AlertStore alertStore,
                    List<Notifier> notifiers, Alerting alerting, StateTracker tracker, Ward ward, Storage storage,
-                   Cache cache, SnmpProber snmp, ResultSink vm) {
+                   Cache cache, SnmpProber snmp, ResultSink vm, Cluster cluster) {
         this.registry = registry;
         this.gc = gc;
         this.prober = prober;
@@ -101,12 +103,16 @@ public final class Wiring implements AutoCloseable {
         this.cache = cache;
         this.snmp = snmp;
         this.vm = vm;
+        this.cluster = cluster;
         readiness.add(ReadinessCheck.of("icmp", () -> new ReadinessCheck.Result(true, "socket open, mode " + prober.mode())));
         readiness.add(ReadinessCheck.of("engine", () -> engineStarted.get()
                 ? new ReadinessCheck.Result(true, "started, " + ward.inventory().size() + " devices")
                 : new ReadinessCheck.Result(false, "not started")));
         if (storage != null) {
             readiness.add(storage.readiness());
+        }
+        if (cluster != null) {
+            readiness.add(cluster.readiness());
         }
         readiness.add(cache.readiness());
         if (snmp != null) {
@@ -163,6 +169,10 @@ public final class Wiring implements AutoCloseable {
         Cache cache = null;
         SnmpProber snmp = null;
         ResultSink vm = null;
+        Cluster cluster = null;
+        boolean clustered = settings.clustered();
+        // In cluster mode the engine, the tracker and alerting hold only the owned shards' devices: they start empty.
+        Collection<Device> polled = clustered ? List.of() : devices;
         try {
             new JvmMemoryMetrics().bindTo(registry);
             gc.bindTo(registry);
@@ -173,7 +183,10 @@ public final class Wiring implements AutoCloseable {
             prober = Probers.icmp(IcmpOptions.builder().packetsPerSecond(settings.icmpPacketsPerSecond()).build());
             if (settings.storage()) {
                 storage = Storage.open(settings, registry);
-                if (settings.dbClaim()) {
+                if (clustered) {
+                    LOG.info("database: shared with the other runners on it (cluster mode; cluster: false for one runner "
+                            + "per database)");
+                } else if (settings.dbClaim()) {
                     storage.claim(runnerName());
                 } else {
                     LOG.info("database: not claimed (db-claim false): nothing stops a second runner on this database");
@@ -206,8 +219,11 @@ public final class Wiring implements AutoCloseable {
                 tb.listener(storage.storage().stateHistory());   // every transition into state_changes
             }
             tracker = tb.build();
-            tracker.replaceInventory(devices);
-            alerting.start();
+            tracker.replaceInventory(polled);
+            if (!clustered) {
+                // cluster mode: each shard's open alerts are read when it is gained (StateTracker.adopt), never all
+                alerting.start();
+            }
             tracker.start();
             Ward.Builder wb = Ward.builder();
             List<SnmpCheckRule> snmpRules = Checks.activeSnmpRules(settings);
@@ -255,14 +271,20 @@ public final class Wiring implements AutoCloseable {
                     .recheckUntil(settings.downAfter(), settings.upAfter())
                     .allowLinkLocal(settings.allowLinkLocal())
                     .drainTimeout(drain)
-                    .devices(devices)
+                    .devices(polled)
                     .build();
             engine.set(ward);
+            if (clustered) {
+                cluster = new Cluster(ward, tracker, alerting, storage.storage(), settings.zone(), registry);
+                cluster.inventoryChanged(devices);
+            }
             int ruleCount = rules.size();
             Gauge.builder("ward.runner.alert.rules", () -> ruleCount).description("Alert rules in force").register(registry);
-            return new Wiring(registry, gc, prober, alertStore, notifiers, alerting, tracker, ward, storage, cache, snmp, vm);
+            return new Wiring(registry, gc, prober, alertStore, notifiers, alerting, tracker, ward, storage, cache, snmp, vm,
+                    cluster);
         } catch (RuntimeException | Error e) {
             List<AutoCloseable> all = new ArrayList<>();
+            all.add(cluster);
             all.add(tracker);
             all.add(alerting);
             all.addAll(notifiers);
@@ -345,10 +367,36 @@ public final class Wiring implements AutoCloseable {
         return set.rules();
     }
 
-    /** Starts the engine: probing begins. */
-    void startEngine() {
+    /**
+     * Starts the engine: probing begins; in cluster mode, joins the other runners (probing begins
+     * with the first shard gained).
+     *
+     * @param address where this runner's HTTP API answers, for the other runners' {@code /api/cluster}; or {@code null}
+     */
+    void startEngine(String address) {
         ward.start();
         engineStarted.set(true);
+        if (cluster != null) {
+            cluster.join(storage::openOwnConnection, runnerName(), address, registry);
+        }
+    }
+
+    /**
+     * Cluster mode.
+     *
+     * @return the cluster part, or {@code null} when this runner polls the whole fleet
+     */
+    Cluster cluster() {
+        return cluster;
+    }
+
+    /**
+     * The whole inventory as last applied: in cluster mode every runner's devices, else the engine's.
+     *
+     * @return the devices
+     */
+    Collection<Device> fleet() {
+        return cluster != null ? cluster.fleet() : ward.inventory().devices();
     }
 
     /**
@@ -359,6 +407,10 @@ public final class Wiring implements AutoCloseable {
      * @throws RuntimeException when the engine rejects the inventory; the tracker is then put back in line with the engine
      */
     void replaceInventory(List<Device> devices) {
+        if (cluster != null) {
+            cluster.inventoryChanged(devices);
+            return;
+        }
         tracker.replaceInventory(devices);
         try {
             ward.inventory().replaceAll(devices);
@@ -494,6 +546,7 @@ public final class Wiring implements AutoCloseable {
             return;
         }
         List<AutoCloseable> all = new ArrayList<>();
+        all.add(cluster);   // first: its shards are handed over (probes stopped, last writes flushed) and released
         all.add(ward);
         all.add(tracker);
         all.add(alerting);

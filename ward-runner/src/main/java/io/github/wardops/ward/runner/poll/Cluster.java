@@ -1,0 +1,422 @@
+package io.github.wardops.ward.runner.poll;
+
+import io.github.wardops.ward.Ward;
+import io.github.wardops.ward.alert.Alerting;
+import io.github.wardops.ward.inventory.Device;
+import io.github.wardops.ward.inventory.DeviceId;
+import io.github.wardops.ward.inventory.InventoryChange;
+import io.github.wardops.ward.postgres.PostgresStorage;
+import io.github.wardops.ward.postgres.cluster.ClusterMember;
+import io.github.wardops.ward.postgres.cluster.ClusterOptions;
+import io.github.wardops.ward.postgres.cluster.ClusterView;
+import io.github.wardops.ward.postgres.cluster.ShardKey;
+import io.github.wardops.ward.postgres.cluster.ShardListener;
+import io.github.wardops.ward.postgres.cluster.Shards;
+import io.github.wardops.ward.runner.http.ReadinessCheck;
+import io.github.wardops.ward.state.StateTracker;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The runner in cluster mode: several runners on one external PostgreSQL share the fleet through a
+ * {@link ClusterMember} (see {@code docs/cluster.md}). The runner reads the whole inventory as
+ * before; this class keeps the engine, the state tracker and alerting on the devices of the shards
+ * this runner owns, and nothing else.
+ *
+ * <p>A device's shard key is its {@code zone} label ({@code ""} without one) and
+ * {@link Shards#of} of its <em>root</em>: the id of its top-most ancestor in the inventory, so a
+ * parent and the devices behind it are polled by one runner and the tracker sees their topology
+ * whole (a device whose zone differs from its parent's is still polled in its own zone, without
+ * that topology).
+ *
+ * <ul>
+ *   <li>{@link #gained} records the shard and wakes the applier thread, which adopts the shard's
+ *       devices ({@link StateTracker#adopt}: their stored states, open alerts and {@code for}
+ *       timers carry on, nothing is re-notified), then adds them to the engine, at most
+ *       {@value #ADOPT_CHUNK} devices at a time.</li>
+ *   <li>{@link #lost} runs on the member's thread before the shard is given up in the database:
+ *       it removes the shard's devices from the engine (their probes stop), releases them from the
+ *       tracker (alerting forgets them without resolving anything), and, unless the member fenced
+ *       itself, flushes their last state and alert writes (at most {@value #LOST_FLUSH_MILLIS} ms)
+ *       while the fence still admits them.</li>
+ *   <li>Every state and alert write goes through the member's write fence
+ *       ({@link PostgresStorage#fenceWrites}).</li>
+ * </ul>
+ * Thread-safe.
+ */
+final class Cluster implements ShardListener, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Cluster.class);
+    /** The label that places a device in a zone. */
+    static final String ZONE_LABEL = "zone";
+    /** The most devices adopted in one step (one read of their states and alerts). */
+    static final int ADOPT_CHUNK = 5_000;
+    /** The longest a handover waits for the shard's last writes. */
+    static final long LOST_FLUSH_MILLIS = 2_000;
+
+    private final Ward ward;
+    private final StateTracker tracker;
+    private final Alerting alerting;
+    private final PostgresStorage storage;
+    private final String zone;
+    private final Object applyLock = new Object();
+    /** The shards owned, as the member told us. */
+    private final Set<ShardKey> owned = ConcurrentHashMap.newKeySet();
+    /** The whole inventory, by id, as last read. */
+    private volatile Map<DeviceId, Device> fleet = Map.of();
+    /** Each fleet device's shard key (bounded by the inventory). */
+    private volatile Map<DeviceId, ShardKey> keys = Map.of();
+    private final Semaphore wake = new Semaphore(0);
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Thread applier;
+    private volatile ClusterMember member;
+
+    /**
+     * The runner's parts in cluster mode; the engine and the tracker start empty.
+     *
+     * @param ward the engine
+     * @param tracker the state tracker
+     * @param alerting alerting
+     * @param storage the shared database
+     * @param zone this runner's zone, or {@code null}
+     * @param registry where the per-runner gauges go
+     */
+    Cluster(Ward ward, StateTracker tracker, Alerting alerting, PostgresStorage storage, String zone,
+            MeterRegistry registry) {
+        this.ward = ward;
+        this.tracker = tracker;
+        this.alerting = alerting;
+        this.storage = storage;
+        this.zone = zone == null ? "" : zone;
+        this.applier = Thread.ofPlatform().name("ward-cluster-apply").daemon(true).unstarted(this::applyLoop);
+        Gauge.builder("ward.runner.cluster.devices", ward, w -> w.inventory().size())
+                .description("Devices of the shards this runner owns (it probes them)").register(registry);
+        Gauge.builder("ward.runner.cluster.fleet", this, c -> c.fleet.size())
+                .description("Devices of the whole fleet (all runners)").register(registry);
+    }
+
+    /**
+     * A device's shard key: its zone label and the shard of its root (top-most ancestor).
+     *
+     * @param d the device
+     * @param fleet the inventory, to follow parents
+     * @return the key
+     */
+    static ShardKey keyOf(Device d, Map<DeviceId, Device> fleet) {
+        Device root = d;
+        Set<DeviceId> seen = new HashSet<>();
+        while (root.parentId() != null && seen.add(root.id())) {
+            Device p = fleet.get(root.parentId());
+            if (p == null) {
+                break;
+            }
+            root = p;
+        }
+        String z = d.labels().getOrDefault(ZONE_LABEL, "");
+        return new ShardKey(z, Shards.of(root.id().value()));
+    }
+
+    /**
+     * A device's shard key, for the write fence.
+     *
+     * @param id the device
+     * @return its key; {@code null} for a device outside the fleet (ward's own self-health device)
+     */
+    ShardKey keyOf(DeviceId id) {
+        return keys.get(id);
+    }
+
+    /**
+     * Joins the cluster: from now on the member tells this runner which shards it owns.
+     *
+     * @param connector opens the member's own session
+     * @param name how the runner names itself
+     * @param address where its HTTP API answers, or {@code null}
+     * @param registry where the member's meters go
+     */
+    void join(ClusterMember.Connector connector, String name, String address, MeterRegistry registry) {
+        ClusterOptions.Builder b = ClusterOptions.builder().name(name).zone(zone).meterRegistry(registry);
+        if (address != null) {
+            b.address(address);
+        }
+        applier.start();
+        ClusterMember m = ClusterMember.join(connector, b.build(), this);
+        member = m;
+        storage.fenceWrites(m.writeFence(this::keyOf));
+        LOG.info("cluster: joining the runners on this database as {} (id {}, zone {}); the fleet's {} devices are "
+                + "shared between them", name, m.id(), zone.isEmpty() ? "none" : "'" + zone + "'", fleet.size());
+    }
+
+    /**
+     * The whole inventory changed (a reload): the owned part of it is applied now.
+     *
+     * @param devices the whole inventory
+     */
+    void inventoryChanged(Collection<Device> devices) {
+        Map<DeviceId, Device> f = new LinkedHashMap<>();
+        for (Device d : devices) {
+            f.put(d.id(), d);
+        }
+        Map<DeviceId, ShardKey> k = new HashMap<>();
+        for (Device d : f.values()) {
+            k.put(d.id(), keyOf(d, f));
+        }
+        List<Device> adopt;
+        synchronized (applyLock) {
+            fleet = Map.copyOf(f);
+            keys = Map.copyOf(k);
+            adopt = reconcile();
+        }
+        adopt(adopt);
+    }
+
+    /**
+     * The whole inventory as last read.
+     *
+     * @return the devices, in the inventory's order
+     */
+    Collection<Device> fleet() {
+        return fleet.values();
+    }
+
+    @Override
+    public void gained(ShardKey shard, long epoch) {
+        owned.add(shard);
+        wake.release();
+    }
+
+    @Override
+    public void lost(ShardKey shard) {
+        owned.remove(shard);
+        List<DeviceId> ids = new ArrayList<>();
+        synchronized (applyLock) {
+            for (Device d : ward.inventory().devices()) {
+                if (shard.equals(keys.get(d.id()))) {
+                    ids.add(d.id());
+                }
+            }
+            if (ids.isEmpty()) {
+                return;
+            }
+            try {
+                ward.inventory().apply(ids.stream().map(InventoryChange::remove).toList());
+            } catch (RuntimeException e) {
+                LOG.error("cluster: removing shard {}'s devices from the engine failed: {}", shard, e.toString());
+            }
+            tracker.release(ids);
+        }
+        ClusterMember m = member;
+        if (m != null && !m.fenced()) {
+            flushBounded();
+        }
+        LOG.debug("cluster: shard {} handed over: {} devices", shard, ids.size());
+    }
+
+    /** Writes what is pending for the devices just released, while the fence still admits them; bounded. */
+    private void flushBounded() {
+        Thread t = Thread.ofVirtual().name("ward-cluster-flush").start(() -> {
+            try {
+                storage.flushStateWrites();
+            } catch (RuntimeException e) {
+                LOG.warn("cluster: the last writes of a shard handed over could not be made: {}", e.getMessage());
+            }
+        });
+        try {
+            if (!t.join(Duration.ofMillis(LOST_FLUSH_MILLIS))) {
+                LOG.warn("cluster: the last writes of a shard handed over took more than {} ms; the shard is released "
+                        + "anyway (writes for it are refused from now on)", LOST_FLUSH_MILLIS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void applyLoop() {
+        while (!closed.get()) {
+            try {
+                wake.tryAcquire(1, TimeUnit.SECONDS);
+                wake.drainPermits();
+                if (closed.get()) {
+                    return;
+                }
+                List<Device> adopt;
+                synchronized (applyLock) {
+                    adopt = reconcile();
+                }
+                adopt(adopt);
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("cluster: applying the shards owned failed (tried again in 1 s): {}", e.toString());
+            } catch (Error e) {
+                io.github.wardops.ward.internal.support.Guard.fatal("the cluster applier", e);
+                return;
+            }
+        }
+    }
+
+    /**
+     * Adopts devices of owned shards, {@value #ADOPT_CHUNK} at a time, each step under the lock and
+     * only for devices whose shard is still owned then: a handover ({@link #lost}, on the member's
+     * thread) waits for one step at most, never for a whole start-up.
+     */
+    private void adopt(List<Device> devices) {
+        for (int i = 0; i < devices.size(); i += ADOPT_CHUNK) {
+            List<Device> chunk = devices.subList(i, Math.min(devices.size(), i + ADOPT_CHUNK));
+            synchronized (applyLock) {
+                Map<DeviceId, ShardKey> k = keys;
+                Map<DeviceId, Device> f = fleet;
+                List<Device> now = new ArrayList<>(chunk.size());
+                for (Device d : chunk) {
+                    if (f.get(d.id()) == d && owned.contains(k.get(d.id())) && ward.inventory().get(d.id()).isEmpty()) {
+                        now.add(d);
+                    }
+                }
+                if (now.isEmpty()) {
+                    continue;
+                }
+                tracker.adopt(now);   // states, open alerts and timers first: nothing is opened or notified again
+                ward.inventory().apply(now.stream().map(InventoryChange::upsert).toList());
+            }
+        }
+        if (!devices.isEmpty()) {
+            LOG.info("cluster: {} shard(s) owned, {} devices polled here", owned.size(), ward.inventory().size());
+        }
+    }
+
+    /**
+     * Makes the engine and the tracker hold the fleet's devices of the owned shards and nothing
+     * else: devices that left the fleet are removed (their states deleted, their alerts resolved
+     * as for any removed device), devices now in a shard not owned are released, changed ones
+     * updated. Under applyLock.
+     *
+     * @return the devices to adopt (see {@link #adopt})
+     */
+    private List<Device> reconcile() {
+        Map<DeviceId, Device> f = fleet;
+        Map<DeviceId, ShardKey> k = keys;
+        Set<ShardKey> mine = Set.copyOf(owned);
+        Map<DeviceId, Device> current = new HashMap<>();
+        for (Device d : ward.inventory().devices()) {
+            current.put(d.id(), d);
+        }
+        List<InventoryChange> engineOut = new ArrayList<>();
+        List<DeviceId> released = new ArrayList<>();
+        List<DeviceId> gone = new ArrayList<>();
+        for (DeviceId id : current.keySet()) {
+            if (!f.containsKey(id)) {
+                gone.add(id);
+                engineOut.add(InventoryChange.remove(id));
+            } else if (!mine.contains(k.get(id))) {
+                released.add(id);
+                engineOut.add(InventoryChange.remove(id));
+            }
+        }
+        List<InventoryChange> changed = new ArrayList<>();
+        List<Device> adopt = new ArrayList<>();
+        for (Device d : f.values()) {
+            if (!mine.contains(k.get(d.id()))) {
+                continue;
+            }
+            Device was = current.get(d.id());
+            if (was == null) {
+                adopt.add(d);
+            } else if (!was.equals(d)) {
+                changed.add(InventoryChange.upsert(d));
+            }
+        }
+        if (!engineOut.isEmpty()) {
+            ward.inventory().apply(engineOut);    // their probes stop first
+            tracker.release(released);
+            if (!gone.isEmpty()) {
+                tracker.apply(gone.stream().map(InventoryChange::remove).toList());   // left the fleet: forgotten
+            }
+        }
+        if (!changed.isEmpty()) {
+            tracker.apply(changed);
+            ward.inventory().apply(changed);
+        }
+        if (!released.isEmpty() || !gone.isEmpty()) {
+            LOG.info("cluster: {} shard(s) owned; {} devices handed over, {} left the fleet", mine.size(), released.size(),
+                    gone.size());
+        }
+        return adopt;
+    }
+
+    /**
+     * Takes up acknowledgements made through other runners (of alerts this runner holds).
+     */
+    void syncAcknowledgements() {
+        alerting.syncAcknowledgements();
+    }
+
+    /**
+     * The member, once joined.
+     *
+     * @return the member, or {@code null} before {@link #join}
+     */
+    ClusterMember member() {
+        return member;
+    }
+
+    /**
+     * The cluster as this runner saw it last.
+     *
+     * @return the view, or {@code null} before {@link #join}
+     */
+    ClusterView view() {
+        ClusterMember m = member;
+        return m == null ? null : m.view();
+    }
+
+    /**
+     * The readiness check {@code cluster}: not ready while the member is fenced (it probes nothing).
+     *
+     * @return the check
+     */
+    ReadinessCheck readiness() {
+        return ReadinessCheck.of("cluster", () -> {
+            ClusterMember m = member;
+            if (m == null) {
+                return new ReadinessCheck.Result(false, "not joined yet");
+            }
+            if (m.fenced()) {
+                return new ReadinessCheck.Result(false, "FENCED: no confirmed contact with the database; this runner "
+                        + "probes and alerts for nothing until it rejoins (" + fleet.size() + " devices in the fleet)");
+            }
+            ClusterView v = m.view();
+            long live = v.runners().stream().filter(ClusterView.Runner::live).count();
+            return new ReadinessCheck.Result(true, "member " + m.id() + (zone.isEmpty() ? "" : " of zone '" + zone + "'")
+                    + ": owns " + m.leases().size() + " shard(s), polls " + ward.inventory().size() + " of "
+                    + fleet.size() + " devices; " + live + " live runner(s)");
+        });
+    }
+
+    /** Leaves the cluster: every shard is handed over (its last writes flushed) and released. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        wake.release();
+        ClusterMember m = member;
+        if (m != null) {
+            m.close();
+        }
+        applier.interrupt();
+    }
+}
