@@ -258,8 +258,9 @@ public final class SharedFleetView implements FleetView {
             failures++;
             if (!failing) {
                 failing = true;
-                LOG.warn("reading the shared fleet state failed ({}); answering from the snapshot read {} ago",
-                        e.getClass().getSimpleName(), old.read() ? Duration.ofNanos(now - old.readNanos()) : "never");
+                LOG.warn("reading the shared fleet state failed ({}); answering from {}", e.getClass().getSimpleName(),
+                        old.read() ? "the snapshot read " + Duration.ofNanos(now - old.readNanos()) + " ago"
+                                : "no snapshot (devices polled elsewhere show UNKNOWN)");
             }
             return new Snapshot(old.states(), old.alerts(), old.alertsTotal(), old.readNanos(), old.read(), now, false);
         }
