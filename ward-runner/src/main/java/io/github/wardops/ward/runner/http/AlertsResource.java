@@ -25,8 +25,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code GET /api/alerts} (open alerts from alerting, resolved ones from the store, by
- * {@link AlertQuery}) and {@code POST /api/alerts/{id}/ack}. Thread-safe.
+ * {@code GET /api/alerts} (open alerts from the {@link FleetView}, resolved ones from the store,
+ * by {@link AlertQuery}), {@code POST /api/alerts/{id}/ack} (any open alert: one this runner does
+ * not hold is acknowledged in the shared store) and {@code POST /api/alerts/{id}/resolve} (only an
+ * alert this runner holds; in cluster mode {@code 409} naming the runner that polls the device).
+ * Thread-safe.
  */
 final class AlertsResource {
     /** Logged under the API's name, as before the resources were split out of it. */
