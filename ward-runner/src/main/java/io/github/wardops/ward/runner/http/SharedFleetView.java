@@ -110,8 +110,9 @@ public final class SharedFleetView implements FleetView {
     /**
      * A view over any readers of the shared state (tests, another store).
      *
-     * @param inventory the whole inventory (the runner's feed); should give the same collection
-     *     instance while the inventory is unchanged (a new one is indexed again); never {@code null}
+     * @param inventory the whole inventory (the runner's feed); best the same collection instance
+     *     while the inventory is unchanged: a new collection is compared device by device (by
+     *     instance) and indexed again only when it differs; never {@code null}
      * @param ward this runner's engine: its inventory says which devices are polled here; never {@code null}
      * @param tracker this runner's tracker; never {@code null}
      * @param alerting this runner's alerting; never {@code null}
@@ -186,10 +187,25 @@ public final class SharedFleetView implements FleetView {
         Collection<Device> source = Objects.requireNonNull(inventory.get(), "the inventory supplier gave null");
         Inventory ix = index;
         if (ix == null || ix.source() != source) {
-            ix = Inventory.of(source);
+            ix = ix != null && sameDevices(ix.devices(), source)
+                    ? new Inventory(source, ix.devices(), ix.byId()) : Inventory.of(source);
             index = ix;
         }
         return ix;
+    }
+
+    /** Whether a new collection holds the same device instances in the same order (a feed that copies). */
+    private static boolean sameDevices(List<Device> known, Collection<Device> source) {
+        if (known.size() != source.size()) {
+            return false;
+        }
+        int i = 0;
+        for (Device d : source) {
+            if (d != known.get(i++)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

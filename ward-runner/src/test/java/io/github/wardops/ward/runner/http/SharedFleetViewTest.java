@@ -248,6 +248,20 @@ class SharedFleetViewTest {
     }
 
     @Test
+    void aFeedThatCopiesItsListKeepsTheIndexAndANewDeviceIsFound() {
+        List<List<Device>> given = new ArrayList<>(List.of(new ArrayList<>(fleet)));
+        SharedFleetView v = new SharedFleetView(() -> new ArrayList<>(given.getLast()), ward, tracker, alerting,
+                List::of, List::of, Duration.ofSeconds(5), Duration.ofSeconds(5), clock);
+        assertEquals(fleet, v.devices());
+        Device added = device("added", 8);
+        List<Device> more = new ArrayList<>(fleet);
+        more.add(added);
+        given.add(more);
+        assertTrue(v.device(added.id()).isPresent(), "a changed inventory is indexed again");
+        assertEquals(5, v.devices().size());
+    }
+
+    @Test
     void badBoundsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new SharedFleetView(() -> fleet, ward, tracker, alerting,
                 List::of, List::of, Duration.ZERO, Duration.ZERO, clock));
