@@ -1,9 +1,12 @@
 package io.github.wardops.ward.runner.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.wardops.ward.WardException;
 import io.github.wardops.ward.alert.Alert;
 import io.github.wardops.ward.alert.AlertStore;
 import io.github.wardops.ward.alert.Alerting;
+import io.github.wardops.ward.inventory.Device;
+import io.github.wardops.ward.postgres.cluster.ClusterView;
 import io.github.wardops.ward.runner.http.server.Request;
 import io.github.wardops.ward.runner.http.server.Response;
 import java.io.IOException;
@@ -12,28 +15,37 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code GET /api/alerts} (open alerts from alerting, resolved ones from the store, by
- * {@link AlertQuery}) and {@code POST /api/alerts/{id}/ack}. Thread-safe.
+ * {@code GET /api/alerts} (open alerts from the {@link FleetView}, resolved ones from the store,
+ * by {@link AlertQuery}), {@code POST /api/alerts/{id}/ack} (any open alert: one this runner does
+ * not hold is acknowledged in the shared store) and {@code POST /api/alerts/{id}/resolve} (only an
+ * alert this runner holds; in cluster mode {@code 409} naming the runner that polls the device).
+ * Thread-safe.
  */
 final class AlertsResource {
     /** Logged under the API's name, as before the resources were split out of it. */
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
 
     private final Alerting alerting;
+    private final FleetView fleet;
     private final AlertStore alertStore;
+    private final Supplier<ClusterView> cluster;
     private final Clock clock;
 
-    AlertsResource(Alerting alerting, AlertStore alertStore, Clock clock) {
+    AlertsResource(Alerting alerting, FleetView fleet, AlertStore alertStore, Supplier<ClusterView> cluster, Clock clock) {
         this.alerting = alerting;
+        this.fleet = fleet;
         this.alertStore = alertStore;
+        this.cluster = cluster;
         this.clock = clock;
     }
 
@@ -48,7 +60,7 @@ final class AlertsResource {
         Instant now = clock.instant();
         Map<UUID, Alert> found = new HashMap<>();
         if (q.open()) {
-            for (Alert a : alerting.openAlerts()) {
+            for (Alert a : fleet.openAlerts()) {
                 if (q.wants(a)) {
                     found.put(a.id(), a);
                 }
@@ -75,6 +87,7 @@ final class AlertsResource {
         for (Alert a : list.subList(0, Math.min(list.size(), q.limit()))) {
             out.add(AlertView.of(a, now));
         }
+        Answers.fleetAge(r, fleet);
         Answers.ok(r, out);
     }
 
@@ -144,10 +157,22 @@ final class AlertsResource {
         if (a == null) {
             return;
         }
-        Alert acked = alerting.acknowledge(a.id(), a.user()).orElse(null);
+        Alert acked;
+        try {
+            // An alert of a device polled by another runner is acknowledged in the shared store;
+            // its owner takes the acknowledgement up at its next tick.
+            acked = alerting.acknowledge(a.id(), a.user()).orElse(null);
+        } catch (WardException e) {
+            LOG.warn("acknowledging alert {} failed: {}", a.id(), e.getMessage());
+            Answers.error(r, 503, "the acknowledgement cannot be recorded now; try again");
+            return;
+        }
         if (acked == null) {
             Answers.error(r, 404, "no open alert " + a.id());
             return;
+        }
+        if (!fleet.polledHere(acked.device())) {
+            fleet.changed();
         }
         LOG.info("alert {} ({} on {}) acknowledged by {}", acked.id(), acked.rule(), acked.deviceDescription(), a.user());
         Answers.ok(r, AlertView.of(acked, clock.instant()));
@@ -164,10 +189,69 @@ final class AlertsResource {
         }
         Alert done = alerting.resolve(a.id(), a.user(), a.comment()).orElse(null);
         if (done == null) {
-            Answers.error(r, 404, "no open alert " + a.id());
+            if (!elsewhere(a.id(), r)) {
+                Answers.error(r, 404, "no open alert " + a.id());
+            }
             return;
         }
         LOG.info("alert {} ({} on {}) {}", done.id(), done.rule(), done.deviceDescription(), done.resolution());
         Answers.ok(r, AlertView.of(done, clock.instant()));
+    }
+
+    /**
+     * When an open alert this runner does not hold is on a device another runner polls, answers
+     * {@code 409} naming that runner (its name, id and address when the cluster view knows them):
+     * only the owner of a device's shard may resolve its alerts. Reads the shared state again
+     * when the snapshot does not have the alert (it may be younger).
+     *
+     * @return whether it answered
+     */
+    private boolean elsewhere(UUID alertId, Response r) throws IOException {
+        if (!fleet.shared()) {
+            return false;
+        }
+        Alert held = find(alertId);
+        if (held == null) {
+            fleet.changed();
+            held = find(alertId);
+        }
+        if (held == null || fleet.polledHere(held.device())) {
+            return false;
+        }
+        ClusterView.Runner owner = null;
+        Device device = fleet.device(held.device()).orElse(null);
+        ClusterView view = cluster == null ? null : cluster.get();
+        if (device != null && view != null) {
+            owner = ClusterResource.ownerOf(device, fleet, view).orElse(null);
+        }
+        StringBuilder m = new StringBuilder("alert ").append(alertId).append(" is on device ").append(held.device())
+                .append(" (").append(held.deviceName()).append("), which another runner polls");
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (owner != null) {
+            m.append(": ").append(owner.name()).append(" (").append(owner.id()).append(")");
+            if (owner.address() != null) {
+                m.append(" at ").append(owner.address());
+            }
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("id", owner.id().toString());
+            o.put("name", owner.name());
+            o.put("address", owner.address());
+            out.put("error", m.append("; resolve it through that runner").toString());
+            out.put("owner", o);
+        } else {
+            out.put("error", m.append("; resolve it through the runner that owns its shard (GET /api/cluster)").toString());
+            out.put("owner", null);
+        }
+        r.send(409, Answers.JSON, Answers.json(out));
+        return true;
+    }
+
+    private Alert find(UUID alertId) {
+        for (Alert x : fleet.openAlerts()) {
+            if (x.id().equals(alertId)) {
+                return x;
+            }
+        }
+        return null;
     }
 }

@@ -86,6 +86,24 @@ final class Answers {
         return MAPPER.readTree(body);
     }
 
+    /** The header that says how old the shared part of a cluster-mode answer is. */
+    static final String FLEET_AGE = "X-Ward-Fleet-Age";
+
+    /**
+     * In cluster mode ({@link FleetView#shared()}), sets {@link #FLEET_AGE}: the seconds since the
+     * shared state was last read (three decimals), or {@code unknown} when it has never been read;
+     * a runner alone sends no such header.
+     *
+     * @param r the response, before its status is sent
+     * @param fleet the fleet
+     */
+    static void fleetAge(Response r, FleetView fleet) {
+        if (fleet.shared()) {
+            r.header(FLEET_AGE, fleet.age().map(a -> String.format(java.util.Locale.ROOT, "%.3f", a.toNanos() / 1e9))
+                    .orElse("unknown"));
+        }
+    }
+
     /**
      * {@code 400 {"error": message}}.
      *

@@ -1,6 +1,5 @@
 package io.github.wardops.ward.runner.http;
 
-import io.github.wardops.ward.Ward;
 import io.github.wardops.ward.inventory.DeviceId;
 import io.github.wardops.ward.runner.http.server.Request;
 import io.github.wardops.ward.runner.http.server.Response;
@@ -59,7 +58,7 @@ final class DeviceRequest {
      * Answers the request when it cannot go on: {@code 400} naming every problem, {@code 404} for a
      * device not in the inventory, {@code 503} when {@code store} is {@code null}.
      *
-     * @param ward the engine, whose inventory is asked
+     * @param fleet the fleet, whose inventory is asked
      * @param r the response
      * @param store what the request reads from, or {@code null} when it needs none
      * @param needsStore the 503's message when {@code store} is needed and {@code null}
@@ -67,12 +66,12 @@ final class DeviceRequest {
      * @return {@code true} when the request may go on (nothing was sent)
      * @throws IOException when the answer cannot be sent
      */
-    boolean admit(Ward ward, Response r, Object store, String needsStore, boolean storeRequired) throws IOException {
+    boolean admit(FleetView fleet, Response r, Object store, String needsStore, boolean storeRequired) throws IOException {
         if (!problems.isEmpty()) {
             Answers.badRequest(r, String.join("; ", problems));
             return false;
         }
-        if (ward.inventory().get(id).isEmpty()) {
+        if (fleet.device(id).isEmpty()) {
             Answers.error(r, 404, "no device " + id);
             return false;
         }
@@ -84,28 +83,28 @@ final class DeviceRequest {
     }
 
     /**
-     * {@link #admit(Ward, Response, Object, String, boolean)} for a request that needs {@code store}.
+     * {@link #admit(FleetView, Response, Object, String, boolean)} for a request that needs {@code store}.
      *
-     * @param ward the engine
+     * @param fleet the fleet
      * @param r the response
      * @param store what the request reads from
      * @param needsStore the 503's message when it is {@code null}
      * @return {@code true} when the request may go on
      * @throws IOException when the answer cannot be sent
      */
-    boolean admit(Ward ward, Response r, Object store, String needsStore) throws IOException {
-        return admit(ward, r, store, needsStore, true);
+    boolean admit(FleetView fleet, Response r, Object store, String needsStore) throws IOException {
+        return admit(fleet, r, store, needsStore, true);
     }
 
     /**
-     * {@link #admit(Ward, Response, Object, String, boolean)} for a request that needs no store.
+     * {@link #admit(FleetView, Response, Object, String, boolean)} for a request that needs no store.
      *
-     * @param ward the engine
+     * @param fleet the fleet
      * @param r the response
      * @return {@code true} when the request may go on
      * @throws IOException when the answer cannot be sent
      */
-    boolean admit(Ward ward, Response r) throws IOException {
-        return admit(ward, r, null, null, false);
+    boolean admit(FleetView fleet, Response r) throws IOException {
+        return admit(fleet, r, null, null, false);
     }
 }

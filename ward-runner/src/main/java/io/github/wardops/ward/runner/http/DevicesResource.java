@@ -1,16 +1,13 @@
 package io.github.wardops.ward.runner.http;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.github.wardops.ward.Ward;
 import io.github.wardops.ward.alert.Alert;
-import io.github.wardops.ward.alert.Alerting;
 import io.github.wardops.ward.inventory.Check;
 import io.github.wardops.ward.inventory.Device;
 import io.github.wardops.ward.inventory.DeviceId;
 import io.github.wardops.ward.runner.http.server.Request;
 import io.github.wardops.ward.runner.http.server.Response;
 import io.github.wardops.ward.state.DeviceState;
-import io.github.wardops.ward.state.StateTracker;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -29,15 +26,11 @@ import java.util.TreeMap;
 final class DevicesResource {
     private static final Comparator<Device> ORDER = Comparator.comparing(Device::name).thenComparing(Device::id);
 
-    private final Ward ward;
-    private final StateTracker tracker;
-    private final Alerting alerting;
+    private final FleetView fleet;
     private final Clock clock;
 
-    DevicesResource(Ward ward, StateTracker tracker, Alerting alerting, Clock clock) {
-        this.ward = ward;
-        this.tracker = tracker;
-        this.alerting = alerting;
+    DevicesResource(FleetView fleet, Clock clock) {
+        this.fleet = fleet;
         this.clock = clock;
     }
 
@@ -51,12 +44,13 @@ final class DevicesResource {
         }
         DeviceFilter filter = query.filter();
         List<Device> all = new ArrayList<>();
-        for (Device d : ward.inventory().devices()) {
+        for (Device d : fleet.devices()) {
             if (filter.labelsMatch(d) && query.textMatches(d)) {
                 all.add(d);
             }
         }
         all.sort(ORDER);
+        Answers.fleetAge(r, fleet);
         if (!query.paged()) {
             try (JsonGenerator g = Answers.stream(r)) {
                 writeDevices(g, all, filter);
@@ -68,12 +62,12 @@ final class DevicesResource {
         int total = 0;
         List<DeviceView> page = new ArrayList<>(Math.min(query.size(), all.size()));
         for (Device d : all) {
-            DeviceState state = tracker.state(d.id()).orElse(null);
+            DeviceState state = fleet.state(d.id()).orElse(null);
             if (!filter.stateMatches(state)) {
                 continue;
             }
             if (total >= skip && page.size() < query.size()) {
-                page.add(DeviceView.of(d, state, ward.latest().get(d.id(), "icmp").orElse(null)));
+                page.add(DeviceView.of(d, state, fleet.latest(d.id(), "icmp").orElse(null)));
             }
             total++;
         }
@@ -97,9 +91,9 @@ final class DevicesResource {
     void writeDevices(JsonGenerator g, List<Device> devices, DeviceFilter filter) throws IOException {
         g.writeStartArray();
         for (Device d : devices) {
-            DeviceState state = tracker.state(d.id()).orElse(null);
+            DeviceState state = fleet.state(d.id()).orElse(null);
             if (filter.stateMatches(state)) {
-                Answers.write(g, DeviceView.of(d, state, ward.latest().get(d.id(), "icmp").orElse(null)));
+                Answers.write(g, DeviceView.of(d, state, fleet.latest(d.id(), "icmp").orElse(null)));
             }
         }
         g.writeEndArray();
@@ -114,21 +108,21 @@ final class DevicesResource {
             Answers.badRequest(r, "'" + rawId + "' is not a device id (a UUID)");
             return;
         }
-        Device d = ward.inventory().get(id).orElse(null);
+        Device d = fleet.device(id).orElse(null);
         if (d == null) {
             Answers.error(r, 404, "no device " + id);
             return;
         }
-        DeviceState state = tracker.state(id).orElse(null);
+        DeviceState state = fleet.state(id).orElse(null);
         List<CheckView> checks = new ArrayList<>();
         for (Check c : d.checks()) {
-            checks.add(CheckView.of(c, ward.latest().get(id, c.name()).orElse(null)));
+            checks.add(CheckView.of(c, fleet.latest(id, c.name()).orElse(null)));
         }
         Map<String, Double> values = new TreeMap<>();
         Map<String, StateView> interfaces = new TreeMap<>();
         Map<String, Map<String, Double>> interfaceValues = new TreeMap<>();
         int dependents = 0;
-        var view = tracker.view(id).orElse(null);
+        var view = fleet.view(id).orElse(null);
         if (view != null) {
             view.values().forEach((k, v) -> {
                 if (v != null && Double.isFinite(v)) {
@@ -149,14 +143,15 @@ final class DevicesResource {
         }
         Instant now = clock.instant();
         List<AlertView> alerts = new ArrayList<>();
-        for (Alert a : alerting.openAlerts()) {
+        for (Alert a : fleet.openAlerts()) {
             if (a.device().equals(id)) {
                 alerts.add(AlertView.of(a, now));
             }
         }
-        DeviceDetail detail = new DeviceDetail(DeviceView.of(d, state, ward.latest().get(id, "icmp").orElse(null)),
+        DeviceDetail detail = new DeviceDetail(DeviceView.of(d, state, fleet.latest(id, "icmp").orElse(null)),
                 state == null ? null : StateView.of(state), checks, values, interfaces, interfaceValues,
                 dependents, alerts);
+        Answers.fleetAge(r, fleet);
         Answers.ok(r, detail);
     }
 }

@@ -1,6 +1,5 @@
 package io.github.wardops.ward.runner.http;
 
-import io.github.wardops.ward.Ward;
 import io.github.wardops.ward.inventory.DeviceId;
 import io.github.wardops.ward.postgres.DeviceEvents;
 import io.github.wardops.ward.runner.http.server.Request;
@@ -24,12 +23,12 @@ final class EventsResource {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
     private static final String CSV_HEADER = "at,kind,ifIndex,from,to,flapping,reason,alertId,rule,severity,message,since,resolution\n";
 
-    private final Ward ward;
+    private final FleetView fleet;
     private final DeviceEvents events;
     private final Clock clock;
 
-    EventsResource(Ward ward, DeviceEvents events, Clock clock) {
-        this.ward = ward;
+    EventsResource(FleetView fleet, DeviceEvents events, Clock clock) {
+        this.fleet = fleet;
         this.events = events;
         this.clock = clock;
     }
@@ -37,7 +36,7 @@ final class EventsResource {
     void get(Request request, Response r) throws IOException {
         DeviceRequest d = new DeviceRequest(request);
         EventQuery q = d.parse(() -> EventQuery.parse(request.rawQuery(), clock.instant()));
-        if (!d.admit(ward, r, events, "events need the PostgreSQL storage (storage: postgres)")) {
+        if (!d.admit(fleet, r, events, "events need the PostgreSQL storage (storage: postgres)")) {
             return;
         }
         DeviceId id = d.id();

@@ -1,6 +1,5 @@
 package io.github.wardops.ward.runner.http;
 
-import io.github.wardops.ward.Ward;
 import io.github.wardops.ward.inventory.DeviceId;
 import io.github.wardops.ward.postgres.DeviceHistory;
 import io.github.wardops.ward.runner.http.server.Request;
@@ -24,12 +23,12 @@ final class HistoryResource {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
     static final String CSV = "text/csv; charset=utf-8";
 
-    private final Ward ward;
+    private final FleetView fleet;
     private final DeviceHistory history;
     private final Clock clock;
 
-    HistoryResource(Ward ward, DeviceHistory history, Clock clock) {
-        this.ward = ward;
+    HistoryResource(FleetView fleet, DeviceHistory history, Clock clock) {
+        this.fleet = fleet;
         this.history = history;
         this.clock = clock;
     }
@@ -37,7 +36,7 @@ final class HistoryResource {
     void get(Request request, Response r) throws IOException {
         DeviceRequest d = new DeviceRequest(request);
         HistoryQuery q = d.parse(() -> HistoryQuery.parse(request.rawQuery(), clock.instant()));
-        if (!d.admit(ward, r, history, "history needs the PostgreSQL storage (storage: postgres)")) {
+        if (!d.admit(fleet, r, history, "history needs the PostgreSQL storage (storage: postgres)")) {
             return;
         }
         DeviceId id = d.id();

@@ -8,6 +8,7 @@ import io.github.wardops.ward.postgres.DeviceEvents;
 import io.github.wardops.ward.postgres.AvailabilityReport;
 import io.github.wardops.ward.postgres.DeviceHistory;
 import io.github.wardops.ward.postgres.InterfaceHistory;
+import io.github.wardops.ward.postgres.cluster.ClusterView;
 import io.github.wardops.ward.runner.http.server.HttpLimits;
 import io.github.wardops.ward.runner.http.server.HttpServer;
 import io.github.wardops.ward.runner.http.server.Router;
@@ -18,6 +19,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * The runner's HTTP API: the routes, each to its resource, on ward's own {@link HttpServer} (its
@@ -44,8 +46,13 @@ import java.util.Objects;
  *   <li>{@code GET /api/status}: counts, devices and open alerts read together, so they agree
  *       ({@link StatusResource}; the status page's data);</li>
  *   <li>{@code GET /api/alerts}, {@code POST /api/alerts/{id}/ack}, {@code POST /api/alerts/{id}/resolve}
- *   ({@link AlertsResource}).</li>
+ *   ({@link AlertsResource});</li>
+ *   <li>{@code GET /api/cluster}: the runners sharing the fleet and the shard map, in cluster mode
+ *   ({@link ClusterResource}).</li>
  * </ul>
+ * The resources answer for the {@link FleetView} of the backend: what this runner polls, or in
+ * cluster mode the whole fleet ({@link SharedFleetView}; the answers then carry the age of the
+ * shared state in {@code X-Ward-Fleet-Age}).
  * Before routing, {@link Access} admits the request: with a bearer token, every route but
  * {@code /health} and the page shell {@code /} answers {@code 401} unless the request carries
  * {@code Authorization: Bearer <token>} (compared in constant time). Thread-safe.
@@ -75,13 +82,20 @@ public final class HttpApi implements AutoCloseable {
      *     ({@code /api/devices/{id}/events} then answers {@code 503})
      * @param availability the availability report, or {@code null} when storage is off
      *     ({@code /api/reports/availability} then answers {@code 503})
+     * @param fleet what the API answers for: {@link FleetView#local} of {@code ward}, {@code tracker}
+     *     and {@code alerting} for a runner alone (what {@code null} gives), a {@link SharedFleetView}
+     *     in cluster mode (the whole fleet from the shared state)
+     * @param cluster the cluster member's view for {@code GET /api/cluster}, or {@code null} when
+     *     the runner is not in cluster mode ({@code /api/cluster} then answers {@code 404}); it may
+     *     give {@code null} before the runner has joined ({@code 503})
      */
     public record Backend(Ward ward, StateTracker tracker, Alerting alerting, AlertStore alertStore,
                           PrometheusMeterRegistry registry, List<ReadinessCheck> readiness, Clock clock,
                           DeviceHistory history, InterfaceHistory interfaceHistory, DeviceEvents events,
-                          AvailabilityReport availability) {
+                          AvailabilityReport availability, FleetView fleet, Supplier<ClusterView> cluster) {
         /**
-         * Checks the components (each is described on the record) and copies its collections, so
+         * Checks the components (each is described on the record), builds the local
+         * {@link FleetView} when {@code fleet} is {@code null}, and copies its collections, so
          * the caller's later changes do not reach it.
          *
          * @throws NullPointerException if {@code ward}, {@code tracker}, {@code alerting}, {@code alertStore}, {@code registry} or {@code clock} is null
@@ -94,6 +108,46 @@ public final class HttpApi implements AutoCloseable {
             Objects.requireNonNull(registry, "registry");
             readiness = List.copyOf(readiness);
             Objects.requireNonNull(clock, "clock");
+            if (fleet == null) {
+                fleet = FleetView.local(ward, tracker, alerting);
+            }
+        }
+
+        /**
+         * A backend of a runner alone: the API answers for what this runner polls
+         * ({@link FleetView#local}), and {@code /api/cluster} answers {@code 404}.
+         *
+         * @param ward the engine (inventory, latest results)
+         * @param tracker the device states
+         * @param alerting open alerts and acknowledgement
+         * @param alertStore resolved alerts (history)
+         * @param registry the registry scraped by {@code /metrics}
+         * @param readiness the checks behind {@code /ready}
+         * @param clock the clock
+         * @param history devices' stored history, or {@code null} when storage is off
+         * @param interfaceHistory stored interfaces and their history, or {@code null}
+         * @param events devices' stored state changes and alerts, or {@code null}
+         * @param availability the availability report, or {@code null}
+         */
+        public Backend(Ward ward, StateTracker tracker, Alerting alerting, AlertStore alertStore,
+                       PrometheusMeterRegistry registry, List<ReadinessCheck> readiness, Clock clock,
+                       DeviceHistory history, InterfaceHistory interfaceHistory, DeviceEvents events,
+                       AvailabilityReport availability) {
+            this(ward, tracker, alerting, alertStore, registry, readiness, clock, history, interfaceHistory, events,
+                    availability, null, null);
+        }
+
+        /**
+         * This backend answering for another fleet, with a cluster view (cluster mode).
+         *
+         * @param fleet the fleet, such as a {@link SharedFleetView}; never {@code null}
+         * @param cluster the cluster member's view, or {@code null}
+         * @return the new backend
+         */
+        public Backend withFleet(FleetView fleet, Supplier<ClusterView> cluster) {
+            Objects.requireNonNull(fleet, "fleet");
+            return new Backend(ward, tracker, alerting, alertStore, registry, readiness, clock, history,
+                    interfaceHistory, events, availability, fleet, cluster);
         }
 
         /**
@@ -109,7 +163,7 @@ public final class HttpApi implements AutoCloseable {
          */
         public Backend(Ward ward, StateTracker tracker, Alerting alerting, AlertStore alertStore,
                        PrometheusMeterRegistry registry, List<ReadinessCheck> readiness, Clock clock) {
-            this(ward, tracker, alerting, alertStore, registry, readiness, clock, null, null, null, null);
+            this(ward, tracker, alerting, alertStore, registry, readiness, clock, null, null, null, null, null, null);
         }
     }
 
@@ -120,14 +174,16 @@ public final class HttpApi implements AutoCloseable {
         Access access = new Access(token, openToAll);
         HealthResource health = new HealthResource(b.readiness());
         MetricsResource metrics = new MetricsResource(b.registry());
-        DevicesResource devices = new DevicesResource(b.ward(), b.tracker(), b.alerting(), b.clock());
-        AlertsResource alerts = new AlertsResource(b.alerting(), b.alertStore(), b.clock());
-        StatusResource status = new StatusResource(b.ward(), b.tracker(), b.alerting(), b.clock());
-        HistoryResource history = new HistoryResource(b.ward(), b.history(), b.clock());
-        InterfacesResource interfaces = new InterfacesResource(b.ward(), b.tracker(), b.interfaceHistory(), b.clock());
-        EventsResource events = new EventsResource(b.ward(), b.events(), b.clock());
-        SummaryResource summary = new SummaryResource(b.ward(), b.tracker(), b.alerting(), b.clock());
-        ReportsResource reports = new ReportsResource(b.ward(), b.availability(), b.clock());
+        FleetView fleet = b.fleet();
+        DevicesResource devices = new DevicesResource(fleet, b.clock());
+        AlertsResource alerts = new AlertsResource(b.alerting(), fleet, b.alertStore(), b.cluster(), b.clock());
+        StatusResource status = new StatusResource(fleet, b.clock());
+        HistoryResource history = new HistoryResource(fleet, b.history(), b.clock());
+        InterfacesResource interfaces = new InterfacesResource(fleet, b.interfaceHistory(), b.clock());
+        EventsResource events = new EventsResource(fleet, b.events(), b.clock());
+        SummaryResource summary = new SummaryResource(fleet, b.clock());
+        ReportsResource reports = new ReportsResource(fleet, b.availability(), b.clock());
+        ClusterResource cluster = new ClusterResource(fleet, b.cluster(), b.clock());
         Router router = new Router()
                 .guard(access::admit)
                 .getLight("/", (q, r) -> StatusPage.get(r))
@@ -144,6 +200,7 @@ public final class HttpApi implements AutoCloseable {
                 .get("/api/summary", summary::get)
                 .get("/api/reports/availability", reports::availability)
                 .get("/api/status", status::get)
+                .get("/api/cluster", cluster::get)
                 .get("/api/alerts", alerts::list)
                 .post("/api/alerts/{id}/ack", alerts::acknowledge)
                 .post("/api/alerts/{id}/resolve", alerts::resolve);

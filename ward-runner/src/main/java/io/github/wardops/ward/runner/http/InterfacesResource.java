@@ -1,6 +1,5 @@
 package io.github.wardops.ward.runner.http;
 
-import io.github.wardops.ward.Ward;
 import io.github.wardops.ward.inventory.DeviceId;
 import io.github.wardops.ward.postgres.InterfaceHistory;
 import io.github.wardops.ward.probe.ProbeResult;
@@ -10,7 +9,6 @@ import io.github.wardops.ward.snmp.InterfaceRates;
 import io.github.wardops.ward.snmp.SnmpInterface;
 import io.github.wardops.ward.snmp.SnmpMeasurement;
 import io.github.wardops.ward.state.DeviceState;
-import io.github.wardops.ward.state.StateTracker;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -38,14 +36,12 @@ final class InterfacesResource {
     private static final String[] STATUS = {null, "up", "down", "testing", "unknown", "dormant", "notPresent",
         "lowerLayerDown"};
 
-    private final Ward ward;
-    private final StateTracker tracker;
+    private final FleetView fleet;
     private final InterfaceHistory history;
     private final Clock clock;
 
-    InterfacesResource(Ward ward, StateTracker tracker, InterfaceHistory history, Clock clock) {
-        this.ward = ward;
-        this.tracker = tracker;
+    InterfacesResource(FleetView fleet, InterfaceHistory history, Clock clock) {
+        this.fleet = fleet;
         this.history = history;
         this.clock = clock;
     }
@@ -53,7 +49,7 @@ final class InterfacesResource {
     void list(Request request, Response r) throws IOException {
         DeviceRequest d = new DeviceRequest(request);
         unknownParameters(request.rawQuery(), "none", d.problems());
-        if (!d.admit(ward, r)) {
+        if (!d.admit(fleet, r)) {
             return;
         }
         DeviceId id = d.id();
@@ -117,7 +113,7 @@ final class InterfacesResource {
         DeviceRequest d = new DeviceRequest(request);
         int ifIndex = ifIndex(request.param("ifIndex"), d.problems());
         HistoryQuery q = d.parse(() -> HistoryQuery.parse(request.rawQuery(), clock.instant()));
-        if (!d.admit(ward, r, history, "interface history needs the PostgreSQL storage (storage: postgres)")) {
+        if (!d.admit(fleet, r, history, "interface history needs the PostgreSQL storage (storage: postgres)")) {
             return;
         }
         DeviceId id = d.id();
@@ -175,7 +171,7 @@ final class InterfacesResource {
     /** The newest result in memory that carries SNMP interfaces, or {@code null}. */
     private ProbeResult latestPoll(DeviceId id) {
         ProbeResult best = null;
-        for (ProbeResult p : ward.latest().all(id).values()) {
+        for (ProbeResult p : fleet.latestAll(id).values()) {
             if (p.measurement() instanceof SnmpMeasurement m && !m.interfaces().isEmpty()
                     && (best == null || p.at().isAfter(best.at()))) {
                 best = p;
@@ -200,7 +196,7 @@ final class InterfacesResource {
     private Map<String, Object> row(DeviceId id, int ifIndex, String name, String alias, String descr, String role,
                                     Long speed, String admin, String oper, Instant at, Double in, Double out,
                                     Double utilIn, Double utilOut, Double inErrors, Double outErrors) {
-        DeviceState st = tracker.interfaceState(id, ifIndex).orElse(null);
+        DeviceState st = fleet.interfaceState(id, ifIndex).orElse(null);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("ifIndex", ifIndex);
         m.put("ifName", name);

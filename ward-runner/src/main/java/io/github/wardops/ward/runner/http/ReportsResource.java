@@ -1,6 +1,5 @@
 package io.github.wardops.ward.runner.http;
 
-import io.github.wardops.ward.Ward;
 import io.github.wardops.ward.inventory.Device;
 import io.github.wardops.ward.postgres.AvailabilityReport;
 import io.github.wardops.ward.runner.http.server.Request;
@@ -27,12 +26,12 @@ import org.slf4j.LoggerFactory;
 final class ReportsResource {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
 
-    private final Ward ward;
+    private final FleetView fleet;
     private final AvailabilityReport report;
     private final Clock clock;
 
-    ReportsResource(Ward ward, AvailabilityReport report, Clock clock) {
-        this.ward = ward;
+    ReportsResource(FleetView fleet, AvailabilityReport report, Clock clock) {
+        this.fleet = fleet;
         this.report = report;
         this.clock = clock;
     }
@@ -51,7 +50,7 @@ final class ReportsResource {
         }
         Map<UUID, String> groups = new HashMap<>();
         Map<String, String> names = new HashMap<>();
-        for (Device d : ward.inventory().devices()) {
+        for (Device d : fleet.devices()) {
             if (q.matches(d)) {
                 groups.put(d.id().value(), q.groupOf(d));
                 if (q.group().equals("device")) {

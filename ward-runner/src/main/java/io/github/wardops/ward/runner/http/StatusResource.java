@@ -2,15 +2,12 @@ package io.github.wardops.ward.runner.http;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.github.wardops.ward.DeviceStatus;
-import io.github.wardops.ward.Ward;
 import io.github.wardops.ward.alert.Alert;
-import io.github.wardops.ward.alert.Alerting;
 import io.github.wardops.ward.inventory.Device;
 import io.github.wardops.ward.inventory.DeviceId;
 import io.github.wardops.ward.runner.http.server.Request;
 import io.github.wardops.ward.runner.http.server.Response;
 import io.github.wardops.ward.state.DeviceState;
-import io.github.wardops.ward.state.StateTracker;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -43,15 +40,11 @@ final class StatusResource {
     static final int MAX_PROBLEMS = 10_000;
     private static final Comparator<Device> ORDER = Comparator.comparing(Device::name).thenComparing(Device::id);
 
-    private final Ward ward;
-    private final StateTracker tracker;
-    private final Alerting alerting;
+    private final FleetView fleet;
     private final Clock clock;
 
-    StatusResource(Ward ward, StateTracker tracker, Alerting alerting, Clock clock) {
-        this.ward = ward;
-        this.tracker = tracker;
-        this.alerting = alerting;
+    StatusResource(FleetView fleet, Clock clock) {
+        this.fleet = fleet;
         this.clock = clock;
     }
 
@@ -73,7 +66,7 @@ final class StatusResource {
      * @return the snapshot
      */
     Snapshot<Alert> snapshot() {
-        return snapshot(ward.inventory().devices(), id -> tracker.state(id).orElse(null), alerting::openAlerts);
+        return snapshot(fleet.devices(), id -> fleet.state(id).orElse(null), fleet::openAlerts);
     }
 
     /**
@@ -212,6 +205,7 @@ final class StatusResource {
         List<Alert> alerts = new ArrayList<>(s.alerts());
         // Newest first; ties by id so the order is stable.
         alerts.sort(Comparator.comparing(Alert::openedAt, Comparator.reverseOrder()).thenComparing(Alert::id));
+        Answers.fleetAge(r, fleet);
         try (JsonGenerator g = Answers.stream(r)) {
             g.writeStartObject();
             g.writeStringField("at", now.toString());
@@ -232,7 +226,7 @@ final class StatusResource {
                     break;
                 }
                 listed++;
-                Answers.write(g, DeviceView.of(d, st, ward.latest().get(d.id(), "icmp").orElse(null)));
+                Answers.write(g, DeviceView.of(d, st, fleet.latest(d.id(), "icmp").orElse(null)));
             }
             g.writeEndArray();
             g.writeBooleanField("devicesTruncated", devicesTruncated);

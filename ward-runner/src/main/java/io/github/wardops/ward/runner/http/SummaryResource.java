@@ -2,8 +2,6 @@ package io.github.wardops.ward.runner.http;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.github.wardops.ward.DeviceStatus;
-import io.github.wardops.ward.Ward;
-import io.github.wardops.ward.alert.Alerting;
 import io.github.wardops.ward.internal.state.Tracker;
 import io.github.wardops.ward.inventory.Device;
 import io.github.wardops.ward.inventory.DeviceId;
@@ -72,7 +70,7 @@ final class SummaryResource {
     }
 
     private final Supplier<List<Device>> inventory;
-    private final ToIntFunction<DeviceId> status;
+    private final Supplier<ToIntFunction<DeviceId>> status;
     private final IntSupplier openAlerts;
     private final Clock clock;
     private final long freshNanos;
@@ -82,9 +80,10 @@ final class SummaryResource {
     /** The groups of the last inventory counted, kept while the inventory is the same. */
     private volatile Index index;
 
-    SummaryResource(Ward ward, StateTracker tracker, Alerting alerting, Clock clock) {
-        this(() -> ward.inventory().devices(), statusOf(tracker), () -> alerting.openAlerts().size(), clock,
-                FRESH_NANOS, STALE_NANOS);
+    private final FleetView fleet;
+
+    SummaryResource(FleetView fleet, Clock clock) {
+        this(fleet::devices, fleet::statusBits, () -> fleet.openAlerts().size(), clock, FRESH_NANOS, STALE_NANOS, fleet);
     }
 
     /**
@@ -128,6 +127,12 @@ final class SummaryResource {
      */
     SummaryResource(Supplier<List<Device>> inventory, ToIntFunction<DeviceId> status, IntSupplier openAlerts,
                     Clock clock, long freshNanos, long staleNanos) {
+        this(inventory, () -> status, openAlerts, clock, freshNanos, staleNanos, null);
+    }
+
+    private SummaryResource(Supplier<List<Device>> inventory, Supplier<ToIntFunction<DeviceId>> status,
+                            IntSupplier openAlerts, Clock clock, long freshNanos, long staleNanos, FleetView fleet) {
+        this.fleet = fleet;
         this.inventory = inventory;
         this.status = status;
         this.openAlerts = openAlerts;
@@ -405,7 +410,11 @@ final class SummaryResource {
             Answers.badRequest(r, String.join("; ", problems));
             return;
         }
-        r.send(200, Answers.JSON, answer());
+        byte[] answer = answer();
+        if (fleet != null) {
+            Answers.fleetAge(r, fleet);
+        }
+        r.send(200, Answers.JSON, answer);
     }
 
     /**
@@ -447,7 +456,7 @@ final class SummaryResource {
             ix = Index.of(devices, MAX_GROUPS);
             index = ix;
         }
-        Summary s = ix.count(status);
+        Summary s = ix.count(status.get());
         int alerts = openAlerts.getAsInt();
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64 * 1024);
         write(s, clock.instant(), alerts, out);
