@@ -291,6 +291,24 @@ class ClusterIT {
             }
             assertEquals(0, one(db, "SELECT count(*) FROM alerts WHERE resolution LIKE 'superseded%'"));
 
+            // any live runner answers for the whole fleet, and lists the runners
+            for (Runner r : all) {
+                if (!r.process().isAlive()) {
+                    continue;
+                }
+                InProcessRunner.await(r.name() + " answering for the whole fleet", BOUND, () -> {
+                    JsonNode devices = InProcessRunner.JSON.readTree(r.get("/api/devices").body());
+                    return devices.size() == n && InProcessRunner.count(devices, "DOWN") == 3
+                            && InProcessRunner.count(devices, "UP") == n - 3;
+                });
+                JsonNode cluster = InProcessRunner.JSON.readTree(r.get("/api/cluster").body());
+                long liveRunners = 0;
+                for (JsonNode x : cluster.path("runners")) {
+                    liveRunners += x.path("live").asBoolean() ? 1 : 0;
+                }
+                assertEquals(2, liveRunners, cluster.toString());
+            }
+
             // the killed runner comes back: it gets shards again
             Runner back = start(victim.name() + "-again", db, fleet);
             all.add(back);

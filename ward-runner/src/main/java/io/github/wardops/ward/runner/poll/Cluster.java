@@ -11,8 +11,8 @@ import io.github.wardops.ward.postgres.cluster.ClusterOptions;
 import io.github.wardops.ward.postgres.cluster.ClusterView;
 import io.github.wardops.ward.postgres.cluster.ShardKey;
 import io.github.wardops.ward.postgres.cluster.ShardListener;
-import io.github.wardops.ward.postgres.cluster.Shards;
 import io.github.wardops.ward.runner.http.ReadinessCheck;
+import io.github.wardops.ward.runner.http.ShardOf;
 import io.github.wardops.ward.state.StateTracker;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
  * before; this class keeps the engine, the state tracker and alerting on the devices of the shards
  * this runner owns, and nothing else.
  *
- * <p>A device's shard key is its {@code zone} label ({@code ""} without one) and
- * {@link Shards#of} of its <em>root</em>: the id of its top-most ancestor in the inventory, so a
+ * <p>A device's shard key ({@link ShardOf#key}) is its {@code zone} label ({@code ""} without one) and
+ * {@code Shards.of} of its <em>root</em>: the id of its top-most ancestor in the inventory, so a
  * parent and the devices behind it are polled by one runner and the tracker sees their topology
  * whole (a device whose zone differs from its parent's is still polled in its own zone, without
  * that topology).
@@ -61,8 +61,6 @@ import org.slf4j.LoggerFactory;
  */
 final class Cluster implements ShardListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Cluster.class);
-    /** The label that places a device in a zone. */
-    static final String ZONE_LABEL = "zone";
     /** The most devices adopted in one step (one read of their states and alerts). */
     static final int ADOPT_CHUNK = 5_000;
     /** The longest a handover waits for the shard's last writes. */
@@ -78,6 +76,8 @@ final class Cluster implements ShardListener, AutoCloseable {
     private final Set<ShardKey> owned = ConcurrentHashMap.newKeySet();
     /** The whole inventory, by id, as last read. */
     private volatile Map<DeviceId, Device> fleet = Map.of();
+    /** The same devices in the inventory's order; one instance per inventory (the API's view indexes it once). */
+    private volatile List<Device> fleetList = List.of();
     /** Each fleet device's shard key (bounded by the inventory). */
     private volatile Map<DeviceId, ShardKey> keys = Map.of();
     private final Semaphore wake = new Semaphore(0);
@@ -107,27 +107,6 @@ final class Cluster implements ShardListener, AutoCloseable {
                 .description("Devices of the shards this runner owns (it probes them)").register(registry);
         Gauge.builder("ward.runner.cluster.fleet", this, c -> c.fleet.size())
                 .description("Devices of the whole fleet (all runners)").register(registry);
-    }
-
-    /**
-     * A device's shard key: its zone label and the shard of its root (top-most ancestor).
-     *
-     * @param d the device
-     * @param fleet the inventory, to follow parents
-     * @return the key
-     */
-    static ShardKey keyOf(Device d, Map<DeviceId, Device> fleet) {
-        Device root = d;
-        Set<DeviceId> seen = new HashSet<>();
-        while (root.parentId() != null && seen.add(root.id())) {
-            Device p = fleet.get(root.parentId());
-            if (p == null) {
-                break;
-            }
-            root = p;
-        }
-        String z = d.labels().getOrDefault(ZONE_LABEL, "");
-        return new ShardKey(z, Shards.of(root.id().value()));
     }
 
     /**
@@ -173,11 +152,12 @@ final class Cluster implements ShardListener, AutoCloseable {
         }
         Map<DeviceId, ShardKey> k = new HashMap<>();
         for (Device d : f.values()) {
-            k.put(d.id(), keyOf(d, f));
+            k.put(d.id(), ShardOf.key(d, id -> java.util.Optional.ofNullable(f.get(id))));
         }
         List<Device> adopt;
         synchronized (applyLock) {
             fleet = Map.copyOf(f);
+            fleetList = List.copyOf(f.values());
             keys = Map.copyOf(k);
             adopt = reconcile();
         }
@@ -189,8 +169,8 @@ final class Cluster implements ShardListener, AutoCloseable {
      *
      * @return the devices, in the inventory's order
      */
-    Collection<Device> fleet() {
-        return fleet.values();
+    List<Device> fleet() {
+        return fleetList;
     }
 
     @Override

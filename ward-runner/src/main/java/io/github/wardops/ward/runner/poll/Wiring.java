@@ -453,11 +453,17 @@ public final class Wiring implements AutoCloseable {
      * @return the backend
      */
     HttpApi.Backend httpBackend() {
-        return new HttpApi.Backend(ward, tracker, alerting, alertStore, registry, readiness, clock,
+        HttpApi.Backend b = new HttpApi.Backend(ward, tracker, alerting, alertStore, registry, readiness, clock,
                 storage == null ? null : storage.storage().deviceHistory(),
                 storage == null ? null : storage.storage().interfaceHistory(),
                 storage == null ? null : storage.storage().deviceEvents(),
                 storage == null ? null : storage.storage().availability());
+        if (cluster != null) {
+            // the whole fleet, from the shared database, for devices other runners poll
+            b = b.withFleet(io.github.wardops.ward.runner.http.SharedFleetView.over(cluster::fleet, ward, tracker, alerting,
+                    storage.storage()), cluster::view);
+        }
+        return b;
     }
 
     /**
