@@ -130,7 +130,7 @@ class ClusterFleetIT {
                 List<Device> fleetView = List.copyOf(fleet);
 
                 // runner b's storage writes their state and an alert, as the owner would
-                Instant t = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(120);
+                Instant t = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(20);
                 elsewhere.stateStore().save(new DeviceState(new StateKey(theirs.id(), 0), DeviceStatus.DOWN, t, false, 0, 4,
                         0, t.plusSeconds(60), t, null, "0000"));
                 elsewhere.stateStore().save(new DeviceState(new StateKey(theirs.id(), 3), DeviceStatus.UP, t, false, 0, 0,

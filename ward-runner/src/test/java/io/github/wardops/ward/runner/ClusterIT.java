@@ -389,6 +389,18 @@ class ClusterIT {
             Thread.sleep(12_000);   // past the take-over grace
             assertEquals(10.0, any.metric("ward_runner_cluster_devices"), "west's devices stay with west's runners");
             assertEquals(0, ownedShards(db, "west"));
+            // and they are never shown UP from their last stored state: UNKNOWN, stale, once it is old
+            InProcessRunner.await("west's devices shown UNKNOWN (stale) by the other runner", BOUND, () -> {
+                JsonNode devices = InProcessRunner.JSON.readTree(any.get("/api/devices").body());
+                long stale = 0;
+                for (JsonNode d : devices) {
+                    if (d.path("name").asText().startsWith("w") && d.path("status").asText().equals("UNKNOWN")
+                            && "stale".equals(d.path("detail").asText())) {
+                        stale++;
+                    }
+                }
+                return stale == 10 && InProcessRunner.count(devices, "UP") == 10;
+            });
             assertFalse(any.output().contains("Exception"), any.output());
         }
     }

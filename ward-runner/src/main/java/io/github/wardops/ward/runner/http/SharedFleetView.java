@@ -100,6 +100,8 @@ public final class SharedFleetView implements FleetView {
     private final long maxAgeNanos;
     private final long maxWaitNanos;
     private final Ticker ticker;
+    /** The wall clock that stored states' update times are compared with. */
+    private final java.time.Clock clock;
     private final ReentrantLock reading = new ReentrantLock();
     private volatile Inventory index;
     private volatile Snapshot current = Snapshot.NONE;
@@ -128,6 +130,31 @@ public final class SharedFleetView implements FleetView {
                            Alerting alerting, Callable<? extends Collection<DeviceState>> readStates,
                            Callable<? extends Collection<Alert>> readOpenAlerts, Duration maxAge, Duration maxWait,
                            Ticker ticker) {
+        this(inventory, ward, tracker, alerting, readStates, readOpenAlerts, maxAge, maxWait, ticker,
+                java.time.Clock.systemUTC());
+    }
+
+    /**
+     * A view over any readers of the shared state, with the wall clock that decides when a stored
+     * state is stale (see {@link #state}).
+     *
+     * @param inventory the whole inventory (the runner's feed); never {@code null}
+     * @param ward this runner's engine; never {@code null}
+     * @param tracker this runner's tracker; never {@code null}
+     * @param alerting this runner's alerting; never {@code null}
+     * @param readStates reads every device's state from the shared store; never {@code null}
+     * @param readOpenAlerts reads the open alerts from the shared store; never {@code null}
+     * @param maxAge the snapshot's most age before a request reads it again, 100 ms to 10 minutes
+     * @param maxWait the longest a request waits for another's read, 0 to 1 minute
+     * @param ticker the monotonic clock; never {@code null}
+     * @param clock the wall clock; never {@code null}
+     * @throws IllegalArgumentException when {@code maxAge} or {@code maxWait} is out of range
+     */
+    public SharedFleetView(Supplier<? extends Collection<Device>> inventory, Ward ward, StateTracker tracker,
+                           Alerting alerting, Callable<? extends Collection<DeviceState>> readStates,
+                           Callable<? extends Collection<Alert>> readOpenAlerts, Duration maxAge, Duration maxWait,
+                           Ticker ticker, java.time.Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
         this.inventory = Objects.requireNonNull(inventory, "inventory");
         this.ward = Objects.requireNonNull(ward, "ward");
         this.tracker = Objects.requireNonNull(tracker, "tracker");
@@ -309,14 +336,59 @@ public final class SharedFleetView implements FleetView {
         if (polledHere(id)) {
             return tracker.state(id);
         }
-        return Optional.ofNullable(snapshot().states().get(id));
+        return Optional.ofNullable(shared(snapshot().states(), id, clock.instant()));
+    }
+
+    /** A device's latest completed probe may be this many of its shortest check interval old before it is stale. */
+    static final int STALE_INTERVALS = 3;
+    /** Slack for the write-behind of the owner's state and the snapshot's own age. */
+    static final java.time.Duration STALE_SLACK = java.time.Duration.ofSeconds(15);
+
+    /**
+     * The stored state of a device polled elsewhere, as the API shows it: a state whose latest
+     * update is older than {@value #STALE_INTERVALS} of the device's shortest check interval, plus
+     * its longest timeout and {@link #STALE_SLACK}, is shown {@code UNKNOWN} with detail
+     * {@code stale}: nobody has probed the device lately (its runner died, its zone has no live
+     * runner), so it is never shown UP from an old row.
+     */
+    private DeviceState shared(Map<DeviceId, DeviceState> states, DeviceId id, java.time.Instant now) {
+        DeviceState s = states.get(id);
+        if (s == null || s.status() == io.github.wardops.ward.DeviceStatus.UNKNOWN || s.updatedAt() == null) {
+            return s;
+        }
+        Device d = inventory().byId().get(id);
+        java.time.Duration bound = d == null ? null : staleBound(d);
+        if (bound == null || !s.updatedAt().plus(bound).isBefore(now)) {
+            return s;
+        }
+        return new DeviceState(s.key(), io.github.wardops.ward.DeviceStatus.UNKNOWN, s.updatedAt(), false, 0, 0, 0,
+                s.updatedAt(), null, DeviceState.STALE, "");
+    }
+
+    /** How old a polled device's stored state may be; {@code null} when it has no enabled check. */
+    static java.time.Duration staleBound(Device d) {
+        if (!d.enabled() || d.checks().isEmpty()) {
+            return null;
+        }
+        java.time.Duration min = null;
+        java.time.Duration timeout = java.time.Duration.ZERO;
+        for (io.github.wardops.ward.inventory.Check c : d.checks()) {
+            if (min == null || c.interval().compareTo(min) < 0) {
+                min = c.interval();
+            }
+            if (c.timeout().compareTo(timeout) > 0) {
+                timeout = c.timeout();
+            }
+        }
+        return min.multipliedBy(STALE_INTERVALS).plus(timeout).plus(STALE_SLACK);
     }
 
     @Override
     public ToIntFunction<DeviceId> statusBits() {
         ToIntFunction<DeviceId> local = SummaryResource.statusOf(tracker);
         Map<DeviceId, DeviceState> shared = snapshot().states();
-        ToIntFunction<DeviceId> remote = SummaryResource.bits(shared::get);
+        java.time.Instant now = clock.instant();
+        ToIntFunction<DeviceId> remote = SummaryResource.bits(id -> shared(shared, id, now));
         return id -> polledHere(id) ? local.applyAsInt(id) : remote.applyAsInt(id);
     }
 
