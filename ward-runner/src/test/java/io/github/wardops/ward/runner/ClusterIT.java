@@ -106,7 +106,10 @@ class ClusterIT {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-jar", jar.toString(), "run", "--inventory", csv.toString(), "--interval", "1s",
                 "--alert-tick", "1s", "--inventory-poll", "500ms", "--http", "127.0.0.1:0", "--alert-rules", rules.toString(),
-                "--db-url", db.jdbcUrl(), "--db-user", db.user(), "--data-dir", dir.resolve("data-" + name).toString()));
+                "--db-user", db.user(), "--data-dir", dir.resolve("data-" + name).toString()));
+        if (!List.of(extra).contains("--db-url")) {
+            cmd.addAll(List.of("--db-url", db.jdbcUrl()));
+        }
         cmd.addAll(List.of(extra));
         Path log = dir.resolve(name + "-" + System.nanoTime() + ".log");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -402,6 +405,89 @@ class ClusterIT {
                 return stale == 10 && InProcessRunner.count(devices, "UP") == 10;
             });
             assertFalse(any.output().contains("Exception"), any.output());
+        }
+    }
+
+    private static void nft(String script) throws Exception {
+        Process p = new ProcessBuilder("nft", "-f", "-").redirectErrorStream(true).start();
+        p.getOutputStream().write(script.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("nft failed: " + out);
+        }
+    }
+
+    /**
+     * A runner cut off from the database (an nftables drop of its traffic to and from the
+     * database port; it reaches the database from its own loopback address, 127.0.0.9, so only its
+     * traffic is cut) stops probing and alerting before its shards move to the other runner, says
+     * so on /ready, and takes shards again once the cut is lifted.
+     */
+    @Test
+    void aRunnerCutOffFromTheDatabaseStopsProbingBeforeItsShardsMove() throws Exception {
+        try {
+            nft("table inet ward_cluster_it_probe {\n}\n");
+            nft("delete table inet ward_cluster_it_probe\n");
+        } catch (Exception e) {
+            if (TestFaults.ci()) {
+                throw new AssertionError("CI=true but nftables cannot be used: " + e.getMessage(), e);
+            }
+            org.junit.jupiter.api.Assumptions.abort("nftables cannot be used here (needs root and nft): " + e.getMessage());
+        }
+        StringBuilder csv = new StringBuilder("id,name,address\n");
+        for (int i = 1; i <= 24; i++) {
+            csv.append(DeviceId.fromKey("cut-" + i)).append(",k").append(i).append(",127.51.0.").append(i).append('\n');
+        }
+        Path fleet = Files.writeString(dir.resolve("cut.csv"), csv);
+        String table = "ward_cluster_it_" + ProcessHandle.current().pid();
+        try (EmbeddedDatabase db = EmbeddedDatabase.start(dir.resolve("pg-cut"), 0)) {
+            // the test's own server: let it also accept logins from 127.0.0.9 (password, as from 127.0.0.1)
+            Path hba = dir.resolve("pg-cut").resolve("pg_hba.conf");
+            Files.writeString(hba, "host all all 127.0.0.9/32 scram-sha-256\n", java.nio.file.StandardOpenOption.APPEND);
+            one(db, "SELECT CASE WHEN pg_reload_conf() THEN 1 ELSE 0 END");
+            int port = URI.create(db.jdbcUrl().substring("jdbc:".length())).getPort();
+            Runner stays = start("stays", db, fleet);
+            Runner cut = start("cut", db, fleet, "--db-url", db.jdbcUrl() + (db.jdbcUrl().contains("?") ? "&" : "?")
+                    + "localSocketAddress=127.0.0.9");
+            InProcessRunner.await("both runners owning shards", BOUND,
+                    () -> liveOwners(db, "") == 2 && ownedShards(db, "") == 256 && cut.metric("ward_runner_cluster_devices") > 0);
+            UUID cutId = idOf(db, cut);
+            long cutShards = one(db, "SELECT count(*) FROM cluster_shards WHERE owner = ?", cutId);
+            assertTrue(cutShards > 0);
+            try {
+                nft("table inet " + table + " {\nchain out {\ntype filter hook output priority -10; policy accept\n"
+                        + "ip saddr 127.0.0.9 tcp dport " + port + " drop\n"
+                        + "ip daddr 127.0.0.9 tcp sport " + port + " drop\n}\n}\n");
+                Instant cutAt = Instant.now();
+                Instant stopped = null;
+                Instant moved = null;
+                long deadline = System.nanoTime() + BOUND.toNanos();
+                while ((stopped == null || moved == null) && System.nanoTime() < deadline) {
+                    if (stopped == null && cut.metric("ward_runner_cluster_devices") == 0) {
+                        stopped = Instant.now();
+                        HttpResponse<String> ready = cut.get("/ready");
+                        assertEquals(503, ready.statusCode(), ready.body());
+                        assertTrue(ready.body().contains("FENCED"), ready.body());
+                    }
+                    if (moved == null && one(db, "SELECT count(*) FROM cluster_shards WHERE owner = ?", cutId) < cutShards) {
+                        moved = Instant.now();
+                        assertNotNull(stopped, "the shards of the runner cut off moved to another while it still probed them");
+                    }
+                    Thread.sleep(100);
+                }
+                assertNotNull(stopped, "the runner cut off never stopped probing:\n" + cut.output());
+                assertNotNull(moved, "its shards never moved");
+                System.out.println("ClusterIT: cut off at 0 s, stopped probing at " + Duration.between(cutAt, stopped).toMillis()
+                        + " ms, its shards moved at " + Duration.between(cutAt, moved).toMillis() + " ms");
+                assertTrue(cut.output().contains("FENCED"), "said at WARN:\n" + cut.output());
+                InProcessRunner.await("the other runner polling all 24", BOUND,
+                        () -> stays.metric("ward_runner_cluster_devices") == 24);
+            } finally {
+                nft("delete table inet " + table + "\n");
+            }
+            InProcessRunner.await("the runner cut off rejoining and owning shards again", BOUND,
+                    () -> cut.metric("ward_runner_cluster_devices") > 0 && liveOwners(db, "") == 2);
         }
     }
 }
