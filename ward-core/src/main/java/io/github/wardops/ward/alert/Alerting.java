@@ -71,6 +71,30 @@ public interface Alerting extends StateListener, AutoCloseable {
     void selfHealth(String problem);
 
     /**
+     * Raises or clears a problem of the monitoring system that belongs to no device of the
+     * inventory, as {@link #selfHealth} does for ward itself: ONE alert on {@code device} (an id
+     * outside the inventory, such as {@code DeviceId.fromKey("ward-zone:branch-west")} for a zone
+     * that has no live runner), named {@code name}, with {@code rule} as rule and group. A problem
+     * opens it and notifies once; another text updates the message quietly; {@code null} resolves
+     * it and notifies once; calls that change nothing do nothing. Maintenance windows and the flood
+     * guard do not hold it back. Thread-safe; cheap.
+     *
+     * @param device the alert's device id; never {@code null}, never {@link #SELF_DEVICE}
+     * @param name the name shown for it; never {@code null} or blank
+     * @param rule its rule and group: {@code ward_} and then lower-case letters, digits or {@code _}
+     * @param severity its severity; never {@code null}
+     * @param problem what is wrong, in words for an operator (never a secret; cut at 1,000
+     *     characters), or {@code null} when it is over
+     * @throws IllegalArgumentException when the rule name is not of that form, or the device is {@link #SELF_DEVICE}
+     * @throws UnsupportedOperationException when this implementation does not raise such problems
+     *     (ward's own does)
+     */
+    default void systemProblem(io.github.wardops.ward.inventory.DeviceId device, String name, String rule,
+                               Severity severity, String problem) {
+        throw new UnsupportedOperationException("this Alerting does not raise system problems");
+    }
+
+    /**
      * The alerts open now.
      *
      * @return a snapshot

@@ -498,6 +498,44 @@ class ProblemsTest {
     }
 
     @Test
+    void aSystemProblemIsOneAlertOnItsOwnDeviceAndAHandoverCarriesItOn() {
+        io.github.wardops.ward.inventory.DeviceId zone = io.github.wardops.ward.inventory.DeviceId.fromKey("ward-zone:west");
+        alerting = build(List.of(), b -> { });
+        alerting.systemProblem(zone, "zone west", "ward_zone_without_runner", Severity.HIGH, null);
+        assertEquals(List.of(), alerting.openAlerts());
+        clock.set(min(1));
+        alerting.systemProblem(zone, "zone west", "ward_zone_without_runner", Severity.HIGH, "no live runner: 120 devices");
+        alerting.systemProblem(zone, "zone west", "ward_zone_without_runner", Severity.HIGH, "no live runner: 120 devices");
+        alerting.systemProblem(zone, "zone west", "ward_zone_without_runner", Severity.HIGH, "no live runner: 121 devices");
+        alerting.selfHealth("probes could not run");
+        assertEquals(2, alerting.openAlerts().size(), "its own alert, beside ward's self-health one");
+        Alert a = alerting.openAlerts().stream().filter(x -> x.device().equals(zone)).findFirst().orElseThrow();
+        assertEquals("zone west", a.deviceName());
+        assertEquals("ward_zone_without_runner", a.rule());
+        assertEquals(Severity.HIGH, a.severity());
+        assertEquals("no live runner: 121 devices", a.message());
+        // another instance takes over the problem's device (several runners): it carries the alert on
+        Alerting other = build(List.of(), b -> { });
+        other.onAdopted(List.of(zone));
+        other.systemProblem(zone, "zone west", "ward_zone_without_runner", Severity.HIGH, "no live runner: 121 devices");
+        alerting.onReleased(List.of(zone));
+        clock.set(min(2));
+        other.systemProblem(zone, "zone west", "ward_zone_without_runner", Severity.HIGH, null);
+        settle();
+        assertEquals(1, notes.of(Notification.Opened.class).stream().filter(n -> n.alert().device().equals(zone)).count(),
+                "opened and notified once, across the handover");
+        assertEquals("the problem is over", notes.of(Notification.Resolved.class).stream()
+                .filter(n -> n.alert().device().equals(zone)).findFirst().orElseThrow().alert().resolution());
+        assertThrows(IllegalArgumentException.class, () -> alerting.systemProblem(zone, "z", "Zone", Severity.LOW, "x"));
+        assertThrows(IllegalArgumentException.class, () -> alerting.systemProblem(zone, "z", Alerting.SELF_RULE, Severity.LOW,
+                "x"));
+        assertThrows(IllegalArgumentException.class, () -> alerting.systemProblem(Alerting.SELF_DEVICE, "z",
+                "ward_zone_without_runner", Severity.LOW, "x"));
+        assertThrows(IllegalArgumentException.class, () -> alerting.systemProblem(zone, " ", "ward_zone_without_runner",
+                Severity.LOW, "x"));
+    }
+
+    @Test
     void ruleFilesMaySetTheGroup() {
         RuleSet set = AlertRules.parse("""
                 [{"name": "Some loss", "expression": "loss_pct > 10", "severity": "medium", "group": "loss"},

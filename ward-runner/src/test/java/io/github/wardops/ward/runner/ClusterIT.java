@@ -404,7 +404,20 @@ class ClusterIT {
                 }
                 return stale == 10 && InProcessRunner.count(devices, "UP") == 10;
             });
+            // one alert for the zone, not ten DOWN devices; it resolves when a west runner is back
+            InProcessRunner.await("one open alert for zone west", BOUND, () -> one(db,
+                    "SELECT count(*) FROM alerts WHERE rule = 'ward_zone_without_runner' AND resolved_at IS NULL") == 1);
+            assertEquals(0, one(db, "SELECT count(*) FROM alerts WHERE rule <> 'ward_zone_without_runner'"),
+                    "no device alert for the zone's devices");
+            assertTrue(any.output().contains("zone west has no live ward runner: its 10 devices are not polled"),
+                    any.output());
+            Runner westAgain = start("west-again", db, fleet, "--zone", "west");
+            InProcessRunner.await("the zone's alert resolved once a west runner is live", BOUND, () -> one(db,
+                    "SELECT count(*) FROM alerts WHERE rule = 'ward_zone_without_runner' AND resolved_at IS NOT NULL") == 1);
+            assertEquals(1, one(db, "SELECT count(*) FROM alerts WHERE rule = 'ward_zone_without_runner'"));
+            InProcessRunner.await("west polled again", BOUND, () -> westAgain.metric("ward_runner_cluster_devices") >= 10);
             assertFalse(any.output().contains("Exception"), any.output());
+            assertFalse(any.output().contains("ERROR"), any.output());
         }
     }
 

@@ -35,6 +35,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -714,19 +715,47 @@ public final class AlertEngine implements Alerting {
 
     @Override
     public void selfHealth(String problem) {
-        Key k = new Key(SELF_DEVICE, SELF_RULE, 0);
+        raise(SELF_DEVICE, SELF_NAME, SELF_RULE, cfg.selfHealthSeverity(), problem, "ward is impaired: {}",
+                "ward is healthy again");
+    }
+
+    private static final java.util.regex.Pattern SYSTEM_RULE = java.util.regex.Pattern.compile("ward_[a-z0-9_]{1,60}");
+
+    @Override
+    public void systemProblem(DeviceId device, String name, String rule, Severity severity, String problem) {
+        Objects.requireNonNull(device, "device");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(rule, "rule");
+        Objects.requireNonNull(severity, "severity");
+        if (device.equals(SELF_DEVICE)) {
+            throw new IllegalArgumentException("the self-health device is selfHealth's");
+        }
+        if (!SYSTEM_RULE.matcher(rule).matches() || rule.equals(SELF_RULE)) {
+            throw new IllegalArgumentException("a system problem's rule must be ward_ and then lower-case letters, digits "
+                    + "or _ (and not " + SELF_RULE + "): " + rule);
+        }
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("a system problem needs a name");
+        }
+        raise(device, name.strip(), rule, severity, problem, "monitoring problem: {}", "the problem is over");
+    }
+
+    /** One alert for a problem of the monitoring system (itself, a zone...): opened, updated quietly, resolved. */
+    private void raise(DeviceId device, String name, String rule, Severity sev, String problem, String warn,
+                       String resolution) {
+        Key k = new Key(device, rule, 0);
         synchronized (selfLock) {
             Instant now = cfg.clock().instant();
             Alert a = open.get(k);
             if (problem == null) {
                 if (a != null) {
-                    resolve(k, a, now, "ward is healthy again", true);
+                    resolve(k, a, now, resolution, true);
                 }
                 return;
             }
             String text = problem.strip();
             if (text.isEmpty()) {
-                text = "ward is impaired";
+                text = name + " is impaired";
             }
             if (text.length() > MAX_SELF_TEXT) {
                 text = text.substring(0, MAX_SELF_TEXT);
@@ -741,13 +770,12 @@ public final class AlertEngine implements Alerting {
                 }
                 return;
             }
-            Severity sev = cfg.selfHealthSeverity();
-            Alert self = new Alert(UUID.randomUUID(), SELF_DEVICE, SELF_NAME, "", Map.of(), 0, SELF_RULE, SELF_RULE, sev,
-                    text, now, now, null, null, null, null, 0, List.of(new Alert.Step(SELF_RULE, sev, now)));
+            Alert self = new Alert(UUID.randomUUID(), device, name, "", Map.of(), 0, rule, rule, sev,
+                    text, now, now, null, null, null, null, 0, List.of(new Alert.Step(rule, sev, now)));
             if (open.putIfAbsent(k, self) != null) {
                 return;
             }
-            LOG.warn("ward is impaired: {}", text);
+            LOG.warn(warn, text);
             openedBySeverity.get(sev).increment();
             store("record an opened alert", st -> st.opened(self));
             // neither maintenance windows nor the flood guard hold back ward's word about itself

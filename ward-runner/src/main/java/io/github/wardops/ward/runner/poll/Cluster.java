@@ -61,6 +61,15 @@ import org.slf4j.LoggerFactory;
  */
 final class Cluster implements ShardListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Cluster.class);
+    /**
+     * The shard whose owner raises the fleet's zone alerts: each zone's alert device is keyed to it,
+     * so its alerts are written only by that owner and carried on by the next one.
+     */
+    static final ShardKey ZONE_ALERTS_SHARD = new ShardKey("", 0);
+    /** The rule (and group) of a zone's alert. */
+    static final String ZONE_RULE = "ward_zone_without_runner";
+    /** How long a zone may be without a live runner before its alert opens (a restart is not an outage). */
+    static final Duration ZONE_GRACE = Duration.ofSeconds(30);
     /** The most devices adopted in one step (one read of their states and alerts). */
     static final int ADOPT_CHUNK = 5_000;
     /** The longest a handover waits for the shard's last writes. */
@@ -80,6 +89,12 @@ final class Cluster implements ShardListener, AutoCloseable {
     private volatile List<Device> fleetList = List.of();
     /** Each fleet device's shard key (bounded by the inventory). */
     private volatile Map<DeviceId, ShardKey> keys = Map.of();
+    /** Devices per zone of the fleet (zones named by a device's label; bounded by the inventory). */
+    private volatile Map<String, Integer> zones = Map.of();
+    /** The zone alert devices this runner took up with {@link #ZONE_ALERTS_SHARD}; under applyLock. */
+    private final Set<DeviceId> zoneAlertsHeld = new HashSet<>();
+    /** Since when each zone has had no live runner, as this runner saw it; touched by {@link #checkZones} only. */
+    private final Map<String, java.time.Instant> zoneWithoutRunnerSince = new HashMap<>();
     private final Semaphore wake = new Semaphore(0);
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread applier;
@@ -151,13 +166,22 @@ final class Cluster implements ShardListener, AutoCloseable {
             f.put(d.id(), d);
         }
         Map<DeviceId, ShardKey> k = new HashMap<>();
+        Map<String, Integer> z = new java.util.TreeMap<>();
         for (Device d : f.values()) {
             k.put(d.id(), ShardOf.key(d, id -> java.util.Optional.ofNullable(f.get(id))));
+            String zn = d.labels().get(ShardOf.ZONE_LABEL);
+            if (zn != null && !zn.isEmpty()) {
+                z.merge(zn, 1, Integer::sum);
+            }
+        }
+        for (String zn : z.keySet()) {
+            k.putIfAbsent(zoneAlertDevice(zn), ZONE_ALERTS_SHARD);
         }
         List<Device> adopt;
         synchronized (applyLock) {
             fleet = Map.copyOf(f);
             fleetList = List.copyOf(f.values());
+            zones = Map.copyOf(z);
             keys = Map.copyOf(k);
             adopt = reconcile();
         }
@@ -184,6 +208,9 @@ final class Cluster implements ShardListener, AutoCloseable {
         owned.remove(shard);
         List<DeviceId> ids = new ArrayList<>();
         synchronized (applyLock) {
+            if (shard.equals(ZONE_ALERTS_SHARD)) {
+                holdZoneAlerts(false);
+            }
             for (Device d : ward.inventory().devices()) {
                 if (shard.equals(keys.get(d.id()))) {
                     ids.add(d.id());
@@ -334,7 +361,81 @@ final class Cluster implements ShardListener, AutoCloseable {
             LOG.info("cluster: {} shard(s) owned; {} devices handed over, {} left the fleet", mine.size(), released.size(),
                     gone.size());
         }
+        holdZoneAlerts(mine.contains(ZONE_ALERTS_SHARD));
         return adopt;
+    }
+
+    /** The device id of a zone's alert (outside the inventory). */
+    static DeviceId zoneAlertDevice(String zone) {
+        return DeviceId.fromKey("ward-zone:" + zone);
+    }
+
+    /**
+     * Takes up (open alerts read from the store, so none opens twice) or hands over the zones'
+     * alert devices with {@link #ZONE_ALERTS_SHARD}. Under applyLock.
+     */
+    private void holdZoneAlerts(boolean owner) {
+        Set<DeviceId> want = new HashSet<>();
+        if (owner) {
+            for (String z : zones.keySet()) {
+                want.add(zoneAlertDevice(z));
+            }
+        }
+        List<DeviceId> drop = zoneAlertsHeld.stream().filter(id -> !want.contains(id)).toList();
+        if (!drop.isEmpty()) {
+            alerting.onReleased(drop);
+            drop.forEach(zoneAlertsHeld::remove);
+        }
+        List<DeviceId> take = want.stream().filter(id -> !zoneAlertsHeld.contains(id)).toList();
+        if (!take.isEmpty()) {
+            alerting.onAdopted(take);
+            zoneAlertsHeld.addAll(take);
+        }
+    }
+
+    /**
+     * The zone alerts, on the runner that owns {@link #ZONE_ALERTS_SHARD}: a zone of the fleet
+     * with no live runner for {@link #ZONE_GRACE} is ONE alert (its devices are polled by nobody,
+     * and shown UNKNOWN/stale, not DOWN one by one); it resolves when a runner of the zone is live
+     * again, or when the zone leaves the inventory. Runs on the runner's database thread.
+     */
+    void checkZones() {
+        ClusterMember m = member;
+        if (m == null || m.fenced() || !owned.contains(ZONE_ALERTS_SHARD)) {
+            zoneWithoutRunnerSince.clear();
+            return;
+        }
+        ClusterView v = m.view();
+        Set<String> live = new HashSet<>();
+        for (ClusterView.Runner r : v.runners()) {
+            if (r.live()) {
+                live.add(r.zone());
+            }
+        }
+        java.time.Instant now = java.time.Instant.now();
+        Map<String, Integer> z = zones;
+        for (Map.Entry<String, Integer> e : z.entrySet()) {
+            String zone = e.getKey();
+            DeviceId id = zoneAlertDevice(zone);
+            if (live.contains(zone)) {
+                zoneWithoutRunnerSince.remove(zone);
+                alerting.systemProblem(id, "zone " + zone, ZONE_RULE, io.github.wardops.ward.alert.Severity.HIGH, null);
+                continue;
+            }
+            java.time.Instant since = zoneWithoutRunnerSince.computeIfAbsent(zone, k -> now);
+            if (Duration.between(since, now).compareTo(ZONE_GRACE) >= 0) {
+                alerting.systemProblem(id, "zone " + zone, ZONE_RULE, io.github.wardops.ward.alert.Severity.HIGH,
+                        "zone " + zone + " has no live ward runner: its " + e.getValue() + " devices are not polled "
+                                + "(start a runner with zone: " + zone + ")");
+            }
+        }
+        zoneWithoutRunnerSince.keySet().retainAll(z.keySet());
+        for (io.github.wardops.ward.alert.Alert a : alerting.openAlerts()) {
+            if (ZONE_RULE.equals(a.rule()) && a.deviceName().startsWith("zone ")
+                    && !z.containsKey(a.deviceName().substring("zone ".length()))) {
+                alerting.systemProblem(a.device(), a.deviceName(), ZONE_RULE, a.severity(), null);   // zone left the fleet
+            }
+        }
     }
 
     /**
