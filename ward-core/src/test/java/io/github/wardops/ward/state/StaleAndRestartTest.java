@@ -116,6 +116,46 @@ class StaleAndRestartTest {
         assertEquals(DeviceState.STALE, t.state(d.id()).orElseThrow().detail());
     }
 
+    /**
+     * Regression (found by the cluster soak): a device adopted from another runner, or added to
+     * the inventory, by a tracker that had long been probing was stale at the next sweep, before
+     * its first probe could complete: a DOWN device's alert was then resolved and opened again
+     * (notified twice, its acknowledgement lost). Its staleness now counts from when it was added.
+     */
+    @Test
+    void aDeviceAdoptedOrAddedLateGetsItsOwnThreeIntervalsBeforeItIsStale() throws Exception {
+        Device old = device("r1", null);
+        Device adopted = device("r2", null);
+        Device added = device("r3", null);
+        StateStore store = StateStore.inMemory();
+        store.save(new DeviceState(io.github.wardops.ward.state.StateKey.of(adopted.id()), DeviceStatus.DOWN, at(-10),
+                false, 0, 5, 0, at(-1)));
+        StateTracker t = tracker(store);
+        t.replaceInventory(List.of(old));
+        t.start();
+        feed(t, up(old.id(), at(0)));   // the engine has been running since cycle 0
+        for (int c = 1; c <= 20; c++) {
+            feed(t, up(old.id(), at(c)));
+        }
+        t.adopt(List.of(adopted));
+        t.apply(List.of(io.github.wardops.ward.inventory.InventoryChange.upsert(added)));
+        assertEquals(DeviceStatus.DOWN, t.status(adopted.id()), "carried on as stored");
+        clock.set(at(20).plusSeconds(1));
+        t.sweep();
+        assertEquals(DeviceStatus.DOWN, t.status(adopted.id()), "not stale before its first probe had a chance");
+        assertEquals(DeviceStatus.UNKNOWN, t.status(added.id()));
+        assertNull(t.state(added.id()).orElseThrow().detail(), "new, not stale");
+        clock.set(at(23).plus(TIMEOUT));
+        feed(t, up(old.id(), at(23).plus(TIMEOUT)));
+        t.sweep();
+        assertEquals(DeviceStatus.DOWN, t.status(adopted.id()), "three intervals and a timeout from its adoption");
+        clock.set(at(23).plus(TIMEOUT).plusMillis(1));
+        feed(t, up(old.id(), at(23).plus(TIMEOUT).plusMillis(1)));
+        t.sweep();
+        assertEquals(DeviceStatus.UNKNOWN, t.status(adopted.id()), "then stale, as any device whose probes do not complete");
+        assertEquals(DeviceState.STALE, t.state(added.id()).orElseThrow().detail());
+    }
+
     @Test
     void noDeviceIsStaleBeforeWardHadThreeIntervalsToProbeIt() {
         Device d = device("r1", null);

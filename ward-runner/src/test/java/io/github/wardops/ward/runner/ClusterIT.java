@@ -248,6 +248,18 @@ class ClusterIT {
             InProcessRunner.await("every device polled by one runner", BOUND, () -> a.metric("ward_runner_cluster_devices")
                     + b.metric("ward_runner_cluster_devices") + c.metric("ward_runner_cluster_devices") == n);
             assertEquals(n, a.metric("ward_runner_cluster_fleet"));
+            // per-runner shard gauges: each runner shows every live runner's shards
+            InProcessRunner.await("per-runner shard gauges summing to 256", BOUND, () -> {
+                double sum = 0;
+                int rows = 0;
+                for (String line : b.get("/metrics").body().split("\n")) {
+                    if (line.startsWith("ward_cluster_runner_shards{")) {
+                        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                        rows++;
+                    }
+                }
+                return rows == 3 && sum == 256;
+            });
 
             // every UP device is probed once per interval (1 s), not twice: rows per device over 8 s
             Thread.sleep(2_000);

@@ -86,7 +86,7 @@ class DiskFullIT {
             try (InProcessRunner r = InProcessRunner.start(Map.of("WARD_STORAGE", "postgres",
                     "WARD_DB_PASSWORD", db.password().reveal()), "run",
                     "--inventory", inventory.toString(), "--interval", "1s", "--http", "127.0.0.1:0",
-                    "--db-url", url, "--db-user", db.user(), "--data-dir", data.toString())) {
+                    "--db-url", url, "--db-user", db.user(), "--cluster", "false", "--data-dir", data.toString())) {
                 InProcessRunner.await("the database ready", BOUND, () -> databaseCheck(r).get("ok").asBoolean());
                 long before = InProcessRunner.queryLong(db.dataSource(), "select count(*) from ping_results");
 
@@ -142,7 +142,7 @@ class DiskFullIT {
             try (InProcessRunner r = InProcessRunner.start(Map.of("WARD_STORAGE", "postgres",
                     "WARD_DB_PASSWORD", db.password().reveal()), "run",
                     "--inventory", inventory.toString(), "--interval", "1s", "--http", "127.0.0.1:0",
-                    "--db-url", url, "--db-user", db.user(), "--data-dir", data.toString())) {
+                    "--db-url", url, "--db-user", db.user(), "--cluster", "false", "--data-dir", data.toString())) {
                 InProcessRunner.await("the database ready", BOUND, () -> databaseCheck(r).get("ok").asBoolean());
                 // Fill the filesystem to the last byte: not one spool record fits.
                 try (var out = Files.newOutputStream(data.resolve("filler"))) {

@@ -136,7 +136,15 @@ public final class Tracker implements StateTracker {
             return interfaceValues;
         }
 
+        /**
+         * When the tracker began to watch the device (it joined the inventory, or was adopted from
+         * another instance): its staleness counts from here at the earliest, so a device added to
+         * a tracker that has long been probing gets its first probes' time before it is stale.
+         */
+        final Instant watchedFrom;
+
         Entry(Device device, Instant now) {
+            this.watchedFrom = now;
             this.device = device;
             this.staleBound = staleBound(device);
             this.reach = new Subject(StateKey.of(device.id()), cfg, now);
@@ -518,6 +526,10 @@ public final class Tracker implements StateTracker {
         }
     }
 
+    private static Instant latest(Instant a, Instant b) {
+        return b != null && b.isAfter(a) ? b : a;
+    }
+
     @Override
     public void sweep() {
         synchronized (sweepLock) {
@@ -538,7 +550,7 @@ public final class Tracker implements StateTracker {
                     }
                     Subject r = e.reach;
                     Instant done = e.completedAt;
-                    Instant last = from == null ? null : done != null && done.isAfter(from) ? done : from;
+                    Instant last = from == null ? null : latest(latest(from, e.watchedFrom), done);
                     if (last != null && java.time.Duration.between(last, now).compareTo(bound) > 0) {
                         stale++;
                         if (!DeviceState.STALE.equals(r.detail)) {

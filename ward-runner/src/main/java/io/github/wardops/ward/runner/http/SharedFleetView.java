@@ -100,8 +100,8 @@ public final class SharedFleetView implements FleetView {
     private final long maxAgeNanos;
     private final long maxWaitNanos;
     private final Ticker ticker;
-    /** The wall clock that stored states' update times are compared with. */
-    private final java.time.Clock clock;
+    /** Whether a live runner owns a device's shard now. */
+    private final java.util.function.Predicate<DeviceId> polledSomewhere;
     private final ReentrantLock reading = new ReentrantLock();
     private volatile Inventory index;
     private volatile Snapshot current = Snapshot.NONE;
@@ -130,13 +130,12 @@ public final class SharedFleetView implements FleetView {
                            Alerting alerting, Callable<? extends Collection<DeviceState>> readStates,
                            Callable<? extends Collection<Alert>> readOpenAlerts, Duration maxAge, Duration maxWait,
                            Ticker ticker) {
-        this(inventory, ward, tracker, alerting, readStates, readOpenAlerts, maxAge, maxWait, ticker,
-                java.time.Clock.systemUTC());
+        this(inventory, ward, tracker, alerting, readStates, readOpenAlerts, maxAge, maxWait, ticker, id -> true);
     }
 
     /**
-     * A view over any readers of the shared state, with the wall clock that decides when a stored
-     * state is stale (see {@link #state}).
+     * A view over any readers of the shared state, told which devices some live runner polls now
+     * (see {@link #state}).
      *
      * @param inventory the whole inventory (the runner's feed); never {@code null}
      * @param ward this runner's engine; never {@code null}
@@ -147,14 +146,14 @@ public final class SharedFleetView implements FleetView {
      * @param maxAge the snapshot's most age before a request reads it again, 100 ms to 10 minutes
      * @param maxWait the longest a request waits for another's read, 0 to 1 minute
      * @param ticker the monotonic clock; never {@code null}
-     * @param clock the wall clock; never {@code null}
+     * @param polledSomewhere whether a live runner owns the device's shard now; never {@code null}
      * @throws IllegalArgumentException when {@code maxAge} or {@code maxWait} is out of range
      */
     public SharedFleetView(Supplier<? extends Collection<Device>> inventory, Ward ward, StateTracker tracker,
                            Alerting alerting, Callable<? extends Collection<DeviceState>> readStates,
                            Callable<? extends Collection<Alert>> readOpenAlerts, Duration maxAge, Duration maxWait,
-                           Ticker ticker, java.time.Clock clock) {
-        this.clock = Objects.requireNonNull(clock, "clock");
+                           Ticker ticker, java.util.function.Predicate<DeviceId> polledSomewhere) {
+        this.polledSomewhere = Objects.requireNonNull(polledSomewhere, "polledSomewhere");
         this.inventory = Objects.requireNonNull(inventory, "inventory");
         this.ward = Objects.requireNonNull(ward, "ward");
         this.tracker = Objects.requireNonNull(tracker, "tracker");
@@ -192,6 +191,26 @@ public final class SharedFleetView implements FleetView {
         Objects.requireNonNull(storage, "storage");
         return new SharedFleetView(inventory, ward, tracker, alerting, () -> storage.stateStore().loadAll(),
                 () -> storage.alertStore().loadOpen(), maxAge, DEFAULT_MAX_WAIT, Ticker.system());
+    }
+
+    /**
+     * {@link #over(Supplier, Ward, StateTracker, Alerting, PostgresStorage)}, told which devices a
+     * live runner polls now: the others are shown {@code UNKNOWN}/{@code stale}.
+     *
+     * @param inventory the whole inventory (the runner's feed); never {@code null}
+     * @param ward this runner's engine; never {@code null}
+     * @param tracker this runner's tracker; never {@code null}
+     * @param alerting this runner's alerting; never {@code null}
+     * @param storage the shared PostgreSQL storage; never {@code null}
+     * @param polledSomewhere whether a live runner owns the device's shard now; never {@code null}
+     * @return the view
+     */
+    public static SharedFleetView over(Supplier<? extends Collection<Device>> inventory, Ward ward, StateTracker tracker,
+                                       Alerting alerting, PostgresStorage storage,
+                                       java.util.function.Predicate<DeviceId> polledSomewhere) {
+        Objects.requireNonNull(storage, "storage");
+        return new SharedFleetView(inventory, ward, tracker, alerting, () -> storage.stateStore().loadAll(),
+                () -> storage.alertStore().loadOpen(), DEFAULT_MAX_AGE, DEFAULT_MAX_WAIT, Ticker.system(), polledSomewhere);
     }
 
     /**
@@ -336,59 +355,30 @@ public final class SharedFleetView implements FleetView {
         if (polledHere(id)) {
             return tracker.state(id);
         }
-        return Optional.ofNullable(shared(snapshot().states(), id, clock.instant()));
+        return Optional.ofNullable(shared(snapshot().states(), id));
     }
 
-    /** A device's latest completed probe may be this many of its shortest check interval old before it is stale. */
-    static final int STALE_INTERVALS = 3;
-    /** Slack for the write-behind of the owner's state and the snapshot's own age. */
-    static final java.time.Duration STALE_SLACK = java.time.Duration.ofSeconds(15);
-
     /**
-     * The stored state of a device polled elsewhere, as the API shows it: a state whose latest
-     * update is older than {@value #STALE_INTERVALS} of the device's shortest check interval, plus
-     * its longest timeout and {@link #STALE_SLACK}, is shown {@code UNKNOWN} with detail
-     * {@code stale}: nobody has probed the device lately (its runner died, its zone has no live
-     * runner), so it is never shown UP from an old row.
+     * The stored state of a device polled elsewhere, as the API shows it: when no live runner owns
+     * the device's shard now (its runner died and none took over yet, or its zone has no live
+     * runner), nobody probes it, so it is shown {@code UNKNOWN} with detail {@code stale}, never UP
+     * (or DOWN) from an old row. (A stored row's age says nothing by itself: a steady device's state
+     * is written only when it changes.)
      */
-    private DeviceState shared(Map<DeviceId, DeviceState> states, DeviceId id, java.time.Instant now) {
+    private DeviceState shared(Map<DeviceId, DeviceState> states, DeviceId id) {
         DeviceState s = states.get(id);
-        if (s == null || s.status() == io.github.wardops.ward.DeviceStatus.UNKNOWN || s.updatedAt() == null) {
-            return s;
-        }
-        Device d = inventory().byId().get(id);
-        java.time.Duration bound = d == null ? null : staleBound(d);
-        if (bound == null || !s.updatedAt().plus(bound).isBefore(now)) {
+        if (s == null || s.status() == io.github.wardops.ward.DeviceStatus.UNKNOWN || polledSomewhere.test(id)) {
             return s;
         }
         return new DeviceState(s.key(), io.github.wardops.ward.DeviceStatus.UNKNOWN, s.updatedAt(), false, 0, 0, 0,
                 s.updatedAt(), null, DeviceState.STALE, "");
     }
 
-    /** How old a polled device's stored state may be; {@code null} when it has no enabled check. */
-    static java.time.Duration staleBound(Device d) {
-        if (!d.enabled() || d.checks().isEmpty()) {
-            return null;
-        }
-        java.time.Duration min = null;
-        java.time.Duration timeout = java.time.Duration.ZERO;
-        for (io.github.wardops.ward.inventory.Check c : d.checks()) {
-            if (min == null || c.interval().compareTo(min) < 0) {
-                min = c.interval();
-            }
-            if (c.timeout().compareTo(timeout) > 0) {
-                timeout = c.timeout();
-            }
-        }
-        return min.multipliedBy(STALE_INTERVALS).plus(timeout).plus(STALE_SLACK);
-    }
-
     @Override
     public ToIntFunction<DeviceId> statusBits() {
         ToIntFunction<DeviceId> local = SummaryResource.statusOf(tracker);
         Map<DeviceId, DeviceState> shared = snapshot().states();
-        java.time.Instant now = clock.instant();
-        ToIntFunction<DeviceId> remote = SummaryResource.bits(id -> shared(shared, id, now));
+        ToIntFunction<DeviceId> remote = SummaryResource.bits(id -> shared(shared, id));
         return id -> polledHere(id) ? local.applyAsInt(id) : remote.applyAsInt(id);
     }
 

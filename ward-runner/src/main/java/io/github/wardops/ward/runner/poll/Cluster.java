@@ -96,6 +96,8 @@ final class Cluster implements ShardListener, AutoCloseable {
     /** Since when each zone has had no live runner, as this runner saw it; touched by {@link #checkZones} only. */
     private final Map<String, java.time.Instant> zoneWithoutRunnerSince = new HashMap<>();
     private final Semaphore wake = new Semaphore(0);
+    /** Shards per runner of the cluster, as this runner saw it last (one row per runner: bounded by the cluster). */
+    private final io.micrometer.core.instrument.MultiGauge runnerShards;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread applier;
     private volatile ClusterMember member;
@@ -122,6 +124,9 @@ final class Cluster implements ShardListener, AutoCloseable {
                 .description("Devices of the shards this runner owns (it probes them)").register(registry);
         Gauge.builder("ward.runner.cluster.fleet", this, c -> c.fleet.size())
                 .description("Devices of the whole fleet (all runners)").register(registry);
+        this.runnerShards = io.micrometer.core.instrument.MultiGauge.builder("ward.cluster.runner.shards")
+                .description("Shards each live runner of the cluster owns, as this runner saw it at its last tick")
+                .register(registry);
     }
 
     /**
@@ -365,6 +370,22 @@ final class Cluster implements ShardListener, AutoCloseable {
         return adopt;
     }
 
+    /** Refreshes {@code ward.cluster.runner.shards{runner, zone}}: one row per live runner. */
+    private void publishRunners() {
+        ClusterMember m = member;
+        if (m == null) {
+            return;
+        }
+        List<io.micrometer.core.instrument.MultiGauge.Row<?>> rows = new ArrayList<>();
+        for (ClusterView.Runner r : m.view().runners()) {
+            if (r.live()) {
+                rows.add(io.micrometer.core.instrument.MultiGauge.Row.of(io.micrometer.core.instrument.Tags.of(
+                        "runner", r.id().toString(), "zone", r.zone()), r.shards()));
+            }
+        }
+        runnerShards.register(rows, true);
+    }
+
     /** The device id of a zone's alert (outside the inventory). */
     static DeviceId zoneAlertDevice(String zone) {
         return DeviceId.fromKey("ward-zone:" + zone);
@@ -400,6 +421,7 @@ final class Cluster implements ShardListener, AutoCloseable {
      * again, or when the zone leaves the inventory. Runs on the runner's database thread.
      */
     void checkZones() {
+        publishRunners();
         ClusterMember m = member;
         if (m == null || m.fenced() || !owned.contains(ZONE_ALERTS_SHARD)) {
             zoneWithoutRunnerSince.clear();
@@ -462,6 +484,45 @@ final class Cluster implements ShardListener, AutoCloseable {
     ClusterView view() {
         ClusterMember m = member;
         return m == null ? null : m.view();
+    }
+
+    /** The shards with a live owner, from one view: rebuilt when the member's view changes. */
+    private record LiveIndex(java.time.Instant readAt, Set<ShardKey> live) {
+    }
+
+    private volatile LiveIndex liveIndex = new LiveIndex(null, Set.of());
+
+    /**
+     * Whether a live runner owns the device's shard now, as this runner saw it at the member's
+     * last tick (at most a tick old): a device polled by nobody is shown {@code UNKNOWN}/stale by
+     * the API, never UP from its last stored row.
+     *
+     * @param id the device
+     * @return whether some live runner polls it; {@code true} for a device outside the fleet and
+     *     before this runner has joined
+     */
+    boolean polledSomewhere(DeviceId id) {
+        ShardKey k = keys.get(id);
+        ClusterMember m = member;
+        if (k == null || m == null) {
+            return true;
+        }
+        ClusterView v = m.view();
+        if (v.readAt() == null) {
+            return true;
+        }
+        LiveIndex ix = liveIndex;
+        if (ix.readAt() == null || !ix.readAt().equals(v.readAt())) {
+            Set<ShardKey> live = new HashSet<>();
+            for (ClusterView.Shard sh : v.shards()) {
+                if (sh.owner() != null && sh.ownerLive()) {
+                    live.add(sh.key());
+                }
+            }
+            ix = new LiveIndex(v.readAt(), Set.copyOf(live));
+            liveIndex = ix;
+        }
+        return ix.readAt() == null || ix.live().contains(k);
     }
 
     /**

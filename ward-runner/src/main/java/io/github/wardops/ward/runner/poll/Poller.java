@@ -224,7 +224,7 @@ public final class Poller implements AutoCloseable {
             // I/O: on the database thread, never on the alert tick's (which the result path also calls)
             claimTasks.scheduleWithFixedDelay(Guard.periodic("acknowledgements made elsewhere", LOG,
                     wiring.cluster()::syncAcknowledgements), tickMs, tickMs, TimeUnit.MILLISECONDS);
-            claimTasks.scheduleWithFixedDelay(Guard.periodic("zones without a runner", LOG, wiring.cluster()::checkZones),
+            claimTasks.scheduleWithFixedDelay(Guard.periodic("cluster gauges and zones without a runner", LOG, wiring.cluster()::checkZones),
                     tickMs, tickMs, TimeUnit.MILLISECONDS);
         }
     }

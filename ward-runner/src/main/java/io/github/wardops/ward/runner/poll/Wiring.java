@@ -461,7 +461,7 @@ public final class Wiring implements AutoCloseable {
         if (cluster != null) {
             // the whole fleet, from the shared database, for devices other runners poll
             b = b.withFleet(io.github.wardops.ward.runner.http.SharedFleetView.over(cluster::fleet, ward, tracker, alerting,
-                    storage.storage()), cluster::view);
+                    storage.storage(), cluster::polledSomewhere), cluster::view);
         }
         return b;
     }

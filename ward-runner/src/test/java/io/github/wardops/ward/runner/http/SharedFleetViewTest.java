@@ -51,24 +51,6 @@ import org.junit.jupiter.api.Test;
  */
 class SharedFleetViewTest {
     static final Instant T0 = Instant.parse("2026-12-07T03:00:00Z");
-    /** The wall clock the stored states' ages are read with: moved by the staleness test. */
-    final java.util.concurrent.atomic.AtomicReference<Instant> now = new java.util.concurrent.atomic.AtomicReference<>(T0);
-    final java.time.Clock wall = new java.time.Clock() {
-        @Override
-        public java.time.ZoneId getZone() {
-            return java.time.ZoneOffset.UTC;
-        }
-
-        @Override
-        public java.time.Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    };
 
     final ManualClock clock = new ManualClock(T0);
     final Device mine1 = device("mine-1", 1);
@@ -127,7 +109,7 @@ class SharedFleetViewTest {
         }, () -> {
             alertReads.incrementAndGet();
             return sharedAlerts.get();
-        }, Duration.ofSeconds(5), Duration.ofSeconds(5), clock, wall);
+        }, Duration.ofSeconds(5), Duration.ofSeconds(5), clock);
     }
 
     @AfterEach
@@ -288,23 +270,21 @@ class SharedFleetViewTest {
     }
 
     @Test
-    void aStoredStateNobodyUpdatedLatelyIsShownUnknownAndStaleNeverUp() {
-        Device theirs = device("probed-elsewhere", 9).withChecks(List.of(
-                io.github.wardops.ward.inventory.Check.icmp(Duration.ofSeconds(30))));
+    void aDeviceNoLiveRunnerPollsIsShownUnknownAndStaleNeverUp() {
+        Device theirs = device("probed-elsewhere", 9);
+        java.util.concurrent.atomic.AtomicBoolean owned = new java.util.concurrent.atomic.AtomicBoolean(true);
         SharedFleetView v = new SharedFleetView(() -> List.of(theirs), ward, tracker, alerting,
                 () -> List.of(state(theirs, 0, DeviceStatus.UP)), List::of, Duration.ofSeconds(5), Duration.ofSeconds(5),
-                clock, wall);
-        assertEquals(DeviceStatus.UP, v.state(theirs.id()).orElseThrow().status(), "fresh: as stored");
-        // its runner died, or its zone has none: the row stays as it was
-        Duration bound = SharedFleetView.staleBound(theirs);
-        assertEquals(Duration.ofSeconds(90).plus(theirs.checks().getFirst().timeout()).plus(SharedFleetView.STALE_SLACK), bound);
-        now.set(T0.plus(bound));
-        assertEquals(DeviceStatus.UP, v.state(theirs.id()).orElseThrow().status(), "at the bound: still as stored");
-        now.set(T0.plus(bound).plusSeconds(1));
+                clock, id -> owned.get());
+        assertEquals(DeviceStatus.UP, v.state(theirs.id()).orElseThrow().status(), "a live runner polls it: as stored");
+        // its runner died, or its zone has none: the row stays as it was, but nobody probes the device
+        owned.set(false);
         DeviceState shown = v.state(theirs.id()).orElseThrow();
         assertEquals(DeviceStatus.UNKNOWN, shown.status());
         assertEquals(DeviceState.STALE, shown.detail());
         assertEquals(DeviceStatus.UNKNOWN.ordinal(), v.statusBits().applyAsInt(theirs.id()),
                 "the summary does not count it UP either");
+        owned.set(true);
+        assertEquals(DeviceStatus.UP, v.state(theirs.id()).orElseThrow().status(), "taken over: as stored again");
     }
 }
