@@ -20,7 +20,9 @@
 #                how many outside handovers (from one interval before a stop to the bound after the
 #                restart) and the worst; any outside a handover, or 3+ anywhere, fails;
 #   alerts       one open alert per DOWN device and no other row for it (never closed and opened
-#                again), none closed as "superseded%", none on a device that was never DOWN;
+#                again), none closed as "superseded%", none on a device that was never DOWN, no
+#                ward_impaired (a runner judging its devices stale);
+#   state        no device status change in the window (state_changes: the fleet does not change);
 #   notifications one "alert opened" line per device and rule across every runner's logs, none
 #                missing, no "alert resolved" for a device that stayed DOWN;
 #   acks         every acknowledgement made at the start still there, on the still-open alert;
