@@ -475,7 +475,7 @@ public final class ClusterSoak {
             long total = one("SELECT count(*) FROM alerts");
             say("[%s] runners up %d/%d, restarts %d, ping_results rows in the last minute %d (%.1f per device), devices "
                     + "with a result in the last %ds %d/%d, shards owned by live runners %d/256, alerts open %d (all %d)",
-                    human(Duration.between(t0, Instant.now()).truncatedTo(ChronoUnit.SECONDS)), live, slots.size(),
+                    elapsed(Duration.between(t0, Instant.now())), live, slots.size(),
                     events.size(), rows, (double) rows / o.devices(), o.interval().multipliedBy(2).toSeconds() + 5, fresh,
                     o.devices(), owned, open, total);
         } catch (SQLException e) {
@@ -832,6 +832,11 @@ public final class ClusterSoak {
         if (db != null) {
             db.close();
         }
+    }
+
+    /** Minutes and seconds since the window began, for the progress line: 7m02s. */
+    static String elapsed(Duration d) {
+        return String.format(Locale.ROOT, "%dm%02ds", d.toMinutes(), d.toSecondsPart());
     }
 
     static String human(Duration d) {
