@@ -101,6 +101,8 @@ final class Cluster implements ShardListener, AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread applier;
     private volatile ClusterMember member;
+    /** The device of this runner's own health alert. */
+    private final DeviceId healthDevice;
 
     /**
      * The runner's parts in cluster mode; the engine and the tracker start empty.
@@ -111,9 +113,11 @@ final class Cluster implements ShardListener, AutoCloseable {
      * @param storage the shared database
      * @param zone this runner's zone, or {@code null}
      * @param registry where the per-runner gauges go
+     * @param healthDevice the device of this runner's own health alert ({@link #runnerHealthDevice})
      */
     Cluster(Ward ward, StateTracker tracker, Alerting alerting, PostgresStorage storage, String zone,
-            MeterRegistry registry) {
+            MeterRegistry registry, DeviceId healthDevice) {
+        this.healthDevice = healthDevice;
         this.ward = ward;
         this.tracker = tracker;
         this.alerting = alerting;
@@ -148,6 +152,7 @@ final class Cluster implements ShardListener, AutoCloseable {
      * @param registry where the member's meters go
      */
     void join(ClusterMember.Connector connector, String name, String address, MeterRegistry registry) {
+        alerting.onAdopted(List.of(healthDevice));   // this installation's health alert, if open: carried on
         ClusterOptions.Builder b = ClusterOptions.builder().name(name).zone(zone).meterRegistry(registry);
         if (address != null) {
             b.address(address);
@@ -221,15 +226,17 @@ final class Cluster implements ShardListener, AutoCloseable {
                     ids.add(d.id());
                 }
             }
-            if (ids.isEmpty()) {
+            if (ids.isEmpty() && !shard.equals(ZONE_ALERTS_SHARD)) {
                 return;
             }
-            try {
-                ward.inventory().apply(ids.stream().map(InventoryChange::remove).toList());
-            } catch (RuntimeException e) {
-                LOG.error("cluster: removing shard {}'s devices from the engine failed: {}", shard, e.toString());
+            if (!ids.isEmpty()) {
+                try {
+                    ward.inventory().apply(ids.stream().map(InventoryChange::remove).toList());
+                } catch (RuntimeException e) {
+                    LOG.error("cluster: removing shard {}'s devices from the engine failed: {}", shard, e.toString());
+                }
+                tracker.release(ids);
             }
-            tracker.release(ids);
         }
         ClusterMember m = member;
         if (m != null && !m.fenced()) {
@@ -368,6 +375,67 @@ final class Cluster implements ShardListener, AutoCloseable {
         }
         holdZoneAlerts(mine.contains(ZONE_ALERTS_SHARD));
         return adopt;
+    }
+
+    /** The rule of a runner's own health alert in cluster mode (beside the fleet's {@code ward_impaired}). */
+    static final String RUNNER_HEALTH_RULE = "ward_runner_impaired";
+
+    /**
+     * The device of this runner's own health alert in cluster mode: one per runner installation
+     * (its host and data directory), so two runners impaired at once do not supersede each other's
+     * alert, and a runner restarted on the same data directory carries its open alert on.
+     *
+     * @param host the host's name
+     * @param dataDir the runner's data directory
+     * @return the id
+     */
+    static DeviceId runnerHealthDevice(String host, java.nio.file.Path dataDir) {
+        return DeviceId.fromKey("ward-runner:" + host + ":" + dataDir.toAbsolutePath().normalize());
+    }
+
+    /**
+     * What the state tracker tells alerting, in cluster mode: everything as is, but the tracker's
+     * "ward is impaired" goes to this runner's own health alert ({@link #runnerHealthDevice}, rule
+     * {@value #RUNNER_HEALTH_RULE}) instead of the one {@code ward-self} alert all runners would share.
+     *
+     * @param alerting alerting
+     * @param device this runner's health device
+     * @param name its name, {@code ward-runner on HOST}
+     * @return the listener
+     */
+    static io.github.wardops.ward.state.StateListener healthPerRunner(Alerting alerting, DeviceId device, String name) {
+        return new io.github.wardops.ward.state.StateListener() {
+            @Override
+            public void onTransition(io.github.wardops.ward.state.StateTransition t) {
+                alerting.onTransition(t);
+            }
+
+            @Override
+            public void onUpdate(io.github.wardops.ward.state.DeviceView view) {
+                alerting.onUpdate(view);
+            }
+
+            @Override
+            public void onRemoved(DeviceId id) {
+                alerting.onRemoved(id);
+            }
+
+            @Override
+            public void onAdopted(Collection<DeviceId> devices) {
+                alerting.onAdopted(devices);
+            }
+
+            @Override
+            public void onReleased(Collection<DeviceId> devices) {
+                alerting.onReleased(devices);
+            }
+
+            @Override
+            public void onHealth(String problem) {
+                alerting.systemProblem(device, name, RUNNER_HEALTH_RULE, io.github.wardops.ward.alert.Severity.CRITICAL,
+                        problem);
+            }
+        };
     }
 
     /** Refreshes {@code ward.cluster.runner.shards{runner, zone}}: one row per live runner. */

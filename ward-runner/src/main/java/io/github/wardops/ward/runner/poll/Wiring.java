@@ -212,7 +212,8 @@ public final class Wiring implements AutoCloseable {
                     .downAfter(settings.downAfter())
                     .upAfter(settings.upAfter())
                     .meterRegistry(registry)
-                    .listener(alerting)
+                    .listener(clustered ? Cluster.healthPerRunner(alerting, healthDevice(settings), runnerHostName())
+                            : alerting)
                     .listener(cache.states())
                     .store(stores.stateStore());
             if (storage != null) {
@@ -275,7 +276,8 @@ public final class Wiring implements AutoCloseable {
                     .build();
             engine.set(ward);
             if (clustered) {
-                cluster = new Cluster(ward, tracker, alerting, storage.storage(), settings.zone(), registry);
+                cluster = new Cluster(ward, tracker, alerting, storage.storage(), settings.zone(), registry,
+                        healthDevice(settings));
                 cluster.inventoryChanged(devices);
             }
             int ruleCount = rules.size();
@@ -527,6 +529,24 @@ public final class Wiring implements AutoCloseable {
      */
     String checkDatabaseClaim() {
         return storage == null ? null : storage.checkClaim();
+    }
+
+    /** This installation's health alert device in cluster mode (see {@link Cluster#runnerHealthDevice}). */
+    private static io.github.wardops.ward.inventory.DeviceId healthDevice(RunSettings settings) {
+        return Cluster.runnerHealthDevice(host(), settings.dataDir());
+    }
+
+    /** {@code ward-runner on HOST}: the name of this runner's health alert in cluster mode. */
+    static String runnerHostName() {
+        return "ward-runner on " + host();
+    }
+
+    private static String host() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).strip();
+        } catch (java.io.IOException | RuntimeException e) {
+            return "unknown host";
+        }
     }
 
     /** How this runner names itself to other runners and in {@code pg_stat_activity}: host and pid. */
