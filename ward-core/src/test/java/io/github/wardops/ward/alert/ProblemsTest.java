@@ -521,7 +521,10 @@ class ProblemsTest {
         alerting.onReleased(List.of(zone));
         clock.set(min(2));
         other.systemProblem(zone, "zone west", "ward_zone_without_runner", Severity.HIGH, null);
-        settle();
+        // both instances deliver on threads of their own
+        await("both instances' notifications delivered", () -> alerting.pendingNotifications() == 0
+                && other.pendingNotifications() == 0
+                && notes.of(Notification.Resolved.class).stream().anyMatch(n -> n.alert().device().equals(zone)));
         assertEquals(1, notes.of(Notification.Opened.class).stream().filter(n -> n.alert().device().equals(zone)).count(),
                 "opened and notified once, across the handover");
         assertEquals("the problem is over", notes.of(Notification.Resolved.class).stream()
