@@ -20,6 +20,7 @@ module io.github.wardops.ward {
     exports io.github.wardops.ward.state;
     exports io.github.wardops.ward.alert;
     exports io.github.wardops.ward.cache;
+    exports io.github.wardops.ward.notify;
 
     // ward's own modules share these internals; nobody else may use them
     exports io.github.wardops.ward.internal.support to io.github.wardops.ward.postgres, io.github.wardops.ward.redis,

@@ -155,6 +155,19 @@ public interface AlertStore {
     }
 
     /**
+     * One alert, open or resolved, by its id: the notification dispatcher reads a resolved alert
+     * it announced as firing (after a restart, or when another runner resolved it). The default
+     * looks among the open alerts only.
+     *
+     * @param alertId the alert's id
+     * @return the alert, or empty when unknown (or dropped from history)
+     * @throws Exception when the store cannot be read
+     */
+    default java.util.Optional<Alert> find(java.util.UUID alertId) throws Exception {
+        return loadOpen().stream().filter(a -> a.id().equals(alertId)).findFirst();
+    }
+
+    /**
      * A maintenance window silenced an alert.
      *
      * @param silence the record; never {@code null}

@@ -14,7 +14,7 @@ import java.util.Objects;
  * <p>No component of any case is {@code null}; collections are copied and unmodifiable.
  */
 public sealed interface Notification permits Notification.Opened, Notification.Escalated, Notification.Resolved,
-        Notification.Flood {
+        Notification.Flood, Notification.Grouped {
 
     /**
      * When the notification was made.
@@ -113,6 +113,54 @@ public sealed interface Notification permits Notification.Opened, Notification.E
             bySeverity.forEach((k, v) -> ordered.put(Objects.requireNonNull(k, "severity"), Objects.requireNonNull(v, "count")));
             bySeverity = Collections.unmodifiableMap(ordered);
             sample = List.copyOf(sample);
+        }
+    }
+
+    /**
+     * One message of a route for one receiver: the alerts of one group (such as one branch) that
+     * fire now, and those resolved since the receiver's last message. Made by the notification
+     * dispatcher ({@code io.github.wardops.ward.notify}) when routes are configured; without
+     * routes, notifiers get the per-alert cases above.
+     *
+     * @param receiver the receiver's name
+     * @param groupLabels the labels the group is made by (such as {@code branch=Vake}), iterated in
+     *     the route's {@code group-by} order; empty for a route that does not group
+     * @param firing the group's open alerts, oldest first
+     * @param resolved the group's alerts resolved since the last message to this receiver, oldest first
+     * @param reason why the message is sent
+     * @param at when
+     */
+    record Grouped(String receiver, Map<String, String> groupLabels, List<Alert> firing, List<Alert> resolved,
+                   Reason reason, Instant at) implements Notification {
+
+        /** Why a grouped message is sent. */
+        public enum Reason {
+            /** The first message of the group. */
+            NEW,
+            /** Alerts joined or left the group since the last message. */
+            CHANGED,
+            /** Nothing changed, and the route's repeat interval passed. */
+            REPEAT,
+            /** Alerts stayed unacknowledged longer than an escalation step of the route. */
+            ESCALATION
+        }
+
+        /**
+         * Checks the components (each is described on the record) and copies its collections.
+         *
+         * @throws NullPointerException if a component is null
+         * @throws IllegalArgumentException if both {@code firing} and {@code resolved} are empty
+         */
+        public Grouped {
+            Objects.requireNonNull(receiver, "receiver");
+            groupLabels = Collections.unmodifiableMap(new java.util.LinkedHashMap<>(groupLabels));
+            firing = List.copyOf(firing);
+            resolved = List.copyOf(resolved);
+            Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(at, "at");
+            if (firing.isEmpty() && resolved.isEmpty()) {
+                throw new IllegalArgumentException("a grouped notification names at least one alert");
+            }
         }
     }
 }

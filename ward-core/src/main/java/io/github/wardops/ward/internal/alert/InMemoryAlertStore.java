@@ -121,6 +121,20 @@ public final class InMemoryAlertStore implements AlertStore {
     }
 
     @Override
+    public synchronized java.util.Optional<Alert> find(UUID alertId) {
+        Alert a = open.get(alertId);
+        if (a != null) {
+            return java.util.Optional.of(a);
+        }
+        for (Alert r : resolved) {
+            if (r.id().equals(alertId)) {
+                return java.util.Optional.of(r);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    @Override
     public synchronized List<Alert> history(DeviceId device, Instant from, Instant to) {
         List<Alert> out = new ArrayList<>();
         for (Alert a : resolved) {

@@ -18,7 +18,7 @@ public final class NotificationJson {
 
     /**
      * The notification's event type: {@code alert.opened}, {@code alert.escalated},
-     * {@code alert.resolved} or {@code alerts.flood}.
+     * {@code alert.resolved}, {@code alerts.flood} or {@code alerts.group}.
      *
      * @param n the notification
      * @return the type
@@ -29,6 +29,7 @@ public final class NotificationJson {
             case Notification.Escalated e -> "alert.escalated";
             case Notification.Resolved r -> "alert.resolved";
             case Notification.Flood f -> "alerts.flood";
+            case Notification.Grouped g -> "alerts.group";
         };
     }
 
@@ -65,6 +66,21 @@ public final class NotificationJson {
                     sample.add(alert(a));
                 }
                 body.put("sample", sample);
+            }
+            case Notification.Grouped g -> {
+                body.put("receiver", g.receiver());
+                body.put("reason", g.reason().name().toLowerCase(Locale.ROOT));
+                body.put("group_labels", new LinkedHashMap<String, Object>(g.groupLabels()));
+                List<Object> firing = new ArrayList<>(g.firing().size());
+                for (Alert a : g.firing()) {
+                    firing.add(alert(a));
+                }
+                body.put("firing", firing);
+                List<Object> resolved = new ArrayList<>(g.resolved().size());
+                for (Alert a : g.resolved()) {
+                    resolved.add(alert(a));
+                }
+                body.put("resolved", resolved);
             }
         }
         StringBuilder sb = new StringBuilder(512);
@@ -134,6 +150,13 @@ public final class NotificationJson {
                             + "; individual notifications are held until it is over " + f.bySeverity()
                     : "alert flood over: " + f.opened() + " alerts opened, " + f.suppressed()
                             + " individual notifications held back " + f.bySeverity();
+            case Notification.Grouped g -> "alerts " + g.reason().name().toLowerCase(Locale.ROOT) + " for "
+                    + g.receiver() + " " + g.groupLabels() + ": " + g.firing().size() + " firing"
+                    + (g.firing().isEmpty() ? "" : " (" + g.firing().stream().limit(10)
+                            .map(a -> sev(a) + " " + a.rule() + " on " + a.deviceDescription())
+                            .collect(java.util.stream.Collectors.joining("; "))
+                            + (g.firing().size() > 10 ? "; ..." : "") + ")")
+                    + ", " + g.resolved().size() + " resolved";
         };
     }
 
