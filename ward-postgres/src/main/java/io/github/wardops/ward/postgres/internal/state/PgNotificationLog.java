@@ -3,14 +3,10 @@ package io.github.wardops.ward.postgres.internal.state;
 import static io.github.wardops.ward.postgres.internal.jooq.Tables.NOTIFICATION_LOG;
 
 import io.github.wardops.ward.Ticker;
-import io.github.wardops.ward.WardException;
 import io.github.wardops.ward.internal.support.LogLimiter;
 import io.github.wardops.ward.notify.NotificationLog;
-import io.github.wardops.ward.postgres.internal.db.PgErrors;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.jooq.DSLContext;
 import org.jooq.Record;
-import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 
 /**
@@ -34,9 +29,6 @@ import org.jooq.impl.DSL;
  * {@code ward.storage.rows.partly_read{table=notification_log}}. Thread-safe.
  */
 public final class PgNotificationLog implements NotificationLog {
-    /** Rows deleted per statement by {@link #removeBefore(DSLContext, Instant)}. */
-    private static final int DELETE_BATCH = 10_000;
-
     /**
      * The entries sent before a cut-off that may go: all but the last one of each (receiver, group)
      * that still names a firing alert. The newer entry is found on notification_log_last_idx.
@@ -49,12 +41,11 @@ public final class PgNotificationLog implements NotificationLog {
                        OR EXISTS (SELECT 1 FROM notification_log n
                                   WHERE n.receiver = l.receiver AND n.group_key = l.group_key AND n.id > l.id))
                 LIMIT %d)
-            """.formatted(DELETE_BATCH);
+            """;
 
     private final DSLContext ctx;
-    private final Runnable ensureSchema;
     private final Unreadable unreadable;
-    private final Counter failures;
+    private final NotifyDb db;
 
     /**
      * Creates the log.
@@ -66,18 +57,16 @@ public final class PgNotificationLog implements NotificationLog {
      */
     public PgNotificationLog(DSLContext ctx, Runnable ensureSchema, Ticker ticker, MeterRegistry registry) {
         this.ctx = ctx;
-        this.ensureSchema = ensureSchema;
         this.unreadable = new Unreadable(registry, "notification_log",
                 new LogLimiter(TimeUnit.MINUTES.toNanos(1), ticker));
-        this.failures = Counter.builder("ward.storage.notify.failures").tag("table", "notification_log")
-                .description("Reads and writes of silences or the notification log that failed").register(registry);
+        this.db = new NotifyDb(ensureSchema, registry, "notification_log");
     }
 
     @Override
     public Optional<Entry> last(String receiver, String groupKey) {
         Objects.requireNonNull(receiver, "receiver");
         Objects.requireNonNull(groupKey, "groupKey");
-        List<Record> rows = run("read the notification log", () -> ctx.select().from(NOTIFICATION_LOG)
+        List<Record> rows = db.call("read the notification log", () -> ctx.select().from(NOTIFICATION_LOG)
                 .where(NOTIFICATION_LOG.RECEIVER.eq(receiver)).and(NOTIFICATION_LOG.GROUP_KEY.eq(groupKey))
                 .orderBy(NOTIFICATION_LOG.ID.desc()).limit(1).fetch());
         return read(rows).stream().findFirst();
@@ -88,11 +77,11 @@ public final class PgNotificationLog implements NotificationLog {
         Objects.requireNonNull(entry, "entry");
         UUID[] firing = sorted(entry.firing());
         UUID[] resolved = sorted(entry.resolved());
-        run("append to the notification log", () -> ctx.insertInto(NOTIFICATION_LOG)
+        db.call("append to the notification log", () -> ctx.insertInto(NOTIFICATION_LOG)
                 .set(NOTIFICATION_LOG.RECEIVER, entry.receiver()).set(NOTIFICATION_LOG.GROUP_KEY, entry.groupKey())
                 .set(NOTIFICATION_LOG.FIRING, firing).set(NOTIFICATION_LOG.RESOLVED, resolved)
                 .set(NOTIFICATION_LOG.REASON, entry.reason())
-                .set(NOTIFICATION_LOG.SENT_AT, PgSilenceStore.micros(entry.sentAt()))
+                .set(NOTIFICATION_LOG.SENT_AT, NotifyDb.micros(entry.sentAt()))
                 .execute());
     }
 
@@ -103,7 +92,7 @@ public final class PgNotificationLog implements NotificationLog {
         if (limit < 1) {
             throw new IllegalArgumentException("limit = " + limit + ": must be at least 1");
         }
-        List<Record> rows = run("read the notification log", () -> ctx.select().from(NOTIFICATION_LOG)
+        List<Record> rows = db.call("read the notification log", () -> ctx.select().from(NOTIFICATION_LOG)
                 .where(DSL.condition("(firing || resolved) @> ARRAY[{0}]::uuid[]", DSL.val(alertId)))
                 .orderBy(NOTIFICATION_LOG.ID.desc()).limit(limit).fetch());
         return read(rows);
@@ -112,7 +101,7 @@ public final class PgNotificationLog implements NotificationLog {
     @Override
     public int removeBefore(Instant before) {
         Objects.requireNonNull(before, "before");
-        long n = run("remove old notification log entries", () -> removeBefore(ctx, before));
+        long n = db.call("remove old notification log entries", () -> removeBefore(ctx, before));
         return (int) Math.min(Integer.MAX_VALUE, n);
     }
 
@@ -125,14 +114,7 @@ public final class PgNotificationLog implements NotificationLog {
      * @return rows deleted
      */
     public static long removeBefore(DSLContext ctx, Instant before) {
-        OffsetDateTime cut = PgSilenceStore.ts(PgSilenceStore.micros(before));
-        long total = 0;
-        int n;
-        do {
-            n = ctx.execute(REMOVE_SQL, cut);
-            total += n;
-        } while (n == DELETE_BATCH);
-        return total;
+        return NotifyDb.deleteInBatches(ctx, REMOVE_SQL, before);
     }
 
     private List<Entry> read(List<Record> rows) {
@@ -167,15 +149,5 @@ public final class PgNotificationLog implements NotificationLog {
         UUID[] a = ids.toArray(UUID[]::new);
         Arrays.sort(a);
         return a;
-    }
-
-    private <T> T run(String what, java.util.function.Supplier<T> work) {
-        try {
-            ensureSchema.run();
-            return work.get();
-        } catch (DataAccessException | org.flywaydb.core.api.FlywayException e) {
-            failures.increment();
-            throw new WardException("cannot " + what + ": " + PgErrors.describe(e), e);
-        }
     }
 }

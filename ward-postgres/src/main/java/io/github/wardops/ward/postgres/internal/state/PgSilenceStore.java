@@ -3,19 +3,15 @@ package io.github.wardops.ward.postgres.internal.state;
 import static io.github.wardops.ward.postgres.internal.jooq.Tables.SILENCES;
 
 import io.github.wardops.ward.Ticker;
-import io.github.wardops.ward.WardException;
 import io.github.wardops.ward.alert.LabelSelector;
 import io.github.wardops.ward.internal.support.LogLimiter;
 import io.github.wardops.ward.notify.Silence;
 import io.github.wardops.ward.notify.SilenceStore;
-import io.github.wardops.ward.postgres.internal.db.PgErrors;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -25,7 +21,6 @@ import java.util.concurrent.TimeUnit;
 import org.jooq.DSLContext;
 import org.jooq.Record;
 import org.jooq.Result;
-import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,20 +40,17 @@ public final class PgSilenceStore implements SilenceStore {
     static final int LOCK_CLASS = 0x77617264;
     /** The transaction lock that serialises {@link #add}s (1-3 are the session locks of the runner and jobs). */
     static final int LOCK_ADD = 4;
-    /** Rows deleted per statement by {@link #removeEndedBefore}. */
-    private static final int DELETE_BATCH = 10_000;
 
     private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
     private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 
     private final DSLContext ctx;
-    private final Runnable ensureSchema;
     private final int max;
     private final InstantSource clock;
     private final Unreadable unreadable;
     private final LogLimiter overLimit;
     private final Counter refused;
-    private final Counter failures;
+    private final NotifyDb db;
 
     /**
      * Creates the store.
@@ -73,7 +65,6 @@ public final class PgSilenceStore implements SilenceStore {
     public PgSilenceStore(DSLContext ctx, Runnable ensureSchema, int max, InstantSource clock, Ticker ticker,
                           MeterRegistry registry) {
         this.ctx = ctx;
-        this.ensureSchema = ensureSchema;
         this.max = max;
         this.clock = clock;
         this.unreadable = new Unreadable(registry, "silences", new LogLimiter(TimeUnit.MINUTES.toNanos(1), ticker));
@@ -81,8 +72,7 @@ public final class PgSilenceStore implements SilenceStore {
         this.refused = Counter.builder("ward.storage.silences.refused")
                 .description("Silences refused because the store held its maximum of silences that have not ended")
                 .register(registry);
-        this.failures = Counter.builder("ward.storage.notify.failures").tag("table", "silences")
-                .description("Reads and writes of silences or the notification log that failed").register(registry);
+        this.db = new NotifyDb(ensureSchema, registry, "silences");
     }
 
     @Override
@@ -100,7 +90,7 @@ public final class PgSilenceStore implements SilenceStore {
         Instant created = micros(silence.createdAt());
         Instant now = micros(clock.instant());
         String text = silence.matchers().text();
-        boolean stored = run("store the silence", () -> ctx.transactionResult(cfg -> {
+        boolean stored = db.call("store the silence", () -> ctx.transactionResult(cfg -> {
             DSLContext tx = cfg.dsl();
             tx.fetch("SELECT pg_advisory_xact_lock(?, ?)", LOCK_CLASS, LOCK_ADD);
             // the not-ended ones at the silence's creation, as the in-memory store counts them
@@ -140,7 +130,7 @@ public final class PgSilenceStore implements SilenceStore {
         Objects.requireNonNull(at, "at");
         OffsetDateTime end = ts(micros(at));
         OffsetDateTime now = ts(micros(clock.instant()));
-        Result<Record> rows = run("expire the silence", () -> {
+        Result<Record> rows = db.call("expire the silence", () -> {
             ctx.execute("UPDATE silences SET ends_at = CASE WHEN starts_at < ?::timestamptz THEN ?::timestamptz"
                     + " ELSE starts_at + interval '1 microsecond' END, updated_at = ?::timestamptz"
                     + " WHERE id = ? AND ends_at > ?::timestamptz", end, end, now, id, end);
@@ -154,7 +144,7 @@ public final class PgSilenceStore implements SilenceStore {
     public List<Silence> current(Instant at) {
         Objects.requireNonNull(at, "at");
         Instant t = micros(at);
-        Result<Record> rows = run("read the silences", () -> ctx.select().from(SILENCES)
+        Result<Record> rows = db.call("read the silences", () -> ctx.select().from(SILENCES)
                 .where(SILENCES.ENDS_AT.gt(t)).orderBy(SILENCES.STARTS_AT, SILENCES.ID).limit(max + 1).fetch());
         if (rows.size() > max) {
             // only rows written by SQL, or a lower maxSilences than they were added under, get here
@@ -175,7 +165,7 @@ public final class PgSilenceStore implements SilenceStore {
         }
         Instant s = micros(since);
         Instant now = micros(clock.instant());
-        Result<Record> rows = run("read the silences", () -> ctx.select().from(SILENCES)
+        Result<Record> rows = db.call("read the silences", () -> ctx.select().from(SILENCES)
                 .where(SILENCES.ENDS_AT.gt(s)).and(SILENCES.ENDS_AT.le(now))
                 .orderBy(SILENCES.ENDS_AT.desc(), SILENCES.ID).limit(limit).fetch());
         return read(rows);
@@ -189,15 +179,8 @@ public final class PgSilenceStore implements SilenceStore {
      * @return rows deleted
      */
     public static long removeEndedBefore(DSLContext ctx, Instant before) {
-        OffsetDateTime cut = ts(micros(before));
-        long total = 0;
-        int n;
-        do {
-            n = ctx.execute("DELETE FROM silences WHERE id IN (SELECT id FROM silences WHERE ends_at < ?::timestamptz"
-                    + " LIMIT " + DELETE_BATCH + ")", cut);
-            total += n;
-        } while (n == DELETE_BATCH);
-        return total;
+        return NotifyDb.deleteInBatches(ctx,
+                "DELETE FROM silences WHERE id IN (SELECT id FROM silences WHERE ends_at < ?::timestamptz LIMIT %d)", before);
     }
 
     private List<Silence> read(List<? extends Record> rows) {
@@ -224,26 +207,11 @@ public final class PgSilenceStore implements SilenceStore {
         return out;
     }
 
-    /** Rows left out since start. */
-    long unreadableRows() {
-        return unreadable.total();
+    private static Instant micros(Instant at) {
+        return NotifyDb.micros(at);
     }
 
-    private <T> T run(String what, java.util.function.Supplier<T> work) {
-        try {
-            ensureSchema.run();
-            return work.get();
-        } catch (DataAccessException | org.flywaydb.core.api.FlywayException e) {
-            failures.increment();
-            throw new WardException("cannot " + what + ": " + PgErrors.describe(e), e);
-        }
-    }
-
-    static Instant micros(Instant at) {
-        return at.truncatedTo(ChronoUnit.MICROS);
-    }
-
-    static OffsetDateTime ts(Instant at) {
-        return at.atOffset(ZoneOffset.UTC);
+    private static OffsetDateTime ts(Instant at) {
+        return NotifyDb.ts(at);
     }
 }
