@@ -284,6 +284,18 @@ class NotificationStoresIT {
     }
 
     @Test
+    void aNullAlertIdWrittenBySqlIsLeftOutOfTheEntryAndCounted() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        NotificationLog log = open(registry, 100).notificationLog();
+        UUID a = UUID.randomUUID();
+        PgSupport.exec(db, "INSERT INTO notification_log (receiver, group_key, firing, resolved, reason, sent_at)"
+                + " VALUES ('r', 'g', ARRAY[NULL, '" + a + "']::uuid[], '{}', 'new', '" + T0 + "')");
+        assertEquals(Optional.of(entry("r", "g", Set.of(a), Set.of(), "new", T0)), log.last("r", "g"));
+        assertEquals(1.0, registry.get("ward.storage.rows.partly_read").tag("table", "notification_log").counter().count());
+        assertEquals(1, log.forAlert(a, 5).size());
+    }
+
+    @Test
     void aSecondInstanceReadsWhatTheFirstAppendedAtOnce() throws Exception {
         NotificationLog a = open(new SimpleMeterRegistry(), 100).notificationLog();
         NotificationLog b = open(new SimpleMeterRegistry(), 100).notificationLog();

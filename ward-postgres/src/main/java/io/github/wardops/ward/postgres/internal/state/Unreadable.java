@@ -68,6 +68,8 @@ final class Unreadable {
             if (partly > 0) {
                 partlyCounter.increment(partly);
                 partlyTotal.addAndGet(partly);
+            }
+            if (partly > 0 && (limiter == null || limiter.allow(table + " partly"))) {
                 LOG.warn("{}: read {} row(s) without a part that could not be understood (counted in "
                         + "ward.storage.rows.partly_read): {}{}", table, partly, String.join("; ", partlyExamples),
                         partly > partlyExamples.size() ? "; ..." : "");
