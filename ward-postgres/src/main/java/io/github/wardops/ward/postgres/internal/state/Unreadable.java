@@ -24,6 +24,7 @@ final class Unreadable {
     private final AtomicLong total = new AtomicLong();
     private final AtomicLong partlyTotal = new AtomicLong();
     private final LogLimiter limiter;
+    private final AtomicLong warnings = new AtomicLong();
 
     Unreadable(MeterRegistry registry, String table) {
         this(registry, table, null);
@@ -70,6 +71,7 @@ final class Unreadable {
                 partlyTotal.addAndGet(partly);
             }
             if (partly > 0 && (limiter == null || limiter.allow(table + " partly"))) {
+                warnings.incrementAndGet();
                 LOG.warn("{}: read {} row(s) without a part that could not be understood (counted in "
                         + "ward.storage.rows.partly_read): {}{}", table, partly, String.join("; ", partlyExamples),
                         partly > partlyExamples.size() ? "; ..." : "");
@@ -83,6 +85,7 @@ final class Unreadable {
             if (held < 0) {
                 return;
             }
+            warnings.incrementAndGet();
             LOG.warn("{}: left out {} row(s) that could not be read (counted in ward.storage.rows.unreadable): {}{}{}",
                     table, count, String.join("; ", examples), count > examples.size() ? "; ..." : "",
                     held > 0 ? " (" + held + " such warning(s) held back since the last)" : "");
@@ -95,6 +98,11 @@ final class Unreadable {
 
     long total() {
         return total.get();
+    }
+
+    /** Warnings logged since start (the ones a limiter held back are not). */
+    long warnings() {
+        return warnings.get();
     }
 
     long partlyTotal() {
