@@ -140,36 +140,8 @@ final class DispatchEngine implements Dispatcher {
         return p;
     }
 
-    private static String suggest(String r, Set<String> names) {
-        String best = null;
-        int bestD = 3;
-        for (String n : names) {
-            int d = distance(r, n);
-            if (d < bestD) {
-                bestD = d;
-                best = n;
-            }
-        }
-        return best == null ? "" : " (did you mean '" + best + "'?)";
-    }
-
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int c = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + c);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
+    private static String suggest(String typed, Set<String> names) {
+        return io.github.wardops.ward.internal.support.Suggest.didYouMean(typed, names);
     }
 
     private int groupCount() {

@@ -56,6 +56,7 @@ import java.util.Optional;
  * @param vmUser the basic-auth user for {@code vmUrl}, or {@code null}
  * @param webhookTimeout the webhook request timeout, 1 s to 5 min
  * @param notifyLog whether notifications are also written to the log
+ * @param notifications the notifications file (receivers, routes, maintenance), or {@code null} for none
  * @param storage whether results are stored in PostgreSQL ({@code storage: postgres}, the default) or not ({@code off})
  * @param dbUrl the JDBC URL of an external PostgreSQL, or {@code null} for the embedded one
  * @param dbUser the PostgreSQL user for {@code dbUrl}, or {@code null} for the URL's or the driver's default
@@ -84,7 +85,7 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
                           Path alertRules,
                           Duration alertTick, boolean alertGroupReachability, URI webhookUrl, Duration webhookTimeout, int alertFloodThreshold, Duration alertFloodWindow,
                           URI vmUrl, String vmUser,
-                          boolean notifyLog,
+                          boolean notifyLog, Path notifications,
                           boolean storage, String dbUrl, String dbUser, boolean dbClaim, boolean cluster, String zone, Path dataDir, Duration dbRetention,
                           Duration dbRollupRetention, Duration dbEventRetention,
                           String redisUrl, Duration cacheTtl, int snmpPort, Duration snmpInterval,
@@ -268,6 +269,7 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
         URI vmUrl = Settings.VM_URL.resolve(raw, problems);
         String vmUser = Settings.VM_USER.resolve(raw, problems);
         Boolean notifyLog = Settings.NOTIFY_LOG.resolve(raw, problems);
+        Path notifications = Settings.NOTIFICATIONS.resolve(raw, problems);
         Boolean storage = Settings.STORAGE.resolve(raw, problems);
         String dbUrl = Settings.DB_URL.resolve(raw, problems);
         String dbUser = Settings.DB_USER.resolve(raw, problems);
@@ -368,7 +370,7 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
         }
         return new RunSettings(configFile, inventory, source, allowLinkLocal, interval, http, httpLimits, httpAllowInsecure,
                 inFlight, pps, poll, downAfter, upAfter, recheck, rules, tick, groupReachability,
-                webhook, webhookTimeout, floodThreshold, floodWindow, vmUrl, vmUser, notifyLog, storage, dbUrl, dbUser, !Boolean.FALSE.equals(dbClaim), !Boolean.FALSE.equals(cluster), zone, dataDir, dbRetention, dbRollupRetention, dbEventRetention,
+                webhook, webhookTimeout, floodThreshold, floodWindow, vmUrl, vmUser, notifyLog, notifications, storage, dbUrl, dbUser, !Boolean.FALSE.equals(dbClaim), !Boolean.FALSE.equals(cluster), zone, dataDir, dbRetention, dbRollupRetention, dbEventRetention,
                 redisUrl, cacheTtl,
                 snmpPort, snmpInterval, tcpChecks == null ? List.of() : tcpChecks,
                 snmpChecks == null ? List.of() : snmpChecks, v3, keys, secrets, effective);

@@ -370,6 +370,21 @@ public final class Settings {
                 + "`io.github.wardops.ward.alert.notifications`).")
             .build();
 
+    /** {@code --notifications}, {@code WARD_NOTIFICATIONS}, YAML {@code notifications}. */
+    public static final Setting<Path> NOTIFICATIONS = Setting.of("notifications", Values.PATH)
+            .label("FILE.yaml")
+            .shownAs("none")
+            .help("Route notifications: receivers, routes, grouping, escalation and maintenance windows from this "
+                + "YAML file, reloaded when it changes or on SIGHUP (default: none, every notifier gets everything).")
+            .doc("Routes notifications by the receivers, routes and maintenance windows of this YAML file (see "
+                + "[notifications.md](notifications.md)): email, Slack, Teams, Telegram and webhook receivers, a tree "
+                + "of label matchers with grouping, repeat and escalation, and recurring maintenance windows with a "
+                + "time zone. Silences come through the API. The file is checked whole at start (a problem is a "
+                + "configuration error, exit 2) and re-read when it changes or on `SIGHUP`: a file with any problem "
+                + "changes nothing and is logged at ERROR with every problem. Secrets are never in the file: each "
+                + "receiver names files holding them (`password-file`, `token-file`, `url-file`, `secret-file`).")
+            .build();
+
     /** {@code --storage}, {@code WARD_STORAGE}, YAML {@code storage}. */
     public static final Setting<Boolean> STORAGE = Setting.of("storage", Values.STORAGE)
             .label("postgres|off")
@@ -655,7 +670,7 @@ public final class Settings {
             HTTP_HEADER_TIMEOUT, HTTP_BODY_TIMEOUT, HTTP_IDLE_TIMEOUT, HTTP_WRITE_TIMEOUT, MAX_PROBES_IN_FLIGHT,
             ICMP_PPS, INVENTORY_POLL, DOWN_AFTER, UP_AFTER, RECHECK_INTERVAL, ALERT_RULES, ALERT_TICK,
             ALERT_GROUP_REACHABILITY, ALERT_FLOOD_THRESHOLD, ALERT_FLOOD_WINDOW, WEBHOOK_URL, WEBHOOK_TIMEOUT, VM_URL, VM_USER,
-            NOTIFY_LOG, STORAGE, DB_URL, DB_USER, DB_CLAIM, CLUSTER, ZONE, DATA_DIR, DB_RETENTION, DB_ROLLUP_RETENTION,
+            NOTIFY_LOG, NOTIFICATIONS, STORAGE, DB_URL, DB_USER, DB_CLAIM, CLUSTER, ZONE, DATA_DIR, DB_RETENTION, DB_ROLLUP_RETENTION,
             DB_EVENT_RETENTION, REDIS_URL, CACHE_TTL, SNMP_PORT,
             SNMP_INTERVAL, TCP_CHECKS, SNMP_CHECKS, SNMP_V3_USER, SNMP_V3_LEVEL, SNMP_V3_AUTH_PROTOCOL,
             SNMP_V3_PRIV_PROTOCOL, HTTP_TOKEN, WEBHOOK_SECRET, DB_PASSWORD, REDIS_PASSWORD, VM_PASSWORD, VM_TOKEN,

@@ -483,6 +483,17 @@ final class Cluster implements ShardListener, AutoCloseable {
     }
 
     /**
+     * Whether this runner leads the cluster's fleet-wide duties now (notification dispatch): it
+     * owns {@link #ZONE_ALERTS_SHARD} and is not fenced. One runner at a time, bar a handover.
+     *
+     * @return {@code true} while it leads
+     */
+    public boolean leads() {
+        ClusterMember m = member;
+        return m != null && !m.fenced() && owned.contains(ZONE_ALERTS_SHARD);
+    }
+
+    /**
      * The zone alerts, on the runner that owns {@link #ZONE_ALERTS_SHARD}: a zone of the fleet
      * with no live runner for {@link #ZONE_GRACE} is ONE alert (its devices are polled by nobody,
      * and shown UNKNOWN/stale, not DOWN one by one); it resolves when a runner of the zone is live

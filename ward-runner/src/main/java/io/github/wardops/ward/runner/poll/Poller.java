@@ -159,6 +159,9 @@ public final class Poller implements AutoCloseable {
             }
             Poller p = new Poller(settings, inventory, feed, stored, checks, wiring, http, stamp);
             wiring.startEngine(http == null ? null : "http://" + hostPort(http.address()));
+            if (wiring.routing() != null) {
+                Hangup.onHangup(wiring.routing()::reloadSoon);
+            }
             p.schedule();
             LOG.info("ward runner started: {} devices, HTTP {}{}", devices.size(),
                     http == null ? "off" : "on http://" + hostPort(http.address()),

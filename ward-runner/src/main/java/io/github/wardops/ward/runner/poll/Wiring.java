@@ -7,6 +7,8 @@ import io.github.wardops.ward.alert.AlertRules;
 import io.github.wardops.ward.alert.AlertStore;
 import io.github.wardops.ward.alert.Alerting;
 import io.github.wardops.ward.alert.Notifier;
+import io.github.wardops.ward.notify.NotificationLog;
+import io.github.wardops.ward.notify.SilenceStore;
 import io.github.wardops.ward.alert.RuleProblem;
 import io.github.wardops.ward.alert.RuleSet;
 import io.github.wardops.ward.alert.WebhookOptions;
@@ -83,6 +85,7 @@ public final class Wiring implements AutoCloseable {
     private final ResultSink vm;
     /** Cluster mode ({@link RunSettings#clustered()}), or {@code null} when this runner polls the whole fleet. */
     private final Cluster cluster;
+    private final Routing routing;
     private final List<ReadinessCheck> readiness = new ArrayList<>();
     private final AtomicBoolean engineStarted = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -90,8 +93,9 @@ public final class Wiring implements AutoCloseable {
 
     private Wiring(PrometheusMeterRegistry registry, JvmGcMetrics gc, IcmpProber prober, AlertStore alertStore,
                    List<Notifier> notifiers, Alerting alerting, StateTracker tracker, Ward ward, Storage storage,
-                   Cache cache, SnmpProber snmp, ResultSink vm, Cluster cluster) {
+                   Cache cache, SnmpProber snmp, ResultSink vm, Cluster cluster, Routing routing) {
         this.registry = registry;
+        this.routing = routing;
         this.gc = gc;
         this.prober = prober;
         this.alertStore = alertStore;
@@ -170,6 +174,7 @@ public final class Wiring implements AutoCloseable {
         SnmpProber snmp = null;
         ResultSink vm = null;
         Cluster cluster = null;
+        Routing routing = null;
         boolean clustered = settings.clustered();
         // In cluster mode the engine, the tracker and alerting hold only the owned shards' devices: they start empty.
         Collection<Device> polled = clustered ? List.of() : devices;
@@ -280,12 +285,20 @@ public final class Wiring implements AutoCloseable {
                         healthDevice(settings));
                 cluster.inventoryChanged(devices);
             }
+            if (settings.notifications() != null) {
+                Cluster c = cluster;
+                routing = Routing.open(settings.notifications(), alerting, alertStore, clustered,
+                        storage != null ? storage.storage().silenceStore() : SilenceStore.inMemory(10_000),
+                        storage != null ? storage.storage().notificationLog() : NotificationLog.inMemory(100_000),
+                        Receivers::build, c == null ? () -> true : c::leads, registry);
+            }
             int ruleCount = rules.size();
             Gauge.builder("ward.runner.alert.rules", () -> ruleCount).description("Alert rules in force").register(registry);
             return new Wiring(registry, gc, prober, alertStore, notifiers, alerting, tracker, ward, storage, cache, snmp, vm,
-                    cluster);
+                    cluster, routing);
         } catch (RuntimeException | Error e) {
             List<AutoCloseable> all = new ArrayList<>();
+            all.add(routing);
             all.add(cluster);
             all.add(tracker);
             all.add(alerting);
@@ -378,6 +391,9 @@ public final class Wiring implements AutoCloseable {
     void startEngine(String address) {
         ward.start();
         engineStarted.set(true);
+        if (routing != null) {
+            routing.start();
+        }
         if (cluster != null) {
             cluster.join(storage::openOwnConnection, runnerName(), address, registry);
         }
@@ -390,6 +406,15 @@ public final class Wiring implements AutoCloseable {
      */
     Cluster cluster() {
         return cluster;
+    }
+
+    /**
+     * Notification routing.
+     *
+     * @return the routing of the {@code notifications} file, or {@code null} when it is not set
+     */
+    Routing routing() {
+        return routing;
     }
 
     /**
@@ -573,6 +598,7 @@ public final class Wiring implements AutoCloseable {
         }
         List<AutoCloseable> all = new ArrayList<>();
         all.add(cluster);   // first: its shards are handed over (probes stopped, last writes flushed) and released
+        all.add(routing);   // before alerting: it reads the open alerts
         all.add(ward);
         all.add(tracker);
         all.add(alerting);

@@ -33,6 +33,7 @@ class SettingsTest {
             Map.entry("inventory", "/tmp/fleet.csv"),
             Map.entry("http-hosts", "ward.example.org"),
             Map.entry("alert-rules", "/tmp/rules.json"),
+            Map.entry("notifications", "/tmp/notifications.yaml"),
             Map.entry("webhook-url", "http://127.0.0.1:8099/hook"),
             Map.entry("vm-url", "http://127.0.0.1:8428"),
             Map.entry("vm-user", "ward"),

@@ -1,0 +1,269 @@
+package io.github.wardops.ward.runner.poll;
+
+import io.github.wardops.ward.InvalidConfigurationException;
+import io.github.wardops.ward.alert.AlertStore;
+import io.github.wardops.ward.alert.Alerting;
+import io.github.wardops.ward.alert.MaintenanceWindow;
+import io.github.wardops.ward.alert.Notification;
+import io.github.wardops.ward.alert.Notifier;
+import io.github.wardops.ward.internal.support.LogLimiter;
+import io.github.wardops.ward.notify.AlertSource;
+import io.github.wardops.ward.notify.Dispatcher;
+import io.github.wardops.ward.notify.NotificationLog;
+import io.github.wardops.ward.notify.SilenceStore;
+import io.github.wardops.ward.runner.config.NotificationsFile;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The runner's notification routing: the notifications file turned into a {@link Dispatcher},
+ * ticked on a thread of its own (in a cluster, only on the runner that leads), and reloaded when
+ * the file changes or on {@code SIGHUP}. A reload checks the whole file first; a file with any
+ * problem changes nothing and is logged with every problem.
+ */
+public final class Routing implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Routing.class);
+    /** How often the file is looked at for a change. */
+    static final Duration WATCH = Duration.ofSeconds(2);
+
+    private final Path file;
+    private final Dispatcher dispatcher;
+    private final Function<NotificationsFile.Receiver, Notifier> build;
+    private final BooleanSupplier leads;
+    private final Counter reloaded;
+    private final Counter refused;
+    private final LogLimiter logLimit = new LogLimiter(TimeUnit.MINUTES.toNanos(1));
+    private final Object reloadLock = new Object();
+    private final AtomicBoolean reloadAsked = new AtomicBoolean();
+    private volatile List<Notifier> notifiers;
+    private volatile List<MaintenanceWindow> windows;
+    private volatile String stamp;
+    private volatile Thread thread;
+    private volatile boolean closed;
+
+    private Routing(Path file, Dispatcher dispatcher, List<Notifier> notifiers, List<MaintenanceWindow> windows,
+                    Function<NotificationsFile.Receiver, Notifier> build, BooleanSupplier leads, MeterRegistry registry) {
+        this.file = file;
+        this.dispatcher = dispatcher;
+        this.notifiers = notifiers;
+        this.windows = windows;
+        this.build = build;
+        this.leads = leads;
+        this.stamp = stamp(file);
+        this.reloaded = Counter.builder("ward.runner.config.reloads").tag("file", "notifications").tag("outcome", "applied")
+                .description("Reloads of a configuration file").register(registry);
+        this.refused = Counter.builder("ward.runner.config.reloads").tag("file", "notifications").tag("outcome", "refused")
+                .description("Reloads of a configuration file").register(registry);
+    }
+
+    /**
+     * Reads the file and builds the dispatcher (not started).
+     *
+     * @param file the notifications file
+     * @param alerting the alerting (its open alerts, and the alert of a failing receiver)
+     * @param store the alert store (resolved alerts; in a cluster, every runner's open alerts)
+     * @param clustered whether several runners share the fleet (then alerts are read from the store)
+     * @param silences the silence store
+     * @param log the notification log
+     * @param build makes a receiver's notifier
+     * @param leads whether this runner dispatches now (always, alone; the leader, in a cluster)
+     * @param registry where meters go
+     * @return the routing
+     * @throws InvalidConfigurationException naming every problem of the file
+     */
+    public static Routing open(Path file, Alerting alerting, AlertStore store, boolean clustered, SilenceStore silences,
+                               NotificationLog log, Function<NotificationsFile.Receiver, Notifier> build,
+                               BooleanSupplier leads, MeterRegistry registry) {
+        NotificationsFile.Parsed parsed = NotificationsFile.read(file);
+        List<Notifier> notifiers = notifiers(parsed, build);
+        Dispatcher.Builder b = Dispatcher.builder().route(parsed.root()).silences(silences).log(log)
+                .alerts(clustered ? AlertSource.of(store) : AlertSource.of(alerting, store))
+                .alerting(alerting).meterRegistry(registry);
+        notifiers.forEach(b::receiver);
+        parsed.windows().forEach(b::maintenance);
+        Dispatcher d = b.build();
+        LOG.info("notifications: {} receivers, routes from {}, {} maintenance windows", notifiers.size(), file,
+                parsed.windows().size());
+        return new Routing(file, d, notifiers, parsed.windows(), build, leads, registry);
+    }
+
+    private static List<Notifier> notifiers(NotificationsFile.Parsed parsed, Function<NotificationsFile.Receiver, Notifier> build) {
+        List<Notifier> out = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (NotificationsFile.Receiver r : parsed.receivers()) {
+            try {
+                out.add(named(r.name(), build.apply(r)));
+            } catch (InvalidConfigurationException e) {
+                e.problems().forEach(p -> problems.add("receiver " + r.name() + ": " + p));
+            } catch (IllegalArgumentException e) {
+                problems.add("receiver " + r.name() + ": " + e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            out.forEach(Notifier::close);
+            throw new InvalidConfigurationException("notifications " + parsed.source(), problems);
+        }
+        return out;
+    }
+
+    /** A notifier known by the receiver's name (meters, the log, the routes). */
+    static Notifier named(String name, Notifier n) {
+        if (n.name().equals(name)) {
+            return n;
+        }
+        return new Notifier() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public void send(Notification notification) throws Exception {
+                n.send(notification);
+            }
+
+            @Override
+            public void close() {
+                n.close();
+            }
+        };
+    }
+
+    /**
+     * The dispatcher (silences, the log, what is held).
+     *
+     * @return the dispatcher
+     */
+    public Dispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    /**
+     * The maintenance windows in force.
+     *
+     * @return the windows
+     */
+    public List<MaintenanceWindow> windows() {
+        return windows;
+    }
+
+    /** Starts ticking and watching the file. */
+    public void start() {
+        thread = Thread.ofPlatform().name("ward-notify").daemon(true).start(this::loop);
+    }
+
+    /** Asks for a reload at the next tick ({@code SIGHUP}); returns at once. */
+    public void reloadSoon() {
+        reloadAsked.set(true);
+    }
+
+    private void loop() {
+        long lastWatch = System.nanoTime();
+        while (!closed) {
+            try {
+                if (reloadAsked.getAndSet(false)) {
+                    reload("SIGHUP");
+                } else if (System.nanoTime() - lastWatch >= WATCH.toNanos()) {
+                    lastWatch = System.nanoTime();
+                    String now = stamp(file);
+                    if (!Objects.equals(now, stamp)) {
+                        reload("the file changed");
+                    }
+                }
+                if (leads.getAsBoolean()) {
+                    dispatcher.tick();
+                }
+            } catch (RuntimeException e) {
+                if (logLimit.allow("tick")) {
+                    LOG.warn("notifications: dispatch failed ({}); trying again", e.getClass().getSimpleName(), e);
+                }
+            }
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Reads the file again and applies it if it has no problem; else logs every problem and keeps
+     * what is in force.
+     *
+     * @param why what asked for it, for the log
+     * @return {@code true} when the new file is in force
+     */
+    public boolean reload(String why) {
+        synchronized (reloadLock) {
+            stamp = stamp(file);
+            List<Notifier> fresh;
+            NotificationsFile.Parsed parsed;
+            try {
+                parsed = NotificationsFile.read(file);
+                fresh = notifiers(parsed, build);
+            } catch (InvalidConfigurationException e) {
+                refused.increment();
+                LOG.error("notifications: {} ({}), but it has problems; the previous configuration stays in force:\n  {}",
+                        file, why, String.join("\n  ", e.problems()));
+                return false;
+            }
+            try {
+                dispatcher.configure(parsed.root(), fresh, parsed.windows());
+            } catch (InvalidConfigurationException e) {
+                fresh.forEach(Notifier::close);
+                refused.increment();
+                LOG.error("notifications: {} ({}) refused; the previous configuration stays in force:\n  {}", file, why,
+                        String.join("\n  ", e.problems()));
+                return false;
+            }
+            List<Notifier> old = notifiers;
+            notifiers = fresh;
+            windows = parsed.windows();
+            old.forEach(Notifier::close);
+            reloaded.increment();
+            LOG.info("notifications: reloaded {} ({}): {} receivers, {} maintenance windows", file, why, fresh.size(),
+                    parsed.windows().size());
+            return true;
+        }
+    }
+
+    /** The file's size, modification time and key, or null when it cannot be read. */
+    private static String stamp(Path file) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+            return a.size() + "/" + a.lastModifiedTime().toMillis() + "/" + a.fileKey();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        dispatcher.close();
+        notifiers.forEach(Notifier::close);
+    }
+}
