@@ -520,12 +520,33 @@ final class Cluster implements ShardListener, AutoCloseable {
             }
         }
         zoneWithoutRunnerSince.keySet().retainAll(z.keySet());
-        for (io.github.wardops.ward.alert.Alert a : alerting.openAlerts()) {
-            if (ZONE_RULE.equals(a.rule()) && a.deviceName().startsWith("zone ")
-                    && !z.containsKey(a.deviceName().substring("zone ".length()))) {
-                alerting.systemProblem(a.device(), a.deviceName(), ZONE_RULE, a.severity(), null);   // zone left the fleet
+        for (io.github.wardops.ward.alert.Alert a : zoneAlertsOfZonesGone(alerting.openAlerts(), z.keySet())) {
+            alerting.systemProblem(a.device(), a.deviceName(), ZONE_RULE, a.severity(), null);   // zone left the fleet
+        }
+    }
+
+    /**
+     * The open zone alerts whose zone left the inventory: those of rule {@value #ZONE_RULE} whose
+     * device is not {@link #zoneAlertDevice} of a zone still known (the device id decides, not
+     * the alert's device name).
+     *
+     * @param open the open alerts
+     * @param zones the zones of the fleet
+     * @return the alerts to resolve; bounded by {@code open}
+     */
+    static List<io.github.wardops.ward.alert.Alert> zoneAlertsOfZonesGone(
+            Collection<io.github.wardops.ward.alert.Alert> open, Collection<String> zones) {
+        Set<DeviceId> known = HashSet.newHashSet(zones.size());
+        for (String z : zones) {
+            known.add(zoneAlertDevice(z));
+        }
+        List<io.github.wardops.ward.alert.Alert> gone = new ArrayList<>();
+        for (io.github.wardops.ward.alert.Alert a : open) {
+            if (ZONE_RULE.equals(a.rule()) && !known.contains(a.device())) {
+                gone.add(a);
             }
         }
+        return gone;
     }
 
     /**
