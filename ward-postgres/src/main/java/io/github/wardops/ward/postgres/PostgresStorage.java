@@ -608,6 +608,21 @@ public final class PostgresStorage implements AutoCloseable {
     }
 
     /**
+     * Every device's stored state as the database has it now: the {@code device_state} rows of
+     * ifIndex 0 ({@link io.github.wardops.ward.state.StateKey#DEVICE}), without their flap history
+     * (empty). Unlike {@code stateStore().loadAll()} it reads no interface row and does not write
+     * this process's queued states first: one read, no write. For a view of the states other
+     * processes write (a runner in cluster mode shows the devices other runners poll). Rows it
+     * cannot understand are left out and counted as by {@code loadAll}; when the database cannot
+     * be read, an unchecked exception says why. Thread-safe.
+     *
+     * @return the device states, ordered by device
+     */
+    public java.util.Collection<io.github.wardops.ward.state.DeviceState> loadDeviceStates() {
+        return stateStore.loadDevices();
+    }
+
+    /**
      * Interfaces and their samples.
      *
      * @return the repository

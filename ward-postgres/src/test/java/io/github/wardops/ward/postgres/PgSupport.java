@@ -20,8 +20,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
-/** Test helpers: one embedded PostgreSQL per test class, results to write, polling. */
-final class PgSupport {
+/**
+ * Test helpers: one embedded PostgreSQL per test class, a raw connection to it, results to write,
+ * polling. Public for the tests of the other packages (the cluster's).
+ */
+public final class PgSupport {
     private PgSupport() {
     }
 
@@ -37,9 +40,22 @@ final class PgSupport {
         }
     }
 
+    /**
+     * A raw connection of the test's own to the embedded database, as its superuser: unpooled
+     * (through {@link EmbeddedDatabase#dataSource()}), so the test can hold it, end its session or
+     * hand it to a cluster member as its connection. The caller closes it.
+     *
+     * @param db the database
+     * @return a new connection
+     * @throws SQLException when it cannot connect
+     */
+    public static Connection connect(EmbeddedDatabase db) throws SQLException {
+        return db.dataSource().getConnection();
+    }
+
     /** Empties every table and drops every partition, so each test starts clean. */
     static void reset(EmbeddedDatabase db) throws SQLException {
-        try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
+        try (Connection c = connect(db); Statement st = c.createStatement()) {
             st.execute("TRUNCATE devices, snmp_credentials, device_state, state_changes, alerts, alert_silences, alert_pending, interfaces, "
                     + "silences, notification_log, "
                     + "device_hourly, device_daily, interface_hourly, interface_daily, device_outage_daily, "
@@ -57,7 +73,7 @@ final class PgSupport {
     }
 
     static long count(EmbeddedDatabase db, String sql) throws SQLException {
-        try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement();
+        try (Connection c = connect(db); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
@@ -108,14 +124,14 @@ final class PgSupport {
 
     /** Runs one SQL statement on its own connection. */
     static void exec(EmbeddedDatabase db, String sql) throws SQLException {
-        try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
+        try (Connection c = connect(db); Statement st = c.createStatement()) {
             st.execute(sql);
         }
     }
 
     /** Writes UP ping rows (one echo, answered), each {@code {UUID device, Instant at}}, in one batch. */
     static void insertPings(EmbeddedDatabase db, List<Object[]> pings) throws SQLException {
-        try (Connection c = db.dataSource().getConnection(); java.sql.PreparedStatement ps = c.prepareStatement(
+        try (Connection c = connect(db); java.sql.PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO ping_results (device_id, check_name, at, status, sent, received) VALUES (?, 'icmp', ?, 'UP', 1, 1)")) {
             for (Object[] p : pings) {
                 ps.setObject(1, p[0]);
@@ -128,7 +144,7 @@ final class PgSupport {
 
     /** Writes device state changes in their order, in one batch. */
     static void insertChanges(EmbeddedDatabase db, List<Change> changes) throws SQLException {
-        try (Connection c = db.dataSource().getConnection(); java.sql.PreparedStatement ps = c.prepareStatement(
+        try (Connection c = connect(db); java.sql.PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO state_changes (device_id, at, from_status, to_status, flapping) VALUES (?, ?, ?, ?, ?)")) {
             for (Change ch : changes) {
                 ps.setObject(1, ch.device());

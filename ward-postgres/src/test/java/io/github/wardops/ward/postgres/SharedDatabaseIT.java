@@ -23,7 +23,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
@@ -58,10 +57,7 @@ class SharedDatabaseIT {
     }
 
     private static Connection connect() throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("user", db.user());
-        p.setProperty("password", db.password().reveal());
-        return new org.postgresql.Driver().connect(db.jdbcUrl(), p);
+        return PgSupport.connect(db);
     }
 
     private static ShardKey key(DeviceId d) {

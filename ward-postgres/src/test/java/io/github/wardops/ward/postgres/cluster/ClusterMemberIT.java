@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.wardops.ward.postgres.EmbeddedDatabase;
+import io.github.wardops.ward.postgres.PgSupport;
 import io.github.wardops.ward.postgres.internal.cluster.Rendezvous;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -22,7 +23,6 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -81,10 +81,7 @@ class ClusterMemberIT {
     }
 
     private static Connection connect() throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("user", db.user());
-        p.setProperty("password", db.password().reveal());
-        return new org.postgresql.Driver().connect(db.jdbcUrl(), p);
+        return PgSupport.connect(db);
     }
 
     private static void exec(String sql) throws SQLException {

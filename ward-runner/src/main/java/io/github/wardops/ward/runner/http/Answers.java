@@ -4,8 +4,11 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.wardops.ward.runner.http.server.Request;
 import io.github.wardops.ward.runner.http.server.Response;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -113,6 +116,25 @@ final class Answers {
      */
     static void badRequest(Response r, String message) throws IOException {
         error(r, 400, message);
+    }
+
+    /**
+     * For a route that takes no query parameters: {@code 400} naming every parameter the request
+     * has (or why its query cannot be read).
+     *
+     * @param q the request
+     * @param r the response
+     * @return whether the request was refused (the answer is sent); {@code false} when it has no parameters
+     * @throws IOException when writing fails
+     */
+    static boolean refuseParameters(Request q, Response r) throws IOException {
+        List<String> problems = new ArrayList<>();
+        InterfacesResource.unknownParameters(q.rawQuery(), "none", problems);
+        if (problems.isEmpty()) {
+            return false;
+        }
+        badRequest(r, String.join("; ", problems));
+        return true;
     }
 
     /**

@@ -9,9 +9,7 @@ import io.github.wardops.ward.runner.http.server.Response;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -70,10 +68,7 @@ final class ClusterResource {
     }
 
     void get(Request q, Response r) throws IOException {
-        List<String> problems = new ArrayList<>();
-        InterfacesResource.unknownParameters(q.rawQuery(), "none", problems);
-        if (!problems.isEmpty()) {
-            Answers.badRequest(r, String.join("; ", problems));
+        if (Answers.refuseParameters(q, r)) {
             return;
         }
         if (cluster == null) {

@@ -49,8 +49,9 @@ import org.slf4j.LoggerFactory;
  *   <li>Latest results, measured values and interface states are known only for devices polled
  *       here: for the others they are empty.</li>
  * </ul>
- * Bounded: the snapshot keeps only the device rows (interface rows are dropped) of devices in
- * the inventory when it is read, each a {@link DeviceState} without its flap history (the API
+ * Bounded: the snapshot keeps only the device rows (over PostgreSQL only they are read,
+ * {@code PostgresStorage.loadDeviceStates()}; interface rows another reader gives are dropped) of
+ * devices in the inventory when it is read, each a {@link DeviceState} without its flap history (the API
  * does not show it), keyed by the inventory's own {@link DeviceId} instances; and at most
  * {@link HttpApi#MAX_ALERTS} open alerts (the newest). Thread-safe.
  */
@@ -175,7 +176,8 @@ public final class SharedFleetView implements FleetView {
 
     /**
      * The view of a runner in cluster mode over its PostgreSQL storage: states from
-     * {@code storage.stateStore().loadAll()}, open alerts from {@code storage.alertStore().loadOpen()},
+     * {@code storage.loadDeviceStates()} (device rows only, as stored: this runner's queued writes
+     * are not forced out by a read), open alerts from {@code storage.alertStore().loadOpen()},
      * the snapshot read again at most every {@code maxAge}.
      *
      * @param inventory the whole inventory (the runner's feed, see the constructor); never {@code null}
@@ -189,7 +191,7 @@ public final class SharedFleetView implements FleetView {
     public static SharedFleetView over(Supplier<? extends Collection<Device>> inventory, Ward ward, StateTracker tracker,
                                        Alerting alerting, PostgresStorage storage, Duration maxAge) {
         Objects.requireNonNull(storage, "storage");
-        return new SharedFleetView(inventory, ward, tracker, alerting, () -> storage.stateStore().loadAll(),
+        return new SharedFleetView(inventory, ward, tracker, alerting, storage::loadDeviceStates,
                 () -> storage.alertStore().loadOpen(), maxAge, DEFAULT_MAX_WAIT, Ticker.system());
     }
 
@@ -209,7 +211,7 @@ public final class SharedFleetView implements FleetView {
                                        Alerting alerting, PostgresStorage storage,
                                        java.util.function.Predicate<DeviceId> polledSomewhere) {
         Objects.requireNonNull(storage, "storage");
-        return new SharedFleetView(inventory, ward, tracker, alerting, () -> storage.stateStore().loadAll(),
+        return new SharedFleetView(inventory, ward, tracker, alerting, storage::loadDeviceStates,
                 () -> storage.alertStore().loadOpen(), DEFAULT_MAX_AGE, DEFAULT_MAX_WAIT, Ticker.system(), polledSomewhere);
     }
 

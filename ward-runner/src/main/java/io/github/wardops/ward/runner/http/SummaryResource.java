@@ -404,10 +404,7 @@ final class SummaryResource {
     }
 
     void get(Request q, Response r) throws IOException {
-        List<String> problems = new ArrayList<>();
-        InterfacesResource.unknownParameters(q.rawQuery(), "none", problems);
-        if (!problems.isEmpty()) {
-            Answers.badRequest(r, String.join("; ", problems));
+        if (Answers.refuseParameters(q, r)) {
             return;
         }
         byte[] answer = answer();

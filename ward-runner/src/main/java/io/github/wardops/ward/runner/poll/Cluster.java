@@ -91,6 +91,16 @@ final class Cluster implements ShardListener, AutoCloseable {
     private volatile Map<DeviceId, ShardKey> keys = Map.of();
     /** Devices per zone of the fleet (zones named by a device's label; bounded by the inventory). */
     private volatile Map<String, Integer> zones = Map.of();
+    /**
+     * The devices the engine polls, by their shard key: what {@link #lost} hands over without
+     * scanning the engine's whole inventory. Rebuilt by {@link #reconcile} when devices left the
+     * engine or the keys changed, added to by {@link #adopt}, taken from by {@link #lost}; it may
+     * hold more than the engine (an apply that failed), and is not used while it is not of the
+     * current {@link #keys}. Under applyLock; bounded by the inventory.
+     */
+    private final Map<ShardKey, Set<DeviceId>> polledByShard = new HashMap<>();
+    /** The {@link #keys} that {@link #polledByShard} was built with; under applyLock. */
+    private Map<DeviceId, ShardKey> polledKeys;
     /** The zone alert devices this runner took up with {@link #ZONE_ALERTS_SHARD}; under applyLock. */
     private final Set<DeviceId> zoneAlertsHeld = new HashSet<>();
     /** Since when each zone has had no live runner, as this runner saw it; touched by {@link #checkZones} only. */
@@ -221,9 +231,20 @@ final class Cluster implements ShardListener, AutoCloseable {
             if (shard.equals(ZONE_ALERTS_SHARD)) {
                 holdZoneAlerts(false);
             }
-            for (Device d : ward.inventory().devices()) {
-                if (shard.equals(keys.get(d.id()))) {
-                    ids.add(d.id());
+            Set<DeviceId> polled = polledByShard.remove(shard);
+            if (polledKeys == keys) {   // in proportion to the shard's devices
+                if (polled != null) {
+                    for (DeviceId id : polled) {
+                        if (ward.inventory().get(id).isPresent()) {
+                            ids.add(id);
+                        }
+                    }
+                }
+            } else {   // the index is not of these keys yet (a reconcile failed, tried again in 1 s): the whole engine
+                for (Device d : ward.inventory().devices()) {
+                    if (shard.equals(keys.get(d.id()))) {
+                        ids.add(d.id());
+                    }
                 }
             }
             if (ids.isEmpty() && !shard.equals(ZONE_ALERTS_SHARD)) {
@@ -308,6 +329,9 @@ final class Cluster implements ShardListener, AutoCloseable {
                 if (now.isEmpty()) {
                     continue;
                 }
+                for (Device d : now) {   // before the engine has them: the index never holds less than it
+                    polledByShard.computeIfAbsent(k.get(d.id()), x -> new HashSet<>()).add(d.id());
+                }
                 tracker.adopt(now);   // states, open alerts and timers first: nothing is opened or notified again
                 ward.inventory().apply(now.stream().map(InventoryChange::upsert).toList());
             }
@@ -321,7 +345,8 @@ final class Cluster implements ShardListener, AutoCloseable {
      * Makes the engine and the tracker hold the fleet's devices of the owned shards and nothing
      * else: devices that left the fleet are removed (their states deleted, their alerts resolved
      * as for any removed device), devices now in a shard not owned are released, changed ones
-     * updated. Under applyLock.
+     * updated; {@link #polledByShard} is rebuilt from what stays when devices left the engine or
+     * the keys changed with the inventory. Under applyLock.
      *
      * @return the devices to adopt (see {@link #adopt})
      */
@@ -372,6 +397,16 @@ final class Cluster implements ShardListener, AutoCloseable {
         if (!released.isEmpty() || !gone.isEmpty()) {
             LOG.info("cluster: {} shard(s) owned; {} devices handed over, {} left the fleet", mine.size(), released.size(),
                     gone.size());
+        }
+        if (!engineOut.isEmpty() || k != polledKeys) {
+            // the engine now holds the fleet's devices of the shards owned (and those adopted next), by their keys now
+            polledByShard.clear();
+            for (DeviceId id : current.keySet()) {
+                if (f.containsKey(id) && mine.contains(k.get(id))) {
+                    polledByShard.computeIfAbsent(k.get(id), x -> new HashSet<>()).add(id);
+                }
+            }
+            polledKeys = k;
         }
         holdZoneAlerts(mine.contains(ZONE_ALERTS_SHARD));
         return adopt;
@@ -531,12 +566,33 @@ final class Cluster implements ShardListener, AutoCloseable {
             }
         }
         zoneWithoutRunnerSince.keySet().retainAll(z.keySet());
-        for (io.github.wardops.ward.alert.Alert a : alerting.openAlerts()) {
-            if (ZONE_RULE.equals(a.rule()) && a.deviceName().startsWith("zone ")
-                    && !z.containsKey(a.deviceName().substring("zone ".length()))) {
-                alerting.systemProblem(a.device(), a.deviceName(), ZONE_RULE, a.severity(), null);   // zone left the fleet
+        for (io.github.wardops.ward.alert.Alert a : zoneAlertsOfZonesGone(alerting.openAlerts(), z.keySet())) {
+            alerting.systemProblem(a.device(), a.deviceName(), ZONE_RULE, a.severity(), null);   // zone left the fleet
+        }
+    }
+
+    /**
+     * The open zone alerts whose zone left the inventory: those of rule {@value #ZONE_RULE} whose
+     * device is not {@link #zoneAlertDevice} of a zone still known (the device id decides, not
+     * the alert's device name).
+     *
+     * @param open the open alerts
+     * @param zones the zones of the fleet
+     * @return the alerts to resolve; bounded by {@code open}
+     */
+    static List<io.github.wardops.ward.alert.Alert> zoneAlertsOfZonesGone(
+            Collection<io.github.wardops.ward.alert.Alert> open, Collection<String> zones) {
+        Set<DeviceId> known = HashSet.newHashSet(zones.size());
+        for (String z : zones) {
+            known.add(zoneAlertDevice(z));
+        }
+        List<io.github.wardops.ward.alert.Alert> gone = new ArrayList<>();
+        for (io.github.wardops.ward.alert.Alert a : open) {
+            if (ZONE_RULE.equals(a.rule()) && !known.contains(a.device())) {
+                gone.add(a);
             }
         }
+        return gone;
     }
 
     /**

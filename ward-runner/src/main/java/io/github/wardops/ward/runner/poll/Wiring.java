@@ -566,6 +566,7 @@ public final class Wiring implements AutoCloseable {
         return "ward-runner on " + host();
     }
 
+    /** The kernel's host name, without a DNS lookup that could hold up the start; "unknown host" if unreadable. */
     private static String host() {
         try {
             return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).strip();
@@ -576,14 +577,7 @@ public final class Wiring implements AutoCloseable {
 
     /** How this runner names itself to other runners and in {@code pg_stat_activity}: host and pid. */
     static String runnerName() {
-        String host;
-        try {
-            // the kernel's name, without a DNS lookup that could hold up the start
-            host = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).strip();
-        } catch (java.io.IOException | RuntimeException e) {
-            host = "unknown host";
-        }
-        return "ward-runner on " + host + ", pid " + ProcessHandle.current().pid();
+        return runnerHostName() + ", pid " + ProcessHandle.current().pid();
     }
 
     /**

@@ -75,6 +75,10 @@ class ClusterRouteTest {
                 HttpResponse<String> c = send(HttpRequest.newBuilder(uri(notJoined, "/api/cluster?verbose=1")));
                 assertEquals(400, c.statusCode());
                 assertTrue(c.body().contains("unknown parameter 'verbose'"), c.body());
+                HttpResponse<String> s = send(HttpRequest.newBuilder(uri(alone, "/api/summary?colour=red&size=2")));
+                assertEquals(400, s.statusCode(), "the summary refuses parameters the same way");
+                assertTrue(s.body().contains("unknown parameter 'colour' (known: none)")
+                        && s.body().contains("unknown parameter 'size'"), s.body());
 
                 HttpResponse<String> devices = send(HttpRequest.newBuilder(uri(notJoined, "/api/devices")));
                 assertEquals(200, devices.statusCode());

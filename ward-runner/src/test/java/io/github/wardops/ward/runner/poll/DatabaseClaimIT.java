@@ -13,7 +13,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,15 +39,13 @@ class DatabaseClaimIT {
         }
     }
 
+    /** A raw connection of the test's own: the embedded database's unpooled data source, as PgSupport.connect in ward-postgres. */
     private static Connection connect() throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("user", db.user());
-        p.setProperty("password", db.password().reveal());
-        return new org.postgresql.Driver().connect(db.jdbcUrl(), p);
+        return db.dataSource().getConnection();
     }
 
     private static String one(String sql, String arg) throws SQLException {
-        try (Connection c = db.dataSource().getConnection(); PreparedStatement st = c.prepareStatement(sql)) {
+        try (Connection c = connect(); PreparedStatement st = c.prepareStatement(sql)) {
             if (arg != null) {
                 st.setString(1, arg);
             }

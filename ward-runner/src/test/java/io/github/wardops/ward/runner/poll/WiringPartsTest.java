@@ -16,7 +16,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The runner's small wiring decisions: which devices get SNMP, and the Redis URI with its password. */
+/**
+ * The runner's small wiring decisions: which devices get SNMP, the Redis URI with its password, and
+ * how the runner names itself.
+ */
 class WiringPartsTest {
     private static Device device(String snmpVersion) throws Exception {
         Device.Builder b = Device.builder(DeviceId.fromKey("d" + snmpVersion), "d", InetAddress.getByName("127.49.0.1"))
@@ -25,6 +28,14 @@ class WiringPartsTest {
             b.label("snmp_version", snmpVersion);
         }
         return b.build();
+    }
+
+    @Test
+    void theRunnersNameIsItsHealthAlertsHostNameAndItsPid() {
+        String host = Wiring.runnerHostName();
+        assertTrue(host.startsWith("ward-runner on ") && host.length() > "ward-runner on ".length(), host);
+        assertEquals(host + ", pid " + ProcessHandle.current().pid(), Wiring.runnerName(),
+                "one reading of the host name for both");
     }
 
     @Test

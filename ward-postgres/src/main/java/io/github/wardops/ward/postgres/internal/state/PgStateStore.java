@@ -22,11 +22,14 @@ import org.jooq.impl.DSL;
 /**
  * {@link StateStore} over {@code device_state}: saves and deletes are queued in the
  * {@link StateWriter} (no I/O on the caller's thread); {@link #loadAll()} writes what is queued,
- * then reads every row, leaving out (and counting) rows it cannot understand. Thread-safe.
+ * then reads every row, leaving out (and counting) rows it cannot understand; {@link #loadDevices()}
+ * reads the device rows as they are, for a reader of states other processes write. Thread-safe.
  */
 public final class PgStateStore implements StateStore {
     private static final Field<Instant> SINCE = DSL.coalesce(DEVICE_STATE.SINCE, DEVICE_STATE.DOWN_SINCE,
             DEVICE_STATE.LAST_CHANGE, DEVICE_STATE.UPDATED_AT).as("effective_since");
+    /** In place of the flap history when it is not read. */
+    private static final Field<String> NO_HISTORY = DSL.inline("").as("no_flap_history");
     private final DSLContext ctx;
     private final StateWriter writer;
     private final Unreadable unreadable;
@@ -46,22 +49,36 @@ public final class PgStateStore implements StateStore {
 
     @Override
     public Collection<DeviceState> loadAll() {
-        return read(DSL.noCondition());
+        writer.flush();
+        return read(DSL.noCondition(), true);
     }
 
     /** Only these devices' rows (a shard handed over to this runner), by the primary key. */
     @Override
     public Collection<DeviceState> load(Collection<DeviceId> devices) {
         UUID[] ids = devices.stream().map(DeviceId::value).toArray(UUID[]::new);
-        return read(DEVICE_STATE.DEVICE_ID.eq(DSL.any(ids)));
+        writer.flush();
+        return read(DEVICE_STATE.DEVICE_ID.eq(DSL.any(ids)), true);
     }
 
-    private Collection<DeviceState> read(Condition where) {
-        writer.flush();
+    /**
+     * Every device's row ({@link StateKey#DEVICE}), as the database has it now, without its flap
+     * history (empty): no interface row is read and what this process queued is not written
+     * first, so it costs one read and no write. For a view of the states other processes write
+     * (a runner in cluster mode shows the devices others poll). Rows it cannot understand are left
+     * out and counted as by {@link #loadAll()}.
+     *
+     * @return the device states, ordered by device
+     */
+    public Collection<DeviceState> loadDevices() {
+        return read(DEVICE_STATE.IF_INDEX.eq(StateKey.DEVICE), false);
+    }
+
+    private Collection<DeviceState> read(Condition where, boolean history) {
         var rows = ctx.select(DEVICE_STATE.DEVICE_ID, DEVICE_STATE.IF_INDEX, DEVICE_STATE.STATUS, SINCE,
                         DEVICE_STATE.FLAPPING, DEVICE_STATE.FLAP_PERCENT, DEVICE_STATE.CONSECUTIVE_FAILURES,
                         DEVICE_STATE.CONSECUTIVE_SUCCESSES, DEVICE_STATE.UPDATED_AT, DEVICE_STATE.FAILING_SINCE,
-                        DEVICE_STATE.DETAIL, DEVICE_STATE.FLAP_HISTORY)
+                        DEVICE_STATE.DETAIL, history ? DEVICE_STATE.FLAP_HISTORY : NO_HISTORY)
                 .from(DEVICE_STATE)
                 .where(where)
                 .orderBy(DEVICE_STATE.DEVICE_ID, DEVICE_STATE.IF_INDEX)
@@ -70,7 +87,7 @@ public final class PgStateStore implements StateStore {
         List<DeviceState> out = new ArrayList<>(rows.size());
         for (Record r : rows) {
             try {
-                out.add(map(r));
+                out.add(map(r, history));
             } catch (RuntimeException e) {
                 read.skip("device " + r.get(DEVICE_STATE.DEVICE_ID) + " ifIndex " + r.get(DEVICE_STATE.IF_INDEX),
                         e.getMessage());
@@ -80,7 +97,7 @@ public final class PgStateStore implements StateStore {
         return out;
     }
 
-    private static DeviceState map(Record r) {
+    private static DeviceState map(Record r, boolean history) {
         String text = r.get(DEVICE_STATE.STATUS);
         DeviceStatus status;
         try {
@@ -93,7 +110,7 @@ public final class PgStateStore implements StateStore {
                 status, r.get(SINCE), r.get(DEVICE_STATE.FLAPPING), r.get(DEVICE_STATE.FLAP_PERCENT),
                 r.get(DEVICE_STATE.CONSECUTIVE_FAILURES), r.get(DEVICE_STATE.CONSECUTIVE_SUCCESSES),
                 r.get(DEVICE_STATE.UPDATED_AT), r.get(DEVICE_STATE.FAILING_SINCE), r.get(DEVICE_STATE.DETAIL),
-                r.get(DEVICE_STATE.FLAP_HISTORY) == null ? "" : r.get(DEVICE_STATE.FLAP_HISTORY));
+                !history || r.get(DEVICE_STATE.FLAP_HISTORY) == null ? "" : r.get(DEVICE_STATE.FLAP_HISTORY));
     }
 
     @Override
@@ -107,7 +124,7 @@ public final class PgStateStore implements StateStore {
     }
 
     /**
-     * Rows left out by {@link #loadAll()} since start.
+     * Rows left out by {@link #loadAll()} (and the other reads) since start.
      *
      * @return the count
      */
