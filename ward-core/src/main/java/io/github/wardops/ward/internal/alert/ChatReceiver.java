@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ToIntFunction;
 
 /**
  * What the chat receivers (Slack, Teams, Telegram) share: one JDK HTTP client that never follows
@@ -80,13 +81,18 @@ abstract class ChatReceiver implements Notifier {
      * when some lines do not fit, the last kept line is followed by {@code cutNote}.
      */
     static List<String> fit(List<String> lines, int max, String cutNote) {
+        return fit(lines, max, cutNote, String::length);
+    }
+
+    /** {@link #fit(List, int, String)} with the length measured by {@code length}. */
+    static List<String> fit(List<String> lines, int max, String cutNote, ToIntFunction<String> length) {
         List<String> out = new ArrayList<>(lines.size());
         int used = 0;
         for (int i = 0; i < lines.size(); i++) {
             String l = lines.get(i);
-            int need = l.length() + (out.isEmpty() ? 0 : 1);
+            int need = length.applyAsInt(l) + (out.isEmpty() ? 0 : 1);
             boolean last = i == lines.size() - 1;
-            int reserve = last ? 0 : cutNote.length() + 1;
+            int reserve = last ? 0 : length.applyAsInt(cutNote) + 1;
             if (used + need + reserve > max) {
                 out.add(cutNote);
                 return out;

@@ -19,6 +19,8 @@ import java.util.Map;
 public final class TelegramNotifier extends ChatReceiver {
     /** Telegram's limit on a message's text. */
     static final int MAX_CHARS = 4096;
+    /** The raw (HTML) text at most. */
+    static final int MAX_RAW_CHARS = 4 * MAX_CHARS;
     /** The most of Telegram's error description an exception quotes. */
     static final int MAX_DESCRIPTION = 200;
 
@@ -53,10 +55,42 @@ public final class TelegramNotifier extends ChatReceiver {
         lines.addAll(m.lines(MessageTemplate.Format.TELEGRAM_HTML));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("chat_id", options.chatId());
-        body.put("text", String.join("\n", fit(lines, MAX_CHARS, "... (message cut)")));
+        // Telegram counts the text after parsing its HTML (tags are not text, an entity is one
+        // character); the raw text is bounded too, by MAX_RAW_CHARS.
+        List<String> kept = fit(lines, MAX_CHARS, "... (message cut)", TelegramNotifier::visibleLength);
+        kept = fit(kept, MAX_RAW_CHARS, "... (message cut)");
+        body.put("text", String.join("\n", kept));
         body.put("parse_mode", "HTML");
         body.put("disable_web_page_preview", true);
         return body;
+    }
+
+    /**
+     * The length of HTML text as Telegram counts it: characters outside tags, an entity as one.
+     *
+     * @param html the text
+     * @return the length
+     */
+    static int visibleLength(String html) {
+        int n = 0;
+        boolean tag = false;
+        boolean entity = false;
+        for (int i = 0; i < html.length(); i++) {
+            char c = html.charAt(i);
+            if (tag) {
+                tag = c != '>';
+            } else if (entity) {
+                entity = c != ';';
+            } else if (c == '<') {
+                tag = true;
+            } else if (c == '&') {
+                entity = true;
+                n++;
+            } else if (!Character.isLowSurrogate(c)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     @Override
