@@ -35,6 +35,8 @@ class DocSnippetsTest {
             import io.github.wardops.ward.cache.*;
             import io.github.wardops.ward.examples.prober.*;
             import io.github.wardops.ward.inventory.*;
+            import io.github.wardops.ward.mail.*;
+            import io.github.wardops.ward.notify.*;
             import io.github.wardops.ward.postgres.*;
             import io.github.wardops.ward.postgres.cluster.*;
             import io.github.wardops.ward.probe.*;
