@@ -188,10 +188,13 @@ public final class MessageTemplate {
                         top = a.severity();
                     }
                 }
-                t.append(top == null ? "[RESOLVED] " : "[" + sev(top) + "] ");
-                t.append(g.firing().size()).append(" firing");
-                if (!g.resolved().isEmpty()) {
-                    t.append(", ").append(g.resolved().size()).append(" resolved");
+                if (top == null) {
+                    t.append("[RESOLVED] ").append(g.resolved().size()).append(" resolved");
+                } else {
+                    t.append("[").append(sev(top)).append("] ").append(g.firing().size()).append(" firing");
+                    if (!g.resolved().isEmpty()) {
+                        t.append(", ").append(g.resolved().size()).append(" resolved");
+                    }
                 }
                 if (!g.groupLabels().isEmpty()) {
                     t.append(": ").append(labels(g.groupLabels()));

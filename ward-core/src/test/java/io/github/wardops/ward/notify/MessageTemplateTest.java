@@ -78,6 +78,9 @@ class MessageTemplateTest {
                 Notification.Grouped.Reason.CHANGED, NOW));
         assertEquals("[CRITICAL] 1 firing, 1 resolved: branch=Vake", g.title());
         String gt = g.text(Format.PLAIN);
+        MessageTemplate.Message allResolved = template.render(new Notification.Grouped("noc", Map.of("branch", "Vake"),
+                List.of(), List.of(a.resolve(NOW, "condition cleared")), Notification.Grouped.Reason.CHANGED, NOW));
+        assertEquals("[RESOLVED] 1 resolved: branch=Vake", allResolved.title());
         assertTrue(gt.indexOf("Firing (1)") < gt.indexOf("Resolved (1)"), gt);
     }
 

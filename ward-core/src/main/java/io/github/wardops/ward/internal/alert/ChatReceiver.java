@@ -30,10 +30,13 @@ abstract class ChatReceiver implements Notifier {
     private final String name;
     private final Duration timeout;
     private final HttpClient client;
+    /** Where to POST (it may hold a token: never in a message). */
+    final URI uri;
 
-    ChatReceiver(String name, Duration timeout) {
+    ChatReceiver(String name, Duration timeout, URI uri) {
         this.name = name;
         this.timeout = timeout;
+        this.uri = uri;
         this.client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
@@ -103,8 +106,14 @@ abstract class ChatReceiver implements Notifier {
         return out;
     }
 
+    /** The JSON payload of a notification, as maps and lists. */
+    abstract Object payload(Notification n);
+
+    /** POSTs the payload; a non-2xx answer throws. */
     @Override
-    public abstract void send(Notification notification) throws InterruptedException;
+    public void send(Notification notification) throws InterruptedException {
+        check(post(uri, payload(notification)));
+    }
 
     @Override
     public void close() {

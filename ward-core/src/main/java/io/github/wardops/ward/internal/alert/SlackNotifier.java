@@ -3,7 +3,6 @@ package io.github.wardops.ward.internal.alert;
 import io.github.wardops.ward.alert.Notification;
 import io.github.wardops.ward.notify.MessageTemplate;
 import io.github.wardops.ward.notify.SlackOptions;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +21,6 @@ public final class SlackNotifier extends ChatReceiver {
     static final int MAX_SECTIONS = 40;
 
     private final SlackOptions options;
-    private final URI uri;
 
     /**
      * Creates the notifier and its HTTP client.
@@ -30,9 +28,8 @@ public final class SlackNotifier extends ChatReceiver {
      * @param options the options
      */
     public SlackNotifier(SlackOptions options) {
-        super(options.name(), options.timeout());
+        super(options.name(), options.timeout(), options.uri());
         this.options = options;
-        this.uri = options.uri();
     }
 
     /**
@@ -86,8 +83,8 @@ public final class SlackNotifier extends ChatReceiver {
     }
 
     @Override
-    public void send(Notification notification) throws InterruptedException {
-        check(post(uri, payload(options, notification)));
+    Object payload(Notification n) {
+        return payload(options, n);
     }
 
     @Override

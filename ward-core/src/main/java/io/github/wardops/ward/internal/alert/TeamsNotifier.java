@@ -3,7 +3,6 @@ package io.github.wardops.ward.internal.alert;
 import io.github.wardops.ward.alert.Notification;
 import io.github.wardops.ward.notify.MessageTemplate;
 import io.github.wardops.ward.notify.TeamsOptions;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -19,7 +18,6 @@ public final class TeamsNotifier extends ChatReceiver {
     static final int MAX_CHARS = 20_000;
 
     private final TeamsOptions options;
-    private final URI uri;
 
     /**
      * Creates the notifier and its HTTP client.
@@ -27,9 +25,8 @@ public final class TeamsNotifier extends ChatReceiver {
      * @param options the options
      */
     public TeamsNotifier(TeamsOptions options) {
-        super(options.name(), options.timeout());
+        super(options.name(), options.timeout(), options.uri());
         this.options = options;
-        this.uri = options.uri();
     }
 
     /**
@@ -64,8 +61,8 @@ public final class TeamsNotifier extends ChatReceiver {
     }
 
     @Override
-    public void send(Notification notification) throws InterruptedException {
-        check(post(uri, payload(options, notification)));
+    Object payload(Notification n) {
+        return payload(options, n);
     }
 
     @Override

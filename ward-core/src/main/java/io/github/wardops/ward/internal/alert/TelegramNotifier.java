@@ -25,7 +25,6 @@ public final class TelegramNotifier extends ChatReceiver {
     static final int MAX_DESCRIPTION = 200;
 
     private final TelegramOptions options;
-    private final URI uri;
     private final String token;
 
     /**
@@ -34,11 +33,19 @@ public final class TelegramNotifier extends ChatReceiver {
      * @param options the options
      */
     public TelegramNotifier(TelegramOptions options) {
-        super(options.name(), options.timeout());
+        super(options.name(), options.timeout(), sendMessage(options));
         this.options = options;
         this.token = options.token().reveal();
+    }
+
+    private static URI sendMessage(TelegramOptions options) {
         String base = options.apiBase().toString();
-        this.uri = URI.create((base.endsWith("/") ? base : base + "/") + "bot" + token + "/sendMessage");
+        return URI.create((base.endsWith("/") ? base : base + "/") + "bot" + options.token().reveal() + "/sendMessage");
+    }
+
+    @Override
+    Object payload(Notification n) {
+        return payload(options, n);
     }
 
     /**
