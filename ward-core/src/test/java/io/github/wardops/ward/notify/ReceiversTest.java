@@ -145,6 +145,7 @@ class ReceiversTest {
                 Map<?, ?> json = r.json();
                 String title = (String) json.get("text");
                 List<?> blocks = (List<?>) json.get("blocks");
+                assertEquals(Boolean.FALSE, json.get("unfurl_links"));
                 Map<?, ?> header = (Map<?, ?>) blocks.getFirst();
                 assertEquals("header", header.get("type"));
                 assertEquals("plain_text", ((Map<?, ?>) header.get("text")).get("type"));

@@ -63,7 +63,7 @@ public final class MailOptions {
     private final String subjectPrefix;
     private final MessageTemplate template;
 
-    private MailOptions(Builder b) {
+    private MailOptions(Builder b, SSLContext tls) {
         this.name = b.name;
         this.host = b.host;
         this.port = b.port != 0 ? b.port : defaultPort(b.security);
@@ -75,7 +75,7 @@ public final class MailOptions {
         this.connectTimeout = b.connectTimeout;
         this.readTimeout = b.readTimeout;
         this.writeTimeout = b.writeTimeout;
-        this.sslContext = b.sslContext;
+        this.sslContext = tls;
         this.subjectPrefix = b.subjectPrefix;
         this.template = b.template;
     }
@@ -481,14 +481,13 @@ public final class MailOptions {
             if (template == null) {
                 p.add("template: must not be null");
             }
+            SSLContext tls = sslContext;
             if (trustStore != null && p.isEmpty()) {
                 try {
                     TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
                     tmf.init(trustStore);
-                    SSLContext ctx = SSLContext.getInstance("TLS");
-                    ctx.init(null, tmf.getTrustManagers(), null);
-                    sslContext = ctx;
-                    trustStore = null;
+                    tls = SSLContext.getInstance("TLS");
+                    tls.init(null, tmf.getTrustManagers(), null);
                 } catch (GeneralSecurityException e) {
                     p.add("trust-store: cannot be used (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
                 }
@@ -496,7 +495,7 @@ public final class MailOptions {
             if (!p.isEmpty()) {
                 throw new InvalidConfigurationException("MailOptions", p);
             }
-            return new MailOptions(this);
+            return new MailOptions(this, tls);
         }
 
         private static void address(String what, String a, List<String> p) {

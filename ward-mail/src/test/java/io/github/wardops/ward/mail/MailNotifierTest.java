@@ -92,6 +92,14 @@ class MailNotifierTest {
         return ctx;
     }
 
+    static SSLContext serverContextUnchecked() {
+        try {
+            return serverContext(serverKeys);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @BeforeAll
     static void startGreenMail() throws Exception {
         Path ks = dir.resolve("server.p12");
@@ -323,6 +331,11 @@ class MailNotifierTest {
         InvalidConfigurationException pw = assertThrows(InvalidConfigurationException.class,
                 () -> options(MailOptions.Security.NONE, 25).login("", Secret.of("")).build());
         assertEquals(2, pw.problems().size(), pw.getMessage());
+        MailOptions.Builder both = options(MailOptions.Security.TLS, 465).trustStore(trust);
+        both.build();
+        assertTrue(both.build().sslContext() != null, "a builder builds twice alike");
+        assertTrue(assertThrows(InvalidConfigurationException.class, () -> both.sslContext(serverContextUnchecked()).build())
+                .getMessage().contains("set a trust store or an SSL context, not both"));
         assertEquals(587, MailOptions.builder().host("127.0.0.1").from("a@localhost").to(List.of("b@localhost")).build().port());
         assertEquals(465, MailOptions.builder().host("127.0.0.1").security(MailOptions.Security.TLS).from("a@localhost")
                 .to(List.of("b@localhost")).build().port());

@@ -75,6 +75,9 @@ public final class SlackNotifier extends ChatReceiver {
             blocks.add(section(section));
         }
         body.put("blocks", blocks);
+        // the status-page links of a long list would each become a preview
+        body.put("unfurl_links", false);
+        body.put("unfurl_media", false);
         return body;
     }
 
