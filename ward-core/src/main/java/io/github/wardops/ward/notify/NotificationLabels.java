@@ -15,6 +15,7 @@ import java.util.Map;
  *   <li>{@code rule}: the alert's current rule; {@code problem}: its group of rules;</li>
  *   <li>{@code interface}: the ifIndex for an interface alert, else absent.</li>
  * </ul>
+ * Stateless and thread-safe; no value is ever {@code null} (a missing address is empty).
  */
 public final class NotificationLabels {
 

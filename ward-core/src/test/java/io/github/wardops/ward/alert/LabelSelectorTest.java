@@ -15,6 +15,25 @@ class LabelSelectorTest {
     static final Map<String, String> AP = Map.of("region", "Imereti", "device_type", "Access Point");
 
     @Test
+    void termsJoinWithAndAndRegularExpressionsMatchWholeValues() {
+        LabelSelector s = LabelSelector.parse("severity = critical and region = Tbilisi");
+        assertTrue(s.matches(Map.of("severity", "critical", "region", "Tbilisi")));
+        assertFalse(s.matches(Map.of("severity", "critical", "region", "Imereti")));
+        // "and" inside a word or a quoted value is a value
+        assertTrue(LabelSelector.parse("branch = Sandbox").matches(Map.of("branch", "Sandbox")));
+        assertTrue(LabelSelector.parse("branch = 'Research and Development', region = Tbilisi")
+                .matches(Map.of("branch", "Research and Development", "region", "Tbilisi")));
+        LabelSelector re = LabelSelector.parse("device =~ \"(?i)vake-.*\" and region !~ 'Ime.*'");
+        assertTrue(re.matches(Map.of("device", "VAKE-router", "region", "Tbilisi")));
+        assertFalse(re.matches(Map.of("device", "xVAKE-router", "region", "Tbilisi")), "the whole value");
+        assertFalse(re.matches(Map.of("device", "vake-1", "region", "Imereti")));
+        assertTrue(LabelSelector.parse("isp !~ '.+'").matches(Map.of()), "a missing label is the empty value");
+        RuleSyntaxException e = assertThrows(RuleSyntaxException.class, () -> LabelSelector.parse("device =~ '(vake'"));
+        assertTrue(e.getMessage().contains("regular expression"), e.getMessage());
+        assertThrows(RuleSyntaxException.class, () -> LabelSelector.parse("region = Tbilisi and"));
+    }
+
+    @Test
     void selectsByLabels() {
         assertTrue(LabelSelector.parse("region = Tbilisi").matches(ROUTER));
         assertFalse(LabelSelector.parse("region = Tbilisi").matches(AP));
@@ -41,7 +60,7 @@ class LabelSelectorTest {
         "`type in (Router,)`          | 17 | a value",
         "`type not (Router)`          | 10 | 'in' after 'not'",
         "`region = \"Tbilisi`         | 18 | a closing \"",
-        "`region = a = b`             | 12 | ',' between terms",
+        "`region = a = b`             | 12 | ',' or 'and' between terms",
     })
     void malformedSelectorsAreReportedWithTheirPosition(String text, int position, String expected) {
         RuleSyntaxException e = assertThrows(RuleSyntaxException.class, () -> LabelSelector.parse(text));

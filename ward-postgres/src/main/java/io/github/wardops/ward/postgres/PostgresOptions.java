@@ -39,6 +39,13 @@ public final class PostgresOptions {
      * {@link Builder#eventRetention} is not called: 400 days.
      */
     public static final Duration DEFAULT_EVENT_RETENTION = Duration.ofDays(400);
+    /**
+     * How long the notification log and ended silences are kept when
+     * {@link Builder#notificationRetention} is not called: 30 days.
+     */
+    public static final Duration DEFAULT_NOTIFICATION_RETENTION = Duration.ofDays(30);
+    /** The most silences that have not ended when {@link Builder#maxSilences} is not called: 10,000. */
+    public static final int DEFAULT_MAX_SILENCES = 10_000;
 
     private final String jdbcUrl;
     private final String user;
@@ -56,6 +63,8 @@ public final class PostgresOptions {
     private final Map<String, Duration> retention;
     private final Duration rollupRetention;
     private final Duration eventRetention;
+    private final Duration notificationRetention;
+    private final int maxSilences;
     private final int partitionsAhead;
     private final Duration maintenanceInterval;
     private final boolean migrate;
@@ -80,6 +89,8 @@ public final class PostgresOptions {
         this.retention = Collections.unmodifiableMap(new LinkedHashMap<>(b.retention));
         this.rollupRetention = b.rollupRetention;
         this.eventRetention = b.eventRetention;
+        this.notificationRetention = b.notificationRetention;
+        this.maxSilences = b.maxSilences;
         this.partitionsAhead = b.partitionsAhead;
         this.maintenanceInterval = b.maintenanceInterval;
         this.migrate = b.migrate;
@@ -290,6 +301,27 @@ public final class PostgresOptions {
     }
 
     /**
+     * How long the notification log ({@code notification_log}) and ended {@code silences} are kept:
+     * entries sent, and silences that ended, longer ago are deleted by the maintenance run, except
+     * the last entry of each (receiver, group) that still names a firing alert.
+     *
+     * @return the retention (whole days)
+     */
+    public Duration notificationRetention() {
+        return notificationRetention;
+    }
+
+    /**
+     * The most silences that have not ended which {@link PostgresStorage#silenceStore()} keeps, for
+     * every instance on the database together.
+     *
+     * @return the bound
+     */
+    public int maxSilences() {
+        return maxSilences;
+    }
+
+    /**
 
      * Returns how many days of partitions exist ahead of today.
 
@@ -393,6 +425,8 @@ public final class PostgresOptions {
         private final Map<String, Duration> retention = new LinkedHashMap<>();
         private Duration rollupRetention = DEFAULT_ROLLUP_RETENTION;
         private Duration eventRetention = DEFAULT_EVENT_RETENTION;
+        private Duration notificationRetention = DEFAULT_NOTIFICATION_RETENTION;
+        private int maxSilences = DEFAULT_MAX_SILENCES;
         private int partitionsAhead = 3;
         private Duration maintenanceInterval = Duration.ofHours(1);
         private boolean migrate = true;
@@ -571,6 +605,29 @@ public final class PostgresOptions {
         }
 
         /**
+         * Sets how long the notification log and ended silences are kept.
+         *
+         * @param keep whole days, 1-3650 (default 30 days)
+         * @return this builder
+         */
+        public Builder notificationRetention(Duration keep) {
+            this.notificationRetention = keep;
+            return this;
+        }
+
+        /**
+         * Sets the most silences that have not ended (active and future ones, all instances on
+         * the database together); {@code SilenceStore.add} refuses more.
+         *
+         * @param n 1-1,000,000 (default 10,000)
+         * @return this builder
+         */
+        public Builder maxSilences(int n) {
+            this.maxSilences = n;
+            return this;
+        }
+
+        /**
          * Sets the partitions ahead.
          *
          * @param days partitions created ahead of today (1-60; default 3)
@@ -690,6 +747,10 @@ public final class PostgresOptions {
             }
             wholeDays(p, "rollupRetention", rollupRetention);
             wholeDays(p, "eventRetention", eventRetention);
+            wholeDays(p, "notificationRetention", notificationRetention);
+            if (maxSilences < 1 || maxSilences > 1_000_000) {
+                p.add("maxSilences = " + maxSilences + ": must be 1-1000000");
+            }
             if (partitionsAhead < 1 || partitionsAhead > 60) {
                 p.add("partitionsAhead = " + partitionsAhead + ": must be 1-60");
             }

@@ -22,9 +22,13 @@ import io.github.wardops.ward.postgres.internal.sink.ResultWriter;
 import io.github.wardops.ward.postgres.internal.sink.StorageMeters;
 import io.github.wardops.ward.postgres.internal.spool.Spool;
 import io.github.wardops.ward.postgres.internal.state.PgAlertStore;
+import io.github.wardops.ward.postgres.internal.state.PgNotificationLog;
+import io.github.wardops.ward.postgres.internal.state.PgSilenceStore;
 import io.github.wardops.ward.postgres.internal.state.PgStateStore;
 import io.github.wardops.ward.postgres.internal.state.StateHistory;
 import io.github.wardops.ward.postgres.internal.state.StateWriter;
+import io.github.wardops.ward.notify.NotificationLog;
+import io.github.wardops.ward.notify.SilenceStore;
 import io.github.wardops.ward.state.StateListener;
 import io.github.wardops.ward.state.StateStore;
 import io.github.wardops.ward.sink.ResultSink;
@@ -95,6 +99,8 @@ public final class PostgresStorage implements AutoCloseable {
     private final StateWriter stateWriter;
     private final PgStateStore stateStore;
     private final PgAlertStore alertStore;
+    private final PgSilenceStore silenceStore;
+    private final PgNotificationLog notificationLog;
     private final StateHistory stateHistory;
     private final DeviceHistory deviceHistory;
     private final InterfaceHistory interfaceHistory;
@@ -180,6 +186,9 @@ public final class PostgresStorage implements AutoCloseable {
                 options.retryInterval(), registry);
         this.stateStore = new PgStateStore(ctx, stateWriter, registry);
         this.alertStore = new PgAlertStore(ctx, stateWriter, options.clock(), registry);
+        this.silenceStore = new PgSilenceStore(ctx, this::ensureSchema, options.maxSilences(), options.clock(),
+                options.ticker(), registry);
+        this.notificationLog = new PgNotificationLog(ctx, this::ensureSchema, options.ticker(), registry);
         this.stateHistory = new StateHistory(stateWriter);
         this.deviceHistory = new DeviceHistory(ctx);
         this.interfaceHistory = new InterfaceHistory(ctx);
@@ -312,8 +321,10 @@ public final class PostgresStorage implements AutoCloseable {
      * Creates the partitions of today and the next days, drops those past each table's
      * retention, rolls the raw results up into the hourly and daily roll-ups (the first run after
      * an upgrade backfills them from every raw row kept; later runs re-roll the last hours and
-     * the current one), and deletes roll-ups, state changes, resolved alerts and silences past
-     * their retention. The maintenance threads do this every maintenance interval; running it
+     * the current one), and deletes roll-ups, state changes, resolved alerts and maintenance
+     * silences past their retention, and notification log entries and ended silences past the
+     * notification retention (keeping the last entry of each receiver and group that still names
+     * a firing alert). The maintenance threads do this every maintenance interval; running it
      * again gives the same roll-up rows. Several instances on one database (several runners) do
      * each of the two jobs one at a time: each runs under a session advisory lock
      * ({@code (0x77617264, 3)} partitions, {@code (0x77617264, 2)} roll-ups), and an instance that
@@ -395,6 +406,9 @@ public final class PostgresStorage implements AutoCloseable {
             LOG.info("rolled up {} hour(s) of results into the hourly and daily roll-ups", hours);
         }
         long expired = Rollups.expire(ctx, now.minus(options.rollupRetention()), now.minus(options.eventRetention()));
+        Instant notifyCut = now.minus(options.notificationRetention());
+        expired += PgNotificationLog.removeBefore(ctx, notifyCut);
+        expired += PgSilenceStore.removeEndedBefore(ctx, notifyCut);
         return new long[] {hours, expired};
     }
 
@@ -476,6 +490,36 @@ public final class PostgresStorage implements AutoCloseable {
      */
     public PostgresAlertStore alertStore() {
         return alertStore;
+    }
+
+    /**
+     * ward-core's {@link SilenceStore} over {@code silences}, fleet-wide: nothing is cached, so a
+     * silence added or expired through any instance on the database is seen by every instance at
+     * its next call. {@code add} refuses more than {@link PostgresOptions#maxSilences()} silences
+     * that have not ended (across all instances; counted in {@code ward.storage.silences.refused});
+     * a row whose matchers no longer parse is left out, counted in
+     * {@code ward.storage.rows.unreadable{table=silences}} and logged at most once a minute. Calls
+     * are synchronous; a database failure is a {@link WardException} (counted in
+     * {@code ward.storage.notify.failures{table=silences}}). Thread-safe.
+     *
+     * @return the store (the same instance on every call)
+     */
+    public SilenceStore silenceStore() {
+        return silenceStore;
+    }
+
+    /**
+     * ward-core's {@link NotificationLog} over {@code notification_log}, fleet-wide. {@code append}
+     * returns once the entry is committed, so a restarted or another runner does not send the
+     * message again; "last" and "newest first" follow the order of appending. A database failure
+     * is a {@link WardException} (counted in {@code ward.storage.notify.failures{table=notification_log}}).
+     * Old entries are deleted by the maintenance run ({@link PostgresOptions#notificationRetention()}).
+     * Thread-safe.
+     *
+     * @return the log (the same instance on every call)
+     */
+    public NotificationLog notificationLog() {
+        return notificationLog;
     }
 
     /**

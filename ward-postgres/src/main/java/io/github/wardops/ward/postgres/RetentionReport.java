@@ -9,7 +9,8 @@ import java.util.List;
  * @param dropped partitions dropped (past retention)
  * @param rolledUpHours hours rolled up into the hourly roll-ups by this run (a backfill counts
  *     every hour it built; a steady run the current hour and the few before it it re-rolls)
- * @param expiredRows roll-up, state-change, alert and silence rows deleted as past their retention
+ * @param expiredRows roll-up, state-change, alert, maintenance-silence, notification-log and silence rows
+ *     deleted as past their retention
  *
  * <p>Neither list is {@code null}; both are copied and unmodifiable.
  */

@@ -33,6 +33,8 @@ class PostgresOptionsTest {
         assertEquals(262_144, o.stateWriteCapacity());
         assertEquals(Duration.ofDays(400), o.rollupRetention());
         assertEquals(Duration.ofDays(400), o.eventRetention());
+        assertEquals(Duration.ofDays(30), o.notificationRetention());
+        assertEquals(10_000, o.maxSilences());
     }
 
     @Test
@@ -51,8 +53,12 @@ class PostgresOptionsTest {
                 .ticker(null)
                 .rollupRetention(Duration.ofHours(25))
                 .eventRetention(Duration.ofDays(3651))
+                .notificationRetention(Duration.ofHours(12))
+                .maxSilences(0)
                 .build());
-        assertEquals(13, e.problems().size(), e.getMessage());
+        assertEquals(15, e.problems().size(), e.getMessage());
+        assertTrue(e.problems().contains("notificationRetention = PT12H: must be whole days, 1-3650"), e.getMessage());
+        assertTrue(e.problems().contains("maxSilences = 0: must be 1-1000000"), e.getMessage());
         assertTrue(e.problems().contains("rollupRetention = PT25H: must be whole days, 1-3650"), e.getMessage());
         assertTrue(e.problems().contains("eventRetention = PT87624H: must be whole days, 1-3650"), e.getMessage());
         assertTrue(e.problems().contains("ticker: must not be null"), e.getMessage());

@@ -15,10 +15,15 @@ public final class Selectors {
     }
 
     /** One term: key, whether negated, and the accepted values. */
-    record Term(String key, boolean negated, Set<String> values) {
+    record Term(String key, boolean negated, Set<String> values, java.util.regex.Pattern pattern) {
+        Term(String key, boolean negated, Set<String> values) {
+            this(key, negated, values, null);
+        }
+
         boolean matches(Map<String, String> labels) {
             String v = labels.get(key);
-            boolean in = v != null && values.contains(v.strip());
+            boolean in = pattern != null ? pattern.matcher(v == null ? "" : v.strip()).matches()
+                    : v != null && values.contains(v.strip());
             return negated != in;
         }
     }
@@ -90,12 +95,21 @@ public final class Selectors {
                 if (i >= s.length()) {
                     break;
                 }
-                if (s.charAt(i) != ',') {
-                    throw err("',' between terms or the end of the selector");
+                if (s.charAt(i) == ',') {
+                    i++;
+                } else if (atAnd()) {
+                    i += 3;
+                } else {
+                    throw err("',' or 'and' between terms, or the end of the selector");
                 }
-                i++;
             }
             return new Parsed(s.strip(), List.copyOf(terms));
+        }
+
+        /** At the word {@code and} standing alone (terms may be joined by it instead of a comma). */
+        private boolean atAnd() {
+            return s.regionMatches(true, i, "and", 0, 3) && (i + 3 == s.length() || Character.isWhitespace(s.charAt(i + 3)))
+                    && (i == 0 || Character.isWhitespace(s.charAt(i - 1)));
         }
 
         private String word() {
@@ -113,6 +127,18 @@ public final class Selectors {
                 throw err("a label name such as region");
             }
             ws();
+            if (s.startsWith("=~", i) || s.startsWith("!~", i)) {
+                boolean neg = s.charAt(i) == '!';
+                i += 2;
+                int at = i;
+                String re = value(false);
+                try {
+                    return new Term(key, neg, Set.of(), java.util.regex.Pattern.compile(re));
+                } catch (java.util.regex.PatternSyntaxException e) {
+                    i = at;
+                    throw err("a regular expression (" + e.getDescription() + ")");
+                }
+            }
             if (s.startsWith("!=", i)) {
                 i += 2;
                 return new Term(key, true, Set.of(value(false)));
@@ -173,7 +199,7 @@ public final class Selectors {
             }
             int start = i;
             while (i < s.length() && s.charAt(i) != ',' && !(inList && s.charAt(i) == ')')
-                    && s.charAt(i) != '(' && s.charAt(i) != '"' && s.charAt(i) != '=') {
+                    && s.charAt(i) != '(' && s.charAt(i) != '"' && s.charAt(i) != '=' && !(i > start && atAnd())) {
                 i++;
             }
             String v = s.substring(start, i).strip();

@@ -48,7 +48,6 @@ public final class InMemorySilenceStore implements SilenceStore {
         }
         Silence e = s.expire(at);
         current.put(id, e);
-        moveEnded(at);
         return Optional.of(e);
     }
 

@@ -17,8 +17,10 @@ import io.github.wardops.ward.postgres.internal.jooq.tables.InterfaceHourly;
 import io.github.wardops.ward.postgres.internal.jooq.tables.InterfaceSamples;
 import io.github.wardops.ward.postgres.internal.jooq.tables.Interfaces;
 import io.github.wardops.ward.postgres.internal.jooq.tables.InventoryVersion;
+import io.github.wardops.ward.postgres.internal.jooq.tables.NotificationLog;
 import io.github.wardops.ward.postgres.internal.jooq.tables.PingResults;
 import io.github.wardops.ward.postgres.internal.jooq.tables.RollupProgress;
+import io.github.wardops.ward.postgres.internal.jooq.tables.Silences;
 import io.github.wardops.ward.postgres.internal.jooq.tables.SnmpCredentials;
 import io.github.wardops.ward.postgres.internal.jooq.tables.SnmpValues;
 import io.github.wardops.ward.postgres.internal.jooq.tables.StateChanges;
@@ -111,6 +113,11 @@ public class DefaultSchema extends SchemaImpl {
     public final InventoryVersion INVENTORY_VERSION = InventoryVersion.INVENTORY_VERSION;
 
     /**
+     * The table <code>notification_log</code>.
+     */
+    public final NotificationLog NOTIFICATION_LOG = NotificationLog.NOTIFICATION_LOG;
+
+    /**
      * The table <code>ping_results</code>.
      */
     public final PingResults PING_RESULTS = PingResults.PING_RESULTS;
@@ -119,6 +126,11 @@ public class DefaultSchema extends SchemaImpl {
      * The table <code>rollup_progress</code>.
      */
     public final RollupProgress ROLLUP_PROGRESS = RollupProgress.ROLLUP_PROGRESS;
+
+    /**
+     * The table <code>silences</code>.
+     */
+    public final Silences SILENCES = Silences.SILENCES;
 
     /**
      * The table <code>snmp_credentials</code>.
@@ -164,8 +176,10 @@ public class DefaultSchema extends SchemaImpl {
             InterfaceSamples.INTERFACE_SAMPLES,
             Interfaces.INTERFACES,
             InventoryVersion.INVENTORY_VERSION,
+            NotificationLog.NOTIFICATION_LOG,
             PingResults.PING_RESULTS,
             RollupProgress.ROLLUP_PROGRESS,
+            Silences.SILENCES,
             SnmpCredentials.SNMP_CREDENTIALS,
             SnmpValues.SNMP_VALUES,
             StateChanges.STATE_CHANGES

@@ -10,7 +10,9 @@ import io.github.wardops.ward.postgres.internal.jooq.tables.Devices;
 import io.github.wardops.ward.postgres.internal.jooq.tables.InterfaceDaily;
 import io.github.wardops.ward.postgres.internal.jooq.tables.InterfaceHourly;
 import io.github.wardops.ward.postgres.internal.jooq.tables.InterfaceSamples;
+import io.github.wardops.ward.postgres.internal.jooq.tables.NotificationLog;
 import io.github.wardops.ward.postgres.internal.jooq.tables.PingResults;
+import io.github.wardops.ward.postgres.internal.jooq.tables.Silences;
 import io.github.wardops.ward.postgres.internal.jooq.tables.StateChanges;
 
 import org.jooq.Index;
@@ -37,7 +39,10 @@ public class Indexes {
     public static final Index INTERFACE_DAILY_BUCKET_IDX = Internal.createIndex(DSL.name("interface_daily_bucket_idx"), InterfaceDaily.INTERFACE_DAILY, new OrderField[] { InterfaceDaily.INTERFACE_DAILY.BUCKET }, false);
     public static final Index INTERFACE_HOURLY_BUCKET_IDX = Internal.createIndex(DSL.name("interface_hourly_bucket_idx"), InterfaceHourly.INTERFACE_HOURLY, new OrderField[] { InterfaceHourly.INTERFACE_HOURLY.BUCKET }, false);
     public static final Index INTERFACE_SAMPLES_AT_BRIN = Internal.createIndex(DSL.name("interface_samples_at_brin"), InterfaceSamples.INTERFACE_SAMPLES, new OrderField[] { InterfaceSamples.INTERFACE_SAMPLES.AT }, false);
+    public static final Index NOTIFICATION_LOG_LAST_IDX = Internal.createIndex(DSL.name("notification_log_last_idx"), NotificationLog.NOTIFICATION_LOG, new OrderField[] { NotificationLog.NOTIFICATION_LOG.RECEIVER, NotificationLog.NOTIFICATION_LOG.GROUP_KEY, NotificationLog.NOTIFICATION_LOG.ID.desc() }, false);
+    public static final Index NOTIFICATION_LOG_SENT_AT_IDX = Internal.createIndex(DSL.name("notification_log_sent_at_idx"), NotificationLog.NOTIFICATION_LOG, new OrderField[] { NotificationLog.NOTIFICATION_LOG.SENT_AT }, false);
     public static final Index PING_RESULTS_AT_BRIN = Internal.createIndex(DSL.name("ping_results_at_brin"), PingResults.PING_RESULTS, new OrderField[] { PingResults.PING_RESULTS.AT }, false);
+    public static final Index SILENCES_ENDS_AT_IDX = Internal.createIndex(DSL.name("silences_ends_at_idx"), Silences.SILENCES, new OrderField[] { Silences.SILENCES.ENDS_AT }, false);
     public static final Index STATE_CHANGES_AT_IDX = Internal.createIndex(DSL.name("state_changes_at_idx"), StateChanges.STATE_CHANGES, new OrderField[] { StateChanges.STATE_CHANGES.AT }, false);
     public static final Index STATE_CHANGES_DEVICE_AT_IDX = Internal.createIndex(DSL.name("state_changes_device_at_idx"), StateChanges.STATE_CHANGES, new OrderField[] { StateChanges.STATE_CHANGES.DEVICE_ID, StateChanges.STATE_CHANGES.AT }, false);
 }

@@ -17,8 +17,10 @@ import io.github.wardops.ward.postgres.internal.jooq.tables.InterfaceHourly;
 import io.github.wardops.ward.postgres.internal.jooq.tables.InterfaceSamples;
 import io.github.wardops.ward.postgres.internal.jooq.tables.Interfaces;
 import io.github.wardops.ward.postgres.internal.jooq.tables.InventoryVersion;
+import io.github.wardops.ward.postgres.internal.jooq.tables.NotificationLog;
 import io.github.wardops.ward.postgres.internal.jooq.tables.PingResults;
 import io.github.wardops.ward.postgres.internal.jooq.tables.RollupProgress;
+import io.github.wardops.ward.postgres.internal.jooq.tables.Silences;
 import io.github.wardops.ward.postgres.internal.jooq.tables.SnmpCredentials;
 import io.github.wardops.ward.postgres.internal.jooq.tables.SnmpValues;
 import io.github.wardops.ward.postgres.internal.jooq.tables.StateChanges;
@@ -96,6 +98,11 @@ public class Tables {
     public static final InventoryVersion INVENTORY_VERSION = InventoryVersion.INVENTORY_VERSION;
 
     /**
+     * The table <code>notification_log</code>.
+     */
+    public static final NotificationLog NOTIFICATION_LOG = NotificationLog.NOTIFICATION_LOG;
+
+    /**
      * The table <code>ping_results</code>.
      */
     public static final PingResults PING_RESULTS = PingResults.PING_RESULTS;
@@ -104,6 +111,11 @@ public class Tables {
      * The table <code>rollup_progress</code>.
      */
     public static final RollupProgress ROLLUP_PROGRESS = RollupProgress.ROLLUP_PROGRESS;
+
+    /**
+     * The table <code>silences</code>.
+     */
+    public static final Silences SILENCES = Silences.SILENCES;
 
     /**
      * The table <code>snmp_credentials</code>.

@@ -132,6 +132,14 @@ public final class PgAlertStore implements PostgresAlertStore {
         return read(ctx.selectFrom(ALERTS).where(c).orderBy(ALERTS.SINCE, ALERTS.OPENED_AT, ALERTS.ID).fetch());
     }
 
+    /** One probe of the unique index on {@code alert_id}, open or resolved; what is queued is written first. */
+    @Override
+    public java.util.Optional<Alert> find(UUID alertId) {
+        Objects.requireNonNull(alertId, "alertId");
+        writer.flush();
+        return read(ctx.selectFrom(ALERTS).where(ALERTS.ALERT_ID.eq(alertId)).fetch()).stream().findFirst();
+    }
+
     private List<Alert> read(Result<? extends Record> rows) {
         Unreadable.Read read = unreadable.read();
         List<Alert> out = new ArrayList<>(rows.size());

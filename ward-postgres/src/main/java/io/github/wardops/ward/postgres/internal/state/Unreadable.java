@@ -1,5 +1,6 @@
 package io.github.wardops.ward.postgres.internal.state;
 
+import io.github.wardops.ward.internal.support.LogLimiter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
@@ -10,7 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Counts and reports rows a reader had to leave out (written by another program or a newer ward:
- * an unknown status, say). One load logs one line naming the first few rows. Thread-safe.
+ * an unknown status, say). One load logs one line naming the first few rows; a reader called
+ * often (the current silences, read on every dispatch) logs at most one such line per period.
+ * Thread-safe.
  */
 final class Unreadable {
     private static final Logger LOG = LoggerFactory.getLogger(Unreadable.class);
@@ -20,9 +23,19 @@ final class Unreadable {
     private final Counter partlyCounter;
     private final AtomicLong total = new AtomicLong();
     private final AtomicLong partlyTotal = new AtomicLong();
+    private final LogLimiter limiter;
+    private final AtomicLong warnings = new AtomicLong();
 
     Unreadable(MeterRegistry registry, String table) {
+        this(registry, table, null);
+    }
+
+    /**
+     * @param limiter lets one warning through per period, or {@code null} for one per read
+     */
+    Unreadable(MeterRegistry registry, String table, LogLimiter limiter) {
         this.table = table;
+        this.limiter = limiter;
         this.counter = Counter.builder("ward.storage.rows.unreadable").tag("table", table)
                 .description("Rows left out on reading because they could not be understood").register(registry);
         this.partlyCounter = Counter.builder("ward.storage.rows.partly_read").tag("table", table)
@@ -56,6 +69,9 @@ final class Unreadable {
             if (partly > 0) {
                 partlyCounter.increment(partly);
                 partlyTotal.addAndGet(partly);
+            }
+            if (partly > 0 && (limiter == null || limiter.allow(table + " partly"))) {
+                warnings.incrementAndGet();
                 LOG.warn("{}: read {} row(s) without a part that could not be understood (counted in "
                         + "ward.storage.rows.partly_read): {}{}", table, partly, String.join("; ", partlyExamples),
                         partly > partlyExamples.size() ? "; ..." : "");
@@ -65,8 +81,14 @@ final class Unreadable {
             }
             counter.increment(count);
             total.addAndGet(count);
-            LOG.warn("{}: left out {} row(s) that could not be read (counted in ward.storage.rows.unreadable): {}{}",
-                    table, count, String.join("; ", examples), count > examples.size() ? "; ..." : "");
+            long held = limiter == null ? 0 : limiter.permit(table);
+            if (held < 0) {
+                return;
+            }
+            warnings.incrementAndGet();
+            LOG.warn("{}: left out {} row(s) that could not be read (counted in ward.storage.rows.unreadable): {}{}{}",
+                    table, count, String.join("; ", examples), count > examples.size() ? "; ..." : "",
+                    held > 0 ? " (" + held + " such warning(s) held back since the last)" : "");
         }
     }
 
@@ -76,6 +98,11 @@ final class Unreadable {
 
     long total() {
         return total.get();
+    }
+
+    /** Warnings logged since start (the ones a limiter held back are not). */
+    long warnings() {
+        return warnings.get();
     }
 
     long partlyTotal() {
