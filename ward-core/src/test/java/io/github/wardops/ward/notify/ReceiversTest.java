@@ -347,6 +347,47 @@ class ReceiversTest {
     }
 
     @Test
+    void aBranchOutageRoutedByTheDispatcherIsOneMessagePerReceiver() throws Exception {
+        Map<java.util.UUID, Alert> open = new java.util.concurrent.ConcurrentHashMap<>();
+        AlertSource source = new AlertSource() {
+            @Override
+            public java.util.Collection<Alert> open() {
+                return List.copyOf(open.values());
+            }
+
+            @Override
+            public java.util.Optional<Alert> find(java.util.UUID id) {
+                return java.util.Optional.ofNullable(open.get(id));
+            }
+        };
+        for (Alert a : TestAlerts.branch("Vake", 20)) {
+            open.put(a.id(), a);
+        }
+        FakeClock clock = new FakeClock(NOW);
+        Route root = Route.builder().receivers("noc-slack", "oncall-telegram").groupBy(List.of("branch"))
+                .groupWait(Duration.ofSeconds(30)).build();
+        try (Notifier slack = Receivers.slack(slack().withName("noc-slack"));
+             Notifier tg = Receivers.telegram(telegram().withName("oncall-telegram"));
+             Dispatcher d = Dispatcher.builder().route(root).receiver(slack).receiver(tg).alerts(source)
+                     .log(NotificationLog.inMemory(100)).silences(SilenceStore.inMemory(10)).clock(clock)
+                     .meterRegistry(new SimpleMeterRegistry())
+                     .delivery(new DeliveryOptions(100, 2, Duration.ofMillis(1), Duration.ofMillis(2))).build()) {
+            d.tick();
+            clock.advance(Duration.ofSeconds(31));
+            d.tick();
+            assertTrue(d.awaitDelivered(Duration.ofSeconds(10)));
+            assertEquals(2, requests.size(), "one message per receiver: " + requests);
+            Request toSlack = requests.stream().filter(r -> r.path().startsWith("/services/")).findFirst().orElseThrow();
+            Request toTelegram = requests.stream().filter(r -> r.path().startsWith("/bot")).findFirst().orElseThrow();
+            assertEquals("[CRITICAL] 20 firing: branch=Vake", toSlack.json().get("text"));
+            assertAllTwenty(toSlack.body());
+            String text = (String) toTelegram.json().get("text");
+            assertTrue(text.startsWith("<b>[CRITICAL] 20 firing: branch=Vake</b>"), text);
+            assertAllTwenty(text);
+        }
+    }
+
+    @Test
     void badOptionsNameEveryProblem() {
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
                 () -> new SlackOptions("", Secret.of("not a url " + SLACK_TOKEN), Duration.ofMillis(-1), null));
