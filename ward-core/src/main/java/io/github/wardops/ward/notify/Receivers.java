@@ -11,7 +11,8 @@ import io.github.wardops.ward.internal.alert.TelegramNotifier;
  * Microsoft Teams, Telegram) or to a webhook, with the text of a {@link MessageTemplate}. Email is
  * in the {@code ward-mail} module. Each notifier bounds its requests with its options' timeout,
  * throws on a non-2xx answer (so the delivery retries it and counts it), and names the receiver
- * and the status in its exceptions, never the URL or the token. Stateless.
+ * and the status in its exceptions, never the URL or the token. Stateless and thread-safe; so
+ * are the notifiers it makes.
  */
 public final class Receivers {
     private Receivers() {
