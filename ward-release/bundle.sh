@@ -24,6 +24,7 @@ published=(
   "ward-simulator ward-simulator jar"
   "ward-redis ward-redis jar"
   "ward-postgres ward-postgres jar"
+  "ward-mail ward-mail jar"
   "ward-testkit ward-testkit jar"
 )
 

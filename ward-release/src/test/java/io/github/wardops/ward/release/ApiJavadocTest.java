@@ -29,7 +29,7 @@ class ApiJavadocTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"ward-core", "ward-snmp", "ward-victoriametrics", "ward-simulator", "ward-redis",
-            "ward-postgres", "ward-testkit"})
+            "ward-postgres", "ward-mail", "ward-testkit"})
     void everyPublicTypeStatesItsThreadingContract(String module) throws Exception {
         Path src = Path.of("..", module, "src/main/java");
         Matcher m = EXPORTS.matcher(Files.readString(src.resolve("module-info.java")));

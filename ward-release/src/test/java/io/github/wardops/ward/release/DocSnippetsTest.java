@@ -35,11 +35,17 @@ class DocSnippetsTest {
             import io.github.wardops.ward.cache.*;
             import io.github.wardops.ward.examples.prober.*;
             import io.github.wardops.ward.inventory.*;
+            import io.github.wardops.ward.mail.*;
             import io.github.wardops.ward.notify.AlertSource;
             import io.github.wardops.ward.notify.Dispatcher;
             import io.github.wardops.ward.notify.NotificationLog;
             import io.github.wardops.ward.notify.Route;
             import io.github.wardops.ward.notify.SilenceStore;
+            import io.github.wardops.ward.notify.MessageTemplate;
+            import io.github.wardops.ward.notify.Receivers;
+            import io.github.wardops.ward.notify.SlackOptions;
+            import io.github.wardops.ward.notify.TeamsOptions;
+            import io.github.wardops.ward.notify.TelegramOptions;
             import io.github.wardops.ward.postgres.*;
             import io.github.wardops.ward.postgres.cluster.*;
             import io.github.wardops.ward.probe.*;

