@@ -52,7 +52,7 @@ public final class NotificationsFile {
             "webhook", Set.of("url", "secret-file", "timeout"),
             "slack", Set.of("url-file", "timeout"),
             "teams", Set.of("url-file", "timeout"),
-            "telegram", Set.of("token-file", "chat-id", "api-base", "timeout"),
+            "telegram", Set.of("token-file", "chat-id", "api-base", "timeout", "max-retry-after"),
             "email", Set.of("host", "port", "security", "username", "password-file", "from", "to", "subject-prefix",
                     "timeout", "trust-store-file"));
 
@@ -95,9 +95,11 @@ public final class NotificationsFile {
      * @param root the routing tree
      * @param receivers the receivers, in file order
      * @param windows the maintenance windows
+     * @param statusPage the status page's address, for the links in messages, or {@code null}
      * @param source where it was read from
      */
-    public record Parsed(Route root, List<Receiver> receivers, List<MaintenanceWindow> windows, String source) {
+    public record Parsed(Route root, List<Receiver> receivers, List<MaintenanceWindow> windows, java.net.URI statusPage,
+                         String source) {
     }
 
     private NotificationsFile() {
@@ -152,7 +154,22 @@ public final class NotificationsFile {
             throw new InvalidConfigurationException("notifications " + source,
                     List.of("expected a map with receivers, route and maintenance"));
         }
-        members(doc, "", Set.of("receivers", "route", "maintenance"), p);
+        members(doc, "", Set.of("status-page", "receivers", "route", "maintenance"), p);
+        java.net.URI statusPage = null;
+        String page = text(doc, "status-page");
+        if (page != null) {
+            try {
+                statusPage = new java.net.URI(page);
+                if (statusPage.getHost() == null || !Set.of("http", "https").contains(String.valueOf(statusPage.getScheme()))
+                        || statusPage.getRawQuery() != null || statusPage.getRawFragment() != null
+                        || statusPage.getRawUserInfo() != null) {
+                    p.add("status-page: an http(s) address with a host and no credentials, query or fragment");
+                    statusPage = null;
+                }
+            } catch (java.net.URISyntaxException e) {
+                p.add("status-page: not an address (" + e.getReason() + ")");
+            }
+        }
         List<Receiver> receivers = receivers(doc.get("receivers"), base, p);
         Route root = null;
         JsonNode r = doc.get("route");
@@ -174,7 +191,7 @@ public final class NotificationsFile {
         if (!p.isEmpty()) {
             throw new InvalidConfigurationException("notifications " + source, p);
         }
-        return new Parsed(root, receivers, windows, source);
+        return new Parsed(root, receivers, windows, statusPage, source);
     }
 
     private static List<Receiver> receivers(JsonNode list, Path base, List<String> p) {
@@ -252,6 +269,7 @@ public final class NotificationsFile {
                         continue;
                     }
                     if (key.endsWith("-file") && !key.equals("trust-store-file")) {
+                        // a secret: the file is read here, its contents never shown
                         Secret s = secretFile(base, value, where, p);
                         if (s != null) {
                             secrets.put(key.substring(0, key.length() - 5), s);

@@ -25,7 +25,6 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,9 +39,23 @@ public final class Routing implements AutoCloseable {
     /** How often the file is looked at for a change. */
     static final Duration WATCH = Duration.ofSeconds(2);
 
+    /** Makes a receiver's notifier from the checked file. */
+    @FunctionalInterface
+    public interface Builder {
+        /**
+         * The notifier of a receiver.
+         *
+         * @param receiver the receiver
+         * @param template the file's message template
+         * @param base the directory relative files are read from
+         * @return the notifier
+         */
+        Notifier build(NotificationsFile.Receiver receiver, io.github.wardops.ward.notify.MessageTemplate template, Path base);
+    }
+
     private final Path file;
     private final Dispatcher dispatcher;
-    private final Function<NotificationsFile.Receiver, Notifier> build;
+    private final Builder build;
     private final BooleanSupplier leads;
     private final Counter reloaded;
     private final Counter refused;
@@ -56,7 +69,7 @@ public final class Routing implements AutoCloseable {
     private volatile boolean closed;
 
     private Routing(Path file, Dispatcher dispatcher, List<Notifier> notifiers, List<MaintenanceWindow> windows,
-                    Function<NotificationsFile.Receiver, Notifier> build, BooleanSupplier leads, MeterRegistry registry) {
+                    Builder build, BooleanSupplier leads, MeterRegistry registry) {
         this.file = file;
         this.dispatcher = dispatcher;
         this.notifiers = notifiers;
@@ -86,7 +99,7 @@ public final class Routing implements AutoCloseable {
      * @throws InvalidConfigurationException naming every problem of the file
      */
     public static Routing open(Path file, Alerting alerting, AlertStore store, boolean clustered, SilenceStore silences,
-                               NotificationLog log, Function<NotificationsFile.Receiver, Notifier> build,
+                               NotificationLog log, Builder build,
                                BooleanSupplier leads, MeterRegistry registry) {
         NotificationsFile.Parsed parsed = NotificationsFile.read(file);
         List<Notifier> notifiers = notifiers(parsed, build);
@@ -101,12 +114,18 @@ public final class Routing implements AutoCloseable {
         return new Routing(file, d, notifiers, parsed.windows(), build, leads, registry);
     }
 
-    private static List<Notifier> notifiers(NotificationsFile.Parsed parsed, Function<NotificationsFile.Receiver, Notifier> build) {
+    private static List<Notifier> notifiers(NotificationsFile.Parsed parsed, Builder build) {
         List<Notifier> out = new ArrayList<>();
         List<String> problems = new ArrayList<>();
+        io.github.wardops.ward.notify.MessageTemplate.Builder tb = io.github.wardops.ward.notify.MessageTemplate.builder();
+        if (parsed.statusPage() != null) {
+            tb.statusPage(parsed.statusPage());
+        }
+        io.github.wardops.ward.notify.MessageTemplate template = tb.build();
+        Path base = java.nio.file.Path.of(parsed.source()).toAbsolutePath().getParent();
         for (NotificationsFile.Receiver r : parsed.receivers()) {
             try {
-                out.add(named(r.name(), build.apply(r)));
+                out.add(named(r.name(), build.build(r, template, base)));
             } catch (InvalidConfigurationException e) {
                 e.problems().forEach(p -> problems.add("receiver " + r.name() + ": " + p));
             } catch (IllegalArgumentException e) {
