@@ -115,6 +115,49 @@ public interface Alerting extends StateListener, AutoCloseable {
     Optional<Alert> acknowledge(UUID alertId, String user);
 
     /**
+     * Replaces the rules in force (a rule file reloaded), checked first: names unique and not
+     * reserved. Rules kept by name keep their state (open alerts, {@code for} timers); an open
+     * alert whose rules all left resolves ({@code "its rules were removed or changed"}) and is
+     * notified; a removed rule's timers and silences end. A changed rule's new expression and
+     * severity apply from the next evaluation. Thread-safe.
+     *
+     * @param rules the new rules; never {@code null}
+     * @throws io.github.wardops.ward.InvalidConfigurationException naming every problem; nothing changes then
+     * @throws UnsupportedOperationException when this implementation cannot (ward's own can)
+     */
+    default void replaceRules(Collection<AlertRule> rules) {
+        throw new UnsupportedOperationException("this Alerting does not replace its rules");
+    }
+
+    /**
+     * The problems of a rule list as {@link Builder#build()} and {@link #replaceRules} see them.
+     *
+     * @param rules the rules
+     * @return the problems, empty when none
+     */
+    static List<String> ruleProblems(Collection<AlertRule> rules) {
+        List<String> p = new ArrayList<>();
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (AlertRule r : rules) {
+            if (r == null) {
+                p.add("rules must not be null");
+                continue;
+            }
+            if (!names.add(r.name())) {
+                p.add("rule name '" + r.name() + "' is used twice");
+            }
+            if (r.name().equals(FLAPPING_RULE)) {
+                p.add("rule name '" + FLAPPING_RULE + "' is reserved for the flapping alert");
+            }
+            if (r.name().equals(SELF_RULE) || r.group().filter(g -> g.equals(SELF_RULE) || g.equals(FLAPPING_RULE)).isPresent()) {
+                p.add("rule '" + r.name() + "': the names '" + SELF_RULE + "' and '" + FLAPPING_RULE
+                        + "' are reserved for ward's own alerts");
+            }
+        }
+        return p;
+    }
+
+    /**
      * Resolves an open alert by hand. It is recorded as resolved now, with
      * {@code "resolved by USER"} (and {@code ": COMMENT"}) as its reason, and notified as any
      * resolution. Its rules are not silenced: when they still match at the device's next evaluation,
@@ -369,19 +412,7 @@ public interface Alerting extends StateListener, AutoCloseable {
          */
         public Alerting build() {
             List<String> p = new ArrayList<>(problems);
-            java.util.Set<String> names = new java.util.HashSet<>();
-            for (AlertRule r : rules) {
-                if (!names.add(r.name())) {
-                    p.add("rule name '" + r.name() + "' is used twice");
-                }
-                if (r.name().equals(FLAPPING_RULE)) {
-                    p.add("rule name '" + FLAPPING_RULE + "' is reserved for the flapping alert");
-                }
-                if (r.name().equals(SELF_RULE) || r.group().filter(g -> g.equals(SELF_RULE) || g.equals(FLAPPING_RULE)).isPresent()) {
-                    p.add("rule '" + r.name() + "': the names '" + SELF_RULE + "' and '" + FLAPPING_RULE
-                            + "' are reserved for ward's own alerts");
-                }
-            }
+            p.addAll(ruleProblems(rules));
             if (floodThreshold < 1 || floodThreshold > 1_000_000) {
                 p.add("floodGuard threshold = " + floodThreshold + ": must be 1-1000000");
             }

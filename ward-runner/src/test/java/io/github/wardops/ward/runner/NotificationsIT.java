@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The runner's notifications file: a branch of 20 devices going down is ONE grouped message per
  * receiver of its route (signed where the receiver has a secret), its recovery one more; a broken
- * file on reload changes nothing, a good one is applied. Real ICMP on loopback; outages by nftables.
+ * file on reload changes nothing, a good one is applied; the same for the alert rules. Real ICMP on loopback; outages by nftables.
  */
 class NotificationsIT {
     private static final Duration BOUND = Duration.ofSeconds(30);
@@ -167,6 +167,16 @@ class NotificationsIT {
                     }
                     assertEquals(0, h.body(h.got.size() - 1).get("firing").size());
                 }
+                // The rule file reloads the same way: a broken one changes nothing, a good one is in force.
+                Path rules = dir.resolve("alert-rules.json");
+                Files.writeString(rules, "[{\"name\": \"Down\", \"expression\": \"status == \", \"severity\": \"high\"}]");
+                InProcessRunner.await("the rules reload refused", BOUND, () -> metric(r,
+                        "ward_runner_config_reloads_total{file=\"alert-rules\",outcome=\"refused\"") == 1.0);
+                assertEquals(4.0, metric(r, "ward_runner_alert_rules "));
+                Files.writeString(rules, "[{\"name\": \"Down\", \"expression\": \"status == down\", \"severity\": \"high\"}]");
+                InProcessRunner.await("the rules reload applied", BOUND, () -> metric(r,
+                        "ward_runner_config_reloads_total{file=\"alert-rules\",outcome=\"applied\"") == 1.0);
+                assertEquals(1.0, metric(r, "ward_runner_alert_rules "));
                 assertTrue(metric(r, "ward_notify_messages_total{outcome=\"sent\",receiver=\"noc\"") >= 2.0);
             }
         }

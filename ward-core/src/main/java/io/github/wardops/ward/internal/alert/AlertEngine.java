@@ -125,8 +125,11 @@ public final class AlertEngine implements Alerting {
 
     private final Config cfg;
     private final MeterRegistry registry;
-    private final List<Compiled> rules;
-    private final Map<String, Compiled> byName;
+    /** The rules in force, replaced whole by {@link #replaceRules}. */
+    private record Book(List<AlertRule> source, List<Compiled> rules, Map<String, Compiled> byName) {
+    }
+
+    private volatile Book book;
     private final ConcurrentHashMap<Key, Alert> open = new ConcurrentHashMap<>();
     /** The rules of an open alert's group that match now, with the history entry of their start. */
     private final ConcurrentHashMap<Key, Map<String, Alert.Step>> active = new ConcurrentHashMap<>();
@@ -160,17 +163,7 @@ public final class AlertEngine implements Alerting {
         this.ackSyncedTo = cfg.clock().instant();
         this.warnLimit = new LogLimiter(java.util.concurrent.TimeUnit.MINUTES.toNanos(1), cfg.ticker());
         this.registry = cfg.registry() != null ? cfg.registry() : new SimpleMeterRegistry();
-        List<Compiled> c = new ArrayList<>();
-        Map<String, Compiled> names = new HashMap<>();
-        for (AlertRule r : cfg.rules()) {
-            Expr.Rule parsed = RuleAccess.parsed(r);
-            Compiled compiled = new Compiled(r, parsed, r.isReachabilityRule(), r.isInterfaceRule(),
-                    r.variables().contains("if_oper_status"), groupOf(r, cfg.groupReachabilityRules()), parsed.holdFor());
-            c.add(compiled);
-            names.put(r.name(), compiled);
-        }
-        this.rules = List.copyOf(c);
-        this.byName = Map.copyOf(names);
+        this.book = compile(cfg.rules(), cfg.groupReachabilityRules());
         this.guard = new FloodGuard(cfg.floodThreshold(), cfg.floodWindow());
         for (Severity s : Severity.values()) {
             String tag = s.name().toLowerCase(Locale.ROOT);
@@ -300,13 +293,81 @@ public final class AlertEngine implements Alerting {
 
     private void restorePending(Collection<PendingCondition> timers) {
         for (PendingCondition p : timers) {
-            Compiled c = byName.get(p.rule());
+            Compiled c = book.byName().get(p.rule());
             if (c == null || c.holdFor().isZero()) {
                 // the rule is gone or lost its for clause: the timer means nothing now
                 store("clear a for timer", st -> st.pendingCleared(p.device(), p.rule(), p.ifIndex()));
                 continue;
             }
             pending.putIfAbsent(new RuleKey(p.device(), p.rule(), p.ifIndex()), p.since());
+        }
+    }
+
+    private static Book compile(List<AlertRule> all, boolean groupReachability) {
+        List<Compiled> c = new ArrayList<>();
+        Map<String, Compiled> names = new HashMap<>();
+        for (AlertRule r : all) {
+            Expr.Rule parsed = RuleAccess.parsed(r);
+            Compiled compiled = new Compiled(r, parsed, r.isReachabilityRule(), r.isInterfaceRule(),
+                    r.variables().contains("if_oper_status"), groupOf(r, groupReachability), parsed.holdFor());
+            c.add(compiled);
+            names.put(r.name(), compiled);
+        }
+        return new Book(List.copyOf(all), List.copyOf(c), Map.copyOf(names));
+    }
+
+    @Override
+    public void replaceRules(Collection<AlertRule> next) {
+        List<AlertRule> all = List.copyOf(next);
+        List<String> p = Alerting.ruleProblems(all);
+        if (!p.isEmpty()) {
+            throw new io.github.wardops.ward.InvalidConfigurationException("alert rules", p);
+        }
+        Book old = book;
+        Book fresh = compile(all, cfg.groupReachabilityRules());
+        book = fresh;
+        Set<String> gone = new java.util.HashSet<>(old.byName().keySet());
+        gone.removeAll(fresh.byName().keySet());
+        // a rule whose group changed is gone from its old group
+        for (Compiled c : fresh.rules()) {
+            Compiled was = old.byName().get(c.rule().name());
+            if (was != null && !was.group().equals(c.group())) {
+                gone.add(c.rule().name());
+            }
+        }
+        if (gone.isEmpty()) {
+            return;
+        }
+        Instant now = cfg.clock().instant();
+        for (RuleKey rk : List.copyOf(pending.keySet())) {
+            Compiled was = old.byName().get(rk.rule());
+            if (gone.contains(rk.rule()) && pending.remove(rk) != null && was != null && !was.holdFor().isZero()) {
+                store("clear a for timer", st -> st.pendingCleared(rk.device(), rk.rule(), rk.ifIndex()));
+            }
+        }
+        silenced.keySet().removeIf(k -> gone.contains(k.rule()));
+        for (Map.Entry<Key, Map<String, Alert.Step>> e : List.copyOf(active.entrySet())) {
+            Key k = e.getKey();
+            Map<String, Alert.Step> left = new LinkedHashMap<>(e.getValue());
+            if (!left.keySet().removeIf(gone::contains)) {
+                continue;
+            }
+            Alert a = open.get(k);
+            if (left.isEmpty()) {
+                if (a != null) {
+                    resolve(k, a, now, "its rules were removed or changed", true);
+                }
+                active.remove(k);
+                continue;
+            }
+            active.put(k, ordered(left));
+            Alert.Step cur = current(left);
+            if (a != null && !cur.rule().equals(a.rule())) {
+                Alert changed = replace(k, a, x -> x.withProblem(cur.rule(), cur.severity(), x.message(), x.history()));
+                if (changed != null) {
+                    store("record an alert's change", st -> st.updated(changed));
+                }
+            }
         }
     }
 
@@ -320,7 +381,7 @@ public final class AlertEngine implements Alerting {
         Map<Key, List<Alert>> byKey = new LinkedHashMap<>();
         for (Alert a : loaded) {
             String group = a.group();
-            Compiled c = byName.get(a.rule());
+            Compiled c = book.byName().get(a.rule());
             if (c != null) {
                 group = c.group();
             }
@@ -468,7 +529,7 @@ public final class AlertEngine implements Alerting {
             flapping(view, e.getKey(), e.getValue(), window, now, unreachable);
         }
         Map<Key, GroupEval> groups = new LinkedHashMap<>();
-        for (Compiled c : rules) {
+        for (Compiled c : book.rules()) {
             if (!c.rule().selector().matches(labels)) {
                 continue;
             }
@@ -543,7 +604,7 @@ public final class AlertEngine implements Alerting {
 
     /** Ends a rule's timer; only timers of rules with a {@code for} clause are in the store. */
     private void clearPending(RuleKey rk) {
-        Compiled c = byName.get(rk.rule());
+        Compiled c = book.byName().get(rk.rule());
         if (pending.remove(rk) != null && c != null && !c.holdFor().isZero()) {
             store("clear a for timer", st -> st.pendingCleared(rk.device(), rk.rule(), rk.ifIndex()));
         }
@@ -587,7 +648,7 @@ public final class AlertEngine implements Alerting {
         a.history().forEach(s -> seen.add(s.rule()));
         List<Alert.Step> history = new ArrayList<>(a.history());
         history.addAll(newSteps);
-        Compiled cc = byName.get(cur.rule());
+        Compiled cc = book.byName().get(cur.rule());
         String msg = cur.rule().equals(a.rule()) || cc == null ? a.message()
                 : message(cc, view, k.ifIndex(), a.impactedDevices());
         List<Alert.Step> capped = List.copyOf(capped(history));
@@ -628,7 +689,7 @@ public final class AlertEngine implements Alerting {
     private void openProblem(Key k, GroupEval g, DeviceView view, Map<String, Alert.Step> after,
                              List<Alert.Step> steps, MaintenanceWindow window, Instant now) {
         Alert.Step cur = current(after);
-        Compiled cc = byName.get(cur.rule());
+        Compiled cc = book.byName().get(cur.rule());
         DeviceState st = k.ifIndex() == 0 ? view.state() : view.interfaces().get(k.ifIndex());
         Instant since = null;
         boolean reach = false;
@@ -925,7 +986,7 @@ public final class AlertEngine implements Alerting {
 
     @Override
     public List<AlertRule> rules() {
-        return cfg.rules();
+        return book.source();
     }
 
     @Override

@@ -267,7 +267,9 @@ public final class Settings {
                 + "[state-and-alerts.md](state-and-alerts.md)). The bundled file is the fleet's four rules. A rule "
                 + "that does not parse is logged at ERROR with its name, the column and what was expected, and the "
                 + "others still apply; a file that is missing or not a JSON list of rules is a configuration error "
-                + "(exit 2).")
+                + "(exit 2). The file is read again when it changes or on `SIGHUP`; then it is all or nothing: a file "
+                + "with any rule that does not parse changes nothing and is logged at ERROR with every problem. Rules "
+                + "kept by name keep their open alerts; an alert whose rules are gone resolves.")
             .build();
 
     /** {@code --alert-tick}, {@code WARD_ALERT_TICK}, YAML {@code alert-tick}. */

@@ -159,8 +159,8 @@ public final class Poller implements AutoCloseable {
             }
             Poller p = new Poller(settings, inventory, feed, stored, checks, wiring, http, stamp);
             wiring.startEngine(http == null ? null : "http://" + hostPort(http.address()));
-            if (wiring.routing() != null) {
-                Hangup.onHangup(wiring.routing()::reloadSoon);
+            if (!wiring.reloader().isEmpty()) {
+                Hangup.onHangup(wiring.reloader()::reloadSoon);
             }
             p.schedule();
             LOG.info("ward runner started: {} devices, HTTP {}{}", devices.size(),

@@ -12,18 +12,11 @@ import io.github.wardops.ward.notify.Dispatcher;
 import io.github.wardops.ward.notify.NotificationLog;
 import io.github.wardops.ward.notify.SilenceStore;
 import io.github.wardops.ward.runner.config.NotificationsFile;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,14 +24,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The runner's notification routing: the notifications file turned into a {@link Dispatcher},
  * ticked on a thread of its own (in a cluster, only on the runner that leads), and reloaded when
- * the file changes or on {@code SIGHUP}. A reload checks the whole file first; a file with any
- * problem changes nothing and is logged with every problem.
+ * the {@link Reloader} says the file changed or on {@code SIGHUP}. A reload checks the whole file
+ * first; a file with any problem changes nothing and is logged with every problem.
  */
 public final class Routing implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Routing.class);
-    /** How often the file is looked at for a change. */
-    static final Duration WATCH = Duration.ofSeconds(2);
-
     /** Makes a receiver's notifier from the checked file. */
     @FunctionalInterface
     public interface Builder {
@@ -57,14 +47,10 @@ public final class Routing implements AutoCloseable {
     private final Dispatcher dispatcher;
     private final Builder build;
     private final BooleanSupplier leads;
-    private final Counter reloaded;
-    private final Counter refused;
     private final LogLimiter logLimit = new LogLimiter(TimeUnit.MINUTES.toNanos(1));
     private final Object reloadLock = new Object();
-    private final AtomicBoolean reloadAsked = new AtomicBoolean();
     private volatile List<Notifier> notifiers;
     private volatile List<MaintenanceWindow> windows;
-    private volatile String stamp;
     private volatile Thread thread;
     private volatile boolean closed;
 
@@ -76,11 +62,6 @@ public final class Routing implements AutoCloseable {
         this.windows = windows;
         this.build = build;
         this.leads = leads;
-        this.stamp = stamp(file);
-        this.reloaded = Counter.builder("ward.runner.config.reloads").tag("file", "notifications").tag("outcome", "applied")
-                .description("Reloads of a configuration file").register(registry);
-        this.refused = Counter.builder("ward.runner.config.reloads").tag("file", "notifications").tag("outcome", "refused")
-                .description("Reloads of a configuration file").register(registry);
     }
 
     /**
@@ -180,29 +161,23 @@ public final class Routing implements AutoCloseable {
         return windows;
     }
 
-    /** Starts ticking and watching the file. */
+    /** Starts ticking (reloads come from the {@link Reloader}). */
     public void start() {
         thread = Thread.ofPlatform().name("ward-notify").daemon(true).start(this::loop);
     }
 
-    /** Asks for a reload at the next tick ({@code SIGHUP}); returns at once. */
-    public void reloadSoon() {
-        reloadAsked.set(true);
+    /**
+     * The notifications file.
+     *
+     * @return the file
+     */
+    Path file() {
+        return file;
     }
 
     private void loop() {
-        long lastWatch = System.nanoTime();
         while (!closed) {
             try {
-                if (reloadAsked.getAndSet(false)) {
-                    reload("SIGHUP");
-                } else if (System.nanoTime() - lastWatch >= WATCH.toNanos()) {
-                    lastWatch = System.nanoTime();
-                    String now = stamp(file);
-                    if (!Objects.equals(now, stamp)) {
-                        reload("the file changed");
-                    }
-                }
                 if (leads.getAsBoolean()) {
                     dispatcher.tick();
                 }
@@ -228,45 +203,31 @@ public final class Routing implements AutoCloseable {
      */
     public boolean reload(String why) {
         synchronized (reloadLock) {
-            stamp = stamp(file);
             List<Notifier> fresh;
             NotificationsFile.Parsed parsed;
             try {
                 parsed = NotificationsFile.read(file);
                 fresh = notifiers(parsed, build);
             } catch (InvalidConfigurationException e) {
-                refused.increment();
-                LOG.error("notifications: {} ({}), but it has problems; the previous configuration stays in force:\n  {}",
-                        file, why, String.join("\n  ", e.problems()));
+                LOG.error("notifications: {} ({}), but it has problems; the previous configuration stays in force: {}",
+                        file, why, String.join("; ", e.problems()));
                 return false;
             }
             try {
                 dispatcher.configure(parsed.root(), fresh, parsed.windows());
             } catch (InvalidConfigurationException e) {
                 fresh.forEach(Notifier::close);
-                refused.increment();
-                LOG.error("notifications: {} ({}) refused; the previous configuration stays in force:\n  {}", file, why,
-                        String.join("\n  ", e.problems()));
+                LOG.error("notifications: {} ({}) refused; the previous configuration stays in force: {}", file, why,
+                        String.join("; ", e.problems()));
                 return false;
             }
             List<Notifier> old = notifiers;
             notifiers = fresh;
             windows = parsed.windows();
             old.forEach(Notifier::close);
-            reloaded.increment();
             LOG.info("notifications: reloaded {} ({}): {} receivers, {} maintenance windows", file, why, fresh.size(),
                     parsed.windows().size());
             return true;
-        }
-    }
-
-    /** The file's size, modification time and key, or null when it cannot be read. */
-    private static String stamp(Path file) {
-        try {
-            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-            return a.size() + "/" + a.lastModifiedTime().toMillis() + "/" + a.fileKey();
-        } catch (IOException e) {
-            return null;
         }
     }
 

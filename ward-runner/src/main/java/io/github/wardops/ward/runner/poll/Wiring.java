@@ -86,6 +86,7 @@ public final class Wiring implements AutoCloseable {
     /** Cluster mode ({@link RunSettings#clustered()}), or {@code null} when this runner polls the whole fleet. */
     private final Cluster cluster;
     private final Routing routing;
+    private final Reloader reloader;
     private final List<ReadinessCheck> readiness = new ArrayList<>();
     private final AtomicBoolean engineStarted = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -93,9 +94,10 @@ public final class Wiring implements AutoCloseable {
 
     private Wiring(PrometheusMeterRegistry registry, JvmGcMetrics gc, IcmpProber prober, AlertStore alertStore,
                    List<Notifier> notifiers, Alerting alerting, StateTracker tracker, Ward ward, Storage storage,
-                   Cache cache, SnmpProber snmp, ResultSink vm, Cluster cluster, Routing routing) {
+                   Cache cache, SnmpProber snmp, ResultSink vm, Cluster cluster, Routing routing, Reloader reloader) {
         this.registry = registry;
         this.routing = routing;
+        this.reloader = reloader;
         this.gc = gc;
         this.prober = prober;
         this.alertStore = alertStore;
@@ -292,10 +294,19 @@ public final class Wiring implements AutoCloseable {
                         storage != null ? storage.storage().notificationLog() : NotificationLog.inMemory(100_000),
                         Receivers::build, c == null ? () -> true : c::leads, registry);
             }
-            int ruleCount = rules.size();
-            Gauge.builder("ward.runner.alert.rules", () -> ruleCount).description("Alert rules in force").register(registry);
+            Reloader reloader = new Reloader(registry);
+            if (settings.alertRules() != null) {
+                Alerting a = alerting;
+                reloader.watch("alert-rules", settings.alertRules(), why -> reloadRules(settings.alertRules(), a, why));
+            }
+            if (routing != null) {
+                reloader.watch("notifications", routing.file(), routing::reload);
+            }
+            Alerting inForce = alerting;
+            Gauge.builder("ward.runner.alert.rules", () -> inForce.rules().size()).description("Alert rules in force")
+                    .register(registry);
             return new Wiring(registry, gc, prober, alertStore, notifiers, alerting, tracker, ward, storage, cache, snmp, vm,
-                    cluster, routing);
+                    cluster, routing, reloader);
         } catch (RuntimeException | Error e) {
             List<AutoCloseable> all = new ArrayList<>();
             all.add(routing);
@@ -394,6 +405,7 @@ public final class Wiring implements AutoCloseable {
         if (routing != null) {
             routing.start();
         }
+        reloader.start();
         if (cluster != null) {
             cluster.join(storage::openOwnConnection, runnerName(), address, registry);
         }
@@ -415,6 +427,48 @@ public final class Wiring implements AutoCloseable {
      */
     Routing routing() {
         return routing;
+    }
+
+    /**
+     * What reloads the rule and notifications files.
+     *
+     * @return the reloader (watching nothing when neither file is set)
+     */
+    Reloader reloader() {
+        return reloader;
+    }
+
+    /**
+     * Reads the rule file again and puts its rules in force, only when every rule in it is sound:
+     * a file with any problem changes nothing and is logged with every problem.
+     */
+    static boolean reloadRules(java.nio.file.Path file, Alerting alerting, String why) {
+        RuleSet set;
+        try {
+            set = AlertRules.load(file);
+        } catch (InvalidConfigurationException e) {
+            LOG.error("alert-rules: {} ({}), but it has problems; the rules in force stay: {}", file, why,
+                    String.join("; ", e.problems()));
+            return false;
+        } catch (IOException e) {
+            LOG.error("alert-rules: {} ({}) cannot be read ({}); the rules in force stay", file, why,
+                    e.getClass().getSimpleName());
+            return false;
+        }
+        if (!set.rejected().isEmpty()) {
+            LOG.error("alert-rules: {} ({}) has rules that do not parse; the rules in force stay: {}", file, why,
+                    String.join("; ", set.rejected().stream().map(RuleProblem::message).toList()));
+            return false;
+        }
+        try {
+            alerting.replaceRules(set.rules());
+        } catch (InvalidConfigurationException e) {
+            LOG.error("alert-rules: {} ({}) refused; the rules in force stay: {}", file, why,
+                    String.join("; ", e.problems()));
+            return false;
+        }
+        LOG.info("alert-rules: reloaded {} ({}): {} rules in force", file, why, set.rules().size());
+        return true;
     }
 
     /**
@@ -592,6 +646,7 @@ public final class Wiring implements AutoCloseable {
         }
         List<AutoCloseable> all = new ArrayList<>();
         all.add(cluster);   // first: its shards are handed over (probes stopped, last writes flushed) and released
+        all.add(reloader);
         all.add(routing);   // before alerting: it reads the open alerts
         all.add(ward);
         all.add(tracker);
