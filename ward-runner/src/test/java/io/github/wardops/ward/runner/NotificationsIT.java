@@ -182,6 +182,50 @@ class NotificationsIT {
         }
     }
 
+    /**
+     * A runner stopped in the middle of a group wait and started again on the same database: the
+     * group's message goes out once, after the restart; a second restart sends nothing again.
+     */
+    @Test
+    void aRestartInTheMiddleOfAGroupWaitNeitherLosesNorRepeatsTheMessage() throws Exception {
+        try (LoopbackOutages outages = TestFaults.outagesOrSkip(); Hook noc = new Hook(); Hook oncall = new Hook()) {
+            StringBuilder csv = new StringBuilder("id,name,address,region,branch,parent_id\n");
+            List<InetAddress> vake = new ArrayList<>();
+            for (int i = 1; i <= 5; i++) {
+                String a = "127.46.2." + i;
+                vake.add(InetAddress.ofLiteral(a));
+                csv.append(DeviceId.fromKey("restart-vake-" + i)).append(",vake-").append(i).append(',').append(a)
+                        .append(",Tbilisi,Vake,\n");
+            }
+            Path fleet = write("fleet.csv", csv.toString());
+            write("noc-secret", SECRET + "\n");
+            Path file = write("notifications.yaml", routes(noc, oncall, "noc, oncall").replace("group-wait: 6s", "group-wait: 20s"));
+            Path data = dir.resolve("data");
+            String[] args = {"run", "--inventory", fleet.toString(), "--interval", "1s", "--http", "127.0.0.1:0",
+                "--down-after", "2", "--up-after", "1", "--alert-tick", "1s", "--data-dir", data.toString(),
+                "--notifications", file.toString(), "--alert-rules", TestRules.statusDown(dir).toString()};
+            vake.forEach(outages::drop);
+            try (InProcessRunner r = InProcessRunner.start(Map.of("WARD_STORAGE", "postgres"), args)) {
+                InProcessRunner.await("5 alerts open", BOUND, () -> r.getJson("/api/alerts").size() == 5);
+                Thread.sleep(3000);
+            }
+            assertEquals(0, noc.got.size(), "stopped inside the group wait");
+            try (InProcessRunner r = InProcessRunner.start(Map.of("WARD_STORAGE", "postgres"), args)) {
+                InProcessRunner.await("the message after the restart", Duration.ofSeconds(60), () -> noc.got.size() == 1);
+                Thread.sleep(3000);
+            }
+            JsonNode m = noc.body(0);
+            assertEquals(5, m.get("firing").size());
+            assertEquals("new", m.get("reason").asText());
+            try (InProcessRunner r = InProcessRunner.start(Map.of("WARD_STORAGE", "postgres"), args)) {
+                InProcessRunner.await("the alerts still open", BOUND, () -> r.getJson("/api/alerts").size() == 5);
+                Thread.sleep(26_000); // past the group wait: the log says the receivers know
+            }
+            assertEquals(1, noc.got.size(), "not sent again after a restart");
+            assertEquals(1, oncall.got.size());
+        }
+    }
+
     private static int resolvedTold(Hook h) throws Exception {
         int n = 0;
         for (int i = 0; i < h.got.size(); i++) {
