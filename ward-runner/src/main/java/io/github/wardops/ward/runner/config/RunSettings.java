@@ -74,6 +74,7 @@ import java.util.Optional;
  * @param tcpChecks the TCP connect checks chosen by label selectors; never {@code null}
  * @param snmpChecks the SNMP checks chosen by label selectors, first match wins; never {@code null}
  * @param snmpV3 the SNMP v3 credentials of the {@code v3} rules, or {@code null} when no v3 user is set
+ * @param snmpTraps the SNMP trap receiver's settings; never {@code null}
  * @param encryptionKeys the keys of the SNMP credentials stored in the database, or {@code null} when {@code encryption-key} is unset
  * @param secrets the secrets that were set, by key; never {@code null}
  * @param effective every setting's effective value and origin, secrets masked, in table order
@@ -89,7 +90,7 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
                           boolean storage, String dbUrl, String dbUser, boolean dbClaim, boolean cluster, String zone, Path dataDir, Duration dbRetention,
                           Duration dbRollupRetention, Duration dbEventRetention,
                           String redisUrl, Duration cacheTtl, int snmpPort, Duration snmpInterval,
-                          List<TcpCheckRule> tcpChecks, List<SnmpCheckRule> snmpChecks, SnmpCredentials snmpV3,
+                          List<TcpCheckRule> tcpChecks, List<SnmpCheckRule> snmpChecks, SnmpCredentials snmpV3, SnmpTraps snmpTraps,
                           SecretKeys encryptionKeys, Map<String, Secret> secrets, List<Effective> effective) {
 
     /** The configuration file read when no other is named and it exists, in the working directory. */
@@ -110,6 +111,8 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
     public static final String REDIS_PASSWORD = "redis-password";
     /** The key of the SNMP v1/v2c community of the {@code v1} and {@code v2c} rules of snmp-checks. */
     public static final String SNMP_COMMUNITY = "snmp-community";
+    /** The key of the SNMP v1/v2c community the trap receiver accepts. */
+    public static final String SNMP_TRAP_COMMUNITY = "snmp-trap-community";
     /** The key of the SNMP v3 authentication passphrase. */
     public static final String SNMP_V3_AUTH_PASSPHRASE = "snmp-v3-auth-passphrase";
     /** The key of the SNMP v3 privacy passphrase. */
@@ -126,6 +129,7 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
      * caller's later changes do not reach it.
      */
     public RunSettings {
+        java.util.Objects.requireNonNull(snmpTraps, "snmpTraps");
         tcpChecks = List.copyOf(tcpChecks);
         snmpChecks = List.copyOf(snmpChecks);
         secrets = Map.copyOf(secrets);
@@ -289,6 +293,10 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
         Integer snmpPort = Settings.SNMP_PORT.resolve(raw, problems);
         Duration snmpInterval = Settings.SNMP_INTERVAL.resolve(raw, problems);
         List<TcpCheckRule> tcpChecks = Settings.TCP_CHECKS.resolve(raw, problems);
+        Integer trapPort = Settings.SNMP_TRAP_PORT.resolve(raw, problems);
+        java.net.InetAddress trapAddress = Settings.SNMP_TRAP_ADDRESS.resolve(raw, problems);
+        Duration trapProbeGap = Settings.SNMP_TRAP_PROBE_GAP.resolve(raw, problems);
+        Integer trapKeep = Settings.SNMP_TRAP_KEEP.resolve(raw, problems);
         InventorySource source = Settings.INVENTORY_SOURCE.resolve(raw, problems);
         Boolean allowLinkLocal = Settings.ALLOW_LINK_LOCAL.resolve(raw, problems);
         if (source != null && source.readsDatabase() && Boolean.FALSE.equals(storage)) {
@@ -360,6 +368,10 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
         if (secrets.containsKey(WEBHOOK_SECRET) && webhook == null && !raw.containsKey("webhook-url")) {
             problems.add("webhook-secret is set but webhook-url is not: set WARD_WEBHOOK_URL (or webhook-url) too");
         }
+        if (checkSnmp) {
+            // only ward run and ward config start the receiver, so only they check its settings
+            snmpTrapProblems(raw, trapPort, v3, secrets, problems);
+        }
         httpTokenProblems(secrets, effective, problems);
         if (checkSnmp) {
             // Database-only commands serve no HTTP, so only ward run and ward config check the exposure.
@@ -373,7 +385,33 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
                 webhook, webhookTimeout, floodThreshold, floodWindow, vmUrl, vmUser, notifyLog, notifications, storage, dbUrl, dbUser, !Boolean.FALSE.equals(dbClaim), !Boolean.FALSE.equals(cluster), zone, dataDir, dbRetention, dbRollupRetention, dbEventRetention,
                 redisUrl, cacheTtl,
                 snmpPort, snmpInterval, tcpChecks == null ? List.of() : tcpChecks,
-                snmpChecks == null ? List.of() : snmpChecks, v3, keys, secrets, effective);
+                snmpChecks == null ? List.of() : snmpChecks, v3,
+                new SnmpTraps(trapPort, trapAddress, trapProbeGap, trapKeep), keys, secrets, effective);
+    }
+
+    /**
+     * The SNMP trap receiver's settings ({@code snmp-trap-*}).
+     *
+     * @param port the UDP port, 0 when the receiver is off
+     * @param address the local address it binds to
+     * @param probeGap the least time between two trap-triggered probes of one device
+     * @param keep the latest traps kept in memory per device
+     */
+    public record SnmpTraps(int port, java.net.InetAddress address, Duration probeGap, int keep) {
+        /** @return whether the receiver is on */
+        public boolean on() {
+            return port != 0;
+        }
+    }
+
+    /**
+     * The credentials the trap receiver accepts: {@code snmp-trap-community}, and the
+     * {@code snmp-v3-user} with its passphrases when it is set.
+     *
+     * @return the community, or empty
+     */
+    public Optional<Secret> snmpTrapCommunity() {
+        return secret(SNMP_TRAP_COMMUNITY);
     }
 
     /**
@@ -410,6 +448,21 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
             return null;
         }
         return new HttpLimits(max, perAddress, requests, header, body, idle, write, hosts == null ? List.of() : hosts);
+    }
+
+    /** The trap receiver must accept something; its community needs its port. */
+    private static void snmpTrapProblems(Map<String, String[]> raw, Integer trapPort, SnmpCredentials v3,
+                                         Map<String, Secret> secrets, List<String> problems) {
+        if (trapPort != null && trapPort != 0 && !secrets.containsKey(SNMP_TRAP_COMMUNITY)
+                && !(v3 instanceof SnmpCredentials.Usm)) {
+            problems.add("snmp-trap-port = " + trapPort + " (from " + raw.get("snmp-trap-port")[1] + "): the trap receiver "
+                    + "would accept nothing: set snmp-trap-community (WARD_SNMP_TRAP_COMMUNITY or "
+                    + "WARD_SNMP_TRAP_COMMUNITY_FILE) or snmp-v3-user");
+        }
+        if (Integer.valueOf(0).equals(trapPort) && secrets.containsKey(SNMP_TRAP_COMMUNITY)) {
+            problems.add("snmp-trap-community is set but snmp-trap-port is not: set WARD_SNMP_TRAP_PORT (or "
+                    + "snmp-trap-port) too");
+        }
     }
 
     /** A bearer token must be one a client can send and no one can guess; the message never holds it. */

@@ -603,6 +603,52 @@ public final class Settings {
             .doc("`DES`, `AES` (AES-128), `AES-192` or `AES-256`.")
             .build();
 
+    /** {@code --snmp-trap-port}, {@code WARD_SNMP_TRAP_PORT}, YAML {@code snmp-trap-port}. */
+    public static final Setting<Integer> SNMP_TRAP_PORT = Setting.of("snmp-trap-port", Values.integer(0, 65535))
+            .label("PORT")
+            .byDefault(0)
+            .help("UDP port of the SNMP trap and inform receiver; 0 turns it off (default: {default}: off). 162 is "
+                + "the standard port and needs CAP_NET_BIND_SERVICE.")
+            .doc("The UDP port on which the runner receives SNMP traps and informs (v1, v2c, v3); `0` (the default) "
+                + "turns the receiver off. Needs `snmp-trap-community` or `snmp-v3-user`. `162`, the standard port, is "
+                + "privileged: it needs `CAP_NET_BIND_SERVICE` (`setcap cap_net_bind_service=+ep` on the java binary, "
+                + "or `AmbientCapabilities=CAP_NET_BIND_SERVICE` in a systemd unit) or a lower `sysctl "
+                + "net.ipv4.ip_unprivileged_port_start`; otherwise use a port such as `1162` and point the devices (or "
+                + "a firewall redirect) at it. See [SNMP traps](snmp.md#traps-in-the-runner).")
+            .build();
+
+    /** {@code --snmp-trap-address}, {@code WARD_SNMP_TRAP_ADDRESS}, YAML {@code snmp-trap-address}. */
+    public static final Setting<java.net.InetAddress> SNMP_TRAP_ADDRESS = Setting.of("snmp-trap-address", Values.IP_LITERAL)
+            .label("IP")
+            .byDefault(java.net.InetAddress.ofLiteral("127.0.0.1"))
+            .help("Local address of the SNMP trap receiver, an IP literal (default: {default}).")
+            .doc("The local address the trap receiver binds to, an IP literal (`0.0.0.0`, `::` or one interface's "
+                + "address). Anything but loopback is an explicit choice: anyone who reaches the port and knows a "
+                + "community can send traps; the runner logs a WARN line saying so at every start.")
+            .build();
+
+    /** {@code --snmp-trap-probe-gap}, {@code WARD_SNMP_TRAP_PROBE_GAP}, YAML {@code snmp-trap-probe-gap}. */
+    public static final Setting<Duration> SNMP_TRAP_PROBE_GAP = Setting.of("snmp-trap-probe-gap",
+                    Values.duration(Duration.ofSeconds(1), Duration.ofHours(1)))
+            .label("DURATION")
+            .byDefault(Duration.ofSeconds(10))
+            .help("Least time between two trap-triggered probes of one device, 1s-1h (default: {default}).")
+            .doc("A `linkDown`, `linkUp`, `coldStart` or `warmStart` trap probes its device at once (every check); "
+                + "a device is probed so at most once in this time, 1 s to 1 hour, so a trap storm does not become a "
+                + "probe storm (the traps are still kept; `ward_runner_trap_probes_total{outcome=\"limited\"}` counts "
+                + "those that probed nothing).")
+            .build();
+
+    /** {@code --snmp-trap-keep}, {@code WARD_SNMP_TRAP_KEEP}, YAML {@code snmp-trap-keep}. */
+    public static final Setting<Integer> SNMP_TRAP_KEEP = Setting.of("snmp-trap-keep", Values.integer(1, 10_000))
+            .label("N")
+            .byDefault(100)
+            .help("Latest traps kept in memory per device for /api/devices/{id}/traps, 1-10000 (default: {default}).")
+            .doc("How many of a device's latest traps the runner keeps (in memory, for "
+                + "`GET /api/devices/{id}/traps`), 1-10,000; older ones are forgotten, and all of a device's when it "
+                + "leaves the inventory. Traps of unknown sources are never kept.")
+            .build();
+
     /** The secret {@code WARD_HTTP_TOKEN}, or a file named by {@code WARD_HTTP_TOKEN_FILE} or YAML {@code http-token-file}. */
     public static final Setting<Secret> HTTP_TOKEN = Setting.secret(RunSettings.HTTP_TOKEN)
             .doc("The bearer token every HTTP request but `/health` and the page shell `/` must "
@@ -655,6 +701,13 @@ public final class Settings {
             .doc("The SNMP v3 privacy passphrase (8 characters or more).")
             .build();
 
+    /** The secret {@code WARD_SNMP_TRAP_COMMUNITY}, or a file named by {@code WARD_SNMP_TRAP_COMMUNITY_FILE} or YAML {@code snmp-trap-community-file}. */
+    public static final Setting<Secret> SNMP_TRAP_COMMUNITY = Setting.secret(RunSettings.SNMP_TRAP_COMMUNITY)
+            .doc("The SNMP v1/v2c community the trap receiver accepts (`snmp-trap-port`); traps and informs with "
+                + "any other community are counted (`ward_snmp_traps_total{outcome=\"bad_community\"}`) and dropped. "
+                + "SNMPv3 traps are accepted from the `snmp-v3-user` with its passphrases, when it is set.")
+            .build();
+
     /** The secret {@code WARD_ENCRYPTION_KEY}, or a file named by {@code WARD_ENCRYPTION_KEY_FILE} or YAML {@code encryption-key-file}. */
     public static final Setting<Secret> ENCRYPTION_KEY = Setting.secret(RunSettings.ENCRYPTION_KEY)
             .doc("The AES-256 key that encrypts the SNMP credentials stored with `ward "
@@ -675,9 +728,9 @@ public final class Settings {
             NOTIFY_LOG, NOTIFICATIONS, STORAGE, DB_URL, DB_USER, DB_CLAIM, CLUSTER, ZONE, DATA_DIR, DB_RETENTION, DB_ROLLUP_RETENTION,
             DB_EVENT_RETENTION, REDIS_URL, CACHE_TTL, SNMP_PORT,
             SNMP_INTERVAL, TCP_CHECKS, SNMP_CHECKS, SNMP_V3_USER, SNMP_V3_LEVEL, SNMP_V3_AUTH_PROTOCOL,
-            SNMP_V3_PRIV_PROTOCOL, HTTP_TOKEN, WEBHOOK_SECRET, DB_PASSWORD, REDIS_PASSWORD, VM_PASSWORD, VM_TOKEN,
+            SNMP_V3_PRIV_PROTOCOL, SNMP_TRAP_PORT, SNMP_TRAP_ADDRESS, SNMP_TRAP_PROBE_GAP, SNMP_TRAP_KEEP, HTTP_TOKEN, WEBHOOK_SECRET, DB_PASSWORD, REDIS_PASSWORD, VM_PASSWORD, VM_TOKEN,
             SNMP_COMMUNITY,
-            SNMP_V3_AUTH_PASSPHRASE, SNMP_V3_PRIV_PASSPHRASE, ENCRYPTION_KEY);
+            SNMP_V3_AUTH_PASSPHRASE, SNMP_V3_PRIV_PASSPHRASE, SNMP_TRAP_COMMUNITY, ENCRYPTION_KEY);
 
     /**
      * A setting by key.

@@ -29,6 +29,8 @@ final class Values {
             s -> httpUri(s, "sign requests with WARD_WEBHOOK_SECRET_FILE (or WARD_WEBHOOK_SECRET) instead"));
     static final Setting.Type<URI> VM_URL = Setting.Type.of(
             s -> httpUri(s, "give them with vm-user and WARD_VM_PASSWORD_FILE, or WARD_VM_TOKEN_FILE, instead"));
+    static final Setting.Type<java.net.InetAddress> IP_LITERAL = new Setting.Type<>(Values::ipLiteral,
+            java.net.InetAddress::getHostAddress);
     static final Setting.Type<HttpAddress> HTTP_ADDRESS = Setting.Type.of(HttpAddress::parse);
     static final Setting.Type<List<String>> HTTP_HOSTS = new Setting.Type<>(HostAllowList::parse, h -> String.join(",", h));
     static final Setting.Type<InventorySource> INVENTORY_SOURCE =
@@ -72,6 +74,16 @@ final class Values {
      */
     static Setting.Type<Integer> integer(int min, int max) {
         return Setting.Type.of(s -> intRange(s, min, max));
+    }
+
+    /** An IPv4 or IPv6 literal, never a name (no DNS lookup at start). */
+    private static java.net.InetAddress ipLiteral(String s) {
+        String v = s.startsWith("[") && s.endsWith("]") ? s.substring(1, s.length() - 1) : s;
+        try {
+            return java.net.InetAddress.ofLiteral(v);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("must be an IP literal such as 127.0.0.1 or ::1");
+        }
     }
 
     private static Path path(String s) {

@@ -38,6 +38,7 @@ import java.util.function.Supplier;
  *       {@code GET /api/devices/{id}/interfaces/{ifIndex}/history}: an interface's traffic over a
  *       range ({@link InterfacesResource});</li>
  *   <li>{@code GET /api/devices/{id}/events}: state changes and alerts in time order
+ *   <li>{@code GET /api/devices/{id}/traps}: the latest SNMP traps, newest first
  *       ({@link EventsResource});</li>
  *   <li>{@code GET /api/summary}: counts by status for the fleet, per region and per branch
  *       ({@link SummaryResource});</li>
@@ -88,11 +89,14 @@ public final class HttpApi implements AutoCloseable {
      * @param cluster the cluster member's view for {@code GET /api/cluster}, or {@code null} when
      *     the runner is not in cluster mode ({@code /api/cluster} then answers {@code 404}); it may
      *     give {@code null} before the runner has joined ({@code 503})
+     * @param traps the latest SNMP traps per device, or {@code null} when the trap receiver is off
+     *     ({@code /api/devices/{id}/traps} then answers {@code 503})
      */
     public record Backend(Ward ward, StateTracker tracker, Alerting alerting, AlertStore alertStore,
                           PrometheusMeterRegistry registry, List<ReadinessCheck> readiness, Clock clock,
                           DeviceHistory history, InterfaceHistory interfaceHistory, DeviceEvents events,
-                          AvailabilityReport availability, FleetView fleet, Supplier<ClusterView> cluster) {
+                          AvailabilityReport availability, FleetView fleet, Supplier<ClusterView> cluster,
+                          TrapLog traps) {
         /**
          * Checks the components (each is described on the record), builds the local
          * {@link FleetView} when {@code fleet} is {@code null}, and copies its collections, so
@@ -134,7 +138,7 @@ public final class HttpApi implements AutoCloseable {
                        DeviceHistory history, InterfaceHistory interfaceHistory, DeviceEvents events,
                        AvailabilityReport availability) {
             this(ward, tracker, alerting, alertStore, registry, readiness, clock, history, interfaceHistory, events,
-                    availability, null, null);
+                    availability, null, null, null);
         }
 
         /**
@@ -147,7 +151,18 @@ public final class HttpApi implements AutoCloseable {
         public Backend withFleet(FleetView fleet, Supplier<ClusterView> cluster) {
             Objects.requireNonNull(fleet, "fleet");
             return new Backend(ward, tracker, alerting, alertStore, registry, readiness, clock, history,
-                    interfaceHistory, events, availability, fleet, cluster);
+                    interfaceHistory, events, availability, fleet, cluster, traps);
+        }
+
+        /**
+         * This backend with the SNMP trap receiver's log, for {@code GET /api/devices/{id}/traps}.
+         *
+         * @param log the latest traps per device, or {@code null} when the receiver is off (the route then answers {@code 503})
+         * @return the new backend
+         */
+        public Backend withTraps(TrapLog log) {
+            return new Backend(ward, tracker, alerting, alertStore, registry, readiness, clock, history,
+                    interfaceHistory, events, availability, fleet, cluster, log);
         }
 
         /**
@@ -163,7 +178,7 @@ public final class HttpApi implements AutoCloseable {
          */
         public Backend(Ward ward, StateTracker tracker, Alerting alerting, AlertStore alertStore,
                        PrometheusMeterRegistry registry, List<ReadinessCheck> readiness, Clock clock) {
-            this(ward, tracker, alerting, alertStore, registry, readiness, clock, null, null, null, null, null, null);
+            this(ward, tracker, alerting, alertStore, registry, readiness, clock, null, null, null, null, null, null, null);
         }
     }
 
@@ -181,6 +196,7 @@ public final class HttpApi implements AutoCloseable {
         HistoryResource history = new HistoryResource(fleet, b.history(), b.clock());
         InterfacesResource interfaces = new InterfacesResource(fleet, b.interfaceHistory(), b.clock());
         EventsResource events = new EventsResource(fleet, b.events(), b.clock());
+        TrapsResource traps = new TrapsResource(fleet, b.traps());
         SummaryResource summary = new SummaryResource(fleet, b.clock());
         ReportsResource reports = new ReportsResource(fleet, b.availability(), b.clock());
         ClusterResource cluster = new ClusterResource(fleet, b.cluster(), b.clock());
@@ -197,6 +213,7 @@ public final class HttpApi implements AutoCloseable {
                 .get("/api/devices/{id}/interfaces", interfaces::list)
                 .get("/api/devices/{id}/interfaces/{ifIndex}/history", interfaces::history)
                 .get("/api/devices/{id}/events", events::get)
+                .get("/api/devices/{id}/traps", traps::get)
                 .get("/api/summary", summary::get)
                 .get("/api/reports/availability", reports::availability)
                 .get("/api/status", status::get)

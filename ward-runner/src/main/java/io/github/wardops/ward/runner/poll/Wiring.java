@@ -87,6 +87,8 @@ public final class Wiring implements AutoCloseable {
     private final Cluster cluster;
     private final Routing routing;
     private final Reloader reloader;
+    /** The SNMP trap receiver ({@code snmp-trap-port}), or {@code null} when it is off; set once by {@link #build}. */
+    private Traps traps;
     private final List<ReadinessCheck> readiness = new ArrayList<>();
     private final AtomicBoolean engineStarted = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -177,6 +179,7 @@ public final class Wiring implements AutoCloseable {
         ResultSink vm = null;
         Cluster cluster = null;
         Routing routing = null;
+        Traps traps = null;
         boolean clustered = settings.clustered();
         // In cluster mode the engine, the tracker and alerting hold only the owned shards' devices: they start empty.
         Collection<Device> polled = clustered ? List.of() : devices;
@@ -305,10 +308,19 @@ public final class Wiring implements AutoCloseable {
             Alerting inForce = alerting;
             Gauge.builder("ward.runner.alert.rules", () -> inForce.rules().size()).description("Alert rules in force")
                     .register(registry);
-            return new Wiring(registry, gc, prober, alertStore, notifiers, alerting, tracker, ward, storage, cache, snmp, vm,
+            traps = Traps.start(settings, ward, devices, registry);
+            Wiring w = new Wiring(registry, gc, prober, alertStore, notifiers, alerting, tracker, ward, storage, cache, snmp, vm,
                     cluster, routing, reloader);
+            w.traps = traps;
+            if (traps != null) {
+                String bound = Poller.hostPort(traps.receiver().localAddress());
+                w.readiness.add(ReadinessCheck.of("snmp-traps", () -> new ReadinessCheck.Result(true,
+                        "socket bound to UDP " + bound)));
+            }
+            return w;
         } catch (RuntimeException | Error e) {
             List<AutoCloseable> all = new ArrayList<>();
+            all.add(traps);
             all.add(routing);
             all.add(cluster);
             all.add(tracker);
@@ -488,6 +500,9 @@ public final class Wiring implements AutoCloseable {
      * @throws RuntimeException when the engine rejects the inventory; the tracker is then put back in line with the engine
      */
     void replaceInventory(List<Device> devices) {
+        if (traps != null) {
+            traps.inventoryChanged(devices);   // the whole fleet: in cluster mode a trap of another runner's device is kept too
+        }
         if (cluster != null) {
             cluster.inventoryChanged(devices);
             return;
@@ -539,6 +554,7 @@ public final class Wiring implements AutoCloseable {
                 storage == null ? null : storage.storage().interfaceHistory(),
                 storage == null ? null : storage.storage().deviceEvents(),
                 storage == null ? null : storage.storage().availability());
+        b = b.withTraps(traps == null ? null : traps.log());
         if (cluster != null) {
             // the whole fleet, from the shared database, for devices other runners poll
             b = b.withFleet(io.github.wardops.ward.runner.http.SharedFleetView.over(cluster::fleet, ward, tracker, alerting,
@@ -645,6 +661,7 @@ public final class Wiring implements AutoCloseable {
             return;
         }
         List<AutoCloseable> all = new ArrayList<>();
+        all.add(traps);     // no trap probes a closing engine
         all.add(cluster);   // first: its shards are handed over (probes stopped, last writes flushed) and released
         all.add(reloader);
         all.add(routing);   // before alerting: it reads the open alerts

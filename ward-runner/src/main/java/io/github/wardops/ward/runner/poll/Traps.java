@@ -1,0 +1,203 @@
+package io.github.wardops.ward.runner.poll;
+
+import io.github.wardops.ward.Ward;
+import io.github.wardops.ward.inventory.Check;
+import io.github.wardops.ward.inventory.Device;
+import io.github.wardops.ward.inventory.DeviceId;
+import io.github.wardops.ward.runner.config.RunSettings;
+import io.github.wardops.ward.runner.http.TrapLog;
+import io.github.wardops.ward.snmp.SnmpCredentials;
+import io.github.wardops.ward.snmp.poller.SnmpTrapOptions;
+import io.github.wardops.ward.snmp.poller.SnmpTrapReceiver;
+import io.github.wardops.ward.snmp.poller.TrapEvent;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The runner's SNMP trap receiver ({@code snmp-trap-port}): the library's {@link SnmpTrapReceiver}
+ * with the runner's credentials, matching a trap's agent address, then its source address, to the
+ * device with that address in the inventory (a map rebuilt when the inventory changes), keeping
+ * each matched trap in the {@link TrapLog} and probing the device at once for linkDown, linkUp,
+ * coldStart and warmStart, at most once per {@code snmp-trap-probe-gap} per device. Traps of
+ * unknown sources are counted by the library ({@code ward_snmp_traps_total{outcome="unknown_source"}}),
+ * logged at most once a second, and never kept. Thread-safe.
+ */
+final class Traps implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Traps.class);
+    /** The traps that probe their device at once. */
+    static final Set<String> PROBING = Set.of("linkDown", "linkUp", "coldStart", "warmStart");
+    /** Unknown-source traps logged per second, all sources together; the rest are only counted. */
+    static final int UNKNOWN_LOGGED_PER_SECOND = 1;
+
+    private final AtomicReference<Map<InetAddress, DeviceId>> byAddress = new AtomicReference<>(Map.of());
+    private final Map<DeviceId, Long> lastProbe = new ConcurrentHashMap<>();
+    private final TrapLog log;
+    private final Ward ward;
+    private final long gapNanos;
+    private final LongSupplier nanos;
+    private final Counter probed;
+    private final Counter limited;
+    private final Counter notPolled;
+    private volatile SnmpTrapReceiver receiver;
+
+    Traps(TrapLog log, Ward ward, Duration gap, LongSupplier nanos, MeterRegistry registry) {
+        this.log = log;
+        this.ward = ward;
+        this.gapNanos = gap.toNanos();
+        this.nanos = nanos;
+        this.probed = probes(registry, "probed", "a probe of every check of the device started");
+        this.limited = probes(registry, "limited", "the device was probed for a trap less than snmp-trap-probe-gap ago");
+        this.notPolled = probes(registry, "not_polled", "the device is not polled by this runner (cluster mode)");
+        Gauge.builder("ward.runner.traps.kept", log, TrapLog::size).description("SNMP traps kept in memory for the API")
+                .register(registry);
+    }
+
+    private static Counter probes(MeterRegistry registry, String outcome, String what) {
+        return Counter.builder("ward.runner.trap.probes").tag("outcome", outcome)
+                .description("linkDown/linkUp/coldStart/warmStart traps of known devices: " + what).register(registry);
+    }
+
+    /**
+     * Starts the receiver when {@code snmp-trap-port} is set.
+     *
+     * @param settings the settings
+     * @param ward the engine, whose devices are probed
+     * @param devices the whole inventory
+     * @param registry where the meters go
+     * @return the receiver, or {@code null} when it is off
+     * @throws io.github.wardops.ward.WardException when the port cannot be bound (the message says why)
+     */
+    static Traps start(RunSettings settings, Ward ward, Collection<Device> devices, MeterRegistry registry) {
+        RunSettings.SnmpTraps t = settings.snmpTraps();
+        if (!t.on()) {
+            LOG.info("snmp traps: off (snmp-trap-port 0)");
+            return null;
+        }
+        SnmpTrapOptions.Builder b = SnmpTrapOptions.builder().bindAddress(t.address()).port(t.port())
+                .unknownSourcesPerSecond(UNKNOWN_LOGGED_PER_SECOND).meterRegistry(registry);
+        settings.snmpTrapCommunity().ifPresent(b::community);
+        String v3 = "no v3 user";
+        if (settings.snmpV3() instanceof SnmpCredentials.Usm u) {
+            b.user(u);
+            v3 = "v3 user " + u.user();
+        }
+        Traps traps = new Traps(new TrapLog(t.keep()), ward, t.probeGap(), System::nanoTime, registry);
+        traps.inventoryChanged(devices);
+        traps.receiver = SnmpTrapReceiver.start(b.build(), traps::resolve, traps::onTrap);
+        String where = Poller.hostPort(traps.receiver.localAddress());
+        if (!t.address().isLoopbackAddress()) {
+            LOG.warn("snmp traps: the receiver listens on UDP {}, beyond loopback: anyone who reaches it and knows a "
+                    + "community can send traps (snmp-trap-address)", where);
+        }
+        LOG.info("snmp traps: listening on UDP {} ({}, {}); a device is probed for a trap at most every {}", where,
+                settings.snmpTrapCommunity().isPresent() ? "v1/v2c community set" : "no v1/v2c community", v3,
+                io.github.wardops.ward.runner.config.Durations.format(t.probeGap()));
+        return traps;
+    }
+
+    /**
+     * The devices by address: every device of the inventory, the first one in inventory order when
+     * two share an address (the others are logged). Bounded by the inventory.
+     *
+     * @param devices the inventory
+     * @return the map; immutable
+     */
+    static Map<InetAddress, DeviceId> byAddress(Collection<Device> devices) {
+        Map<InetAddress, DeviceId> m = new HashMap<>();
+        int shared = 0;
+        for (Device d : devices) {
+            if (m.putIfAbsent(d.address(), d.id()) != null) {
+                shared++;
+            }
+        }
+        if (shared > 0) {
+            LOG.warn("snmp traps: {} devices share an address with an earlier device; their traps go to the first one",
+                    shared);
+        }
+        return Map.copyOf(m);
+    }
+
+    /**
+     * Rebuilds the address map, and forgets the traps and probe times of devices that left.
+     *
+     * @param devices the whole new inventory
+     */
+    void inventoryChanged(Collection<Device> devices) {
+        Map<InetAddress, DeviceId> m = byAddress(devices);
+        byAddress.set(m);
+        List<DeviceId> ids = devices.stream().map(Device::id).toList();
+        log.retain(ids);
+        Set<DeviceId> keep = Set.copyOf(ids);
+        lastProbe.keySet().removeIf(d -> !keep.contains(d));
+    }
+
+    /** The resolver: a map lookup on the socket thread. */
+    Optional<DeviceId> resolve(InetAddress address) {
+        return Optional.ofNullable(byAddress.get().get(address));
+    }
+
+    /** The listener, on the receiver's delivery thread. */
+    void onTrap(DeviceId device, TrapEvent event) {
+        log.add(device, event);
+        if (event.wellKnownName() == null || !PROBING.contains(event.wellKnownName())) {
+            return;
+        }
+        Optional<Device> d = ward.inventory().get(device);
+        if (d.isEmpty()) {
+            notPolled.increment();
+            return;
+        }
+        long now = nanos.getAsLong();
+        Long last = lastProbe.get(device);
+        if (last != null && now - last < gapNanos) {
+            limited.increment();
+            return;
+        }
+        lastProbe.put(device, now);
+        probed.increment();
+        for (Check c : d.get().checks()) {
+            ward.probeNow(device, c.name()).exceptionally(e -> null);
+        }
+        LOG.debug("snmp traps: {} from {}: probing it now", event.wellKnownName(), device);
+    }
+
+    /**
+     * The latest traps per device.
+     *
+     * @return the log
+     */
+    TrapLog log() {
+        return log;
+    }
+
+    /**
+     * The receiver.
+     *
+     * @return the receiver; {@code null} before {@link #start} bound it
+     */
+    SnmpTrapReceiver receiver() {
+        return receiver;
+    }
+
+    @Override
+    public void close() {
+        SnmpTrapReceiver r = receiver;
+        if (r != null) {
+            r.close();
+        }
+    }
+}

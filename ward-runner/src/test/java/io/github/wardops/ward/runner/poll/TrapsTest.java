@@ -1,0 +1,67 @@
+package io.github.wardops.ward.runner.poll;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.wardops.ward.inventory.Device;
+import io.github.wardops.ward.inventory.DeviceId;
+import io.github.wardops.ward.runner.http.TrapLog;
+import io.github.wardops.ward.snmp.SnmpOid;
+import io.github.wardops.ward.snmp.SnmpVersion;
+import io.github.wardops.ward.snmp.poller.TrapEvent;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Matching a trap's address to a device of the inventory, and the per-device bound on kept traps. */
+class TrapsTest {
+    private static final DeviceId A = DeviceId.fromKey("trap-a");
+    private static final DeviceId B = DeviceId.fromKey("trap-b");
+    private static final DeviceId C = DeviceId.fromKey("trap-c");
+
+    private static Device device(DeviceId id, String address) {
+        return Device.builder(id, id.toString(), InetAddress.ofLiteral(address)).build();
+    }
+
+    private static TrapEvent trap(String oid, int sysUpTime) {
+        return new TrapEvent(Instant.EPOCH.plusSeconds(sysUpTime), new InetSocketAddress(InetAddress.ofLiteral("127.0.0.1"), 40000),
+                null, SnmpVersion.V2C, false, null, SnmpOid.parse(oid), null, sysUpTime, List.of(), null, 0, 0);
+    }
+
+    @Test
+    void theFirstDeviceOfAnAddressGetsItsTraps() {
+        Map<InetAddress, DeviceId> m = Traps.byAddress(List.of(device(A, "127.0.0.10"), device(B, "::1"),
+                device(C, "127.0.0.10")));
+        assertEquals(Map.of(InetAddress.ofLiteral("127.0.0.10"), A, InetAddress.ofLiteral("::1"), B), m);
+    }
+
+    @Test
+    void theMapFollowsTheInventoryAndForgetsDevicesThatLeft() {
+        Traps t = new Traps(new TrapLog(3), null, Duration.ofSeconds(10), System::nanoTime, new SimpleMeterRegistry());
+        t.inventoryChanged(List.of(device(A, "127.0.0.10"), device(B, "127.0.0.11")));
+        assertEquals(Optional.of(A), t.resolve(InetAddress.ofLiteral("127.0.0.10")));
+        assertEquals(Optional.of(B), t.resolve(InetAddress.ofLiteral("127.0.0.11")));
+        assertEquals(Optional.empty(), t.resolve(InetAddress.ofLiteral("127.0.0.12")));
+        // enterprise traps are kept but probe nothing (no engine needed)
+        for (int i = 1; i <= 5; i++) {
+            t.onTrap(A, trap("1.3.6.1.4.1.9.9.41.2.0." + i, i));
+        }
+        t.onTrap(B, trap("1.3.6.1.4.1.9.9.41.2.0.1", 1));
+        List<TrapEvent> latest = t.log().latest(A, 10);
+        assertEquals(3, latest.size(), "snmp-trap-keep 3");
+        assertEquals(List.of(5L, 4L, 3L), latest.stream().map(TrapEvent::sysUpTime).toList(), "newest first");
+        assertEquals(2, t.log().latest(A, 2).size(), "limit");
+        t.inventoryChanged(List.of(device(A, "127.0.0.20")));
+        assertEquals(Optional.empty(), t.resolve(InetAddress.ofLiteral("127.0.0.10")), "A moved");
+        assertEquals(Optional.of(A), t.resolve(InetAddress.ofLiteral("127.0.0.20")));
+        assertEquals(Optional.empty(), t.resolve(InetAddress.ofLiteral("127.0.0.11")), "B left");
+        assertTrue(t.log().latest(B, 10).isEmpty(), "B's traps are forgotten with it");
+        assertEquals(3, t.log().size());
+    }
+}
