@@ -414,7 +414,9 @@ final class SilencesResource {
     }
 
     static SilenceView view(Silence s, Instant now, List<Map<String, String>> open) {
-        String state = s.activeAt(now) ? "active" : now.isBefore(s.startsAt()) ? "pending" : "expired";
+        // Silence.expire ends one expired before its start 1 ns after it: it never takes effect.
+        boolean expiredEarly = s.endsAt().equals(s.startsAt().plusNanos(1));
+        String state = expiredEarly || !now.isBefore(s.endsAt()) ? "expired" : s.activeAt(now) ? "active" : "pending";
         int held = 0;
         if (state.equals("active")) {
             for (Map<String, String> l : open) {
