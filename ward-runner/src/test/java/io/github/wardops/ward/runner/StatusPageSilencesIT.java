@@ -159,6 +159,12 @@ class StatusPageSilencesIT {
                 Path shots = Files.createDirectories(Path.of("target", "screenshots"));
                 browser.eval("document.getElementById('silences-section').scrollIntoView(); return 'ok'");
                 Files.write(shots.resolve("silences-1400.png"), browser.screenshot());
+                browser.viewport(420, 900);
+                browser.eval("document.getElementById('silences-section').scrollIntoView(); return 'ok'");
+                Files.write(shots.resolve("silences-420.png"), browser.screenshot());
+                assertEquals("fits", browser.eval("return document.documentElement.scrollWidth <= window.innerWidth ? 'fits'"
+                        + " : document.documentElement.scrollWidth + ' > ' + window.innerWidth"), "at 420 px nothing sticks out sideways");
+                browser.viewport(0, 0);
                 // the row's notification log, opened, stays open across refreshes
                 browser.eval(row + ".querySelector('details.notif-log summary').click(); return 'ok'");
                 browser.await("the notification log", "var l = " + row + " && " + row + ".querySelector('li.notification');"
