@@ -149,6 +149,8 @@ final class SilencesResource {
         String text = text(n, "matchers", problems);
         if (text == null && (n.get("matchers") == null || n.get("matchers").isNull())) {
             problems.add("matchers is missing: a label selector such as \"branch = Vake and severity = critical\"");
+        } else if (text != null && text.chars().anyMatch(Character::isISOControl)) {
+            problems.add("matchers must not contain control characters");
         } else if (text != null) {
             try {
                 matchers = LabelSelector.parse(text.strip());

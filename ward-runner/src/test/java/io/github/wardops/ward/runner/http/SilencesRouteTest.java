@@ -274,6 +274,8 @@ class SilencesRouteTest {
                 .formatted("a".repeat(201), "c".repeat(2001))), "author must be 1-200", "comment must be at most 2000");
         assertBad(post(api, "/api/silences", "{\"matchers\": \"device = x\", \"duration\": \"1h\", \"author\": \"a\\u0007b\"}"),
                 "without control characters");
+        assertBad(post(api, "/api/silences", "{\"matchers\": \"device = x\\nrule = y\", \"duration\": \"1h\", \"author\": \"a\"}"),
+                "matchers must not contain control characters");
         // silencing everything must be meant
         assertBad(post(api, "/api/silences", "{\"matchers\": \" \", \"duration\": \"1h\", \"author\": \"a\"}"),
                 "matchers is empty, which would silence every alert", "\"all\": true");
