@@ -43,10 +43,6 @@ final class AlertsResource {
     /** What holds open alerts back, or {@code null} when notification routing is not configured. */
     private final Holds holds;
 
-    AlertsResource(Alerting alerting, FleetView fleet, AlertStore alertStore, Supplier<ClusterView> cluster, Clock clock) {
-        this(alerting, fleet, alertStore, cluster, clock, null);
-    }
-
     AlertsResource(Alerting alerting, FleetView fleet, AlertStore alertStore, Supplier<ClusterView> cluster, Clock clock,
                    Holds holds) {
         this.holds = holds;

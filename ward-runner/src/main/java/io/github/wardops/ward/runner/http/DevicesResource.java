@@ -31,10 +31,6 @@ final class DevicesResource {
     /** What holds open alerts back, or {@code null} when notification routing is not configured. */
     private final Holds holds;
 
-    DevicesResource(FleetView fleet, Clock clock) {
-        this(fleet, clock, null);
-    }
-
     DevicesResource(FleetView fleet, Clock clock, Holds holds) {
         this.fleet = fleet;
         this.clock = clock;

@@ -45,10 +45,6 @@ final class StatusResource {
     /** What holds open alerts back, or {@code null} when notification routing is not configured. */
     private final Holds holds;
 
-    StatusResource(FleetView fleet, Clock clock) {
-        this(fleet, clock, null);
-    }
-
     StatusResource(FleetView fleet, Clock clock, Holds holds) {
         this.fleet = fleet;
         this.clock = clock;
