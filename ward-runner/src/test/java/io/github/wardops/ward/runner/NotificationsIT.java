@@ -226,6 +226,53 @@ class NotificationsIT {
         }
     }
 
+    /**
+     * A silence made through the API holds the branch's notifications, not its alerts (open, with
+     * heldBy); expired through the API, the alerts still open are told at once.
+     */
+    @Test
+    void aSilenceThroughTheApiHoldsTheMessageUntilItIsExpired() throws Exception {
+        try (LoopbackOutages outages = TestFaults.outagesOrSkip(); Hook noc = new Hook(); Hook oncall = new Hook()) {
+            StringBuilder csv = new StringBuilder("id,name,address,region,branch,parent_id\n");
+            List<InetAddress> vake = new ArrayList<>();
+            for (int i = 1; i <= 3; i++) {
+                String a = "127.46.3." + i;
+                vake.add(InetAddress.ofLiteral(a));
+                csv.append(DeviceId.fromKey("silenced-vake-" + i)).append(",vake-").append(i).append(',').append(a)
+                        .append(",Tbilisi,Vake,\n");
+            }
+            Path fleet = write("fleet.csv", csv.toString());
+            write("noc-secret", SECRET + "\n");
+            Path file = write("notifications.yaml", routes(noc, oncall, "noc, oncall").replace("group-wait: 6s", "group-wait: 1s"));
+            try (InProcessRunner r = InProcessRunner.start("run", "--inventory", fleet.toString(), "--interval", "1s",
+                    "--http", "127.0.0.1:0", "--down-after", "2", "--up-after", "1", "--alert-tick", "1s",
+                    "--notifications", file.toString(), "--alert-rules", TestRules.statusDown(dir).toString())) {
+                java.net.http.HttpResponse<String> made = r.send(java.net.http.HttpRequest.newBuilder(r.uri("/api/silences"))
+                        .header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                "{\"matchers\": \"branch = Vake\", \"duration\": \"1h\", \"author\": \"nino\","
+                                        + " \"comment\": \"router swap\"}")).build());
+                assertEquals(201, made.statusCode(), made.body());
+                String id = InProcessRunner.JSON.readTree(made.body()).get("id").asText();
+                vake.forEach(outages::drop);
+                InProcessRunner.await("3 alerts open, held", BOUND, () -> {
+                    JsonNode a = r.getJson("/api/alerts");
+                    int held = 0;
+                    for (JsonNode x : a) {
+                        held += x.path("heldBy").path("id").asText().equals(id) ? 1 : 0;
+                    }
+                    return held == 3;
+                });
+                Thread.sleep(4000); // past the group wait and a tick: nothing may go out
+                assertEquals(0, noc.got.size(), "silenced");
+                assertEquals(200, r.send(java.net.http.HttpRequest.newBuilder(r.uri("/api/silences/" + id)).DELETE().build())
+                        .statusCode());
+                InProcessRunner.await("told once the silence is over", BOUND, () -> noc.got.size() == 1);
+                assertEquals(3, noc.body(0).get("firing").size());
+            }
+        }
+    }
+
     private static int resolvedTold(Hook h) throws Exception {
         int n = 0;
         for (int i = 0; i < h.got.size(); i++) {

@@ -1,5 +1,6 @@
 package io.github.wardops.ward.runner.http;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.github.wardops.ward.alert.Alert;
 import java.time.Instant;
@@ -38,15 +39,20 @@ import java.util.Map;
  * @param impactedDevices devices depending on this one (taken down with it)
  * @param durationSeconds from {@code since} to the resolution (or to now while open), in seconds
  * @param history the group's rules as they started to match, oldest first
+ * @param heldBy what holds the alert's notifications back (a silence or a maintenance window), or
+ *     {@code null} when nothing does; {@link HeldBy#NOT_CONFIGURED} (no such field in the JSON)
+ *     when notification routing is not configured or the alert is resolved
  */
 @JsonPropertyOrder({"id", "deviceId", "deviceName", "address", "region", "branch", "device", "labels", "ifIndex",
         "group", "rule", "severity", "message", "open", "since", "openedAt", "resolvedAt", "resolution",
-        "acknowledgedAt", "acknowledgedBy", "impactedDevices", "durationSeconds", "history"})
+        "acknowledgedAt", "acknowledgedBy", "impactedDevices", "durationSeconds", "history", "heldBy"})
 public record AlertView(String id, String deviceId, String deviceName, String address, String region, String branch,
                         String device, Map<String, String> labels, int ifIndex, String group, String rule,
                         String severity, String message, boolean open, String since, String openedAt,
                         String resolvedAt, String resolution, String acknowledgedAt, String acknowledgedBy,
-                        int impactedDevices, double durationSeconds, List<Step> history) {
+                        int impactedDevices, double durationSeconds, List<Step> history,
+                        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = HeldBy.Absent.class)
+                        HeldBy heldBy) {
 
     /**
      * One rule of the problem as it started to match.
@@ -67,6 +73,19 @@ public record AlertView(String id, String deviceId, String deviceName, String ad
      * @return the view
      */
     public static AlertView of(Alert a, Instant now) {
+        return of(a, now, HeldBy.NOT_CONFIGURED);
+    }
+
+    /**
+     * Builds the view with what holds the alert's notifications back.
+     *
+     * @param a the alert; never {@code null}
+     * @param now the current time; never {@code null}
+     * @param heldBy the silence or window holding it, {@code null} for none, or
+     *     {@link HeldBy#NOT_CONFIGURED}
+     * @return the view
+     */
+    static AlertView of(Alert a, Instant now, HeldBy heldBy) {
         List<Step> steps = new ArrayList<>(a.history().size());
         for (Alert.Step s : a.history()) {
             steps.add(new Step(s.rule(), s.severity().name(), s.at().toString()));
@@ -76,7 +95,7 @@ public record AlertView(String id, String deviceId, String deviceName, String ad
                 a.group(), a.rule(), a.severity().name(), a.message(), a.isOpen(), a.since().toString(),
                 a.openedAt().toString(), text(a.resolvedAt()), a.resolution(), text(a.acknowledgedAt()),
                 a.acknowledgedBy(), a.impactedDevices(), DeviceView.round(Math.max(0, a.duration(now).toNanos()) / 1e9),
-                List.copyOf(steps));
+                List.copyOf(steps), heldBy);
     }
 
     private static String text(Instant i) {

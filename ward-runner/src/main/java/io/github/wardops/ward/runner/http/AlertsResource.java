@@ -40,8 +40,12 @@ final class AlertsResource {
     private final AlertStore alertStore;
     private final Supplier<ClusterView> cluster;
     private final Clock clock;
+    /** What holds open alerts back, or {@code null} when notification routing is not configured. */
+    private final Holds holds;
 
-    AlertsResource(Alerting alerting, FleetView fleet, AlertStore alertStore, Supplier<ClusterView> cluster, Clock clock) {
+    AlertsResource(Alerting alerting, FleetView fleet, AlertStore alertStore, Supplier<ClusterView> cluster, Clock clock,
+                   Holds holds) {
+        this.holds = holds;
         this.alerting = alerting;
         this.fleet = fleet;
         this.alertStore = alertStore;
@@ -84,11 +88,18 @@ final class AlertsResource {
         list.sort(Comparator.comparing((Alert a) -> !a.isOpen()).thenComparing(Alert::openedAt, Comparator.reverseOrder())
                 .thenComparing(Alert::id));
         List<AlertView> out = new ArrayList<>();
+        Holds.Reading held = holds == null ? null : holds.reading();
         for (Alert a : list.subList(0, Math.min(list.size(), q.limit()))) {
-            out.add(AlertView.of(a, now));
+            out.add(AlertView.of(a, now, held == null ? HeldBy.NOT_CONFIGURED : held.of(a, now)));
         }
         Answers.fleetAge(r, fleet);
         Answers.ok(r, out);
+    }
+
+    /** An alert as answered, with what holds it back when notification routing is configured. */
+    private AlertView view(Alert a) {
+        Instant now = clock.instant();
+        return AlertView.of(a, now, holds == null ? HeldBy.NOT_CONFIGURED : holds.reading().of(a, now));
     }
 
     /** Who acts on an alert, and why (a manual resolution's comment; null when none or not asked). */
@@ -175,7 +186,7 @@ final class AlertsResource {
             fleet.changed();
         }
         LOG.info("alert {} ({} on {}) acknowledged by {}", acked.id(), acked.rule(), acked.deviceDescription(), a.user());
-        Answers.ok(r, AlertView.of(acked, clock.instant()));
+        Answers.ok(r, view(acked));
     }
 
     /**
@@ -195,7 +206,7 @@ final class AlertsResource {
             return;
         }
         LOG.info("alert {} ({} on {}) {}", done.id(), done.rule(), done.deviceDescription(), done.resolution());
-        Answers.ok(r, AlertView.of(done, clock.instant()));
+        Answers.ok(r, view(done));
     }
 
     /**

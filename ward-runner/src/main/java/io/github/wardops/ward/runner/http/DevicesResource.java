@@ -28,10 +28,13 @@ final class DevicesResource {
 
     private final FleetView fleet;
     private final Clock clock;
+    /** What holds open alerts back, or {@code null} when notification routing is not configured. */
+    private final Holds holds;
 
-    DevicesResource(FleetView fleet, Clock clock) {
+    DevicesResource(FleetView fleet, Clock clock, Holds holds) {
         this.fleet = fleet;
         this.clock = clock;
+        this.holds = holds;
     }
 
     void list(Request q, Response r) throws IOException {
@@ -143,9 +146,10 @@ final class DevicesResource {
         }
         Instant now = clock.instant();
         List<AlertView> alerts = new ArrayList<>();
+        Holds.Reading held = holds == null ? null : holds.reading();
         for (Alert a : fleet.openAlerts()) {
             if (a.device().equals(id)) {
-                alerts.add(AlertView.of(a, now));
+                alerts.add(AlertView.of(a, now, held == null ? HeldBy.NOT_CONFIGURED : held.of(a, now)));
             }
         }
         DeviceDetail detail = new DeviceDetail(DeviceView.of(d, state, fleet.latest(id, "icmp").orElse(null)),

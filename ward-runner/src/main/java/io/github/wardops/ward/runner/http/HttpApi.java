@@ -48,6 +48,8 @@ import java.util.function.Supplier;
  *       ({@link StatusResource}; the status page's data);</li>
  *   <li>{@code GET /api/alerts}, {@code POST /api/alerts/{id}/ack}, {@code POST /api/alerts/{id}/resolve}
  *   ({@link AlertsResource});</li>
+ *   <li>{@code GET}, {@code POST /api/silences}, {@code GET}, {@code DELETE /api/silences/{id}} and
+ *   {@code GET /api/alerts/{id}/notifications}, with {@link Notifications} ({@link SilencesResource});</li>
  *   <li>{@code GET /api/cluster}: the runners sharing the fleet and the shard map, in cluster mode
  *   ({@link ClusterResource}).</li>
  * </ul>
@@ -89,6 +91,10 @@ public final class HttpApi implements AutoCloseable {
      * @param cluster the cluster member's view for {@code GET /api/cluster}, or {@code null} when
      *     the runner is not in cluster mode ({@code /api/cluster} then answers {@code 404}); it may
      *     give {@code null} before the runner has joined ({@code 503})
+     * @param notifications silences, the notification log and the maintenance windows, or
+     *     {@code null} when notification routing is not configured ({@code /api/silences} and
+     *     {@code /api/alerts/{id}/notifications} then answer {@code 404}, and alerts have no
+     *     {@code heldBy})
      * @param traps the latest SNMP traps per device, or {@code null} when the trap receiver is off
      *     ({@code /api/devices/{id}/traps} then answers {@code 503})
      */
@@ -96,7 +102,7 @@ public final class HttpApi implements AutoCloseable {
                           PrometheusMeterRegistry registry, List<ReadinessCheck> readiness, Clock clock,
                           DeviceHistory history, InterfaceHistory interfaceHistory, DeviceEvents events,
                           AvailabilityReport availability, FleetView fleet, Supplier<ClusterView> cluster,
-                          TrapLog traps) {
+                          Notifications notifications, TrapLog traps) {
         /**
          * Checks the components (each is described on the record), builds the local
          * {@link FleetView} when {@code fleet} is {@code null}, and copies its collections, so
@@ -115,6 +121,31 @@ public final class HttpApi implements AutoCloseable {
             if (fleet == null) {
                 fleet = FleetView.local(ward, tracker, alerting);
             }
+        }
+
+        /**
+         * A backend without notification routing (as before it existed).
+         *
+         * @param ward the engine (inventory, latest results)
+         * @param tracker the device states
+         * @param alerting open alerts and acknowledgement
+         * @param alertStore resolved alerts (history)
+         * @param registry the registry scraped by {@code /metrics}
+         * @param readiness the checks behind {@code /ready}
+         * @param clock the clock
+         * @param history devices' stored history, or {@code null} when storage is off
+         * @param interfaceHistory stored interfaces and their history, or {@code null}
+         * @param events devices' stored state changes and alerts, or {@code null}
+         * @param availability the availability report, or {@code null}
+         * @param fleet the fleet, or {@code null} for the local one
+         * @param cluster the cluster member's view, or {@code null}
+         */
+        public Backend(Ward ward, StateTracker tracker, Alerting alerting, AlertStore alertStore,
+                       PrometheusMeterRegistry registry, List<ReadinessCheck> readiness, Clock clock,
+                       DeviceHistory history, InterfaceHistory interfaceHistory, DeviceEvents events,
+                       AvailabilityReport availability, FleetView fleet, Supplier<ClusterView> cluster) {
+            this(ward, tracker, alerting, alertStore, registry, readiness, clock, history, interfaceHistory, events,
+                    availability, fleet, cluster, null, null);
         }
 
         /**
@@ -138,7 +169,7 @@ public final class HttpApi implements AutoCloseable {
                        DeviceHistory history, InterfaceHistory interfaceHistory, DeviceEvents events,
                        AvailabilityReport availability) {
             this(ward, tracker, alerting, alertStore, registry, readiness, clock, history, interfaceHistory, events,
-                    availability, null, null, null);
+                    availability, null, null, null, null);
         }
 
         /**
@@ -151,7 +182,20 @@ public final class HttpApi implements AutoCloseable {
         public Backend withFleet(FleetView fleet, Supplier<ClusterView> cluster) {
             Objects.requireNonNull(fleet, "fleet");
             return new Backend(ward, tracker, alerting, alertStore, registry, readiness, clock, history,
-                    interfaceHistory, events, availability, fleet, cluster, traps);
+                    interfaceHistory, events, availability, fleet, cluster, notifications, traps);
+        }
+
+        /**
+         * This backend with notification routing: {@code /api/silences},
+         * {@code /api/alerts/{id}/notifications} and each open alert's {@code heldBy}.
+         *
+         * @param n the silences, the notification log and the maintenance windows; {@code null}
+         *     for none (those routes then answer {@code 404})
+         * @return the new backend
+         */
+        public Backend withNotifications(Notifications n) {
+            return new Backend(ward, tracker, alerting, alertStore, registry, readiness, clock, history,
+                    interfaceHistory, events, availability, fleet, cluster, n, traps);
         }
 
         /**
@@ -162,7 +206,7 @@ public final class HttpApi implements AutoCloseable {
          */
         public Backend withTraps(TrapLog log) {
             return new Backend(ward, tracker, alerting, alertStore, registry, readiness, clock, history,
-                    interfaceHistory, events, availability, fleet, cluster, log);
+                    interfaceHistory, events, availability, fleet, cluster, notifications, log);
         }
 
         /**
@@ -178,7 +222,7 @@ public final class HttpApi implements AutoCloseable {
          */
         public Backend(Ward ward, StateTracker tracker, Alerting alerting, AlertStore alertStore,
                        PrometheusMeterRegistry registry, List<ReadinessCheck> readiness, Clock clock) {
-            this(ward, tracker, alerting, alertStore, registry, readiness, clock, null, null, null, null, null, null, null);
+            this(ward, tracker, alerting, alertStore, registry, readiness, clock, null, null, null, null, null, null, null, null);
         }
     }
 
@@ -190,9 +234,11 @@ public final class HttpApi implements AutoCloseable {
         HealthResource health = new HealthResource(b.readiness());
         MetricsResource metrics = new MetricsResource(b.registry());
         FleetView fleet = b.fleet();
-        DevicesResource devices = new DevicesResource(fleet, b.clock());
-        AlertsResource alerts = new AlertsResource(b.alerting(), fleet, b.alertStore(), b.cluster(), b.clock());
-        StatusResource status = new StatusResource(fleet, b.clock());
+        Holds holds = b.notifications() == null ? null : new Holds(b.notifications(), b.clock());
+        DevicesResource devices = new DevicesResource(fleet, b.clock(), holds);
+        AlertsResource alerts = new AlertsResource(b.alerting(), fleet, b.alertStore(), b.cluster(), b.clock(), holds);
+        StatusResource status = new StatusResource(fleet, b.clock(), holds);
+        SilencesResource silences = new SilencesResource(b.notifications(), holds, fleet, b.clock());
         HistoryResource history = new HistoryResource(fleet, b.history(), b.clock());
         InterfacesResource interfaces = new InterfacesResource(fleet, b.interfaceHistory(), b.clock());
         EventsResource events = new EventsResource(fleet, b.events(), b.clock());
@@ -220,7 +266,12 @@ public final class HttpApi implements AutoCloseable {
                 .get("/api/cluster", cluster::get)
                 .get("/api/alerts", alerts::list)
                 .post("/api/alerts/{id}/ack", alerts::acknowledge)
-                .post("/api/alerts/{id}/resolve", alerts::resolve);
+                .post("/api/alerts/{id}/resolve", alerts::resolve)
+                .get("/api/alerts/{id}/notifications", silences::notificationsOf)
+                .get("/api/silences", silences::list)
+                .post("/api/silences", silences::create)
+                .get("/api/silences/{id}", silences::one)
+                .delete("/api/silences/{id}", silences::expire);
         this.server = HttpServer.start(address, limits, router, b.registry());
     }
 

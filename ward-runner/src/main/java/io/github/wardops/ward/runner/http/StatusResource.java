@@ -42,10 +42,13 @@ final class StatusResource {
 
     private final FleetView fleet;
     private final Clock clock;
+    /** What holds open alerts back, or {@code null} when notification routing is not configured. */
+    private final Holds holds;
 
-    StatusResource(FleetView fleet, Clock clock) {
+    StatusResource(FleetView fleet, Clock clock, Holds holds) {
         this.fleet = fleet;
         this.clock = clock;
+        this.holds = holds;
     }
 
     /**
@@ -234,8 +237,9 @@ final class StatusResource {
             g.writeBooleanField("alertsTruncated", shown < alerts.size());
             g.writeFieldName("alerts");
             g.writeStartArray();
+            Holds.Reading held = holds == null ? null : holds.reading();
             for (Alert a : alerts.subList(0, shown)) {
-                Answers.write(g, AlertView.of(a, now));
+                Answers.write(g, AlertView.of(a, now, held == null ? HeldBy.NOT_CONFIGURED : held.of(a, now)));
             }
             g.writeEndArray();
             g.writeEndObject();

@@ -138,7 +138,11 @@ final class Reloader implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        Thread t = thread;
+        stop(thread);
+    }
+
+    /** Interrupts a loop thread and waits for it, at most 2 s; null is none. */
+    static void stop(Thread t) {
         if (t != null) {
             t.interrupt();
             try {

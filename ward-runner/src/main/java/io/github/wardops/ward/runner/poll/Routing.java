@@ -234,15 +234,7 @@ public final class Routing implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        Thread t = thread;
-        if (t != null) {
-            t.interrupt();
-            try {
-                t.join(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        Reloader.stop(thread);
         dispatcher.close();
         notifiers.forEach(Notifier::close);
     }

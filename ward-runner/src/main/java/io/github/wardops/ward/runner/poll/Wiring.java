@@ -560,6 +560,11 @@ public final class Wiring implements AutoCloseable {
             b = b.withFleet(io.github.wardops.ward.runner.http.SharedFleetView.over(cluster::fleet, ward, tracker, alerting,
                     storage.storage(), cluster::polledSomewhere), cluster::view);
         }
+        if (routing != null) {
+            Routing r = routing;
+            b = b.withNotifications(new io.github.wardops.ward.runner.http.Notifications(r.dispatcher().silences(),
+                    r.dispatcher().log(), r::windows));
+        }
         return b;
     }
 

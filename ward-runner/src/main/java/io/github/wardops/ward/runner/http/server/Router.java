@@ -84,6 +84,18 @@ public final class Router {
     }
 
     /**
+     * Adds a {@code DELETE} route, handled in a shared slot; the guard admits it as it admits a
+     * {@code POST}.
+     *
+     * @param pattern the pattern
+     * @param handler the handler
+     * @return this
+     */
+    public Router delete(String pattern, Handler handler) {
+        return add("DELETE", pattern, handler, false);
+    }
+
+    /**
      * Sets the guard that runs before routing (outside the slots: it must be quick).
      *
      * @param guard the guard
