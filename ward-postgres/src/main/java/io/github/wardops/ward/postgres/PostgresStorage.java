@@ -105,6 +105,7 @@ public final class PostgresStorage implements AutoCloseable {
     private final DeviceHistory deviceHistory;
     private final InterfaceHistory interfaceHistory;
     private final DeviceEvents deviceEvents;
+    private final TrapStore traps;
     private final AvailabilityReport availability;
     private final ScheduledExecutorService maintenance;
     private final ScheduledExecutorService rollups;
@@ -193,6 +194,7 @@ public final class PostgresStorage implements AutoCloseable {
         this.deviceHistory = new DeviceHistory(ctx);
         this.interfaceHistory = new InterfaceHistory(ctx);
         this.deviceEvents = new DeviceEvents(ctx, stateWriter::flush);
+        this.traps = new TrapStore(ctx);
         this.availability = new AvailabilityReport(ctx, options.clock());
         this.maintenance = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("ward-pg-maintenance").daemon(true).factory());
@@ -409,6 +411,7 @@ public final class PostgresStorage implements AutoCloseable {
         Instant notifyCut = now.minus(options.notificationRetention());
         expired += PgNotificationLog.removeBefore(ctx, notifyCut);
         expired += PgSilenceStore.removeEndedBefore(ctx, notifyCut);
+        expired += TrapStore.removeBefore(ctx, now.minus(options.eventRetention()));
         return new long[] {hours, expired};
     }
 
@@ -562,6 +565,16 @@ public final class PostgresStorage implements AutoCloseable {
      */
     public DeviceEvents deviceEvents() {
         return deviceEvents;
+    }
+
+    /**
+     * SNMP traps matched to devices ({@code traps}), kept as long as state changes
+     * ({@link PostgresOptions#eventRetention()}). Thread-safe.
+     *
+     * @return the store (the same instance on every call)
+     */
+    public TrapStore traps() {
+        return traps;
     }
 
     /**

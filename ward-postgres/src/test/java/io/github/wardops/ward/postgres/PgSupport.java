@@ -57,7 +57,7 @@ public final class PgSupport {
     static void reset(EmbeddedDatabase db) throws SQLException {
         try (Connection c = connect(db); Statement st = c.createStatement()) {
             st.execute("TRUNCATE devices, snmp_credentials, device_state, state_changes, alerts, alert_silences, alert_pending, interfaces, "
-                    + "silences, notification_log, "
+                    + "silences, notification_log, traps, "
                     + "device_hourly, device_daily, interface_hourly, interface_daily, device_outage_daily, "
                     + "ping_results, interface_samples, snmp_values CASCADE");
             List<String> parts = new ArrayList<>();

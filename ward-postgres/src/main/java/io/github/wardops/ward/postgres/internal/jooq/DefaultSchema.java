@@ -24,6 +24,7 @@ import io.github.wardops.ward.postgres.internal.jooq.tables.Silences;
 import io.github.wardops.ward.postgres.internal.jooq.tables.SnmpCredentials;
 import io.github.wardops.ward.postgres.internal.jooq.tables.SnmpValues;
 import io.github.wardops.ward.postgres.internal.jooq.tables.StateChanges;
+import io.github.wardops.ward.postgres.internal.jooq.tables.Traps;
 
 import java.util.Arrays;
 import java.util.List;
@@ -148,6 +149,11 @@ public class DefaultSchema extends SchemaImpl {
     public final StateChanges STATE_CHANGES = StateChanges.STATE_CHANGES;
 
     /**
+     * The table <code>traps</code>.
+     */
+    public final Traps TRAPS = Traps.TRAPS;
+
+    /**
      * No further instances allowed
      */
     private DefaultSchema() {
@@ -182,7 +188,8 @@ public class DefaultSchema extends SchemaImpl {
             Silences.SILENCES,
             SnmpCredentials.SNMP_CREDENTIALS,
             SnmpValues.SNMP_VALUES,
-            StateChanges.STATE_CHANGES
+            StateChanges.STATE_CHANGES,
+            Traps.TRAPS
         );
     }
 }

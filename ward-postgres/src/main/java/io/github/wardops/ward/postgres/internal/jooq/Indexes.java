@@ -14,6 +14,7 @@ import io.github.wardops.ward.postgres.internal.jooq.tables.NotificationLog;
 import io.github.wardops.ward.postgres.internal.jooq.tables.PingResults;
 import io.github.wardops.ward.postgres.internal.jooq.tables.Silences;
 import io.github.wardops.ward.postgres.internal.jooq.tables.StateChanges;
+import io.github.wardops.ward.postgres.internal.jooq.tables.Traps;
 
 import org.jooq.Index;
 import org.jooq.OrderField;
@@ -45,4 +46,6 @@ public class Indexes {
     public static final Index SILENCES_ENDS_AT_IDX = Internal.createIndex(DSL.name("silences_ends_at_idx"), Silences.SILENCES, new OrderField[] { Silences.SILENCES.ENDS_AT }, false);
     public static final Index STATE_CHANGES_AT_IDX = Internal.createIndex(DSL.name("state_changes_at_idx"), StateChanges.STATE_CHANGES, new OrderField[] { StateChanges.STATE_CHANGES.AT }, false);
     public static final Index STATE_CHANGES_DEVICE_AT_IDX = Internal.createIndex(DSL.name("state_changes_device_at_idx"), StateChanges.STATE_CHANGES, new OrderField[] { StateChanges.STATE_CHANGES.DEVICE_ID, StateChanges.STATE_CHANGES.AT }, false);
+    public static final Index TRAPS_AT_IDX = Internal.createIndex(DSL.name("traps_at_idx"), Traps.TRAPS, new OrderField[] { Traps.TRAPS.AT }, false);
+    public static final Index TRAPS_DEVICE_AT_IDX = Internal.createIndex(DSL.name("traps_device_at_idx"), Traps.TRAPS, new OrderField[] { Traps.TRAPS.DEVICE_ID, Traps.TRAPS.AT, Traps.TRAPS.ID }, false);
 }

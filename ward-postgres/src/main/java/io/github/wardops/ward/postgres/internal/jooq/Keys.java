@@ -24,6 +24,7 @@ import io.github.wardops.ward.postgres.internal.jooq.tables.Silences;
 import io.github.wardops.ward.postgres.internal.jooq.tables.SnmpCredentials;
 import io.github.wardops.ward.postgres.internal.jooq.tables.SnmpValues;
 import io.github.wardops.ward.postgres.internal.jooq.tables.StateChanges;
+import io.github.wardops.ward.postgres.internal.jooq.tables.Traps;
 import io.github.wardops.ward.postgres.internal.jooq.tables.records.AlertPendingRecord;
 import io.github.wardops.ward.postgres.internal.jooq.tables.records.AlertSilencesRecord;
 import io.github.wardops.ward.postgres.internal.jooq.tables.records.AlertsRecord;
@@ -44,6 +45,7 @@ import io.github.wardops.ward.postgres.internal.jooq.tables.records.SilencesReco
 import io.github.wardops.ward.postgres.internal.jooq.tables.records.SnmpCredentialsRecord;
 import io.github.wardops.ward.postgres.internal.jooq.tables.records.SnmpValuesRecord;
 import io.github.wardops.ward.postgres.internal.jooq.tables.records.StateChangesRecord;
+import io.github.wardops.ward.postgres.internal.jooq.tables.records.TrapsRecord;
 
 import org.jooq.ForeignKey;
 import org.jooq.TableField;
@@ -87,6 +89,7 @@ public class Keys {
     public static final UniqueKey<SnmpValuesRecord> SNMP_VALUES_PKEY = Internal.createUniqueKey(SnmpValues.SNMP_VALUES, DSL.name("snmp_values_pkey"), new TableField[] { SnmpValues.SNMP_VALUES.DEVICE_ID, SnmpValues.SNMP_VALUES.CHECK_NAME, SnmpValues.SNMP_VALUES.ITEM, SnmpValues.SNMP_VALUES.AT }, true);
     public static final UniqueKey<StateChangesRecord> STATE_CHANGES_ONCE = Internal.createUniqueKey(StateChanges.STATE_CHANGES, DSL.name("state_changes_once"), new TableField[] { StateChanges.STATE_CHANGES.DEVICE_ID, StateChanges.STATE_CHANGES.IF_INDEX, StateChanges.STATE_CHANGES.AT, StateChanges.STATE_CHANGES.FROM_STATUS, StateChanges.STATE_CHANGES.TO_STATUS, StateChanges.STATE_CHANGES.FLAPPING }, true);
     public static final UniqueKey<StateChangesRecord> STATE_CHANGES_PKEY = Internal.createUniqueKey(StateChanges.STATE_CHANGES, DSL.name("state_changes_pkey"), new TableField[] { StateChanges.STATE_CHANGES.ID }, true);
+    public static final UniqueKey<TrapsRecord> TRAPS_PKEY = Internal.createUniqueKey(Traps.TRAPS, DSL.name("traps_pkey"), new TableField[] { Traps.TRAPS.ID }, true);
 
     // -------------------------------------------------------------------------
     // FOREIGN KEY definitions

@@ -24,6 +24,7 @@ import io.github.wardops.ward.postgres.internal.jooq.tables.Silences;
 import io.github.wardops.ward.postgres.internal.jooq.tables.SnmpCredentials;
 import io.github.wardops.ward.postgres.internal.jooq.tables.SnmpValues;
 import io.github.wardops.ward.postgres.internal.jooq.tables.StateChanges;
+import io.github.wardops.ward.postgres.internal.jooq.tables.Traps;
 
 
 /**
@@ -131,4 +132,9 @@ public class Tables {
      * The table <code>state_changes</code>.
      */
     public static final StateChanges STATE_CHANGES = StateChanges.STATE_CHANGES;
+
+    /**
+     * The table <code>traps</code>.
+     */
+    public static final Traps TRAPS = Traps.TRAPS;
 }
