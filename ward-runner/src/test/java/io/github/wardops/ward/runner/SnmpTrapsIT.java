@@ -196,6 +196,31 @@ class SnmpTrapsIT {
         }
     }
 
+    @Test
+    void withStorageTrapsAreInPostgresqlAndSurviveARestart() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/snmptrap")) || "true".equals(System.getenv("CI")),
+                "net-snmp's snmptrap is needed (apt-get install snmp)");
+        int port = freeUdpPort();
+        Path csv = Files.writeString(dir.resolve("fleet.csv"), "id,name,address\n" + ROUTER + ",router,127.47.0.1\n");
+        String[] args = {"run", "--inventory", csv.toString(), "--interval", "60s", "--http", "127.0.0.1:0",
+            "--snmp-trap-port", String.valueOf(port), "--data-dir", dir.resolve("data").toString()};
+        Map<String, String> env = Map.of("WARD_STORAGE", "postgres", "WARD_SNMP_TRAP_COMMUNITY", COMMUNITY);
+        try (InProcessRunner r = InProcessRunner.start(env, args)) {
+            assertEquals(0, run(port, "snmptrap", "-v2c", "-c", COMMUNITY, "TARGET", "", "1.3.6.1.6.3.1.1.5.3",
+                    "1.3.6.1.2.1.2.2.1.1.7", "i", "7", "1.3.6.1.6.3.18.1.3.0", "a", "127.47.0.1"), () -> "snmptrap: " + log());
+            JsonNode t = awaitTraps(r, ROUTER, 1).get("traps").get(0);
+            assertEquals("linkDown", t.get("kind").asText(), t.toString());
+            assertEquals(7, t.get("ifIndex").asInt());
+            assertEquals("INTEGER", t.get("varbinds").get(0).get("type").asText(), t.toString());
+            assertFalse(r.get("/metrics").body().contains("ward_runner_traps_kept"), "no memory log with storage");
+        }
+        try (InProcessRunner r = InProcessRunner.start(env, args)) {
+            JsonNode traps = r.getJson("/api/devices/" + ROUTER + "/traps").get("traps");
+            assertEquals(1, traps.size(), "kept in PostgreSQL across the restart: " + traps);
+            assertEquals(7, traps.get(0).get("ifIndex").asInt());
+        }
+    }
+
     private String log() {
         try {
             return Files.readString(dir.resolve("tool.log"));

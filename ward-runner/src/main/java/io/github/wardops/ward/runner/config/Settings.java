@@ -492,8 +492,8 @@ public final class Settings {
                     Values.duration(Duration.ofDays(1), Duration.ofDays(3650)))
             .label("DURATION")
             .byDefault(PostgresOptions.DEFAULT_EVENT_RETENTION)
-            .help("How long state changes, resolved alerts and silences are kept, 1d-3650d (default: {default}).")
-            .doc("How long `state_changes`, `alert_silences` and resolved `alerts` are kept, 1 d to 3650 d, whole "
+            .help("How long state changes, resolved alerts, silences and traps are kept, 1d-3650d (default: {default}).")
+            .doc("How long `state_changes`, `alert_silences`, `traps` and resolved `alerts` are kept, 1 d to 3650 d, whole "
                 + "days (open alerts are kept however old). Keep it at least as long as `db-retention`: the roll-ups "
                 + "take a device's state at the start of an hour from the last change before it.")
             .build();
@@ -643,10 +643,11 @@ public final class Settings {
     public static final Setting<Integer> SNMP_TRAP_KEEP = Setting.of("snmp-trap-keep", Values.integer(1, 10_000))
             .label("N")
             .byDefault(100)
-            .help("Latest traps kept in memory per device for /api/devices/{id}/traps, 1-10000 (default: {default}).")
-            .doc("How many of a device's latest traps the runner keeps (in memory, for "
-                + "`GET /api/devices/{id}/traps`), 1-10,000; older ones are forgotten, and all of a device's when it "
-                + "leaves the inventory. Traps of unknown sources are never kept.")
+            .help("With storage off: latest traps kept in memory per device, 1-10000 (default: {default}).")
+            .doc("With storage off, how many of a device's latest traps the runner keeps in memory for "
+                + "`GET /api/devices/{id}/traps`, 1-10,000; older ones are forgotten, all of a device's when it "
+                + "leaves the inventory, and all at a restart. With storage on, traps go to PostgreSQL (`traps`) and "
+                + "are kept for `db-event-retention`. Traps of unknown sources are never kept.")
             .build();
 
     /** The secret {@code WARD_HTTP_TOKEN}, or a file named by {@code WARD_HTTP_TOKEN_FILE} or YAML {@code http-token-file}. */

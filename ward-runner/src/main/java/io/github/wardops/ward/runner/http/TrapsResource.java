@@ -3,8 +3,7 @@ package io.github.wardops.ward.runner.http;
 import io.github.wardops.ward.inventory.DeviceId;
 import io.github.wardops.ward.runner.http.server.Request;
 import io.github.wardops.ward.runner.http.server.Response;
-import io.github.wardops.ward.snmp.SnmpVarBind;
-import io.github.wardops.ward.snmp.poller.TrapEvent;
+import io.github.wardops.ward.postgres.TrapStore;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,10 +12,12 @@ import java.util.Map;
 
 /**
  * {@code GET /api/devices/{id}/traps?limit=N}: a device's latest SNMP traps and informs, newest
- * first, from the runner's in-memory {@link TrapLog}; {@code 503} when the trap receiver is off.
+ * first, from the {@link TrapLog} (PostgreSQL's {@code traps}, or memory when storage is off);
+ * {@code 503} when the trap receiver is off or the store cannot be read.
  * Thread-safe.
  */
 final class TrapsResource {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HttpApi.class);
     /** The traps answered when no limit is given. */
     static final int DEFAULT_LIMIT = 50;
     /** The largest limit. */
@@ -45,9 +46,17 @@ final class TrapsResource {
             return;
         }
         DeviceId id = d.id();
+        List<TrapStore.Trap> latest;
+        try {
+            latest = traps.latest(id, limit);
+        } catch (RuntimeException e) {
+            LOG.warn("reading the traps of {} failed: {}", id, e.getClass().getSimpleName());
+            Answers.error(r, 503, "the traps cannot be read now");
+            return;
+        }
         List<Map<String, Object>> list = new ArrayList<>();
-        for (TrapEvent e : traps.latest(id, limit)) {
-            list.add(json(e));
+        for (TrapStore.Trap t : latest) {
+            list.add(json(t));
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("device", id.toString());
@@ -57,39 +66,29 @@ final class TrapsResource {
     }
 
     /** One trap as JSON: what it is, where it came from, and its bindings in net-snmp's notation. */
-    static Map<String, Object> json(TrapEvent e) {
+    static Map<String, Object> json(TrapStore.Trap t) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("at", e.receivedAt().toString());
-        m.put("kind", kind(e));
-        m.put("trapOid", e.trapOid().toString());
-        m.put("ifIndex", e.ifIndex());
-        m.put("version", e.version().name().toLowerCase(java.util.Locale.ROOT));
-        m.put("inform", e.inform());
-        m.put("source", e.source().getAddress().getHostAddress());
-        m.put("agentAddress", e.agentAddress() == null ? null : e.agentAddress().getHostAddress());
-        m.put("user", e.user());
-        m.put("sysUpTime", e.sysUpTime() < 0 ? null : e.sysUpTime());
-        List<Map<String, Object>> vbs = new ArrayList<>(e.varbinds().size());
-        for (SnmpVarBind vb : e.varbinds()) {
+        m.put("at", t.at().toString());
+        m.put("kind", t.kind());
+        m.put("trapOid", t.trapOid());
+        m.put("ifIndex", t.ifIndex());
+        m.put("version", t.version());
+        m.put("inform", t.inform());
+        m.put("source", t.source());
+        m.put("agentAddress", t.agentAddress());
+        m.put("user", t.user());
+        m.put("sysUpTime", t.sysUpTime());
+        List<Map<String, Object>> vbs = new ArrayList<>(t.varbinds().size());
+        for (TrapStore.Binding vb : t.varbinds()) {
             Map<String, Object> v = new LinkedHashMap<>();
-            v.put("oid", vb.oid().toString());
-            v.put("type", vb.value().typeName());
-            v.put("value", vb.value().formatValue());
+            v.put("oid", vb.oid());
+            v.put("type", vb.type());
+            v.put("value", vb.value());
             vbs.add(v);
         }
         m.put("varbinds", vbs);
-        m.put("varbindsDropped", e.varbindsDropped());
-        m.put("valuesTruncated", e.valuesTruncated());
+        m.put("varbindsDropped", t.varbindsDropped());
+        m.put("valuesTruncated", t.valuesTruncated());
         return m;
-    }
-
-    /**
-     * The event kind: linkDown, linkUp, coldStart, warmStart, authenticationFailure, or other.
-     *
-     * @param e the trap
-     * @return the kind
-     */
-    static String kind(TrapEvent e) {
-        return e.wellKnownName() == null ? "other" : e.wellKnownName();
     }
 }

@@ -5,7 +5,9 @@ import io.github.wardops.ward.inventory.Check;
 import io.github.wardops.ward.inventory.Device;
 import io.github.wardops.ward.inventory.DeviceId;
 import io.github.wardops.ward.runner.config.RunSettings;
+import io.github.wardops.ward.postgres.TrapStore;
 import io.github.wardops.ward.runner.http.TrapLog;
+import io.github.wardops.ward.snmp.SnmpVarBind;
 import io.github.wardops.ward.snmp.SnmpCredentials;
 import io.github.wardops.ward.snmp.poller.SnmpTrapOptions;
 import io.github.wardops.ward.snmp.poller.SnmpTrapReceiver;
@@ -22,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -30,8 +33,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The runner's SNMP trap receiver ({@code snmp-trap-port}): the library's {@link SnmpTrapReceiver}
  * with the runner's credentials, matching a trap's agent address, then its source address, to the
- * device with that address in the inventory (a map rebuilt when the inventory changes), keeping
- * each matched trap in the {@link TrapLog} and probing the device at once for linkDown, linkUp,
+ * device with that address in the inventory (a map rebuilt when the inventory changes), storing
+ * each matched trap (PostgreSQL's {@code traps}, or memory when storage is off) and probing the device at once for linkDown, linkUp,
  * coldStart and warmStart, at most once per {@code snmp-trap-probe-gap} per device. Traps of
  * unknown sources are counted by the library ({@code ward_snmp_traps_total{outcome="unknown_source"}}),
  * logged at most once a second, and never kept. Thread-safe.
@@ -45,7 +48,12 @@ final class Traps implements AutoCloseable {
 
     private final AtomicReference<Map<InetAddress, DeviceId>> byAddress = new AtomicReference<>(Map.of());
     private final Map<DeviceId, Long> lastProbe = new ConcurrentHashMap<>();
-    private final TrapLog log;
+    /** The latest traps per device in memory when storage is off, else {@code null}. */
+    private final TrapLog.InMemory memory;
+    /** PostgreSQL's traps when storage is on, else {@code null}. */
+    private final TrapStore store;
+    private final Counter storeFailures;
+    private final AtomicLong lastStoreWarning = new AtomicLong(Long.MIN_VALUE);
     private final Ward ward;
     private final long gapNanos;
     private final LongSupplier nanos;
@@ -54,16 +62,24 @@ final class Traps implements AutoCloseable {
     private final Counter notPolled;
     private volatile SnmpTrapReceiver receiver;
 
-    Traps(TrapLog log, Ward ward, Duration gap, LongSupplier nanos, MeterRegistry registry) {
-        this.log = log;
+    Traps(TrapLog.InMemory memory, TrapStore store, Ward ward, Duration gap, LongSupplier nanos, MeterRegistry registry) {
+        if ((memory == null) == (store == null)) {
+            throw new IllegalArgumentException("one of memory and store");
+        }
+        this.memory = memory;
+        this.store = store;
         this.ward = ward;
         this.gapNanos = gap.toNanos();
         this.nanos = nanos;
         this.probed = probes(registry, "probed", "a probe of every check of the device started");
         this.limited = probes(registry, "limited", "the device was probed for a trap less than snmp-trap-probe-gap ago");
         this.notPolled = probes(registry, "not_polled", "the device is not polled by this runner (cluster mode)");
-        Gauge.builder("ward.runner.traps.kept", log, TrapLog::size).description("SNMP traps kept in memory for the API")
-                .register(registry);
+        this.storeFailures = Counter.builder("ward.runner.traps.store.failures")
+                .description("Traps that could not be written to PostgreSQL (the database was unreachable)").register(registry);
+        if (memory != null) {
+            Gauge.builder("ward.runner.traps.kept", memory, TrapLog.InMemory::size)
+                    .description("SNMP traps kept in memory for the API (storage off)").register(registry);
+        }
     }
 
     private static Counter probes(MeterRegistry registry, String outcome, String what) {
@@ -78,10 +94,12 @@ final class Traps implements AutoCloseable {
      * @param ward the engine, whose devices are probed
      * @param devices the whole inventory
      * @param registry where the meters go
+     * @param store PostgreSQL's traps, or {@code null} when storage is off (then they are kept in memory)
      * @return the receiver, or {@code null} when it is off
      * @throws io.github.wardops.ward.WardException when the port cannot be bound (the message says why)
      */
-    static Traps start(RunSettings settings, Ward ward, Collection<Device> devices, MeterRegistry registry) {
+    static Traps start(RunSettings settings, Ward ward, Collection<Device> devices, MeterRegistry registry,
+                       TrapStore store) {
         RunSettings.SnmpTraps t = settings.snmpTraps();
         if (!t.on()) {
             LOG.info("snmp traps: off (snmp-trap-port 0)");
@@ -95,7 +113,8 @@ final class Traps implements AutoCloseable {
             b.user(u);
             v3 = "v3 user " + u.user();
         }
-        Traps traps = new Traps(new TrapLog(t.keep()), ward, t.probeGap(), System::nanoTime, registry);
+        Traps traps = new Traps(store == null ? new TrapLog.InMemory(t.keep()) : null, store, ward, t.probeGap(),
+                System::nanoTime, registry);
         traps.inventoryChanged(devices);
         traps.receiver = SnmpTrapReceiver.start(b.build(), traps::resolve, traps::onTrap);
         String where = Poller.hostPort(traps.receiver.localAddress());
@@ -103,8 +122,9 @@ final class Traps implements AutoCloseable {
             LOG.warn("snmp traps: the receiver listens on UDP {}, beyond loopback: anyone who reaches it and knows a "
                     + "community can send traps (snmp-trap-address)", where);
         }
-        LOG.info("snmp traps: listening on UDP {} ({}, {}); a device is probed for a trap at most every {}", where,
-                settings.snmpTrapCommunity().isPresent() ? "v1/v2c community set" : "no v1/v2c community", v3,
+        LOG.info("snmp traps: listening on UDP {} ({}, {}); kept {}; a device is probed for a trap at most every {}",
+                where, settings.snmpTrapCommunity().isPresent() ? "v1/v2c community set" : "no v1/v2c community", v3,
+                store != null ? "in PostgreSQL (traps)" : "in memory, the latest " + t.keep() + " per device",
                 io.github.wardops.ward.runner.config.Durations.format(t.probeGap()));
         return traps;
     }
@@ -140,7 +160,9 @@ final class Traps implements AutoCloseable {
         Map<InetAddress, DeviceId> m = byAddress(devices);
         byAddress.set(m);
         List<DeviceId> ids = devices.stream().map(Device::id).toList();
-        log.retain(ids);
+        if (memory != null) {
+            memory.retain(ids);
+        }
         Set<DeviceId> keep = Set.copyOf(ids);
         lastProbe.keySet().removeIf(d -> !keep.contains(d));
     }
@@ -152,7 +174,23 @@ final class Traps implements AutoCloseable {
 
     /** The listener, on the receiver's delivery thread. */
     void onTrap(DeviceId device, TrapEvent event) {
-        log.add(device, event);
+        TrapStore.Trap trap = stored(device, event);
+        if (memory != null) {
+            memory.add(device, trap);
+        } else {
+            try {
+                store.add(trap);
+            } catch (RuntimeException e) {
+                storeFailures.increment();
+                long now = nanos.getAsLong();
+                long last = lastStoreWarning.get();
+                if ((last == Long.MIN_VALUE || now - last >= 60_000_000_000L) && lastStoreWarning.compareAndSet(last, now)) {
+                    LOG.warn("snmp traps: a trap of {} could not be stored ({}); counted in "
+                            + "ward_runner_traps_store_failures_total, logged at most once a minute", device,
+                            e.getClass().getSimpleName());
+                }
+            }
+        }
         if (event.wellKnownName() == null || !PROBING.contains(event.wellKnownName())) {
             return;
         }
@@ -176,12 +214,39 @@ final class Traps implements AutoCloseable {
     }
 
     /**
-     * The latest traps per device.
+     * A trap as stored: kind, addresses as text, bindings as net-snmp prints them.
      *
-     * @return the log
+     * @param device the device it was matched to
+     * @param e the trap
+     * @return the row
+     */
+    static TrapStore.Trap stored(DeviceId device, TrapEvent e) {
+        List<TrapStore.Binding> vbs = new java.util.ArrayList<>(e.varbinds().size());
+        for (SnmpVarBind vb : e.varbinds()) {
+            vbs.add(new TrapStore.Binding(vb.oid().toString(), vb.value().typeName(), vb.value().formatValue()));
+        }
+        return new TrapStore.Trap(device.value(), e.receivedAt(), e.wellKnownName() == null ? "other" : e.wellKnownName(),
+                e.trapOid().toString(), e.ifIndex(), e.version().name().toLowerCase(java.util.Locale.ROOT), e.inform(),
+                e.source().getAddress().getHostAddress(), e.agentAddress() == null ? null : e.agentAddress().getHostAddress(),
+                e.user(), e.sysUpTime() < 0 ? null : e.sysUpTime(), vbs, e.varbindsDropped(), e.valuesTruncated());
+    }
+
+    /**
+     * Where the API reads the latest traps per device.
+     *
+     * @return PostgreSQL's traps when storage is on, else the memory
      */
     TrapLog log() {
-        return log;
+        return memory != null ? memory : TrapLog.of(store);
+    }
+
+    /**
+     * The in-memory log.
+     *
+     * @return it, or {@code null} when storage is on
+     */
+    TrapLog.InMemory memory() {
+        return memory;
     }
 
     /**

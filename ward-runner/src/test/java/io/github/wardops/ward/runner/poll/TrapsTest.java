@@ -35,6 +35,19 @@ class TrapsTest {
     }
 
     @Test
+    void aTrapIsStoredWithItsKindAddressesAndBindings() {
+        TrapEvent e = new TrapEvent(Instant.EPOCH, new InetSocketAddress(InetAddress.ofLiteral("::1"), 40000),
+                InetAddress.ofLiteral("127.47.0.1"), SnmpVersion.V2C, true, null, SnmpOid.parse("1.3.6.1.6.3.1.1.5.3"),
+                "linkDown", -1, List.of(new io.github.wardops.ward.snmp.SnmpVarBind(SnmpOid.parse("1.3.6.1.2.1.2.2.1.1.3"),
+                        new io.github.wardops.ward.snmp.SnmpValue.Integer32(3))), 3, 1, 0);
+        io.github.wardops.ward.postgres.TrapStore.Trap t = Traps.stored(A, e);
+        assertEquals(new io.github.wardops.ward.postgres.TrapStore.Trap(A.value(), Instant.EPOCH, "linkDown",
+                "1.3.6.1.6.3.1.1.5.3", 3, "v2c", true, "0:0:0:0:0:0:0:1", "127.47.0.1", null, null,
+                List.of(new io.github.wardops.ward.postgres.TrapStore.Binding("1.3.6.1.2.1.2.2.1.1.3", "INTEGER", "3")), 1, 0), t);
+        assertEquals("other", Traps.stored(A, trap("1.3.6.1.4.1.9.0.1", 5)).kind());
+    }
+
+    @Test
     void theFirstDeviceOfAnAddressGetsItsTraps() {
         Map<InetAddress, DeviceId> m = Traps.byAddress(List.of(device(A, "127.0.0.10"), device(B, "::1"),
                 device(C, "127.0.0.10")));
@@ -43,7 +56,7 @@ class TrapsTest {
 
     @Test
     void theMapFollowsTheInventoryAndForgetsDevicesThatLeft() {
-        Traps t = new Traps(new TrapLog(3), null, Duration.ofSeconds(10), System::nanoTime, new SimpleMeterRegistry());
+        Traps t = new Traps(new TrapLog.InMemory(3), null, null, Duration.ofSeconds(10), System::nanoTime, new SimpleMeterRegistry());
         t.inventoryChanged(List.of(device(A, "127.0.0.10"), device(B, "127.0.0.11")));
         assertEquals(Optional.of(A), t.resolve(InetAddress.ofLiteral("127.0.0.10")));
         assertEquals(Optional.of(B), t.resolve(InetAddress.ofLiteral("127.0.0.11")));
@@ -53,15 +66,15 @@ class TrapsTest {
             t.onTrap(A, trap("1.3.6.1.4.1.9.9.41.2.0." + i, i));
         }
         t.onTrap(B, trap("1.3.6.1.4.1.9.9.41.2.0.1", 1));
-        List<TrapEvent> latest = t.log().latest(A, 10);
+        List<io.github.wardops.ward.postgres.TrapStore.Trap> latest = t.log().latest(A, 10);
         assertEquals(3, latest.size(), "snmp-trap-keep 3");
-        assertEquals(List.of(5L, 4L, 3L), latest.stream().map(TrapEvent::sysUpTime).toList(), "newest first");
+        assertEquals(List.of(5L, 4L, 3L), latest.stream().map(io.github.wardops.ward.postgres.TrapStore.Trap::sysUpTime).toList(), "newest first");
         assertEquals(2, t.log().latest(A, 2).size(), "limit");
         t.inventoryChanged(List.of(device(A, "127.0.0.20")));
         assertEquals(Optional.empty(), t.resolve(InetAddress.ofLiteral("127.0.0.10")), "A moved");
         assertEquals(Optional.of(A), t.resolve(InetAddress.ofLiteral("127.0.0.20")));
         assertEquals(Optional.empty(), t.resolve(InetAddress.ofLiteral("127.0.0.11")), "B left");
         assertTrue(t.log().latest(B, 10).isEmpty(), "B's traps are forgotten with it");
-        assertEquals(3, t.log().size());
+        assertEquals(3, t.memory().size());
     }
 }
