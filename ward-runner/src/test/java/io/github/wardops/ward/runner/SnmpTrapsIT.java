@@ -105,7 +105,7 @@ class SnmpTrapsIT {
     }
 
     private static double metric(String body, String name, String label) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{[^}]*" + Pattern.quote(label) + "[^}]*\\} (\\S+)$")
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(?:\\{[^}]*" + Pattern.quote(label) + "[^}]*\\})? (\\S+)$")
                 .matcher(body);
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
@@ -218,6 +218,46 @@ class SnmpTrapsIT {
             JsonNode traps = r.getJson("/api/devices/" + ROUTER + "/traps").get("traps");
             assertEquals(1, traps.size(), "kept in PostgreSQL across the restart: " + traps);
             assertEquals(7, traps.get(0).get("ifIndex").asInt());
+        }
+    }
+
+    @Test
+    void aFloodFromAnUnknownSourceIsCountedAndKeptNowhere() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/snmptrap")) || "true".equals(System.getenv("CI")),
+                "net-snmp's snmptrap is needed (apt-get install snmp)");
+        // snmptrap's datagram, caught once, naming an agent that is in no inventory
+        byte[] datagram;
+        try (DatagramSocket catcher = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
+            catcher.setSoTimeout(10_000);
+            assertEquals(0, run(catcher.getLocalPort(), "snmptrap", "-v2c", "-c", COMMUNITY, "TARGET", "", "1.3.6.1.6.3.1.1.5.3",
+                    "1.3.6.1.2.1.2.2.1.1.1", "i", "1", "1.3.6.1.6.3.18.1.3.0", "a", "127.47.0.99"));
+            java.net.DatagramPacket p = new java.net.DatagramPacket(new byte[65_535], 65_535);
+            catcher.receive(p);
+            datagram = java.util.Arrays.copyOf(p.getData(), p.getLength());
+        }
+        int port = freeUdpPort();
+        Path csv = Files.writeString(dir.resolve("fleet.csv"), "id,name,address\n" + ROUTER + ",router,127.47.0.1\n");
+        try (InProcessRunner r = InProcessRunner.start(Map.of("WARD_SNMP_TRAP_COMMUNITY", COMMUNITY), "run", "--inventory",
+                csv.toString(), "--interval", "60s", "--http", "127.0.0.1:0", "--snmp-trap-port", String.valueOf(port));
+             DatagramSocket sender = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
+            int sent = 2_000;
+            InetAddress to = InetAddress.getByName("127.0.0.1");
+            for (int i = 0; i < sent; i++) {
+                sender.send(new java.net.DatagramPacket(datagram, datagram.length, to, port));
+                if (i % 200 == 199) {
+                    Thread.sleep(20);   // paced a little, so the loopback socket buffer is not what is measured
+                }
+            }
+            InProcessRunner.await("the flood counted", Duration.ofSeconds(15), () -> metric(r.get("/metrics").body(),
+                    "ward_snmp_traps_total", "outcome=\"unknown_source\"") >= sent * 0.95);
+            String m = r.get("/metrics").body();
+            double unknown = metric(m, "ward_snmp_traps_total", "outcome=\"unknown_source\"");
+            double suppressed = metric(m, "ward_snmp_traps_unknown_suppressed_total", "");
+            assertTrue(unknown - suppressed <= 30, "at most about one a second handed on (logged), the rest only counted: "
+                    + unknown + " unknown, " + suppressed + " suppressed");
+            assertEquals(0, metric(m, "ward_snmp_traps_total", "outcome=\"accepted\""), m);
+            assertEquals(0, metric(m, "ward_runner_traps_kept", ""), "nothing kept: " + m);
+            assertTrue(r.getJson("/api/devices/" + ROUTER + "/traps").get("traps").isEmpty());
         }
     }
 
