@@ -500,19 +500,19 @@ public final class Wiring implements AutoCloseable {
      * @throws RuntimeException when the engine rejects the inventory; the tracker is then put back in line with the engine
      */
     void replaceInventory(List<Device> devices) {
-        if (traps != null) {
-            traps.inventoryChanged(devices);   // the whole fleet: in cluster mode a trap of another runner's device is kept too
-        }
         if (cluster != null) {
             cluster.inventoryChanged(devices);
-            return;
+        } else {
+            tracker.replaceInventory(devices);
+            try {
+                ward.inventory().replaceAll(devices);
+            } catch (RuntimeException e) {
+                tracker.replaceInventory(ward.inventory().devices());
+                throw e;
+            }
         }
-        tracker.replaceInventory(devices);
-        try {
-            ward.inventory().replaceAll(devices);
-        } catch (RuntimeException e) {
-            tracker.replaceInventory(ward.inventory().devices());
-            throw e;
+        if (traps != null) {
+            traps.inventoryChanged(devices);   // the whole fleet: in cluster mode a trap of another runner's device is kept too
         }
     }
 
