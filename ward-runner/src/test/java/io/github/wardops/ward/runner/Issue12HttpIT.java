@@ -258,4 +258,21 @@ class Issue12HttpIT {
             assertFalse(f.err().contains("s3cret") || f.out().contains("s3cret"), f.err());
         }
     }
+
+    @Test
+    void anEmptyInventoryIsAWarningNotASilentStart() throws Exception {
+        Path empty = Files.writeString(dir.resolve("empty.csv"), "id,name,address\n");
+        Logger poller = (Logger) LoggerFactory.getLogger(Poller.class);
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        poller.addAppender(log);
+        try (InProcessRunner r = InProcessRunner.start("run", "--inventory", empty.toString(), "--interval", "1s",
+                "--http", "127.0.0.1:0")) {
+            assertEquals(200, r.get("/health").statusCode());
+            assertTrue(log.list.stream().anyMatch(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN
+                    && e.getFormattedMessage().contains("has no devices: nothing is polled")), log.list.toString());
+        } finally {
+            poller.detachAppender(log);
+        }
+    }
 }

@@ -153,6 +153,11 @@ public final class Poller implements AutoCloseable {
             LOG.info("inventory ({}): {} devices, {} enabled; ICMP every {}; {}", describe(source, inventory), devices.size(),
                     devices.stream().filter(Device::enabled).count(), Durations.format(interval),
                     Wiring.snmpCounts(devices));
+            if (devices.isEmpty()) {
+                LOG.warn("the inventory ({}) has no devices: nothing is polled until it has some (a CSV line per device: "
+                        + "id (a UUID), name, address, then any labels); it is read again when it changes",
+                        describe(source, inventory));
+            }
             if (settings.http().enabled()) {
                 http = HttpApi.start(settings.http().address(), settings.secret(RunSettings.HTTP_TOKEN).orElse(null),
                         settings.httpLimits(), wiring.httpBackend(), settings.httpAllowInsecure());
