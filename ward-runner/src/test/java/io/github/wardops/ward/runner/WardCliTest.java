@@ -94,6 +94,14 @@ class WardCliTest {
     }
 
     @Test
+    void configAloneIsAShortAnswerNotTheWholeHelp() {
+        assertEquals(2, run("config"));
+        assertTrue(err.toString().contains("'ward config --print' shows the effective configuration"), err.toString());
+        assertTrue(err.toString().lines().count() <= 2, err.toString());
+        assertEquals("", out.toString());
+    }
+
+    @Test
     void versionNamesTheBuild() {
         assertEquals(0, run("--version"));
         assertTrue(out.toString().startsWith("ward 0."), out.toString());
