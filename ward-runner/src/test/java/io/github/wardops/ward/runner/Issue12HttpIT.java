@@ -275,4 +275,17 @@ class Issue12HttpIT {
             poller.detachAppender(log);
         }
     }
+
+    @Test
+    void aTakenHttpPortIsReportedBeforeTheDatabaseStartsAndNamesItsHolder() throws Exception {
+        try (java.net.ServerSocket held = new java.net.ServerSocket(0, 1, java.net.InetAddress.ofLiteral("127.0.0.1"))) {
+            Path data = dir.resolve("data");
+            InProcessRunner.Failed f = InProcessRunner.runToExit(java.util.Map.of("WARD_STORAGE", "postgres"), "run",
+                    "--inventory", csv().toString(), "--http", "127.0.0.1:" + held.getLocalPort(), "--data-dir", data.toString());
+            assertEquals(ExitCodes.FAILURE, f.exitCode(), f.err());
+            assertTrue(f.err().contains("cannot listen on 127.0.0.1:" + held.getLocalPort()), f.err());
+            assertTrue(f.err().contains("held by java (pid " + ProcessHandle.current().pid() + ")"), f.err());
+            assertTrue(!Files.exists(data.resolve("pg")), "the embedded database was not started first");
+        }
+    }
 }
