@@ -24,7 +24,7 @@ module io.github.wardops.ward {
 
     // ward's own modules share these internals; nobody else may use them
     exports io.github.wardops.ward.internal.support to io.github.wardops.ward.postgres, io.github.wardops.ward.redis,
-            io.github.wardops.ward.snmp, io.github.wardops.ward.victoriametrics;
+            io.github.wardops.ward.snmp, io.github.wardops.ward.victoriametrics, io.github.wardops.ward.simulator;
     // the testkit's FakeTime waits for the engine to settle on fake time
     exports io.github.wardops.ward.internal.engine to io.github.wardops.ward.testkit;
 }

@@ -602,12 +602,13 @@ final class DispatchEngine implements Dispatcher {
                         @Override
                         public void failed(List<Job> batch, Throwable e, int attempt, long retryIn, long nanos) {
                             if (retryIn < 0) {
+                                // the receiver's alert first: whoever waits for the message sees it
+                                if (!(e instanceof InterruptedException)) {
+                                    receiverFailed(n, attempt, e);
+                                }
                                 for (Job j : batch) {
                                     failed.increment();
                                     release(j);
-                                }
-                                if (!(e instanceof InterruptedException)) {
-                                    receiverFailed(n, attempt, e);
                                 }
                             }
                         }
@@ -626,9 +627,9 @@ final class DispatchEngine implements Dispatcher {
             } catch (Exception e) {
                 error("log", "cannot write the notification log", e);
             } finally {
+                receiverWorks(notifier.name());
                 release(j);
             }
-            receiverWorks(notifier.name());
         }
 
         private void release(Job j) {

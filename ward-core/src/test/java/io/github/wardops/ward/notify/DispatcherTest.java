@@ -369,6 +369,31 @@ class DispatcherTest {
     }
 
     @Test
+    void aReceiverThatKeepsFailingIsAnAlertOfItsOwnUntilAMessageGetsThrough() throws Exception {
+        io.github.wardops.ward.alert.Alerting alerting = io.github.wardops.ward.alert.Alerting.builder().clock(clock).build();
+        try {
+            Dispatcher d = Dispatcher.builder().route(tree(Duration.ZERO, Duration.ofMinutes(1), Duration.ofHours(4)))
+                    .receiver(noc).receiver(oncall).receiver(all).alerts(alerts).log(log).clock(clock).alerting(alerting)
+                    .delivery(new DeliveryOptions(100, 2, Duration.ofMillis(1), Duration.ofMillis(2))).build();
+            made.add(d);
+            noc.failing = true;
+            alerts.add("vake-1", "Tbilisi", "Vake", Severity.CRITICAL, clock.instant());
+            step(d, Duration.ZERO);
+            List<Alert> own = alerting.openAlerts();
+            assertEquals(List.of(Dispatcher.RECEIVER_FAILING_RULE), own.stream().map(Alert::rule).toList());
+            assertEquals("receiver noc-email", own.get(0).deviceName());
+            assertTrue(own.get(0).message().contains("noc-email") && !own.get(0).message().contains("receiver down"),
+                    "names the receiver, not what the failure said");
+            noc.failing = false;
+            step(d, Duration.ofMinutes(1));
+            assertEquals(1, noc.got.size());
+            assertEquals(List.of(), alerting.openAlerts(), "resolved by the next delivered message");
+        } finally {
+            alerting.close();
+        }
+    }
+
+    @Test
     void aRouteNamingAnUnknownReceiverIsRefusedAndTheOldTreeStays() throws Exception {
         Dispatcher d = dispatcher(tree(Duration.ZERO, Duration.ofMinutes(1), Duration.ofHours(4)));
         Route bad = Route.builder().receivers("noc-emial").route(Route.builder().receivers("pager").build()).build();

@@ -258,4 +258,34 @@ class Issue12HttpIT {
             assertFalse(f.err().contains("s3cret") || f.out().contains("s3cret"), f.err());
         }
     }
+
+    @Test
+    void anEmptyInventoryIsAWarningNotASilentStart() throws Exception {
+        Path empty = Files.writeString(dir.resolve("empty.csv"), "id,name,address\n");
+        Logger poller = (Logger) LoggerFactory.getLogger(Poller.class);
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        poller.addAppender(log);
+        try (InProcessRunner r = InProcessRunner.start("run", "--inventory", empty.toString(), "--interval", "1s",
+                "--http", "127.0.0.1:0")) {
+            assertEquals(200, r.get("/health").statusCode());
+            assertTrue(log.list.stream().anyMatch(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN
+                    && e.getFormattedMessage().contains("has no devices: nothing is polled")), log.list.toString());
+        } finally {
+            poller.detachAppender(log);
+        }
+    }
+
+    @Test
+    void aTakenHttpPortIsReportedBeforeTheDatabaseStartsAndNamesItsHolder() throws Exception {
+        try (java.net.ServerSocket held = new java.net.ServerSocket(0, 1, java.net.InetAddress.ofLiteral("127.0.0.1"))) {
+            Path data = dir.resolve("data");
+            InProcessRunner.Failed f = InProcessRunner.runToExit(java.util.Map.of("WARD_STORAGE", "postgres"), "run",
+                    "--inventory", csv().toString(), "--http", "127.0.0.1:" + held.getLocalPort(), "--data-dir", data.toString());
+            assertEquals(ExitCodes.FAILURE, f.exitCode(), f.err());
+            assertTrue(f.err().contains("cannot listen on 127.0.0.1:" + held.getLocalPort()), f.err());
+            assertTrue(f.err().contains("held by java (pid " + ProcessHandle.current().pid() + ")"), f.err());
+            assertTrue(!Files.exists(data.resolve("pg")), "the embedded database was not started first");
+        }
+    }
 }

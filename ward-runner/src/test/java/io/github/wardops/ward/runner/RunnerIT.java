@@ -135,7 +135,8 @@ class RunnerIT {
             String m = metrics.body();
             for (String meter : List.of("ward_state_devices{status=\"up\"}", "ward_devices_latest{outcome=\"up\"}", "ward_probes_total{", "ward_icmp_echoes_sent_total",
                     "ward_schedule_lag_seconds", "ward_inventory_devices 13.0", "jvm_memory_used_bytes", "jvm_threads_live_threads",
-                    "process_uptime_seconds", "system_cpu_count")) {
+                    "process_uptime_seconds", "system_cpu_count", "process_resident_memory_bytes ", "process_open_fds ",
+                    "process_max_fds ", "process_start_time_seconds ")) {
                 assertTrue(m.contains(meter), meter + " missing from /metrics");
             }
 

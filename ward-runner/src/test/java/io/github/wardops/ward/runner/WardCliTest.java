@@ -76,6 +76,32 @@ class WardCliTest {
     }
 
     @Test
+    void demoHelpShowsTheDemosOwnDefaultsAndOnlyTheFlagsItTakes() {
+        assertEquals(0, run("demo", "--help"));
+        String demo = out.toString().replaceAll("\\s+", " ");
+        assertTrue(demo.contains("--interval=DURATION ICMP check interval of every device, 1s-1d, such as 30s or 1m (default: 10s)"),
+                demo);
+        assertTrue(demo.contains("--snmp-interval=DURATION SNMP check interval (default: 30s)"), demo);
+        assertTrue(demo.contains("(default: 1161)"), demo);
+        assertTrue(demo.contains("(default: ward-data/demo)"), demo);
+        assertFalse(demo.contains("--inventory=") || demo.contains("--inventory-source="), demo);
+        out.getBuffer().setLength(0);
+        assertEquals(0, run("run", "--help"));
+        String runHelp = out.toString().replaceAll("\\s+", " ");
+        assertTrue(runHelp.contains("such as 30s or 1m (default: 30s)") && runHelp.contains("--inventory="), runHelp);
+        assertEquals(2, run("demo", "--inventory", "fleet.csv"));
+        assertTrue(err.toString().contains("--inventory"), err.toString());
+    }
+
+    @Test
+    void configAloneIsAShortAnswerNotTheWholeHelp() {
+        assertEquals(2, run("config"));
+        assertTrue(err.toString().contains("'ward config --print' shows the effective configuration"), err.toString());
+        assertTrue(err.toString().lines().count() <= 2, err.toString());
+        assertEquals("", out.toString());
+    }
+
+    @Test
     void versionNamesTheBuild() {
         assertEquals(0, run("--version"));
         assertTrue(out.toString().startsWith("ward 0."), out.toString());

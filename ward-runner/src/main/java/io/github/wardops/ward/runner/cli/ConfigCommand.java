@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 public final class ConfigCommand implements Callable<Integer> {
     private final CliContext ctx;
 
-    @Option(names = "--print", required = true, description = "Print the effective configuration.")
+    @Option(names = "--print", description = "Print the effective configuration.")
     boolean print;
 
     @Mixin
@@ -40,6 +40,13 @@ public final class ConfigCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (!print) {
+            // a short answer, not the 90 lines of every setting's flag
+            ctx.err().println("ward config: say what to do: 'ward config --print' shows the effective configuration "
+                    + "(and checks it); 'ward config --help' lists every flag");
+            ctx.err().flush();
+            return ExitCodes.USAGE;
+        }
         RunSettings settings;
         try {
             settings = RunSettings.resolve(options.flags(), ctx.env());

@@ -52,14 +52,18 @@ import picocli.CommandLine.Option;
                 + "and 75 s from 5:00 (their agents go silent and, as root with nft, their echoes are dropped on loopback), "
                 + "so the page shows them failing, DOWN, one alert escalating at 1, 2 and 5 minutes, and recovering; "
                 + "the log says what to expect when. Open http://127.0.0.1:9090/.",
-            "Takes every 'ward run' flag; --inventory is the demo's own."},
+            "Takes the flags of 'ward run' but --inventory and --inventory-source (the demo polls the bundled fleet), "
+                + "with the demo's own defaults where shown."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:stopped cleanly (143 or 130 when stopped by SIGTERM or SIGINT)",
             "1:runtime failure: an agent's port is taken, no ICMP socket...",
             "2:bad usage or invalid configuration"})
-public final class DemoCommand implements Callable<Integer> {
+public final class DemoCommand implements Callable<Integer>, RunOptions.Tailored {
     private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);
+    /** The demo's defaults where they are not 'ward run''s: shown in its --help, applied when not given. */
+    static final Map<String, String> DEFAULTS = Map.of("data-dir", "ward-data/demo", "snmp-port", "1161",
+            "snmp-interval", "30s", "interval", "10s");
     private final CliContext ctx;
 
     @Mixin
@@ -82,12 +86,17 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     @Override
+    public Map<String, String> ownDefaults() {
+        return DEFAULTS;
+    }
+
+    @Override
+    public java.util.Set<String> notTaken() {
+        return java.util.Set.of("inventory", "inventory-source");
+    }
+
+    @Override
     public Integer call() throws IOException {
-        if (options.flags().containsKey("inventory")) {
-            ctx.err().println("ward demo: --inventory is not for the demo, which polls the bundled fleet; use 'ward run'");
-            ctx.err().flush();
-            return ExitCodes.USAGE;
-        }
         Duration every = null;
         try {
             if (faultEvery != null) {
@@ -103,10 +112,7 @@ public final class DemoCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         Map<String, String> flags = new HashMap<>(options.flags());
-        flags.putIfAbsent("data-dir", "ward-data/demo");
-        flags.putIfAbsent("snmp-port", "1161");
-        flags.putIfAbsent("snmp-interval", "30s");
-        flags.putIfAbsent("interval", "10s");
+        DEFAULTS.forEach(flags::putIfAbsent);
         Map<String, String> env = new HashMap<>(ctx.env());
         byte[] random = new byte[12];
         new SecureRandom().nextBytes(random);

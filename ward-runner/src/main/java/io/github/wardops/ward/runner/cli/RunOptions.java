@@ -21,6 +21,27 @@ import picocli.CommandLine.Option;
  * thread-safe (filled by picocli).
  */
 public final class RunOptions {
+    /**
+     * A command whose settings differ from {@code ward run}'s: its own defaults (shown in its
+     * {@code --help} and applied when the flag is not given) and settings it does not take (no
+     * flag for them, so picocli refuses them as unknown options).
+     */
+    public interface Tailored {
+        /**
+         * The command's own defaults, by setting key.
+         *
+         * @return key to value
+         */
+        Map<String, String> ownDefaults();
+
+        /**
+         * Settings the command does not take, by key.
+         *
+         * @return the keys
+         */
+        java.util.Set<String> notTaken();
+    }
+
     @Option(names = "--config", paramLabel = "FILE.yaml",
             description = "YAML configuration file (WARD_CONFIG). Default: ./ward.yaml when it exists. "
                     + "Environment variables override it, flags override both.")
@@ -63,14 +84,16 @@ public final class RunOptions {
             seen |= o.longestName().equals("--config");
         }
         after.forEach(spec::remove);
+        Tailored tailored = spec.userObject() instanceof Tailored t ? t : null;
         for (Setting<?> s : Settings.ALL) {
-            if (s.secret()) {
+            if (s.secret() || tailored != null && tailored.notTaken().contains(s.key())) {
                 continue;
             }
             String key = s.key();
+            String own = tailored == null ? null : tailored.ownDefaults().get(key);
             spec.addOption(OptionSpec.builder(s.flag().orElseThrow())
                     .paramLabel(s.label())
-                    .description(s.help())
+                    .description(own == null ? s.help() : s.help(own))
                     .type(String.class)
                     .setter(new ISetter() {
                         @Override

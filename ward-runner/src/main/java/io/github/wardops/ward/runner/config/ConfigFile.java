@@ -104,7 +104,10 @@ public final class ConfigFile {
             boolean secretFile = key.endsWith("-file")
                     && Settings.find(key.substring(0, key.length() - 5)).map(Setting::secret).orElse(false);
             if (known == null && !secretFile) {
-                problems.add("config " + source + ": unknown key '" + key + "' (known: " + knownKeys() + ")");
+                String near = io.github.wardops.ward.internal.support.Suggest.didYouMean(key, knownKeys());
+                problems.add("config " + source + ": unknown key '" + key + "'" + (near.isEmpty()
+                        ? " (every key is in docs/configuration.md; `ward config --print` shows them with their values)"
+                        : near));
                 continue;
             }
             if (known != null && known.secret()) {
@@ -122,12 +125,12 @@ public final class ConfigFile {
         }
     }
 
-    private static String knownKeys() {
+    private static List<String> knownKeys() {
         List<String> keys = new ArrayList<>();
         for (Setting<?> k : Settings.ALL) {
             keys.add(k.yamlKey());
         }
-        return String.join(", ", keys);
+        return keys;
     }
 
     private static String kind(JsonNode n) {

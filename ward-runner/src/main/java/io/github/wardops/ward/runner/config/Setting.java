@@ -184,7 +184,18 @@ public final class Setting<T> {
      * @return the text, {@code null} for a secret
      */
     public String help() {
-        return help == null ? null : help.replace(DEFAULT_PLACEHOLDER, String.valueOf(defaultText));
+        return help(defaultText);
+    }
+
+    /**
+     * The one-line help with another default (a command with defaults of its own, such as
+     * {@code ward demo}).
+     *
+     * @param shownDefault the default to show
+     * @return the text, or {@code null} when the setting has no flag help
+     */
+    public String help(String shownDefault) {
+        return help == null ? null : help.replace(DEFAULT_PLACEHOLDER, String.valueOf(shownDefault));
     }
 
     /**

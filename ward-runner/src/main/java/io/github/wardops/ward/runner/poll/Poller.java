@@ -91,6 +91,25 @@ public final class Poller implements AutoCloseable {
     }
 
     /**
+     * Fails at once, naming the holder when {@code ss} can, when the HTTP address is taken: before
+     * the database starts, not after.
+     */
+    static void httpPortFree(java.net.InetSocketAddress address) throws IOException {
+        if (address.getPort() == 0) {
+            return;
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(address, 1);
+        } catch (java.net.BindException e) {
+            String holder = io.github.wardops.ward.internal.support.PortHolder.of(address.getAddress(), address.getPort(), true)
+                    .map(h -> ", held by " + h).orElse("");
+            throw new IOException("cannot listen on " + hostPort(address) + " (" + e.getMessage() + holder
+                    + "); pick another address with --http HOST:PORT, or --http off", e);
+        }
+    }
+
+    /**
      * Reads the inventory and the alert rules, builds the parts ({@link Wiring}), starts the
      * engine and the HTTP API.
      *
@@ -128,6 +147,10 @@ public final class Poller implements AutoCloseable {
                     fileDevices.stream().filter(d -> d.parentId() != null).count());
         }
 
+        if (settings.http().enabled()) {
+            // cheap checks before anything slow (the embedded PostgreSQL takes seconds to start)
+            httpPortFree(settings.http().address());
+        }
         Wiring wiring = Wiring.build(settings, fileDevices, Duration.ofSeconds(DRAIN_SECONDS));
         HttpApi http = null;
         try {
@@ -153,6 +176,11 @@ public final class Poller implements AutoCloseable {
             LOG.info("inventory ({}): {} devices, {} enabled; ICMP every {}; {}", describe(source, inventory), devices.size(),
                     devices.stream().filter(Device::enabled).count(), Durations.format(interval),
                     Wiring.snmpCounts(devices));
+            if (devices.isEmpty()) {
+                LOG.warn("the inventory ({}) has no devices: nothing is polled until it has some (a CSV line per device: "
+                        + "id (a UUID), name, address, then any labels); it is read again when it changes",
+                        describe(source, inventory));
+            }
             if (settings.http().enabled()) {
                 http = HttpApi.start(settings.http().address(), settings.secret(RunSettings.HTTP_TOKEN).orElse(null),
                         settings.httpLimits(), wiring.httpBackend(), settings.httpAllowInsecure());

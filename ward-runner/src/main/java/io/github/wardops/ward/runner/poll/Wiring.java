@@ -190,6 +190,7 @@ public final class Wiring implements AutoCloseable {
             new ClassLoaderMetrics().bindTo(registry);
             new ProcessorMetrics().bindTo(registry);
             new UptimeMetrics().bindTo(registry);
+            processMetrics(registry);
             prober = Probers.icmp(IcmpOptions.builder().packetsPerSecond(settings.icmpPacketsPerSecond()).build());
             if (settings.storage()) {
                 storage = Storage.open(settings, registry);
@@ -448,6 +449,26 @@ public final class Wiring implements AutoCloseable {
      */
     Reloader reloader() {
         return reloader;
+    }
+
+    /**
+     * The Prometheus client's process collector ({@code process_resident_memory_bytes},
+     * {@code process_open_fds}, {@code process_max_fds}, {@code process_virtual_memory_bytes},
+     * {@code process_cpu_seconds_total}): the names operators' dashboards expect, from the library
+     * that defines them, not written here. Micrometer's {@code process_start_time_seconds}
+     * (UptimeMetrics) is kept; the collector's same-named series is filtered out.
+     */
+    static void processMetrics(PrometheusMeterRegistry registry) {
+        io.prometheus.metrics.model.registry.PrometheusRegistry target = registry.getPrometheusRegistry();
+        io.prometheus.metrics.instrumentation.jvm.ProcessMetrics.builder().register(
+                new io.prometheus.metrics.model.registry.PrometheusRegistry() {
+                    @Override
+                    public void register(io.prometheus.metrics.model.registry.Collector c) {
+                        if (!"process_start_time_seconds".equals(c.getPrometheusName())) {
+                            target.register(c);
+                        }
+                    }
+                });
     }
 
     /**

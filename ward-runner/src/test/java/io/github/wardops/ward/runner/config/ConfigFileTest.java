@@ -46,10 +46,18 @@ class ConfigFileTest {
                 """, "/etc/ward.yaml", problems);
         assertEquals(Map.of("interval", "10s"), v);
         assertEquals(3, problems.size(), problems.toString());
-        assertTrue(problems.get(0).startsWith("config /etc/ward.yaml: unknown key 'colour' (known: inventory, "), problems.get(0));
-        assertTrue(problems.get(0).contains("webhook-secret-file"), problems.get(0));
+        assertEquals("config /etc/ward.yaml: unknown key 'colour' (every key is in docs/configuration.md; "
+                + "`ward config --print` shows them with their values)", problems.get(0));
         assertEquals("config /etc/ward.yaml: http must be a single value, found a list", problems.get(1));
         assertTrue(problems.get(2).contains("unknown key 'webhook-colour'"), problems.get(2));
+    }
+
+    @Test
+    void aMistypedKeyGetsTheKeyItMeant() {
+        List<String> problems = new ArrayList<>();
+        ConfigFile.parse("intervall: 10s\nwebhook-secret-fil: /etc/ward/hook\n", "/etc/ward.yaml", problems);
+        assertEquals(List.of("config /etc/ward.yaml: unknown key 'intervall' (did you mean 'interval'?)",
+                "config /etc/ward.yaml: unknown key 'webhook-secret-fil' (did you mean 'webhook-secret-file'?)"), problems);
     }
 
     @Test

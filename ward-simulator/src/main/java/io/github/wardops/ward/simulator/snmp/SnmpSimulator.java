@@ -99,16 +99,23 @@ public final class SnmpSimulator implements AutoCloseable {
         SimulatedDevice.SnmpSimulatorClock c = clock::instant;
         Instant boot = clock.instant();
         try {
+            java.util.Set<InetSocketAddress> taken = new java.util.HashSet<>();
             for (SimulatedDevice.Builder db : b.devices) {
                 SimulatedDevice d = db.build(c, boot);
                 DatagramChannel ch = DatagramChannel.open();
                 channels.add(ch);
+                InetSocketAddress at = new InetSocketAddress(d.address(), d.configuredPort());
                 try {
-                    ch.bind(new InetSocketAddress(d.address(), d.configuredPort()));
+                    ch.bind(at);
                 } catch (IOException e) {
+                    // say which it is: two of these devices, or another process (named when ss can tell)
+                    String why = d.configuredPort() != 0 && taken.contains(at) ? "two simulated devices on one address and port"
+                            : "held by " + io.github.wardops.ward.internal.support.PortHolder.of(d.address(), d.configuredPort(), false)
+                                    .orElse("another process");
                     throw new IOException("cannot bind a simulated device to " + d.address().getHostAddress() + ":"
-                            + d.configuredPort() + " (two devices on one address and port?): " + e.getMessage(), e);
+                            + d.configuredPort() + " (" + why + "): " + e.getMessage(), e);
                 }
+                taken.add(at);
                 ch.configureBlocking(false);
                 int port = ((InetSocketAddress) ch.getLocalAddress()).getPort();
                 ChannelTransport t = new ChannelTransport(new UdpAddress(d.address(), port), ch, d);

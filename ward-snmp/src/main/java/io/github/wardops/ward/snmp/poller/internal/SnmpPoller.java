@@ -45,6 +45,9 @@ import java.util.concurrent.Semaphore;
  * (device, check).
  */
 public final class SnmpPoller implements SnmpProber {
+    private static final String POLLS = "SNMP polls of a device, by outcome";
+    private static final String RATES_DROPPED = "Interface rates not computed, by reason (a counter reset, or above the speed)";
+
     static final SnmpOid SYS_DESCR = SnmpOid.parse("1.3.6.1.2.1.1.1.0");
     static final SnmpOid SYS_OBJECT_ID = SnmpOid.parse("1.3.6.1.2.1.1.2.0");
     static final SnmpOid SYS_UPTIME = SnmpOid.parse("1.3.6.1.2.1.1.3.0");
@@ -133,13 +136,13 @@ public final class SnmpPoller implements SnmpProber {
         this.classifier = new InterfaceClassifier(options.interfaceRules());
         MeterRegistry r = options.meterRegistry();
         this.states = new DeviceStates<>(options.maxDevices(), options.stateExpiryIntervals(), r, this::freed);
-        this.pollsUp = Counter.builder("ward.snmp.polls").tag("outcome", "up").register(r);
-        this.pollsDown = Counter.builder("ward.snmp.polls").tag("outcome", "down").register(r);
-        this.pollsPartial = Counter.builder("ward.snmp.polls").tag("outcome", "partial").register(r);
-        this.pollsUnknown = Counter.builder("ward.snmp.polls").tag("outcome", "unknown").register(r);
+        this.pollsUp = Counter.builder("ward.snmp.polls").tag("outcome", "up").description(POLLS).register(r);
+        this.pollsDown = Counter.builder("ward.snmp.polls").tag("outcome", "down").description(POLLS).register(r);
+        this.pollsPartial = Counter.builder("ward.snmp.polls").tag("outcome", "partial").description(POLLS).register(r);
+        this.pollsUnknown = Counter.builder("ward.snmp.polls").tag("outcome", "unknown").description(POLLS).register(r);
         this.discoveries = Counter.builder("ward.snmp.discoveries").description("Interface discoveries").register(r);
-        this.ratesReset = Counter.builder("ward.snmp.rates.dropped").tag("reason", "reset").register(r);
-        this.ratesOverSpeed = Counter.builder("ward.snmp.rates.dropped").tag("reason", "over_speed").register(r);
+        this.ratesReset = Counter.builder("ward.snmp.rates.dropped").tag("reason", "reset").description(RATES_DROPPED).register(r);
+        this.ratesOverSpeed = Counter.builder("ward.snmp.rates.dropped").tag("reason", "over_speed").description(RATES_DROPPED).register(r);
         this.varBindsRead = Counter.builder("ward.snmp.varbinds").description("Varbinds read by polls").register(r);
         this.strings = new StringInterner(100_000, r);
         this.drops = new RateCalculator.Drops() {

@@ -58,6 +58,8 @@ import org.snmp4j.transport.DefaultUdpTransportMapping;
  * in a message here.
  */
 public final class SnmpSession implements AutoCloseable {
+    private static final String REQUESTS = "SNMP requests, by outcome (an answer, a timeout, a report PDU, a local error)";
+
     private static final OID USM_STATS = new OID("1.3.6.1.6.3.15.1.1");
     private static final String[] USM_STATS_NAMES = {"", "unsupportedSecLevels", "notInTimeWindows",
         "unknownUserNames", "unknownEngineIDs", "wrongDigests", "decryptionErrors"};
@@ -143,10 +145,10 @@ public final class SnmpSession implements AutoCloseable {
                 .description("Requests SNMP4J itself holds as pending").register(r);
         Gauge.builder("ward.snmp.engineids", this, SnmpSession::engineIdCount)
                 .description("SNMPv3 engine IDs cached").register(r);
-        answers = Counter.builder("ward.snmp.requests").tag("outcome", "answer").register(r);
-        timeouts = Counter.builder("ward.snmp.requests").tag("outcome", "timeout").register(r);
-        reports = Counter.builder("ward.snmp.requests").tag("outcome", "report").register(r);
-        localErrors = Counter.builder("ward.snmp.requests").tag("outcome", "local_error").register(r);
+        answers = Counter.builder("ward.snmp.requests").tag("outcome", "answer").description(REQUESTS).register(r);
+        timeouts = Counter.builder("ward.snmp.requests").tag("outcome", "timeout").description(REQUESTS).register(r);
+        reports = Counter.builder("ward.snmp.requests").tag("outcome", "report").description(REQUESTS).register(r);
+        localErrors = Counter.builder("ward.snmp.requests").tag("outcome", "local_error").description(REQUESTS).register(r);
         engineIdsEvicted = Counter.builder("ward.snmp.engineids.evicted")
                 .description("Engine IDs dropped because the cache was full").register(r);
     }
