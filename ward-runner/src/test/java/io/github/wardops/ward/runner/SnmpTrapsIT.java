@@ -261,6 +261,22 @@ class SnmpTrapsIT {
         }
     }
 
+    @Test
+    void aTakenTrapPortIsReportedBeforeTheDatabaseStartsAndNamesItsHolder() throws Exception {
+        Path csv = Files.writeString(dir.resolve("fleet.csv"), "id,name,address\n" + ROUTER + ",router,127.47.0.1\n");
+        try (DatagramSocket held = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
+            Path data = dir.resolve("data");
+            InProcessRunner.Failed f = InProcessRunner.runToExit(Map.of("WARD_STORAGE", "postgres",
+                    "WARD_SNMP_TRAP_COMMUNITY", COMMUNITY), "run", "--inventory", csv.toString(), "--http", "127.0.0.1:0",
+                    "--snmp-trap-port", String.valueOf(held.getLocalPort()), "--data-dir", data.toString());
+            assertEquals(ExitCodes.FAILURE, f.exitCode(), f.err());
+            assertTrue(f.err().contains("cannot receive SNMP traps on UDP 127.0.0.1:" + held.getLocalPort()), f.err());
+            assertTrue(f.err().contains("held by java (pid " + ProcessHandle.current().pid() + ")"), f.err());
+            assertFalse(f.err().contains(COMMUNITY));
+            assertFalse(Files.exists(data.resolve("pg")), "the embedded database was not started first");
+        }
+    }
+
     private String log() {
         try {
             return Files.readString(dir.resolve("tool.log"));

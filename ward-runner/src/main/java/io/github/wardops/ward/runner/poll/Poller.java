@@ -110,6 +110,26 @@ public final class Poller implements AutoCloseable {
     }
 
     /**
+     * Fails at once, naming the holder when {@code ss} can, when the trap receiver's UDP port is
+     * taken: before the database starts, not after. A port refused for want of a privilege (162)
+     * is left to the receiver, whose error says which privilege.
+     */
+    static void trapPortFree(java.net.InetSocketAddress address) throws IOException {
+        try (java.net.DatagramSocket probe = new java.net.DatagramSocket(null)) {
+            probe.bind(address);
+        } catch (java.net.BindException e) {
+            java.util.Optional<String> holder = io.github.wardops.ward.internal.support.PortHolder.of(address.getAddress(),
+                    address.getPort(), false);
+            if (holder.isEmpty() && address.getPort() < 1024) {
+                return;
+            }
+            throw new IOException("cannot receive SNMP traps on UDP " + hostPort(address) + " (" + e.getMessage()
+                    + holder.map(h -> ", held by " + h).orElse("") + "); pick another port with --snmp-trap-port PORT, "
+                    + "or 0 to turn the receiver off", e);
+        }
+    }
+
+    /**
      * Reads the inventory and the alert rules, builds the parts ({@link Wiring}), starts the
      * engine and the HTTP API.
      *
@@ -150,6 +170,9 @@ public final class Poller implements AutoCloseable {
         if (settings.http().enabled()) {
             // cheap checks before anything slow (the embedded PostgreSQL takes seconds to start)
             httpPortFree(settings.http().address());
+        }
+        if (settings.snmpTraps().on()) {
+            trapPortFree(new java.net.InetSocketAddress(settings.snmpTraps().address(), settings.snmpTraps().port()));
         }
         Wiring wiring = Wiring.build(settings, fileDevices, Duration.ofSeconds(DRAIN_SECONDS));
         HttpApi http = null;
