@@ -12,8 +12,8 @@ import org.jooq.Record;
 
 /**
  * A device's events over a range, merged in time order from {@code state_changes} (the device's
- * and its interfaces' status and flapping changes) and {@code alerts} (each alert gives an event
- * when it opened and another when it was resolved). Bounded: at most the limit asked for, and
+ * and its interfaces' status and flapping changes), {@code alerts} (each alert gives an event
+ * when it opened and another when it was resolved) and {@code traps} (SNMP traps matched to it). Bounded: at most the limit asked for, and
  * the answer says when more were in the range. Each read first writes the state and alert changes
  * still queued, so it sees every change made before it. Thread-safe (every call is one query on the pool).
  */
@@ -22,29 +22,34 @@ public final class DeviceEvents {
     public static final int MAX_LIMIT = 10_000;
 
     // Each branch is cut to limit + 1 rows in the wanted order before the merge, so the query
-    // reads at most 3 x (limit + 1) rows whatever the range holds. Ties: state changes before
-    // alert openings before resolutions, then in the order they were written.
+    // reads at most 4 x (limit + 1) rows whatever the range holds. Ties: state changes before
+    // alert openings before resolutions before traps, then in the order they were written.
     private static final String SQL = """
             SELECT at, kind, if_index, from_status, to_status, flapping, reason, alert_id, rule, severity,
-                   message, since, resolution
+                   message, since, resolution, trap, trap_oid
             FROM (
                 (SELECT at, 0 AS kind, if_index, from_status, to_status, flapping, reason, NULL::uuid AS alert_id,
                         NULL::text AS rule, NULL::text AS severity, NULL::text AS message, since,
-                        NULL::text AS resolution, id
+                        NULL::text AS resolution, NULL::text AS trap, NULL::text AS trap_oid, id
                  FROM state_changes WHERE device_id = ? AND at >= ?::timestamptz AND at < ?::timestamptz
                  ORDER BY at %1$s, id %1$s LIMIT ?)
                 UNION ALL
                 (SELECT opened_at, 1, if_index, NULL, NULL, NULL, NULL, alert_id, rule, severity, message, since,
-                        NULL, id
+                        NULL, NULL, NULL, id
                  FROM alerts WHERE device_id = ? AND since < ?::timestamptz
                    AND opened_at >= ?::timestamptz AND opened_at < ?::timestamptz
                  ORDER BY opened_at %1$s, id %1$s LIMIT ?)
                 UNION ALL
                 (SELECT resolved_at, 2, if_index, NULL, NULL, NULL, NULL, alert_id, rule, severity, message, since,
-                        resolution, id
+                        resolution, NULL, NULL, id
                  FROM alerts WHERE device_id = ? AND since < ?::timestamptz
                    AND resolved_at >= ?::timestamptz AND resolved_at < ?::timestamptz
                  ORDER BY resolved_at %1$s, id %1$s LIMIT ?)
+                UNION ALL
+                (SELECT at, 3, coalesce(if_index, 0), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                        kind, trap_oid, id
+                 FROM traps WHERE device_id = ? AND at >= ?::timestamptz AND at < ?::timestamptz
+                 ORDER BY at %1$s, id %1$s LIMIT ?)
             ) e
             ORDER BY at %1$s, kind %1$s, id %1$s LIMIT ?""";
 
@@ -55,7 +60,9 @@ public final class DeviceEvents {
         /** An alert opened. */
         ALERT_OPENED,
         /** An alert was resolved. */
-        ALERT_RESOLVED
+        ALERT_RESOLVED,
+        /** An SNMP trap or inform of the device ({@code traps}). */
+        TRAP
     }
 
     /**
@@ -75,10 +82,12 @@ public final class DeviceEvents {
      * @param since {@code STATE}: when the new status began (the first failed probe for DOWN),
      *     if stored; alerts: when their condition began
      * @param resolution {@code ALERT_RESOLVED}: why it was resolved, if stored
+     * @param trap {@code TRAP}: linkDown, linkUp, coldStart, warmStart, authenticationFailure or other
+     * @param trapOid {@code TRAP}: the notification OID
      */
     public record Event(Instant at, Kind kind, int ifIndex, String from, String to, Boolean flapping, String reason,
                         UUID alertId, String rule, String severity, String message, Instant since,
-                        String resolution) {
+                        String resolution, String trap, String trapOid) {
         /**
          * Checks the components; each is described on the record.
          *
@@ -139,7 +148,7 @@ public final class DeviceEvents {
         OffsetDateTime t = ts(to);
         int n = limit + 1;
         List<Event> out = new ArrayList<>();
-        for (Record r : ctx.fetch(sql, device, f, t, n, device, t, f, t, n, device, t, f, t, n, n)) {
+        for (Record r : ctx.fetch(sql, device, f, t, n, device, t, f, t, n, device, t, f, t, n, device, f, t, n, n)) {
             if (out.size() == limit) {
                 return new Page(out, true);
             }
@@ -147,7 +156,8 @@ public final class DeviceEvents {
             out.add(new Event(r.get(0, OffsetDateTime.class).toInstant(), Kind.values()[r.get(1, Integer.class)],
                     r.get(2, Integer.class), r.get(3, String.class), r.get(4, String.class), r.get(5, Boolean.class),
                     r.get(6, String.class), r.get(7, UUID.class), r.get(8, String.class), r.get(9, String.class),
-                    r.get(10, String.class), since == null ? null : since.toInstant(), r.get(12, String.class)));
+                    r.get(10, String.class), since == null ? null : since.toInstant(), r.get(12, String.class),
+                    r.get(13, String.class), r.get(14, String.class)));
         }
         return new Page(out, false);
     }

@@ -401,7 +401,7 @@ class ReadApiIT {
         assertEquals(200, csv.statusCode());
         assertEquals("true", csv.headers().firstValue("X-Ward-Truncated").orElse(""));
         String[] lines = csv.body().split("\n");
-        assertEquals("at,kind,ifIndex,from,to,flapping,reason,alertId,rule,severity,message,since,resolution", lines[0]);
+        assertEquals("at,kind,ifIndex,from,to,flapping,reason,alertId,rule,severity,message,since,resolution,trap,trapOid", lines[0]);
         assertTrue(lines[1].startsWith(t.plusSeconds(70) + ",alert_resolved,0,,,,,"), lines[1]);
         assertTrue(lines[1].contains(",\"b-stored is down, \"\"really\"\"\","), "quoted: " + lines[1]);
         assertTrue(lines[2].contains(",'=ge-0/0/2 down,"), "no formula: " + lines[2]);

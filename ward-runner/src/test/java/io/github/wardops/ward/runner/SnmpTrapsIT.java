@@ -213,6 +213,19 @@ class SnmpTrapsIT {
             assertEquals(7, t.get("ifIndex").asInt());
             assertEquals("INTEGER", t.get("varbinds").get(0).get("type").asText(), t.toString());
             assertFalse(r.get("/metrics").body().contains("ward_runner_traps_kept"), "no memory log with storage");
+            JsonNode events = r.getJson("/api/devices/" + ROUTER + "/events").get("events");
+            JsonNode trapEvent = null;
+            for (JsonNode e : events) {
+                if (e.get("kind").asText().equals("trap")) {
+                    trapEvent = e;
+                }
+            }
+            assertTrue(trapEvent != null, "the trap is a device event: " + events);
+            assertEquals("linkDown", trapEvent.get("trap").asText(), trapEvent.toString());
+            assertEquals("1.3.6.1.6.3.1.1.5.3", trapEvent.get("trapOid").asText());
+            assertEquals(7, trapEvent.get("ifIndex").asInt());
+            String eventsCsv = r.get("/api/devices/" + ROUTER + "/events?format=csv").body();
+            assertTrue(eventsCsv.contains(",trap,7,") && eventsCsv.contains(",linkDown,1.3.6.1.6.3.1.1.5.3\n"), eventsCsv);
         }
         try (InProcessRunner r = InProcessRunner.start(env, args)) {
             JsonNode traps = r.getJson("/api/devices/" + ROUTER + "/traps").get("traps");

@@ -15,13 +15,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code GET /api/devices/{id}/events}: a device's state changes and alerts over a range
+ * {@code GET /api/devices/{id}/events}: a device's state changes, alerts and SNMP traps over a range
  * ({@link EventQuery}), merged in time order ({@link DeviceEvents}), at most a limit of them, as
  * JSON or CSV; the answer says when the range held more. Thread-safe.
  */
 final class EventsResource {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
-    private static final String CSV_HEADER = "at,kind,ifIndex,from,to,flapping,reason,alertId,rule,severity,message,since,resolution\n";
+    private static final String CSV_HEADER = "at,kind,ifIndex,from,to,flapping,reason,alertId,rule,severity,message,since,resolution,trap,trapOid\n";
 
     private final FleetView fleet;
     private final DeviceEvents events;
@@ -59,7 +59,8 @@ final class EventsResource {
                         .append(cell(e.rule())).append(',').append(cell(e.severity())).append(',')
                         .append(cell(e.message())).append(',')
                         .append(e.since() == null ? "" : e.since().toString()).append(',')
-                        .append(cell(e.resolution())).append('\n');
+                        .append(cell(e.resolution())).append(',').append(cell(e.trap())).append(',')
+                        .append(cell(e.trapOid())).append('\n');
             }
             r.header("X-Ward-Truncated", Boolean.toString(page.truncated()));
             r.send(200, HistoryResource.CSV, sb.toString());
@@ -71,6 +72,12 @@ final class EventsResource {
             m.put("at", e.at().toString());
             m.put("kind", kind(e));
             m.put("ifIndex", e.ifIndex());
+            if (e.kind() == DeviceEvents.Kind.TRAP) {
+                m.put("trap", e.trap());
+                m.put("trapOid", e.trapOid());
+                list.add(m);
+                continue;
+            }
             if (e.kind() == DeviceEvents.Kind.STATE) {
                 m.put("from", e.from());
                 m.put("to", e.to());
