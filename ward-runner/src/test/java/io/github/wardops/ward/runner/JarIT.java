@@ -134,6 +134,12 @@ class JarIT {
             assertTrue(all.contains("ward runner stopped"), all);
             assertTrue(!all.contains("Exception"), all);
             if (storage) {
+                // a quiet start: ward's own lines say what Flyway and HikariCP would; the schema is migrated once
+                String start = all.substring(0, all.indexOf("ward runner started"));
+                assertFalse(start.contains("FlywayExecutor") || start.contains("DbMigrate") || start.contains("HikariDataSource"),
+                        start);
+                assertTrue(start.lines().count() <= 20, start.lines().count() + " start-up lines:\n" + start);
+                assertTrue(all.contains("results stored in the embedded PostgreSQL in "), all);
                 String shutdown = all.substring(all.indexOf("ward runner stopping"));
                 assertFalse(shutdown.contains(" WARN ") || shutdown.contains(" ERROR "),
                         "no warning at shutdown (the database must outlive the engine's drain):\n" + shutdown);

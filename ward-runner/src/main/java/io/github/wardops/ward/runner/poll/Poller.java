@@ -214,8 +214,12 @@ public final class Poller implements AutoCloseable {
                 Hangup.onHangup(wiring.reloader()::reloadSoon);
             }
             p.schedule();
-            LOG.info("ward runner started: {} devices, HTTP {}{}", devices.size(),
-                    http == null ? "off" : "on http://" + hostPort(http.address()),
+            // the start-up summary: what is polled, where the data goes, where to look
+            String data = !settings.storage() ? "not stored (storage: off)"
+                    : settings.dbUrl() == null ? "stored in the embedded PostgreSQL in " + settings.dataDir().toAbsolutePath().resolve("pg")
+                    : "stored in the PostgreSQL of db-url";
+            LOG.info("ward runner started: {} devices, results {}; HTTP {}{}", devices.size(), data,
+                    http == null ? "off" : "on http://" + hostPort(http.address()) + " (the status page is at /)",
                     http != null && settings.secret(RunSettings.HTTP_TOKEN).isPresent() ? " (bearer token required)" : "");
             if (http != null && settings.secret(RunSettings.HTTP_TOKEN).isEmpty()
                     && !settings.http().address().getAddress().isLoopbackAddress()) {

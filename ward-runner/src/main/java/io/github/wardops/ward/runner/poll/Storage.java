@@ -90,7 +90,7 @@ public final class Storage implements AutoCloseable {
                 url = embedded.jdbcUrl();
                 user = embedded.user();
                 password = embedded.password();
-                b.jdbc(url, user, password);
+                b.jdbc(url, user, password).migrate(false);   // EmbeddedDatabase.start migrated it, once is enough
                 describe = "embedded PostgreSQL in " + pg + " on 127.0.0.1:" + embedded.port();
                 LOG.info("database: the embedded PostgreSQL accepts password logins only; user {}, password in {} "
                         + "(PGPASSFILE for psql and pg_dump)", embedded.user(), embedded.passwordFile());

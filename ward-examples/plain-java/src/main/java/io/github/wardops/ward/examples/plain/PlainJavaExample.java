@@ -42,26 +42,30 @@ public final class PlainJavaExample {
     /** A sink that prints one line per result and counts distinct devices heard from. */
     static final class PrintingSink implements ResultSink {
         private final PrintStream out;
+        private final java.util.Map<DeviceId, String> names;
         final ConcurrentHashMap<String, ProbeResult> seen = new ConcurrentHashMap<>();
         final CountDownLatch allSeen;
 
-        PrintingSink(PrintStream out, int results) {
+        PrintingSink(PrintStream out, int results, java.util.Map<DeviceId, String> names) {
             this.out = out;
             this.allSeen = new CountDownLatch(results);
+            this.names = names;
         }
 
         @Override
         public void write(List<ProbeResult> batch) {
             for (ProbeResult r : batch) {
+                // results carry the device's id; people read its name
+                String who = names.getOrDefault(r.device(), r.device().toString());
                 String line = switch (r) {
                     case ProbeResult.Up up when up.measurement() instanceof SnmpMeasurement m ->
-                            "%s %s UP sysName=%s vendor=%s interfaces=%d".formatted(r.device(), r.check(),
+                            "%s %s UP sysName=%s vendor=%s interfaces=%d".formatted(who, r.check(),
                                     m.system() == null ? "?" : m.system().name(), m.vendor(), m.interfaces().size());
                     case ProbeResult.Up up when up.measurement() instanceof PingStats s ->
-                            "%s %s UP rtt=%.3f ms loss=%.0f%%".formatted(r.device(), r.check(), PingStats.millis(s.rttAvg()), s.lossPct());
-                    case ProbeResult.Up up -> "%s %s UP %s".formatted(r.device(), r.check(), up.latency());
-                    case ProbeResult.Down down -> "%s %s DOWN %s: %s".formatted(r.device(), r.check(), down.reason(), down.detail());
-                    case ProbeResult.Unknown unknown -> "%s %s UNKNOWN %s".formatted(r.device(), r.check(), unknown.detail());
+                            "%s %s UP rtt=%.3f ms loss=%.0f%%".formatted(who, r.check(), PingStats.millis(s.rttAvg()), s.lossPct());
+                    case ProbeResult.Up up -> "%s %s UP %s".formatted(who, r.check(), up.latency());
+                    case ProbeResult.Down down -> "%s %s DOWN %s: %s".formatted(who, r.check(), down.reason(), down.detail());
+                    case ProbeResult.Unknown unknown -> "%s %s UNKNOWN %s".formatted(who, r.check(), unknown.detail());
                 };
                 out.println(line);
                 if (seen.putIfAbsent(r.device() + "/" + r.check(), r) == null) {
@@ -100,7 +104,9 @@ public final class PlainJavaExample {
                             Duration.ofSeconds(5), Duration.ofSeconds(4)))
                     .build());
         }
-        PrintingSink sink = new PrintingSink(out, devices.size() * 2);
+        java.util.Map<DeviceId, String> names = new java.util.HashMap<>();
+        devices.forEach(d -> names.put(d.id(), d.name()));
+        PrintingSink sink = new PrintingSink(out, devices.size() * 2, names);
         // The probers, the agents and the sink are ours: the engine does not close them.
         try (SnmpSimulator simulator = agents.start();
              IcmpProber icmp = Probers.icmp(IcmpOptions.defaults());

@@ -17,6 +17,7 @@ class PlainJavaExampleIT {
         assertTrue(sink.seen.values().stream().allMatch(r -> r instanceof ProbeResult.Up), sink.seen.toString());
         String out = buf.toString(StandardCharsets.UTF_8);
         assertTrue(out.contains(" icmp UP rtt="), out);
+        assertTrue(out.lines().anyMatch(l -> l.startsWith("example-1 icmp UP")), "lines name the device, not its id: " + out);
         assertTrue(out.contains(" snmp UP sysName="), out);
         assertTrue(out.contains("interfaces=2"), out);
         assertTrue(out.contains("ICMP socket mode: "), out);
