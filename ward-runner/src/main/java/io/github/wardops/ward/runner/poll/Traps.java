@@ -102,7 +102,7 @@ final class Traps implements AutoCloseable {
                        TrapStore store) {
         RunSettings.SnmpTraps t = settings.snmpTraps();
         if (!t.on()) {
-            LOG.info("snmp traps: off (snmp-trap-port 0)");
+            LOG.debug("snmp traps: off (snmp-trap-port 0)");
             return null;
         }
         SnmpTrapOptions.Builder b = SnmpTrapOptions.builder().bindAddress(t.address()).port(t.port())
