@@ -111,6 +111,8 @@ public final class VictoriaMetricsServer implements AutoCloseable {
                 "-storageDataPath=" + dataDir,
                 "-retentionPeriod=" + retentionPeriod,
                 "-search.disableCache",
+                // what a test imported and flushed is what its queries see, the last seconds included
+                "-search.latencyOffset=0s",
                 "-loggerLevel=WARN",
                 "-memory.allowedBytes=256MB")
                 .redirectErrorStream(true)
@@ -205,7 +207,8 @@ public final class VictoriaMetricsServer implements AutoCloseable {
 
     /**
      * Runs a PromQL (MetricsQL) instant query through {@code /api/v1/query}, as a dashboard does.
-     * Call {@link #forceFlush()} first so that what was imported is searchable.
+     * Call {@link #forceFlush()} first so that what was imported is searchable. The server runs
+     * with {@code -search.latencyOffset=0s}, so samples of the last seconds count too.
      *
      * @param promql the expression; its result must be a vector
      * @param at the evaluation time
