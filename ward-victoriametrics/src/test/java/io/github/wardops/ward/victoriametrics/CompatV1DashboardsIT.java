@@ -59,13 +59,17 @@ class CompatV1DashboardsIT {
     @TempDir
     Path tmp;
 
-    record Router(String key, String name, String ip, List<SimulatedInterface> interfaces) {
+    record Router(String key, String name, String ip, List<SimulatedInterface> interfaces, boolean ifXTable) {
+        Router(String key, String name, String ip, List<SimulatedInterface> interfaces) {
+            this(key, name, ip, interfaces, true);
+        }
     }
 
     @Test
     void theOldDashboardQueriesReturnTheSimulatedTrafficAndExactlyTheUplinks() throws Exception {
         // Two branch routers with two ISP uplinks each (one of them down), a trunk and an access port;
-        // a switch with no uplink at all. Octets per second in; out is half (SimulatedInterface.ethernet).
+        // a switch with no uplink at all; an old agent with only the 32-bit ifTable. Octets per second in;
+        // out is half (SimulatedInterface.ethernet). The first router's agent restarts during the last 5 minutes.
         List<Router> routers = List.of(
                 new Router("compat-r1", "Batumi-1-Router", "127.61.0.1", List.of(
                         SimulatedInterface.ethernet(1, 125_000).withAlias("ISP-Magti 100M"),
@@ -76,12 +80,15 @@ class CompatV1DashboardsIT {
                         SimulatedInterface.ethernet(1, 500_000).withAlias("isp magti"),
                         down(SimulatedInterface.ethernet(2, 0).withAlias("ISP-Silknet")))),
                 new Router("compat-sw", "Kutaisi-2-Switch", "127.61.0.3", List.of(
-                        SimulatedInterface.ethernet(1, 75_000).withAlias("uplink to router"))));
+                        SimulatedInterface.ethernet(1, 75_000).withAlias("uplink to router"))),
+                new Router("compat-old", "Zugdidi-3-Router", "127.61.0.4", List.of(
+                        SimulatedInterface.ethernet(1, 60_000)), false));
         Instant start = Instant.now().minus(20, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.MINUTES);
         ManualClock clock = new ManualClock(start);
         SnmpSimulator.Builder simulator = SnmpSimulator.builder().clock(clock);
         for (Router r : routers) {
-            simulator.device(SimulatedDevice.builder(InetAddress.getByName(r.ip())).interfaces(r.interfaces()));
+            simulator.device(SimulatedDevice.builder(InetAddress.getByName(r.ip())).interfaces(r.interfaces())
+                    .ifXTable(r.ifXTable()));
         }
         Map<DeviceId, Device> devices = new HashMap<>();
         List<ProbeResult> results = new ArrayList<>();
@@ -105,6 +112,11 @@ class CompatV1DashboardsIT {
                     ProbeResult r = prober.probe(new ProbeRequest(q.device(), q.check(), clock.instant()));
                     assertTrue(r instanceof ProbeResult.Up, () -> "poll of " + q.device().name() + ": " + r);
                     results.add(r);
+                }
+                if (poll == POLLS - 4) {
+                    // Right after a poll, so no traffic goes uncounted: the counters start again from 0
+                    // within the last 5 minutes, and rate() must take the fall as a reset.
+                    sim.devices().getFirst().restart();
                 }
                 clock.advance(POLL);
             }
@@ -139,7 +151,7 @@ class CompatV1DashboardsIT {
             assertEquals("Kutaisi-2-Router", down.getFirst().labels().get("device_name"));
             // The other interfaces are there, with no provider ("" to PromQL): trunk, access port, the switch's.
             List<Point> others = vm.query("interface_oper_status{isp_provider=\"\"}", last);
-            assertEquals(3, others.size(), others.toString());
+            assertEquals(4, others.size(), others.toString());
             assertEquals(Set.of("trunk", ""), others.stream().map(p -> p.labels().getOrDefault("interface_type", ""))
                     .collect(Collectors.toSet()));
 
@@ -162,6 +174,15 @@ class CompatV1DashboardsIT {
             assertClose(125_000, byProvider.get("Magti"));
             assertClose(500_000, byProvider.get("magti"));
             assertClose(250_000, byProvider.get("Silknet"));
+            // The restart is in the window: the raw counter fell, and rate() above took it as a reset.
+            List<VictoriaMetricsServer.Series> batumi = vm.export(
+                    "interface_if_hc_in_octets{device_name=\"Batumi-1-Router\",if_index=\"1\"}");
+            List<Double> v = batumi.getFirst().values();
+            assertTrue(v.get(POLLS - 3) < v.get(POLLS - 4), "the agent's counters restarted: " + v);
+            // An agent with only 32-bit counters: under the ifTable names, not the HC ones.
+            assertTrue(vm.query("interface_if_hc_in_octets{device_name=\"Zugdidi-3-Router\"}", last).isEmpty());
+            assertClose(60_000, byInterface(vm.query("rate(interface_if_in_octets[5m])", last))
+                    .get("Zugdidi-3-Router/GigabitEthernet0/1"));
             Map<String, Double> errors = byInterface(vm.query("rate(interface_if_in_errors{interface_type=\"uplink\"}[5m])", last));
             assertEquals(4, errors.size(), errors.toString());
             assertClose(0.5, errors.get("Batumi-1-Router/Gi0/1"));
