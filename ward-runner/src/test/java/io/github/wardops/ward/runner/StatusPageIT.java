@@ -1063,6 +1063,13 @@ class StatusPageIT {
             call("POST", path("/goog/cdp/execute"), body);
         }
 
+        /** Sends a Chrome DevTools command to the page (such as {@code Network.setBlockedURLs}); its result. */
+        JsonNode cdp(String cmd, ObjectNode params) throws Exception {
+            ObjectNode body = InProcessRunner.JSON.createObjectNode().put("cmd", cmd);
+            body.set("params", params);
+            return call("POST", path("/goog/cdp/execute"), body).get("value");
+        }
+
         /** The page printed to PDF (W3C WebDriver "Print Page", A4, backgrounds off as a browser prints by default). */
         byte[] print() throws Exception {
             ObjectNode body = InProcessRunner.JSON.createObjectNode().put("orientation", "portrait").put("background", false);
