@@ -149,11 +149,11 @@ public final class Settings {
     public static final Setting<Integer> HTTP_MAX_CONCURRENT_REQUESTS = Setting.of("http-max-concurrent-requests", Values.integer(1, 1024))
             .label("N")
             .byDefault(HttpLimits.DEFAULTS.maxConcurrentRequests())
-            .help("The most HTTP requests handled at once, /health, /ready and the page excepted "
+            .help("The most HTTP requests handled at once, /health and /ready excepted "
                 + "(default: {default}).")
-            .doc("The most HTTP requests handled at once (1-1,024); `/health`, `/ready` and the status page "
-                + "shell are answered outside this limit. A request waits up to 1 s for a slot, then gets `503` with "
-                + "`Retry-After: 1`.")
+            .doc("The most HTTP requests handled at once (1-1,024); `/health` and `/ready` are answered outside "
+                + "this limit (the status page is not: it carries its first data). A request waits up to 1 s for a "
+                + "slot, then gets `503` with `Retry-After: 1`.")
             .build();
 
     /** {@code --http-header-timeout}, {@code WARD_HTTP_HEADER_TIMEOUT}, YAML {@code http-header-timeout}. */
