@@ -117,9 +117,13 @@ class SnmpTrapsIT {
         int port = freeUdpPort();
         Path csv = Files.writeString(dir.resolve("fleet.csv"), "id,name,address\n"
                 + ROUTER + ",router,127.47.0.1\n" + SWITCH + ",switch,127.47.0.2\n");
+        Path rules = Files.writeString(dir.resolve("trap-rules.json"), """
+                [{"name": "Link down (trap)", "expression": "trap == linkDown", "severity": "high"}]
+                """);
         try (InProcessRunner r = InProcessRunner.start(Map.of("WARD_SNMP_TRAP_COMMUNITY", COMMUNITY,
                         "WARD_SNMP_V3_AUTH_PASSPHRASE", AUTH, "WARD_SNMP_V3_PRIV_PASSPHRASE", PRIV),
                 "run", "--inventory", csv.toString(), "--interval", "60s", "--http", "127.0.0.1:0",
+                "--alert-rules", rules.toString(),
                 "--snmp-trap-port", String.valueOf(port), "--snmp-trap-probe-gap", "1m",
                 "--snmp-v3-user", "trapuser", "--snmp-v3-auth-protocol", "SHA-256", "--snmp-v3-priv-protocol", "AES")) {
             // The engine spreads the first probes over the 60 s interval: the trap's probe is told apart
@@ -138,12 +142,20 @@ class SnmpTrapsIT {
             assertTrue(t.get("varbinds").toString().contains("uplink ISP-Magti"), t.toString());
             Instant trapAt = Instant.parse(t.get("at").asText());
             awaitProbeAfter(r, ROUTER, trapAt);
+            // the rule trap == linkDown opened an alert for the router (its ping is fine: only the trap says so)
+            InProcessRunner.await("the linkDown trap's alert", Duration.ofSeconds(10),
+                    () -> r.get("/api/alerts").body().contains("Link down (trap)"));
+            assertTrue(r.get("/api/alerts").body().contains(ROUTER.toString()), r.get("/api/alerts").body());
 
             // a second link trap within snmp-trap-probe-gap is kept but probes nothing
             assertEquals(0, run(port, "snmptrap", "-v2c", "-c", COMMUNITY, "TARGET", "", "1.3.6.1.6.3.1.1.5.4",
                     "1.3.6.1.2.1.2.2.1.1.3", "i", "3", "1.3.6.1.6.3.18.1.3.0", "a", "127.47.0.1"));
             JsonNode two = awaitTraps(r, ROUTER, 2).get("traps");
             assertEquals("linkUp", two.get(0).get("kind").asText(), "newest first: " + two);
+            InProcessRunner.await("the linkUp trap resolves it", Duration.ofSeconds(10),
+                    () -> !r.get("/api/alerts").body().contains("Link down (trap)"));
+            assertTrue(r.get("/api/alerts?state=resolved").body().contains("Link down (trap)"),
+                    r.get("/api/alerts?state=resolved").body());
 
             // v1 coldStart: the agent-addr field names the switch
             assertEquals(0, run(port, "snmptrap", "-v1", "-c", COMMUNITY, "TARGET", "1.3.6.1.4.1.8072.2.3", "127.47.0.2",

@@ -1037,8 +1037,28 @@ public final class AlertEngine implements Alerting {
             if (name.equals("status")) {
                 return view.state().status().name().toLowerCase(Locale.ROOT);
             }
+            if (name.equals("trap")) {
+                return latestTrap(view.values());
+            }
             return null;
         }
+    }
+
+    /** The value name prefix that carries a device's latest trap: {@code trap:NAME = 1}. */
+    static final String TRAP_PREFIX = "trap:";
+
+    /**
+     * The variable {@code trap}: the name in a {@code trap:NAME} value of a measurement (the runner's
+     * trap receiver reports a device's latest trap so), or {@code none}, so that {@code trap == linkDown}
+     * is false, not unknown, once the trap is no longer held and its alert resolves.
+     */
+    static String latestTrap(Map<String, Double> values) {
+        for (Map.Entry<String, Double> v : values.entrySet()) {
+            if (v.getKey().startsWith(TRAP_PREFIX) && v.getValue() != null && v.getValue() != 0) {
+                return v.getKey().substring(TRAP_PREFIX.length());
+            }
+        }
+        return "none";
     }
 
     /** An interface's variables, falling back to its device's. */

@@ -300,6 +300,7 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
         java.net.InetAddress trapAddress = Settings.SNMP_TRAP_ADDRESS.resolve(raw, problems);
         Duration trapProbeGap = Settings.SNMP_TRAP_PROBE_GAP.resolve(raw, problems);
         Integer trapKeep = Settings.SNMP_TRAP_KEEP.resolve(raw, problems);
+        Duration trapHold = Settings.SNMP_TRAP_HOLD.resolve(raw, problems);
         InventorySource source = Settings.INVENTORY_SOURCE.resolve(raw, problems);
         Boolean allowLinkLocal = Settings.ALLOW_LINK_LOCAL.resolve(raw, problems);
         if (source != null && source.readsDatabase() && Boolean.FALSE.equals(storage)) {
@@ -392,7 +393,7 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
                 redisUrl, cacheTtl,
                 snmpPort, snmpInterval, tcpChecks == null ? List.of() : tcpChecks,
                 snmpChecks == null ? List.of() : snmpChecks, v3,
-                new SnmpTraps(trapPort, trapAddress, trapProbeGap, trapKeep), keys, secrets, effective);
+                new SnmpTraps(trapPort, trapAddress, trapProbeGap, trapKeep, trapHold), keys, secrets, effective);
     }
 
     /**
@@ -402,8 +403,9 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
      * @param address the local address it binds to
      * @param probeGap the least time between two trap-triggered probes of one device
      * @param keep the latest traps kept in memory per device
+     * @param hold how long a device's latest trap is its rules' variable {@code trap}
      */
-    public record SnmpTraps(int port, java.net.InetAddress address, Duration probeGap, int keep) {
+    public record SnmpTraps(int port, java.net.InetAddress address, Duration probeGap, int keep, Duration hold) {
         /** @return whether the receiver is on */
         public boolean on() {
             return port != 0;

@@ -655,6 +655,19 @@ public final class Settings {
                 + "those that probed nothing).")
             .build();
 
+    /** {@code --snmp-trap-hold}, {@code WARD_SNMP_TRAP_HOLD}, YAML {@code snmp-trap-hold}. */
+    public static final Setting<Duration> SNMP_TRAP_HOLD = Setting.of("snmp-trap-hold",
+                    Values.duration(Duration.ofSeconds(10), Duration.ofDays(7)))
+            .label("DURATION")
+            .byDefault(Duration.ofMinutes(15))
+            .help("How long a device's latest trap is its rules' variable trap, 10s-7d (default: {default}).")
+            .doc("Alert rules read a device's latest trap as the variable `trap` (`trap == linkDown`, "
+                + "`trap == coldStart`): it holds from the trap until the next trap of the device replaces it or this "
+                + "time passes, 10 s to 7 days. So a `linkDown` opens an alert that the `linkUp` resolves, and an "
+                + "event with no counterpart (`coldStart`) resolves by itself. For a lasting condition, use the polled "
+                + "state (`if_oper_status != up`), which the trap's immediate probe updates.")
+            .build();
+
     /** {@code --snmp-trap-keep}, {@code WARD_SNMP_TRAP_KEEP}, YAML {@code snmp-trap-keep}. */
     public static final Setting<Integer> SNMP_TRAP_KEEP = Setting.of("snmp-trap-keep", Values.integer(1, 10_000))
             .label("N")
@@ -745,7 +758,7 @@ public final class Settings {
             NOTIFY_LOG, NOTIFICATIONS, STORAGE, DB_URL, DB_USER, DB_CLAIM, CLUSTER, ZONE, DATA_DIR, DB_RETENTION, DB_ROLLUP_RETENTION,
             DB_EVENT_RETENTION, REDIS_URL, CACHE_TTL, SNMP_PORT,
             SNMP_INTERVAL, TCP_CHECKS, SNMP_CHECKS, SNMP_V3_USER, SNMP_V3_LEVEL, SNMP_V3_AUTH_PROTOCOL,
-            SNMP_V3_PRIV_PROTOCOL, SNMP_TRAP_PORT, SNMP_TRAP_ADDRESS, SNMP_TRAP_PROBE_GAP, SNMP_TRAP_KEEP, HTTP_TOKEN, WEBHOOK_SECRET, DB_PASSWORD, REDIS_PASSWORD, VM_PASSWORD, VM_TOKEN,
+            SNMP_V3_PRIV_PROTOCOL, SNMP_TRAP_PORT, SNMP_TRAP_ADDRESS, SNMP_TRAP_PROBE_GAP, SNMP_TRAP_HOLD, SNMP_TRAP_KEEP, HTTP_TOKEN, WEBHOOK_SECRET, DB_PASSWORD, REDIS_PASSWORD, VM_PASSWORD, VM_TOKEN,
             SNMP_COMMUNITY,
             SNMP_V3_AUTH_PASSPHRASE, SNMP_V3_PRIV_PASSPHRASE, SNMP_TRAP_COMMUNITY, ENCRYPTION_KEY);
 

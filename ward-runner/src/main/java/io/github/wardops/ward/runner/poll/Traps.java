@@ -4,6 +4,7 @@ import io.github.wardops.ward.Ward;
 import io.github.wardops.ward.inventory.Check;
 import io.github.wardops.ward.inventory.Device;
 import io.github.wardops.ward.inventory.DeviceId;
+import io.github.wardops.ward.probe.ProbeResult;
 import io.github.wardops.ward.runner.config.RunSettings;
 import io.github.wardops.ward.postgres.TrapStore;
 import io.github.wardops.ward.runner.http.TrapLog;
@@ -24,8 +25,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,11 +66,27 @@ final class Traps implements AutoCloseable {
     private final Counter limited;
     private final Counter notPolled;
     private volatile SnmpTrapReceiver receiver;
+    /** The rules' side: the state tracker, told each device's latest trap as the value {@code trap:NAME}. */
+    private final Consumer<ProbeResult> rules;
+    private final long holdNanos;
+    /** Devices whose latest trap is held for the rules, and until when (nanos); at most one entry per device. */
+    private final Map<DeviceId, Long> heldUntil = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService expiry;
 
     Traps(TrapLog.InMemory memory, TrapStore store, Ward ward, Duration gap, LongSupplier nanos, MeterRegistry registry) {
+        this(memory, store, ward, gap, nanos, registry, r -> { }, Duration.ofMinutes(15));
+    }
+
+    Traps(TrapLog.InMemory memory, TrapStore store, Ward ward, Duration gap, LongSupplier nanos, MeterRegistry registry,
+          Consumer<ProbeResult> rules, Duration hold) {
         if ((memory == null) == (store == null)) {
             throw new IllegalArgumentException("one of memory and store");
         }
+        this.rules = rules;
+        this.holdNanos = hold.toNanos();
+        this.expiry = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("ward-trap-hold").daemon().factory());
+        // a periodic task survives its exceptions: expireHeld catches its own
+        this.expiry.scheduleWithFixedDelay(this::expireHeld, 1, 1, TimeUnit.SECONDS);
         this.memory = memory;
         this.store = store;
         this.ward = ward;
@@ -95,11 +116,12 @@ final class Traps implements AutoCloseable {
      * @param devices the whole inventory
      * @param registry where the meters go
      * @param store PostgreSQL's traps, or {@code null} when storage is off (then they are kept in memory)
+     * @param rules the state tracker, told each device's latest trap for the rules' variable {@code trap}
      * @return the receiver, or {@code null} when it is off
      * @throws io.github.wardops.ward.WardException when the port cannot be bound (the message says why)
      */
     static Traps start(RunSettings settings, Ward ward, Collection<Device> devices, MeterRegistry registry,
-                       TrapStore store) {
+                       TrapStore store, Consumer<ProbeResult> rules) {
         RunSettings.SnmpTraps t = settings.snmpTraps();
         if (!t.on()) {
             LOG.debug("snmp traps: off (snmp-trap-port 0)");
@@ -114,7 +136,7 @@ final class Traps implements AutoCloseable {
             v3 = "v3 user " + u.user();
         }
         Traps traps = new Traps(store == null ? new TrapLog.InMemory(t.keep()) : null, store, ward, t.probeGap(),
-                System::nanoTime, registry);
+                System::nanoTime, registry, rules, t.hold());
         traps.inventoryChanged(devices);
         traps.receiver = SnmpTrapReceiver.start(b.build(), traps::resolve, traps::onTrap);
         String where = Poller.hostPort(traps.receiver.localAddress());
@@ -191,6 +213,7 @@ final class Traps implements AutoCloseable {
                 }
             }
         }
+        holdForRules(device, event);
         if (event.wellKnownName() == null || !PROBING.contains(event.wellKnownName())) {
             return;
         }
@@ -211,6 +234,51 @@ final class Traps implements AutoCloseable {
             ward.probeNow(device, c.name()).exceptionally(e -> null);
         }
         LOG.debug("snmp traps: {} from {}: probing it now", event.wellKnownName(), device);
+    }
+
+    /** The check name (and type) under which a device's latest trap reaches the state tracker. */
+    static final String TRAP_CHECK = "trap";
+
+    /**
+     * Tells the rules the device's latest trap, {@code trap:NAME = 1} (the well-known name, else the
+     * trap's OID), held for {@code snmp-trap-hold} unless a newer trap replaces it.
+     */
+    private void holdForRules(DeviceId device, TrapEvent event) {
+        if (ward.inventory().get(device).isEmpty()) {
+            return;   // not this runner's device (cluster mode): its tracker has no state for it
+        }
+        String name = event.wellKnownName() != null ? event.wellKnownName() : event.trapOid().toString();
+        Map<String, Double> value = Map.of("trap:" + name, 1.0);
+        heldUntil.put(device, nanos.getAsLong() + holdNanos);
+        tell(new ProbeResult.Up(device, TRAP_CHECK, TRAP_CHECK, event.receivedAt(), Duration.ZERO, () -> value));
+    }
+
+    /** Ends the holds that are over: the device's rules then read {@code trap} as {@code none}. */
+    void expireHeld() {
+        try {
+            long now = nanos.getAsLong();
+            for (Map.Entry<DeviceId, Long> e : heldUntil.entrySet()) {
+                if (now - e.getValue() >= 0 && heldUntil.remove(e.getKey(), e.getValue())) {
+                    tell(new ProbeResult.Up(e.getKey(), TRAP_CHECK, TRAP_CHECK, java.time.Instant.now(), Duration.ZERO,
+                            io.github.wardops.ward.probe.Measurement.NONE));
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("snmp traps: ending held traps failed ({}); tried again in a second", e.toString());
+        }
+    }
+
+    private void tell(ProbeResult r) {
+        try {
+            rules.accept(r);
+        } catch (RuntimeException e) {
+            LOG.warn("snmp traps: the state tracker refused a trap of {} ({})", r.device(), e.getClass().getSimpleName());
+        }
+    }
+
+    /** @return devices whose latest trap is held for the rules now */
+    int held() {
+        return heldUntil.size();
     }
 
     /**
@@ -264,5 +332,6 @@ final class Traps implements AutoCloseable {
         if (r != null) {
             r.close();
         }
+        expiry.shutdownNow();
     }
 }

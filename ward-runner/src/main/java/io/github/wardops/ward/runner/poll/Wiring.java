@@ -312,7 +312,8 @@ public final class Wiring implements AutoCloseable {
             Alerting inForce = alerting;
             Gauge.builder("ward.runner.alert.rules", () -> inForce.rules().size()).description("Alert rules in force")
                     .register(registry);
-            traps = Traps.start(settings, ward, devices, registry, storage == null ? null : storage.storage().traps());
+            traps = Traps.start(settings, ward, devices, registry, storage == null ? null : storage.storage().traps(),
+                    tracker::onResult);
             Wiring w = new Wiring(registry, gc, prober, alertStore, notifiers, alerting, tracker, ward, storage, cache, snmp, vm,
                     cluster, routing, reloader);
             w.traps = traps;

@@ -23,17 +23,20 @@ class SnmpTrapSettingsTest {
         assertEquals(InetAddress.ofLiteral("127.0.0.1"), s.snmpTraps().address());
         assertEquals(Duration.ofSeconds(10), s.snmpTraps().probeGap());
         assertEquals(100, s.snmpTraps().keep());
+        assertEquals(Duration.ofMinutes(15), s.snmpTraps().hold());
     }
 
     @Test
     void aPortWithACommunityTurnsItOn() {
         RunSettings s = RunSettings.resolve(Map.of("snmp-trap-port", "1162", "snmp-trap-address", "::1",
-                "snmp-trap-probe-gap", "30s", "snmp-trap-keep", "5"), Map.of("WARD_SNMP_TRAP_COMMUNITY", COMMUNITY), null);
+                "snmp-trap-probe-gap", "30s", "snmp-trap-keep", "5", "snmp-trap-hold", "1h"),
+                Map.of("WARD_SNMP_TRAP_COMMUNITY", COMMUNITY), null);
         assertTrue(s.snmpTraps().on());
         assertEquals(1162, s.snmpTraps().port());
         assertEquals(InetAddress.ofLiteral("::1"), s.snmpTraps().address());
         assertEquals(Duration.ofSeconds(30), s.snmpTraps().probeGap());
         assertEquals(5, s.snmpTraps().keep());
+        assertEquals(Duration.ofHours(1), s.snmpTraps().hold());
         assertEquals(COMMUNITY, s.snmpTrapCommunity().orElseThrow().reveal());
         assertFalse(s.effective().toString().contains(COMMUNITY), "the community is masked");
     }
@@ -69,12 +72,13 @@ class SnmpTrapSettingsTest {
     void badValuesAreRefusedSayingWhy() {
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
                 () -> RunSettings.resolve(Map.of("snmp-trap-port", "70000", "snmp-trap-address", "traps.example.org",
-                        "snmp-trap-probe-gap", "0s", "snmp-trap-keep", "0"), Map.of("WARD_SNMP_TRAP_COMMUNITY", COMMUNITY), null));
+                        "snmp-trap-probe-gap", "0s", "snmp-trap-keep", "0", "snmp-trap-hold", "1s"), Map.of("WARD_SNMP_TRAP_COMMUNITY", COMMUNITY), null));
         String all = String.join("\n", e.problems());
         assertTrue(all.contains("snmp-trap-port = '70000' (from --snmp-trap-port): must be 0-65535"), all);
         assertTrue(all.contains("snmp-trap-address = 'traps.example.org' (from --snmp-trap-address): must be an IP literal"), all);
         assertTrue(all.contains("snmp-trap-probe-gap = '0s'"), all);
         assertTrue(all.contains("snmp-trap-keep = '0' (from --snmp-trap-keep): must be 1-10000"), all);
+        assertTrue(all.contains("snmp-trap-hold = '1s'"), all);
         assertEquals(InetAddress.ofLiteral("0.0.0.0"), Settings.SNMP_TRAP_ADDRESS.parse("0.0.0.0"));
         assertEquals(InetAddress.ofLiteral("::1"), Settings.SNMP_TRAP_ADDRESS.parse("[::1]"));
     }

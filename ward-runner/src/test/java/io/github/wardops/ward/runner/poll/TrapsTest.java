@@ -56,7 +56,14 @@ class TrapsTest {
 
     @Test
     void theMapFollowsTheInventoryAndForgetsDevicesThatLeft() {
-        Traps t = new Traps(new TrapLog.InMemory(3), null, null, Duration.ofSeconds(10), System::nanoTime, new SimpleMeterRegistry());
+        // an engine that never starts: enterprise traps probe nothing, and these devices are not its own
+        try (io.github.wardops.ward.Ward ward = io.github.wardops.ward.Ward.builder().sink(b -> { }).build()) {
+            followsTheInventory(ward);
+        }
+    }
+
+    private void followsTheInventory(io.github.wardops.ward.Ward ward) {
+        Traps t = new Traps(new TrapLog.InMemory(3), null, ward, Duration.ofSeconds(10), System::nanoTime, new SimpleMeterRegistry());
         t.inventoryChanged(List.of(device(A, "127.0.0.10"), device(B, "127.0.0.11")));
         assertEquals(Optional.of(A), t.resolve(InetAddress.ofLiteral("127.0.0.10")));
         assertEquals(Optional.of(B), t.resolve(InetAddress.ofLiteral("127.0.0.11")));
@@ -76,5 +83,46 @@ class TrapsTest {
         assertEquals(Optional.empty(), t.resolve(InetAddress.ofLiteral("127.0.0.11")), "B left");
         assertTrue(t.log().latest(B, 10).isEmpty(), "B's traps are forgotten with it");
         assertEquals(3, t.memory().size());
+        t.close();
+    }
+
+    @Test
+    void theLatestTrapIsHeldForTheRulesUntilANewerOneOrTheHoldEnds() {
+        List<io.github.wardops.ward.probe.ProbeResult> told = new java.util.ArrayList<>();
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+        try (io.github.wardops.ward.Ward ward = io.github.wardops.ward.Ward.builder().sink(b -> { }).build()) {
+            ward.inventory().replaceAll(List.of(device(A, "127.0.0.10")));
+            Traps t = new Traps(new TrapLog.InMemory(3), null, ward, Duration.ofSeconds(10), now::get,
+                    new SimpleMeterRegistry(), told::add, Duration.ofMinutes(15));
+            try {
+                TrapEvent linkDown = new TrapEvent(Instant.EPOCH, new InetSocketAddress(InetAddress.ofLiteral("127.0.0.10"), 40000),
+                        null, SnmpVersion.V2C, false, null, SnmpOid.parse("1.3.6.1.6.3.1.1.5.3"), "linkDown", 5, List.of(), 3, 0, 0);
+                t.onTrap(A, linkDown);
+                assertEquals(1, told.size());
+                assertEquals("trap", told.getFirst().check());
+                assertEquals(Map.of("trap:linkDown", 1.0), told.getFirst().measurement().values());
+                t.onTrap(B, linkDown);
+                assertEquals(1, told.size(), "not a device of this runner: nothing for the rules");
+
+                now.addAndGet(Duration.ofMinutes(14).toNanos());
+                t.expireHeld();
+                assertEquals(1, told.size(), "still held");
+                t.onTrap(A, trap("1.3.6.1.4.1.9.9.41.2.0.1", 6));
+                assertEquals(Map.of("trap:1.3.6.1.4.1.9.9.41.2.0.1", 1.0), told.getLast().measurement().values(),
+                        "a trap without a well-known name is its OID; it replaces the linkDown");
+                now.addAndGet(Duration.ofMinutes(14).toNanos());
+                t.expireHeld();
+                assertEquals(2, told.size(), "the newer trap restarted the hold");
+                now.addAndGet(Duration.ofMinutes(1).toNanos());
+                t.expireHeld();
+                assertEquals(3, told.size());
+                assertEquals(Map.of(), told.getLast().measurement().values(), "the hold is over: trap reads none");
+                assertEquals(0, t.held());
+                t.expireHeld();
+                assertEquals(3, told.size(), "told once");
+            } finally {
+                t.close();
+            }
+        }
     }
 }
