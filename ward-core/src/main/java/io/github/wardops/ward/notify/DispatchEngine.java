@@ -91,6 +91,8 @@ final class DispatchEngine implements Dispatcher {
     private volatile Map<UUID, String> held = Map.of();
     private volatile Thread thread;
     private volatile boolean closed;
+    /** Whether what receivers were last told was read since the dispatcher started or resumed. */
+    private volatile boolean recovered;
 
     DispatchEngine(Builder b, SilenceStore silences, NotificationLog log) {
         this.source = b.source;
@@ -233,6 +235,9 @@ final class DispatchEngine implements Dispatcher {
                 return;
             }
             route(c, open, active, now);
+            if (!recovered) {
+                recovered = recover(c, open, now);
+            }
             for (Iterator<Group> it = groups.values().iterator(); it.hasNext(); ) {
                 Group g = it.next();
                 flush(c, g, now);
@@ -242,6 +247,62 @@ final class DispatchEngine implements Dispatcher {
                 }
             }
         }
+    }
+
+    /**
+     * Brings back the groups receivers were last told are firing but that have no open alert any
+     * more (all resolved while no dispatcher ran): they are due at once, so the resolution is told.
+     *
+     * @return {@code false} when the log cannot be read (tried again at the next tick)
+     */
+    private boolean recover(Config c, Collection<Alert> open, Instant now) {
+        List<NotificationLog.Entry> told;
+        try {
+            told = log.stillFiring(maxGroups);
+        } catch (Exception e) {
+            error("log", "cannot read the notification log", e);
+            return false;
+        }
+        Set<UUID> openIds = new HashSet<>();
+        open.forEach(a -> openIds.add(a.id()));
+        for (NotificationLog.Entry e : told) {
+            String key = e.groupKey();
+            int esc = key.indexOf("#escalation-");
+            String groupKey = esc < 0 ? key : key.substring(0, esc);
+            int brace = groupKey.indexOf('{');
+            if (groups.containsKey(groupKey) || brace < 0 || e.firing().stream().anyMatch(openIds::contains)) {
+                continue;   // live (the usual path tells what changed), or not a key of ours
+            }
+            Route.Effective h = c.root().byId(groupKey.substring(0, brace));
+            if (h == null) {
+                continue;   // the route is gone from the tree
+            }
+            Alert any = null;
+            for (UUID id : e.firing()) {
+                any = resolvedAlert(id);
+                if (any != null) {
+                    break;
+                }
+            }
+            if (any == null) {
+                continue;
+            }
+            Map<String, String> gl = groupLabels(h.groupBy(), NotificationLabels.of(any), any);
+            if (!(h.id() + gl).equals(groupKey)) {
+                continue;   // its labels make another group now
+            }
+            if (groups.size() >= maxGroups) {
+                groupsDropped.increment();
+                continue;
+            }
+            groups.put(groupKey, new Group(groupKey, h, gl, now.minus(h.groupWait())));
+        }
+        return true;
+    }
+
+    @Override
+    public void resume() {
+        recovered = false;
     }
 
     /** Sorts the open alerts into groups; marks what is held. */

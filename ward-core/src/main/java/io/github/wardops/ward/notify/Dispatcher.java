@@ -22,7 +22,9 @@ import java.util.UUID;
  * <p>The dispatcher reads the open alerts from its {@link AlertSource} at every {@link #tick()}
  * and compares each group with what its receivers were last told; it keeps no other state worth
  * keeping, so a restart (or another runner taking over) loses nothing that is still true and
- * repeats nothing already delivered. Messages go through one bounded queue per receiver, are
+ * repeats nothing already delivered: at its first tick it also reads the groups receivers were last
+ * told are firing ({@link NotificationLog#stillFiring}), so alerts resolved while no dispatcher ran
+ * are told as resolved. Messages go through one bounded queue per receiver, are
  * retried with backoff ({@link DeliveryOptions}), and are logged once delivered (a crash between
  * delivery and the log entry may repeat that one message: delivery is at least once).
  *
@@ -58,6 +60,12 @@ public interface Dispatcher extends AutoCloseable {
      * store or receiver (each is counted and tried again at the next tick).
      */
     void tick();
+
+    /**
+     * Says ticks resume after a pause (a runner that leads again after another did): the next tick
+     * reads what receivers were last told, as at start, so alerts resolved meanwhile are told.
+     */
+    void resume();
 
     /**
      * Replaces the routing tree, the receivers and the maintenance windows at once, after checking

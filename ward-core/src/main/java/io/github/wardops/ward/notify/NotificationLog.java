@@ -74,6 +74,20 @@ public interface NotificationLog {
     List<Entry> forAlert(UUID alertId, int limit) throws Exception;
 
     /**
+     * The groups receivers were last told are firing: the last entry of each (receiver, group) that
+     * names firing alerts, newest first. A dispatcher reads it when it starts (or takes over), so
+     * that alerts resolved while no dispatcher ran are still told as resolved. The default returns
+     * none (a log that cannot list them loses those resolutions).
+     *
+     * @param limit the most to return, at least 1
+     * @return the entries; never {@code null}
+     * @throws Exception when the log cannot be read
+     */
+    default List<Entry> stillFiring(int limit) throws Exception {
+        return List.of();
+    }
+
+    /**
      * Removes entries sent before a time, except the last one of each (receiver, group) that
      * still names a firing alert (it keeps the repeat interval and the resolved message right).
      *

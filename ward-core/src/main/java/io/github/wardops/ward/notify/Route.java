@@ -454,15 +454,55 @@ public final class Route {
      */
     List<Effective> handlers(Map<String, String> labels) {
         List<Effective> out = new ArrayList<>();
-        Effective root = new Effective(name != null ? name : "root", this, groupBy != null ? groupBy : List.of(),
-                groupWait != null ? groupWait : DEFAULT_GROUP_WAIT,
-                groupInterval != null ? groupInterval : DEFAULT_GROUP_INTERVAL,
-                repeatInterval != null ? repeatInterval : DEFAULT_REPEAT_INTERVAL);
+        Effective root = rootEffective();
         walk(root, labels, out);
         if (out.isEmpty()) {
             out.add(root);
         }
         return out;
+    }
+
+    private Effective rootEffective() {
+        return new Effective(name != null ? name : "root", this, groupBy != null ? groupBy : List.of(),
+                groupWait != null ? groupWait : DEFAULT_GROUP_WAIT,
+                groupInterval != null ? groupInterval : DEFAULT_GROUP_INTERVAL,
+                repeatInterval != null ? repeatInterval : DEFAULT_REPEAT_INTERVAL);
+    }
+
+    /** A child's settings: its own, else its parent's; its id: its name, else its place. */
+    private static Effective child(Effective at, Route c, int i) {
+        return new Effective(c.name != null ? c.name : at.id() + "/" + i, c,
+                c.groupBy != null ? c.groupBy : at.groupBy(),
+                c.groupWait != null ? c.groupWait : at.groupWait(),
+                c.groupInterval != null ? c.groupInterval : at.groupInterval(),
+                c.repeatInterval != null ? c.repeatInterval : at.repeatInterval());
+    }
+
+    /**
+     * The node with an id (as {@link #handlers} names them), its settings resolved.
+     *
+     * @param id the id
+     * @return the node, or {@code null} when the tree has none (it was reloaded without it)
+     */
+    Effective byId(String id) {
+        Effective root = rootEffective();
+        return find(root, id);
+    }
+
+    private static Effective find(Effective at, String id) {
+        if (at.id().equals(id)) {
+            return at;
+        }
+        List<Route> children = at.route().routes;
+        for (int i = 0; i < children.size(); i++) {
+            Route c = children.get(i);
+            Effective e = child(at, c, i);
+            Effective found = find(e, id);
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
     }
 
     private static boolean walk(Effective at, Map<String, String> labels, List<Effective> out) {
@@ -473,11 +513,7 @@ public final class Route {
             if (!c.match.matches(labels)) {
                 continue;
             }
-            Effective e = new Effective(c.name != null ? c.name : at.id() + "/" + i, c,
-                    c.groupBy != null ? c.groupBy : at.groupBy(),
-                    c.groupWait != null ? c.groupWait : at.groupWait(),
-                    c.groupInterval != null ? c.groupInterval : at.groupInterval(),
-                    c.repeatInterval != null ? c.repeatInterval : at.repeatInterval());
+            Effective e = child(at, c, i);
             if (!walk(e, labels, out)) {
                 out.add(e);
             }

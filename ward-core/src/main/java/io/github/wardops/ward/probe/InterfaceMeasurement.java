@@ -7,8 +7,9 @@ import java.util.Objects;
 /**
  * A measurement that also holds per-interface numbers (an SNMP interface poll, say). Exporters
  * write each interface's values as their own series: the VictoriaMetrics sink writes
- * {@code interface_<name>} with {@code if_index} and {@code if_name} labels, the names the
- * replaced system used. {@link #values()} should then hold only device-wide numbers, since it is
+ * {@code interface_<name>} with {@code if_index} and {@code if_name} labels (the replaced
+ * system's raw counter names need its compatibility mode; see {@code docs/victoriametrics.md}).
+ * {@link #values()} should then hold only device-wide numbers, since it is
  * exported too. Implementations are immutable and thread-safe.
  */
 public interface InterfaceMeasurement extends Measurement {

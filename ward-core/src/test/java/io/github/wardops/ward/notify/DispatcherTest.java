@@ -354,6 +354,36 @@ class DispatcherTest {
     }
 
     @Test
+    void aGroupResolvedWholeWhileNoDispatcherRanIsToldAsResolvedByTheNextOne() throws Exception {
+        Route root = Route.builder().receivers("noc-email").groupBy(List.of("branch")).groupWait(Duration.ZERO)
+                .groupInterval(Duration.ofMinutes(1)).escalate(Duration.ofMinutes(5), "oncall-telegram").build();
+        Dispatcher first = dispatcher(root);
+        List<Alert> vake = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            vake.add(alerts.add("vake-" + i, "Tbilisi", "Vake", Severity.CRITICAL, clock.instant()));
+        }
+        alerts.add("saburtalo-1", "Tbilisi", "Saburtalo", Severity.CRITICAL, clock.instant());
+        step(first, Duration.ZERO);
+        step(first, Duration.ofMinutes(5));
+        assertEquals(2, noc.got.size());
+        assertEquals(2, oncall.got.size(), "escalated: Vake and Saburtalo are a group each, one escalation each");
+        first.close();
+        int escalations = oncall.got.size();
+        // every alert of Vake resolves while no dispatcher runs
+        vake.forEach(a -> alerts.resolve(a, clock.instant()));
+        Dispatcher second = dispatcher(root);
+        step(second, Duration.ofSeconds(1));
+        List<Grouped> resolvedMessages = noc.got.stream().skip(2).toList();
+        assertEquals(1, resolvedMessages.size(), "one message telling Vake resolved");
+        assertEquals(3, resolvedMessages.get(0).resolved().size());
+        assertEquals(Map.of("branch", "Vake"), resolvedMessages.get(0).groupLabels());
+        assertTrue(oncall.got.size() > escalations && oncall.got.getLast().resolved().size() == 3,
+                "whoever it was escalated to hears it too");
+        step(second, Duration.ofMinutes(2));
+        assertEquals(3, noc.got.size(), "told once; Saburtalo, still firing, is not repeated before its interval");
+    }
+
+    @Test
     void aFailingReceiverIsRetriedAndTheMessageIsNotLogged() throws Exception {
         Dispatcher d = dispatcher(tree(Duration.ZERO, Duration.ofMinutes(1), Duration.ofHours(4)));
         noc.failing = true;

@@ -278,9 +278,17 @@ class NotificationStoresIT {
         assertEquals(List.of(), log.forAlert(UUID.randomUUID(), 10));
         assertThrows(IllegalArgumentException.class, () -> log.forAlert(a, 0));
 
+        // the groups receivers were last told are firing: e2 and e4, not e3 (it told a resolution), newest first
+        assertEquals(List.of(e4, e2), log.stillFiring(10));
+        assertEquals(List.of(e4), log.stillFiring(1));
+        assertThrows(IllegalArgumentException.class, () -> log.stillFiring(0));
+
         Entry again = entry("noc-email", "route/region=Tbilisi", Set.of(a, b), Set.of(), "repeat", T0.plusSeconds(3600));
         log.append(again);
         assertEquals(Optional.of(again), log.last("noc-email", "route/region=Tbilisi"));
+        Entry over = entry("noc-email", "route/region=Batumi", Set.of(), Set.of(b), "changed", T0.plusSeconds(3700));
+        log.append(over);
+        assertEquals(List.of(again), log.stillFiring(10), "a group told resolved is no longer listed");
     }
 
     @Test

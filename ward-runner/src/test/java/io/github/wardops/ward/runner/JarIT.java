@@ -140,6 +140,8 @@ class JarIT {
                         start);
                 assertTrue(start.lines().count() <= 20, start.lines().count() + " start-up lines:\n" + start);
                 assertTrue(all.contains("results stored in the embedded PostgreSQL in "), all);
+                assertTrue(all.contains("off: ") && all.contains("SNMP traps (snmp-trap-port)"),
+                        "the summary says what is off and how to turn it on:\n" + all);
                 String shutdown = all.substring(all.indexOf("ward runner stopping"));
                 assertFalse(shutdown.contains(" WARN ") || shutdown.contains(" ERROR "),
                         "no warning at shutdown (the database must outlive the engine's drain):\n" + shutdown);

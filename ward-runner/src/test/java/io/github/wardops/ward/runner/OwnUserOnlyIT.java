@@ -1,6 +1,7 @@
 package io.github.wardops.ward.runner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * An attacker on the same host: any local user can connect to 127.0.0.1. Without a token, the
  * runner's API answers only its own user (and root); another user gets 403 but for {@code /health}
- * and the page shell. With a token, whoever holds it gets in. The other user is {@code nobody}
+ * and the page shell (the page without the fleet's data, which only the runner's own user gets inline). With a token, whoever holds it gets in. The other user is {@code nobody}
  * (setpriv; the suite runs as root).
  */
 class OwnUserOnlyIT {
@@ -41,6 +42,19 @@ class OwnUserOnlyIT {
         return Integer.parseInt(out);
     }
 
+    /** The body of curl's GET, run as nobody or as this user. */
+    private static String page(boolean asNobody, String url) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        if (asNobody) {
+            cmd.addAll(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
+        }
+        cmd.addAll(List.of("curl", "-s", "--max-time", "5", url));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+        return out;
+    }
+
     private Path inventory() throws Exception {
         Path csv = dir.resolve("fleet.csv");
         Files.writeString(csv, "id,name,address\n6f1c1b0e-4f7e-4a57-9a43-0d7a3d1f0201,a,127.47.0.1\n");
@@ -58,6 +72,12 @@ class OwnUserOnlyIT {
             }
             assertEquals(200, curl(true, base + "/health", null));
             assertEquals(200, curl(true, base + "/", null), "the page shell holds no data");
+            // The page carries the fleet's data inline only for the runner's own user.
+            String theirs = page(true, base + "/");
+            assertTrue(theirs.contains("<title>ward status</title>"), theirs);
+            assertFalse(theirs.contains("id=\"initial\""), "another user got the fleet's data in the page");
+            assertTrue(page(false, base + "/").contains("<script type=\"application/json\" id=\"initial\">{\"status\":{"),
+                    "the runner's own user gets the page with its data");
         }
     }
 

@@ -44,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  * pdftoppm) and by each grouping with its CSV link and download. On runners of their own: the
  * device list's pages 2 and 3, and the traffic charts of a device polled over SNMP from a
  * simulated agent. Each view shot at 1400 and 420 px into
- * {@code target/screenshots/}, and at 420 px nothing sticks out sideways. Needs the Debian
+ * {@code target/screenshots/}, and at 420 px nothing sticks out sideways: neither the page nor a
+ * table (inside its scroll box too), nor an Ack or Resolve button. Needs the Debian
  * packages {@code chromium}, {@code chromium-driver} and {@code poppler-utils}: skipped without
  * them, failed in CI ({@code CI=true}).
  */
@@ -731,7 +732,8 @@ class StatusPageIT {
 
     /**
      * Screenshots of the page as it is at 1400 and 420 px wide, each checked to be a PNG of that
-     * width with something drawn; at 420 px nothing may stick out sideways.
+     * width with something drawn; at 420 px nothing may stick out sideways (the page, a table, an
+     * Ack or Resolve button).
      */
     private static void shoot(WebDriver browser, String name) throws Exception {
         shoot(browser, name, null);
@@ -750,6 +752,8 @@ class StatusPageIT {
                             + " document.documentElement.scrollWidth + ' > ' + w + ': ' + Array.from(document.querySelectorAll('main *'))"
                             + ".filter(e => e.getBoundingClientRect().right > w + 1).slice(0, 5).map(e => e.tagName + '.' + e.className).join(' ')");
                     assertEquals("fits", over, name + " at " + width + " px overflows sideways");
+                    // No table wider than the phone (not even inside its scroll box), every Ack and Resolve button on it.
+                    assertEquals("fits", browser.eval(StatusPageFirstRenderIT.PHONE_FIT), name + " at " + width + " px");
                 }
                 if (scrollTo != null) {
                     browser.eval("document.querySelector('" + scrollTo + "').scrollIntoView(); return 'ok'");
@@ -1067,6 +1071,13 @@ class StatusPageIT {
                         .put("deviceScaleFactor", 1).put("mobile", width < 600);
             }
             call("POST", path("/goog/cdp/execute"), body);
+        }
+
+        /** Sends a Chrome DevTools command to the page (such as {@code Network.setBlockedURLs}); its result. */
+        JsonNode cdp(String cmd, ObjectNode params) throws Exception {
+            ObjectNode body = InProcessRunner.JSON.createObjectNode().put("cmd", cmd);
+            body.set("params", params);
+            return call("POST", path("/goog/cdp/execute"), body).get("value");
         }
 
         /** The page printed to PDF (W3C WebDriver "Print Page", A4, backgrounds off as a browser prints by default). */

@@ -164,6 +164,7 @@ class StatusPageSilencesIT {
                 Files.write(shots.resolve("silences-420.png"), browser.screenshot());
                 assertEquals("fits", browser.eval("return document.documentElement.scrollWidth <= window.innerWidth ? 'fits'"
                         + " : document.documentElement.scrollWidth + ' > ' + window.innerWidth"), "at 420 px nothing sticks out sideways");
+                assertEquals("fits", browser.eval(StatusPageFirstRenderIT.PHONE_FIT), "at 420 px no table nor button sticks out");
                 browser.viewport(0, 0);
                 // the row's notification log, opened, stays open across refreshes
                 browser.eval(row + ".querySelector('details.notif-log summary').click(); return 'ok'");

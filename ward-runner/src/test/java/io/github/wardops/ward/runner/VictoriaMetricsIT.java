@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.wardops.ward.inventory.DeviceId;
+import io.github.wardops.ward.simulator.snmp.SimulatedDevice;
+import io.github.wardops.ward.simulator.snmp.SimulatedInterface;
+import io.github.wardops.ward.simulator.snmp.SnmpSimulator;
 import io.github.wardops.ward.testkit.VictoriaMetricsServer;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,6 +73,59 @@ class VictoriaMetricsIT {
     }
 
     @Test
+    void vmCompatV1WritesTheReplacedSystemsInterfaceCountersFromRealPolls() throws Exception {
+        String community = "ward-vm-compat";
+        String id = DeviceId.fromKey("vm-compat-1").toString();
+        SimulatedDevice.Builder agent = SimulatedDevice.builder(InetAddress.getByName("127.43.1.1")).community(community)
+                .interfaces(List.of(SimulatedInterface.ethernet(1, 125_000).withAlias("ISP-Magti"),
+                        SimulatedInterface.ethernet(2, 40_000)));
+        try (SnmpSimulator sim = SnmpSimulator.builder().device(agent).start();
+             VictoriaMetricsServer vm = new VictoriaMetricsServer(dir)) {
+            vm.start();
+            Path csv = Files.writeString(dir.resolve("fleet.csv"), "id,name,address,device_type,snmp_version\n"
+                    + id + ",Batumi-1-Router,127.43.1.1,Router,2c\n");
+            try (InProcessRunner r = InProcessRunner.start(Map.of("WARD_SNMP_COMMUNITY", community), "run", "--inventory",
+                    csv.toString(), "--interval", "1s", "--http", "127.0.0.1:0", "--snmp-port",
+                    String.valueOf(sim.port(sim.devices().get(0))), "--snmp-interval", "1s",
+                    "--vm-url", vm.base().toString(), "--vm-compat", "v1")) {
+                List<VictoriaMetricsServer.Series> in = List.of();
+                long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+                while (System.nanoTime() < deadline) {
+                    vm.forceFlush();
+                    in = vm.export("interface_if_hc_in_octets");
+                    if (in.size() == 2 && in.stream().allMatch(s -> s.values().size() >= 6)) {
+                        break;
+                    }
+                    Thread.sleep(300);
+                }
+                assertEquals(2, in.size(), "one counter series an interface: " + in);
+                for (VictoriaMetricsServer.Series s : in) {
+                    assertEquals(id, s.labels().get("device_id"), s.toString());
+                    assertEquals("Batumi-1-Router", s.labels().get("device_name"), s.toString());
+                    assertEquals("Router", s.labels().get("device_type"), s.toString());
+                    assertEquals("127.43.1.1", s.labels().get("device_ip"), s.toString());
+                    assertFalse(s.labels().containsKey("isp_provider"), "no classification rules, no provider: " + s);
+                    double expected = s.labels().get("if_index").equals("1") ? 125_000 : 40_000;
+                    int n = s.values().size() - 1;
+                    double perSecond = (s.values().get(n) - s.values().get(0))
+                            / ((s.timestamps().get(n) - s.timestamps().get(0)) / 1000.0);
+                    assertEquals(expected, perSecond, expected * 0.1, "the counter grows as the simulated traffic: " + s);
+                }
+                // the old dashboards' expression, at the time of the last sample
+                long lastMillis = in.stream().mapToLong(s -> s.timestamps().getLast()).min().orElseThrow();
+                List<VictoriaMetricsServer.Point> rate = vm.query(
+                        "rate(interface_if_hc_in_octets{device_name=\"Batumi-1-Router\",if_index=\"1\"}[1m])",
+                        java.time.Instant.ofEpochMilli(lastMillis));
+                assertEquals(1, rate.size(), rate.toString());
+                assertEquals(125_000, rate.getFirst().value(), 12_500, rate.toString());
+                assertEquals(2, vm.export("interface_oper_status").size(), "written once an interface");
+                assertEquals(2, vm.export("interface_if_in_errors").size());
+                assertEquals(2, vm.export("interface_if_high_speed").size());
+            }
+        }
+    }
+
+    @Test
     void badSettingsAreRefusedNamingTheSettingNeverTheCredential() throws Exception {
         Path pw = dir.resolve("vm-password");
         Files.writeString(pw, "vm-s3cret-pass\n");
@@ -85,7 +142,10 @@ class VictoriaMetricsIT {
                 new Case(Map.of("WARD_VM_PASSWORD_FILE", pw.toString(), "WARD_VM_TOKEN_FILE", pw.toString()),
                         List.of("--vm-url", "http://127.0.0.1:8428", "--vm-user", "ward"),
                         "vm-user and vm-token are both set"),
-                new Case(Map.of("WARD_VM_TOKEN_FILE", pw.toString()), List.of(), "but vm-url is not"));
+                new Case(Map.of("WARD_VM_TOKEN_FILE", pw.toString()), List.of(), "but vm-url is not"),
+                new Case(Map.of(), List.of("--vm-compat", "v1"), "vm-compat is set but vm-url is not"),
+                new Case(Map.of(), List.of("--vm-url", "http://127.0.0.1:8428", "--vm-compat", "v2"),
+                        "must be none or v1"));
         for (Case c : cases) {
             List<String> args = new java.util.ArrayList<>(List.of("run", "--inventory", dir.resolve("none.csv").toString()));
             args.addAll(c.args());

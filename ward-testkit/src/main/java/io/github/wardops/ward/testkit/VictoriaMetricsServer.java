@@ -111,6 +111,8 @@ public final class VictoriaMetricsServer implements AutoCloseable {
                 "-storageDataPath=" + dataDir,
                 "-retentionPeriod=" + retentionPeriod,
                 "-search.disableCache",
+                // what a test imported and flushed is what its queries see, the last seconds included
+                "-search.latencyOffset=0s",
                 "-loggerLevel=WARN",
                 "-memory.allowedBytes=256MB")
                 .redirectErrorStream(true)
@@ -194,6 +196,53 @@ public final class VictoriaMetricsServer implements AutoCloseable {
         return out;
     }
 
+    /**
+     * One element of an instant query's answer.
+     *
+     * @param labels its labels ({@code __name__} included when the expression keeps it)
+     * @param value its value
+     */
+    public record Point(Map<String, String> labels, double value) {
+    }
+
+    /**
+     * Runs a PromQL (MetricsQL) instant query through {@code /api/v1/query}, as a dashboard does.
+     * Call {@link #forceFlush()} first so that what was imported is searchable. The server runs
+     * with {@code -search.latencyOffset=0s}, so samples of the last seconds count too.
+     *
+     * @param promql the expression; its result must be a vector
+     * @param at the evaluation time
+     * @return the vector's elements, sorted by their labels
+     * @throws Exception when the server does not answer 200 or the result is not a vector
+     */
+    public List<Point> query(String promql, java.time.Instant at) throws Exception {
+        String time = String.format(java.util.Locale.ROOT, "%.3f", at.toEpochMilli() / 1000.0);
+        HttpResponse<String> r = get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)
+                + "&time=" + time);
+        Assertions.assertEquals(200, r.statusCode(), () -> promql + ": " + r.body());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> o = (Map<String, Object>) new JsonLine(r.body().strip()).value();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> data = (Map<String, Object>) o.get("data");
+        Assertions.assertEquals("vector", data.get("resultType"), () -> promql + ": " + r.body());
+        List<Point> out = new ArrayList<>();
+        @SuppressWarnings("unchecked")
+        List<Object> result = (List<Object>) data.get("result");
+        for (Object e : result) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> el = (Map<String, Object>) e;
+            Map<String, String> labels = new TreeMap<>();
+            @SuppressWarnings("unchecked")
+            Map<String, Object> metric = (Map<String, Object>) el.get("metric");
+            metric.forEach((k, v) -> labels.put(k, (String) v));
+            @SuppressWarnings("unchecked")
+            List<Object> value = (List<Object>) el.get("value");
+            out.add(new Point(labels, Double.parseDouble((String) value.get(1))));
+        }
+        out.sort(java.util.Comparator.comparing((Point p) -> p.labels().toString()));
+        return out;
+    }
+
     private HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create(base() + pathAndQuery)).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -214,8 +263,9 @@ public final class VictoriaMetricsServer implements AutoCloseable {
     }
 
     /**
-     * Just enough JSON for one line of {@code /api/v1/export}: objects, arrays, strings (with
-     * escapes), numbers (as doubles), true, false, null. A line it cannot read fails the test.
+     * Just enough JSON for one line of {@code /api/v1/export} or an {@code /api/v1/query} answer:
+     * objects, arrays, strings (with escapes), numbers (as doubles), true, false, null. A line it
+     * cannot read fails the test.
      */
     private static final class JsonLine {
         private final String s;

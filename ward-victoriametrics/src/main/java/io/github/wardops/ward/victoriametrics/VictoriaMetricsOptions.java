@@ -32,6 +32,36 @@ public final class VictoriaMetricsOptions {
     public static final Set<String> RESERVED_LABELS =
             Set.of("device_id", "device_ip", "device_name", "check", "if_index", "if_name");
 
+    /**
+     * Label names the sink also writes in {@link Compat#V1} (on interface series); configured
+     * labels may not use them then.
+     */
+    public static final Set<String> COMPAT_V1_LABELS = Set.of("interface_type", "isp_provider");
+
+    /**
+     * Extra series written so that the dashboards of the system ward replaced keep working.
+     * ward's own series are written in every mode.
+     */
+    public enum Compat {
+        /** ward's own series only (the default). */
+        NONE,
+        /**
+         * Also the replaced system's raw interface counters, as it named them: for an
+         * {@link io.github.wardops.ward.snmp.SnmpMeasurement SNMP poll},
+         * {@code interface_if_hc_in_octets}, {@code interface_if_hc_out_octets},
+         * {@code interface_if_hc_in_ucast_pkts}, {@code interface_if_hc_out_ucast_pkts} (64-bit
+         * counters; {@code interface_if_in_octets} ... when the agent has only 32-bit ones),
+         * {@code interface_if_in_errors}, {@code interface_if_out_errors},
+         * {@code interface_if_in_discards}, {@code interface_if_out_discards} and
+         * {@code interface_if_high_speed} (Mbit/s); and every {@code interface_*} series of an
+         * SNMP poll (ward's own included, {@code interface_oper_status} among them) carries
+         * {@code interface_type} (the interface's classification role) and
+         * {@code isp_provider} (its {@code provider} attribute), each left out, so
+         * {@code ""} to PromQL, when the interface has none.
+         */
+        V1
+    }
+
     private final URI baseUri;
     private final String name;
     private final Map<String, String> staticLabels;
@@ -49,6 +79,7 @@ public final class VictoriaMetricsOptions {
     private final Secret basicPassword;
     private final Secret bearerToken;
     private final Ticker ticker;
+    private final Compat compat;
 
     private VictoriaMetricsOptions(Builder b) {
         this.baseUri = b.baseUri;
@@ -68,6 +99,7 @@ public final class VictoriaMetricsOptions {
         this.basicPassword = b.basicPassword;
         this.bearerToken = b.bearerToken;
         this.ticker = b.ticker;
+        this.compat = b.compat;
     }
 
     /**
@@ -107,6 +139,7 @@ public final class VictoriaMetricsOptions {
         b.basicPassword = basicPassword;
         b.bearerToken = bearerToken;
         b.ticker = ticker;
+        b.compat = compat;
         return b;
     }
 
@@ -251,6 +284,15 @@ public final class VictoriaMetricsOptions {
     }
 
     /**
+     * The compatibility series written besides ward's own.
+     *
+     * @return the mode; {@link Compat#NONE} unless set
+     */
+    public Compat compat() {
+        return compat;
+    }
+
+    /**
      * The basic-auth user name, if basic auth is set.
      *
      * @return the basic-auth user name, if basic auth is set
@@ -284,7 +326,7 @@ public final class VictoriaMetricsOptions {
                 + ", deviceLabels=" + deviceLabels + ", requestTimeout=" + requestTimeout + ", maxRetries=" + maxRetries
                 + ", backoff=" + initialBackoff + ".." + maxBackoff + ", maxWriteTime=" + maxWriteTime
                 + ", closeTimeout=" + closeTimeout + ", maxBufferedSamples=" + maxBufferedSamples
-                + ", batchSize=" + batchSize + ", compress=" + compress + ", auth=" + auth + "}";
+                + ", batchSize=" + batchSize + ", compress=" + compress + ", compat=" + compat + ", auth=" + auth + "}";
     }
 
     /**
@@ -309,6 +351,7 @@ public final class VictoriaMetricsOptions {
         private Secret basicPassword;
         private Secret bearerToken;
         private Ticker ticker = Ticker.system();
+        private Compat compat = Compat.NONE;
         private final List<String> early = new ArrayList<>();
 
         private Builder(URI baseUri) {
@@ -492,6 +535,21 @@ public final class VictoriaMetricsOptions {
         }
 
         /**
+         * Sets the compatibility series written besides ward's own (default {@link Compat#NONE});
+         * {@link Compat#V1} keeps the replaced system's interface dashboards working.
+         *
+         * @param mode the mode; never {@code null}
+         * @return this builder
+         */
+        public Builder compat(Compat mode) {
+            this.compat = mode;
+            if (mode == null) {
+                early.add("compat must not be null");
+            }
+            return this;
+        }
+
+        /**
          * Authenticates with HTTP basic auth (vmauth, a reverse proxy). Not with a bearer token.
          *
          * @param user the user name; not blank, no {@code :}
@@ -540,6 +598,7 @@ public final class VictoriaMetricsOptions {
                     p.add("deviceLabel key '" + e.getKey() + "': must not be blank");
                 }
                 checkLabelName(p, "deviceLabel '" + e.getKey() + "' -> '" + e.getValue() + "'", e.getValue());
+                checkCompatLabel(p, "deviceLabel '" + e.getKey() + "' -> '" + e.getValue() + "'", e.getValue());
                 if (e.getValue() != null && !targets.add(e.getValue())) {
                     p.add("deviceLabel '" + e.getKey() + "' -> '" + e.getValue() + "': two device labels map to the same label");
                 }
@@ -547,6 +606,7 @@ public final class VictoriaMetricsOptions {
             used.addAll(targets);
             for (Map.Entry<String, String> e : staticLabels.entrySet()) {
                 checkLabelName(p, "label '" + e.getKey() + "'", e.getKey());
+                checkCompatLabel(p, "label '" + e.getKey() + "'", e.getKey());
                 if (e.getKey() != null && targets.contains(e.getKey())) {
                     p.add("label '" + e.getKey() + "': also a mapped device label");
                 }
@@ -605,6 +665,12 @@ public final class VictoriaMetricsOptions {
             }
             if (baseUri.getRawQuery() != null || baseUri.getRawFragment() != null) {
                 p.add("baseUri = " + baseUri + ": must have no query or fragment");
+            }
+        }
+
+        private void checkCompatLabel(List<String> p, String what, String labelName) {
+            if (compat == Compat.V1 && COMPAT_V1_LABELS.contains(labelName)) {
+                p.add(what + ": ward writes this label itself in compat V1");
             }
         }
 

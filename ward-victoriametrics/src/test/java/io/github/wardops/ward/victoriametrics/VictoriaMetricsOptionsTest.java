@@ -49,6 +49,22 @@ class VictoriaMetricsOptionsTest {
     }
 
     @Test
+    void compatIsNoneByDefaultKeptByToBuilderAndItsLabelsAreReservedInV1() {
+        assertEquals(VictoriaMetricsOptions.Compat.NONE, VictoriaMetricsOptions.builder(VM).build().compat());
+        VictoriaMetricsOptions v1 = VictoriaMetricsOptions.builder(VM).compat(VictoriaMetricsOptions.Compat.V1).build();
+        assertEquals(VictoriaMetricsOptions.Compat.V1, v1.compat());
+        assertEquals(VictoriaMetricsOptions.Compat.V1, v1.toBuilder().build().compat());
+        assertTrue(v1.toString().contains("compat=V1"), v1.toString());
+        assertHas(problems(VictoriaMetricsOptions.builder(VM).compat(null)), "compat must not be null");
+        // without the mode the names are free; with it, ward writes them itself
+        VictoriaMetricsOptions.builder(VM).label("isp_provider", "x").deviceLabel("kind", "interface_type").build();
+        List<String> p = problems(VictoriaMetricsOptions.builder(VM).compat(VictoriaMetricsOptions.Compat.V1)
+                .label("isp_provider", "x").deviceLabel("kind", "interface_type"));
+        assertHas(p, "label 'isp_provider': ward writes this label itself in compat V1");
+        assertHas(p, "deviceLabel 'kind' -> 'interface_type': ward writes this label itself in compat V1");
+    }
+
+    @Test
     void importUriKeepsAPathPrefixAndDropsTrailingSlashes() {
         assertEquals(URI.create("https://vminsert:8480/insert/0/prometheus/api/v1/import/prometheus"),
                 VictoriaMetricsOptions.builder(URI.create("https://vminsert:8480/insert/0/prometheus//")).build().importUri());

@@ -60,6 +60,18 @@ public final class InMemoryNotificationLog implements NotificationLog {
     }
 
     @Override
+    public synchronized List<Entry> stillFiring(int limit) {
+        List<Entry> out = new ArrayList<>();
+        for (Entry e : last.values()) {
+            if (!e.firing().isEmpty()) {
+                out.add(e);
+            }
+        }
+        out.sort(java.util.Comparator.comparing(Entry::sentAt).reversed());
+        return out.size() > limit ? List.copyOf(out.subList(0, limit)) : out;
+    }
+
+    @Override
     public synchronized int removeBefore(Instant before) {
         int removed = 0;
         for (Iterator<Entry> it = entries.iterator(); it.hasNext(); ) {

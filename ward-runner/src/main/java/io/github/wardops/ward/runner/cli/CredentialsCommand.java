@@ -38,6 +38,8 @@ import picocli.CommandLine.Parameters;
                 + "the key, or (delete) no credentials have that name",
             "2:bad usage or invalid settings: every problem is listed; nothing was written"})
 public final class CredentialsCommand implements Callable<Integer> {
+    /** The credentials commands read the database 'ward run' would use, and nothing else. */
+    static final java.util.Set<String> DATABASE_ONLY = RunOptions.Tailored.allBut("storage", "db-url", "db-user", "data-dir");
     private final CliContext ctx;
 
     /**
@@ -110,7 +112,17 @@ public final class CredentialsCommand implements Callable<Integer> {
                     + "WARD_SNMP_V3_PRIV_PASSPHRASE instead (flags are visible in the process list).",
                 "Examples: ward credentials add branch-v2c -v 2c   (community from WARD_SNMP_COMMUNITY)",
                 "          ward credentials add core-v3 -v 3 -u ward -a SHA-256 -x AES   (passphrases from the environment)"})
-    static final class Add implements Callable<Integer> {
+    static final class Add implements Callable<Integer>, RunOptions.Tailored {
+        @Override
+        public java.util.Map<String, String> ownDefaults() {
+            return java.util.Map.of();
+        }
+
+        @Override
+        public java.util.Set<String> notTaken() {
+            return DATABASE_ONLY;
+        }
+
         @picocli.CommandLine.ParentCommand
         CredentialsCommand parent;
 
@@ -156,7 +168,17 @@ public final class CredentialsCommand implements Callable<Integer> {
     /** {@code ward credentials list}. */
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "Lists the stored credentials: name, version, user, level, protocols and key id; never a secret.")
-    static final class ListCommand implements Callable<Integer> {
+    static final class ListCommand implements Callable<Integer>, RunOptions.Tailored {
+        @Override
+        public java.util.Map<String, String> ownDefaults() {
+            return java.util.Map.of();
+        }
+
+        @Override
+        public java.util.Set<String> notTaken() {
+            return DATABASE_ONLY;
+        }
+
         @picocli.CommandLine.ParentCommand
         CredentialsCommand parent;
 
@@ -201,7 +223,17 @@ public final class CredentialsCommand implements Callable<Integer> {
 
     /** {@code ward credentials delete NAME}. */
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Deletes the credentials stored under NAME.")
-    static final class Delete implements Callable<Integer> {
+    static final class Delete implements Callable<Integer>, RunOptions.Tailored {
+        @Override
+        public java.util.Map<String, String> ownDefaults() {
+            return java.util.Map.of();
+        }
+
+        @Override
+        public java.util.Set<String> notTaken() {
+            return DATABASE_ONLY;
+        }
+
         @picocli.CommandLine.ParentCommand
         CredentialsCommand parent;
 

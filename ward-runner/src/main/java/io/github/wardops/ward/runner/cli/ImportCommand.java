@@ -32,13 +32,17 @@ import picocli.CommandLine.Parameters;
             "The database is the one 'ward run' would use with the same settings: the embedded PostgreSQL in "
                 + "--data-dir, or --db-url.",
             "A progress line shows how much is read and written: rewritten in place on a terminal; elsewhere a line "
-                + "per 10% for files of 1 MB or more and imports of 5,000 devices or more."},
+                + "per 10%% for files of 1 MB or more and imports of 5,000 devices or more."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:every device was written",
             "1:the database could not be reached or refused the import; nothing was written",
             "2:bad usage, invalid settings or an invalid file (every bad line listed); nothing was written"})
-public final class ImportCommand implements Callable<Integer> {
+public final class ImportCommand implements Callable<Integer>, RunOptions.Tailored {
+    /** What import reads: the database 'ward run' would use, and what validates and completes a device. */
+    static final java.util.Set<String> NOT_TAKEN = RunOptions.Tailored.allBut("storage", "db-url", "db-user", "data-dir",
+            "allow-link-local", "interval", "snmp-checks", "tcp-checks", "snmp-port", "snmp-interval", "snmp-v3-user",
+            "snmp-v3-level", "snmp-v3-auth-protocol", "snmp-v3-priv-protocol");
     /** Off a terminal, files smaller than this get no reading progress lines. */
     static final long PROGRESS_MIN_BYTES = 1_000_000;
     /** Off a terminal, imports of fewer devices get no writing progress lines. */
@@ -61,6 +65,16 @@ public final class ImportCommand implements Callable<Integer> {
     public ImportCommand(CliContext ctx) {
         this.ctx = ctx;
         this.terminal = ctx.shutdownHook() && ProgressLine.stdoutIsTerminal();
+    }
+
+    @Override
+    public java.util.Map<String, String> ownDefaults() {
+        return java.util.Map.of();
+    }
+
+    @Override
+    public java.util.Set<String> notTaken() {
+        return NOT_TAKEN;
     }
 
     /** Reads and validates the file whole, with a progress line by bytes read. */

@@ -40,6 +40,23 @@ public final class RunOptions {
          * @return the keys
          */
         java.util.Set<String> notTaken();
+
+        /**
+         * Every plain setting but the given ones: for a command that reads only a few.
+         *
+         * @param taken the keys the command reads
+         * @return the keys of the others
+         */
+        static java.util.Set<String> allBut(String... taken) {
+            java.util.Set<String> keep = java.util.Set.of(taken);
+            java.util.Set<String> out = new java.util.HashSet<>();
+            for (Setting<?> s : Settings.ALL) {
+                if (!keep.contains(s.key())) {
+                    out.add(s.key());
+                }
+            }
+            return java.util.Set.copyOf(out);
+        }
     }
 
     @Option(names = "--config", paramLabel = "FILE.yaml",

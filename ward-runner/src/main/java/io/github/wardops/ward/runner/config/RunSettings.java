@@ -6,6 +6,7 @@ import io.github.wardops.ward.postgres.SecretKeys;
 import io.github.wardops.ward.runner.http.server.HttpLimits;
 import io.github.wardops.ward.snmp.SnmpCredentials;
 import io.github.wardops.ward.snmp.SnmpSecurityLevel;
+import io.github.wardops.ward.victoriametrics.VictoriaMetricsOptions;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -54,6 +55,7 @@ import java.util.Optional;
  * @param alertFloodWindow the flood guard's window, 1 s to 1 day
  * @param vmUrl the VictoriaMetrics base URL results are also pushed to, or {@code null} for none
  * @param vmUser the basic-auth user for {@code vmUrl}, or {@code null}
+ * @param vmCompat the compatibility series written to {@code vmUrl} besides ward's own ({@code vm-compat})
  * @param webhookTimeout the webhook request timeout, 1 s to 5 min
  * @param notifyLog whether notifications are also written to the log
  * @param notifications the notifications file (receivers, routes, maintenance), or {@code null} for none
@@ -86,7 +88,7 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
                           int icmpPacketsPerSecond, Duration inventoryPoll, int downAfter, int upAfter, Duration recheckInterval,
                           Path alertRules,
                           Duration alertTick, boolean alertGroupReachability, URI webhookUrl, Duration webhookTimeout, int alertFloodThreshold, Duration alertFloodWindow,
-                          URI vmUrl, String vmUser,
+                          URI vmUrl, String vmUser, VictoriaMetricsOptions.Compat vmCompat,
                           boolean notifyLog, Path notifications,
                           boolean storage, String dbUrl, String dbUser, boolean dbClaim, boolean cluster, String zone, Path dataDir, Duration dbRetention,
                           Duration dbRollupRetention, Duration dbEventRetention,
@@ -275,6 +277,7 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
         Duration webhookTimeout = Settings.WEBHOOK_TIMEOUT.resolve(raw, problems);
         URI vmUrl = Settings.VM_URL.resolve(raw, problems);
         String vmUser = Settings.VM_USER.resolve(raw, problems);
+        VictoriaMetricsOptions.Compat vmCompat = Settings.VM_COMPAT.resolve(raw, problems);
         Boolean notifyLog = Settings.NOTIFY_LOG.resolve(raw, problems);
         Path notifications = Settings.NOTIFICATIONS.resolve(raw, problems);
         Boolean storage = Settings.STORAGE.resolve(raw, problems);
@@ -364,6 +367,9 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
                 || secrets.containsKey(VM_TOKEN))) {
             problems.add("vm-user, vm-password or vm-token is set but vm-url is not: set WARD_VM_URL (or vm-url) too");
         }
+        if (vmUrl == null && vmCompat != null && vmCompat != VictoriaMetricsOptions.Compat.NONE) {
+            problems.add("vm-compat is set but vm-url is not: set WARD_VM_URL (or vm-url) too");
+        }
         if (raw.containsKey("vm-user") != secrets.containsKey(VM_PASSWORD)) {
             problems.add(raw.containsKey("vm-user") ? "vm-user is set but vm-password is not (WARD_VM_PASSWORD_FILE or "
                     + "WARD_VM_PASSWORD)" : "vm-password is set but vm-user is not");
@@ -388,7 +394,7 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
         }
         return new RunSettings(configFile, inventory, source, allowLinkLocal, interval, http, httpLimits, httpAllowInsecure,
                 inFlight, pps, poll, downAfter, upAfter, recheck, rules, tick, groupReachability,
-                webhook, webhookTimeout, floodThreshold, floodWindow, vmUrl, vmUser, notifyLog, notifications, storage, dbUrl, dbUser, !Boolean.FALSE.equals(dbClaim), !Boolean.FALSE.equals(cluster), zone, dataDir, dbRetention, dbRollupRetention, dbEventRetention,
+                webhook, webhookTimeout, floodThreshold, floodWindow, vmUrl, vmUser, vmCompat, notifyLog, notifications, storage, dbUrl, dbUser, !Boolean.FALSE.equals(dbClaim), !Boolean.FALSE.equals(cluster), zone, dataDir, dbRetention, dbRollupRetention, dbEventRetention,
                 redisUrl, cacheTtl,
                 snmpPort, snmpInterval, tcpChecks == null ? List.of() : tcpChecks,
                 snmpChecks == null ? List.of() : snmpChecks, v3,

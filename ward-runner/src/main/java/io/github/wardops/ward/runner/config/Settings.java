@@ -11,6 +11,7 @@ import io.github.wardops.ward.runner.http.server.HttpLimits;
 import io.github.wardops.ward.snmp.SnmpTarget;
 import io.github.wardops.ward.snmp.poller.SnmpOptions;
 import io.github.wardops.ward.state.StateTracker;
+import io.github.wardops.ward.victoriametrics.VictoriaMetricsOptions;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -148,11 +149,11 @@ public final class Settings {
     public static final Setting<Integer> HTTP_MAX_CONCURRENT_REQUESTS = Setting.of("http-max-concurrent-requests", Values.integer(1, 1024))
             .label("N")
             .byDefault(HttpLimits.DEFAULTS.maxConcurrentRequests())
-            .help("The most HTTP requests handled at once, /health, /ready and the page excepted "
+            .help("The most HTTP requests handled at once, /health and /ready excepted "
                 + "(default: {default}).")
-            .doc("The most HTTP requests handled at once (1-1,024); `/health`, `/ready` and the status page "
-                + "shell are answered outside this limit. A request waits up to 1 s for a slot, then gets `503` with "
-                + "`Retry-After: 1`.")
+            .doc("The most HTTP requests handled at once (1-1,024); `/health` and `/ready` are answered outside "
+                + "this limit (the status page is not: it carries its first data). A request waits up to 1 s for a "
+                + "slot, then gets `503` with `Retry-After: 1`.")
             .build();
 
     /** {@code --http-header-timeout}, {@code WARD_HTTP_HEADER_TIMEOUT}, YAML {@code http-header-timeout}. */
@@ -341,8 +342,8 @@ public final class Settings {
             .shownAs("none")
             .help("Also push every result to VictoriaMetrics at this base URL: http://HOST:8428 (single node), "
                 + "http://VMINSERT:8480/insert/0/prometheus (cluster) (default: none).")
-            .doc("Also push every probe result, as the replaced system's series (`device_ping_status`, "
-                + "`device_ping_rtt_ms`, `interface_*`, ...), to VictoriaMetrics' "
+            .doc("Also push every probe result as time series (the replaced system's `device_ping_status`, "
+                + "`device_ping_rtt_ms`, ..., ward's `interface_*`; its interface counters with `vm-compat`) to VictoriaMetrics' "
                 + "`/api/v1/import/prometheus` under this `http` or `https` base URL, beside PostgreSQL: "
                 + "`http://HOST:8428` for a single node, `http://VMINSERT:8480/insert/0/prometheus` for the "
                 + "cluster version (tenant 0), vmagent or vmauth in front alike (see "
@@ -353,6 +354,21 @@ public final class Settings {
                 + "(`ward_export_samples_dropped_total`). Credentials are never "
                 + "in the URL (refused, naming the setting but not the value): `vm-user` with `vm-password`, or "
                 + "`vm-token`.")
+            .build();
+
+    /** {@code --vm-compat}, {@code WARD_VM_COMPAT}, YAML {@code vm-compat}. */
+    public static final Setting<VictoriaMetricsOptions.Compat> VM_COMPAT = Setting.of("vm-compat", Values.VM_COMPAT)
+            .label("none|v1")
+            .byDefault(VictoriaMetricsOptions.Compat.NONE)
+            .help("With --vm-url, also write the replaced system's interface series: v1 = raw counters "
+                + "(interface_if_hc_in_octets, ...) and interface_type/isp_provider labels (default: {default}).")
+            .doc("With `vm-url`, what is written besides ward's own series so that the replaced system's "
+                + "dashboards keep working. `none`: ward's series only. `v1`: also the raw interface counters "
+                + "under the old names (`interface_if_hc_in_octets`, `interface_if_hc_out_octets`, "
+                + "`interface_if_in_errors`, `interface_if_out_errors`, ...; rates at query time with `rate()`), "
+                + "and on every interface series the `interface_type` (classification role) and `isp_provider` "
+                + "(the rule's `provider` group; `\"\"` when none) labels; up to 11 more samples per interface "
+                + "and poll. See [victoriametrics.md](victoriametrics.md#compatibility-with-the-replaced-systems-dashboards-compat-v1).")
             .build();
 
     /** {@code --vm-user}, {@code WARD_VM_USER}, YAML {@code vm-user}. */
@@ -741,7 +757,7 @@ public final class Settings {
             HTTP_MAX_CONNECTIONS, HTTP_MAX_CONNECTIONS_PER_ADDRESS, HTTP_MAX_CONCURRENT_REQUESTS,
             HTTP_HEADER_TIMEOUT, HTTP_BODY_TIMEOUT, HTTP_IDLE_TIMEOUT, HTTP_WRITE_TIMEOUT, MAX_PROBES_IN_FLIGHT,
             ICMP_PPS, INVENTORY_POLL, DOWN_AFTER, UP_AFTER, RECHECK_INTERVAL, ALERT_RULES, ALERT_TICK,
-            ALERT_GROUP_REACHABILITY, ALERT_FLOOD_THRESHOLD, ALERT_FLOOD_WINDOW, WEBHOOK_URL, WEBHOOK_TIMEOUT, VM_URL, VM_USER,
+            ALERT_GROUP_REACHABILITY, ALERT_FLOOD_THRESHOLD, ALERT_FLOOD_WINDOW, WEBHOOK_URL, WEBHOOK_TIMEOUT, VM_URL, VM_COMPAT, VM_USER,
             NOTIFY_LOG, NOTIFICATIONS, STORAGE, DB_URL, DB_USER, DB_CLAIM, CLUSTER, ZONE, DATA_DIR, DB_RETENTION, DB_ROLLUP_RETENTION,
             DB_EVENT_RETENTION, REDIS_URL, CACHE_TTL, SNMP_PORT,
             SNMP_INTERVAL, TCP_CHECKS, SNMP_CHECKS, SNMP_INTERFACE_RULES, SNMP_V3_USER, SNMP_V3_LEVEL, SNMP_V3_AUTH_PROTOCOL,

@@ -21,6 +21,8 @@ final class Values {
     /** {@code postgres} (or {@code postgresql}) is {@code true}, {@code off} is {@code false}. */
     static final Setting.Type<Boolean> STORAGE = new Setting.Type<>(Values::storage, on -> on ? "postgres" : "off");
     static final Setting.Type<String> TEXT = Setting.Type.of(s -> s);
+    static final Setting.Type<io.github.wardops.ward.victoriametrics.VictoriaMetricsOptions.Compat> VM_COMPAT =
+            new Setting.Type<>(Values::vmCompat, c -> c.name().toLowerCase(Locale.ROOT));
     static final Setting.Type<String> NON_EMPTY = Setting.Type.of(Values::nonEmpty);
     static final Setting.Type<String> JDBC_URL = Setting.Type.of(Values::jdbcUrl);
     static final Setting.Type<String> ZONE = Setting.Type.of(Values::zone);
@@ -165,6 +167,14 @@ final class Values {
             throw new HoldsSecret(instead);
         }
         return u;
+    }
+
+    private static io.github.wardops.ward.victoriametrics.VictoriaMetricsOptions.Compat vmCompat(String s) {
+        return switch (s.toLowerCase(Locale.ROOT)) {
+            case "none" -> io.github.wardops.ward.victoriametrics.VictoriaMetricsOptions.Compat.NONE;
+            case "v1" -> io.github.wardops.ward.victoriametrics.VictoriaMetricsOptions.Compat.V1;
+            default -> throw new IllegalArgumentException("must be none or v1");
+        };
     }
 
     private static boolean storage(String s) {

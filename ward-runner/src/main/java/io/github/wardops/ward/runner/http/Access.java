@@ -65,6 +65,21 @@ final class Access {
         return false;
     }
 
+    /**
+     * Whether a request would be let into the API itself (as {@link #admit} decides for a path
+     * other than {@code /health} and the page shell): the status page carries the fleet's data
+     * inline only for such a request. Answers nothing.
+     *
+     * @param q the request
+     * @return {@code true} when the request may read the API
+     */
+    boolean permits(Request q) {
+        if (token == null) {
+            return openToAll || sameUser(q);
+        }
+        return authorized(q);
+    }
+
     /** Whether the client is this process's user (or root, who can read ward's data anyway). */
     private static boolean sameUser(Request q) {
         OptionalInt uid = q.peerUid();

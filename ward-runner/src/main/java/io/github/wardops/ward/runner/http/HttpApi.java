@@ -27,7 +27,8 @@ import java.util.function.Supplier;
  * {@code docs/api.md}:
  *
  * <ul>
- *   <li>{@code GET /}: the {@link StatusPage} (a static page; its data comes from the API);</li>
+ *   <li>{@code GET /}: the {@link StatusPage} (its data comes from the API; for a request that may
+ *       read the API, the overview's first data comes inline);</li>
  *   <li>{@code GET /health}: liveness; {@code GET /ready}: every {@link ReadinessCheck} (both
  *       answered outside the shared slots; {@link HealthResource});</li>
  *   <li>{@code GET /metrics}: Prometheus text ({@link MetricsResource});</li>
@@ -260,10 +261,12 @@ public final class HttpApi implements AutoCloseable {
         SummaryResource summary = new SummaryResource(fleet, b.clock(), b.uplinks());
         ReportsResource reports = new ReportsResource(fleet, b.availability(), b.clock());
         ClusterResource cluster = new ClusterResource(fleet, b.cluster(), b.clock());
+        // Handled in a slot: with its data inline the page costs what /api/status and /api/summary cost.
+        StatusPage page = new StatusPage(access, status, summary, silences, fleet);
         Router router = new Router()
                 .guard(access::admit)
-                .getLight("/", (q, r) -> StatusPage.get(r))
-                .getLight("/index.html", (q, r) -> StatusPage.get(r))
+                .get("/", page::get)
+                .get("/index.html", page::get)
                 .getLight("/health", (q, r) -> HealthResource.health(r))
                 .getLight("/ready", (q, r) -> health.ready(r))
                 .get("/metrics", (q, r) -> metrics.get(r))

@@ -272,29 +272,53 @@ final class SilencesResource {
             Answers.badRequest(r, String.join("; ", problems));
             return;
         }
-        List<Silence> found = new ArrayList<>();
+        List<SilenceView> out;
         try {
-            List<Silence> current = notifications.silences().current(now);
-            found.addAll(current.subList(0, Math.min(current.size(), limit)));
-            if (found.size() < limit) {
-                for (Silence s : notifications.silences().endedSince(endedSince, limit - found.size())) {
-                    // one expired by hand and read again in between may be in both
-                    if (!s.endsAt().isAfter(now) && found.stream().noneMatch(x -> x.id().equals(s.id()))) {
-                        found.add(s);
-                    }
-                }
-            }
+            out = read(now, endedSince, limit);
         } catch (Exception e) {
             LOG.warn("reading the silences failed: {}", e.toString());
             Answers.error(r, 503, "the silences cannot be read now; try again");
             return;
+        }
+        Answers.ok(r, out);
+    }
+
+    /**
+     * The silences as {@code GET /api/silences} lists them with its defaults (the current ones,
+     * then those ended in the last 24 h, at most {@code limit}), for the status page's first
+     * render; {@code null} when notification routing is not configured (the route answers
+     * {@code 404}).
+     *
+     * @param limit the most listed
+     * @return the silences, or {@code null}
+     * @throws Exception when they cannot be read
+     */
+    List<SilenceView> current(int limit) throws Exception {
+        if (notifications == null) {
+            return null;
+        }
+        Instant now = clock.instant();
+        return read(now, now.minus(DEFAULT_ENDED), limit);
+    }
+
+    private List<SilenceView> read(Instant now, Instant endedSince, int limit) throws Exception {
+        List<Silence> found = new ArrayList<>();
+        List<Silence> current = notifications.silences().current(now);
+        found.addAll(current.subList(0, Math.min(current.size(), limit)));
+        if (found.size() < limit) {
+            for (Silence s : notifications.silences().endedSince(endedSince, limit - found.size())) {
+                // one expired by hand and read again in between may be in both
+                if (!s.endsAt().isAfter(now) && found.stream().noneMatch(x -> x.id().equals(s.id()))) {
+                    found.add(s);
+                }
+            }
         }
         List<Map<String, String>> labels = openLabels();
         List<SilenceView> out = new ArrayList<>(found.size());
         for (Silence s : found) {
             out.add(view(s, now, labels));
         }
-        Answers.ok(r, out);
+        return out;
     }
 
     void one(Request q, Response r) throws IOException {

@@ -203,46 +203,58 @@ final class StatusResource {
             Answers.badRequest(r, String.join("; ", problems));
             return;
         }
+        Answers.fleetAge(r, fleet);
+        try (JsonGenerator g = Answers.stream(r)) {
+            write(g, onlyProblems);
+        }
+    }
+
+    /**
+     * Takes a snapshot and writes it as the answer's JSON object (the status page's first render
+     * carries the same object inline).
+     *
+     * @param g where to write
+     * @param onlyProblems whether to list only the problem devices ({@code devices=problems})
+     * @throws IOException when writing fails
+     */
+    void write(JsonGenerator g, boolean onlyProblems) throws IOException {
         Snapshot<Alert> s = snapshot();
         Instant now = clock.instant();
         List<Alert> alerts = new ArrayList<>(s.alerts());
         // Newest first; ties by id so the order is stable.
         alerts.sort(Comparator.comparing(Alert::openedAt, Comparator.reverseOrder()).thenComparing(Alert::id));
-        Answers.fleetAge(r, fleet);
-        try (JsonGenerator g = Answers.stream(r)) {
-            g.writeStartObject();
-            g.writeStringField("at", now.toString());
-            g.writeBooleanField("consistent", s.consistent());
-            g.writeFieldName("counts");
-            Answers.write(g, counts(s));
-            g.writeFieldName("devices");
-            g.writeStartArray();
-            int listed = 0;
-            boolean devicesTruncated = false;
-            for (Device d : s.devices()) {
-                DeviceState st = s.states().get(d.id());
-                if (onlyProblems && !problem(st)) {
-                    continue;
-                }
-                if (onlyProblems && listed == MAX_PROBLEMS) {
-                    devicesTruncated = true;
-                    break;
-                }
-                listed++;
-                Answers.write(g, DeviceView.of(d, st, fleet.latest(d.id(), "icmp").orElse(null)));
+        g.writeStartObject();
+        g.writeStringField("at", now.toString());
+        g.writeBooleanField("consistent", s.consistent());
+        g.writeFieldName("counts");
+        Answers.write(g, counts(s));
+        g.writeFieldName("devices");
+        g.writeStartArray();
+        int listed = 0;
+        boolean devicesTruncated = false;
+        for (Device d : s.devices()) {
+            DeviceState st = s.states().get(d.id());
+            if (onlyProblems && !problem(st)) {
+                continue;
             }
-            g.writeEndArray();
-            g.writeBooleanField("devicesTruncated", devicesTruncated);
-            int shown = Math.min(alerts.size(), HttpApi.MAX_ALERTS);
-            g.writeBooleanField("alertsTruncated", shown < alerts.size());
-            g.writeFieldName("alerts");
-            g.writeStartArray();
-            Holds.Reading held = holds == null ? null : holds.reading();
-            for (Alert a : alerts.subList(0, shown)) {
-                Answers.write(g, AlertView.of(a, now, held == null ? HeldBy.NOT_CONFIGURED : held.of(a, now)));
+            if (onlyProblems && listed == MAX_PROBLEMS) {
+                devicesTruncated = true;
+                break;
             }
-            g.writeEndArray();
-            g.writeEndObject();
+            listed++;
+            Answers.write(g, DeviceView.of(d, st, fleet.latest(d.id(), "icmp").orElse(null)));
         }
+        g.writeEndArray();
+        g.writeBooleanField("devicesTruncated", devicesTruncated);
+        int shown = Math.min(alerts.size(), HttpApi.MAX_ALERTS);
+        g.writeBooleanField("alertsTruncated", shown < alerts.size());
+        g.writeFieldName("alerts");
+        g.writeStartArray();
+        Holds.Reading held = holds == null ? null : holds.reading();
+        for (Alert a : alerts.subList(0, shown)) {
+            Answers.write(g, AlertView.of(a, now, held == null ? HeldBy.NOT_CONFIGURED : held.of(a, now)));
+        }
+        g.writeEndArray();
+        g.writeEndObject();
     }
 }

@@ -18,6 +18,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -221,6 +223,10 @@ public final class Poller implements AutoCloseable {
             LOG.info("ward runner started: {} devices, results {}; HTTP {}{}", devices.size(), data,
                     http == null ? "off" : "on http://" + hostPort(http.address()) + " (the status page is at /)",
                     http != null && settings.secret(RunSettings.HTTP_TOKEN).isPresent() ? " (bearer token required)" : "");
+            String off = whatIsOff(settings, devices);
+            if (!off.isEmpty()) {
+                LOG.info("off: {} (every setting: docs/configuration.md)", off);
+            }
             if (http != null && settings.secret(RunSettings.HTTP_TOKEN).isEmpty()
                     && !settings.http().address().getAddress().isLoopbackAddress()) {
                 // Only reachable with http-allow-insecure: true (settings refuse it otherwise); said at every start.
@@ -506,5 +512,32 @@ public final class Poller implements AutoCloseable {
                 LOG.warn("closing {} failed: {}", c.getClass().getSimpleName(), e.toString());
             }
         }
+    }
+
+    /**
+     * The start-up summary's last line: what a newcomer may expect and is off, each with what turns it
+     * on; empty when everything is on.
+     */
+    static String whatIsOff(RunSettings settings, Collection<Device> devices) {
+        List<String> off = new ArrayList<>();
+        if (devices.stream().noneMatch(d -> Checks.snmpProfile(d) != null)) {
+            off.add("SNMP polling (set WARD_SNMP_COMMUNITY, or snmp-v3-user, and label devices snmp_version)");
+        }
+        if (settings.snmpTraps() == null || !settings.snmpTraps().on()) {
+            off.add("SNMP traps (snmp-trap-port)");
+        }
+        if (settings.notifications() == null && settings.webhookUrl() == null) {
+            off.add("notifications beyond the log (notifications: a receivers and routes file, docs/notifications.md)");
+        }
+        if (settings.redisUrl() == null) {
+            off.add("the shared Redis cache (redis-url)");
+        }
+        if (settings.vmUrl() == null) {
+            off.add("the push to VictoriaMetrics (vm-url; /metrics serves Prometheus either way)");
+        }
+        if (!settings.http().enabled()) {
+            off.add("the HTTP API and status page (http)");
+        }
+        return String.join("; ", off);
     }
 }

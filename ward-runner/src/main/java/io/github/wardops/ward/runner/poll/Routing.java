@@ -176,9 +176,16 @@ public final class Routing implements AutoCloseable {
     }
 
     private void loop() {
+        boolean led = false;
         while (!closed) {
             try {
-                if (leads.getAsBoolean()) {
+                boolean leadsNow = leads.getAsBoolean();
+                if (leadsNow && !led) {
+                    // leading (again): what receivers were told may have changed under another leader
+                    dispatcher.resume();
+                }
+                led = leadsNow;
+                if (leadsNow) {
                     dispatcher.tick();
                 }
             } catch (RuntimeException e) {

@@ -278,9 +278,12 @@ public final class Wiring implements AutoCloseable {
                     return w == null ? java.util.Optional.empty() : w.inventory().get(id);
                 }, registry);
                 wb.sink(vm);
-                LOG.info("victoriametrics: results also go to {}{}", settings.vmUrl(),
+                LOG.info("victoriametrics: results also go to {}{}{}", settings.vmUrl(),
                         settings.vmUser() != null ? " (basic auth)"
-                                : settings.secret(RunSettings.VM_TOKEN).isPresent() ? " (bearer token)" : "");
+                                : settings.secret(RunSettings.VM_TOKEN).isPresent() ? " (bearer token)" : "",
+                        settings.vmCompat() == VictoriaMetricsOptions.Compat.NONE ? ""
+                                : ", with the replaced system's interface series (vm-compat "
+                                + settings.vmCompat().name().toLowerCase(java.util.Locale.ROOT) + ")");
             }
             Ward ward = wb
                     .prober(prober)
@@ -362,7 +365,8 @@ public final class Wiring implements AutoCloseable {
                                       PrometheusMeterRegistry registry) {
         VictoriaMetricsOptions.Builder b = VictoriaMetricsOptions.builder(settings.vmUrl())
                 .deviceLabel("region", "region")
-                .deviceLabel("branch", "branch");
+                .deviceLabel("branch", "branch")
+                .compat(settings.vmCompat());
         if (settings.vmUser() != null) {
             b.basicAuth(settings.vmUser(), settings.secret(RunSettings.VM_PASSWORD).orElseThrow());
         }

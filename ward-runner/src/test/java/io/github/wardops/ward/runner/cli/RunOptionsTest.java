@@ -1,6 +1,7 @@
 package io.github.wardops.ward.runner.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -69,6 +70,36 @@ class RunOptionsTest {
             }
         }
         assertNull(root.getSubcommands().get("demo").getCommandSpec().findOption("--inventory"));
+        CommandLine.Model.CommandSpec imp = root.getSubcommands().get("import").getCommandSpec();
+        assertNotNull(imp.findOption("--db-url"), "import writes to the database run would use");
+        assertNotNull(imp.findOption("--snmp-checks"), "import completes devices with their checks");
+        assertNull(imp.findOption("--http"), "import serves nothing");
+        assertNull(imp.findOption("--snmp-trap-port"), "import receives nothing");
+        CommandLine.Model.CommandSpec add = root.getSubcommands().get("credentials").getSubcommands().get("add").getCommandSpec();
+        assertNotNull(add.findOption("--data-dir"));
+        assertNull(add.findOption("--interval"), "credentials only touch the database");
+    }
+
+    @Test
+    void everyCommandsHelpRendersWithoutAFormattingWarning() {
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        List<String> usages = new ArrayList<>();
+        try {
+            CommandLine root = cli();
+            java.util.ArrayDeque<CommandLine> todo = new java.util.ArrayDeque<>(List.of(root));
+            while (!todo.isEmpty()) {
+                CommandLine c = todo.pop();
+                usages.add(c.getUsageMessage(CommandLine.Help.Ansi.OFF));
+                todo.addAll(c.getSubcommands().values());
+            }
+        } finally {
+            System.setErr(err);
+        }
+        String warnings = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertFalse(warnings.contains("Could not format"), warnings);
+        assertTrue(usages.size() > 10, "every command and subcommand: " + usages.size());
     }
 
     @Test

@@ -22,6 +22,22 @@ class RunSettingsTest {
             + "never go in one: ";
 
     @Test
+    void vmCompatIsNoneByDefaultV1OnRequestAndNothingElse() {
+        assertEquals(io.github.wardops.ward.victoriametrics.VictoriaMetricsOptions.Compat.NONE,
+                RunSettings.resolve(Map.of("vm-url", "http://127.0.0.1:8428"), Map.of(), null).vmCompat());
+        assertEquals(io.github.wardops.ward.victoriametrics.VictoriaMetricsOptions.Compat.V1,
+                RunSettings.resolve(Map.of("vm-url", "http://127.0.0.1:8428"), Map.of("WARD_VM_COMPAT", "V1"), null)
+                        .vmCompat());
+        InvalidConfigurationException bad = assertThrows(InvalidConfigurationException.class,
+                () -> RunSettings.resolve(Map.of("vm-url", "http://127.0.0.1:8428", "vm-compat", "v0"), Map.of(), null));
+        assertEquals(List.of("vm-compat = 'v0' (from --vm-compat): must be none or v1"), bad.problems());
+        InvalidConfigurationException alone = assertThrows(InvalidConfigurationException.class,
+                () -> RunSettings.resolve(Map.of("vm-compat", "v1"), Map.of(), null));
+        assertTrue(alone.problems().contains("vm-compat is set but vm-url is not: set WARD_VM_URL (or vm-url) too"),
+                alone.problems().toString());
+    }
+
+    @Test
     void urlsHoldingAPasswordAreRefusedNamingTheSettingAndTheSecretToUseNeverTheValue() {
         String db = "set the user with db-user and the password with WARD_DB_PASSWORD_FILE (or WARD_DB_PASSWORD)";
         String redis = "set the password with WARD_REDIS_PASSWORD_FILE (or WARD_REDIS_PASSWORD)";

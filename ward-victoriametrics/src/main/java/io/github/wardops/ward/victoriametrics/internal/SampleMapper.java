@@ -4,6 +4,9 @@ import io.github.wardops.ward.inventory.Device;
 import io.github.wardops.ward.probe.InterfaceMeasurement;
 import io.github.wardops.ward.probe.Measurement;
 import io.github.wardops.ward.probe.ProbeResult;
+import io.github.wardops.ward.snmp.InterfaceCounters;
+import io.github.wardops.ward.snmp.SnmpInterface;
+import io.github.wardops.ward.snmp.SnmpMeasurement;
 import io.github.wardops.ward.victoriametrics.VictoriaMetricsOptions;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +27,10 @@ import java.util.function.Consumer;
  *       entry of {@link Measurement#values()}, with a {@code check} label (the check name).</li>
  *   <li>An {@link InterfaceMeasurement}: {@code interface_NAME} per interface value, with
  *       {@code if_index} and {@code if_name} labels.</li>
+ *   <li>In {@link VictoriaMetricsOptions.Compat#V1}, an {@link SnmpMeasurement}'s interfaces also
+ *       get the replaced system's raw counters ({@code interface_if_hc_in_octets}, ...), and
+ *       all their series the {@code interface_type} and {@code isp_provider} labels (see
+ *       {@link VictoriaMetricsOptions.Compat#V1}).</li>
  * </ul>
  *
  * <p>Every sample carries {@code device_id}, then {@code device_ip} and {@code device_name} when
@@ -42,6 +49,7 @@ public final class SampleMapper {
 
     private final Map<String, String> deviceLabels;
     private final List<Sample.Label> staticLabels;
+    private final boolean compatV1;
 
     /**
      * Creates a mapper.
@@ -53,6 +61,7 @@ public final class SampleMapper {
         List<Sample.Label> s = new ArrayList<>();
         options.staticLabels().forEach((k, v) -> s.add(new Sample.Label(k, v)));
         this.staticLabels = List.copyOf(s);
+        this.compatV1 = options.compat() == VictoriaMetricsOptions.Compat.V1;
     }
 
     /**
@@ -92,7 +101,9 @@ public final class SampleMapper {
                 emit(out, skipped, PrometheusText.metricName(prefix + e.getKey()), withCheck, e.getValue(), ts);
             }
         }
-        if (m instanceof InterfaceMeasurement im) {
+        if (compatV1 && m instanceof SnmpMeasurement sm) {
+            emitSnmpInterfacesV1(out, skipped, base, sm, ts);
+        } else if (m instanceof InterfaceMeasurement im) {
             emitInterfaces(out, skipped, base, im, ts);
         }
     }
@@ -109,6 +120,58 @@ public final class SampleMapper {
                 emit(out, skipped, PrometheusText.metricName("interface_" + e.getKey()), labels, e.getValue(), ts);
             }
         }
+    }
+
+    /**
+     * Compat V1: ward's own {@code interface_*} series and the replaced system's raw counters, all
+     * with {@code interface_type} and {@code isp_provider} when the interface has them. One label
+     * set per interface, so a series is not written twice under two label sets.
+     */
+    private static void emitSnmpInterfacesV1(Consumer<Sample> out, Consumer<Skip> skipped, List<Sample.Label> base,
+                                             SnmpMeasurement sm, long ts) {
+        List<InterfaceMeasurement.InterfaceValues> own = sm.interfaceValues();
+        List<SnmpInterface> ifs = sm.interfaces();
+        for (int k = 0; k < ifs.size(); k++) {
+            SnmpInterface i = ifs.get(k);
+            InterfaceMeasurement.InterfaceValues iv = own.get(k);
+            List<Sample.Label> labels = new ArrayList<>(base.size() + 4);
+            labels.addAll(base);
+            labels.add(new Sample.Label("if_index", Integer.toString(iv.ifIndex())));
+            labels.add(new Sample.Label("if_name", iv.ifName()));
+            if (i.role() != null && !i.role().isEmpty()) {
+                labels.add(new Sample.Label("interface_type", i.role()));
+            }
+            String provider = i.attributes().get("provider");
+            if (provider != null && !provider.isEmpty()) {
+                labels.add(new Sample.Label("isp_provider", provider));
+            }
+            labels = List.copyOf(labels);
+            for (Map.Entry<String, Double> e : iv.values().entrySet()) {
+                emit(out, skipped, PrometheusText.metricName("interface_" + e.getKey()), labels, e.getValue(), ts);
+            }
+            InterfaceCounters c = i.counters();
+            String octets = c.highCapacity() ? "interface_if_hc_" : "interface_if_";
+            emit(out, skipped, octets + "in_octets", labels, unsigned(c.inOctets()), ts);
+            emit(out, skipped, octets + "out_octets", labels, unsigned(c.outOctets()), ts);
+            emit(out, skipped, octets + "in_ucast_pkts", labels, unsigned(c.inUcastPkts()), ts);
+            emit(out, skipped, octets + "out_ucast_pkts", labels, unsigned(c.outUcastPkts()), ts);
+            emit(out, skipped, "interface_if_in_errors", labels, unsigned(c.inErrors()), ts);
+            emit(out, skipped, "interface_if_out_errors", labels, unsigned(c.outErrors()), ts);
+            emit(out, skipped, "interface_if_in_discards", labels, unsigned(c.inDiscards()), ts);
+            emit(out, skipped, "interface_if_out_discards", labels, unsigned(c.outDiscards()), ts);
+            if (i.speedBitsPerSecond() > 0) {
+                emit(out, skipped, "interface_if_high_speed", labels, i.speedBitsPerSecond() / 1_000_000.0, ts);
+            }
+        }
+    }
+
+    /** A counter read as unsigned (a Counter64 above 2^63 arrives negative in a long), or null. */
+    static Double unsigned(Long v) {
+        if (v == null) {
+            return null;
+        }
+        long x = v;
+        return x >= 0 ? (double) x : ((double) (x >>> 1)) * 2.0 + (x & 1L);
     }
 
     private List<Sample.Label> baseLabels(ProbeResult r, Optional<Device> device) {

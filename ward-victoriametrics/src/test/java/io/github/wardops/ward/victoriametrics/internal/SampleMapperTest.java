@@ -182,4 +182,79 @@ class SampleMapperTest {
                 "a rate with no value (NaN) is not exported");
         assertTrue(out.stream().anyMatch(s -> s.name().startsWith("interface_") && s.value() == 1_000_000.0), out.toString());
     }
+
+    static io.github.wardops.ward.snmp.SnmpMeasurement uplinkAndAccess() {
+        var rates = new io.github.wardops.ward.snmp.InterfaceRates(1_000_000, 2_000_000, 10, 20, 0, 0, 0, 0, 1.0, Double.NaN);
+        var hc = new io.github.wardops.ward.snmp.InterfaceCounters(123_456_789_012L, -2L, 3L, 4L, 5L, 6L, 7L, 8L, true);
+        var uplink = new io.github.wardops.ward.snmp.SnmpInterface(3, "Gi0/1", "GigabitEthernet0/1", "ISP-Magti", 6, 1500,
+                100_000_000L, "", 1, 2, "isp-uplink", Map.of("provider", "Magti"), hc, rates);
+        var narrow = new io.github.wardops.ward.snmp.InterfaceCounters(4_000_000_000L, 11L, null, null, 0L, 0L, null, null, false);
+        var access = new io.github.wardops.ward.snmp.SnmpInterface(5, "", "Fa0/5", "", 6, 1500, 0L, "", 1, 1, null, Map.of(),
+                narrow, io.github.wardops.ward.snmp.InterfaceRates.NONE);
+        return new io.github.wardops.ward.snmp.SnmpMeasurement(null, "cisco", List.of(), List.of(uplink, access), true,
+                false, 10, 2, "");
+    }
+
+    List<Sample> named(String name, String ifIndex) {
+        return out.stream().filter(s -> s.name().equals(name) && ifIndex.equals(s.label("if_index"))).toList();
+    }
+
+    @Test
+    void withoutCompatThereAreNoRawCountersAndNoProviderLabel() throws Exception {
+        SampleMapper m = new SampleMapper(VictoriaMetricsOptions.builder(URI.create("http://127.0.0.1:8428")).build());
+        map(m, new ProbeResult.Up(ID, "snmp", "snmp", AT, Duration.ZERO, uplinkAndAccess()), Optional.of(device()));
+        assertTrue(out.stream().noneMatch(s -> s.name().startsWith("interface_if_")), out.toString());
+        assertTrue(out.stream().noneMatch(s -> s.label("isp_provider") != null || s.label("interface_type") != null));
+        assertEquals(2, out.stream().filter(s -> s.name().equals("interface_oper_status")).count());
+    }
+
+    @Test
+    void compatV1WritesTheRawCountersAndTheClassificationLabelsOnEveryInterfaceSeries() throws Exception {
+        SampleMapper m = new SampleMapper(VictoriaMetricsOptions.builder(URI.create("http://127.0.0.1:8428"))
+                .compat(VictoriaMetricsOptions.Compat.V1).build());
+        map(m, new ProbeResult.Up(ID, "snmp", "snmp", AT, Duration.ZERO, uplinkAndAccess()), Optional.of(device()));
+        // the uplink: 64-bit counters under the HC names, every series with its role and provider
+        assertEquals(123_456_789_012.0, named("interface_if_hc_in_octets", "3").getFirst().value());
+        assertEquals(18446744073709551614.0, named("interface_if_hc_out_octets", "3").getFirst().value(),
+                "a Counter64 above 2^63 is unsigned, never negative");
+        assertEquals(3.0, named("interface_if_hc_in_ucast_pkts", "3").getFirst().value());
+        assertEquals(4.0, named("interface_if_hc_out_ucast_pkts", "3").getFirst().value());
+        assertEquals(5.0, named("interface_if_in_errors", "3").getFirst().value());
+        assertEquals(6.0, named("interface_if_out_errors", "3").getFirst().value());
+        assertEquals(7.0, named("interface_if_in_discards", "3").getFirst().value());
+        assertEquals(8.0, named("interface_if_out_discards", "3").getFirst().value());
+        assertEquals(100.0, named("interface_if_high_speed", "3").getFirst().value(), "ifHighSpeed is in Mbit/s");
+        List<Sample> oper = named("interface_oper_status", "3");
+        assertEquals(1, oper.size(), "written once, with the old labels, not beside a copy without them");
+        assertEquals(2.0, oper.getFirst().value());
+        for (Sample s : out.stream().filter(s -> "3".equals(s.label("if_index"))).toList()) {
+            assertEquals("Magti", s.label("isp_provider"), s.toString());
+            assertEquals("isp-uplink", s.label("interface_type"), s.toString());
+            assertEquals("Gi0/1", s.label("if_name"), s.toString());
+            assertEquals("NVR", s.label("device_type"), s.toString());
+        }
+        assertEquals(1_000_000.0, named("interface_in_bps", "3").getFirst().value(), "ward's own series stay");
+        // the access port: only 32-bit counters, no role, no provider, no speed
+        assertTrue(named("interface_if_hc_in_octets", "5").isEmpty(), "32-bit counters are not called HC");
+        assertEquals(4_000_000_000.0, named("interface_if_in_octets", "5").getFirst().value());
+        assertEquals(11.0, named("interface_if_out_octets", "5").getFirst().value());
+        assertTrue(named("interface_if_in_ucast_pkts", "5").isEmpty(), "a counter the agent did not return is left out");
+        assertTrue(named("interface_if_in_discards", "5").isEmpty());
+        assertTrue(named("interface_if_high_speed", "5").isEmpty(), "unknown speed");
+        assertEquals("Fa0/5", named("interface_oper_status", "5").getFirst().label("if_name"), "ifDescr without ifName");
+        for (Sample s : out.stream().filter(s -> "5".equals(s.label("if_index"))).toList()) {
+            assertNull(s.label("isp_provider"), "no provider: the label is left out, \"\" to PromQL: " + s);
+            assertNull(s.label("interface_type"), s.toString());
+        }
+        assertTrue(skipped.isEmpty(), skipped.toString());
+    }
+
+    @Test
+    void unsignedCountersConvertExactlyWhereADoubleCan() {
+        assertNull(SampleMapper.unsigned(null));
+        assertEquals(0.0, SampleMapper.unsigned(0L));
+        assertEquals(9.223372036854775807E18, SampleMapper.unsigned(Long.MAX_VALUE));
+        assertEquals(9.223372036854775808E18, SampleMapper.unsigned(Long.MIN_VALUE));
+        assertEquals(1.8446744073709551615E19, SampleMapper.unsigned(-1L));
+    }
 }

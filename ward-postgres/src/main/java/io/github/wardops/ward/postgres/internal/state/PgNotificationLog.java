@@ -98,6 +98,20 @@ public final class PgNotificationLog implements NotificationLog {
         return read(rows);
     }
 
+    /** The newest row of each (receiver, group), on the (receiver, group_key, id desc) index, kept when it names firing alerts. */
+    @Override
+    public List<Entry> stillFiring(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit = " + limit + ": must be at least 1");
+        }
+        List<Record> rows = db.call("read the notification log", () -> ctx.select().from(NOTIFICATION_LOG)
+                .where(NOTIFICATION_LOG.ID.in(DSL.select(DSL.max(NOTIFICATION_LOG.ID)).from(NOTIFICATION_LOG)
+                        .groupBy(NOTIFICATION_LOG.RECEIVER, NOTIFICATION_LOG.GROUP_KEY)))
+                .and(DSL.condition("cardinality({0}) > 0", NOTIFICATION_LOG.FIRING))
+                .orderBy(NOTIFICATION_LOG.ID.desc()).limit(limit).fetch());
+        return read(rows);
+    }
+
     @Override
     public int removeBefore(Instant before) {
         Objects.requireNonNull(before, "before");
