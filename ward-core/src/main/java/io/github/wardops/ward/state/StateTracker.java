@@ -17,6 +17,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -149,6 +150,24 @@ public interface StateTracker extends ResultListener, AutoCloseable {
      * @param at when they were measured; never {@code null}
      */
     void onInterfaceValues(DeviceId device, int ifIndex, Map<String, Double> values, Instant at);
+
+    /**
+     * Feeds the text values of an interface (such as {@code if_role}, {@code if_provider},
+     * {@code if_name}), which interface rules compare as words ({@code if_role == uplink}) and
+     * which name the interface in alert messages. They replace the interface's earlier labels. At
+     * most {@link Builder#maxValuesPerSubject} names are kept per interface and 256 characters of
+     * a value; more are dropped and counted. The default implementation keeps nothing.
+     *
+     * @param device the device; never {@code null}; ignored when not in the inventory
+     * @param ifIndex the interface index, 1 or more
+     * @param labels the labels; never {@code null}
+     * @param at when they were read; never {@code null}
+     */
+    default void onInterfaceLabels(DeviceId device, int ifIndex, Map<String, String> labels, Instant at) {
+        Objects.requireNonNull(device, "device");
+        Objects.requireNonNull(labels, "labels");
+        Objects.requireNonNull(at, "at");
+    }
 
     /**
      * A device's reachability state.

@@ -7,6 +7,7 @@ import static io.github.wardops.ward.testing.Results.lossy;
 import static io.github.wardops.ward.testing.Results.up;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,6 +33,7 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -427,6 +429,70 @@ class AlertingTest {
         }
         assertEquals(2, alerting.openAlerts().size());
         assertTrue(alerting.openAlerts().stream().anyMatch(a -> a.rule().equals("Uplink busy") && a.ifIndex() == 1));
+    }
+
+    @Test
+    void uplinkRulesReadInterfaceLabelsAndAllUplinksDownIsOneAlertNamingTheProviders() {
+        Device d = device("Vake-R1", null, "branch", "Vake");
+        AlertRule uplink = AlertRule.of("Uplink down", "if_role == uplink and if_oper_status != up", Severity.HIGH,
+                LabelSelector.any());
+        AlertRule magti = AlertRule.of("Magti down", "if_provider == MAGTI and if_oper_status == down", Severity.LOW,
+                LabelSelector.any());
+        AlertRule all = AlertRule.of("All uplinks down", "uplinks_up == 0 and uplinks_down > 0", Severity.CRITICAL,
+                LabelSelector.any());
+        wire(List.of(uplink, magti, all), List.of(d), StateStore.inMemory(), b -> { });
+        tracker.onInterfaceLabels(d.id(), 1, Map.of("if_role", "uplink", "if_provider", "magti", "if_name", "Gi0/0"), at(0));
+        tracker.onInterfaceLabels(d.id(), 2, Map.of("if_role", "uplink", "if_provider", "silknet", "if_name", "Gi0/1"), at(0));
+        tracker.onInterfaceLabels(d.id(), 3, Map.of("if_name", "Gi0/2"), at(0));
+        tracker.onInterfaceLabels(d.id(), 4, Map.of("if_role", "uplink", "if_provider", "caucasus"), at(0));
+        for (int i = 1; i <= 3; i++) {
+            tracker.onInterfaceStatus(d.id(), i, true, at(0));
+        }
+        // ifIndex 4 is an uplink that is administratively down: never watched, never counted
+        for (int c = 1; c <= 3; c++) {
+            clock.set(at(c));
+            tracker.onInterfaceStatus(d.id(), 3, false, at(c));
+            tracker.onInterfaceStatus(d.id(), 1, false, at(c));
+        }
+        List<Alert> open = alerting.openAlerts();
+        assertEquals(List.of("Magti down@1", "Uplink down@1"), open.stream().map(a -> a.rule() + "@" + a.ifIndex()).sorted().toList(),
+                "the access port (no role) raises nothing, the uplink does");
+        Alert one = open(d.id(), "Uplink down");
+        assertTrue(one.message().contains("on interface 1 (Gi0/0, role uplink, provider magti)"), one.message());
+        for (int c = 4; c <= 6; c++) {
+            clock.set(at(c));
+            tracker.onInterfaceStatus(d.id(), 2, false, at(c));
+        }
+        Alert allDown = open(d.id(), "All uplinks down");
+        assertNotNull(allDown, alerting.openAlerts().toString());
+        assertEquals(0, allDown.ifIndex(), "one alert for the device, not one per interface");
+        assertTrue(allDown.message().contains("uplinks down: magti (Gi0/0), silknet (Gi0/1)"), allDown.message());
+        assertEquals(1, alerting.openAlerts().stream().filter(a -> a.rule().equals("All uplinks down")).count());
+        // one uplink back: the device has an uplink again
+        for (int c = 7; c <= 8; c++) {
+            clock.set(at(c));
+            tracker.onInterfaceStatus(d.id(), 2, true, at(c));
+        }
+        assertNull(open(d.id(), "All uplinks down"));
+        assertNotNull(open(d.id(), "Uplink down"), "Gi0/0 is still down");
+        // a label change (the rule file changed: Gi0/0 is no uplink now) resolves its uplink alert
+        clock.set(at(9));
+        tracker.onInterfaceLabels(d.id(), 1, Map.of("if_name", "Gi0/0"), at(9));
+        assertNull(open(d.id(), "Uplink down"));
+    }
+
+    @Test
+    void interfaceLabelsAreBounded() {
+        Device d = device("r", null);
+        wire(List.of(), List.of(d), StateStore.inMemory(), b -> { });
+        Map<String, String> many = new HashMap<>();
+        for (int i = 0; i < 100; i++) {
+            many.put("if_x" + i, "v");
+        }
+        tracker.onInterfaceLabels(d.id(), 1, many, at(0));
+        tracker.onInterfaceLabels(d.id(), 2, Map.of("if_alias", "a".repeat(10_000)), at(0));
+        assertTrue(registry.get("ward.state.values.dropped").counter().count() >= 1);
+        assertThrows(IllegalArgumentException.class, () -> tracker.onInterfaceLabels(d.id(), 0, Map.of(), at(0)));
     }
 
     @Test

@@ -61,7 +61,7 @@ public final class InterfaceHistory {
     private static final String LATEST = """
             SELECT i.if_index, i.name, i.descr, i.alias, i.speed_bps, i.admin_status, i.oper_status, i.role,
                    i.last_seen, s.at, s.in_bps, s.out_bps, s.in_util_pct, s.out_util_pct,
-                   s.in_errors_ps, s.out_errors_ps
+                   s.in_errors_ps, s.out_errors_ps, i.provider
             FROM interfaces i LEFT JOIN LATERAL (
                 SELECT x.at, x.in_bps, x.out_bps, x.in_util_pct, x.out_util_pct, x.in_errors_ps, x.out_errors_ps
                 FROM interface_samples x
@@ -124,11 +124,12 @@ public final class InterfaceHistory {
      * @param utilOutPct outbound utilisation, 0-100
      * @param inErrorsPerS inbound errors per second
      * @param outErrorsPerS outbound errors per second
+     * @param provider the {@code provider} the classification rule captured, or {@code null}
      */
     public record Stored(int ifIndex, String name, String descr, String alias, Long speedBps, String adminStatus,
                          String operStatus, String role, Instant lastSeen, Instant sampleAt, Double inBps,
                          Double outBps, Double utilInPct, Double utilOutPct, Double inErrorsPerS,
-                         Double outErrorsPerS) {
+                         Double outErrorsPerS, String provider) {
     }
 
     /**
@@ -174,7 +175,8 @@ public final class InterfaceHistory {
                     r.get(3, String.class), r.get(4, Long.class), r.get(5, String.class), r.get(6, String.class),
                     r.get(7, String.class), r.get(8, OffsetDateTime.class).toInstant(),
                     at == null ? null : at.toInstant(), r.get(10, Double.class), r.get(11, Double.class),
-                    r.get(12, Double.class), r.get(13, Double.class), r.get(14, Double.class), r.get(15, Double.class)));
+                    r.get(12, Double.class), r.get(13, Double.class), r.get(14, Double.class), r.get(15, Double.class),
+                    r.get(16, String.class)));
         }
         return new StoredList(out, false);
     }

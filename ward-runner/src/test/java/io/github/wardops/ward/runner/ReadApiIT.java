@@ -131,10 +131,10 @@ class ReadApiIT {
                 createPartition(st, day);
             }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO interfaces (device_id, if_index, name, descr, alias, "
-                    + "if_type, speed_bps, admin_status, oper_status, role, discovered_at, last_seen) "
-                    + "VALUES (?, ?, ?, ?, ?, 6, ?, 'up', ?, ?, ?, ?)")) {
-                Object[][] rows = {{1, "ge-0/0/1", "uplink", "ISP: Silknet", 100_000_000L, "up", "isp_uplink"},
-                        {2, "ge-0/0/2", "lan", null, 1_000_000_000L, "lowerLayerDown", null}};
+                    + "if_type, speed_bps, admin_status, oper_status, role, discovered_at, last_seen, provider) "
+                    + "VALUES (?, ?, ?, ?, ?, 6, ?, 'up', ?, ?, ?, ?, ?)")) {
+                Object[][] rows = {{1, "ge-0/0/1", "uplink", "ISP: Silknet", 100_000_000L, "up", "isp_uplink", "Silknet"},
+                        {2, "ge-0/0/2", "lan", null, 1_000_000_000L, "lowerLayerDown", null, null}};
                 for (Object[] row : rows) {
                     ps.setObject(1, b);
                     ps.setInt(2, (Integer) row[0]);
@@ -146,6 +146,7 @@ class ReadApiIT {
                     ps.setString(8, (String) row[6]);
                     ps.setTimestamp(9, Timestamp.from(t));
                     ps.setTimestamp(10, Timestamp.from(t.plusSeconds(130)));
+                    ps.setString(11, (String) row[7]);
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -277,6 +278,7 @@ class ReadApiIT {
         assertEquals("ge-0/0/1", uplink.get("ifName").asText());
         assertEquals("ISP: Silknet", uplink.get("ifAlias").asText());
         assertEquals("isp_uplink", uplink.get("role").asText());
+        assertEquals("Silknet", uplink.get("provider").asText(), "the provider is read back from storage");
         assertEquals(100_000_000L, uplink.get("speedBps").asLong());
         assertEquals(5000.0, uplink.get("inBps").asDouble());
         assertEquals(500.0, uplink.get("outBps").asDouble());
@@ -285,6 +287,7 @@ class ReadApiIT {
         assertEquals(t.plusSeconds(130).toString(), uplink.get("at").asText());
         JsonNode lan = stored.get("interfaces").get(1);
         assertEquals("lowerLayerDown", lan.get("operStatus").asText());
+        assertTrue(lan.get("provider").isNull());
         assertTrue(lan.get("ifAlias").isNull());
         assertTrue(lan.get("inBps").isNull(), "no sample of ifIndex 2");
 

@@ -382,9 +382,11 @@ class StatusPageIT {
             int port = sim.port(sim.devices().get(0));
             Path csv = Files.writeString(dir.resolve("snmp.csv"), "id,name,address,region,branch,snmp_version\n"
                     + id + ",batumi-snmp-router,127.44.5.1,Achara,Batumi,2c\n", StandardCharsets.UTF_8);
+            Path roles = Files.writeString(dir.resolve("roles.rules"), "uplink alias (?i)^isp[-_: ]*(?<provider>\\w+)\n");
             try (InProcessRunner r = InProcessRunner.start(Map.of("WARD_STORAGE", "postgres", "WARD_SNMP_COMMUNITY", COMMUNITY),
                     "run", "--inventory", csv.toString(), "--interval", "1s", "--http", "127.0.0.1:0",
-                    "--snmp-port", String.valueOf(port), "--snmp-interval", "1s", "--data-dir", dir.resolve("data").toString());
+                    "--snmp-port", String.valueOf(port), "--snmp-interval", "1s", "--data-dir", dir.resolve("data").toString(),
+                    "--snmp-interface-rules", roles.toString());
                  WebDriver browser = WebDriver.start(chromedriver, chromium, dir.resolve("profile"))) {
                 // Stored samples with rates in two buckets of the 24-hour chart (2 minutes each): the lines have two vertices or more.
                 InProcessRunner.await("two stored points with traffic on both interfaces", Duration.ofMinutes(3), () -> {
@@ -408,6 +410,10 @@ class StatusPageIT {
                 browser.await("the interfaces listed", "return String(document.querySelectorAll('#interfaces tr.interface').length)", "2");
                 assertEquals("ISP: Magti", browser.eval("return document.querySelector('#interfaces tr.interface[data-if-index=\"1\"]')"
                         + ".cells[2].textContent"));
+                assertEquals("uplink (Magti)", browser.eval("return document.querySelector('#interfaces tr.interface[data-if-index=\"1\"]')"
+                        + ".cells[3].textContent"), "the role and provider of snmp-interface-rules");
+                assertEquals("", browser.eval("return document.querySelector('#interfaces tr.interface[data-if-index=\"2\"]')"
+                        + ".cells[3].textContent"));
                 String shown = null;
                 for (int attempt = 1; attempt <= 3; attempt++) {
                     if (attempt > 1) {

@@ -84,10 +84,11 @@ class VictoriaMetricsIT {
             vm.start();
             Path csv = Files.writeString(dir.resolve("fleet.csv"), "id,name,address,device_type,snmp_version\n"
                     + id + ",Batumi-1-Router,127.43.1.1,Router,2c\n");
+            Path roles = Files.writeString(dir.resolve("roles.rules"), "uplink alias (?i)^isp[-_ ]?(?<provider>\\w+)\n");
             try (InProcessRunner r = InProcessRunner.start(Map.of("WARD_SNMP_COMMUNITY", community), "run", "--inventory",
                     csv.toString(), "--interval", "1s", "--http", "127.0.0.1:0", "--snmp-port",
                     String.valueOf(sim.port(sim.devices().get(0))), "--snmp-interval", "1s",
-                    "--vm-url", vm.base().toString(), "--vm-compat", "v1")) {
+                    "--vm-url", vm.base().toString(), "--vm-compat", "v1", "--snmp-interface-rules", roles.toString())) {
                 List<VictoriaMetricsServer.Series> in = List.of();
                 long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
                 while (System.nanoTime() < deadline) {
@@ -104,8 +105,11 @@ class VictoriaMetricsIT {
                     assertEquals("Batumi-1-Router", s.labels().get("device_name"), s.toString());
                     assertEquals("Router", s.labels().get("device_type"), s.toString());
                     assertEquals("127.43.1.1", s.labels().get("device_ip"), s.toString());
-                    assertFalse(s.labels().containsKey("isp_provider"), "no classification rules, no provider: " + s);
-                    double expected = s.labels().get("if_index").equals("1") ? 125_000 : 40_000;
+                    boolean uplink = s.labels().get("if_index").equals("1");
+                    // snmp-interface-rules gives the replaced system's labels: the ISP link, and no label on the other
+                    assertEquals(uplink ? "Magti" : null, s.labels().get("isp_provider"), s.toString());
+                    assertEquals(uplink ? "uplink" : null, s.labels().get("interface_type"), s.toString());
+                    double expected = uplink ? 125_000 : 40_000;
                     int n = s.values().size() - 1;
                     double perSecond = (s.values().get(n) - s.values().get(0))
                             / ((s.timestamps().get(n) - s.timestamps().get(0)) / 1000.0);
@@ -119,6 +123,9 @@ class VictoriaMetricsIT {
                 assertEquals(1, rate.size(), rate.toString());
                 assertEquals(125_000, rate.getFirst().value(), 12_500, rate.toString());
                 assertEquals(2, vm.export("interface_oper_status").size(), "written once an interface");
+                List<VictoriaMetricsServer.Point> isp = vm.query("interface_oper_status{isp_provider!=\"\"}",
+                        java.time.Instant.ofEpochMilli(lastMillis));
+                assertEquals(1, isp.size(), "the old provider panels' filter: the uplink only: " + isp);
                 assertEquals(2, vm.export("interface_if_in_errors").size());
                 assertEquals(2, vm.export("interface_if_high_speed").size());
             }

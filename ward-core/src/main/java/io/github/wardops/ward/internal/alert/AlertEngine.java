@@ -850,6 +850,19 @@ public final class AlertEngine implements Alerting {
         sb.append(c.rule().expression());
         if (ifIndex != 0) {
             sb.append(" on interface ").append(ifIndex);
+            Map<String, String> l = view.interfaceLabels().get(ifIndex);
+            if (l != null) {
+                StringBuilder what = new StringBuilder();
+                for (String k : List.of("if_name", "if_role", "if_provider")) {
+                    String v = l.get(k);
+                    if (v != null && !v.isBlank()) {
+                        what.append(what.isEmpty() ? "" : ", ").append(k.equals("if_name") ? "" : k.substring(3) + " ").append(v);
+                    }
+                }
+                if (!what.isEmpty()) {
+                    sb.append(" (").append(what).append(')');
+                }
+            }
         }
         DeviceState st = view.state();
         sb.append(" (status ").append(st.status().name().toLowerCase(Locale.ROOT));
@@ -857,11 +870,24 @@ public final class AlertEngine implements Alerting {
             sb.append(" since ").append(st.since());
         }
         sb.append(')');
+        if (ifIndex == 0 && readsUplinks(c)) {
+            String down = uplinksDown(view);
+            sb.append(down.isEmpty() ? "; no uplink is down" : "; uplinks down: " + down);
+        }
         if (impacted > 0) {
             sb.append("; ").append(impacted).append(impacted == 1 ? " device depends" : " devices depend")
                     .append(" on it and ").append(impacted == 1 ? "is" : "are").append(" unreachable while it is down");
         }
         return sb.toString();
+    }
+
+    private static boolean readsUplinks(Compiled c) {
+        for (String v : c.rule().variables()) {
+            if (v.startsWith(UPLINKS)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void silence(RuleKey k, MaintenanceWindow window, Instant now) {
@@ -1029,6 +1055,12 @@ public final class AlertEngine implements Alerting {
             if (name.equals("flapping")) {
                 return view.state().flapping() ? 1.0 : 0.0;
             }
+            if (name.startsWith(UPLINKS)) {
+                Double u = uplinks(view, name);
+                if (u != null || name.equals(UPLINKS) || name.equals(UPLINKS_UP) || name.equals(UPLINKS_DOWN)) {
+                    return u;
+                }
+            }
             return view.values().get(name);
         }
 
@@ -1061,6 +1093,70 @@ public final class AlertEngine implements Alerting {
         return "none";
     }
 
+    /** The role whose interfaces the {@code uplinks} variables count. */
+    static final String UPLINK_ROLE = "uplink";
+    static final String UPLINKS = "uplinks";
+    static final String UPLINKS_UP = "uplinks_up";
+    static final String UPLINKS_DOWN = "uplinks_down";
+
+    /**
+     * The device variables {@code uplinks} (watched interfaces whose {@code if_role} is
+     * {@code uplink}), {@code uplinks_up} and {@code uplinks_down} (of those, confirmed up, and
+     * confirmed down); unknown ({@code null}) when the device has no watched uplink, and the last
+     * two while an uplink's state is not known yet.
+     */
+    static Double uplinks(DeviceView view, String name) {
+        int all = 0;
+        int up = 0;
+        int down = 0;
+        boolean unknown = false;
+        for (Map.Entry<Integer, Map<String, String>> e : view.interfaceLabels().entrySet()) {
+            if (!UPLINK_ROLE.equalsIgnoreCase(e.getValue().get("if_role"))) {
+                continue;
+            }
+            DeviceState s = view.interfaces().get(e.getKey());
+            if (s == null) {
+                continue;
+            }
+            all++;
+            switch (s.status()) {
+                case UP -> up++;
+                case DOWN, UNREACHABLE -> down++;
+                case UNKNOWN -> unknown = true;
+            }
+        }
+        if (all == 0) {
+            return null;
+        }
+        return switch (name) {
+            case UPLINKS -> (double) all;
+            case UPLINKS_UP -> unknown ? null : (double) up;
+            case UPLINKS_DOWN -> unknown ? null : (double) down;
+            default -> null;
+        };
+    }
+
+    /** The uplinks that are down, as {@code provider (name)}, for an alert message; at most 32. */
+    static String uplinksDown(DeviceView view) {
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<Integer, Map<String, String>> e : new java.util.TreeMap<>(view.interfaceLabels()).entrySet()) {
+            Map<String, String> l = e.getValue();
+            DeviceState s = view.interfaces().get(e.getKey());
+            if (!UPLINK_ROLE.equalsIgnoreCase(l.get("if_role")) || s == null
+                    || (s.status() != DeviceStatus.DOWN && s.status() != DeviceStatus.UNREACHABLE)) {
+                continue;
+            }
+            if (out.size() == 32) {
+                out.add("...");
+                break;
+            }
+            String provider = l.getOrDefault("if_provider", "no provider");
+            String ifName = l.get("if_name");
+            out.add(provider + " (" + (ifName == null || ifName.isBlank() ? "interface " + e.getKey() : ifName) + ")");
+        }
+        return String.join(", ", out);
+    }
+
     /** An interface's variables, falling back to its device's. */
     private static final class IfVars extends DeviceVars {
         final int ifIndex;
@@ -1089,6 +1185,11 @@ public final class AlertEngine implements Alerting {
                     case DOWN, UNREACHABLE -> "down";
                     case UNKNOWN -> "unknown";
                 };
+            }
+            Map<String, String> labels = view.interfaceLabels().get(ifIndex);
+            if (labels != null && name.startsWith("if_")) {
+                // an interface whose labels were fed has no such label: the empty word (no role)
+                return labels.getOrDefault(name, "");
             }
             return super.word(name);
         }

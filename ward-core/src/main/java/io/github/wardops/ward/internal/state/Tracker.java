@@ -105,6 +105,7 @@ public final class Tracker implements StateTracker {
         /** Interface subjects and values: null until the device's first interface (most devices have none). */
         private Map<Integer, Subject> interfaces;
         private Map<Integer, Map<String, Double>> interfaceValues;
+        private Map<Integer, Map<String, String>> interfaceLabels;
         /**
          * The latest measurement of each check that reported one, as parallel arrays: the
          * result's own immutable measurement is kept, not a map of boxed copies, so a device
@@ -127,6 +128,17 @@ public final class Tracker implements StateTracker {
 
         Map<Integer, Map<String, Double>> interfaceValues() {
             return interfaceValues == null ? Map.of() : interfaceValues;
+        }
+
+        Map<Integer, Map<String, String>> interfaceLabels() {
+            return interfaceLabels == null ? Map.of() : interfaceLabels;
+        }
+
+        Map<Integer, Map<String, String>> interfaceLabelsForWrite() {
+            if (interfaceLabels == null) {
+                interfaceLabels = new HashMap<>(4);
+            }
+            return interfaceLabels;
         }
 
         Map<Integer, Map<String, Double>> interfaceValuesForWrite() {
@@ -861,7 +873,9 @@ public final class Tracker implements StateTracker {
                 ifv.put(x.getKey(), Map.copyOf(x.getValue()));
             }
         }
-        return new DeviceView(e.device, e.reach.snapshot(), ifs, values.build(), ifv,
+        // labels are replaced whole (never changed in place), so the view may share them
+        Map<Integer, Map<String, String>> ifl = e.interfaceLabels().isEmpty() ? Map.of() : Map.copyOf(e.interfaceLabels());
+        return new DeviceView(e.device, e.reach.snapshot(), ifs, values.build(), ifv, ifl,
                 topology.dependents().getOrDefault(e.device.id(), 0), parentTrouble(e.device), now);
     }
 
@@ -969,6 +983,53 @@ public final class Tracker implements StateTracker {
                     continue;
                 }
                 m.put(x.getKey(), x.getValue());
+            }
+            notifyUpdate(e);
+        }
+    }
+
+    /** The most characters of one interface label kept. */
+    static final int MAX_LABEL_CHARS = 256;
+
+    @Override
+    public void onInterfaceLabels(DeviceId device, int ifIndex, Map<String, String> labels, Instant at) {
+        StateKey.ofInterface(device, ifIndex);
+        Objects.requireNonNull(labels, "labels");
+        Objects.requireNonNull(at, "at");
+        Entry e = entries.get(device);
+        if (e == null) {
+            ignored.increment();
+            return;
+        }
+        Map<String, String> kept = new HashMap<>();
+        for (Map.Entry<String, String> x : labels.entrySet()) {
+            if (x.getKey() == null || x.getValue() == null) {
+                continue;
+            }
+            if (kept.size() >= cfg.maxValuesPerSubject()) {
+                valuesDropped.increment();
+                break;
+            }
+            String v = x.getValue();
+            kept.put(x.getKey(), v.length() > MAX_LABEL_CHARS ? v.substring(0, MAX_LABEL_CHARS) : v);
+        }
+        Map<String, String> frozen = Map.copyOf(kept);
+        synchronized (e) {
+            if (e.removed) {
+                return;
+            }
+            Map<String, String> before = e.interfaceLabels().get(ifIndex);
+            if (frozen.equals(before)) {
+                return;
+            }
+            if (before == null && e.interfaceLabels().size() >= cfg.maxInterfacesPerDevice()) {
+                valuesDropped.increment();
+                return;
+            }
+            if (frozen.isEmpty()) {
+                e.interfaceLabelsForWrite().remove(ifIndex);
+            } else {
+                e.interfaceLabelsForWrite().put(ifIndex, frozen);
             }
             notifyUpdate(e);
         }

@@ -77,6 +77,7 @@ import java.util.Optional;
  * @param snmpChecks the SNMP checks chosen by label selectors, first match wins; never {@code null}
  * @param snmpV3 the SNMP v3 credentials of the {@code v3} rules, or {@code null} when no v3 user is set
  * @param snmpTraps the SNMP trap receiver's settings; never {@code null}
+ * @param interfaceRoles the interface classification rules ({@code snmp-interface-rules}); never {@code null}
  * @param encryptionKeys the keys of the SNMP credentials stored in the database, or {@code null} when {@code encryption-key} is unset
  * @param secrets the secrets that were set, by key; never {@code null}
  * @param effective every setting's effective value and origin, secrets masked, in table order
@@ -93,6 +94,7 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
                           Duration dbRollupRetention, Duration dbEventRetention,
                           String redisUrl, Duration cacheTtl, int snmpPort, Duration snmpInterval,
                           List<TcpCheckRule> tcpChecks, List<SnmpCheckRule> snmpChecks, SnmpCredentials snmpV3, SnmpTraps snmpTraps,
+                          InterfaceRoles interfaceRoles,
                           SecretKeys encryptionKeys, Map<String, Secret> secrets, List<Effective> effective) {
 
     /** The configuration file read when no other is named and it exists, in the working directory. */
@@ -132,6 +134,7 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
      */
     public RunSettings {
         java.util.Objects.requireNonNull(snmpTraps, "snmpTraps");
+        java.util.Objects.requireNonNull(interfaceRoles, "interfaceRoles");
         tcpChecks = List.copyOf(tcpChecks);
         snmpChecks = List.copyOf(snmpChecks);
         secrets = Map.copyOf(secrets);
@@ -296,6 +299,9 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
         Integer snmpPort = Settings.SNMP_PORT.resolve(raw, problems);
         Duration snmpInterval = Settings.SNMP_INTERVAL.resolve(raw, problems);
         List<TcpCheckRule> tcpChecks = Settings.TCP_CHECKS.resolve(raw, problems);
+        // only ward run and ward config poll SNMP, so only they read the rules file
+        InterfaceRoles roles = checkSnmp ? InterfaceRoles.read(Settings.SNMP_INTERFACE_RULES.resolve(raw, problems), problems)
+                : InterfaceRoles.NONE;
         Integer trapPort = Settings.SNMP_TRAP_PORT.resolve(raw, problems);
         java.net.InetAddress trapAddress = Settings.SNMP_TRAP_ADDRESS.resolve(raw, problems);
         Duration trapProbeGap = Settings.SNMP_TRAP_PROBE_GAP.resolve(raw, problems);
@@ -393,7 +399,61 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
                 redisUrl, cacheTtl,
                 snmpPort, snmpInterval, tcpChecks == null ? List.of() : tcpChecks,
                 snmpChecks == null ? List.of() : snmpChecks, v3,
-                new SnmpTraps(trapPort, trapAddress, trapProbeGap, trapKeep, trapHold), keys, secrets, effective);
+                new SnmpTraps(trapPort, trapAddress, trapProbeGap, trapKeep, trapHold), roles, keys, secrets, effective);
+    }
+
+    /**
+     * The interface classification rules of {@code snmp-interface-rules}.
+     *
+     * @param file the rules file, or {@code null} for none
+     * @param rules the rules, first match wins; never {@code null}
+     */
+    public record InterfaceRoles(Path file, List<io.github.wardops.ward.snmp.poller.InterfaceRule> rules) {
+        /** No rules file. */
+        public static final InterfaceRoles NONE = new InterfaceRoles(null, List.of());
+        /** The largest rules file read, 1 MiB. */
+        public static final long MAX_BYTES = 1024 * 1024;
+
+        /** Copies the rules. */
+        public InterfaceRoles {
+            rules = List.copyOf(rules);
+        }
+
+        /**
+         * Reads and parses a rules file; every problem (each bad line with its number) is added.
+         *
+         * @param file the file, or {@code null} for none
+         * @param problems where problems go
+         * @return the rules; {@link #NONE} when there is no file or it has problems
+         */
+        static InterfaceRoles read(Path file, List<String> problems) {
+            if (file == null) {
+                return NONE;
+            }
+            String text;
+            try {
+                if (Files.size(file) > MAX_BYTES) {
+                    problems.add("snmp-interface-rules " + file + ": larger than " + MAX_BYTES + " bytes");
+                    return NONE;
+                }
+                text = Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
+            } catch (java.nio.file.NoSuchFileException e) {
+                problems.add("snmp-interface-rules " + file + ": no such file");
+                return NONE;
+            } catch (IOException | java.io.UncheckedIOException e) {
+                problems.add("snmp-interface-rules " + file + ": cannot be read (" + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
+                return NONE;
+            }
+            try {
+                return new InterfaceRoles(file, io.github.wardops.ward.snmp.poller.InterfaceRule.parseAll(file.toString(), text));
+            } catch (io.github.wardops.ward.InvalidConfigurationException e) {
+                problems.add("snmp-interface-rules " + file + " has " + e.problems().size()
+                        + (e.problems().size() == 1 ? " problem" : " problems") + ":");
+                problems.addAll(e.problems());
+                return NONE;
+            }
+        }
     }
 
     /**

@@ -581,6 +581,22 @@ public final class Settings {
                 + "checks](#snmp-checks).")
             .build();
 
+    /** {@code --snmp-interface-rules}, {@code WARD_SNMP_INTERFACE_RULES}, YAML {@code snmp-interface-rules}. */
+    public static final Setting<Path> SNMP_INTERFACE_RULES = Setting.of("snmp-interface-rules", Values.PATH)
+            .label("FILE")
+            .shownAs("none")
+            .help("Interface classification rules, one a line: '<role> <alias|descr|name|type|speed> <pattern>' "
+                + "(default: none: no interface has a role).")
+            .doc("Interface classification rules, one a line: `<role> <field> <pattern>` with the field `alias`, "
+                + "`descr`, `name`, `type` or `speed`; the first match wins, and a named group such as "
+                + "`(?<provider>...)` of a text rule becomes a label (`uplink alias (?i)isp[-_ ]?(?<provider>\\w+)`). "
+                + "Roles and providers reach `GET /api/devices/{id}/interfaces`, the alert rules (`if_role`, "
+                + "`if_provider`, `uplinks_down`...), `/api/summary` (uplinks per provider) and `/metrics` "
+                + "(`ward_runner_uplinks`). See [Interface roles in the runner](snmp.md#interface-roles-in-the-runner). "
+                + "Read at start, at most 1 MiB; every bad line is reported with its number and the runner does not "
+                + "start (exit 2). A change needs a restart.")
+            .build();
+
     /** {@code --snmp-v3-user}, {@code WARD_SNMP_V3_USER}, YAML {@code snmp-v3-user}. */
     public static final Setting<String> SNMP_V3_USER = Setting.of("snmp-v3-user", Values.TEXT)
             .label("USER")
@@ -757,7 +773,7 @@ public final class Settings {
             ALERT_GROUP_REACHABILITY, ALERT_FLOOD_THRESHOLD, ALERT_FLOOD_WINDOW, WEBHOOK_URL, WEBHOOK_TIMEOUT, VM_URL, VM_COMPAT, VM_USER,
             NOTIFY_LOG, NOTIFICATIONS, STORAGE, DB_URL, DB_USER, DB_CLAIM, CLUSTER, ZONE, DATA_DIR, DB_RETENTION, DB_ROLLUP_RETENTION,
             DB_EVENT_RETENTION, REDIS_URL, CACHE_TTL, SNMP_PORT,
-            SNMP_INTERVAL, TCP_CHECKS, SNMP_CHECKS, SNMP_V3_USER, SNMP_V3_LEVEL, SNMP_V3_AUTH_PROTOCOL,
+            SNMP_INTERVAL, TCP_CHECKS, SNMP_CHECKS, SNMP_INTERFACE_RULES, SNMP_V3_USER, SNMP_V3_LEVEL, SNMP_V3_AUTH_PROTOCOL,
             SNMP_V3_PRIV_PROTOCOL, SNMP_TRAP_PORT, SNMP_TRAP_ADDRESS, SNMP_TRAP_PROBE_GAP, SNMP_TRAP_HOLD, SNMP_TRAP_KEEP, HTTP_TOKEN, WEBHOOK_SECRET, DB_PASSWORD, REDIS_PASSWORD, VM_PASSWORD, VM_TOKEN,
             SNMP_COMMUNITY,
             SNMP_V3_AUTH_PASSPHRASE, SNMP_V3_PRIV_PASSPHRASE, SNMP_TRAP_COMMUNITY, ENCRYPTION_KEY);

@@ -98,12 +98,14 @@ public final class HttpApi implements AutoCloseable {
      *     {@code heldBy})
      * @param traps the latest SNMP traps per device, or {@code null} when the trap receiver is off
      *     ({@code /api/devices/{id}/traps} then answers {@code 503})
+     * @param uplinks the fleet's uplinks by provider, or {@code null} ({@code /api/summary} then has
+     *     no {@code uplinks})
      */
     public record Backend(Ward ward, StateTracker tracker, Alerting alerting, AlertStore alertStore,
                           PrometheusMeterRegistry registry, List<ReadinessCheck> readiness, Clock clock,
                           DeviceHistory history, InterfaceHistory interfaceHistory, DeviceEvents events,
                           AvailabilityReport availability, FleetView fleet, Supplier<ClusterView> cluster,
-                          Notifications notifications, TrapLog traps) {
+                          Notifications notifications, TrapLog traps, Uplinks uplinks) {
         /**
          * Checks the components (each is described on the record), builds the local
          * {@link FleetView} when {@code fleet} is {@code null}, and copies its collections, so
@@ -146,7 +148,7 @@ public final class HttpApi implements AutoCloseable {
                        DeviceHistory history, InterfaceHistory interfaceHistory, DeviceEvents events,
                        AvailabilityReport availability, FleetView fleet, Supplier<ClusterView> cluster) {
             this(ward, tracker, alerting, alertStore, registry, readiness, clock, history, interfaceHistory, events,
-                    availability, fleet, cluster, null, null);
+                    availability, fleet, cluster, null, null, null);
         }
 
         /**
@@ -170,7 +172,7 @@ public final class HttpApi implements AutoCloseable {
                        DeviceHistory history, InterfaceHistory interfaceHistory, DeviceEvents events,
                        AvailabilityReport availability) {
             this(ward, tracker, alerting, alertStore, registry, readiness, clock, history, interfaceHistory, events,
-                    availability, null, null, null, null);
+                    availability, null, null, null, null, null);
         }
 
         /**
@@ -183,7 +185,7 @@ public final class HttpApi implements AutoCloseable {
         public Backend withFleet(FleetView fleet, Supplier<ClusterView> cluster) {
             Objects.requireNonNull(fleet, "fleet");
             return new Backend(ward, tracker, alerting, alertStore, registry, readiness, clock, history,
-                    interfaceHistory, events, availability, fleet, cluster, notifications, traps);
+                    interfaceHistory, events, availability, fleet, cluster, notifications, traps, uplinks);
         }
 
         /**
@@ -196,7 +198,7 @@ public final class HttpApi implements AutoCloseable {
          */
         public Backend withNotifications(Notifications n) {
             return new Backend(ward, tracker, alerting, alertStore, registry, readiness, clock, history,
-                    interfaceHistory, events, availability, fleet, cluster, n, traps);
+                    interfaceHistory, events, availability, fleet, cluster, n, traps, uplinks);
         }
 
         /**
@@ -207,7 +209,18 @@ public final class HttpApi implements AutoCloseable {
          */
         public Backend withTraps(TrapLog log) {
             return new Backend(ward, tracker, alerting, alertStore, registry, readiness, clock, history,
-                    interfaceHistory, events, availability, fleet, cluster, notifications, log);
+                    interfaceHistory, events, availability, fleet, cluster, notifications, log, uplinks);
+        }
+
+        /**
+         * This backend with the fleet's uplinks, for the {@code uplinks} of {@code /api/summary}.
+         *
+         * @param u the uplinks, or {@code null} for none
+         * @return the new backend
+         */
+        public Backend withUplinks(Uplinks u) {
+            return new Backend(ward, tracker, alerting, alertStore, registry, readiness, clock, history,
+                    interfaceHistory, events, availability, fleet, cluster, notifications, traps, u);
         }
 
         /**
@@ -223,7 +236,8 @@ public final class HttpApi implements AutoCloseable {
          */
         public Backend(Ward ward, StateTracker tracker, Alerting alerting, AlertStore alertStore,
                        PrometheusMeterRegistry registry, List<ReadinessCheck> readiness, Clock clock) {
-            this(ward, tracker, alerting, alertStore, registry, readiness, clock, null, null, null, null, null, null, null, null);
+            this(ward, tracker, alerting, alertStore, registry, readiness, clock, null, null, null, null, null, null, null, null,
+                    null);
         }
     }
 
@@ -244,7 +258,7 @@ public final class HttpApi implements AutoCloseable {
         InterfacesResource interfaces = new InterfacesResource(fleet, b.interfaceHistory(), b.clock());
         EventsResource events = new EventsResource(fleet, b.events(), b.clock());
         TrapsResource traps = new TrapsResource(fleet, b.traps());
-        SummaryResource summary = new SummaryResource(fleet, b.clock());
+        SummaryResource summary = new SummaryResource(fleet, b.clock(), b.uplinks());
         ReportsResource reports = new ReportsResource(fleet, b.availability(), b.clock());
         ClusterResource cluster = new ClusterResource(fleet, b.cluster(), b.clock());
         // Handled in a slot: with its data inline the page costs what /api/status and /api/summary cost.

@@ -73,7 +73,7 @@ final class InterfacesResource {
                 }
                 InterfaceRates q = i.rates();
                 rows.add(row(id, i.index(), blankToNull(i.name()), blankToNull(i.alias()), blankToNull(i.descr()),
-                        i.role(), i.speedBitsPerSecond() > 0 ? i.speedBitsPerSecond() : null, status(i.adminStatus()),
+                        i.role(), blankToNull(i.attributes().get("provider")), i.speedBitsPerSecond() > 0 ? i.speedBitsPerSecond() : null, status(i.adminStatus()),
                         status(i.operStatus()), polled.at(), finite(q.inBitsPerSecond()), finite(q.outBitsPerSecond()),
                         finite(q.inUtilizationPct()), finite(q.outUtilizationPct()), finite(q.inErrorsPerSecond()),
                         finite(q.outErrorsPerSecond())));
@@ -93,7 +93,7 @@ final class InterfacesResource {
                 if (at == null || s.lastSeen().isAfter(at)) {
                     at = s.lastSeen();
                 }
-                rows.add(row(id, s.ifIndex(), s.name(), s.alias(), s.descr(), s.role(), s.speedBps(), s.adminStatus(),
+                rows.add(row(id, s.ifIndex(), s.name(), s.alias(), s.descr(), s.role(), s.provider(), s.speedBps(), s.adminStatus(),
                         s.operStatus(), s.sampleAt(), s.inBps(), s.outBps(), s.utilInPct(), s.utilOutPct(),
                         s.inErrorsPerS(), s.outErrorsPerS()));
             }
@@ -194,7 +194,7 @@ final class InterfacesResource {
     }
 
     private Map<String, Object> row(DeviceId id, int ifIndex, String name, String alias, String descr, String role,
-                                    Long speed, String admin, String oper, Instant at, Double in, Double out,
+                                    String provider, Long speed, String admin, String oper, Instant at, Double in, Double out,
                                     Double utilIn, Double utilOut, Double inErrors, Double outErrors) {
         DeviceState st = fleet.interfaceState(id, ifIndex).orElse(null);
         Map<String, Object> m = new LinkedHashMap<>();
@@ -203,6 +203,7 @@ final class InterfacesResource {
         m.put("ifAlias", alias);
         m.put("ifDescr", descr);
         m.put("role", role);
+        m.put("provider", provider);
         m.put("speedBps", speed);
         m.put("adminStatus", admin);
         m.put("operStatus", oper);

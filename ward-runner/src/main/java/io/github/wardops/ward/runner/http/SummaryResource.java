@@ -81,9 +81,16 @@ final class SummaryResource {
     private volatile Index index;
 
     private final FleetView fleet;
+    /** The uplinks by provider, or null: then the answer has no {@code uplinks}. */
+    private final Uplinks uplinks;
 
     SummaryResource(FleetView fleet, Clock clock) {
-        this(fleet::devices, fleet::statusBits, () -> fleet.openAlerts().size(), clock, FRESH_NANOS, STALE_NANOS, fleet);
+        this(fleet, clock, null);
+    }
+
+    SummaryResource(FleetView fleet, Clock clock, Uplinks uplinks) {
+        this(fleet::devices, fleet::statusBits, () -> fleet.openAlerts().size(), clock, FRESH_NANOS, STALE_NANOS, fleet,
+                uplinks);
     }
 
     /**
@@ -127,12 +134,14 @@ final class SummaryResource {
      */
     SummaryResource(Supplier<List<Device>> inventory, ToIntFunction<DeviceId> status, IntSupplier openAlerts,
                     Clock clock, long freshNanos, long staleNanos) {
-        this(inventory, () -> status, openAlerts, clock, freshNanos, staleNanos, null);
+        this(inventory, () -> status, openAlerts, clock, freshNanos, staleNanos, null, null);
     }
 
     private SummaryResource(Supplier<List<Device>> inventory, Supplier<ToIntFunction<DeviceId>> status,
-                            IntSupplier openAlerts, Clock clock, long freshNanos, long staleNanos, FleetView fleet) {
+                            IntSupplier openAlerts, Clock clock, long freshNanos, long staleNanos, FleetView fleet,
+                            Uplinks uplinks) {
         this.fleet = fleet;
+        this.uplinks = uplinks;
         this.inventory = inventory;
         this.status = status;
         this.openAlerts = openAlerts;
@@ -353,12 +362,44 @@ final class SummaryResource {
      * @throws IOException when writing fails
      */
     static void write(Summary s, Instant at, int alerts, JsonGenerator g) throws IOException {
+        write(s, at, alerts, null, g);
+    }
+
+    /**
+     * Writes a summary and the uplinks per provider as the answer's JSON.
+     *
+     * @param s the summary
+     * @param at when it was counted
+     * @param alerts the open alerts
+     * @param uplinks the uplinks by provider, or {@code null} for none
+     * @param g where to write; left open
+     * @throws IOException when writing fails
+     */
+    static void write(Summary s, Instant at, int alerts, Uplinks.Counts uplinks, JsonGenerator g) throws IOException {
         g.writeStartObject();
         g.writeStringField("at", at.toString());
         g.writeNumberField("devices", s.totals()[DEVICES]);
         g.writeFieldName("counts");
         counts(g, s.totals());
         g.writeNumberField("alerts", alerts);
+        if (uplinks != null) {
+            g.writeFieldName("uplinks");
+            g.writeStartObject();
+            g.writeNumberField("devices", uplinks.devices());
+            g.writeNumberField("devicesAllDown", uplinks.devicesAllDown());
+            g.writeFieldName("providers");
+            g.writeStartArray();
+            for (Uplinks.Provider p : uplinks.providers()) {
+                g.writeStartObject();
+                g.writeStringField("provider", p.provider());
+                g.writeNumberField("up", p.up());
+                g.writeNumberField("down", p.down());
+                g.writeNumberField("unknown", p.unknown());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
         g.writeBooleanField("truncated", s.truncated());
         List<String> regionNames = new ArrayList<>(s.regions().keySet());
         regionNames.sort(NAMES);
@@ -456,7 +497,10 @@ final class SummaryResource {
         Summary s = ix.count(status.get());
         int alerts = openAlerts.getAsInt();
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64 * 1024);
-        write(s, clock.instant(), alerts, out);
+        Uplinks.Counts u = uplinks == null ? null : uplinks.count();
+        try (JsonGenerator g = Answers.generator(out)) {
+            write(s, clock.instant(), alerts, u, g);
+        }
         Counted c = new Counted(started, out.toByteArray());
         last.accumulateAndGet(c, (a, b) -> a == null || b.nanoTime() - a.nanoTime() > 0 ? b : a);
         return c;

@@ -2,6 +2,7 @@ package io.github.wardops.ward.runner.poll;
 
 import io.github.wardops.ward.probe.ProbeResult;
 import io.github.wardops.ward.probe.ResultListener;
+import io.github.wardops.ward.runner.http.Uplinks;
 import io.github.wardops.ward.snmp.SnmpInterface;
 import io.github.wardops.ward.snmp.SnmpMeasurement;
 import io.github.wardops.ward.state.StateTracker;
@@ -13,15 +14,24 @@ import java.util.Map;
  * interfaces that are administratively up (an admin-down port is not a fault), and the rates as
  * interface values ({@code if_in_bps}, {@code if_out_bps}, {@code if_in_errors_per_s},
  * {@code if_out_errors_per_s}, {@code if_util_in_pct}, {@code if_util_out_pct},
- * {@code if_speed_bps}...), the names the alert rules and the cache use. Registered with the
+ * {@code if_speed_bps}...), the names the alert rules and the cache use; the interface's names,
+ * role and provider as words ({@code if_name}, {@code if_role}, {@code if_provider}...); and the
+ * uplinks to {@link Uplinks}. Registered with the
  * engine after the tracker. Stateless and thread-safe; called on the probing thread.
  */
 final class SnmpInterfaceFeed implements ResultListener {
     private static final int IF_UP = 1;
+    private static final java.util.regex.Pattern ATTRIBUTE = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,31}");
     private final StateTracker tracker;
+    private final Uplinks uplinks;
 
     SnmpInterfaceFeed(StateTracker tracker) {
+        this(tracker, null);
+    }
+
+    SnmpInterfaceFeed(StateTracker tracker, Uplinks uplinks) {
         this.tracker = tracker;
+        this.uplinks = uplinks;
     }
 
     @Override
@@ -29,10 +39,14 @@ final class SnmpInterfaceFeed implements ResultListener {
         if (!(result instanceof ProbeResult.Up up) || !(up.measurement() instanceof SnmpMeasurement m)) {
             return;
         }
+        if (uplinks != null) {
+            uplinks.update(up.device(), m.interfaces());
+        }
         for (SnmpInterface i : m.interfaces()) {
             if (i.index() < 1) {
                 continue;
             }
+            tracker.onInterfaceLabels(up.device(), i.index(), labels(i), up.at());
             if (i.adminStatus() == IF_UP && i.operStatus() != 0) {
                 tracker.onInterfaceStatus(up.device(), i.index(), i.operStatus() == IF_UP, up.at());
             }
@@ -41,6 +55,27 @@ final class SnmpInterfaceFeed implements ResultListener {
                 tracker.onInterfaceValues(up.device(), i.index(), values, up.at());
             }
         }
+    }
+
+    /**
+     * The interface's words for the alert rules: {@code if_name}, {@code if_alias}, {@code if_descr},
+     * and, when a classification rule matched, {@code if_role} and {@code if_<group>} for each named
+     * group it captured ({@code if_provider}).
+     */
+    static Map<String, String> labels(SnmpInterface i) {
+        Map<String, String> l = new LinkedHashMap<>();
+        l.put("if_name", i.name());
+        l.put("if_alias", i.alias());
+        l.put("if_descr", i.descr());
+        if (i.role() != null) {
+            l.put("if_role", i.role());
+            i.attributes().forEach((k, v) -> {
+                if (ATTRIBUTE.matcher(k).matches() && !l.containsKey("if_" + k)) {
+                    l.put("if_" + k, v);
+                }
+            });
+        }
+        return l;
     }
 
     /** The interface's rates under the tracker's and the cache's names; NaN rates are left out. */

@@ -19,6 +19,7 @@ import io.github.wardops.ward.probe.Probers;
 import io.github.wardops.ward.runner.config.RunSettings;
 import io.github.wardops.ward.runner.config.SnmpCheckRule;
 import io.github.wardops.ward.runner.http.HttpApi;
+import io.github.wardops.ward.runner.http.Uplinks;
 import io.github.wardops.ward.runner.http.ReadinessCheck;
 import io.github.wardops.ward.postgres.PostgresStorage;
 import io.github.wardops.ward.sink.ResultSink;
@@ -89,6 +90,8 @@ public final class Wiring implements AutoCloseable {
     private final Reloader reloader;
     /** The SNMP trap receiver ({@code snmp-trap-port}), or {@code null} when it is off; set once by {@link #build}. */
     private Traps traps;
+    /** The fleet's uplinks by provider; set once by {@link #build}. */
+    private Uplinks uplinks;
     private final List<ReadinessCheck> readiness = new ArrayList<>();
     private final AtomicBoolean engineStarted = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -180,6 +183,7 @@ public final class Wiring implements AutoCloseable {
         Cluster cluster = null;
         Routing routing = null;
         Traps traps = null;
+        Uplinks uplinks = null;
         boolean clustered = settings.clustered();
         // In cluster mode the engine, the tracker and alerting hold only the owned shards' devices: they start empty.
         Collection<Device> polled = clustered ? List.of() : devices;
@@ -231,6 +235,7 @@ public final class Wiring implements AutoCloseable {
                 tb.listener(storage.storage().stateHistory());   // every transition into state_changes
             }
             tracker = tb.build();
+            uplinks = new Uplinks(tracker, registry, Clock.systemUTC());
             tracker.replaceInventory(polled);
             if (!clustered) {
                 // cluster mode: each shard's open alerts are read when it is gained (StateTracker.adopt), never all
@@ -240,7 +245,12 @@ public final class Wiring implements AutoCloseable {
             Ward.Builder wb = Ward.builder();
             List<SnmpCheckRule> snmpRules = Checks.activeSnmpRules(settings);
             if (!snmpRules.isEmpty()) {
-                SnmpOptions.Builder sb = SnmpOptions.builder().meterRegistry(registry);
+                SnmpOptions.Builder sb = SnmpOptions.builder().meterRegistry(registry)
+                        .interfaceRules(settings.interfaceRoles().rules());
+                if (settings.interfaceRoles().file() != null) {
+                    LOG.info("snmp: {} interface rules from {}", settings.interfaceRoles().rules().size(),
+                            settings.interfaceRoles().file());
+                }
                 for (String profile : SnmpCheckRule.PROFILES) {
                     settings.snmpCredentials(profile).ifPresent(c -> sb.credentials(profile, c));
                 }
@@ -278,7 +288,7 @@ public final class Wiring implements AutoCloseable {
             Ward ward = wb
                     .prober(prober)
                     .listener(tracker)
-                    .listener(new SnmpInterfaceFeed(tracker))
+                    .listener(new SnmpInterfaceFeed(tracker, uplinks))
                     .listener(cache.states())
                     .meterRegistry(registry)
                     .maxProbesInFlight(settings.maxProbesInFlight())
@@ -317,6 +327,7 @@ public final class Wiring implements AutoCloseable {
             Wiring w = new Wiring(registry, gc, prober, alertStore, notifiers, alerting, tracker, ward, storage, cache, snmp, vm,
                     cluster, routing, reloader);
             w.traps = traps;
+            w.uplinks = uplinks;
             if (traps != null) {
                 String bound = Poller.hostPort(traps.receiver().localAddress());
                 w.readiness.add(ReadinessCheck.of("snmp-traps", () -> new ReadinessCheck.Result(true,
@@ -580,7 +591,7 @@ public final class Wiring implements AutoCloseable {
                 storage == null ? null : storage.storage().interfaceHistory(),
                 storage == null ? null : storage.storage().deviceEvents(),
                 storage == null ? null : storage.storage().availability());
-        b = b.withTraps(traps == null ? null : traps.log());
+        b = b.withTraps(traps == null ? null : traps.log()).withUplinks(uplinks);
         if (cluster != null) {
             // the whole fleet, from the shared database, for devices other runners poll
             b = b.withFleet(io.github.wardops.ward.runner.http.SharedFleetView.over(cluster::fleet, ward, tracker, alerting,

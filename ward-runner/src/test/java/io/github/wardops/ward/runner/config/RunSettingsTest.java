@@ -171,6 +171,37 @@ class RunSettingsTest {
     Path dir;
 
     @Test
+    void interfaceRulesAreReadForRunAndConfigWithEveryBadLineButNotForDatabaseCommands() throws Exception {
+        Path good = Files.writeString(dir.resolve("good.rules"), "uplink alias (?i)isp[-_ ]?(?<provider>\\w+)\nlag type 161\n");
+        RunSettings r = RunSettings.resolve(Map.of("snmp-interface-rules", good.toString()), Map.of(), null);
+        assertEquals(good, r.interfaceRoles().file());
+        assertEquals(2, r.interfaceRoles().rules().size());
+        assertEquals(RunSettings.InterfaceRoles.NONE, RunSettings.resolve(Map.of(), Map.of(), null).interfaceRoles());
+
+        Path bad = Files.writeString(dir.resolve("bad.rules"), "uplink alias (\n\nlag type lagg\n");
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> RunSettings.resolve(Map.of(), Map.of("WARD_SNMP_INTERFACE_RULES", bad.toString()), null));
+        assertTrue(e.problems().contains("snmp-interface-rules " + bad + " has 2 problems:"), e.problems().toString());
+        assertTrue(e.problems().stream().anyMatch(p -> p.startsWith(bad + ":1: ")), e.problems().toString());
+        assertTrue(e.problems().stream().anyMatch(p -> p.startsWith(bad + ":3: ") && p.contains("'lagg'")),
+                e.problems().toString());
+
+        Path big = dir.resolve("big.rules");
+        Files.write(big, new byte[(int) RunSettings.InterfaceRoles.MAX_BYTES + 1]);
+        e = assertThrows(InvalidConfigurationException.class,
+                () -> RunSettings.resolve(Map.of("snmp-interface-rules", big.toString()), Map.of(), null));
+        assertTrue(e.problems().contains("snmp-interface-rules " + big + ": larger than 1048576 bytes"), e.problems().toString());
+        Path binary = Files.write(dir.resolve("binary.rules"), new byte[] {(byte) 0xff, (byte) 0xfe, 'x'});
+        e = assertThrows(InvalidConfigurationException.class,
+                () -> RunSettings.resolve(Map.of("snmp-interface-rules", binary.toString()), Map.of(), null));
+        assertTrue(e.problems().get(0).startsWith("snmp-interface-rules " + binary + ": cannot be read"), e.problems().toString());
+
+        // ward credentials and ward import poll nothing: they do not read it
+        assertEquals(RunSettings.InterfaceRoles.NONE,
+                RunSettings.resolveForDatabase(Map.of("snmp-interface-rules", bad.toString()), Map.of()).interfaceRoles());
+    }
+
+    @Test
     void theConfigFileSitsBetweenDefaultsAndTheEnvironment() throws Exception {
         Path yaml = Files.writeString(dir.resolve("ward.yaml"), """
                 interval: 10s

@@ -42,6 +42,7 @@ class SettingsTest {
             Map.entry("zone", "branch-west"),
             Map.entry("redis-url", "redis://127.0.0.1:6379"),
             Map.entry("tcp-checks", "* => 22"),
+            Map.entry("snmp-interface-rules", "/tmp/interface.rules"),
             Map.entry("snmp-v3-user", "monitor"),
             Map.entry("snmp-v3-level", "authPriv"),
             Map.entry("snmp-v3-auth-protocol", "SHA-256"),

@@ -40,6 +40,8 @@ public final class SimulatedDevice {
     private final int[] indexes;
     private final long[] counterEpochNanos;
     private final long[] discontinuityTicks;
+    /** Per interface, the ifOperStatus set while running ({@link #operStatus}), 0 for the built one. */
+    private final java.util.concurrent.atomic.AtomicIntegerArray operNow;
     private final ConcurrentSkipListMap<SnmpOid, Function<Instant, SnmpValue>> scalars = new ConcurrentSkipListMap<>();
     private volatile SimulatedBehaviour behaviour = SimulatedBehaviour.NORMAL;
     private volatile boolean highCapacity = true;
@@ -72,6 +74,7 @@ public final class SimulatedDevice {
         }
         this.counterEpochNanos = new long[ifs.length];
         this.discontinuityTicks = new long[ifs.length];
+        this.operNow = new java.util.concurrent.atomic.AtomicIntegerArray(ifs.length);
         long bootNanos = nanos(boot);
         Arrays.fill(counterEpochNanos, bootNanos);
         SnmpOid sys = SnmpOid.parse("1.3.6.1.2.1.1");
@@ -213,6 +216,25 @@ public final class SimulatedDevice {
             Arrays.fill(counterEpochNanos, nanos(now));
             Arrays.fill(discontinuityTicks, 0);
         }
+    }
+
+    /**
+     * Sets one interface's ifOperStatus from now on (a provider's link going down: 2; back up: 1);
+     * its counters keep growing, as a real port's would not, which no rule reads.
+     *
+     * @param ifIndex the interface
+     * @param status the IF-MIB ifOperStatus, 1 (up) to 7 (lowerLayerDown)
+     * @throws IllegalArgumentException when the device has no such interface or the status is not 1-7
+     */
+    public void operStatus(int ifIndex, int status) {
+        int k = Arrays.binarySearch(indexes, ifIndex);
+        if (k < 0) {
+            throw new IllegalArgumentException("no interface " + ifIndex);
+        }
+        if (status < 1 || status > 7) {
+            throw new IllegalArgumentException("ifOperStatus must be 1-7: " + status);
+        }
+        operNow.set(k, status);
     }
 
     /**
@@ -387,7 +409,7 @@ public final class SimulatedDevice {
             case 5 -> new SnmpValue.Gauge32(Math.min(MAX32, i.speedBps()));
             case 6 -> new SnmpValue.OctetString(mac(i.index()));
             case 7 -> new SnmpValue.Integer32(i.adminStatus());
-            case 8 -> new SnmpValue.Integer32(i.operStatus());
+            case 8 -> new SnmpValue.Integer32(operNow.get(k) != 0 ? operNow.get(k) : i.operStatus());
             case 9 -> new SnmpValue.TimeTicks(0);
             case 10 -> new SnmpValue.Counter32(grow(i.inOctetsPerSecond(), k, now, i.octetOffset()) & MAX32);
             case 11, 17 -> new SnmpValue.Counter32(grow(i.packetsPerSecond(), k, now, 0) & MAX32);

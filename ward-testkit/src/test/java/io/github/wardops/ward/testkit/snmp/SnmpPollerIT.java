@@ -277,6 +277,25 @@ class SnmpPollerIT {
     }
 
     @Test
+    void classificationRulesReadTypeAndSpeedAsTheAgentGivesThem() throws Exception {
+        SimulatedDevice d = start(SimulatedDevice.builder(loopback("127.0.0.1")).interfaces(List.of(
+                SimulatedInterface.ethernet(1, 1_000),
+                new SimulatedInterface(2, "Po1", "Port-channel1", "", 161, 2_000_000_000L, 1, 1, 0, 0, 0, 0, 0),
+                new SimulatedInterface(3, "Se0/0", "Serial0/0", "", 22, 2_048_000L, 1, 1, 0, 0, 0, 0, 0),
+                new SimulatedInterface(4, "Te0/1", "TenGigabitEthernet0/1", "", 6, 10_000_000_000L, 1, 1, 0, 0, 0, 0, 0))),
+                SnmpOptions.builder().interfaceRules(InterfaceRule.parseAll("rules", """
+                        lag      type  ieee8023adLag
+                        backbone speed >= 10G
+                        slow     ifSpeed < 10M
+                        """)));
+        SnmpMeasurement m = up(prober.probe(request(d, SnmpSettings.builder().credentials(V2C))));
+        java.util.Map<Integer, String> roles = new java.util.TreeMap<>();
+        m.interfaces().forEach(i -> roles.put(i.index(), String.valueOf(i.role())));
+        assertEquals(java.util.Map.of(1, "null", 2, "lag", 3, "slow", 4, "backbone"), roles,
+                "ifHighSpeed gives 10G for Te0/1 (ifSpeed caps at 4.29G)");
+    }
+
+    @Test
     void vendorTemplateItemsAreReadWhenDue() throws Exception {
         SimulatedDevice d = start(SimulatedDevice.builder(loopback("127.0.0.1"))
                 .system("Cisco IOS", SnmpOid.parse("1.3.6.1.4.1.9.1.1208"), "r1", "Tbilisi")

@@ -399,7 +399,7 @@ public final class SnmpPoller implements SnmpProber {
             if (!s.interfaceFilter().accepts(type, display)) {
                 continue;
             }
-            InterfaceClassifier.Classification cl = classifier.classify(alias, descr, name);
+            InterfaceClassifier.Classification cl = classifier.classify(alias, descr, name, type, speedBps);
             found.put(index, new IfInfo(index, strings.intern(name), strings.intern(descr), strings.intern(alias), type, mtu,
                     speedBps, mac, cl.role(), cl.attributes(), hc, hasDisc));
         }
