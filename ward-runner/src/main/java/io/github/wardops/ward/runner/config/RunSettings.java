@@ -75,6 +75,7 @@ import java.util.Optional;
  * @param snmpChecks the SNMP checks chosen by label selectors, first match wins; never {@code null}
  * @param snmpV3 the SNMP v3 credentials of the {@code v3} rules, or {@code null} when no v3 user is set
  * @param snmpTraps the SNMP trap receiver's settings; never {@code null}
+ * @param snmpTemplates the SNMP template directory and table bound; never {@code null}
  * @param encryptionKeys the keys of the SNMP credentials stored in the database, or {@code null} when {@code encryption-key} is unset
  * @param secrets the secrets that were set, by key; never {@code null}
  * @param effective every setting's effective value and origin, secrets masked, in table order
@@ -91,7 +92,7 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
                           Duration dbRollupRetention, Duration dbEventRetention,
                           String redisUrl, Duration cacheTtl, int snmpPort, Duration snmpInterval,
                           List<TcpCheckRule> tcpChecks, List<SnmpCheckRule> snmpChecks, SnmpCredentials snmpV3, SnmpTraps snmpTraps,
-                          SecretKeys encryptionKeys, Map<String, Secret> secrets, List<Effective> effective) {
+                          SnmpTemplates snmpTemplates, SecretKeys encryptionKeys, Map<String, Secret> secrets, List<Effective> effective) {
 
     /** The configuration file read when no other is named and it exists, in the working directory. */
     public static final String DEFAULT_CONFIG_FILE = "ward.yaml";
@@ -130,6 +131,7 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
      */
     public RunSettings {
         java.util.Objects.requireNonNull(snmpTraps, "snmpTraps");
+        java.util.Objects.requireNonNull(snmpTemplates, "snmpTemplates");
         tcpChecks = List.copyOf(tcpChecks);
         snmpChecks = List.copyOf(snmpChecks);
         secrets = Map.copyOf(secrets);
@@ -297,6 +299,8 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
         java.net.InetAddress trapAddress = Settings.SNMP_TRAP_ADDRESS.resolve(raw, problems);
         Duration trapProbeGap = Settings.SNMP_TRAP_PROBE_GAP.resolve(raw, problems);
         Integer trapKeep = Settings.SNMP_TRAP_KEEP.resolve(raw, problems);
+        Path templatesDir = Settings.SNMP_TEMPLATES.resolve(raw, problems);
+        Integer tableRows = Settings.SNMP_TABLE_ROWS.resolve(raw, problems);
         InventorySource source = Settings.INVENTORY_SOURCE.resolve(raw, problems);
         Boolean allowLinkLocal = Settings.ALLOW_LINK_LOCAL.resolve(raw, problems);
         if (source != null && source.readsDatabase() && Boolean.FALSE.equals(storage)) {
@@ -386,7 +390,8 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
                 redisUrl, cacheTtl,
                 snmpPort, snmpInterval, tcpChecks == null ? List.of() : tcpChecks,
                 snmpChecks == null ? List.of() : snmpChecks, v3,
-                new SnmpTraps(trapPort, trapAddress, trapProbeGap, trapKeep), keys, secrets, effective);
+                new SnmpTraps(trapPort, trapAddress, trapProbeGap, trapKeep),
+                new SnmpTemplates(templatesDir, tableRows), keys, secrets, effective);
     }
 
     /**
@@ -402,6 +407,15 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
         public boolean on() {
             return port != 0;
         }
+    }
+
+    /**
+     * The SNMP templates' settings ({@code snmp-templates}, {@code snmp-table-rows}).
+     *
+     * @param dir the directory of {@code *.tmpl} files, or {@code null} for the built-in templates only
+     * @param maxTableRows the most rows read of one table per poll
+     */
+    public record SnmpTemplates(Path dir, int maxTableRows) {
     }
 
     /**

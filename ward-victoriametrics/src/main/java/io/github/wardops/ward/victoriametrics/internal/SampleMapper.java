@@ -4,6 +4,8 @@ import io.github.wardops.ward.inventory.Device;
 import io.github.wardops.ward.probe.InterfaceMeasurement;
 import io.github.wardops.ward.probe.Measurement;
 import io.github.wardops.ward.probe.ProbeResult;
+import io.github.wardops.ward.snmp.SnmpItemValue;
+import io.github.wardops.ward.snmp.SnmpMeasurement;
 import io.github.wardops.ward.victoriametrics.VictoriaMetricsOptions;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +26,10 @@ import java.util.function.Consumer;
  *       entry of {@link Measurement#values()}, with a {@code check} label (the check name).</li>
  *   <li>An {@link InterfaceMeasurement}: {@code interface_NAME} per interface value, with
  *       {@code if_index} and {@code if_name} labels.</li>
+ *   <li>An {@link SnmpMeasurement}'s table cells (items with labels, named
+ *       {@code <table>_<column>.<index>}): {@code ward_snmp_item_<table>_<column>} with the
+ *       {@code check} label, {@code index} and the template's label columns (a label whose name
+ *       the sample already has is left out), instead of one flat series per row.</li>
  * </ul>
  *
  * <p>Every sample carries {@code device_id}, then {@code device_ip} and {@code device_name} when
@@ -88,13 +94,52 @@ public final class SampleMapper {
             withCheck = List.copyOf(withCheck);
             String prefix = "ward_" + r.type() + "_";
             emitStatus(out, skipped, PrometheusText.metricName(prefix + "status"), withCheck, status, ts);
+            java.util.Set<String> cells = m instanceof SnmpMeasurement sm ? tableCells(out, skipped, withCheck, prefix, sm, ts)
+                    : java.util.Set.of();
             for (Map.Entry<String, Double> e : values.entrySet()) {
-                emit(out, skipped, PrometheusText.metricName(prefix + e.getKey()), withCheck, e.getValue(), ts);
+                if (!cells.contains(e.getKey())) {
+                    emit(out, skipped, PrometheusText.metricName(prefix + e.getKey()), withCheck, e.getValue(), ts);
+                }
             }
         }
         if (m instanceof InterfaceMeasurement im) {
             emitInterfaces(out, skipped, base, im, ts);
         }
+    }
+
+    /** Emits the table cells with their labels; returns their {@code values()} keys, which are not emitted again. */
+    private static java.util.Set<String> tableCells(Consumer<Sample> out, Consumer<Skip> skipped, List<Sample.Label> withCheck,
+                                                    String prefix, SnmpMeasurement m, long ts) {
+        java.util.Set<String> keys = null;
+        for (SnmpItemValue v : m.items()) {
+            Map<String, String> l = v.labels();
+            String table = l.get("table");
+            String column = l.get("column");
+            if (table == null || column == null) {
+                continue;
+            }
+            if (keys == null) {
+                keys = new java.util.HashSet<>();
+            }
+            keys.add("item." + v.item().name());
+            var n = v.number();
+            if (n.isEmpty()) {
+                continue;
+            }
+            List<Sample.Label> labels = new ArrayList<>(withCheck.size() + l.size());
+            labels.addAll(withCheck);
+            java.util.Set<String> taken = new java.util.HashSet<>();
+            withCheck.forEach(x -> taken.add(x.name()));
+            for (Map.Entry<String, String> e : l.entrySet()) {
+                String name = PrometheusText.labelName(e.getKey());
+                if (!e.getKey().equals("table") && !e.getKey().equals("column") && taken.add(name)) {
+                    labels.add(new Sample.Label(name, e.getValue()));
+                }
+            }
+            emit(out, skipped, PrometheusText.metricName(prefix + "item_" + table + "_" + column), List.copyOf(labels),
+                    n.getAsDouble(), ts);
+        }
+        return keys == null ? java.util.Set.of() : keys;
     }
 
     private static void emitInterfaces(Consumer<Sample> out, Consumer<Skip> skipped, List<Sample.Label> base,
