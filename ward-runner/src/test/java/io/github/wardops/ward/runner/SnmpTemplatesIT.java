@@ -23,9 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code snmp-templates}: a directory with a good and a bad template file. The bad one is named
- * with its line on {@code /ready} and counted on {@code /metrics}; the good one and the built-in
- * Hikvision template give a simulated NVR its tables, which reach the device's check values and
- * the export's labelled series.
+ * with its line on {@code /ready} and counted on {@code /metrics}; the good ones (one replacing
+ * the built-in Hikvision template by its name) give a simulated NVR its tables, which reach the
+ * device's check values and items.
  */
 class SnmpTemplatesIT {
     private static final String COMMUNITY = "ward-it-community";
@@ -50,9 +50,19 @@ class SnmpTemplatesIT {
                 # every NVR's ports, whatever its vendor
                 vendor nvr-ports
                 select device_type=NVR
-                table  port 1.3.6.1.2.1.2.2.1 1m
+                table  port 1.3.6.1.2.1.2.2.1 1s
                 label  port descr 2
                 column port in_octets 10 counter octets
+                """);
+        // replaces the built-in hikvision template by its name: the same disk table, read every second
+        Files.writeString(templates.resolve("hikvision.tmpl"), """
+                vendor hikvision
+                match  1.3.6.1.4.1.39165
+                item   cpu_pct 1.3.6.1.4.1.39165.1.7.0 gauge percent 1s
+                table  disk 1.3.6.1.4.1.50001.1.241.1 1s
+                label  disk volume 2
+                column disk status 3 gauge -
+                column disk free_bytes 4 gauge bytes scale=1048576
                 """);
         Files.writeString(templates.resolve("broken.tmpl"), """
                 vendor broken
@@ -69,14 +79,17 @@ class SnmpTemplatesIT {
                     "--snmp-interval", "1s", "--snmp-templates", templates.toString())) {
                 long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
                 JsonNode values;
+                JsonNode items = null;
                 do {
                     values = null;
                     for (JsonNode c : r.getJson("/api/devices/" + NVR).get("checks")) {
                         if (c.get("name").asText().equals("snmp")) {
                             values = c.get("values");
+                            items = c.get("items");
                         }
                     }
-                    if (values != null && values.has("item.disk_free_bytes.1") && values.has("item.port_in_octets.1")) {
+                    if (values != null && values.has("item.disk_free_bytes.1") && values.has("item.port_in_octets.1")
+                            && values.has("item.cpu_pct")) {
                         break;
                     }
                     if (System.nanoTime() - deadline > 0) {
@@ -86,6 +99,23 @@ class SnmpTemplatesIT {
                 } while (true);
                 assertEquals(1000.0 * 1048576, values.get("item.disk_free_bytes.1").asDouble(), values.toString());
                 assertEquals(23.0, values.get("item.cpu_pct").asDouble(), "a number sent as text");
+                JsonNode cell = null;
+                JsonNode portCell = null;
+                for (JsonNode i : items) {
+                    if (i.get("name").asText().equals("disk_free_bytes.1")) {
+                        cell = i;
+                    } else if (i.get("name").asText().equals("port_in_octets.1")) {
+                        portCell = i;
+                    }
+                }
+                assertTrue(cell != null && portCell != null, items.toString());
+                assertEquals("template:hikvision", cell.get("source").asText());
+                assertEquals("bytes", cell.get("unit").asText());
+                assertEquals(1000.0 * 1048576, cell.get("value").asDouble());
+                assertEquals("INTEGER: 1000", cell.get("text").asText());
+                assertEquals("HDD1", cell.get("labels").get("volume").asText(), cell.toString());
+                assertEquals("1", cell.get("labels").get("index").asText());
+                assertEquals("template:nvr-ports", portCell.get("source").asText(), "the label-selected template from the directory");
 
                 JsonNode ready = InProcessRunner.JSON.readTree(r.get("/ready").body());
                 JsonNode check = null;
@@ -97,13 +127,13 @@ class SnmpTemplatesIT {
                 assertTrue(check != null, ready.toString());
                 assertTrue(check.get("ok").asBoolean(), "a bad template does not make the runner unready");
                 String detail = check.get("detail").asText();
-                assertTrue(detail.startsWith("1 template from "), detail);
-                assertTrue(detail.contains("(nvr-ports)"), detail);
+                assertTrue(detail.startsWith("2 templates from "), detail);
+                assertTrue(detail.contains("(hikvision, nvr-ports)"), detail);
                 assertTrue(detail.contains("1 file not used: broken.tmpl:3: table 'nosuch' is not declared"), detail);
 
                 String metrics = r.get("/metrics").body();
                 assertTrue(metrics.contains("ward_runner_snmp_templates{state=\"failed\"} 1.0"), metrics);
-                assertTrue(metrics.contains("ward_runner_snmp_templates{state=\"loaded\"} 1.0"), metrics);
+                assertTrue(metrics.contains("ward_runner_snmp_templates{state=\"loaded\"} 2.0"), metrics);
                 assertTrue(metrics.contains("ward_snmp_tables_truncated_total"), "the table bound's meter is there");
                 assertFalse(metrics.contains(COMMUNITY));
             }
