@@ -583,7 +583,7 @@ public final class Settings {
             .doc("SNMP checks chosen by label selectors: `SELECTOR => v1/v2c/v3; ...`; the **first** rule "
                 + "whose selector matches a device gives it one SNMP check (named `snmp`) with that version's "
                 + "credentials: system group, interfaces with their oper status and rates (bits/s, packets/s, "
-                + "errors/s, utilisation), the items of its vendor's template (chosen by sysObjectID). `v1` and `v2c` "
+                + "errors/s, utilisation), the items and tables of its vendor's template (chosen by sysObjectID) and of the templates that select it by its labels (`snmp-templates`). `v1` and `v2c` "
                 + "use `snmp-community`; `v3` uses the `snmp-v3-*` settings; any other name is credentials stored with "
                 + "`ward credentials add NAME` (needs `encryption-key`). `none` turns SNMP off. The default reads the "
                 + "CSV column (label) `snmp_version`; a default rule whose credentials are not set is simply off, "
