@@ -1,9 +1,12 @@
 package io.github.wardops.ward.snmp;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalDouble;
+import java.util.regex.Pattern;
 
 /**
  * The value read for one {@link SnmpItem}. Immutable.
@@ -12,20 +15,24 @@ import java.util.OptionalDouble;
  * @param source {@code "template:<name>"}, {@code "custom"} or {@code "labels"}; never {@code null}
  * @param value the value (an exception value when the agent lacks the OID); never {@code null}
  * @param labels a table cell's labels: {@code table}, {@code column}, {@code index} (the row's index OID
- *     suffix) and the template's label columns (such as {@code descr}); empty for a scalar item
+ *     suffix) and the template's label columns (such as {@code descr}), in that order; empty for a scalar item
  */
 public record SnmpItemValue(SnmpItem item, String source, SnmpValue value, Map<String, String> labels) {
+    private static final Pattern DECIMAL = Pattern.compile("[-+]?\\d{1,30}(\\.\\d{1,30})?");
+
     /**
      * Checks the components (each is described on the record) and copies its map, so the caller's
      * later changes do not reach it.
      *
-     * @throws NullPointerException if {@code item}, {@code source}, {@code value} or {@code labels} is null
+     * @throws NullPointerException if {@code item}, {@code source}, {@code value} or {@code labels}, or a label name or value, is null
      */
     public SnmpItemValue {
         Objects.requireNonNull(item, "item");
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(value, "value");
-        labels = Map.copyOf(labels);
+        Map<String, String> copy = new LinkedHashMap<>(labels.size() * 2);
+        labels.forEach((k, v) -> copy.put(Objects.requireNonNull(k, "label name"), Objects.requireNonNull(v, "label value")));
+        labels = Collections.unmodifiableMap(copy);   // keeps the caller's order: table, column, index, then the template's
     }
 
     /**
@@ -58,7 +65,7 @@ public record SnmpItemValue(SnmpItem item, String source, SnmpValue value, Map<S
             if (t.endsWith("%")) {
                 t = t.substring(0, t.length() - 1).strip();
             }
-            if (t.matches("[-+]?\\d{1,30}(\\.\\d{1,30})?")) {
+            if (DECIMAL.matcher(t).matches()) {
                 n = OptionalDouble.of(Double.parseDouble(t));
             }
         }
