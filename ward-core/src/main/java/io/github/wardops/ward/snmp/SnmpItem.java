@@ -14,8 +14,10 @@ import java.util.regex.Pattern;
  * @param unit a unit for display, such as {@code percent} or {@code bytes}; may be empty, never {@code null}
  * @param interval how often it is polled; at least 1 s. An item is read on the first probe at or after
  *     its interval elapsed, so an interval shorter than the check's interval means every probe.
+ * @param scale the factor a numeric value is multiplied by before it is reported (such as {@code 0.1} for
+ *     decidegrees, {@code 1024} for kilobytes as bytes); finite and not 0; {@code 1} leaves it as it is
  */
-public record SnmpItem(String name, SnmpOid oid, Kind kind, String unit, Duration interval) {
+public record SnmpItem(String name, SnmpOid oid, Kind kind, String unit, Duration interval, double scale) {
     private static final Pattern NAME = Pattern.compile("[a-z0-9_.-]{1,64}");
 
     /** How an item's value is read. */
@@ -45,5 +47,22 @@ public record SnmpItem(String name, SnmpOid oid, Kind kind, String unit, Duratio
         if (interval.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalArgumentException("item '" + name + "': interval " + interval + " is below 1 s");
         }
+        if (!Double.isFinite(scale) || scale == 0) {
+            throw new IllegalArgumentException("item '" + name + "': scale " + scale + " must be a finite number other than 0");
+        }
+    }
+
+    /**
+     * An item whose value is reported as it is read (scale 1).
+     *
+     * @param name the item's name, 1-64 of {@code a-z 0-9 _ . -}
+     * @param oid the full instance OID to GET
+     * @param kind how the value is read
+     * @param unit a unit for display; may be empty
+     * @param interval how often it is polled; at least 1 s
+     * @throws IllegalArgumentException if a component is out of its range; the message names it
+     */
+    public SnmpItem(String name, SnmpOid oid, Kind kind, String unit, Duration interval) {
+        this(name, oid, kind, unit, interval, 1.0);
     }
 }

@@ -80,7 +80,8 @@ public record SnmpMeasurement(SnmpSystem system, String vendor, List<SnmpItemVal
     }
 
     /**
-     * A flat numeric view: {@code sys_uptime_s}, {@code item.<name>} for numeric items,
+     * A flat numeric view: {@code sys_uptime_s}, {@code item.<name>} for numeric items (scaled, see
+     * {@link SnmpItemValue#number()}; a table cell as {@code item.<table>_<column>.<row index>}),
      * {@code if.<ifIndex>.oper_status}, {@code if.<ifIndex>.in_bps} and the other rates,
      * {@code snmp_varbinds}, {@code snmp_requests}. Values are finite.
      *
@@ -93,9 +94,7 @@ public record SnmpMeasurement(SnmpSystem system, String vendor, List<SnmpItemVal
             m.put("sys_uptime_s", system.upTime().toMillis() / 1000.0);
         }
         for (SnmpItemValue v : items) {
-            if (v.item().kind() != SnmpItem.Kind.TEXT) {
-                v.value().asNumber().ifPresent(d -> m.put("item." + v.item().name(), d));
-            }
+            v.number().ifPresent(d -> m.put("item." + v.item().name(), d));
         }
         for (SnmpInterface i : interfaces) {
             String p = "if." + i.index() + ".";

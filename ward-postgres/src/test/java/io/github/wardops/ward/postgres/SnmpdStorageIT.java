@@ -66,7 +66,17 @@ class SnmpdStorageIT {
         Process snmpd = pb.start();
         EmbeddedDatabase db = PgSupport.startDatabase(tmp.resolve("pg"));
         SnmpCredentials v2c = SnmpCredentials.v2c(Secret.of("wardtest"));
-        try (SnmpProber prober = SnmpProbers.create(SnmpOptions.builder()
+        // the net-snmp template with a table: hrStorageTable's allocation units, doubled by scale=2
+        io.github.wardops.ward.snmp.poller.VendorTemplate withTable = io.github.wardops.ward.snmp.poller.VendorTemplate.parse(
+                "net-snmp.tmpl", """
+                vendor net-snmp
+                match  1.3.6.1.4.1.8072
+                item   mem_total_kb 1.3.6.1.4.1.2021.4.5.0 gauge kilobytes 1h
+                table  storage 1.3.6.1.2.1.25.2.3.1 1h
+                label  storage descr 3
+                column storage units_x2 4 gauge bytes scale=2
+                """);
+        try (SnmpProber prober = SnmpProbers.create(SnmpOptions.builder().templates(List.of(withTable))
                 .bindAddress(InetAddress.getLoopbackAddress()).build())) {
             SnmpTarget target = new SnmpTarget(InetAddress.getByName("127.0.0.1"), port, Duration.ofSeconds(1), 1, 10, 50);
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
@@ -137,6 +147,17 @@ class SnmpdStorageIT {
                         + "' AND item = 'item.mem_total_kb' AND at = '" + Rowsish.micros(first.at()) + "'")) {
                     assertTrue(rs.next(), "the item row");
                     assertEquals(mem, rs.getDouble(1));
+                }
+                // a table's cells are stored as item.<table>_<column>.<index>, scaled
+                List<io.github.wardops.ward.snmp.SnmpItemValue> cells = m1.items().stream()
+                        .filter(v -> v.item().name().startsWith("storage_units_x2.")).toList();
+                assertFalse(cells.isEmpty(), m1::toString);
+                for (var cell : cells) {
+                    try (ResultSet rs = st.executeQuery("SELECT value FROM snmp_values WHERE device_id = '" + dev
+                            + "' AND item = 'item." + cell.item().name() + "' AND at = '" + Rowsish.micros(first.at()) + "'")) {
+                        assertTrue(rs.next(), "the row of " + cell);
+                        assertEquals(cell.value().asNumber().orElseThrow() * 2, rs.getDouble(1));
+                    }
                 }
             }
             assertEquals(m1.interfaces().size() + m2.interfaces().size(),

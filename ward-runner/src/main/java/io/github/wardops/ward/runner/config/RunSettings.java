@@ -78,6 +78,7 @@ import java.util.Optional;
  * @param snmpV3 the SNMP v3 credentials of the {@code v3} rules, or {@code null} when no v3 user is set
  * @param snmpTraps the SNMP trap receiver's settings; never {@code null}
  * @param interfaceRoles the interface classification rules ({@code snmp-interface-rules}); never {@code null}
+ * @param snmpTemplates the SNMP template directory and table bound; never {@code null}
  * @param encryptionKeys the keys of the SNMP credentials stored in the database, or {@code null} when {@code encryption-key} is unset
  * @param secrets the secrets that were set, by key; never {@code null}
  * @param effective every setting's effective value and origin, secrets masked, in table order
@@ -94,7 +95,7 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
                           Duration dbRollupRetention, Duration dbEventRetention,
                           String redisUrl, Duration cacheTtl, int snmpPort, Duration snmpInterval,
                           List<TcpCheckRule> tcpChecks, List<SnmpCheckRule> snmpChecks, SnmpCredentials snmpV3, SnmpTraps snmpTraps,
-                          InterfaceRoles interfaceRoles,
+                          InterfaceRoles interfaceRoles, SnmpTemplates snmpTemplates,
                           SecretKeys encryptionKeys, Map<String, Secret> secrets, List<Effective> effective) {
 
     /** The configuration file read when no other is named and it exists, in the working directory. */
@@ -135,6 +136,7 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
     public RunSettings {
         java.util.Objects.requireNonNull(snmpTraps, "snmpTraps");
         java.util.Objects.requireNonNull(interfaceRoles, "interfaceRoles");
+        java.util.Objects.requireNonNull(snmpTemplates, "snmpTemplates");
         tcpChecks = List.copyOf(tcpChecks);
         snmpChecks = List.copyOf(snmpChecks);
         secrets = Map.copyOf(secrets);
@@ -307,6 +309,8 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
         Duration trapProbeGap = Settings.SNMP_TRAP_PROBE_GAP.resolve(raw, problems);
         Integer trapKeep = Settings.SNMP_TRAP_KEEP.resolve(raw, problems);
         Duration trapHold = Settings.SNMP_TRAP_HOLD.resolve(raw, problems);
+        Path templatesDir = Settings.SNMP_TEMPLATES.resolve(raw, problems);
+        Integer tableRows = Settings.SNMP_TABLE_ROWS.resolve(raw, problems);
         InventorySource source = Settings.INVENTORY_SOURCE.resolve(raw, problems);
         Boolean allowLinkLocal = Settings.ALLOW_LINK_LOCAL.resolve(raw, problems);
         if (source != null && source.readsDatabase() && Boolean.FALSE.equals(storage)) {
@@ -399,7 +403,8 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
                 redisUrl, cacheTtl,
                 snmpPort, snmpInterval, tcpChecks == null ? List.of() : tcpChecks,
                 snmpChecks == null ? List.of() : snmpChecks, v3,
-                new SnmpTraps(trapPort, trapAddress, trapProbeGap, trapKeep, trapHold), roles, keys, secrets, effective);
+                new SnmpTraps(trapPort, trapAddress, trapProbeGap, trapKeep, trapHold), roles,
+                new SnmpTemplates(templatesDir, tableRows), keys, secrets, effective);
     }
 
     /**
@@ -470,6 +475,15 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
         public boolean on() {
             return port != 0;
         }
+    }
+
+    /**
+     * The SNMP templates' settings ({@code snmp-templates}, {@code snmp-table-rows}).
+     *
+     * @param dir the directory of {@code *.tmpl} files, or {@code null} for the built-in templates only
+     * @param maxTableRows the most rows read of one table per poll
+     */
+    public record SnmpTemplates(Path dir, int maxTableRows) {
     }
 
     /**

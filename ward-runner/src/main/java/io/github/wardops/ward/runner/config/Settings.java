@@ -552,6 +552,32 @@ public final class Settings {
                 + "shorter).")
             .build();
 
+    /** {@code --snmp-templates}, {@code WARD_SNMP_TEMPLATES}, YAML {@code snmp-templates}. */
+    public static final Setting<Path> SNMP_TEMPLATES = Setting.of("snmp-templates", Values.PATH)
+            .label("DIR")
+            .shownAs("the built-in templates only")
+            .help("Directory of SNMP templates (*.tmpl): items and tables by sysObjectID or device labels "
+                + "(default: the built-in templates only).")
+            .doc("A directory of SNMP templates: every `*.tmpl` file in it (not its subdirectories) is read at start, "
+                + "in name order, at most 1,000 files of at most 1 MiB each. A template adds scalar items and tables "
+                + "(a walk of a table's columns, one value per row with its index and label columns as labels) to "
+                + "the devices whose sysObjectID it `match`es or whose labels it `select`s; one with a built-in "
+                + "template's name (`cisco`, `fortinet`, `juniper`, `hp-aruba`, `mikrotik`, `hikvision`, `net-snmp`, "
+                + "`windows`) replaces it. The format is in [snmp.md](snmp.md#vendor-templates). A file that does not "
+                + "parse is logged at ERROR with its file, line and problem, listed by `/ready` (check "
+                + "`snmp-templates`, which still passes) and counted by `ward_runner_snmp_templates{state=\"failed\"}`; "
+                + "the other files are used. A directory that does not exist is a configuration error (exit 2).")
+            .build();
+
+    /** {@code --snmp-table-rows}, {@code WARD_SNMP_TABLE_ROWS}, YAML {@code snmp-table-rows}. */
+    public static final Setting<Integer> SNMP_TABLE_ROWS = Setting.of("snmp-table-rows", Values.integer(1, 100_000))
+            .label("N")
+            .byDefault(1_000)
+            .help("Most rows read of one SNMP template table per poll, 1-100000 (default: {default}).")
+            .doc("The most rows ward reads of one template table per poll, 1 to 100,000; the walk of a longer table "
+                + "stops there and `ward_snmp_tables_truncated_total` counts it.")
+            .build();
+
     /** {@code --tcp-checks}, {@code WARD_TCP_CHECKS}, YAML {@code tcp-checks}. */
     public static final Setting<List<TcpCheckRule>> TCP_CHECKS = Setting.of("tcp-checks", Values.TCP_CHECKS)
             .label("RULES")
@@ -573,7 +599,7 @@ public final class Settings {
             .doc("SNMP checks chosen by label selectors: `SELECTOR => v1/v2c/v3; ...`; the **first** rule "
                 + "whose selector matches a device gives it one SNMP check (named `snmp`) with that version's "
                 + "credentials: system group, interfaces with their oper status and rates (bits/s, packets/s, "
-                + "errors/s, utilisation), the items of its vendor's template (chosen by sysObjectID). `v1` and `v2c` "
+                + "errors/s, utilisation), the items and tables of its vendor's template (chosen by sysObjectID) and of the templates that select it by its labels (`snmp-templates`). `v1` and `v2c` "
                 + "use `snmp-community`; `v3` uses the `snmp-v3-*` settings; any other name is credentials stored with "
                 + "`ward credentials add NAME` (needs `encryption-key`). `none` turns SNMP off. The default reads the "
                 + "CSV column (label) `snmp_version`; a default rule whose credentials are not set is simply off, "
@@ -773,7 +799,7 @@ public final class Settings {
             ALERT_GROUP_REACHABILITY, ALERT_FLOOD_THRESHOLD, ALERT_FLOOD_WINDOW, WEBHOOK_URL, WEBHOOK_TIMEOUT, VM_URL, VM_COMPAT, VM_USER,
             NOTIFY_LOG, NOTIFICATIONS, STORAGE, DB_URL, DB_USER, DB_CLAIM, CLUSTER, ZONE, DATA_DIR, DB_RETENTION, DB_ROLLUP_RETENTION,
             DB_EVENT_RETENTION, REDIS_URL, CACHE_TTL, SNMP_PORT,
-            SNMP_INTERVAL, TCP_CHECKS, SNMP_CHECKS, SNMP_INTERFACE_RULES, SNMP_V3_USER, SNMP_V3_LEVEL, SNMP_V3_AUTH_PROTOCOL,
+            SNMP_INTERVAL, SNMP_TEMPLATES, SNMP_TABLE_ROWS, TCP_CHECKS, SNMP_CHECKS, SNMP_INTERFACE_RULES, SNMP_V3_USER, SNMP_V3_LEVEL, SNMP_V3_AUTH_PROTOCOL,
             SNMP_V3_PRIV_PROTOCOL, SNMP_TRAP_PORT, SNMP_TRAP_ADDRESS, SNMP_TRAP_PROBE_GAP, SNMP_TRAP_HOLD, SNMP_TRAP_KEEP, HTTP_TOKEN, WEBHOOK_SECRET, DB_PASSWORD, REDIS_PASSWORD, VM_PASSWORD, VM_TOKEN,
             SNMP_COMMUNITY,
             SNMP_V3_AUTH_PASSPHRASE, SNMP_V3_PRIV_PASSPHRASE, SNMP_TRAP_COMMUNITY, ENCRYPTION_KEY);

@@ -184,6 +184,7 @@ public final class Wiring implements AutoCloseable {
         Routing routing = null;
         Traps traps = null;
         Uplinks uplinks = null;
+        SnmpTemplateDir templateDir = null;
         boolean clustered = settings.clustered();
         // In cluster mode the engine, the tracker and alerting hold only the owned shards' devices: they start empty.
         Collection<Device> polled = clustered ? List.of() : devices;
@@ -246,13 +247,18 @@ public final class Wiring implements AutoCloseable {
             List<SnmpCheckRule> snmpRules = Checks.activeSnmpRules(settings);
             if (!snmpRules.isEmpty()) {
                 SnmpOptions.Builder sb = SnmpOptions.builder().meterRegistry(registry)
-                        .interfaceRules(settings.interfaceRoles().rules());
+                        .interfaceRules(settings.interfaceRoles().rules())
+                        .maxTableRows(settings.snmpTemplates().maxTableRows());
                 if (settings.interfaceRoles().file() != null) {
                     LOG.info("snmp: {} interface rules from {}", settings.interfaceRoles().rules().size(),
                             settings.interfaceRoles().file());
                 }
                 for (String profile : SnmpCheckRule.PROFILES) {
                     settings.snmpCredentials(profile).ifPresent(c -> sb.credentials(profile, c));
+                }
+                templateDir = snmpTemplates(settings, registry);
+                if (templateDir != null) {
+                    sb.templates(templateDir.templates());
                 }
                 snmp = SnmpProbers.create(sb.build());
                 wb.prober(snmp);
@@ -261,8 +267,9 @@ public final class Wiring implements AutoCloseable {
                         io.github.wardops.ward.runner.config.Durations.format(settings.snmpInterval()),
                         snmpRules.stream().map(SnmpCheckRule::text).toList());
             } else {
-                LOG.info("snmp: off ({})", settings.snmpChecks().isEmpty() ? "snmp-checks is none"
-                        : "no credentials: set WARD_SNMP_COMMUNITY (v1, v2c) or snmp-v3-user (v3)");
+                LOG.info("snmp: off ({}){}", settings.snmpChecks().isEmpty() ? "snmp-checks is none"
+                        : "no credentials: set WARD_SNMP_COMMUNITY (v1, v2c) or snmp-v3-user (v3)",
+                        settings.snmpTemplates().dir() == null ? "" : "; snmp-templates not read");
             }
             List<SnmpCheckRule> inactive = settings.snmpChecks().stream().filter(r -> !snmpRules.contains(r)).toList();
             if (!inactive.isEmpty() && !snmpRules.isEmpty()) {
@@ -328,6 +335,10 @@ public final class Wiring implements AutoCloseable {
                     cluster, routing, reloader);
             w.traps = traps;
             w.uplinks = uplinks;
+            if (templateDir != null) {
+                SnmpTemplateDir t = templateDir;
+                w.readiness.add(ReadinessCheck.of("snmp-templates", () -> new ReadinessCheck.Result(true, t.summary())));
+            }
             if (traps != null) {
                 String bound = Poller.hostPort(traps.receiver().localAddress());
                 w.readiness.add(ReadinessCheck.of("snmp-traps", () -> new ReadinessCheck.Result(true,
@@ -376,6 +387,33 @@ public final class Wiring implements AutoCloseable {
     }
 
     /** How many devices got an SNMP check, by version, for the start-up line. */
+    /**
+     * Reads the {@code snmp-templates} directory, logs what it holds (each file that is not used at
+     * ERROR with its problems) and registers {@code ward.runner.snmp.templates{state}}.
+     *
+     * @param settings the settings
+     * @param registry where the gauge goes
+     * @return the templates read, or {@code null} when the setting is not set
+     * @throws InvalidConfigurationException when the directory does not exist or cannot be listed
+     */
+    static SnmpTemplateDir snmpTemplates(RunSettings settings, io.micrometer.core.instrument.MeterRegistry registry) {
+        if (settings.snmpTemplates().dir() == null) {
+            return null;
+        }
+        SnmpTemplateDir t = SnmpTemplateDir.load(settings.snmpTemplates().dir());
+        for (String problem : t.problems()) {
+            LOG.error("snmp template not used, the other templates are: {}", problem);
+        }
+        LOG.info("snmp: {}", t.summary());
+        Gauge.builder("ward.runner.snmp.templates", t.templates()::size).tag("state", "loaded")
+                .description("SNMP template files of snmp-templates, by state: loaded, or failed (not used; see the log)")
+                .register(registry);
+        Gauge.builder("ward.runner.snmp.templates", t.failed()::size).tag("state", "failed")
+                .description("SNMP template files of snmp-templates, by state: loaded, or failed (not used; see the log)")
+                .register(registry);
+        return t;
+    }
+
     static String snmpCounts(Collection<Device> devices) {
         java.util.Map<String, Long> by = new java.util.TreeMap<>();
         for (Device d : devices) {

@@ -34,6 +34,7 @@ class SettingsTest {
             Map.entry("http-hosts", "ward.example.org"),
             Map.entry("alert-rules", "/tmp/rules.json"),
             Map.entry("notifications", "/tmp/notifications.yaml"),
+            Map.entry("snmp-templates", "/tmp/ward-templates"),
             Map.entry("webhook-url", "http://127.0.0.1:8099/hook"),
             Map.entry("vm-url", "http://127.0.0.1:8428"),
             Map.entry("vm-user", "ward"),

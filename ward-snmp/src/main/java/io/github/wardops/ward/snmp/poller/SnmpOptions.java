@@ -40,6 +40,7 @@ public final class SnmpOptions {
     private final int stateExpiryIntervals;
     private final int maxWalkVarbinds;
     private final int maxInterfacesPerDevice;
+    private final int maxTableRows;
     private final MeterRegistry meterRegistry;
     private final InstantSource clock;
     private final Ticker ticker;
@@ -95,6 +96,7 @@ public final class SnmpOptions {
         stateExpiryIntervals = b.stateExpiryIntervals;
         maxWalkVarbinds = b.maxWalkVarbinds;
         maxInterfacesPerDevice = b.maxInterfacesPerDevice;
+        maxTableRows = b.maxTableRows;
         meterRegistry = b.meterRegistry == null ? new SimpleMeterRegistry() : b.meterRegistry;
         clock = b.clock;
         ticker = b.ticker == null ? Time.defaultTicker(b.clock) : b.ticker;
@@ -216,6 +218,15 @@ public final class SnmpOptions {
      */
     public int maxInterfacesPerDevice() {
         return maxInterfacesPerDevice;
+    }
+
+    /**
+     * Returns the most rows read of one template table per poll; the walk stops there.
+     *
+     * @return the most rows per table
+     */
+    public int maxTableRows() {
+        return maxTableRows;
     }
 
     /**
@@ -341,6 +352,7 @@ public final class SnmpOptions {
         private int stateExpiryIntervals = 3;
         private int maxWalkVarbinds = 1_000_000;
         private int maxInterfacesPerDevice = 100_000;
+        private int maxTableRows = 1_000;
         private MeterRegistry meterRegistry;
         private InstantSource clock = InstantSource.system();
         private Ticker ticker;
@@ -434,6 +446,18 @@ public final class SnmpOptions {
          */
         public Builder maxInterfacesPerDevice(int n) {
             this.maxInterfacesPerDevice = n;
+            return this;
+        }
+
+        /**
+         * Sets the most rows read of one template table per poll (default 1,000). The walk of a
+         * longer table stops there; {@code ward.snmp.tables.truncated} counts such polls.
+         *
+         * @param n 1-100,000
+         * @return this builder
+         */
+        public Builder maxTableRows(int n) {
+            this.maxTableRows = n;
             return this;
         }
 
@@ -565,6 +589,9 @@ public final class SnmpOptions {
             }
             if (maxInterfacesPerDevice < 1 || maxInterfacesPerDevice > 10_000_000) {
                 p.add("maxInterfacesPerDevice = " + maxInterfacesPerDevice + ": must be 1-10000000");
+            }
+            if (maxTableRows < 1 || maxTableRows > 100_000) {
+                p.add("maxTableRows = " + maxTableRows + ": must be 1-100000");
             }
             if (clock == null) {
                 p.add("clock must be set");

@@ -222,6 +222,88 @@ class SnmpdConformanceIT {
         assertEquals(0, prober.pendingRequests());
     }
 
+    private static final String STORAGE_TEMPLATE = """
+            vendor net-snmp
+            match  1.3.6.1.4.1.8072
+            item   mem_total_bytes 1.3.6.1.4.1.2021.4.5.0 gauge bytes 1h scale=1024
+            table  storage 1.3.6.1.2.1.25.2.3.1 1m
+            label  storage descr 3
+            column storage units 4 gauge bytes
+            column storage size 5 gauge units
+            table  if 1.3.6.1.2.1.2.2.1 1m
+            label  if name .2
+            column if in_octets .10 counter octets
+            """;
+
+    private static SnmpMeasurement pollWith(SnmpOptions.Builder options) throws Exception {
+        SnmpSettings s = SnmpSettings.builder().port(port).credentials(v2c())
+                .polls(java.util.EnumSet.of(SnmpSettings.Poll.SYSTEM, SnmpSettings.Poll.TEMPLATE_ITEMS)).build();
+        Check check = new Check("snmp", s, Duration.ofSeconds(60), Duration.ofSeconds(10));
+        Device device = Device.builder(new DeviceId(UUID.randomUUID()), "localhost", InetAddress.getByName("127.0.0.1"))
+                .check(check).build();
+        try (SnmpProber p = SnmpProbers.create(options.bindAddress(InetAddress.getLoopbackAddress())
+                .templates(List.of(VendorTemplate.parse("net-snmp.tmpl", STORAGE_TEMPLATE))).build())) {
+            ProbeResult r = p.probe(new ProbeRequest(device, check, Instant.now()));
+            assertTrue(r instanceof ProbeResult.Up, r::toString);
+            assertEquals(0, p.pendingRequests());
+            return (SnmpMeasurement) r.measurement();
+        }
+    }
+
+    private static java.util.Map<String, String> column(String oid) throws Exception {
+        java.util.Map<String, String> byIndex = new java.util.LinkedHashMap<>();
+        for (Line l : snmpbulkwalk(oid, List.of("-v2c", "-c", "public"))) {
+            String v = l.value();
+            if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) {
+                v = v.substring(1, v.length() - 1);
+            }
+            byIndex.put(l.oid().substring(oid.length() + 1), v);
+        }
+        return byIndex;
+    }
+
+    @Test
+    void templateTablesReadHrStorageAndIfTableAsSnmpbulkwalkDoes() throws Exception {
+        SnmpMeasurement m = pollWith(SnmpOptions.builder());
+        assertTrue(m.complete(), m.problem());
+        java.util.Map<String, String> descr = column("1.3.6.1.2.1.25.2.3.1.3");
+        java.util.Map<String, String> units = column("1.3.6.1.2.1.25.2.3.1.4");
+        assertFalse(descr.isEmpty(), "snmpd has an hrStorageTable");
+        java.util.Map<String, io.github.wardops.ward.snmp.SnmpItemValue> byName = new java.util.HashMap<>();
+        m.items().forEach(v -> byName.put(v.item().name(), v));
+        for (var e : descr.entrySet()) {
+            var cell = byName.get("storage_units." + e.getKey());
+            assertTrue(cell != null, "row " + e.getKey() + " missing: " + byName.keySet());
+            assertEquals(java.util.Map.of("table", "storage", "column", "units", "index", e.getKey(), "descr", e.getValue()),
+                    cell.labels());
+            assertEquals(Double.parseDouble(units.get(e.getKey()).replace(" Bytes", "")),
+                    m.values().get("item.storage_units." + e.getKey()));
+            assertTrue(m.values().containsKey("item.storage_size." + e.getKey()));
+            assertEquals("template:net-snmp", cell.source());
+        }
+        assertEquals(descr.size(), m.items().stream().filter(v -> v.item().name().startsWith("storage_units.")).count(),
+                "one value per row, no more");
+        var lo = byName.get("if_in_octets.1");
+        assertTrue(lo != null, byName.keySet()::toString);
+        assertEquals("lo", lo.labels().get("name"));
+        assertEquals(io.github.wardops.ward.snmp.SnmpItem.Kind.COUNTER, lo.item().kind());
+        SnmpResponse kb = prober.get(target(), v2c(), List.of(SnmpOid.parse("1.3.6.1.4.1.2021.4.5.0")));
+        double totalKb = kb.varBinds().getFirst().value().asNumber().orElseThrow();
+        assertEquals(totalKb * 1024, m.values().get("item.mem_total_bytes"), "scale=1024 turns kB into bytes");
+    }
+
+    @Test
+    void aTableLongerThanMaxTableRowsIsCutAndCounted() throws Exception {
+        int rows = column("1.3.6.1.2.1.25.2.3.1.3").size();
+        Assumptions.assumeTrue(rows > 2, "snmpd has more than 2 hrStorage rows");
+        var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        SnmpMeasurement m = pollWith(SnmpOptions.builder().maxTableRows(2).meterRegistry(registry));
+        assertTrue(m.complete(), m.problem());
+        assertEquals(2, m.items().stream().filter(v -> v.item().name().startsWith("storage_units.")).count());
+        assertEquals(2, m.items().stream().filter(v -> v.item().name().startsWith("storage_size.")).count());
+        assertTrue(registry.get("ward.snmp.tables.truncated").counter().count() >= 1);
+    }
+
     private record Line(String oid, String type, String value) {
     }
 

@@ -37,6 +37,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -311,6 +312,68 @@ class SnmpPollerIT {
         SnmpMeasurement next = up(prober.probe(req));
         assertTrue(next.values().containsKey("item.cpu_5min_pct"), "60 s item due again");
         assertTrue(next.items().stream().noneMatch(i -> i.item().name().equals("temperature_c")), "300 s item not due");
+    }
+
+    @Test
+    void aSimulatedHikvisionNvrGivesItsDiskTableAndTextNumbersAndALabelSelectedTemplateItsIfTable() throws Exception {
+        SnmpOid disk = SnmpOid.parse("1.3.6.1.4.1.50001.1.241.1");
+        io.github.wardops.ward.snmp.poller.VendorTemplate nvrs = io.github.wardops.ward.snmp.poller.VendorTemplate.parse(
+                "nvr-ports.tmpl", """
+                vendor nvr-ports
+                select device_type=NVR
+                table  port 1.3.6.1.2.1.2.2.1 1m
+                label  port descr 2
+                column port in_octets 10 counter octets
+                column port speed_mbps 5 gauge mbps scale=0.000001
+                """);
+        SimulatedDevice d = start(SimulatedDevice.builder(loopback("127.0.0.1"))
+                .system("DS-7608NI-K2", SnmpOid.parse("1.3.6.1.4.1.39165.1.1"), "nvr1", "Batumi")
+                .interfaces(List.of(SimulatedInterface.ethernet(1, 1_000), SimulatedInterface.ethernet(2, 2_000)))
+                .scalar(SnmpOid.parse("1.3.6.1.4.1.39165.1.7.0"), SnmpValue.OctetString.of("23"))
+                .scalar(SnmpOid.parse("1.3.6.1.4.1.39165.1.1.0"), SnmpValue.OctetString.of("NVR"))
+                .scalar(disk.append(2, 1), SnmpValue.OctetString.of("HDD1"))
+                .scalar(disk.append(2, 2), SnmpValue.OctetString.of("HDD2"))
+                .scalar(disk.append(3, 1), new SnmpValue.Integer32(0))
+                .scalar(disk.append(3, 2), new SnmpValue.Integer32(3))
+                .scalar(disk.append(4, 1), new SnmpValue.Integer32(1000))
+                .scalar(disk.append(4, 2), new SnmpValue.Integer32(0))
+                .scalar(disk.append(5, 1), new SnmpValue.Integer32(4000))
+                .scalar(disk.append(5, 2), new SnmpValue.Integer32(2000)),
+                SnmpOptions.builder().templates(List.of(nvrs)));
+        ProbeRequest plain = request(d, SnmpSettings.builder().credentials(V2C));
+        Device nvr = Device.builder(plain.device().id(), "nvr1", d.address()).label("device_type", "NVR")
+                .check(plain.check()).build();
+        ProbeRequest req = new ProbeRequest(nvr, plain.check(), clock.instant());
+        SnmpMeasurement m = up(prober.probe(req));
+        assertTrue(m.complete(), m.problem());
+        assertEquals("hikvision", m.vendor());
+        Map<String, Double> v = m.values();
+        assertEquals(23.0, v.get("item.cpu_pct"), "cpuPercent is a number sent as text");
+        assertEquals(1000.0 * 1048576, v.get("item.disk_free_bytes.1"));
+        assertEquals(0.0, v.get("item.disk_free_bytes.2"));
+        assertEquals(3.0, v.get("item.disk_status.2"));
+        assertEquals(4000.0 * 1048576, v.get("item.disk_capacity_bytes.1"));
+        var hdd2 = m.items().stream().filter(i -> i.item().name().equals("disk_status.2")).findFirst().orElseThrow();
+        assertEquals(Map.of("table", "disk", "column", "status", "index", "2", "volume", "HDD2"), hdd2.labels());
+        assertEquals("template:hikvision", hdd2.source());
+        assertFalse(v.containsKey("item.device_type"), "a text item is no number");
+        var port1 = m.items().stream().filter(i -> i.item().name().equals("port_in_octets.1")).findFirst().orElseThrow();
+        assertEquals("template:nvr-ports", port1.source(), "the label-selected template applies beside the vendor's");
+        assertEquals(m.interfaces().getFirst().descr(), port1.labels().get("descr"));
+        assertTrue(v.containsKey("item.port_in_octets.2"));
+        assertEquals(m.interfaces().get(1).speedBitsPerSecond() * 0.000001, v.get("item.port_speed_mbps.2"), 1e-9);
+
+        clock.advance(Duration.ofSeconds(60));
+        SnmpMeasurement next = up(prober.probe(req));
+        assertTrue(next.values().containsKey("item.cpu_pct"), "60 s item due again");
+        assertTrue(next.values().containsKey("item.port_in_octets.1"), "1 min table due again");
+        assertFalse(next.values().containsKey("item.disk_free_bytes.1"), "300 s table not due");
+
+        Device router = Device.builder(new DeviceId(new UUID(0, 2)), "r2", d.address()).label("device_type", "Router")
+                .check(plain.check()).build();
+        SnmpMeasurement other = up(prober.probe(new ProbeRequest(router, plain.check(), clock.instant())));
+        assertTrue(other.items().stream().noneMatch(i -> i.source().equals("template:nvr-ports")),
+                "a device without the label gets no label-selected template");
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.github.wardops.ward.probe.Measurement;
 import io.github.wardops.ward.probe.ProbeResult;
 import io.github.wardops.ward.snmp.InterfaceCounters;
 import io.github.wardops.ward.snmp.SnmpInterface;
+import io.github.wardops.ward.snmp.SnmpItemValue;
 import io.github.wardops.ward.snmp.SnmpMeasurement;
 import io.github.wardops.ward.victoriametrics.VictoriaMetricsOptions;
 import java.util.ArrayList;
@@ -31,6 +32,10 @@ import java.util.function.Consumer;
  *       get the replaced system's raw counters ({@code interface_if_hc_in_octets}, ...), and
  *       all their series the {@code interface_type} and {@code isp_provider} labels (see
  *       {@link VictoriaMetricsOptions.Compat#V1}).</li>
+ *   <li>An {@link SnmpMeasurement}'s table cells (items with labels, named
+ *       {@code <table>_<column>.<index>}): {@code ward_snmp_item_<table>_<column>} with the
+ *       {@code check} label, {@code index} and the template's label columns (a label whose name
+ *       the sample already has is left out), instead of one flat series per row.</li>
  * </ul>
  *
  * <p>Every sample carries {@code device_id}, then {@code device_ip} and {@code device_name} when
@@ -97,8 +102,12 @@ public final class SampleMapper {
             withCheck = List.copyOf(withCheck);
             String prefix = "ward_" + r.type() + "_";
             emitStatus(out, skipped, PrometheusText.metricName(prefix + "status"), withCheck, status, ts);
+            java.util.Set<String> cells = m instanceof SnmpMeasurement sm ? tableCells(out, skipped, withCheck, prefix, sm, ts)
+                    : java.util.Set.of();
             for (Map.Entry<String, Double> e : values.entrySet()) {
-                emit(out, skipped, PrometheusText.metricName(prefix + e.getKey()), withCheck, e.getValue(), ts);
+                if (!cells.contains(e.getKey())) {
+                    emit(out, skipped, PrometheusText.metricName(prefix + e.getKey()), withCheck, e.getValue(), ts);
+                }
             }
         }
         if (compatV1 && m instanceof SnmpMeasurement sm) {
@@ -106,6 +115,41 @@ public final class SampleMapper {
         } else if (m instanceof InterfaceMeasurement im) {
             emitInterfaces(out, skipped, base, im, ts);
         }
+    }
+
+    /** Emits the table cells with their labels; returns their {@code values()} keys, which are not emitted again. */
+    private static java.util.Set<String> tableCells(Consumer<Sample> out, Consumer<Skip> skipped, List<Sample.Label> withCheck,
+                                                    String prefix, SnmpMeasurement m, long ts) {
+        java.util.Set<String> keys = null;
+        for (SnmpItemValue v : m.items()) {
+            Map<String, String> l = v.labels();
+            String table = l.get("table");
+            String column = l.get("column");
+            if (table == null || column == null) {
+                continue;
+            }
+            if (keys == null) {
+                keys = new java.util.HashSet<>();
+            }
+            keys.add("item." + v.item().name());
+            var n = v.number();
+            if (n.isEmpty()) {
+                continue;
+            }
+            List<Sample.Label> labels = new ArrayList<>(withCheck.size() + l.size());
+            labels.addAll(withCheck);
+            java.util.Set<String> taken = new java.util.HashSet<>();
+            withCheck.forEach(x -> taken.add(x.name()));
+            for (Map.Entry<String, String> e : l.entrySet()) {
+                String name = PrometheusText.labelName(e.getKey());
+                if (!e.getKey().equals("table") && !e.getKey().equals("column") && taken.add(name)) {
+                    labels.add(new Sample.Label(name, e.getValue()));
+                }
+            }
+            emit(out, skipped, PrometheusText.metricName(prefix + "item_" + table + "_" + column), List.copyOf(labels),
+                    n.getAsDouble(), ts);
+        }
+        return keys == null ? java.util.Set.of() : keys;
     }
 
     private static void emitInterfaces(Consumer<Sample> out, Consumer<Skip> skipped, List<Sample.Label> base,

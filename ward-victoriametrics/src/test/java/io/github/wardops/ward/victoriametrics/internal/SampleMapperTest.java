@@ -257,4 +257,32 @@ class SampleMapperTest {
         assertEquals(9.223372036854775808E18, SampleMapper.unsigned(Long.MIN_VALUE));
         assertEquals(1.8446744073709551615E19, SampleMapper.unsigned(-1L));
     }
+
+    @Test
+    void snmpTableCellsBecomeOneSeriesPerColumnWithTheRowsLabels() throws Exception {
+        SampleMapper m = new SampleMapper(VictoriaMetricsOptions.builder(URI.create("http://127.0.0.1:8428"))
+                .deviceLabel("region", "region").build());
+        var free = new io.github.wardops.ward.snmp.SnmpItem("disk_free_bytes.2", io.github.wardops.ward.snmp.SnmpOid.parse(
+                "1.3.6.1.4.1.50001.1.241.1.4.2"), io.github.wardops.ward.snmp.SnmpItem.Kind.GAUGE, "bytes",
+                Duration.ofMinutes(5), 1048576);
+        var cpu = new io.github.wardops.ward.snmp.SnmpItem("cpu_pct", io.github.wardops.ward.snmp.SnmpOid.parse(
+                "1.3.6.1.4.1.39165.1.7.0"), io.github.wardops.ward.snmp.SnmpItem.Kind.GAUGE, "percent", Duration.ofMinutes(1));
+        var snmp = new io.github.wardops.ward.snmp.SnmpMeasurement(null, "hikvision", List.of(
+                new io.github.wardops.ward.snmp.SnmpItemValue(free, "template:hikvision",
+                        new io.github.wardops.ward.snmp.SnmpValue.Integer32(3),
+                        Map.of("table", "disk", "column", "free_bytes", "index", "2", "volume", "HDD2", "region", "spoof")),
+                new io.github.wardops.ward.snmp.SnmpItemValue(cpu, "template:hikvision",
+                        io.github.wardops.ward.snmp.SnmpValue.OctetString.of("17"))), List.of(), false, false, 3, 2, "");
+        map(m, new ProbeResult.Up(ID, "snmp", "snmp", AT, Duration.ZERO, snmp), Optional.of(device()));
+        Sample cell = named("ward_snmp_item_disk_free_bytes");
+        assertEquals(3.0 * 1048576, cell.value());
+        assertEquals("2", cell.label("index"));
+        assertEquals("HDD2", cell.label("volume"));
+        assertEquals("snmp", cell.label("check"));
+        assertEquals("Achara", cell.label("region"), "a table label never replaces one the sample has");
+        assertEquals(null, cell.label("table"));
+        assertTrue(out.stream().noneMatch(s -> s.name().startsWith("ward_snmp_item_disk_free_bytes_")),
+                "no flat series per row besides the labelled one: " + out);
+        assertEquals(17.0, named("ward_snmp_item_cpu_pct").value(), "a scalar item stays one flat series");
+    }
 }

@@ -141,7 +141,7 @@ final class Rows {
             if (v.item().kind() == SnmpItem.Kind.TEXT) {
                 continue;
             }
-            var n = v.value().asNumber();
+            var n = v.number();
             if (n.isEmpty()) {
                 continue; // noSuchObject and friends: the device has no such value, not a malformed one
             }

@@ -35,9 +35,10 @@ import java.util.UUID;
  * with attributes, counters and rates), so a replay writes the same interfaces, samples and
  * items as the direct path; any other measurement keeps its {@link Measurement#values()}.
  *
- * <p>Each measurement starts with a tag byte: 0 none, 1 ping, 2 values, 3 SNMP. Tag 3 was added
- * after the first release of the format; records written before it (tags 0-2) read as they
- * always did, so a spool left by an older ward replays unchanged. Stateless.
+ * <p>Each measurement starts with a tag byte: 0 none, 1 ping, 2 values, 3 SNMP, 4 SNMP with each
+ * item's scale and labels (table cells). Tags 3 and 4 were added after the first release of the
+ * format; records written before them read as they always did (tag 3: scale 1, no labels), so a
+ * spool left by an older ward replays unchanged. Stateless.
  */
 public final class SpoolCodec {
     private static final int MAX_STRING = 1 << 20;
@@ -155,7 +156,7 @@ public final class SpoolCodec {
             nanos(out, p.rttMax());
             nanos(out, p.rttMdev());
         } else if (m instanceof SnmpMeasurement s) {
-            out.writeByte(3);
+            out.writeByte(4);
             snmp(out, s);
         } else {
             Map<String, Double> v = m.values();
@@ -190,7 +191,9 @@ public final class SpoolCodec {
                 }
                 return new SpooledValues(m);
             case 3:
-                return snmp(in);
+                return snmp(in, false);
+            case 4:
+                return snmp(in, true);
             default:
                 throw new IOException("bad measurement tag " + t);
         }
@@ -220,6 +223,12 @@ public final class SpoolCodec {
             out.writeLong(i.interval().toMillis());
             string(out, v.source());
             value(out, v.value());
+            out.writeDouble(i.scale());
+            out.writeInt(v.labels().size());
+            for (Map.Entry<String, String> e : v.labels().entrySet()) {
+                string(out, e.getKey());
+                string(out, e.getValue());
+            }
         }
         out.writeInt(m.interfaces().size());
         for (SnmpInterface i : m.interfaces()) {
@@ -265,7 +274,7 @@ public final class SpoolCodec {
         string(out, m.problem());
     }
 
-    private static SnmpMeasurement snmp(DataInputStream in) throws IOException {
+    private static SnmpMeasurement snmp(DataInputStream in, boolean scaleAndLabels) throws IOException {
         SnmpSystem sys = null;
         if (in.readBoolean()) {
             String descr = string(in);
@@ -286,7 +295,22 @@ public final class SpoolCodec {
             }
             String unit = string(in);
             Duration interval = Duration.ofMillis(in.readLong());
-            items.add(new SnmpItemValue(new SnmpItem(name, oid, kinds[kind], unit, interval), string(in), value(in)));
+            String source = string(in);
+            SnmpValue value = value(in);
+            double scale = 1;
+            Map<String, String> labels = Map.of();
+            if (scaleAndLabels) {
+                scale = in.readDouble();
+                int nl = in.readInt();
+                if (nl < 0 || nl > 64) {
+                    throw new IOException("bad label count " + nl);
+                }
+                labels = new LinkedHashMap<>();
+                for (int l = 0; l < nl; l++) {
+                    labels.put(string(in), string(in));
+                }
+            }
+            items.add(new SnmpItemValue(new SnmpItem(name, oid, kinds[kind], unit, interval, scale), source, value, labels));
         }
         n = count(in, MAX_INTERFACES, "interface");
         List<SnmpInterface> ifaces = new ArrayList<>(Math.min(n, 1024));

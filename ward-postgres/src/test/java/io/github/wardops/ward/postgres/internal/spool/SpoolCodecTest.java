@@ -45,6 +45,20 @@ class SpoolCodecTest {
         assertInstanceOf(SnmpMeasurement.class, back.getFirst().measurement());
     }
 
+    @Test
+    void aScaledTableCellKeepsItsScaleAndLabels() throws IOException {
+        var cell = new io.github.wardops.ward.snmp.SnmpItemValue(new io.github.wardops.ward.snmp.SnmpItem("disk_free_bytes.1",
+                io.github.wardops.ward.snmp.SnmpOid.parse("1.3.6.1.4.1.50001.1.241.1.4.1"),
+                io.github.wardops.ward.snmp.SnmpItem.Kind.GAUGE, "bytes", Duration.ofMinutes(5), 1048576),
+                "template:hikvision", new io.github.wardops.ward.snmp.SnmpValue.Integer32(100),
+                Map.of("table", "disk", "column", "free_bytes", "index", "1", "volume", "HDD1"));
+        SnmpMeasurement m = new SnmpMeasurement(null, "hikvision", List.of(cell), List.of(), false, false, 1, 1, "");
+        List<ProbeResult> batch = List.of(new ProbeResult.Up(D, "snmp", "snmp", T, Duration.ofMillis(3), m));
+        List<ProbeResult> back = SpoolCodec.decode(SpoolCodec.encode(batch));
+        assertEquals(batch, back);
+        assertEquals(104857600.0, back.getFirst().measurement().values().get("item.disk_free_bytes.1"));
+    }
+
     /** The format as the first release wrote it (tags 0-2), written byte by byte, not by the codec. */
     @Test
     void recordsOfTheOldFormatStillDecode() throws IOException {

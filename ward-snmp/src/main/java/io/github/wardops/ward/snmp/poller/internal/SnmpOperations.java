@@ -88,8 +88,19 @@ public final class SnmpOperations {
      * @param status how it ended
      * @param detail the detail
      * @param columns per requested root, the bindings read
+     * @param truncated whether a column was cut at the per-column limit
      */
-    public record ColumnsResult(Status status, String detail, List<List<SnmpVarBind>> columns) {
+    public record ColumnsResult(Status status, String detail, List<List<SnmpVarBind>> columns, boolean truncated) {
+        /**
+         * A result without truncation.
+         *
+         * @param status how it ended
+         * @param detail the detail
+         * @param columns per requested root, the bindings read
+         */
+        public ColumnsResult(Status status, String detail, List<List<SnmpVarBind>> columns) {
+            this(status, detail, columns, false);
+        }
     }
 
     /**
@@ -239,6 +250,25 @@ public final class SnmpOperations {
      */
     public ColumnsResult walkColumns(SnmpTarget t, SnmpCredentials c, List<SnmpOid> roots, Semaphore device, Stats stats)
             throws InterruptedException {
+        return walkColumns(t, c, roots, device, stats, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Walks columns as {@link #walkColumns(SnmpTarget, SnmpCredentials, List, Semaphore, Stats)} does, but stops
+     * reading a column once it holds {@code maxPerColumn} values (a bounded table).
+     *
+     * @param t the target
+     * @param c the credentials
+     * @param roots the column OIDs
+     * @param device the device's limit, or {@code null}
+     * @param stats counters
+     * @param maxPerColumn the most values kept per column
+     * @return the result; {@link ColumnsResult#truncated()} says whether a column was cut
+     * @throws InterruptedException when interrupted
+     */
+    public ColumnsResult walkColumns(SnmpTarget t, SnmpCredentials c, List<SnmpOid> roots, Semaphore device, Stats stats,
+                                     int maxPerColumn) throws InterruptedException {
+        boolean truncated = false;
         int n = roots.size();
         List<List<SnmpVarBind>> out = new ArrayList<>(n);
         SnmpOid[] last = new SnmpOid[n];
@@ -254,7 +284,7 @@ public final class SnmpOperations {
         while (true) {
             int[] cols = openColumns(open);
             if (cols.length == 0) {
-                return new ColumnsResult(Status.OK, "", out);
+                return new ColumnsResult(Status.OK, "", out, truncated);
             }
             if (stats.late()) {
                 return new ColumnsResult(Status.TIMEOUT, "the check's timeout was reached", out);
@@ -312,6 +342,12 @@ public final class SnmpOperations {
                 if (oid.compareTo(last[col]) <= 0) {
                     return new ColumnsResult(Status.MALFORMED, "agent returned " + oid + " after " + last[col]
                             + ": OIDs not increasing", out);
+                }
+                if (out.get(col).size() >= maxPerColumn) {
+                    truncated = true;
+                    stillOpen[j] = false;
+                    open[col] = false;
+                    continue;
                 }
                 out.get(col).add(new SnmpVarBind(oid, value));
                 last[col] = oid;

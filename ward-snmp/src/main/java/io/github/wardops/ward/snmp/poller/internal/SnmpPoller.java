@@ -96,6 +96,8 @@ public final class SnmpPoller implements SnmpProber {
     private final Counter ratesReset;
     private final Counter ratesOverSpeed;
     private final Counter varBindsRead;
+    private final Counter tablesTruncated;
+    private final Counter tableCellsSkipped;
     private final RateCalculator.Drops drops;
     private final StringInterner strings;
 
@@ -144,6 +146,11 @@ public final class SnmpPoller implements SnmpProber {
         this.ratesReset = Counter.builder("ward.snmp.rates.dropped").tag("reason", "reset").description(RATES_DROPPED).register(r);
         this.ratesOverSpeed = Counter.builder("ward.snmp.rates.dropped").tag("reason", "over_speed").description(RATES_DROPPED).register(r);
         this.varBindsRead = Counter.builder("ward.snmp.varbinds").description("Varbinds read by polls").register(r);
+        this.tablesTruncated = Counter.builder("ward.snmp.tables.truncated")
+                .description("Template table walks stopped at maxTableRows rows; the rows beyond were not read").register(r);
+        this.tableCellsSkipped = Counter.builder("ward.snmp.tables.cells.skipped")
+                .description("Template table values left out because their name (table_column.index) is over 64 characters")
+                .register(r);
         this.strings = new StringInterner(100_000, r);
         this.drops = new RateCalculator.Drops() {
             @Override
@@ -296,7 +303,7 @@ public final class SnmpPoller implements SnmpProber {
             system = new SnmpSystem(text(v.get(SYS_DESCR)), objectId, Duration.ofMillis(Math.max(0, upTime) * 10),
                     text(v.get(SYS_NAME)), text(v.get(SYS_LOCATION)));
         }
-        VendorTemplate template = templates.match(objectId);
+        VendorTemplate template = templates.match(objectId, request.device().labels());
         String vendor = template == null ? "unknown" : template.vendor();
 
         String problem = "";
@@ -522,9 +529,20 @@ public final class SnmpPoller implements SnmpProber {
         Instant now = options.clock().instant();
         Duration slack = request.check().interval().dividedBy(2);
         List<Due> due = new ArrayList<>();
-        if (template != null && s.polls().contains(SnmpSettings.Poll.TEMPLATE_ITEMS)) {
-            for (SnmpItem i : template.items()) {
-                due.add(new Due(i, "template:" + template.vendor()));
+        List<VendorTemplate> applied = List.of();
+        if (s.polls().contains(SnmpSettings.Poll.TEMPLATE_ITEMS)) {
+            List<VendorTemplate> selected = templates.selected(request.device().labels());
+            if (template != null || !selected.isEmpty()) {
+                applied = new ArrayList<>(1 + selected.size());
+                if (template != null) {
+                    applied.add(template);
+                }
+                applied.addAll(selected);
+            }
+        }
+        for (VendorTemplate t : applied) {
+            for (SnmpItem i : t.items()) {
+                due.add(new Due(i, "template:" + t.vendor()));
             }
         }
         if (s.polls().contains(SnmpSettings.Poll.CUSTOM_ITEMS)) {
@@ -543,25 +561,110 @@ public final class SnmpPoller implements SnmpProber {
             Instant last = st.itemPolledAt.get(d.source() + "/" + d.item().name());
             return last != null && now.isBefore(last.plus(d.item().interval()).minus(slack));
         });
-        if (due.isEmpty()) {
-            return "";
-        }
-        if (late(deadline)) {
-            return "check timeout reached before item polling";
-        }
-        List<SnmpOid> oids = due.stream().map(d -> d.item().oid()).toList();
-        SnmpResponse r = ops.get(target, creds, oids, st.limit, stats);
-        if (!r.ok()) {
-            return "items: " + r.detail();
-        }
         if (st.itemPolledAt.size() > 10_000) {
             st.itemPolledAt.clear();
         }
-        for (int k = 0; k < due.size(); k++) {
-            Due d = due.get(k);
-            out.add(new SnmpItemValue(d.item(), d.source(), r.varBinds().get(k).value()));
-            st.itemPolledAt.put(d.source() + "/" + d.item().name(), now);
+        if (!due.isEmpty()) {
+            if (late(deadline)) {
+                return "check timeout reached before item polling";
+            }
+            List<SnmpOid> oids = due.stream().map(d -> d.item().oid()).toList();
+            SnmpResponse r = ops.get(target, creds, oids, st.limit, stats);
+            if (!r.ok()) {
+                return "items: " + r.detail();
+            }
+            for (int k = 0; k < due.size(); k++) {
+                Due d = due.get(k);
+                out.add(new SnmpItemValue(d.item(), d.source(), r.varBinds().get(k).value()));
+                st.itemPolledAt.put(d.source() + "/" + d.item().name(), now);
+            }
+        }
+        for (VendorTemplate t : applied) {
+            for (VendorTemplate.Table table : t.tables()) {
+                String source = "template:" + t.vendor();
+                String key = source + "/table:" + table.name();
+                Instant last = st.itemPolledAt.get(key);
+                if (last != null && now.isBefore(last.plus(table.interval()).minus(slack))) {
+                    continue;
+                }
+                if (late(deadline)) {
+                    return "check timeout reached before table " + table.name();
+                }
+                String problem = pollTable(target, creds, st, table, source, stats, out);
+                if (!problem.isEmpty()) {
+                    return problem;
+                }
+                st.itemPolledAt.put(key, now);
+            }
         }
         return "";
+    }
+
+    /**
+     * Walks one template table (its label and value columns, at most {@code maxTableRows} rows)
+     * and adds one value per row and value column, named {@code <table>_<column>.<index>}.
+     */
+    private String pollTable(SnmpTarget target, SnmpCredentials creds, PollState st, VendorTemplate.Table table,
+                             String source, SnmpOperations.Stats stats, List<SnmpItemValue> out) throws InterruptedException {
+        List<String> labelNames = new ArrayList<>(table.labels().keySet());
+        List<SnmpOid> roots = new ArrayList<>(labelNames.size() + table.columns().size());
+        for (String l : labelNames) {
+            roots.add(table.entry().append(table.labels().get(l)));
+        }
+        for (VendorTemplate.Column c : table.columns()) {
+            roots.add(table.columnOid(c));
+        }
+        SnmpOperations.ColumnsResult r = ops.walkColumns(target, creds, roots, st.limit, stats, options.maxTableRows());
+        if (r.status() != SnmpResponse.Status.OK) {
+            return "table " + table.name() + ": " + r.detail();
+        }
+        if (r.truncated()) {
+            tablesTruncated.increment();
+        }
+        List<Map<String, String>> labelValues = new ArrayList<>(labelNames.size());
+        for (int k = 0; k < labelNames.size(); k++) {
+            Map<String, String> byIndex = new HashMap<>();
+            for (SnmpVarBind vb : r.columns().get(k)) {
+                String v = vb.value() instanceof SnmpValue.OctetString ? text(vb.value()) : vb.value().formatValue();
+                byIndex.put(index(vb.oid().suffixAfter(roots.get(k))), v.length() > 128 ? v.substring(0, 128) : v);
+            }
+            labelValues.add(byIndex);
+        }
+        for (int c = 0; c < table.columns().size(); c++) {
+            VendorTemplate.Column col = table.columns().get(c);
+            SnmpOid root = roots.get(labelNames.size() + c);
+            for (SnmpVarBind vb : r.columns().get(labelNames.size() + c)) {
+                String index = index(vb.oid().suffixAfter(root));
+                String name = table.name() + "_" + col.name() + "." + index;
+                if (index.isEmpty() || name.length() > 64) {
+                    tableCellsSkipped.increment();
+                    continue;
+                }
+                Map<String, String> labels = new java.util.LinkedHashMap<>();
+                labels.put("table", table.name());
+                labels.put("column", col.name());
+                labels.put("index", index);
+                for (int k = 0; k < labelNames.size(); k++) {
+                    String v = labelValues.get(k).get(index);
+                    if (v != null) {
+                        labels.put(labelNames.get(k), v);
+                    }
+                }
+                SnmpItem item = new SnmpItem(name, vb.oid(), col.kind(), col.unit(), table.interval(), col.scale());
+                out.add(new SnmpItemValue(item, source, vb.value(), labels));
+            }
+        }
+        return "";
+    }
+
+    private static String index(int[] suffix) {
+        StringBuilder b = new StringBuilder(suffix.length * 3);
+        for (int i = 0; i < suffix.length; i++) {
+            if (i > 0) {
+                b.append('.');
+            }
+            b.append(Integer.toUnsignedString(suffix[i]));
+        }
+        return b.toString();
     }
 }

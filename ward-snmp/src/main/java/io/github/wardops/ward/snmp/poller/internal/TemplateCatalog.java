@@ -17,7 +17,7 @@ import java.util.Map;
  */
 public final class TemplateCatalog {
     private static final List<String> BUILT_IN = List.of("cisco", "fortinet", "juniper", "hp-aruba", "mikrotik",
-            "net-snmp", "windows");
+            "hikvision", "net-snmp", "windows");
     private static volatile List<VendorTemplate> builtIn;
 
     private final Map<String, VendorTemplate> byVendor;
@@ -35,7 +35,7 @@ public final class TemplateCatalog {
         for (VendorTemplate t : overrides) {
             m.put(t.vendor(), t);
         }
-        byVendor = Map.copyOf(m);
+        byVendor = java.util.Collections.unmodifiableMap(m);   // keeps file order for selected()
     }
 
     /**
@@ -71,12 +71,27 @@ public final class TemplateCatalog {
      * @return the template, or {@code null} when none matches
      */
     public VendorTemplate match(SnmpOid sysObjectId) {
+        return match(sysObjectId, null);
+    }
+
+    /**
+     * The vendor of a device, by the longest matching sysObjectID prefix among the templates whose
+     * label selector (if any) the device's labels satisfy.
+     *
+     * @param sysObjectId the device's sysObjectID, or {@code null}
+     * @param labels the device's labels, or {@code null} to ignore selectors
+     * @return the template, or {@code null} when none matches
+     */
+    public VendorTemplate match(SnmpOid sysObjectId, Map<String, String> labels) {
         if (sysObjectId == null) {
             return null;
         }
         VendorTemplate best = null;
         int bestLen = -1;
         for (VendorTemplate t : byVendor.values()) {
+            if (labels != null && !t.selects(labels)) {
+                continue;
+            }
             for (SnmpOid p : t.enterprisePrefixes()) {
                 if (sysObjectId.startsWith(p) && p.size() > bestLen) {
                     best = t;
@@ -85,6 +100,25 @@ public final class TemplateCatalog {
             }
         }
         return best;
+    }
+
+    /**
+     * The templates without {@code match} lines whose label selector a device satisfies.
+     *
+     * @param labels the device's labels
+     * @return the templates, in catalog order; empty when none
+     */
+    public List<VendorTemplate> selected(Map<String, String> labels) {
+        List<VendorTemplate> out = null;
+        for (VendorTemplate t : byVendor.values()) {
+            if (t.enterprisePrefixes().isEmpty() && t.selects(labels)) {
+                if (out == null) {
+                    out = new ArrayList<>(2);
+                }
+                out.add(t);
+            }
+        }
+        return out == null ? List.of() : out;
     }
 
     /**

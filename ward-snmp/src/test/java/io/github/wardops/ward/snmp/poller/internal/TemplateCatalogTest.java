@@ -18,7 +18,7 @@ class TemplateCatalogTest {
     @Test
     void builtInTemplatesLoadFromTheJar() {
         List<String> vendors = VendorTemplate.builtIn().stream().map(VendorTemplate::vendor).toList();
-        assertEquals(List.of("cisco", "fortinet", "juniper", "hp-aruba", "mikrotik", "net-snmp", "windows"), vendors);
+        assertEquals(List.of("cisco", "fortinet", "juniper", "hp-aruba", "mikrotik", "hikvision", "net-snmp", "windows"), vendors);
         VendorTemplate cisco = VendorTemplate.builtIn().getFirst();
         SnmpItem cpu = cisco.items().stream().filter(i -> i.name().equals("cpu_5min_pct")).findFirst().orElseThrow();
         assertEquals(SnmpOid.parse("1.3.6.1.4.1.9.9.109.1.1.1.1.8.1"), cpu.oid());
