@@ -37,11 +37,22 @@ record Proc(int exit, String out) {
 
     /** @param env the whole environment, or {@code null} for this process's */
     static Proc run(long timeoutSeconds, Map<String, String> env, List<String> cmd) {
+        return run(timeoutSeconds, env, null, cmd);
+    }
+
+    /**
+     * @param env the whole environment, or {@code null} for this process's
+     * @param dir the working directory, or {@code null} for this process's
+     */
+    static Proc run(long timeoutSeconds, Map<String, String> env, Path dir, List<String> cmd) {
         Path log = null;
         try {
             log = Files.createTempFile("ward-dist-proc", ".log");
             ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(cmd)).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            if (dir != null) {
+                pb.directory(dir.toFile());
+            }
             if (env != null) {
                 pb.environment().clear();
                 pb.environment().putAll(env);
