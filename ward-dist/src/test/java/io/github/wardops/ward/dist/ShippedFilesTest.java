@@ -123,6 +123,7 @@ class ShippedFilesTest {
         expected.put("RestrictAddressFamilies", "AF_INET AF_INET6 AF_UNIX AF_NETLINK");
         expected.put("SystemCallArchitectures", "native");
         expected.put("Restart", "on-failure");
+        expected.put("RestartPreventExitStatus", "2");
         expected.put("KillMode", "mixed");
         expected.put("LimitNOFILE", "65536");
         expected.forEach((k, v) -> assertEquals(v, one(unit, k), k));
