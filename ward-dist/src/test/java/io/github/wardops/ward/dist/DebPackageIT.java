@@ -33,7 +33,7 @@ class DebPackageIT {
     Path tmp;
 
     @Test
-    void installUpgradeRemoveAndPurge() throws IOException {
+    void installUpgradeRemoveAndPurge() throws IOException, InterruptedException {
         assumeTrue("root".equals(System.getProperty("user.name")), "dpkg -i needs root; not root: the .deb is not tested");
         assumeTrue(Proc.which("dpkg") != null && Proc.which("dpkg-deb") != null, "no dpkg here: the .deb is not tested");
         assumeTrue(!packagePresent(), "a package named ward is installed (or its configuration left) on this machine: not touching it");
@@ -54,6 +54,7 @@ class DebPackageIT {
             Path data = Path.of("/var/lib/ward/pg-marker");
             Files.writeString(data, "kept");
             Proc.run(30, ENV, "chown", "ward:ward", data.toString()).ok("chown");
+            Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rw-------"));
             String uid = Proc.run(30, ENV, "id", "-u", "ward").ok("id").out();
 
             String next = debVersion + "+test1";
@@ -62,6 +63,8 @@ class DebPackageIT {
             assertTrue(Files.readString(yaml).contains("interval: 60s"), "the edited conffile is kept");
             assertEquals("kept", Files.readString(data));
             assertEquals(uid, Proc.run(30, ENV, "id", "-u", "ward").ok("id").out(), "the same user");
+
+            runsAsTheServiceWould();
 
             dpkg("-r", "ward");
             assertFalse(Files.exists(Path.of("/opt/ward")), "/opt/ward removed");
@@ -129,6 +132,87 @@ class DebPackageIT {
         assertNotEquals(0, Proc.run(30, ENV, "getent", "passwd", "ward").exit(), "the user ward is left after purge");
         assertNotEquals(0, Proc.run(30, ENV, "getent", "group", "ward").exit(), "the group ward is left after purge");
         assertEquals("", Proc.run(30, ENV, "dpkg-statoverride", "--list", "/etc/ward*").out(), "statoverrides left");
+    }
+
+    /**
+     * The unit's ExecStart, as its user, in its working directory, with its umask and its one
+     * capability (no systemd here to start it): the embedded PostgreSQL in /var/lib/ward, a device
+     * on loopback polled, /ready 200, and SIGTERM ends it with no process of ward's left.
+     */
+    private void runsAsTheServiceWould() throws IOException, InterruptedException {
+        List<String> unit = Files.readAllLines(Path.of("/lib/systemd/system/ward.service"));
+        String exec = unit.stream().filter(l -> l.startsWith("ExecStart=")).findFirst().orElseThrow().substring("ExecStart=".length());
+        String javaOpts = unit.stream().filter(l -> l.startsWith("Environment=WARD_JAVA_OPTS=")).findFirst().orElseThrow()
+                .substring("Environment=WARD_JAVA_OPTS=".length());
+        int port;
+        try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort(); // free now; 9090 may be taken on a shared machine
+        }
+        Files.writeString(Path.of("/etc/ward/devices.csv"), "id,name,address\n6f1c2a54-3b7e-4d2a-9c41-0e5b8f7a1d23,lo,127.0.0.1\n");
+        List<String> cmd = new java.util.ArrayList<>(List.of("setpriv", "--reuid=ward", "--regid=ward", "--init-groups",
+                "--inh-caps=+net_raw", "--ambient-caps=+net_raw", "--"));
+        for (String w : exec.split(" ")) {
+            cmd.add(w.equals("$WARD_JAVA_OPTS") ? javaOpts : w);
+        }
+        cmd.addAll(List.of("--http", "127.0.0.1:" + port));
+        Path log = Files.createTempFile(tmp, "service", ".log");
+        List<String> full = new java.util.ArrayList<>(List.of("sh", "-c", "umask 0077 && exec \"$@\"", "sh"));
+        full.addAll(cmd);
+        ProcessBuilder pb = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(log.toFile())
+                .directory(new java.io.File("/var/lib/ward"));
+        pb.environment().clear();
+        pb.environment().putAll(Map.of("PATH", "/usr/bin:/bin", "LANG", "C.UTF-8", "HOME", "/var/lib/ward"));
+        Process p = pb.start();
+        try {
+            var http = java.net.http.HttpClient.newHttpClient();
+            var ready = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/ready")).build();
+            int status = 0;
+            for (long end = System.nanoTime() + 180_000_000_000L; System.nanoTime() < end && p.isAlive(); Thread.sleep(500)) {
+                try {
+                    status = http.send(ready, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+                } catch (IOException notYet) {
+                    status = 0;
+                }
+                if (status == 200) {
+                    break;
+                }
+            }
+            assertEquals(200, status, "/ready as the service: " + Files.readString(log));
+            assertMode("/var/lib/ward/pg", "rwx------", "ward", "ward");
+            assertEquals(List.of(), worldReadable(Path.of("/var/lib/ward")), "UMask=0077: nothing readable by others");
+        } finally {
+            p.destroy(); // SIGTERM, as systemctl stop
+            if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("no exit within 60 s of SIGTERM: " + Files.readString(log));
+            }
+        }
+        assertEquals(143, p.exitValue(), Files.readString(log));
+        // the embedded PostgreSQL stops with the runner: nothing of ward's runs (a purge needs that);
+        // its watchdog's timers end within 40 s
+        Proc left = null;
+        for (int i = 0; i < 90; i++) {
+            left = Proc.run(30, ENV, "pgrep", "-u", "ward", "-a");
+            if (left.exit() != 0) {
+                break;
+            }
+            Thread.sleep(500);
+        }
+        assertNotEquals(0, left.exit(), "processes of ward left: " + left.out());
+    }
+
+    private static List<String> worldReadable(Path dir) throws IOException {
+        try (var s = Files.walk(dir)) {
+            return s.filter(f -> {
+                try {
+                    var perms = Files.getPosixFilePermissions(f, LinkOption.NOFOLLOW_LINKS);
+                    return !Files.isSymbolicLink(f) && (perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)
+                            || perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE));
+                } catch (IOException gone) {
+                    return false; // removed while walking (PostgreSQL's temporary files)
+                }
+            }).map(Path::toString).toList();
+        }
     }
 
     /** Whether dpkg knows a package ward in any state but not-installed (config-files, half-installed...). */
