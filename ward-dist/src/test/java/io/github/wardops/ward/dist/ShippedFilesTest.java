@@ -31,6 +31,7 @@ class ShippedFilesTest {
     private static final Path WARD_YAML = SRC.resolve("dist/etc/ward.yaml");
     private static final Path UNIT = SRC.resolve("dist/systemd/ward.service");
     private static final Path LAUNCHER = SRC.resolve("dist/bin/ward");
+    private static final Path DOCKERFILE = SRC.resolve("docker/Dockerfile");
 
     @TempDir
     Path tmp;
@@ -144,6 +145,30 @@ class ShippedFilesTest {
         assertTrue(launcher.contains("-jar \"$home/lib/ward-runner.jar\" \"$@\""), launcher);
         assertTrue(launcher.lines().filter(l -> !l.startsWith("#")).noneMatch(l -> l.contains("JAVA_HOME")),
                 "the bundled runtime, never the caller's JDK");
+    }
+
+    @Test
+    void theDockerfileRunsTheArchiveAsWardWithItsDataOnAVolume() throws IOException {
+        // not built here (no container engine): at least it names what the build makes and needs
+        List<String> lines = Files.readAllLines(DOCKERFILE);
+        for (String line : List.of("ADD ward-${VERSION}-linux-x86_64.tar.gz /opt/", "USER ward", "VOLUME /var/lib/ward",
+                "ENTRYPOINT [\"/opt/ward/bin/ward\"]", "CMD [\"run\", \"--config\", \"/etc/ward/ward.yaml\"]")) {
+            assertTrue(lines.contains(line), "Dockerfile lacks: " + line);
+        }
+        String text = Files.readString(DOCKERFILE);
+        assertTrue(text.contains("http://127.0.0.1:9090/ready"), "HEALTHCHECK on /ready");
+        assertTrue(text.contains("ENV WARD_HTTP=0.0.0.0:9090"), "reachable through a published port");
+        // as docs/install.md says: without a token the image's settings are refused, naming the fix
+        Map<String, String> env = Map.of("WARD_HTTP", "0.0.0.0:9090");
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> RunSettings.resolve(Map.of("config", WARD_YAML.toString()), env));
+        assertTrue(e.getMessage().contains("http-token"), e.getMessage());
+        // with one, they hold, on the port of the health check
+        Path token = tmp.resolve("http-token");
+        Files.writeString(token, "0123456789abcdef0123456789abcdef\n");
+        RunSettings s = RunSettings.resolve(Map.of("config", WARD_YAML.toString()),
+                Map.of("WARD_HTTP", "0.0.0.0:9090", "WARD_HTTP_TOKEN_FILE", token.toString()));
+        assertEquals(9090, s.http().address().getPort());
     }
 
     private static Map<String, List<String>> directives(List<String> lines) {
