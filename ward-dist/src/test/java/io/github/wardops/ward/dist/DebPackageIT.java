@@ -31,6 +31,12 @@ class DebPackageIT {
 
     @TempDir
     Path tmp;
+    private final long started = System.nanoTime();
+
+    /** Where the time goes, in the test's output. */
+    private void stage(String done) {
+        System.out.printf("DebPackageIT: %-40s at %5.1f s%n", done, (System.nanoTime() - started) / 1e9);
+    }
 
     @Test
     void installUpgradeRemoveAndPurge() throws IOException, InterruptedException {
@@ -46,7 +52,9 @@ class DebPackageIT {
         String debVersion = VERSION.replace('-', '~');
         try {
             dpkg("-i", deb.toString());
+            stage("installed");
             assertInstalled(debVersion);
+            stage("checked");
 
             // an operator's edit and the service's data, which an upgrade must keep
             Path yaml = Path.of("/etc/ward/ward.yaml");
@@ -58,13 +66,18 @@ class DebPackageIT {
             String uid = Proc.run(30, ENV, "id", "-u", "ward").ok("id").out();
 
             String next = debVersion + "+test1";
-            dpkg("-i", withVersion(deb, next).toString());
+            Path upgrade = withVersion(deb, next);
+            stage("made the upgrade package");
+            dpkg("-i", upgrade.toString());
+            stage("upgraded");
             assertInstalled(next);
+            stage("checked");
             assertTrue(Files.readString(yaml).contains("interval: 60s"), "the edited conffile is kept");
             assertEquals("kept", Files.readString(data));
             assertEquals(uid, Proc.run(30, ENV, "id", "-u", "ward").ok("id").out(), "the same user");
 
             runsAsTheServiceWould();
+            stage("ran as the service");
 
             dpkg("-r", "ward");
             assertFalse(Files.exists(Path.of("/opt/ward")), "/opt/ward removed");
@@ -74,7 +87,9 @@ class DebPackageIT {
             assertEquals("kept", Files.readString(data), "remove keeps the data");
             assertEquals(0, Proc.run(30, ENV, "getent", "passwd", "ward").exit(), "remove keeps the user");
 
+            stage("removed");
             dpkg("-P", "ward");
+            stage("purged");
             assertNothingLeft();
         } finally {
             // also after a failure: a machine with no ward package, user or files
@@ -178,6 +193,7 @@ class DebPackageIT {
                 }
             }
             assertEquals(200, status, "/ready as the service: " + Files.readString(log));
+            stage("/ready 200");
             assertMode("/var/lib/ward/pg", "rwx------", "ward", "ward");
             assertEquals(List.of(), worldReadable(Path.of("/var/lib/ward")), "UMask=0077: nothing readable by others");
         } finally {
@@ -188,6 +204,7 @@ class DebPackageIT {
             }
         }
         assertEquals(143, p.exitValue(), Files.readString(log));
+        stage("stopped");
         // the embedded PostgreSQL stops with the runner: nothing of ward's runs (a purge needs that);
         // its watchdog's timers end within 40 s
         Proc left = null;
