@@ -179,6 +179,7 @@ class EmbeddedLifecycleIT {
 
     @Test
     void closeStopsThePostmasterAndItsWatchdog() throws Exception {
+        java.time.Instant before = java.time.Instant.now().minusSeconds(1);
         EmbeddedDatabase db = EmbeddedDatabase.start(dir.resolve("pg"), 0);
         long pid = Procs.postmasterPid(db.dataDirectory());
         ProcessHandle watchdogHandle = ProcessHandle.of(pid).flatMap(ProcessHandle::parent).orElseThrow();
@@ -191,6 +192,21 @@ class EmbeddedLifecycleIT {
         assertFalse(Procs.alive(pid));
         Procs.awaitGone(watchdog, Duration.ofSeconds(5), "the watchdog");
         Procs.awaitGone(shells.getFirst().pid(), Duration.ofSeconds(5), "the watchdog's pipe watcher");
+        // nothing the watcher started outlives it for long: an orphaned 'sleep 30' kept the service
+        // user busy for half a minute after every stop (userdel refused it)
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        List<ProcessHandle> orphans;
+        do {
+            orphans = ProcessHandle.allProcesses().filter(h -> h.info().command().map(c -> c.endsWith("/sleep")).orElse(false))
+                    .filter(h -> h.info().startInstant().map(t -> t.isAfter(before)).orElse(false))
+                    .filter(h -> h.parent().map(p -> p.pid() == 1 || !p.isAlive()).orElse(true))
+                    .toList();
+            if (!orphans.isEmpty()) {
+                Thread.sleep(100);
+            }
+        } while (!orphans.isEmpty() && System.nanoTime() < deadline);
+        assertTrue(orphans.isEmpty(), "sleeps left behind by the watchdog: " + orphans.stream()
+                .map(h -> h.pid() + " " + h.info().commandLine().orElse("?")).toList());
         assertFalse(Files.exists(db.dataDirectory().resolve("postmaster.pid")));
         assertFalse(db.isRunning());
         assertEquals("stopped", db.status());

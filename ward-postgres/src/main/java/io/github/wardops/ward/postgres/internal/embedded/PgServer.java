@@ -40,7 +40,10 @@ final class PgServer {
      * The watchdog. {@code $@} is the PostgreSQL command. Signals meant for the terminal or the
      * process group are ignored by the shell (and so by the pipe watcher it forks, which is
      * therefore ended with KILL once PostgreSQL has exited: it must not outlive the shell and
-     * signal its pid later); PostgreSQL installs its own handlers.
+     * signal its pid later); PostgreSQL installs its own handlers. The watcher waits in steps of
+     * one second, so the {@code sleep} it is in when it is killed outlives it by a second at most
+     * (a {@code sleep 30} lingered for half a minute after every stop, and kept {@code userdel}
+     * of the service user from succeeding).
      */
     static final String WATCHDOG = """
             trap '' INT QUIT TERM HUP PIPE
@@ -52,11 +55,12 @@ final class PgServer {
             trap 'kill -s QUIT $pg 2>/dev/null' USR2
             trap 'kill -s KILL $pg 2>/dev/null' ALRM
             (
+              nap() { i=0; while [ $i -lt "$1" ]; do sleep 1; i=$((i + 1)); done; }
               cat <&3 >/dev/null
               kill -s USR1 $$ 2>/dev/null || exit 0
-              sleep %3$d
+              nap %3$d
               kill -s USR2 $$ 2>/dev/null || exit 0
-              sleep %4$d
+              nap %4$d
               kill -s ALRM $$ 2>/dev/null
             ) >/dev/null 2>&1 &
             w=$!
