@@ -114,11 +114,6 @@ public final class CredentialsCommand implements Callable<Integer> {
                 "          ward credentials add core-v3 -v 3 -u ward -a SHA-256 -x AES   (passphrases from the environment)"})
     static final class Add implements Callable<Integer>, RunOptions.Tailored {
         @Override
-        public java.util.Map<String, String> ownDefaults() {
-            return java.util.Map.of();
-        }
-
-        @Override
         public java.util.Set<String> notTaken() {
             return DATABASE_ONLY;
         }
@@ -170,11 +165,6 @@ public final class CredentialsCommand implements Callable<Integer> {
             description = "Lists the stored credentials: name, version, user, level, protocols and key id; never a secret.")
     static final class ListCommand implements Callable<Integer>, RunOptions.Tailored {
         @Override
-        public java.util.Map<String, String> ownDefaults() {
-            return java.util.Map.of();
-        }
-
-        @Override
         public java.util.Set<String> notTaken() {
             return DATABASE_ONLY;
         }
@@ -224,11 +214,6 @@ public final class CredentialsCommand implements Callable<Integer> {
     /** {@code ward credentials delete NAME}. */
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Deletes the credentials stored under NAME.")
     static final class Delete implements Callable<Integer>, RunOptions.Tailored {
-        @Override
-        public java.util.Map<String, String> ownDefaults() {
-            return java.util.Map.of();
-        }
-
         @Override
         public java.util.Set<String> notTaken() {
             return DATABASE_ONLY;

@@ -67,10 +67,6 @@ public final class ImportCommand implements Callable<Integer>, RunOptions.Tailor
         this.terminal = ctx.shutdownHook() && ProgressLine.stdoutIsTerminal();
     }
 
-    @Override
-    public java.util.Map<String, String> ownDefaults() {
-        return java.util.Map.of();
-    }
 
     @Override
     public java.util.Set<String> notTaken() {

@@ -28,11 +28,13 @@ public final class RunOptions {
      */
     public interface Tailored {
         /**
-         * The command's own defaults, by setting key.
+         * The command's own defaults, by setting key; none unless the command says otherwise.
          *
          * @return key to value
          */
-        Map<String, String> ownDefaults();
+        default Map<String, String> ownDefaults() {
+            return Map.of();
+        }
 
         /**
          * Settings the command does not take, by key.
