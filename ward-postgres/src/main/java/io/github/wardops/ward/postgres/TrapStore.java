@@ -41,7 +41,8 @@ public final class TrapStore {
      *
      * @param device the device it was matched to
      * @param at when it was received
-     * @param kind linkDown, linkUp, coldStart, warmStart, authenticationFailure or other
+     * @param kind linkDown, linkUp, coldStart, warmStart, authenticationFailure, a vendor trap's name (a
+     *     template's {@code trap} line) or other
      * @param trapOid the notification OID, dotted
      * @param ifIndex the interface of a link trap, or {@code null}
      * @param version v1, v2c or v3

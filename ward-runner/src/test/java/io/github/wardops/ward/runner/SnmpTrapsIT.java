@@ -157,6 +157,12 @@ class SnmpTrapsIT {
             assertTrue(r.get("/api/alerts?state=resolved").body().contains("Link down (trap)"),
                     r.get("/api/alerts?state=resolved").body());
 
+            // a vendor trap is named by the built-in cisco template's trap line
+            assertEquals(0, run(port, "snmptrap", "-v2c", "-c", COMMUNITY, "TARGET", "", "1.3.6.1.4.1.9.9.43.2.0.1",
+                    "1.3.6.1.6.3.18.1.3.0", "a", "127.47.0.1"));
+            JsonNode three = awaitTraps(r, ROUTER, 3).get("traps");
+            assertEquals("ciscoConfigManEvent", three.get(0).get("kind").asText(), three.toString());
+
             // v1 coldStart: the agent-addr field names the switch
             assertEquals(0, run(port, "snmptrap", "-v1", "-c", COMMUNITY, "TARGET", "1.3.6.1.4.1.8072.2.3", "127.47.0.2",
                     "0", "0", "100"));
@@ -176,7 +182,7 @@ class SnmpTrapsIT {
             // an inform is answered (snmpinform exits 0 only on the response)
             assertEquals(0, run(port, "snmpinform", "-v2c", "-c", COMMUNITY, "-t", "2", "-r", "1", "TARGET", "",
                     "1.3.6.1.4.1.8072.2.3.0.1", "1.3.6.1.6.3.18.1.3.0", "a", "127.47.0.1"), () -> "snmpinform: " + log());
-            awaitTraps(r, ROUTER, 3);
+            awaitTraps(r, ROUTER, 4);
 
             // an unknown source: counted, kept nowhere
             assertEquals(0, run(port, "snmptrap", "-v2c", "-c", COMMUNITY, "TARGET", "", "1.3.6.1.6.3.1.1.5.3",
@@ -189,12 +195,12 @@ class SnmpTrapsIT {
                         && metric(m, "ward_snmp_traps_total", "outcome=\"bad_community\"") >= 1;
             });
             String metrics = r.get("/metrics").body();
-            assertEquals(5, metric(metrics, "ward_snmp_traps_total", "outcome=\"accepted\""), "4 traps, 1 inform: " + metrics);
+            assertEquals(6, metric(metrics, "ward_snmp_traps_total", "outcome=\"accepted\""), "5 traps, 1 inform: " + metrics);
             assertEquals(2, metric(metrics, "ward_runner_trap_probes_total", "outcome=\"probed\""),
                     "the router's linkDown, the switch's coldStart: " + metrics);
             assertEquals(2, metric(metrics, "ward_runner_trap_probes_total", "outcome=\"limited\""),
                     "the router's linkUp and the switch's warmStart came within the gap: " + metrics);
-            assertEquals(3, r.getJson("/api/devices/" + ROUTER + "/traps").get("traps").size());
+            assertEquals(4, r.getJson("/api/devices/" + ROUTER + "/traps").get("traps").size());
             assertEquals(2, r.getJson("/api/devices/" + SWITCH + "/traps").get("traps").size());
             assertFalse(metrics.contains(COMMUNITY));
             assertFalse(metrics.contains(AUTH));

@@ -8,11 +8,13 @@ import io.github.wardops.ward.probe.ProbeResult;
 import io.github.wardops.ward.runner.config.RunSettings;
 import io.github.wardops.ward.postgres.TrapStore;
 import io.github.wardops.ward.runner.http.TrapLog;
+import io.github.wardops.ward.snmp.SnmpOid;
 import io.github.wardops.ward.snmp.SnmpVarBind;
 import io.github.wardops.ward.snmp.SnmpCredentials;
 import io.github.wardops.ward.snmp.poller.SnmpTrapOptions;
 import io.github.wardops.ward.snmp.poller.SnmpTrapReceiver;
 import io.github.wardops.ward.snmp.poller.TrapEvent;
+import io.github.wardops.ward.snmp.poller.VendorTemplate;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -72,6 +74,8 @@ final class Traps implements AutoCloseable {
     /** Devices whose latest trap is held for the rules, and until when (nanos); at most one entry per device. */
     private final Map<DeviceId, Long> heldUntil = new ConcurrentHashMap<>();
     private final ScheduledExecutorService expiry;
+    /** Vendor trap names by snmpTrapOID, from the templates in force ({@code trap} lines). */
+    private volatile Map<SnmpOid, String> vendorTraps = Map.of();
 
     Traps(TrapLog.InMemory memory, TrapStore store, Ward ward, Duration gap, LongSupplier nanos, MeterRegistry registry) {
         this(memory, store, ward, gap, nanos, registry, r -> { }, Duration.ofMinutes(15));
@@ -117,11 +121,12 @@ final class Traps implements AutoCloseable {
      * @param registry where the meters go
      * @param store PostgreSQL's traps, or {@code null} when storage is off (then they are kept in memory)
      * @param rules the state tracker, told each device's latest trap for the rules' variable {@code trap}
+     * @param vendorTraps vendor trap names by snmpTrapOID ({@link #vendorTrapNames})
      * @return the receiver, or {@code null} when it is off
      * @throws io.github.wardops.ward.WardException when the port cannot be bound (the message says why)
      */
     static Traps start(RunSettings settings, Ward ward, Collection<Device> devices, MeterRegistry registry,
-                       TrapStore store, Consumer<ProbeResult> rules) {
+                       TrapStore store, Consumer<ProbeResult> rules, Map<SnmpOid, String> vendorTraps) {
         RunSettings.SnmpTraps t = settings.snmpTraps();
         if (!t.on()) {
             LOG.debug("snmp traps: off (snmp-trap-port 0)");
@@ -137,6 +142,7 @@ final class Traps implements AutoCloseable {
         }
         Traps traps = new Traps(store == null ? new TrapLog.InMemory(t.keep()) : null, store, ward, t.probeGap(),
                 System::nanoTime, registry, rules, t.hold());
+        traps.vendorTraps = Map.copyOf(vendorTraps);
         traps.inventoryChanged(devices);
         traps.receiver = SnmpTrapReceiver.start(b.build(), traps::resolve, traps::onTrap);
         String where = Poller.hostPort(traps.receiver.localAddress());
@@ -196,7 +202,7 @@ final class Traps implements AutoCloseable {
 
     /** The listener, on the receiver's delivery thread. */
     void onTrap(DeviceId device, TrapEvent event) {
-        TrapStore.Trap trap = stored(device, event);
+        TrapStore.Trap trap = stored(device, event, vendorTraps);
         if (memory != null) {
             memory.add(device, trap);
         } else {
@@ -247,7 +253,10 @@ final class Traps implements AutoCloseable {
         if (ward.inventory().get(device).isEmpty()) {
             return;   // not this runner's device (cluster mode): its tracker has no state for it
         }
-        String name = event.wellKnownName() != null ? event.wellKnownName() : event.trapOid().toString();
+        String name = name(event, vendorTraps);
+        if (name == null) {
+            name = event.trapOid().toString();
+        }
         Map<String, Double> value = Map.of("trap:" + name, 1.0);
         heldUntil.put(device, nanos.getAsLong() + holdNanos);
         tell(new ProbeResult.Up(device, TRAP_CHECK, TRAP_CHECK, event.receivedAt(), Duration.ZERO, () -> value));
@@ -289,11 +298,52 @@ final class Traps implements AutoCloseable {
      * @return the row
      */
     static TrapStore.Trap stored(DeviceId device, TrapEvent e) {
+        return stored(device, e, Map.of());
+    }
+
+    /**
+     * The names of vendor traps in the templates in force: the user's (which replace built-ins of the
+     * same vendor name) first, then the built-ins; an OID named twice keeps its first name.
+     *
+     * @param builtIn the built-in templates
+     * @param user the templates of {@code snmp-templates}
+     * @return names by snmpTrapOID
+     */
+    static Map<SnmpOid, String> vendorTrapNames(List<VendorTemplate> builtIn, List<VendorTemplate> user) {
+        Map<SnmpOid, String> out = new HashMap<>();
+        Set<String> replaced = new java.util.HashSet<>();
+        for (VendorTemplate t : user) {
+            replaced.add(t.vendor());
+            t.traps().forEach(out::putIfAbsent);
+        }
+        for (VendorTemplate t : builtIn) {
+            if (!replaced.contains(t.vendor())) {
+                t.traps().forEach(out::putIfAbsent);
+            }
+        }
+        return Map.copyOf(out);
+    }
+
+    /** A trap's name: its well-known name, else a template's name for its OID, else {@code null}. */
+    static String name(TrapEvent e, Map<SnmpOid, String> vendorTraps) {
+        return e.wellKnownName() != null ? e.wellKnownName() : vendorTraps.get(e.trapOid());
+    }
+
+    /**
+     * A trap as stored, its kind named by the templates' {@code trap} lines when they name it.
+     *
+     * @param device the device it was matched to
+     * @param e the trap
+     * @param vendorTraps vendor trap names by snmpTrapOID
+     * @return the row
+     */
+    static TrapStore.Trap stored(DeviceId device, TrapEvent e, Map<SnmpOid, String> vendorTraps) {
+        String kind = name(e, vendorTraps);
         List<TrapStore.Binding> vbs = new java.util.ArrayList<>(e.varbinds().size());
         for (SnmpVarBind vb : e.varbinds()) {
             vbs.add(new TrapStore.Binding(vb.oid().toString(), vb.value().typeName(), vb.value().formatValue()));
         }
-        return new TrapStore.Trap(device.value(), e.receivedAt(), e.wellKnownName() == null ? "other" : e.wellKnownName(),
+        return new TrapStore.Trap(device.value(), e.receivedAt(), kind == null ? "other" : kind,
                 e.trapOid().toString(), e.ifIndex(), e.version().name().toLowerCase(java.util.Locale.ROOT), e.inform(),
                 e.source().getAddress().getHostAddress(), e.agentAddress() == null ? null : e.agentAddress().getHostAddress(),
                 e.user(), e.sysUpTime() < 0 ? null : e.sysUpTime(), vbs, e.varbindsDropped(), e.valuesTruncated());

@@ -330,7 +330,8 @@ public final class Wiring implements AutoCloseable {
             Gauge.builder("ward.runner.alert.rules", () -> inForce.rules().size()).description("Alert rules in force")
                     .register(registry);
             traps = Traps.start(settings, ward, devices, registry, storage == null ? null : storage.storage().traps(),
-                    tracker::onResult);
+                    tracker::onResult, Traps.vendorTrapNames(io.github.wardops.ward.snmp.poller.VendorTemplate.builtIn(),
+                            templateDir == null ? List.of() : templateDir.templates()));
             Wiring w = new Wiring(registry, gc, prober, alertStore, notifiers, alerting, tracker, ward, storage, cache, snmp, vm,
                     cluster, routing, reloader);
             w.traps = traps;

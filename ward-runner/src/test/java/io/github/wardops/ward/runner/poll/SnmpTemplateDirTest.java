@@ -36,7 +36,7 @@ class SnmpTemplateDirTest {
         assertEquals(List.of(
                 "b-same-name.tmpl: template 'cisco' is already defined by a-good.tmpl",
                 "c-bad.tmpl:3: interval '10q' must look like 30s, 5m or 1h",
-                "c-bad.tmpl:4: unknown directive 'frob' (expected vendor, match, select, item, table, label or column)",
+                "c-bad.tmpl:4: unknown directive 'frob' (expected vendor, match, select, item, table, label, column or trap)",
                 "d-latin1.tmpl: not UTF-8 text",
                 "e-huge.tmpl: 1048577 bytes, more than 1 MiB"), t.problems());
         String summary = t.summary();

@@ -125,4 +125,22 @@ class TrapsTest {
             }
         }
     }
+
+    @Test
+    void vendorTrapsAreNamedByTheTemplatesInForceTheUsersFirst() {
+        io.github.wardops.ward.snmp.poller.VendorTemplate mine = io.github.wardops.ward.snmp.poller.VendorTemplate.parse(
+                "cisco.tmpl", "vendor cisco\nmatch 1.3.6.1.4.1.9\ntrap configChanged 1.3.6.1.4.1.9.9.43.2.0.1\n");
+        Map<SnmpOid, String> builtIns = Traps.vendorTrapNames(io.github.wardops.ward.snmp.poller.VendorTemplate.builtIn(), List.of());
+        assertEquals("ciscoConfigManEvent", builtIns.get(SnmpOid.parse("1.3.6.1.4.1.9.9.43.2.0.1")));
+        Map<SnmpOid, String> names = Traps.vendorTrapNames(io.github.wardops.ward.snmp.poller.VendorTemplate.builtIn(), List.of(mine));
+        assertEquals("configChanged", names.get(SnmpOid.parse("1.3.6.1.4.1.9.9.43.2.0.1")), "the user's cisco replaces the built-in");
+        assertEquals(null, names.get(SnmpOid.parse("1.3.6.1.4.1.9.9.109.2.0.1")), "...with its trap lines");
+        assertEquals("jnxFanFailure", names.get(SnmpOid.parse("1.3.6.1.4.1.2636.4.1.2")), "other vendors stay");
+
+        TrapEvent config = trap("1.3.6.1.4.1.9.9.43.2.0.1", 7);
+        assertEquals("configChanged", Traps.stored(A, config, names).kind());
+        assertEquals("other", Traps.stored(A, trap("1.3.6.1.4.1.9.9.999.0.1", 7), names).kind(), "a trap no template names");
+        assertEquals("linkDown", Traps.name(new TrapEvent(Instant.EPOCH, new InetSocketAddress(InetAddress.ofLiteral("127.0.0.1"), 40000),
+                null, SnmpVersion.V2C, false, null, SnmpOid.parse("1.3.6.1.6.3.1.1.5.3"), "linkDown", 5, List.of(), 3, 0, 0), names));
+    }
 }

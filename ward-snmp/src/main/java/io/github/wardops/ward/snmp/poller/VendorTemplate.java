@@ -32,6 +32,7 @@ import java.util.regex.Pattern;
  * table  mempool 1.3.6.1.4.1.9.9.48.1.1.1 300s  # a table: its name, its entry OID, its interval
  * label  mempool name 2                         # column 2 of each row becomes the label name
  * column mempool used_bytes 5 gauge bytes       # column 5 is polled as mempool_used_bytes
+ * trap   ciscoConfigManEvent 1.3.6.1.4.1.9.9.43.2.0.1   # names a vendor trap (snmpTrapOID)
  * </pre>
  * An item line is {@code item <name> <oid> <gauge|counter|text> <unit|-> <interval> [scale=<number>]},
  * the interval as {@code 30s}, {@code 5m} or {@code 1h}. A table line is
@@ -54,23 +55,28 @@ import java.util.regex.Pattern;
  * @param selector device labels a device must all have (key to value); may be empty when
  *     {@code enterprisePrefixes} is not
  * @param tables the tables to poll, names unique, at most {@value #MAX_TABLES}
+ * @param traps names of vendor notifications by their {@code snmpTrapOID}, at most {@value #MAX_TRAPS};
+ *     each name 1-64 of {@code A-Z a-z 0-9 _} starting with a letter
  *
  * <p>Arguments must not be {@code null}; nothing it returns is {@code null}.
  */
 public record VendorTemplate(String vendor, List<SnmpOid> enterprisePrefixes, List<SnmpItem> items,
-                             Map<String, String> selector, List<Table> tables) {
+                             Map<String, String> selector, List<Table> tables, Map<SnmpOid, String> traps) {
     /** The most tables in one template. */
     public static final int MAX_TABLES = 32;
     /** The most value columns in one table. */
     public static final int MAX_COLUMNS = 32;
     /** The most label columns in one table. */
     public static final int MAX_LABELS = 8;
+    /** The most trap names in one template. */
+    public static final int MAX_TRAPS = 256;
     /** The most lines in one template file. */
     public static final int MAX_LINES = 10_000;
 
     private static final Pattern VENDOR = Pattern.compile("[a-z0-9_-]{1,32}");
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,31}");
     private static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,63}");
+    private static final Pattern TRAP_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,63}");
     private static final Pattern INTERVAL = Pattern.compile("(\\d{1,6})([smh])");
     private static final Set<String> RESERVED_LABELS = Set.of("table", "column", "index");
 
@@ -193,6 +199,15 @@ public record VendorTemplate(String vendor, List<SnmpOid> enterprisePrefixes, Li
         items = List.copyOf(items);
         selector = Map.copyOf(selector);
         tables = List.copyOf(tables);
+        traps = Map.copyOf(traps);
+        if (traps.size() > MAX_TRAPS) {
+            throw new IllegalArgumentException("vendor '" + vendor + "' names " + traps.size() + " traps, more than " + MAX_TRAPS);
+        }
+        for (String t : traps.values()) {
+            if (!TRAP_NAME.matcher(t).matches()) {
+                throw new IllegalArgumentException("trap name '" + t + "' must be 1-64 of A-Z a-z 0-9 _, starting with a letter");
+            }
+        }
         if (enterprisePrefixes.isEmpty() && selector.isEmpty()) {
             throw new IllegalArgumentException("vendor '" + vendor + "' has neither a 'match' nor a 'select' line: it would "
                     + "apply to no device");
@@ -223,7 +238,22 @@ public record VendorTemplate(String vendor, List<SnmpOid> enterprisePrefixes, Li
      * @throws IllegalArgumentException if a component is out of its range; the message names it
      */
     public VendorTemplate(String vendor, List<SnmpOid> enterprisePrefixes, List<SnmpItem> items) {
-        this(vendor, enterprisePrefixes, items, Map.of(), List.of());
+        this(vendor, enterprisePrefixes, items, Map.of(), List.of(), Map.of());
+    }
+
+    /**
+     * A template without trap names.
+     *
+     * @param vendor the vendor name
+     * @param enterprisePrefixes sysObjectID prefixes
+     * @param items the items
+     * @param selector device labels a device must all have
+     * @param tables the tables
+     * @throws IllegalArgumentException if a component is out of its range; the message names it
+     */
+    public VendorTemplate(String vendor, List<SnmpOid> enterprisePrefixes, List<SnmpItem> items,
+                          Map<String, String> selector, List<Table> tables) {
+        this(vendor, enterprisePrefixes, items, selector, tables, Map.of());
     }
 
     /**
@@ -271,6 +301,7 @@ public record VendorTemplate(String vendor, List<SnmpOid> enterprisePrefixes, Li
                           List<Column> columns) {
         }
         Map<String, TableDraft> tables = new LinkedHashMap<>();
+        Map<SnmpOid, String> traps = new LinkedHashMap<>();
         String[] lines = text.split("\\R", -1);
         if (lines.length > MAX_LINES) {
             throw new InvalidConfigurationException("vendor template " + source,
@@ -376,8 +407,25 @@ public record VendorTemplate(String vendor, List<SnmpOid> enterprisePrefixes, Li
                         t.columns().add(new Column(p[2], columnNumber(p[3]), kind(p[4], false), unit(p[5]),
                                 p.length == 7 ? scale(p[6]) : 1.0));
                     }
+                    case "trap" -> {
+                        if (p.length != 3) {
+                            throw new IllegalArgumentException("expected 'trap <name> <oid>'");
+                        }
+                        if (!TRAP_NAME.matcher(p[1]).matches()) {
+                            throw new IllegalArgumentException("trap name '" + p[1]
+                                    + "' must be 1-64 of A-Z a-z 0-9 _, starting with a letter");
+                        }
+                        SnmpOid oid = SnmpOid.parse(p[2]);
+                        if (traps.size() >= MAX_TRAPS) {
+                            throw new IllegalArgumentException("more than " + MAX_TRAPS + " trap lines");
+                        }
+                        String before = traps.putIfAbsent(oid, p[1]);
+                        if (before != null) {
+                            throw new IllegalArgumentException("trap " + oid + " is already named '" + before + "'");
+                        }
+                    }
                     default -> throw new IllegalArgumentException("unknown directive '" + p[0]
-                            + "' (expected vendor, match, select, item, table, label or column)");
+                            + "' (expected vendor, match, select, item, table, label, column or trap)");
                 }
             } catch (IllegalArgumentException e) {
                 problems.add(at + e.getMessage());
@@ -402,7 +450,7 @@ public record VendorTemplate(String vendor, List<SnmpOid> enterprisePrefixes, Li
         }
         if (problems.isEmpty()) {
             try {
-                return new VendorTemplate(vendor, prefixes, items, selector, built);
+                return new VendorTemplate(vendor, prefixes, items, selector, built, traps);
             } catch (IllegalArgumentException e) {
                 problems.add(source + ": " + e.getMessage());
             }

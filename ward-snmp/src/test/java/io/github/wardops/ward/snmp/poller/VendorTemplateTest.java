@@ -137,6 +137,46 @@ class VendorTemplateTest {
     }
 
     @Test
+    void trapLinesNameVendorTrapsAndBadOnesAreReportedWithTheirLine() {
+        VendorTemplate t = VendorTemplate.parse("traps.tmpl", """
+                vendor acme
+                match 1.3.6.1.4.1.99999
+                trap acmeFanFailure 1.3.6.1.4.1.99999.2.0.1
+                trap acme_psu_down  .1.3.6.1.4.1.99999.2.0.2   # a leading dot is fine
+                """);
+        assertEquals(Map.of(SnmpOid.parse("1.3.6.1.4.1.99999.2.0.1"), "acmeFanFailure",
+                SnmpOid.parse("1.3.6.1.4.1.99999.2.0.2"), "acme_psu_down"), t.traps());
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> VendorTemplate.parse(
+                "bad-traps.tmpl", """
+                vendor acme
+                match 1.3.6.1.4.1.99999
+                trap onlyaname
+                trap 9lives 1.3.6.1.4.1.99999.2.0.1
+                trap fan not.an.oid
+                trap fan 1.3.6.1.4.1.99999.2.0.3
+                trap fan2 1.3.6.1.4.1.99999.2.0.3
+                """));
+        String all = String.join("\n", e.problems());
+        assertTrue(all.contains("bad-traps.tmpl:3: expected 'trap <name> <oid>'"), all);
+        assertTrue(all.contains("bad-traps.tmpl:4: trap name '9lives' must be 1-64 of A-Z a-z 0-9 _, starting with a letter"), all);
+        assertTrue(all.contains("bad-traps.tmpl:5: "), all);
+        assertTrue(all.contains("bad-traps.tmpl:7: trap 1.3.6.1.4.1.99999.2.0.3 is already named 'fan'"), all);
+        assertEquals(4, e.problems().size(), all);
+        StringBuilder many = new StringBuilder("vendor many\nmatch 1.3.6.1.4.1.99999\n");
+        for (int i = 0; i <= VendorTemplate.MAX_TRAPS; i++) {
+            many.append("trap t").append(i).append(" 1.3.6.1.4.1.99999.2.0.").append(i + 1).append('\n');
+        }
+        InvalidConfigurationException tooMany = assertThrows(InvalidConfigurationException.class,
+                () -> VendorTemplate.parse("many.tmpl", many.toString()));
+        assertTrue(tooMany.problems().getFirst().contains("more than " + VendorTemplate.MAX_TRAPS + " trap lines"),
+                tooMany.problems().toString());
+        TemplateCatalog c = new TemplateCatalog(List.of());
+        assertEquals("ciscoConfigManEvent", c.get("cisco").traps().get(SnmpOid.parse("1.3.6.1.4.1.9.9.43.2.0.1")));
+        assertEquals("jnxFanFailure", c.get("juniper").traps().get(SnmpOid.parse("1.3.6.1.4.1.2636.4.1.2")));
+        assertEquals("fgTrapVpnTunDown", c.get("fortinet").traps().get(SnmpOid.parse("1.3.6.1.4.1.12356.101.2.0.302")));
+    }
+
+    @Test
     void boundsAndWhoItAppliesTo() {
         InvalidConfigurationException none = assertThrows(InvalidConfigurationException.class,
                 () -> VendorTemplate.parse("n.tmpl", "vendor lonely\nitem a 1.3.6.1.2.1.1.3.0 gauge - 1m\n"));
