@@ -222,6 +222,36 @@ class SnmpdConformanceIT {
         assertEquals(0, prober.pendingRequests());
     }
 
+    @Test
+    void interfaceRulesClassifyWhatRealSnmpdReports() throws Exception {
+        // snmpd's own interfaces: lo (softwareLoopback) and whatever this machine has (ethernet...)
+        List<InterfaceRule> rules = InterfaceRule.parseAll("roles", """
+                uplink name ^(?<provider>lo)$
+                lan    type ethernetCsmacd
+                """);
+        SnmpSettings s = SnmpSettings.builder().port(port).credentials(v2c()).build();
+        Check check = new Check("snmp", s, Duration.ofSeconds(60), Duration.ofSeconds(10));
+        Device device = Device.builder(new DeviceId(UUID.randomUUID()), "localhost", InetAddress.getByName("127.0.0.1"))
+                .check(check).build();
+        try (SnmpProber p = SnmpProbers.create(SnmpOptions.builder().bindAddress(InetAddress.getLoopbackAddress())
+                .interfaceRules(rules).build())) {
+            ProbeResult r = p.probe(new ProbeRequest(device, check, Instant.now()));
+            assertTrue(r instanceof ProbeResult.Up, r::toString);
+            SnmpMeasurement m = (SnmpMeasurement) r.measurement();
+            assertTrue(m.interfaces().stream().anyMatch(i -> i.displayName().equals("lo")), m::toString);
+            for (io.github.wardops.ward.snmp.SnmpInterface i : m.interfaces()) {
+                if (i.displayName().equals("lo")) {
+                    assertEquals("uplink", i.role(), i::toString);
+                    assertEquals(java.util.Map.of("provider", "lo"), i.attributes(), "the capture group is the provider");
+                } else if (i.type() == 6) {
+                    assertEquals("lan", i.role(), i::toString);
+                } else {
+                    assertEquals(null, i.role(), i::toString);
+                }
+            }
+        }
+    }
+
     private static final String STORAGE_TEMPLATE = """
             vendor net-snmp
             match  1.3.6.1.4.1.8072
