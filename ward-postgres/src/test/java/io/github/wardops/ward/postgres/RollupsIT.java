@@ -177,19 +177,6 @@ class RollupsIT {
     }
 
     @Test
-    void aNewDatabaseRollsUpFromTheCurrentHourAndOneWithRawRowsBackfillsTheirWindow() throws Exception {
-        org.jooq.DSLContext ctx = org.jooq.impl.DSL.using(db.dataSource(), org.jooq.SQLDialect.POSTGRES);
-        Instant now = clock.instant();
-        exec("TRUNCATE ping_results, interface_samples");
-        assertEquals(1, io.github.wardops.ward.postgres.internal.db.Rollups.rollUp(ctx, now, now.minus(Duration.ofDays(30))),
-                "no raw row: nothing to backfill, only the current hour (no '733 hours rolled up' on a first start)");
-        exec("UPDATE rollup_progress SET rolled_to = NULL");
-        insertPings(List.of(new Ping(UUID.randomUUID(), now.minus(Duration.ofDays(1)), 3, 3, 0.1, 0.2, 0.3)));
-        assertTrue(io.github.wardops.ward.postgres.internal.db.Rollups.rollUp(ctx, now, now.minus(Duration.ofDays(2))) >= 48,
-                "raw rows: the whole window is backfilled");
-    }
-
-    @Test
     void rollUpsAndEventsExpireAfterTheirRetentionOpenAlertsStay() throws Exception {
         UUID d = UUID.randomUUID();
         Instant old = NOW1.minus(Duration.ofDays(401));

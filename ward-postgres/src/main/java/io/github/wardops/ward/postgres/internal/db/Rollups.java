@@ -225,12 +225,6 @@ public final class Rollups {
         boolean reportReady = r != null && Boolean.TRUE.equals(r.get(1, Boolean.class));
         Instant currentHour = hour(now);
         Instant start = done == null ? hour(backfillFrom) : hour(done.toInstant()).minus(LOOKBACK);
-        if (done == null && !ctx.fetchSingle("SELECT EXISTS (SELECT 1 FROM ping_results) OR EXISTS (SELECT 1 FROM interface_samples)")
-                .get(0, Boolean.class)) {
-            // a new database: no raw row to backfill from, so the first run starts at the current hour
-            // (and says nothing about the hundreds of empty hours it would otherwise walk through)
-            start = currentHour;
-        }
         Instant end = currentHour.plus(Duration.ofHours(1));
         if (start.isAfter(currentHour)) {
             start = currentHour;
