@@ -89,8 +89,9 @@ final class Traps implements AutoCloseable {
         this.rules = rules;
         this.holdNanos = hold.toNanos();
         this.expiry = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("ward-trap-hold").daemon().factory());
-        // a periodic task survives its exceptions: expireHeld catches its own
-        this.expiry.scheduleWithFixedDelay(this::expireHeld, 1, 1, TimeUnit.SECONDS);
+        // survives its exceptions; an Error ends the process (the runner's handler), never lost
+        this.expiry.scheduleWithFixedDelay(io.github.wardops.ward.internal.support.Guard.periodic("trap hold expiry", LOG,
+                this::expireHeld), 1, 1, TimeUnit.SECONDS);
         this.memory = memory;
         this.store = store;
         this.ward = ward;
@@ -264,16 +265,12 @@ final class Traps implements AutoCloseable {
 
     /** Ends the holds that are over: the device's rules then read {@code trap} as {@code none}. */
     void expireHeld() {
-        try {
-            long now = nanos.getAsLong();
-            for (Map.Entry<DeviceId, Long> e : heldUntil.entrySet()) {
-                if (now - e.getValue() >= 0 && heldUntil.remove(e.getKey(), e.getValue())) {
-                    tell(new ProbeResult.Up(e.getKey(), TRAP_CHECK, TRAP_CHECK, java.time.Instant.now(), Duration.ZERO,
-                            io.github.wardops.ward.probe.Measurement.NONE));
-                }
+        long now = nanos.getAsLong();
+        for (Map.Entry<DeviceId, Long> e : heldUntil.entrySet()) {
+            if (now - e.getValue() >= 0 && heldUntil.remove(e.getKey(), e.getValue())) {
+                tell(new ProbeResult.Up(e.getKey(), TRAP_CHECK, TRAP_CHECK, java.time.Instant.now(), Duration.ZERO,
+                        io.github.wardops.ward.probe.Measurement.NONE));
             }
-        } catch (RuntimeException e) {
-            LOG.warn("snmp traps: ending held traps failed ({}); tried again in a second", e.toString());
         }
     }
 
