@@ -46,10 +46,12 @@ import org.slf4j.LoggerFactory;
  * Pushes results to VictoriaMetrics' {@code /api/v1/import/prometheus} in the Prometheus text
  * format, through the JDK HTTP client.
  *
- * <p>Each {@link #write} maps the batch to samples, appends them to a bounded buffer (the oldest
- * dropped and counted when full), then sends the buffer in requests of at most
- * {@code batchSize} samples until it is empty, a request fails after its retries, or
- * {@code maxWriteTime} is spent; what was not sent stays buffered for the next write. While the
+ * <p>Each {@link #write} maps the batch to samples, appends them to a bounded buffer, then sends
+ * the buffer in requests of at most {@code batchSize} samples until it is empty, a request fails
+ * after its retries, or {@code maxWriteTime} is spent; what was not sent stays buffered for the
+ * next write. When the buffer fills during a write (one batch of SNMP results can hold more
+ * samples than the buffer), it is sent then and there, so a server that takes samples loses none;
+ * only when that fails are the oldest samples dropped and counted. While the
  * server is known to be down, a write tries once, without retries, so a dead server costs each
  * write at most one request timeout. A 401, 403 or 404 (wrong credentials or address) is a
  * failure like a 5xx: the samples stay buffered, so that fixing the configuration outside ward
@@ -76,6 +78,10 @@ public final class VictoriaMetricsSink implements ResultSink {
     private final ArrayDeque<String> buffer = new ArrayDeque<>();
     private volatile int buffered;
     private boolean serverDown;
+    /** During a write: its deadline, and whether sending failed (the rest of it only buffers). */
+    private long writeDeadline;
+    private boolean writeFailed;
+    private boolean writeInterrupted;
     private boolean closed;
     private final LogLimiter logLimit = new LogLimiter(TimeUnit.MINUTES.toNanos(1));
 
@@ -193,6 +199,9 @@ public final class VictoriaMetricsSink implements ResultSink {
                 droppedClosed.increment(n[0]);
                 return;
             }
+            writeDeadline = deadline;
+            writeFailed = false;
+            writeInterrupted = false;
             for (ProbeResult r : batch) {
                 try {
                     mapper.map(r, lookup(r.device()), this::enqueue, this::skipped);
@@ -204,7 +213,12 @@ public final class VictoriaMetricsSink implements ResultSink {
                 }
             }
             buffered = buffer.size();
-            flush(deadline);
+            if (writeInterrupted) {
+                throw new InterruptedException("interrupted while sending to VictoriaMetrics; the samples stay buffered");
+            }
+            if (!writeFailed) {
+                flush(deadline);
+            }
         } finally {
             lock.unlock();
         }
@@ -223,6 +237,15 @@ public final class VictoriaMetricsSink implements ResultSink {
     }
 
     private void enqueue(Sample s) {
+        if (buffer.size() >= options.maxBufferedSamples() && !serverDown && !writeFailed) {
+            // full in the middle of a write: a server that takes samples gets them now, none dropped
+            try {
+                writeFailed = !flush(writeDeadline);
+            } catch (InterruptedException e) {
+                writeInterrupted = true; // write() throws once the whole batch is buffered
+                writeFailed = true;
+            }
+        }
         if (buffer.size() >= options.maxBufferedSamples()) {
             buffer.pollFirst();
             droppedBufferFull.increment();

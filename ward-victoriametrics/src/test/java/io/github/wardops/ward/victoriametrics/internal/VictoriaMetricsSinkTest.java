@@ -191,6 +191,48 @@ class VictoriaMetricsSinkTest {
     }
 
     @Test
+    void aBatchWithMoreSamplesThanTheBufferReachesAServerThatTakesThemWhole() throws Exception {
+        // one engine batch of SNMP results can hold more samples than the buffer: none may be lost to a healthy server
+        VictoriaMetricsSink s = sink(options(base()).maxBufferedSamples(5).batchSize(4).build());
+        s.write(List.of(up(1), up(2), up(3), up(4)));
+        List<String> lines = sentLines();
+        assertEquals(12, lines.size(), lines.toString());
+        for (int i = 1; i <= 4; i++) {
+            String id = DeviceId.fromKey("d" + i).toString();
+            assertEquals(3, lines.stream().filter(l -> l.contains("device_id=\"" + id + "\"")).count(), lines.toString());
+        }
+        assertTrue(lines.get(0).contains(DeviceId.fromKey("d1").toString()), "in order: " + lines);
+        assertTrue(lines.get(11).contains(DeviceId.fromKey("d4").toString()), "in order: " + lines);
+        assertEquals(0, count("ward.export.samples.dropped", "reason", "buffer_full"));
+        assertEquals(12, count("ward.export.samples.sent"));
+        assertEquals(0, s.bufferedSamples());
+        assertTrue(requests.stream().allMatch(r -> r.lines().size() <= 4), "requests of at most batchSize");
+    }
+
+    @Test
+    void whenSendingAFullBufferFailsTheRestOfTheWriteOnlyBuffersAndDropsTheOldest() throws Exception {
+        statuses.add(204); // the first request goes through, then the server fails
+        defaultStatus.set(503);
+        VictoriaMetricsSink s = sink(options(base()).maxBufferedSamples(5).batchSize(5).build());
+        s.write(List.of(up(1), up(2), up(3), up(4)));
+        // samples 1-5 went out when the 6th found the buffer full; the 11th found it full again, that send failed
+        // (an attempt and 3 retries), and samples 6 and 7 were dropped for 11 and 12; no further attempt in this write
+        assertEquals(5, requests.size(), "1 sent, then 1 attempt and 3 retries");
+        assertEquals(5, count("ward.export.samples.sent"));
+        assertEquals(2, count("ward.export.samples.dropped", "reason", "buffer_full"));
+        assertEquals(5, s.bufferedSamples());
+        assertEquals(4, count("ward.export.batches.failed", "reason", "http_5xx"));
+
+        defaultStatus.set(204);
+        requests.clear();
+        s.write(List.of());
+        List<String> lines = sentLines();
+        assertEquals(5, lines.size(), "the newest five, kept for the next write: " + lines);
+        assertTrue(lines.stream().noneMatch(l -> l.contains(DeviceId.fromKey("d1").toString())), lines.toString());
+        assertTrue(lines.getLast().contains(DeviceId.fromKey("d4").toString()), lines.toString());
+    }
+
+    @Test
     void whileTheServerFailsTheBufferKeepsTheNewestSamplesAndCountsTheOldestDropped() throws Exception {
         defaultStatus.set(503);
         VictoriaMetricsSink s = sink(options(base()).maxBufferedSamples(5).retries(2, Duration.ofMillis(1), Duration.ofMillis(2)).build());
