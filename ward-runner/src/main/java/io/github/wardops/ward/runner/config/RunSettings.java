@@ -309,6 +309,8 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
         Duration trapProbeGap = Settings.SNMP_TRAP_PROBE_GAP.resolve(raw, problems);
         Integer trapKeep = Settings.SNMP_TRAP_KEEP.resolve(raw, problems);
         Duration trapHold = Settings.SNMP_TRAP_HOLD.resolve(raw, problems);
+        Integer trapQueue = Settings.SNMP_TRAP_QUEUE.resolve(raw, problems);
+        Integer trapBuffer = Settings.SNMP_TRAP_RECEIVE_BUFFER.resolve(raw, problems);
         Path templatesDir = Settings.SNMP_TEMPLATES.resolve(raw, problems);
         Integer tableRows = Settings.SNMP_TABLE_ROWS.resolve(raw, problems);
         InventorySource source = Settings.INVENTORY_SOURCE.resolve(raw, problems);
@@ -403,7 +405,7 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
                 redisUrl, cacheTtl,
                 snmpPort, snmpInterval, tcpChecks == null ? List.of() : tcpChecks,
                 snmpChecks == null ? List.of() : snmpChecks, v3,
-                new SnmpTraps(trapPort, trapAddress, trapProbeGap, trapKeep, trapHold), roles,
+                new SnmpTraps(trapPort, trapAddress, trapProbeGap, trapKeep, trapHold, trapQueue, trapBuffer), roles,
                 new SnmpTemplates(templatesDir, tableRows), keys, secrets, effective);
     }
 
@@ -469,8 +471,11 @@ public record RunSettings(Path configFile, Path inventory, InventorySource inven
      * @param probeGap the least time between two trap-triggered probes of one device
      * @param keep the latest traps kept in memory per device
      * @param hold how long a device's latest trap is its rules' variable {@code trap}
+     * @param queue how many received traps may wait for the runner to handle them
+     * @param receiveBufferBytes the receive buffer the trap socket asks for
      */
-    public record SnmpTraps(int port, java.net.InetAddress address, Duration probeGap, int keep, Duration hold) {
+    public record SnmpTraps(int port, java.net.InetAddress address, Duration probeGap, int keep, Duration hold, int queue,
+                            int receiveBufferBytes) {
         /** @return whether the receiver is on */
         public boolean on() {
             return port != 0;

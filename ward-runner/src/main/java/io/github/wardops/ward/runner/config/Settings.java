@@ -721,6 +721,28 @@ public final class Settings {
                 + "are kept for `db-event-retention`. Traps of unknown sources are never kept.")
             .build();
 
+    /** {@code --snmp-trap-queue}, {@code WARD_SNMP_TRAP_QUEUE}, YAML {@code snmp-trap-queue}. */
+    public static final Setting<Integer> SNMP_TRAP_QUEUE = Setting.of("snmp-trap-queue", Values.integer(100, 1_000_000))
+            .label("N")
+            .byDefault(10_000)
+            .help("Traps waiting to be handled, 100-1000000 (default: {default}); more are dropped and counted.")
+            .doc("How many received traps may wait for the runner to handle them (match, store, re-poll), 100 to "
+                + "1,000,000; beyond it a trap is dropped and counted (`ward_snmp_traps_total{outcome=\"dropped\"}`). "
+                + "A waiting trap holds its bindings (at most 64 of at most 1 KiB each).")
+            .build();
+
+    /** {@code --snmp-trap-receive-buffer}, {@code WARD_SNMP_TRAP_RECEIVE_BUFFER}, YAML {@code snmp-trap-receive-buffer}. */
+    public static final Setting<Integer> SNMP_TRAP_RECEIVE_BUFFER = Setting.of("snmp-trap-receive-buffer",
+                    Values.integer(65_536, 268_435_456))
+            .label("BYTES")
+            .byDefault(1_048_576)
+            .help("The trap socket's receive buffer in bytes, 65536-268435456 (default: {default}).")
+            .doc("The receive buffer the trap socket asks the kernel for, in bytes (64 KiB to 256 MiB); the kernel "
+                + "caps it at `net.core.rmem_max` (raise that as well). A burst of traps beyond it is dropped by the "
+                + "kernel, where only `netstat -su` (`receive buffer errors`) counts it; see "
+                + "[the trap benchmark](benchmarks.md#traps-wards-receiver-vs-snmptrapd).")
+            .build();
+
     /** The secret {@code WARD_HTTP_TOKEN}, or a file named by {@code WARD_HTTP_TOKEN_FILE} or YAML {@code http-token-file}. */
     public static final Setting<Secret> HTTP_TOKEN = Setting.secret(RunSettings.HTTP_TOKEN)
             .doc("The bearer token every HTTP request but `/health` and the page shell `/` must "
@@ -800,7 +822,8 @@ public final class Settings {
             NOTIFY_LOG, NOTIFICATIONS, STORAGE, DB_URL, DB_USER, DB_CLAIM, CLUSTER, ZONE, DATA_DIR, DB_RETENTION, DB_ROLLUP_RETENTION,
             DB_EVENT_RETENTION, REDIS_URL, CACHE_TTL, SNMP_PORT,
             SNMP_INTERVAL, SNMP_TEMPLATES, SNMP_TABLE_ROWS, TCP_CHECKS, SNMP_CHECKS, SNMP_INTERFACE_RULES, SNMP_V3_USER, SNMP_V3_LEVEL, SNMP_V3_AUTH_PROTOCOL,
-            SNMP_V3_PRIV_PROTOCOL, SNMP_TRAP_PORT, SNMP_TRAP_ADDRESS, SNMP_TRAP_PROBE_GAP, SNMP_TRAP_HOLD, SNMP_TRAP_KEEP, HTTP_TOKEN, WEBHOOK_SECRET, DB_PASSWORD, REDIS_PASSWORD, VM_PASSWORD, VM_TOKEN,
+            SNMP_V3_PRIV_PROTOCOL, SNMP_TRAP_PORT, SNMP_TRAP_ADDRESS, SNMP_TRAP_PROBE_GAP, SNMP_TRAP_HOLD, SNMP_TRAP_KEEP,
+            SNMP_TRAP_QUEUE, SNMP_TRAP_RECEIVE_BUFFER, HTTP_TOKEN, WEBHOOK_SECRET, DB_PASSWORD, REDIS_PASSWORD, VM_PASSWORD, VM_TOKEN,
             SNMP_COMMUNITY,
             SNMP_V3_AUTH_PASSPHRASE, SNMP_V3_PRIV_PASSPHRASE, SNMP_TRAP_COMMUNITY, ENCRYPTION_KEY);
 

@@ -134,7 +134,8 @@ final class Traps implements AutoCloseable {
             return null;
         }
         SnmpTrapOptions.Builder b = SnmpTrapOptions.builder().bindAddress(t.address()).port(t.port())
-                .unknownSourcesPerSecond(UNKNOWN_LOGGED_PER_SECOND).meterRegistry(registry);
+                .unknownSourcesPerSecond(UNKNOWN_LOGGED_PER_SECOND).queueCapacity(t.queue())
+                .receiveBufferBytes(t.receiveBufferBytes()).meterRegistry(registry);
         settings.snmpTrapCommunity().ifPresent(b::community);
         String v3 = "no v3 user";
         if (settings.snmpV3() instanceof SnmpCredentials.Usm u) {
