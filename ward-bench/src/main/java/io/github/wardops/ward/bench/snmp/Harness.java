@@ -21,7 +21,8 @@ final class Harness {
 
         Sim(int devices, int interfaces, int port, int second) throws IOException {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            List<String> cmd = new ArrayList<>(List.of(java, "-Xss256k", "-XX:+UseSerialGC", "-cp",
+            List<String> cmd = new ArrayList<>(List.of(java, "-Xss256k", "-XX:+UseSerialGC",
+                    "-Dward.sim.tableRows=" + Integer.getInteger("ward.sim.tableRows", 0), "-cp",
                     System.getProperty("java.class.path"), SimulatorMain.class.getName(), Integer.toString(devices),
                     Integer.toString(interfaces), Integer.toString(port), Integer.toString(second)));
             process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();

@@ -11,6 +11,7 @@ import io.github.wardops.ward.snmp.SnmpMeasurement;
 import io.github.wardops.ward.snmp.poller.SnmpOptions;
 import io.github.wardops.ward.snmp.poller.SnmpProber;
 import io.github.wardops.ward.snmp.poller.SnmpProbers;
+import io.github.wardops.ward.snmp.poller.VendorTemplate;
 import io.github.wardops.ward.snmp.SnmpSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;
@@ -30,6 +31,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * template items) at the interval. Per interval it prints results, complete polls, varbinds/s,
  * CPU of this JVM and of the simulator, heap after GC and the most pending requests seen. The
  * first interval includes interface discovery.
+ *
+ * <p>With {@code -Dward.sim.tableRows=N} every simulated device also serves an N-row table (a text
+ * column and three integer columns, like an NVR's disks), and a template selected by a device
+ * label reads it at the check's interval: each poll then walks the table too, and the engine
+ * keeps its {@code 3 x N} cells, with their labels, in the device's latest measurement.
  */
 public final class PollBenchmark {
     private PollBenchmark() {
@@ -51,27 +57,40 @@ public final class PollBenchmark {
         SnmpSettings settings = SnmpSettings.builder().port(port).credentials(SnmpCredentials.v2c(Secret.of("public")))
                 .requestTimeout(Duration.ofSeconds(2)).retries(1).polls(EnumSet.allOf(SnmpSettings.Poll.class)).build();
         Check check = new Check("snmp", settings, interval, interval.dividedBy(2));
+        int tableRows = Integer.getInteger("ward.sim.tableRows", 0);
+        List<VendorTemplate> templates = tableRows == 0 ? List.of() : List.of(VendorTemplate.parse("bench.tmpl", """
+                vendor benchtable
+                select bench=table
+                table  disk %s %ds
+                label  disk volume 2
+                column disk status 3 gauge -
+                column disk free_bytes 4 gauge bytes scale=1048576
+                column disk total_bytes 5 gauge bytes scale=1048576
+                """.formatted(SimulatorMain.TABLE, intervalS)));
         List<Device> fleet = new ArrayList<>();
         for (int i = 0; i < devices; i++) {
             fleet.add(Device.builder(new DeviceId(new UUID(0x5EED, i)), "sim-" + i, SimulatorMain.address(40, i))
-                    .check(check).build());
+                    .label("bench", "table").check(check).build());
         }
+        AtomicLong cells = new AtomicLong();
         AtomicInteger results = new AtomicInteger();
         AtomicInteger complete = new AtomicInteger();
         AtomicInteger down = new AtomicInteger();
         AtomicLong varbinds = new AtomicLong();
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        System.out.printf(Locale.ROOT, "devices=%d interfaces=%d interval=%ds intervals=%d maxHeap=%s cpus=%d%n", devices,
-                interfaces, intervalS, intervals, Harness.mib(Runtime.getRuntime().maxMemory()),
+        System.out.printf(Locale.ROOT, "devices=%d interfaces=%d tableRows=%d interval=%ds intervals=%d maxHeap=%s cpus=%d%n",
+                devices, interfaces, tableRows, intervalS, intervals, Harness.mib(Runtime.getRuntime().maxMemory()),
                 Runtime.getRuntime().availableProcessors());
         try (Harness.Sim sim = new Harness.Sim(devices, interfaces, port, 40);
              SnmpProber prober = SnmpProbers.create(SnmpOptions.builder().meterRegistry(meters)
-                     .bindAddress(InetAddress.getLoopbackAddress()).maxRequestsInFlight(2_000).build());
+                     .bindAddress(InetAddress.getLoopbackAddress()).maxRequestsInFlight(2_000).templates(templates)
+                     .maxTableRows(Math.max(1, tableRows)).build());
              Ward ward = Ward.builder().prober(prober).devices(fleet).meterRegistry(meters).maxProbesInFlight(4_096)
                      .listener(r -> {
                          results.incrementAndGet();
                          if (r instanceof ProbeResult.Up up && up.measurement() instanceof SnmpMeasurement m) {
                              varbinds.addAndGet(m.varBinds());
+                             cells.addAndGet(m.items().stream().filter(i -> !i.labels().isEmpty()).count());
                              if (m.complete()) {
                                  complete.incrementAndGet();
                              }
@@ -87,6 +106,7 @@ public final class PollBenchmark {
                 int c0 = complete.get();
                 int d0 = down.get();
                 long v0 = varbinds.get();
+                long cells0 = cells.get();
                 int maxPending = 0;
                 Instant end = Instant.now().plus(interval);
                 while (Instant.now().isBefore(end)) {
@@ -98,10 +118,10 @@ public final class PollBenchmark {
                 long heap = Harness.heapAfterGc();
                 System.out.printf(Locale.ROOT,
                         "interval %d: results %d (complete %d, down/unknown %d) of %d devices, %.0f varbinds/s, "
-                                + "ward CPU %.1f s (%.0f%% of one core), simulator CPU %.1f s, heap after GC %s, "
+                                + "table cells %d, ward CPU %.1f s (%.0f%% of one core), simulator CPU %.1f s, heap after GC %s, "
                                 + "max pending %d, pending now %d, tracked %d, missed slots %.0f%n",
                         k, results.get() - r0, complete.get() - c0, down.get() - d0, devices,
-                        (varbinds.get() - v0) / (double) intervalS, cpu, 100 * cpu / intervalS, simCpu,
+                        (varbinds.get() - v0) / (double) intervalS, cells.get() - cells0, cpu, 100 * cpu / intervalS, simCpu,
                         Harness.mib(heap), maxPending, prober.pendingRequests(), prober.trackedDevices(),
                         meters.find("ward.schedule.missed").counter() == null ? 0.0
                                 : meters.find("ward.schedule.missed").counter().count());
