@@ -52,6 +52,46 @@ final class Harness {
         }
     }
 
+    /**
+     * Runs net-snmp's {@code snmpbulkwalk -v2c -On} of one subtree (community {@code public}, 2 s
+     * timeout, 1 retry, no MIBs) and counts the varbinds it prints under that subtree: the output is
+     * read, not shown, and the end-of-view line after the last varbind is not counted.
+     *
+     * @param addr the agent
+     * @param port its port
+     * @param reps max-repetitions ({@code -Cr})
+     * @param root the subtree, numeric without a leading dot
+     * @return the varbinds printed
+     * @throws Exception when snmpbulkwalk cannot run or fails
+     */
+    static long snmpbulkwalk(java.net.InetAddress addr, int port, int reps, String root) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("snmpbulkwalk", "-v2c", "-c", "public", "-On", "-Cr" + reps,
+                "-t", "2", "-r", "1", addr.getHostAddress() + ":" + port, root)
+                .redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("MIBS", "");
+        Process p = pb.start();
+        long n = 0;
+        String prefix = "." + root + ".";
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (line.startsWith(prefix) && !line.contains("No more variables")) {
+                    n++;
+                }
+            }
+        }
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("snmpbulkwalk failed");
+        }
+        return n;
+    }
+
+    static double median(List<Double> l) {
+        List<Double> s = new ArrayList<>(l);
+        s.sort(null);
+        return s.get(s.size() / 2);
+    }
+
     static Duration processCpu() {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         return Duration.ofNanos(os.getProcessCpuTime());

@@ -82,15 +82,15 @@ public final class TableBenchmark {
                 wardCells = pollWard(prober, device, check, rows);
                 ward.add((System.nanoTime() - t0) / 1e9);
                 t0 = System.nanoTime();
-                netVbs = walkNetSnmp(addr, port, reps);
+                netVbs = Harness.snmpbulkwalk(addr, port, reps, SimulatorMain.TABLE);
                 net.add((System.nanoTime() - t0) / 1e9);
                 t0 = System.nanoTime();
-                netWideVbs = walkNetSnmp(addr, port, reps * 4);
+                netWideVbs = Harness.snmpbulkwalk(addr, port, reps * 4, SimulatorMain.TABLE);
                 netWide.add((System.nanoTime() - t0) / 1e9);
             }
-            double w = median(ward);
-            double n = median(net);
-            double nw = median(netWide);
+            double w = Harness.median(ward);
+            double n = Harness.median(net);
+            double nw = Harness.median(netWide);
             System.out.printf(Locale.ROOT, "rows=%d columns=4 maxRepetitions=%d rounds=%d%n", rows, reps, rounds);
             System.out.printf(Locale.ROOT, "ward poll:          %d cells + %d labels read, median %.3f s (%s)%n",
                     wardCells, rows, w, round(ward));
@@ -116,36 +116,7 @@ public final class TableBenchmark {
         return cells;
     }
 
-    private static long walkNetSnmp(InetAddress addr, int port, int reps) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("snmpbulkwalk", "-v2c", "-c", "public", "-On", "-Cr" + reps,
-                "-t", "2", "-r", "1", addr.getHostAddress() + ":" + port, SimulatorMain.TABLE)
-                .redirectError(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().put("MIBS", "");
-        Process p = pb.start();
-        long n = 0;
-        String prefix = "." + SimulatorMain.TABLE + ".";
-        try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
-                java.nio.charset.StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                if (line.startsWith(prefix) && !line.contains("No more variables")) {
-                    n++; // a varbind of the table, not the end-of-view line after it
-                }
-            }
-        }
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException("snmpbulkwalk failed");
-        }
-        return n;
-    }
-
     private static List<String> round(List<Double> l) {
         return l.stream().map(x -> String.format(Locale.ROOT, "%.3f", x)).toList();
-    }
-
-    private static double median(List<Double> l) {
-        List<Double> s = new ArrayList<>(l);
-        s.sort(null);
-        return s.get(s.size() / 2);
     }
 }

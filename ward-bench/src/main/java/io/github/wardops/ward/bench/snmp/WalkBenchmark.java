@@ -8,7 +8,6 @@ import io.github.wardops.ward.snmp.poller.SnmpProber;
 import io.github.wardops.ward.snmp.poller.SnmpProbers;
 import io.github.wardops.ward.snmp.SnmpResponse;
 import io.github.wardops.ward.snmp.SnmpTarget;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,8 +55,8 @@ public final class WalkBenchmark {
                 netVbs = walkNetSnmp(addr, port, reps);
                 net.add((System.nanoTime() - t0) / 1e9);
             }
-            double w = median(ward);
-            double n = median(net);
+            double w = Harness.median(ward);
+            double n = Harness.median(net);
             System.out.printf(Locale.ROOT, "interfaces=%d maxRepetitions=%d rounds=%d%n", interfaces, reps, rounds);
             System.out.printf(Locale.ROOT, "ward:         %d varbinds, median %.2f s (%s), %.0f varbinds/s%n", wardVbs, w, ward,
                     wardVbs / w);
@@ -66,6 +65,14 @@ public final class WalkBenchmark {
             System.out.printf(Locale.ROOT, "ratio snmpbulkwalk/ward time: %.2f%n", n / w);
             System.out.printf(Locale.ROOT, "pending after: %d%n", prober.pendingRequests());
         }
+    }
+
+    private static long walkNetSnmp(InetAddress addr, int port, int reps) throws Exception {
+        long n = 0;
+        for (String root : ROOTS) {
+            n += Harness.snmpbulkwalk(addr, port, reps, root);
+        }
+        return n;
     }
 
     private static long walkWard(SnmpProber p, SnmpTarget t, SnmpCredentials c) throws Exception {
@@ -78,37 +85,5 @@ public final class WalkBenchmark {
             n += r.varBinds().size();
         }
         return n;
-    }
-
-    private static long walkNetSnmp(InetAddress addr, int port, int reps) throws Exception {
-        long n = 0;
-        for (String root : ROOTS) {
-            ProcessBuilder pb = new ProcessBuilder("snmpbulkwalk", "-v2c", "-c", "public", "-On", "-Cr" + reps,
-                    "-t", "2", "-r", "1", addr.getHostAddress() + ":" + port, root)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD);
-            pb.environment().put("MIBS", "");
-            Process p = pb.start();
-            try (InputStream in = p.getInputStream()) {
-                byte[] buf = new byte[65_536];
-                int k;
-                while ((k = in.read(buf)) > 0) {
-                    for (int i = 0; i < k; i++) {
-                        if (buf[i] == '\n') {
-                            n++;
-                        }
-                    }
-                }
-            }
-            if (p.waitFor() != 0) {
-                throw new IllegalStateException("snmpbulkwalk failed");
-            }
-        }
-        return n;
-    }
-
-    private static double median(List<Double> l) {
-        List<Double> s = new ArrayList<>(l);
-        s.sort(null);
-        return s.get(s.size() / 2);
     }
 }
